@@ -1,0 +1,144 @@
+"""Thi đua: the yearly emulation cycle and the recognition that closes it."""
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+from flask import Flask, g, has_request_context, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from emulation.config import load_config
+from emulation.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"),
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.update(load_config(Path(app.instance_path)))
+    if overrides:
+        app.config.update(overrides)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES",
+                          str(Path(__file__).parent / "translations"))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True, render_item=_render_migration_item)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _init_login(app)
+    _register_models()
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from emulation.core.web import register_error_handlers
+    register_error_handlers(app)
+
+    from emulation.cli import register_cli
+    register_cli(app)
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def select_locale() -> str:
+    """A signed-in user's choice, then the session's, then the default (vi)."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    user_locale = getattr(current_user, "locale", None)
+    for choice in (user_locale, session.get("locale")):
+        if choice in languages:
+            return choice
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys, WAL for concurrent readers, wait instead of failing."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _render_migration_item(type_, obj, autogen_context):
+    """Migrations name plain SQLAlchemy types, so they never import the application."""
+    from emulation.core.models import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False
+
+
+def _init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from emulation.auth.models import User
+
+        try:
+            raw_id, raw_version = user_id.split(":", 1)
+            uid, version = int(raw_id), int(raw_version)
+        except (ValueError, AttributeError):
+            return None
+        user = db.session.get(User, uid)
+        if user is None or not user.active or user.session_version != version:
+            return None
+        return user
+
+
+def _register_models() -> None:
+    # Import every area's models so that metadata (and Alembic) sees them all.
+    import emulation.auth.models  # noqa: F401
+    import emulation.core.audit  # noqa: F401
+    import emulation.org.models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from emulation.admin.views import bp as admin_bp
+    from emulation.auth.views import bp as auth_bp
+    from emulation.main.views import bp as main_bp
+    from emulation.org.views import bp as org_bp
+
+    for bp in (main_bp, auth_bp, admin_bp, org_bp):
+        app.register_blueprint(bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from emulation.core import formatting
+    from emulation.core import permissions as perms
+
+    formatting.register(app)
+
+    @app.context_processor
+    def nav():
+        user = current_user
+        return {
+            "nav": {
+                "units": perms.can_any(user, perms.VIEW_UNITS),
+                "people": perms.can_any(user, perms.VIEW_PEOPLE),
+                "admin": user.is_authenticated and user.is_admin,
+            },
+            "current_locale": select_locale(),
+        }
+
+    @app.before_request
+    def _request_start():
+        g.locale = select_locale()

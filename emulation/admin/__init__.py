@@ -1,0 +1,1 @@
+"""Administration: users, role grants and the audit log."""

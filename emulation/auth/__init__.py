@@ -1,0 +1,1 @@
+"""Accounts, roles and grants (tài khoản, vai trò, phân quyền)."""

@@ -1,0 +1,110 @@
+"""Command line: `flask --app wsgi demo|create-admin|import ...`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from emulation.core.permissions import SYSTEM
+from emulation.core.tabular import TableError, read_table
+from emulation.extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(demo_command)
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(import_group)
+
+
+@click.command("demo")
+@click.option("--reset", is_flag=True, help="Erase every record, then load the demo data.")
+def demo_command(reset: bool) -> None:
+    """Load the demo data when the database is empty (or after --reset)."""
+    from emulation import demo
+    from emulation.auth.models import User
+
+    if reset:
+        demo.erase_all()
+    if db.session.scalar(select(func.count(User.id))):
+        click.echo("The database already holds data; demo data not loaded "
+                   "(use --reset to replace it).")
+    else:
+        counts = demo.load()
+        click.echo(f"Demo data loaded: {counts['units']} units, {counts['people']} people, "
+                   f"{counts['users']} accounts.")
+    demo.print_accounts(click.echo)
+
+
+@click.command("create-admin")
+@click.option("--username", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--full-name", default="")
+def create_admin_command(username: str, password: str, full_name: str) -> None:
+    """Create an administrator account."""
+    from emulation.auth import services
+    from emulation.core.errors import ServiceError
+
+    try:
+        user = services.create_user(SYSTEM, username=username, password=password,
+                                    full_name=full_name)
+        services.add_grant(SYSTEM, user, "admin", None)
+    except ServiceError as err:
+        db.session.rollback()
+        click.echo(f"error: {err.message}", err=True)
+        sys.exit(1)
+    click.echo(f"Administrator {user.username} created.")
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import units or people from .xlsx or .csv (all-or-nothing)."""
+
+
+def _run_import(kind: str, path: str, username: str | None) -> None:
+    from emulation.auth.models import User
+    from emulation.org import importers
+
+    columns, run = {
+        "units": (importers.UNIT_COLUMNS, importers.import_units),
+        "people": (importers.PEOPLE_COLUMNS, importers.import_people),
+    }[kind]
+    actor = SYSTEM
+    if username:
+        actor = db.session.scalar(select(User).where(User.username == username.lower()))
+        if actor is None or not actor.active:
+            click.echo(f"error: no active user {username}", err=True)
+            sys.exit(2)
+    file = Path(path)
+    try:
+        with file.open("rb") as stream:
+            rows = read_table(stream, file.name, columns, 10_000_000)
+    except (OSError, TableError) as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    result = run(actor, rows)
+    if not result.ok:
+        for error in result.errors:
+            click.echo(str(error), err=True)
+        click.echo(f"{len(result.errors)} bad rows; nothing was written.", err=True)
+        sys.exit(1)
+    click.echo(f"created: {result.created}, updated: {result.updated}, "
+               f"unchanged: {result.unchanged}")
+
+
+@import_group.command("units")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--user", "username", help="Act as this user (their permissions apply).")
+def import_units_command(path: str, username: str | None) -> None:
+    """Units: Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên[, Loại đơn vị, Địa chỉ]."""
+    _run_import("units", path, username)
+
+
+@import_group.command("people")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--user", "username", help="Act as this user (their permissions apply).")
+def import_people_command(path: str, username: str | None) -> None:
+    """People: Mã cá nhân, Họ và tên, Giới tính, Ngày sinh, Chức vụ, Mã đơn vị[, Email]."""
+    _run_import("people", path, username)

@@ -1,0 +1,1 @@
+"""What every area uses: model base, audit, permissions, text, tabular import, xlsx, formatting."""

@@ -1,0 +1,93 @@
+"""Web helpers shared by every blueprint: error pages, safe redirects, pagination."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from emulation.core.errors import ServiceError, stale_message
+from emulation.extensions import db
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only local paths: `/units/3`, never `//evil`, `https://evil`, `/\\evil`."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def page_arg() -> int:
+    """`?page=` as a positive integer; anything else is page 1."""
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def flash_service_error(err: ServiceError) -> None:
+    flash(str(err.message), "danger")
+
+
+def register_error_handlers(app: Flask) -> None:
+    def render_error(status: int, message: str | None = None):
+        db.session.rollback()
+        titles = {
+            400: _("Bad request"), 403: _("Access denied"), 404: _("Page not found"),
+            405: _("Method not allowed"), 409: _("Conflict"), 413: _("File too large"),
+            429: _("Too many requests"), 500: _("Something went wrong"),
+            503: _("Service temporarily unavailable"),
+        }
+        texts = {
+            400: _("The request could not be understood. Check what you entered and try again."),
+            403: _("You do not have permission to open this page."),
+            404: _("The page or record you asked for does not exist, or you may not see it."),
+            405: _("This address does not accept that kind of request."),
+            409: stale_message(),
+            413: _("The file is larger than the allowed size."),
+            429: _("Too many attempts. Wait a few minutes and try again."),
+            500: _("An unexpected error happened. It has been logged; please try again."),
+            503: _("The database is not reachable right now. Please try again in a moment."),
+        }
+        title = titles.get(status, _("Error"))
+        text = message or texts.get(status, "")
+        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+            return jsonify({"status": status, "title": title, "detail": text}), status
+        return render_template("errors/error.html", status=status, title=title,
+                               message=text), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(err):
+        return render_error(400, _("Your form expired or was sent from elsewhere. Reload the "
+                                   "page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        if err.code and err.code < 400:
+            return err
+        return render_error(err.code or 500)
+
+    @app.errorhandler(ServiceError)
+    def service_error(err: ServiceError):
+        return render_error(err.status, str(err.message))
+
+    @app.errorhandler(StaleDataError)
+    def stale_error(err):
+        return render_error(409, stale_message())
+
+    @app.errorhandler(OperationalError)
+    def database_error(err):
+        app.logger.error("database error: %s", err)
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(err):
+        app.logger.exception("unhandled error")
+        return render_error(500)

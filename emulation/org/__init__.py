@@ -1,0 +1,1 @@
+"""The organisation: the unit tree (đơn vị) and its people (cá nhân, đoàn viên)."""

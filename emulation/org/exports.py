@@ -1,0 +1,63 @@
+"""Spreadsheets of units and people in the import format (the template is the same file, empty)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from emulation.core import permissions as perms
+from emulation.core.xlsx import Workbook
+from emulation.extensions import db
+from emulation.org.importers import PEOPLE_COLUMNS, UNIT_COLUMNS
+from emulation.org.models import GENDER_WORDS_VI, KIND_WORDS_VI, Person, Unit
+
+_UNIT_WIDTHS = [16, 50, 20, 22, 40]
+_PEOPLE_WIDTHS = [16, 30, 10, 14, 30, 16, 30]
+
+def units_template() -> bytes:
+    wb = Workbook()
+    sheet = wb.sheet("Don vi")
+    sheet.header([c.header for c in UNIT_COLUMNS], _UNIT_WIDTHS)
+    sheet.append(["CDCS-VD", "Công đoàn cơ sở Ví dụ", "CDCT", "Công đoàn cơ sở",
+                  "Số 1 Phố Ví Dụ, Hà Nội"])
+    return wb.getvalue()
+
+
+def people_template() -> bytes:
+    wb = Workbook()
+    sheet = wb.sheet("Ca nhan")
+    sheet.header([c.header for c in PEOPLE_COLUMNS], _PEOPLE_WIDTHS)
+    sheet.append(["CN-0001", "Nguyễn Thị Ví Dụ", "Nữ", "15/03/1985", "Chuyên viên", "CDCS-VD",
+                  "vidu@example.vn"])
+    return wb.getvalue()
+
+
+def export_units(user) -> bytes:
+    parent = aliased(Unit)
+    stmt = (select(Unit.code, Unit.name, parent.code, Unit.kind, Unit.address)
+            .outerjoin(parent, Unit.parent_id == parent.id)
+            .where(perms.unit_condition(user, perms.VIEW_UNITS), Unit.active.is_(True))
+            .order_by(Unit.path))
+    wb = Workbook()
+    sheet = wb.sheet("Don vi")
+    sheet.header([c.header for c in UNIT_COLUMNS], _UNIT_WIDTHS)
+    for code, name, parent_code, kind, address in db.session.execute(
+            stmt.execution_options(yield_per=2000)):
+        sheet.append([code, name, parent_code or "", KIND_WORDS_VI.get(kind, ""), address])
+    return wb.getvalue()
+
+
+def export_people(user) -> bytes:
+    stmt = (select(Person.code, Person.full_name, Person.gender, Person.birth_date,
+                   Person.position, Unit.code, Person.email)
+            .join(Unit, Person.unit_id == Unit.id)
+            .where(Person.unit_id.in_(perms.covered_unit_ids(user, perms.VIEW_PEOPLE)),
+                   Person.active.is_(True))
+            .order_by(Unit.path, Person.name_folded))
+    wb = Workbook()
+    sheet = wb.sheet("Ca nhan")
+    sheet.header([c.header for c in PEOPLE_COLUMNS], _PEOPLE_WIDTHS)
+    for code, name, gender, birth, position, unit_code, email in db.session.execute(
+            stmt.execution_options(yield_per=2000)):
+        sheet.append([code, name, GENDER_WORDS_VI.get(gender, ""), birth, position, unit_code,
+                      email])
+    return wb.getvalue()

@@ -1,0 +1,61 @@
+"""Forms of the organisation area: one per purpose, so no form carries fields a role may not set."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from emulation.core.formatting import GENDER_LABELS, UNIT_KIND_LABELS
+from emulation.core.text import EMAIL_PATTERN
+
+CODE_RULE = Regexp(r"^[^\s]+$", message=_l("A code has no spaces."))
+
+
+def _kind_choices():
+    return list(UNIT_KIND_LABELS.items())
+
+
+class UnitCreateForm(FlaskForm):
+    code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40), CODE_RULE])
+    name = StringField(_l("Unit name"), validators=[DataRequired(), Length(max=255)])
+    parent_code = StringField(_l("Parent unit code"), validators=[Optional(), Length(max=40)])
+    kind = SelectField(_l("Kind of unit"), choices=_kind_choices(), default="grassroots")
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
+
+
+class UnitEditForm(FlaskForm):
+    version = HiddenField()
+    name = StringField(_l("Unit name"), validators=[DataRequired(), Length(max=255)])
+    kind = SelectField(_l("Kind of unit"), choices=_kind_choices())
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
+
+
+class UnitMoveForm(FlaskForm):
+    version = HiddenField()
+    parent_code = StringField(_l("New parent unit code"),
+                              validators=[DataRequired(), Length(max=40)])
+
+
+class VersionForm(FlaskForm):
+    """A button that changes a versioned record (activate, deactivate, delete)."""
+
+    version = HiddenField()
+
+
+class PersonForm(FlaskForm):
+    version = HiddenField()
+    code = StringField(_l("Person code"), validators=[DataRequired(), Length(max=40), CODE_RULE])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=150)])
+    gender = SelectField(_l("Gender"), choices=[("", "—"), *GENDER_LABELS.items()], default="")
+    birth_date = DateField(_l("Date of birth"), validators=[Optional()])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=150)])
+    unit_code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40)])
+    email = StringField(_l("Email"), validators=[
+        Optional(), Length(max=254),
+        Regexp(EMAIL_PATTERN, message=_l("This is not a valid email address."))])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("File (.xlsx or .csv)"), validators=[
+        FileRequired(message=_l("Choose a file to import.")),
+        FileAllowed(["xlsx", "csv"], message=_l("Only .xlsx and .csv files can be imported."))])

@@ -1,0 +1,369 @@
+"""Import of units and people from .xlsx/.csv: all-or-nothing, row-by-row errors, by code.
+
+The import format is also the template and the export format (same headers).
+"""
+from __future__ import annotations
+
+import re
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import insert, select
+
+from emulation.core import audit
+from emulation.core import permissions as perms
+from emulation.core.audit import AuditEvent
+from emulation.core.models import utcnow
+from emulation.core.tabular import Column, ImportResult, Row, RowError, date_value, text_value
+from emulation.core.text import EMAIL_PATTERN, fold
+from emulation.extensions import db
+from emulation.org.models import GENDER_WORDS_VI, KIND_WORDS_VI, UNIT_KINDS, Person, Unit
+from emulation.org.services import person_snapshot, rebuild_paths, unit_snapshot
+
+UNIT_COLUMNS = [
+    Column("code", "Mã đơn vị", aliases=("unit code",)),
+    Column("name", "Tên đơn vị", aliases=("unit name", "name")),
+    Column("parent_code", "Mã đơn vị cấp trên", aliases=("parent code", "parent")),
+    Column("kind", "Loại đơn vị", required=False, aliases=("kind", "unit kind")),
+    Column("address", "Địa chỉ", required=False, aliases=("address",)),
+]
+PEOPLE_COLUMNS = [
+    Column("code", "Mã cá nhân", aliases=("person code",)),
+    Column("full_name", "Họ và tên", aliases=("full name", "ho ten")),
+    Column("gender", "Giới tính", aliases=("gender",)),
+    Column("birth_date", "Ngày sinh", aliases=("date of birth", "birth date")),
+    Column("position", "Chức vụ", aliases=("position",)),
+    Column("unit_code", "Mã đơn vị", aliases=("unit code",)),
+    Column("email", "Email", required=False, aliases=("thu dien tu",)),
+]
+# As people type them in a spreadsheet: the Vietnamese label or the code, any case or accents.
+UNIT_KIND_WORDS = {**{fold(v): k for k, v in KIND_WORDS_VI.items()}, **{k: k for k in UNIT_KINDS}}
+GENDER_WORDS = {**{fold(v): k for k, v in GENDER_WORDS_VI.items()}, "male": "male", "m": "male",
+                "female": "female", "f": "female"}
+_EMAIL = re.compile(EMAIL_PATTERN)
+_CHUNK = 900
+
+
+def import_units(actor, rows: list[Row]) -> ImportResult:
+    result = ImportResult()
+    parsed: dict[str, dict] = {}
+    for row in rows:
+        item = _parse_unit_row(row, result)
+        if item is None:
+            continue
+        if item["code"] in parsed:
+            result.errors.append(RowError(row.number, _(
+                "the unit code %(code)s appears more than once in the file (first at row "
+                "%(first)d)", code=item["code"], first=parsed[item["code"]]["row"])))
+            continue
+        parsed[item["code"]] = item
+
+    codes = set(parsed) | {i["parent_code"] for i in parsed.values() if i["parent_code"]}
+    existing = _load_by_code(Unit, codes)
+    tree = _TreeView(existing)
+    for code, item in parsed.items():
+        tree.set_parent(code, item["parent_code"])
+    grant_codes = _grant_unit_codes(actor)
+
+    for code, item in parsed.items():
+        parent_code = item["parent_code"]
+        if parent_code and parent_code not in parsed and parent_code not in existing:
+            result.errors.append(RowError(item["row"], _(
+                "the parent unit code %(code)s is unknown", code=parent_code)))
+            continue
+        if tree.has_cycle(code):
+            result.errors.append(RowError(item["row"], _(
+                "the parent of %(code)s would make a cycle in the unit tree", code=code)))
+            continue
+        if not actor.is_admin:
+            if parent_code == "":
+                result.errors.append(RowError(item["row"], _(
+                    "only an administrator may create or move a top-level unit")))
+            elif not _covered(code, tree, grant_codes) or (
+                    code in existing and not _covered(code, tree, grant_codes, current=True)):
+                result.errors.append(RowError(item["row"], _(
+                    "you may not manage the unit %(code)s or its parent", code=code)))
+    if result.errors:
+        return result
+
+    new_units: list[Unit] = []
+    moved = False
+    for code in tree.top_down(list(parsed)):
+        item = parsed[code]
+        parent = existing.get(item["parent_code"]) if item["parent_code"] else None
+        unit = existing.get(code)
+        if unit is None:
+            unit = Unit(code=code, kind=item["kind"] or "other", address=item["address"],
+                        parent=parent, path="", depth=0)
+            unit.set_name(item["name"])
+            db.session.add(unit)
+            existing[code] = unit
+            new_units.append(unit)
+            moved = True
+            continue
+        before = unit_snapshot(unit)
+        unit.set_name(item["name"])
+        if item["kind"]:
+            unit.kind = item["kind"]
+        if item["address_given"]:
+            unit.address = item["address"]
+        if unit.parent_id != (parent.id if parent else None):
+            unit.parent = parent
+            moved = True
+        db.session.flush()
+        old, new = audit.diff(before, unit_snapshot(unit))
+        if new:
+            result.updated += 1
+            audit.record(db.session, actor=actor, action="unit.update", obj=unit,
+                         summary=f"import updated unit {code}", before=old, after=new)
+        else:
+            result.unchanged += 1
+    db.session.flush()
+    if moved:
+        rebuild_paths()
+    for unit in new_units:
+        audit.record(db.session, actor=actor, action="unit.create", obj=unit,
+                     summary=f"import created unit {unit.code}", after=unit_snapshot(unit))
+    result.created = len(new_units)
+    audit.record(db.session, actor=actor, action="import.units", object_type="unit",
+                 summary=f"import of units: {result.created} created, {result.updated} updated, "
+                         f"{result.unchanged} unchanged")
+    db.session.commit()
+    return result
+
+
+def import_people(actor, rows: list[Row]) -> ImportResult:
+    result = ImportResult()
+    parsed: dict[str, dict] = {}
+    for row in rows:
+        item = _parse_person_row(row, result)
+        if item is None:
+            continue
+        if item["code"] in parsed:
+            result.errors.append(RowError(row.number, _(
+                "the person code %(code)s appears more than once in the file (first at row "
+                "%(first)d)", code=item["code"], first=parsed[item["code"]]["row"])))
+            continue
+        parsed[item["code"]] = item
+
+    units = _load_by_code(Unit, {i["unit_code"] for i in parsed.values()})
+    people = _load_by_code(Person, set(parsed))
+    for code, item in parsed.items():
+        unit = units.get(item["unit_code"])
+        if unit is None:
+            result.errors.append(RowError(item["row"], _(
+                "the unit code %(code)s is unknown", code=item["unit_code"])))
+        elif not perms.covers(actor, unit, perms.MANAGE_PEOPLE):
+            result.errors.append(RowError(item["row"], _(
+                "you may not manage the people of the unit %(code)s", code=unit.code)))
+        elif not unit.active:
+            result.errors.append(RowError(item["row"], _(
+                "the unit %(code)s is inactive", code=unit.code)))
+        elif code in people and not perms.covers(actor, people[code].unit, perms.MANAGE_PEOPLE):
+            result.errors.append(RowError(item["row"], _(
+                "the person code %(code)s belongs to a person you may not manage", code=code)))
+    if result.errors:
+        return result
+
+    now = utcnow()
+    new_rows, audit_rows = [], []
+    for code, item in parsed.items():
+        unit = units[item["unit_code"]]
+        fields = {"full_name": item["full_name"], "name_folded": fold(item["full_name"]),
+                  "gender": item["gender"], "birth_date": item["birth_date"],
+                  "position": item["position"], "unit_id": unit.id}
+        if item["email_given"]:
+            fields["email"] = item["email"]
+        person = people.get(code)
+        if person is None:
+            new_rows.append({"code": code, "email": "", "active": True, "version": 1,
+                             "created_at": now, "updated_at": now, **fields})
+            continue
+        before = person_snapshot(person)
+        for key, value in fields.items():
+            setattr(person, key, value)
+        old, new = audit.diff(before, person_snapshot(person))
+        if new:
+            result.updated += 1
+            audit_rows.append(_audit_row(actor, "person.update", person.id,
+                                         f"import updated person {code}", old, new, now))
+        else:
+            result.unchanged += 1
+    db.session.flush()
+    for start in range(0, len(new_rows), _CHUNK):
+        chunk = new_rows[start:start + _CHUNK]
+        ids = db.session.execute(insert(Person).returning(Person.id, Person.code), chunk).all()
+        by_code = {r["code"]: r for r in chunk}
+        for pid, code in ids:
+            row = by_code[code]
+            audit_rows.append(_audit_row(actor, "person.create", pid, f"import created person "
+                                         f"{code}", None, {k: row.get(k) for k in
+                                                           ("code", "full_name", "gender",
+                                                            "birth_date", "position", "email",
+                                                            "unit_id")}, now))
+    result.created = len(new_rows)
+    audit_rows.append(_audit_row(actor, "import.people", None,
+                                 f"import of people: {result.created} created, {result.updated} "
+                                 f"updated, {result.unchanged} unchanged", None, None, now,
+                                 object_type="person"))
+    for start in range(0, len(audit_rows), _CHUNK):
+        db.session.execute(insert(AuditEvent), audit_rows[start:start + _CHUNK])
+    db.session.commit()
+    return result
+
+
+def _audit_row(actor, action, object_id, summary, before, after, now, object_type="person"):
+    from emulation.core.audit import _dump
+
+    from flask import has_request_context, request
+    ip = (request.remote_addr or "") if has_request_context() else ""
+    return {"created_at": now, "actor_id": getattr(actor, "id", None),
+            "actor_name": getattr(actor, "username", "") or "", "action": action,
+            "object_type": object_type, "object_id": object_id, "summary": summary[:500],
+            "before": _dump(before), "after": _dump(after), "ip": ip}
+
+
+def _parse_unit_row(row: Row, result: ImportResult) -> dict | None:
+    v = row.values
+    code, name = text_value(v.get("code")), text_value(v.get("name"))
+    parent_code = text_value(v.get("parent_code"))
+    kind_text = text_value(v.get("kind"))
+    problems = []
+    if not code:
+        problems.append(_("the unit code is missing"))
+    elif len(code) > 40:
+        problems.append(_("the unit code is longer than %(n)d characters", n=40))
+    if not name:
+        problems.append(_("the unit name is missing"))
+    elif len(name) > 255:
+        problems.append(_("the unit name is longer than %(n)d characters", n=255))
+    if code and parent_code == code:
+        problems.append(_("a unit cannot be its own parent"))
+    kind = ""
+    if kind_text:
+        folded = fold(kind_text)
+        kind = UNIT_KIND_WORDS.get(folded, "")
+        if not kind:
+            problems.append(_("the kind of unit %(kind)s is unknown", kind=kind_text))
+    if problems:
+        result.errors.append(RowError(row.number, "; ".join(problems)))
+        return None
+    return {"row": row.number, "code": code, "name": name, "parent_code": parent_code,
+            "kind": kind, "address": text_value(v.get("address"))[:255],
+            "address_given": "address" in v}
+
+
+def _parse_person_row(row: Row, result: ImportResult) -> dict | None:
+    v = row.values
+    code, full_name = text_value(v.get("code")), text_value(v.get("full_name"))
+    unit_code = text_value(v.get("unit_code"))
+    gender_text = text_value(v.get("gender"))
+    email = text_value(v.get("email"))
+    problems = []
+    if not code:
+        problems.append(_("the person code is missing"))
+    elif len(code) > 40:
+        problems.append(_("the person code is longer than %(n)d characters", n=40))
+    if not full_name:
+        problems.append(_("the full name is missing"))
+    elif len(full_name) > 150:
+        problems.append(_("the full name is longer than %(n)d characters", n=150))
+    if not unit_code:
+        problems.append(_("the unit code is missing"))
+    gender = None
+    if gender_text:
+        gender = GENDER_WORDS.get(fold(gender_text))
+        if gender is None:
+            problems.append(_("the gender %(value)s is unknown (write Nam or Nữ)",
+                              value=gender_text))
+    birth_date = None
+    try:
+        birth_date = date_value(v.get("birth_date"))
+    except ValueError:
+        problems.append(_("the date of birth %(value)s is not a date (write dd/mm/yyyy)",
+                          value=text_value(v.get("birth_date"))))
+    if birth_date is not None and not (1900 <= birth_date.year and birth_date <= utcnow().date()):
+        problems.append(_("the date of birth %(value)s is not plausible",
+                          value=birth_date.strftime("%d/%m/%Y")))
+    if email and not _EMAIL.match(email):
+        problems.append(_("the email address %(value)s is not valid", value=email))
+    if problems:
+        result.errors.append(RowError(row.number, "; ".join(problems)))
+        return None
+    return {"row": row.number, "code": code, "full_name": full_name, "unit_code": unit_code,
+            "gender": gender, "birth_date": birth_date,
+            "position": text_value(v.get("position"))[:150], "email": email[:254],
+            "email_given": "email" in v}
+
+
+def _load_by_code(model, codes: set[str]) -> dict:
+    found = {}
+    codes = sorted(c for c in codes if c)
+    for start in range(0, len(codes), _CHUNK):
+        chunk = codes[start:start + _CHUNK]
+        for obj in db.session.scalars(select(model).where(model.code.in_(chunk))):
+            found[obj.code] = obj
+    return found
+
+
+def _grant_unit_codes(actor) -> set[str]:
+    return {g.unit.code for g in actor.grants if g.role in perms.MANAGE_UNITS and g.unit}
+
+
+def _covered(code: str, tree: _TreeView, grant_codes: set[str], current: bool = False) -> bool:
+    chain = tree.current_chain(code) if current else tree.chain(code)
+    return any(c in grant_codes for c in chain)
+
+
+class _TreeView:
+    """The tree as it would be after the import: the database's parents, overlaid by the file's."""
+
+    def __init__(self, existing: dict[str, Unit]):
+        self.parent: dict[str, str] = {}
+        self.db_parent: dict[str, str] = {}
+        ids = {i for u in existing.values() for i in u.ancestor_ids}
+        known = {u.id: u.code for u in existing.values()}
+        missing = ids - set(known)
+        for start in range(0, len(missing), _CHUNK):
+            chunk = sorted(missing)[start:start + _CHUNK]
+            for uid, code in db.session.execute(select(Unit.id, Unit.code).where(
+                    Unit.id.in_(chunk))):
+                known[uid] = code
+        for unit in existing.values():
+            chain = [known[i] for i in unit.ancestor_ids] + [unit.code]
+            for child, parent in zip(chain[1:], chain[:-1]):
+                self.db_parent[child] = parent
+        self.parent.update(self.db_parent)
+
+    def set_parent(self, code: str, parent_code: str) -> None:
+        if parent_code:
+            self.parent[code] = parent_code
+        else:
+            self.parent.pop(code, None)
+
+    def chain(self, code: str) -> list[str]:
+        """`code` and its ancestors in the new tree (stops at a cycle)."""
+        seen: list[str] = []
+        while code and code not in seen:
+            seen.append(code)
+            code = self.parent.get(code, "")
+        return seen
+
+    def current_chain(self, code: str) -> list[str]:
+        seen: list[str] = []
+        while code and code not in seen:
+            seen.append(code)
+            code = self.db_parent.get(code, "")
+        return seen
+
+    def has_cycle(self, code: str) -> bool:
+        seen: set[str] = set()
+        while code:
+            if code in seen:
+                return True
+            seen.add(code)
+            code = self.parent.get(code, "")
+        return False
+
+    def top_down(self, codes: list[str]) -> list[str]:
+        return sorted(codes, key=lambda c: len(self.chain(c)))

@@ -1,0 +1,92 @@
+"""Units and people."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from emulation.core.models import Base, TimestampMixin, VersionedMixin
+from emulation.core.text import fold
+
+UNIT_KINDS = ("union", "upper_grassroots", "grassroots", "team", "department", "enterprise",
+              "other")
+GENDERS = ("male", "female")
+# How kinds and genders are written in spreadsheets (export writes these, import reads them).
+KIND_WORDS_VI = {"union": "Công đoàn ngành", "upper_grassroots": "Công đoàn cấp trên cơ sở",
+                 "grassroots": "Công đoàn cơ sở", "team": "Tổ công đoàn",
+                 "department": "Phòng ban", "enterprise": "Doanh nghiệp", "other": "Khác"}
+GENDER_WORDS_VI = {"male": "Nam", "female": "Nữ"}
+
+
+class Unit(TimestampMixin, VersionedMixin, Base):
+    """Đơn vị, tập thể: a node of the organisation tree.
+
+    `path` holds the ids from the root down, e.g. `/1/5/12/`, so a subtree is one LIKE query.
+    """
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    name_folded: Mapped[str] = mapped_column(String(255), index=True, default="")
+    kind: Mapped[str] = mapped_column(String(32), default="other")
+    address: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"),
+                                                  index=True)
+    path: Mapped[str] = mapped_column(String(1000), index=True, default="")
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
+
+    __table_args__ = (
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
+
+    def set_name(self, name: str) -> None:
+        self.name = name
+        self.name_folded = fold(name)
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(p) for p in self.path.strip("/").split("/") if p][:-1]
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"
+
+
+class Person(TimestampMixin, VersionedMixin, Base):
+    """Cá nhân, đoàn viên: a member of a unit who can be nominated; not necessarily a user."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    full_name: Mapped[str] = mapped_column(String(150))
+    name_folded: Mapped[str] = mapped_column(String(150), index=True, default="")
+    gender: Mapped[str | None] = mapped_column(String(10))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    position: Mapped[str] = mapped_column(String(150), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("gender IS NULL OR gender IN ('male', 'female')", name="gender_known"),
+    )
+
+    def set_name(self, name: str) -> None:
+        self.full_name = name
+        self.name_folded = fold(name)
+
+    @property
+    def given_name(self) -> str:
+        """Tên: the last word, by which Vietnamese lists are sorted."""
+        return self.full_name.rsplit(" ", 1)[-1] if self.full_name else ""
+
+    def __repr__(self) -> str:
+        return f"<Person {self.code}>"

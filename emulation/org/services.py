@@ -1,0 +1,316 @@
+"""Operations on the unit tree and on people. Each checks permission, changes, audits."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, func, select, update
+
+from emulation.auth.models import RoleGrant
+from emulation.core import audit
+from emulation.core import permissions as perms
+from emulation.core.errors import InvalidState, NotFound, PermissionDenied, ServiceError, check_version
+from emulation.core.text import clean, like_pattern
+from emulation.extensions import db
+from emulation.org.models import GENDERS, UNIT_KINDS, Person, Unit
+
+UNIT_FIELDS = ("code", "name", "kind", "address", "active", "parent_id")
+PERSON_FIELDS = ("code", "full_name", "gender", "birth_date", "position", "email", "active",
+                 "unit_id")
+
+
+# --- queries -------------------------------------------------------------------------------
+
+def units_query(user, q: str = "", include_inactive: bool = False, parent_id: int | None = None):
+    """Units the user may see, matching `q` on code or folded name, in tree order."""
+    stmt = select(Unit).where(perms.unit_condition(user, perms.VIEW_UNITS))
+    if not include_inactive:
+        stmt = stmt.where(Unit.active.is_(True))
+    if q:
+        pattern = like_pattern(q)
+        stmt = stmt.where(Unit.name_folded.like(pattern, escape="\\")
+                          | func.lower(Unit.code).like(pattern, escape="\\"))
+    if parent_id is not None:
+        stmt = stmt.where(Unit.parent_id == parent_id)
+    return stmt.order_by(Unit.path)
+
+
+def people_query(user, q: str = "", unit: Unit | None = None, include_inactive: bool = False):
+    """People of the units the user may see, matching `q` on code or folded name."""
+    stmt = select(Person).where(
+        Person.unit_id.in_(perms.covered_unit_ids(user, perms.VIEW_PEOPLE)))
+    if unit is not None:
+        stmt = stmt.where(Person.unit_id.in_(
+            select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))))
+    if not include_inactive:
+        stmt = stmt.where(Person.active.is_(True))
+    if q:
+        pattern = like_pattern(q)
+        stmt = stmt.where(Person.name_folded.like(pattern, escape="\\")
+                          | func.lower(Person.code).like(pattern, escape="\\"))
+    return stmt.order_by(Person.name_folded, Person.id)
+
+
+def get_unit_for(user, unit_id: int, roles=perms.VIEW_UNITS) -> Unit:
+    """The unit if the user may see it; otherwise NotFound (never the data)."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not perms.covers(user, unit, roles):
+        raise NotFound(_("No such unit, or you may not see it."))
+    return unit
+
+
+def get_person_for(user, person_id: int, roles=perms.VIEW_PEOPLE) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None or not perms.covers(user, person.unit, roles):
+        raise NotFound(_("No such person, or you may not see them."))
+    return person
+
+
+def unit_by_code(code: str) -> Unit | None:
+    return db.session.scalar(select(Unit).where(Unit.code == clean(code)))
+
+
+def unit_snapshot(unit: Unit) -> dict:
+    return {f: getattr(unit, f) for f in UNIT_FIELDS}
+
+
+def person_snapshot(person: Person) -> dict:
+    return {f: getattr(person, f) for f in PERSON_FIELDS}
+
+
+# --- units ---------------------------------------------------------------------------------
+
+def create_unit(actor, *, code: str, name: str, parent: Unit | None, kind: str = "other",
+                address: str = "") -> Unit:
+    code, name = clean(code), clean(name)
+    if parent is None:
+        if not actor.is_admin:
+            raise PermissionDenied(_("Only an administrator may create a top-level unit."))
+    elif not perms.covers(actor, parent, perms.MANAGE_UNITS):
+        raise PermissionDenied(_("You may not add units under %(name)s.", name=parent.name))
+    _validate_unit_fields(code, name, kind)
+    if unit_by_code(code) is not None:
+        raise ServiceError(_("The unit code %(code)s is already used.", code=code))
+    if parent is not None and not parent.active:
+        raise InvalidState(_("The parent unit is inactive."))
+    unit = Unit(code=code, kind=kind, address=clean(address), parent=parent)
+    unit.set_name(name)
+    db.session.add(unit)
+    db.session.flush()
+    unit.path = (parent.path if parent else "/") + f"{unit.id}/"
+    unit.depth = parent.depth + 1 if parent else 0
+    audit.record(db.session, actor=actor, action="unit.create", obj=unit,
+                 summary=f"created unit {code}", after=unit_snapshot(unit))
+    db.session.commit()
+    return unit
+
+
+def update_unit(actor, unit: Unit, *, version, name: str, kind: str, address: str) -> Unit:
+    _require_manage_unit(actor, unit)
+    check_version(unit, version)
+    name = clean(name)
+    _validate_unit_fields(unit.code, name, kind)
+    before = unit_snapshot(unit)
+    unit.set_name(name)
+    unit.kind, unit.address = kind, clean(address)
+    old, new = audit.diff(before, unit_snapshot(unit))
+    if new:
+        audit.record(db.session, actor=actor, action="unit.update", obj=unit,
+                     summary=f"updated unit {unit.code}", before=old, after=new)
+    db.session.commit()
+    return unit
+
+
+def move_unit(actor, unit: Unit, *, version, new_parent: Unit) -> Unit:
+    """Move a unit (with its whole subtree) under another parent."""
+    check_version(unit, version)
+    if unit.parent is None or not perms.covers(actor, unit.parent, perms.MANAGE_UNITS):
+        raise PermissionDenied(_("You may not move %(name)s.", name=unit.name))
+    if not perms.covers(actor, new_parent, perms.MANAGE_UNITS):
+        raise PermissionDenied(_("You may not move units under %(name)s.", name=new_parent.name))
+    if new_parent.id == unit.id or new_parent.path.startswith(unit.path):
+        raise InvalidState(_("A unit cannot be moved under itself or one of its sub-units."))
+    if not new_parent.active:
+        raise InvalidState(_("The parent unit is inactive."))
+    if new_parent.id == unit.parent_id:
+        return unit
+    before = {"parent": unit.parent.code}
+    unit.parent = new_parent
+    db.session.flush()
+    rebuild_paths()
+    audit.record(db.session, actor=actor, action="unit.move", obj=unit,
+                 summary=f"moved unit {unit.code} under {new_parent.code}",
+                 before=before, after={"parent": new_parent.code})
+    db.session.commit()
+    return unit
+
+
+def set_unit_active(actor, unit: Unit, *, version, active: bool) -> Unit:
+    _require_manage_unit(actor, unit)
+    check_version(unit, version)
+    if unit.active == active:
+        return unit
+    if not active:
+        has_active_children = db.session.scalar(
+            select(func.count(Unit.id)).where(Unit.parent_id == unit.id, Unit.active.is_(True)))
+        if has_active_children:
+            raise InvalidState(_("Deactivate the sub-units of %(name)s first.", name=unit.name))
+    elif unit.parent is not None and not unit.parent.active:
+        raise InvalidState(_("Activate the parent unit first."))
+    unit.active = active
+    audit.record(db.session, actor=actor, action="unit.activate" if active else "unit.deactivate",
+                 obj=unit, summary=f"{'activated' if active else 'deactivated'} unit {unit.code}",
+                 before={"active": not active}, after={"active": active})
+    db.session.commit()
+    return unit
+
+
+def delete_unit(actor, unit: Unit) -> None:
+    """Hard delete, only for a unit created by mistake: no sub-units, people or grants."""
+    _require_manage_unit(actor, unit)
+    if unit_has_history(unit):
+        raise InvalidState(_("%(name)s has sub-units, people or role grants: it cannot be "
+                             "deleted. Deactivate it instead.", name=unit.name))
+    audit.record(db.session, actor=actor, action="unit.delete", obj=unit,
+                 summary=f"deleted unit {unit.code}", before=unit_snapshot(unit))
+    db.session.delete(unit)
+    db.session.commit()
+
+
+def unit_has_history(unit: Unit) -> bool:
+    checks = (select(Unit.id).where(Unit.parent_id == unit.id),
+              select(Person.id).where(Person.unit_id == unit.id),
+              select(RoleGrant.id).where(RoleGrant.unit_id == unit.id))
+    return any(db.session.scalar(c.limit(1)) is not None for c in checks)
+
+
+def rebuild_paths() -> None:
+    """Recompute `path` and `depth` of every unit from `parent_id` (after moves or imports).
+
+    One query reads (id, parent_id); only rows whose path changed are written.
+    """
+    rows = db.session.execute(select(Unit.id, Unit.parent_id, Unit.path, Unit.depth)).all()
+    children: dict[int | None, list[int]] = {}
+    current = {}
+    for uid, parent_id, path, depth in rows:
+        children.setdefault(parent_id, []).append(uid)
+        current[uid] = (path, depth)
+    changes = []
+    stack = [(uid, "/", 0) for uid in children.get(None, [])]
+    while stack:
+        uid, prefix, depth = stack.pop()
+        path = f"{prefix}{uid}/"
+        if current[uid] != (path, depth):
+            changes.append({"b_id": uid, "b_path": path, "b_depth": depth})
+        stack.extend((child, path, depth + 1) for child in children.get(uid, []))
+    if changes:
+        table = Unit.__table__
+        db.session.execute(update(table).where(table.c.id == bindparam("b_id"))
+                           .values(path=bindparam("b_path"), depth=bindparam("b_depth")),
+                           changes)
+        for obj in list(db.session.identity_map.values()):
+            if isinstance(obj, Unit):
+                db.session.expire(obj, ["path", "depth"])
+
+
+def _require_manage_unit(actor, unit: Unit) -> None:
+    if not perms.covers(actor, unit, perms.MANAGE_UNITS):
+        raise PermissionDenied(_("You may not change %(name)s.", name=unit.name))
+
+
+def _validate_unit_fields(code: str, name: str, kind: str) -> None:
+    if not code:
+        raise ServiceError(_("A unit code is required."))
+    if len(code) > 40:
+        raise ServiceError(_("The unit code is longer than %(n)d characters.", n=40))
+    if not name:
+        raise ServiceError(_("A unit name is required."))
+    if len(name) > 255:
+        raise ServiceError(_("The unit name is longer than %(n)d characters.", n=255))
+    if kind not in UNIT_KINDS:
+        raise ServiceError(_("Unknown kind of unit."))
+
+
+# --- people --------------------------------------------------------------------------------
+
+def create_person(actor, *, code: str, full_name: str, unit: Unit, gender: str | None = None,
+                  birth_date: date | None = None, position: str = "", email: str = "") -> Person:
+    _require_manage_people(actor, unit)
+    code = clean(code)
+    fields = _person_fields(full_name, gender, birth_date, position, email)
+    _validate_person_code(code)
+    if db.session.scalar(select(Person.id).where(Person.code == code)) is not None:
+        raise ServiceError(_("The person code %(code)s is already used.", code=code))
+    if not unit.active:
+        raise InvalidState(_("The unit %(name)s is inactive.", name=unit.name))
+    person = Person(code=code, unit=unit, **{k: v for k, v in fields.items() if k != "full_name"})
+    person.set_name(fields["full_name"])
+    db.session.add(person)
+    db.session.flush()
+    audit.record(db.session, actor=actor, action="person.create", obj=person,
+                 summary=f"created person {code}", after=person_snapshot(person))
+    db.session.commit()
+    return person
+
+
+def update_person(actor, person: Person, *, version, full_name: str, unit: Unit,
+                  gender: str | None, birth_date: date | None, position: str,
+                  email: str) -> Person:
+    _require_manage_people(actor, person.unit)
+    if unit.id != person.unit_id:
+        _require_manage_people(actor, unit)
+        if not unit.active:
+            raise InvalidState(_("The unit %(name)s is inactive.", name=unit.name))
+    check_version(person, version)
+    fields = _person_fields(full_name, gender, birth_date, position, email)
+    before = person_snapshot(person)
+    person.set_name(fields.pop("full_name"))
+    for key, value in fields.items():
+        setattr(person, key, value)
+    person.unit = unit
+    old, new = audit.diff(before, person_snapshot(person))
+    if new:
+        audit.record(db.session, actor=actor, action="person.update", obj=person,
+                     summary=f"updated person {person.code}", before=old, after=new)
+    db.session.commit()
+    return person
+
+
+def set_person_active(actor, person: Person, *, version, active: bool) -> Person:
+    _require_manage_people(actor, person.unit)
+    check_version(person, version)
+    if person.active != active:
+        person.active = active
+        audit.record(db.session, actor=actor,
+                     action="person.activate" if active else "person.deactivate", obj=person,
+                     summary=f"{'activated' if active else 'deactivated'} person {person.code}",
+                     before={"active": not active}, after={"active": active})
+        db.session.commit()
+    return person
+
+
+def _require_manage_people(actor, unit: Unit) -> None:
+    if not perms.covers(actor, unit, perms.MANAGE_PEOPLE):
+        raise PermissionDenied(_("You may not manage the people of %(name)s.", name=unit.name))
+
+
+def _validate_person_code(code: str) -> None:
+    if not code:
+        raise ServiceError(_("A person code is required."))
+    if len(code) > 40:
+        raise ServiceError(_("The person code is longer than %(n)d characters.", n=40))
+
+
+def _person_fields(full_name, gender, birth_date, position, email) -> dict:
+    full_name = clean(full_name)
+    if not full_name:
+        raise ServiceError(_("A full name is required."))
+    if len(full_name) > 150:
+        raise ServiceError(_("The full name is longer than %(n)d characters.", n=150))
+    if gender not in (None, "", *GENDERS):
+        raise ServiceError(_("Unknown gender."))
+    if birth_date is not None and not (date(1900, 1, 1) <= birth_date <= date.today()):
+        raise ServiceError(_("The date of birth is not plausible."))
+    return {"full_name": full_name, "gender": gender or None, "birth_date": birth_date,
+            "position": clean(position)[:150], "email": clean(email)[:254]}
+
