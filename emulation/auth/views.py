@@ -63,7 +63,7 @@ def profile():
             flash(str(err.message), "danger")
             status = 400
         else:
-            login_user(current_user)  # keeps this session; every other one ends
+            login_user(current_user._get_current_object())  # this session stays; others end
             flash(_("Your password has been changed. Other sessions have been signed out."),
                   "success")
             return redirect(url_for("auth.profile"))

@@ -1,0 +1,93 @@
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+
+from emulation.extensions import db
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_database_down(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.session, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "error"
+
+
+def test_database_down_shows_translated_503_page(world, login, app):
+    c = login("admin")
+
+    def broken(conn, cursor, statement, *args):
+        raise OperationalError(statement, {}, Exception("database is locked"))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", broken)
+    try:
+        response = c.get("/admin/users/")
+    finally:
+        event.remove(engine, "before_cursor_execute", broken)
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    assert "Hiện không kết nối được cơ sở dữ liệu" in html
+    assert "Traceback" not in html
+
+
+def test_error_pages_are_translated_without_traceback(world, login, app):
+    c = login("donvi1")
+    not_found = c.get("/units/999999")
+    assert not_found.status_code == 404
+    assert "Không tìm thấy trang" in not_found.get_data(as_text=True)
+    forbidden = c.get("/admin/users/")
+    assert forbidden.status_code == 403
+    assert "Không có quyền truy cập" in forbidden.get_data(as_text=True)
+
+
+def test_unexpected_error_gives_translated_500(world, login, monkeypatch):
+    import emulation.main.views as views
+
+    c = login("admin")
+    monkeypatch.setattr(views.perms, "unit_condition", lambda *a: 1 / 0)
+    response = c.get("/")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Đã xảy ra lỗi" in html and "ZeroDivisionError" not in html
+
+
+def test_navigation_follows_roles(world, login):
+    admin = login("admin").get("/").get_data(as_text=True)
+    assert "/admin/users/" in admin and "/people/" in admin
+    officer = login("donvi1").get("/").get_data(as_text=True)
+    assert "/admin/users/" not in officer and "/people/" in officer and "/units/" in officer
+    viewer = login("xem").get("/").get_data(as_text=True)
+    assert "/people/" not in viewer and "/admin/" not in viewer and "/units/" in viewer
+
+
+def test_csrf_is_required_on_every_post(world, app, login):
+    c = login("admin")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        for url in ("/logout", "/units/new", f"/units/{world.unit1.id}/edit", "/language",
+                    "/people/import", "/admin/users/new"):
+            response = c.post(url, data={"name": "x"})
+            assert response.status_code == 400, url
+            assert "Biểu mẫu đã hết hạn" in response.get_data(as_text=True)
+        fresh = app.test_client()
+        assert fresh.post("/login", data={"username": "admin",
+                                          "password": "x"}).status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_bad_query_strings_get_no_server_error(world, login):
+    c = login("admin")
+    for url in ("/units/?page=abc", "/units/?page=-3", "/people/?unit=abc", "/people/?unit=99999",
+                "/admin/audit/?from=yesterday&to=2026-13-45&object_id=x", "/units/?q=%25_%5C",
+                "/people/?q=" + "a" * 5000):
+        assert c.get(url).status_code < 500, url
