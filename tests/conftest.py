@@ -127,6 +127,9 @@ def count_queries(engine):
 
 @pytest.fixture
 def queries(app):
+    with app.app_context():
+        engine = db.engine
+
     def _count():
-        return count_queries(db.engine)
+        return count_queries(engine)
     return _count

@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
-from emulation.core.text import fold
+from emulation.core.text import clean, fold
 
 UNIT_KINDS = ("union", "upper_grassroots", "grassroots", "team", "department", "enterprise",
               "other")
@@ -46,7 +46,7 @@ class Unit(TimestampMixin, VersionedMixin, Base):
     )
 
     def set_name(self, name: str) -> None:
-        self.name = name
+        self.name = clean(name)
         self.name_folded = fold(name)
 
     @property
@@ -80,7 +80,7 @@ class Person(TimestampMixin, VersionedMixin, Base):
     )
 
     def set_name(self, name: str) -> None:
-        self.full_name = name
+        self.full_name = clean(name)
         self.name_folded = fold(name)
 
     @property

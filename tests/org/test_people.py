@@ -1,0 +1,129 @@
+import unicodedata
+
+from sqlalchemy import select
+
+from emulation.core.text import fold
+from emulation.extensions import db
+from emulation.org.models import Person, Unit
+from tests.factories import gen_person
+
+
+def _person(in_app, code):
+    with in_app() as session:
+        person = session.scalar(select(Person).where(Person.code == code))
+        session.expunge_all()
+        return person
+
+
+def test_officer_cannot_read_or_change_another_units_people(world, login, in_app):
+    c = login("donvi1")
+    other = world.person2.id  # belongs to donvi2's unit
+    assert c.get(f"/people/{other}").status_code == 404
+    assert c.get(f"/people/{other}/edit").status_code == 404
+    changed = c.post(f"/people/{other}/edit", data={
+        "version": "1", "full_name": "Bị sửa", "unit_code": "CS-1", "code": "P2"})
+    assert changed.status_code == 404
+    assert c.post(f"/people/{other}/active", data={"version": "1",
+                                                   "active": "0"}).status_code == 404
+    assert c.get(f"/people/?unit={world.unit2.id}").status_code == 404
+    listing = c.get("/people/?q=hang").get_data(as_text=True)
+    assert "Trần Thị Hằng" not in listing
+    person = _person(in_app, "P2")
+    assert person.full_name == "Trần Thị Hằng" and person.active and person.unit_id == world.unit2.id
+
+
+def test_officer_cannot_move_own_person_into_another_unit(world, login, in_app):
+    c = login("donvi1")
+    response = c.post(f"/people/{world.person1.id}/edit", data={
+        "version": "1", "full_name": "Nguyễn Văn Đức", "unit_code": "CS-2", "code": "P1"})
+    assert response.status_code == 400
+    assert _person(in_app, "P1").unit_id == world.unit1.id
+
+
+def test_officer_cannot_create_person_in_another_unit(world, login, in_app):
+    response = login("donvi1").post("/people/new", data={
+        "code": "PX", "full_name": "Người Lạ", "unit_code": "CS-2"})
+    assert response.status_code == 400
+    assert _person(in_app, "PX") is None
+
+
+def test_officer_manages_own_people(world, login, in_app):
+    c = login("donvi1")
+    created = c.post("/people/new", data={"code": "P10", "full_name": "Phạm Thu Hà",
+                                          "gender": "female", "birth_date": "1990-02-03",
+                                          "position": "Kế toán", "unit_code": "CS-1"})
+    assert created.status_code == 302
+    person = _person(in_app, "P10")
+    edited = c.post(f"/people/{person.id}/edit", data={
+        "version": str(person.version), "full_name": "Phạm Thu Hà", "gender": "female",
+        "birth_date": "1990-02-03", "position": "Kế toán trưởng", "unit_code": "CS-1"})
+    assert edited.status_code == 302
+    assert _person(in_app, "P10").position == "Kế toán trưởng"
+
+
+def test_stale_person_save_is_refused(world, login, in_app):
+    c = login("donvi1")
+    data = {"version": "1", "full_name": "Nguyễn Văn Đức", "unit_code": "CS-1",
+            "position": "Tổ trưởng"}
+    assert c.post(f"/people/{world.person1.id}/edit", data=data).status_code == 302
+    stale = c.post(f"/people/{world.person1.id}/edit", data={**data, "position": "Ghi đè"})
+    assert stale.status_code == 409
+    assert _person(in_app, "P1").position == "Tổ trưởng"
+
+
+def test_bad_form_input_gets_400_with_message(world, login):
+    c = login("donvi1")
+    response = c.post("/people/new", data={"code": "has space", "full_name": "",
+                                           "unit_code": "CS-1", "birth_date": "31/02/1990",
+                                           "email": "not-an-email"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Mã không được chứa khoảng trắng" in html
+    assert "Địa chỉ thư điện tử không hợp lệ" in html
+
+
+def test_search_ignores_diacritics_and_case_and_nfd_input(world, login, in_app):
+    with in_app():
+        decomposed = unicodedata.normalize("NFD", "Nguyễn Văn Hùng")
+        gen_person("P3", db.session.get(Unit, world.unit1.id), decomposed)
+    person = _person(in_app, "P3")
+    assert person.full_name == unicodedata.normalize("NFC", "Nguyễn Văn Hùng")
+    c = login("donvi1")
+    for q in ("nguyen van", "NGUYỄN VĂN", unicodedata.normalize("NFD", "Văn")):
+        html = c.get("/people/", query_string={"q": q}).get_data(as_text=True)
+        assert "Nguyễn Văn Hùng" in html and "Nguyễn Văn Đức" in html, q
+    only = c.get("/people/?q=van+hung").get_data(as_text=True)
+    assert "Nguyễn Văn Hùng" in only and "Nguyễn Văn Đức" not in only
+    assert "Nguyễn Văn Hùng" not in c.get("/people/?q=tran").get_data(as_text=True)
+
+
+def test_fold():
+    assert fold("  Nguyễn   Văn ĐỨC ") == "nguyen van duc"
+    assert fold(unicodedata.normalize("NFD", "Đặng Thị Ánh")) == "dang thi anh"
+
+
+def test_people_list_query_count_does_not_grow(world, login, in_app, queries):
+    c = login("tochuc")
+    with queries() as small:
+        assert c.get("/people/").status_code == 200
+    with in_app():
+        units = [db.session.get(Unit, i) for i in (world.unit1.id, world.unit2.id,
+                                                  world.unit3.id)]
+        for i in range(45):
+            gen_person(f"Q{i}", units[i % 3], f"Người Thứ {i}")
+    with queries() as large:
+        html = c.get("/people/").get_data(as_text=True)
+    assert "Người Thứ 44" in html
+    assert len(large) == len(small) <= 8
+
+
+def test_people_list_is_paginated(world, login, in_app):
+    with in_app():
+        unit = db.session.get(Unit, world.unit1.id)
+        for i in range(60):
+            gen_person(f"R{i:02d}", unit, f"Vũ Văn {i:02d}")
+    c = login("donvi1")
+    first = c.get("/people/?q=vu van").get_data(as_text=True)
+    second = c.get("/people/?q=vu+van&page=2").get_data(as_text=True)
+    assert first.count("/people/") > 0 and "Vũ Văn 00" in first and "Vũ Văn 59" not in first
+    assert "Vũ Văn 59" in second and "page=2" in first and "q=vu" in first
