@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from emulation.core.permissions import SYSTEM
@@ -20,6 +21,7 @@ def register_cli(app: Flask) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--reset", is_flag=True, help="Erase every record, then load the demo data.")
 def demo_command(reset: bool) -> None:
     """Load the demo data when the database is empty (or after --reset)."""
@@ -39,6 +41,7 @@ def demo_command(reset: bool) -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--username", prompt=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--full-name", default="")
@@ -95,6 +98,7 @@ def _run_import(kind: str, path: str, username: str | None) -> None:
 
 
 @import_group.command("units")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--user", "username", help="Act as this user (their permissions apply).")
 def import_units_command(path: str, username: str | None) -> None:
@@ -103,6 +107,7 @@ def import_units_command(path: str, username: str | None) -> None:
 
 
 @import_group.command("people")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--user", "username", help="Act as this user (their permissions apply).")
 def import_people_command(path: str, username: str | None) -> None:

@@ -84,6 +84,7 @@ def import_units(actor, rows: list[Row]) -> ImportResult:
                 result.errors.append(RowError(item["row"], _(
                     "you may not manage the unit %(code)s or its parent", code=code)))
     if result.errors:
+        result.errors.sort(key=lambda e: e.row)
         return result
 
     new_units: list[Unit] = []
@@ -163,6 +164,7 @@ def import_people(actor, rows: list[Row]) -> ImportResult:
             result.errors.append(RowError(item["row"], _(
                 "the person code %(code)s belongs to a person you may not manage", code=code)))
     if result.errors:
+        result.errors.sort(key=lambda e: e.row)
         return result
 
     now = utcnow()
@@ -357,12 +359,14 @@ class _TreeView:
         return seen
 
     def has_cycle(self, code: str) -> bool:
+        """Is `code` itself on a loop of parents? (Rows below a loop are not blamed for it.)"""
         seen: set[str] = set()
-        while code:
-            if code in seen:
+        current = self.parent.get(code, "")
+        while current and current not in seen:
+            if current == code:
                 return True
-            seen.add(code)
-            code = self.parent.get(code, "")
+            seen.add(current)
+            current = self.parent.get(current, "")
         return False
 
     def top_down(self, codes: list[str]) -> list[str]:
