@@ -18,7 +18,7 @@ run: install compile-translations
 	THIDUA_ENV=development $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev compile-translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider tests $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -40,11 +40,11 @@ compile-translations: $(MO)
 
 # After changing user-facing strings: extract them, then translate the new `vi` entries.
 extract-translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F emulation/translations/babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 
 lint: install-dev
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --config .ci/ruff.toml .
 
 bench: install-dev compile-translations
 	$(BIN)/python bench/run.py

@@ -106,8 +106,8 @@ def _init_login(app: Flask) -> None:
 
 def _register_models() -> None:
     # Import every area's models so that metadata (and Alembic) sees them all.
-    import emulation.auth.models  # noqa: F401
-    import emulation.core.audit  # noqa: F401
+    import emulation.auth.models
+    import emulation.core.audit
     import emulation.org.models  # noqa: F401
 
 

@@ -124,7 +124,7 @@ def erase_all() -> None:
 def print_accounts(echo) -> None:
     echo("")
     echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-    for username, full_name, role, unit_code in ACCOUNTS:
+    for username, _full_name, role, unit_code in ACCOUNTS:
         where = f" @ {unit_code}" if unit_code else ""
         echo(f"  {username:<10} {role}{where}")
 

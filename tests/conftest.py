@@ -15,6 +15,12 @@ from emulation.extensions import db
 from tests.factories import PASSWORD
 
 
+def pytest_configure(config):
+    for line in ("ignore::DeprecationWarning:flask_babel",
+                 "ignore:Passing SelectField choices as tuples:DeprecationWarning"):
+        config.addinivalue_line("filterwarnings", line)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")

@@ -10,7 +10,13 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from emulation.auth import services
-from emulation.auth.forms import ConfirmForm, GrantForm, ResetPasswordForm, UserCreateForm, UserEditForm
+from emulation.auth.forms import (
+    ConfirmForm,
+    GrantForm,
+    ResetPasswordForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from emulation.auth.models import RoleGrant, User
 from emulation.core.audit import AuditEvent
 from emulation.core.errors import ServiceError

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from emulation.core.formatting import ROLE_LABELS
 from emulation.core.text import EMAIL_PATTERN
 
+EMAIL_RULE = Regexp(EMAIL_PATTERN, message=_l("This is not a valid email address."))
 LOCALE_CHOICES = [("", _l("Default (Vietnamese)")), ("vi", "Tiếng Việt"), ("en", "English")]
 
 
@@ -28,7 +29,7 @@ class UserCreateForm(FlaskForm):
         DataRequired(), Length(min=2, max=64),
         Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, dot, dash or underscore."))])
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=150)])
-    email = StringField(_l("Email"), validators=[Optional(), Length(max=254), Regexp(EMAIL_PATTERN, message=_l("This is not a valid email address."))])
+    email = StringField(_l("Email"), validators=[Optional(), Length(max=254), EMAIL_RULE])
     locale = SelectField(_l("Language"), choices=LOCALE_CHOICES, default="")
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=12, max=256)])
 
@@ -36,7 +37,7 @@ class UserCreateForm(FlaskForm):
 class UserEditForm(FlaskForm):
     version = HiddenField()
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=150)])
-    email = StringField(_l("Email"), validators=[Optional(), Length(max=254), Regexp(EMAIL_PATTERN, message=_l("This is not a valid email address."))])
+    email = StringField(_l("Email"), validators=[Optional(), Length(max=254), EMAIL_RULE])
     locale = SelectField(_l("Language"), choices=LOCALE_CHOICES, default="")
 
 

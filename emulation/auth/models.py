@@ -82,7 +82,7 @@ class RoleGrant(TimestampMixin, Base):
                                                 index=True)
 
     user: Mapped[User] = relationship(back_populates="grants")
-    unit: Mapped["Unit | None"] = relationship(lazy="joined")  # noqa: F821
+    unit: Mapped[Unit | None] = relationship(lazy="joined")  # noqa: F821
 
     __table_args__ = (
         UniqueConstraint("user_id", "role", "unit_id", name="user_role_unit"),

@@ -47,7 +47,6 @@ def check_password_policy(password: str) -> None:
 def authenticate(username: str, password: str) -> LoginResult:
     """Check the credentials, counting failures and locking the account after too many."""
     global _DUMMY_HASH
-    cfg = current_app.config
     username = clean(username).lower()
     user = db.session.scalar(select(User).where(func.lower(User.username) == username))
     now = utcnow()

@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import lazy_gettext as _l
+
 from emulation.core.models import utcnow
-from flask_babel import format_date, format_datetime, format_decimal, lazy_gettext as _l
 
 GENDER_LABELS = {"male": _l("Male"), "female": _l("Female")}
 UNIT_KIND_LABELS = {

@@ -1,7 +1,16 @@
 """Home page, health check and language switch."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
@@ -35,7 +44,7 @@ def index():
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception as err:  # any failure of the database is "error" here
+    except Exception as err:  # noqa: BLE001 - any failure of the database is "error" here
         db.session.rollback()
         current_app.logger.error("health check: database error: %s", err)
         return jsonify({"status": "error", "database": "error"}), 503

@@ -5,8 +5,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from emulation.auth.forms import EMAIL_RULE
 from emulation.core.formatting import GENDER_LABELS, UNIT_KIND_LABELS
-from emulation.core.text import EMAIL_PATTERN
 
 CODE_RULE = Regexp(r"^[^\s]+$", message=_l("A code has no spaces."))
 
@@ -50,9 +50,7 @@ class PersonForm(FlaskForm):
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=150)])
     unit_code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40)])
-    email = StringField(_l("Email"), validators=[
-        Optional(), Length(max=254),
-        Regexp(EMAIL_PATTERN, message=_l("This is not a valid email address."))])
+    email = StringField(_l("Email"), validators=[Optional(), Length(max=254), EMAIL_RULE])
 
 
 class ImportForm(FlaskForm):

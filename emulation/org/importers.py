@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
@@ -215,9 +214,9 @@ def import_people(actor, rows: list[Row]) -> ImportResult:
 
 
 def _audit_row(actor, action, object_id, summary, before, after, now, object_type="person"):
-    from emulation.core.audit import _dump
-
     from flask import has_request_context, request
+
+    from emulation.core.audit import _dump
     ip = (request.remote_addr or "") if has_request_context() else ""
     return {"created_at": now, "actor_id": getattr(actor, "id", None),
             "actor_name": getattr(actor, "username", "") or "", "action": action,
@@ -333,7 +332,7 @@ class _TreeView:
                 known[uid] = code
         for unit in existing.values():
             chain = [known[i] for i in unit.ancestor_ids] + [unit.code]
-            for child, parent in zip(chain[1:], chain[:-1]):
+            for child, parent in zip(chain[1:], chain[:-1], strict=True):
                 self.db_parent[child] = parent
         self.parent.update(self.db_parent)
 

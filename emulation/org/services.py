@@ -9,7 +9,13 @@ from sqlalchemy import bindparam, func, select, update
 from emulation.auth.models import RoleGrant
 from emulation.core import audit
 from emulation.core import permissions as perms
-from emulation.core.errors import InvalidState, NotFound, PermissionDenied, ServiceError, check_version
+from emulation.core.errors import (
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    check_version,
+)
 from emulation.core.text import clean, like_pattern
 from emulation.extensions import db
 from emulation.org.models import GENDERS, UNIT_KINDS, Person, Unit

@@ -1,8 +1,17 @@
 """Pages of the unit tree and of people: thin handlers that parse, call a service, render."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -16,8 +25,14 @@ from emulation.core.text import clean
 from emulation.core.web import page_arg
 from emulation.extensions import db
 from emulation.org import exports, importers, services
-from emulation.org.forms import (ImportForm, PersonForm, UnitCreateForm, UnitEditForm,
-                                 UnitMoveForm, VersionForm)
+from emulation.org.forms import (
+    ImportForm,
+    PersonForm,
+    UnitCreateForm,
+    UnitEditForm,
+    UnitMoveForm,
+    VersionForm,
+)
 from emulation.org.models import Person, Unit
 
 bp = Blueprint("org", __name__)

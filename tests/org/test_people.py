@@ -29,7 +29,8 @@ def test_officer_cannot_read_or_change_another_units_people(world, login, in_app
     listing = c.get("/people/?q=hang").get_data(as_text=True)
     assert "Trần Thị Hằng" not in listing
     person = _person(in_app, "P2")
-    assert person.full_name == "Trần Thị Hằng" and person.active and person.unit_id == world.unit2.id
+    assert person.full_name == "Trần Thị Hằng" and person.active
+    assert person.unit_id == world.unit2.id
 
 
 def test_officer_cannot_move_own_person_into_another_unit(world, login, in_app):

@@ -1,0 +1,74 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
+
+from emulation.auth.models import User
+from emulation.demo import DEMO_PASSWORD
+from emulation.org.models import Person, Unit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_demo_loads_once_and_keeps_data(runner, in_app, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "donvi1" in result.output and DEMO_PASSWORD in result.output
+    with in_app() as session:
+        top = session.scalar(select(Unit).where(Unit.name == "Công đoàn Công Thương Việt Nam"))
+        assert top is not None and top.parent_id is None
+        assert session.scalar(select(func.count(Unit.id))) >= 20
+        assert session.scalar(select(func.max(Unit.depth))) >= 2
+        assert session.scalar(select(func.count(Person.id))) >= 300
+        users = {u.username: u for u in session.scalars(select(User))}
+        expected = {"admin", "tochuc", "donvi1", "donvi2", "thuky", "xem",
+                    *{f"hoidong{i}" for i in range(1, 8)}}
+        assert expected <= set(users)
+        assert check_password_hash(users["donvi1"].password_hash, DEMO_PASSWORD)
+        unit1 = users["donvi1"].grants[0].unit_id
+        unit2 = users["donvi2"].grants[0].unit_id
+        assert unit1 != unit2
+        count = session.scalar(select(func.count(Person.id)))
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0 and "already holds data" in again.output
+    with in_app() as session:
+        assert session.scalar(select(func.count(Person.id))) == count
+
+
+def test_demo_logins_work(runner, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+    runner.invoke(args=["demo"])
+    for username in ("admin", "tochuc", "donvi1", "hoidong7", "xem"):
+        c = app.test_client()
+        response = c.post("/login", data={"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username
+
+
+def test_create_admin_command(runner, in_app, world):
+    result = runner.invoke(args=["create-admin", "--username", "boss", "--password",
+                                 "a-long-admin-password"])
+    assert result.exit_code == 0, result.output
+    short = runner.invoke(args=["create-admin", "--username", "boss2", "--password", "short"])
+    assert short.exit_code == 1
+    with in_app() as session:
+        boss = session.scalar(select(User).where(User.username == "boss"))
+        assert boss.is_admin
+        assert session.scalar(select(User).where(User.username == "boss2")) is None
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="migrations are checked on PostgreSQL by .ci/run itself")
+def test_migrations_match_the_models(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}",
+           "SECRET_KEY": "x"}
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi", "db"]
+    upgrade = subprocess.run([*flask, "upgrade"], cwd=ROOT, env=env, capture_output=True,
+                             text=True)
+    assert upgrade.returncode == 0, upgrade.stderr
+    check = subprocess.run([*flask, "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
