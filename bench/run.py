@@ -15,15 +15,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from emulation import create_app  # noqa: E402
-from emulation.auth.models import RoleGrant, User  # noqa: E402
-from emulation.auth.services import hash_password  # noqa: E402
-from emulation.core.permissions import SYSTEM  # noqa: E402
-from emulation.core.tabular import read_table  # noqa: E402
-from emulation.demo import GIVEN, MIDDLE, SURNAMES  # noqa: E402
-from emulation.extensions import db  # noqa: E402
-from emulation.org import importers  # noqa: E402
-from emulation.org.models import Unit  # noqa: E402
+from emulation import create_app
+from emulation.auth.models import RoleGrant, User
+from emulation.auth.services import hash_password
+from emulation.core.permissions import SYSTEM
+from emulation.core.tabular import read_table
+from emulation.demo import GIVEN, MIDDLE, SURNAMES
+from emulation.extensions import db
+from emulation.org import importers
+from emulation.org.models import Unit
 
 PASSWORD = "bench-password-123"
 

@@ -13,6 +13,16 @@ from emulation.org.services import rebuild_paths
 PASSWORD = "correct-horse-battery"
 
 
+def fetch(in_app, model, code: str):
+    """The record with this code, read in a fresh app context and detached from it."""
+    from sqlalchemy import select
+
+    with in_app() as session:
+        found = session.scalar(select(model).where(model.code == code))
+        session.expunge_all()
+        return found
+
+
 def gen_unit(code: str, name: str | None = None, parent: Unit | None = None,
              kind: str = "grassroots", active: bool = True) -> Unit:
     unit = Unit(code=code, kind=kind, parent=parent, active=active, path="", depth=0)

@@ -22,7 +22,7 @@ from emulation.core.audit import AuditEvent
 from emulation.core.errors import ServiceError
 from emulation.core.permissions import admin_required
 from emulation.core.text import clean, like_pattern
-from emulation.core.web import page_arg
+from emulation.core.web import attempt, flash_form_errors, page_arg
 from emulation.extensions import db
 from emulation.org.models import Unit
 
@@ -75,14 +75,10 @@ def user_detail(user_id: int):
         form.version.data = user.version
         form.locale.data = user.locale or ""
     elif form.validate_on_submit():
-        try:
-            services.update_user(current_user, user, version=form.version.data,
-                                 full_name=form.full_name.data, email=form.email.data,
-                                 locale=form.locale.data)
-        except ServiceError as err:
-            flash(str(err.message), "danger")
-            status = err.status
-        else:
+        status = attempt(lambda: services.update_user(
+            current_user, user, version=form.version.data, full_name=form.full_name.data,
+            email=form.email.data, locale=form.locale.data)) or 200
+        if status == 200:
             flash(_("Changes saved."), "success")
             return redirect(url_for("admin.user_detail", user_id=user.id))
     else:
@@ -98,11 +94,11 @@ def user_reset_password(user_id: int):
     user = _user_or_404(user_id)
     form = ResetPasswordForm()
     if not form.validate_on_submit():
-        return _refuse(user, _first_error(form))
-    try:
-        services.reset_password(current_user, user, form.new_password.data)
-    except ServiceError as err:
-        return _refuse(user, str(err.message), err.status)
+        flash_form_errors(form)
+        return _refuse(user)
+    status = attempt(lambda: services.reset_password(current_user, user, form.new_password.data))
+    if status:
+        return _refuse(user, status)
     flash(_("Password reset. The user's sessions have been signed out."), "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
@@ -114,10 +110,9 @@ def user_set_active(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
-    try:
-        services.set_active(current_user, user, active)
-    except ServiceError as err:
-        return _refuse(user, str(err.message), err.status)
+    status = attempt(lambda: services.set_active(current_user, user, active))
+    if status:
+        return _refuse(user, status)
     flash(_("Account activated.") if active else _("Account deactivated."), "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
@@ -141,17 +136,17 @@ def grant_add(user_id: int):
     user = _user_or_404(user_id)
     form = GrantForm()
     if not form.validate_on_submit():
-        return _refuse(user, _first_error(form))
+        flash_form_errors(form)
+        return _refuse(user)
     unit = None
     code = clean(form.unit_code.data)
     if code:
         unit = db.session.scalar(select(Unit).where(Unit.code == code))
         if unit is None:
-            return _refuse(user, _("No unit has the code %(code)s.", code=code))
-    try:
-        services.add_grant(current_user, user, form.role.data, unit)
-    except ServiceError as err:
-        return _refuse(user, str(err.message), err.status)
+            return _refuse(user, 400, _("No unit has the code %(code)s.", code=code))
+    status = attempt(lambda: services.add_grant(current_user, user, form.role.data, unit))
+    if status:
+        return _refuse(user, status)
     flash(_("Role granted."), "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
@@ -163,10 +158,9 @@ def grant_remove(grant_id: int):
     user = grant.user
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.remove_grant(current_user, grant)
-    except ServiceError as err:
-        return _refuse(user, str(err.message), err.status)
+    status = attempt(lambda: services.remove_grant(current_user, grant))
+    if status:
+        return _refuse(user, status)
     flash(_("Role removed."), "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
@@ -210,20 +204,15 @@ def _user_or_404(user_id: int) -> User:
     return db.session.get(User, user_id) or abort(404)
 
 
-def _refuse(user: User, message: str, status: int = 400):
-    flash(message, "danger")
+def _refuse(user: User, status: int = 400, message: str | None = None):
+    """The user page again, with a 4xx and the reason (already flashed unless given here)."""
+    if message:
+        flash(message, "danger")
     return render_template("admin/user_detail.html", user=user,
                            form=UserEditForm(obj=user, version=user.version,
                                              locale=user.locale or ""),
                            grant_form=GrantForm(), reset_form=ResetPasswordForm(),
                            confirm_form=ConfirmForm()), status
-
-
-def _first_error(form) -> str:
-    for field, errors in form.errors.items():
-        label = getattr(getattr(form, field, None), "label", None)
-        return f"{label.text if label else field}: {errors[0]}"
-    return _("The request could not be understood. Check what you entered and try again.")
 
 
 def _parse_day(value: str | None):

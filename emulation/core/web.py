@@ -93,3 +93,22 @@ def register_error_handlers(app: Flask) -> None:
     def unexpected(err):
         app.logger.exception("unhandled error")
         return render_error(500)
+
+
+def flash_form_errors(form) -> None:
+    """One message per invalid field: `Label: reason`."""
+    for name, errors in form.errors.items():
+        field = getattr(form, name, None)
+        label = field.label.text if field is not None else name
+        flash(f"{label}: {errors[0]}", "danger")
+
+
+def attempt(operation) -> int | None:
+    """Run a service call; on refusal roll back, flash the reason and return its 4xx status."""
+    try:
+        operation()
+    except ServiceError as err:
+        db.session.rollback()
+        flash(str(err.message), "danger")
+        return err.status
+    return None

@@ -45,17 +45,9 @@ _CHUNK = 900
 
 def import_units(actor, rows: list[Row]) -> ImportResult:
     result = ImportResult()
-    parsed: dict[str, dict] = {}
-    for row in rows:
-        item = _parse_unit_row(row, result)
-        if item is None:
-            continue
-        if item["code"] in parsed:
-            result.errors.append(RowError(row.number, _(
-                "the unit code %(code)s appears more than once in the file (first at row "
-                "%(first)d)", code=item["code"], first=parsed[item["code"]]["row"])))
-            continue
-        parsed[item["code"]] = item
+    parsed = _parse_unique(rows, _parse_unit_row, result, lambda code, first: _(
+        "the unit code %(code)s appears more than once in the file (first at row %(first)d)",
+        code=code, first=first))
 
     codes = set(parsed) | {i["parent_code"] for i in parsed.values() if i["parent_code"]}
     existing = _load_by_code(Unit, codes)
@@ -134,17 +126,9 @@ def import_units(actor, rows: list[Row]) -> ImportResult:
 
 def import_people(actor, rows: list[Row]) -> ImportResult:
     result = ImportResult()
-    parsed: dict[str, dict] = {}
-    for row in rows:
-        item = _parse_person_row(row, result)
-        if item is None:
-            continue
-        if item["code"] in parsed:
-            result.errors.append(RowError(row.number, _(
-                "the person code %(code)s appears more than once in the file (first at row "
-                "%(first)d)", code=item["code"], first=parsed[item["code"]]["row"])))
-            continue
-        parsed[item["code"]] = item
+    parsed = _parse_unique(rows, _parse_person_row, result, lambda code, first: _(
+        "the person code %(code)s appears more than once in the file (first at row %(first)d)",
+        code=code, first=first))
 
     units = _load_by_code(Unit, {i["unit_code"] for i in parsed.values()})
     people = _load_by_code(Person, set(parsed))
@@ -211,6 +195,22 @@ def import_people(actor, rows: list[Row]) -> ImportResult:
         db.session.execute(insert(AuditEvent), audit_rows[start:start + _CHUNK])
     db.session.commit()
     return result
+
+
+def _parse_unique(rows: list[Row], parse, result: ImportResult, duplicate_message) -> dict:
+    """Parsed rows by code; a bad row or a code seen before becomes a row error."""
+    parsed: dict[str, dict] = {}
+    for row in rows:
+        item = parse(row, result)
+        if item is None:
+            continue
+        first = parsed.get(item["code"])
+        if first is not None:
+            result.errors.append(RowError(row.number, duplicate_message(item["code"],
+                                                                        first["row"])))
+            continue
+        parsed[item["code"]] = item
+    return parsed
 
 
 def _audit_row(actor, action, object_id, summary, before, after, now, object_type="person"):

@@ -22,7 +22,7 @@ from emulation.core.audit import AuditEvent
 from emulation.core.errors import NotFound, ServiceError
 from emulation.core.tabular import TableError, read_table
 from emulation.core.text import clean
-from emulation.core.web import page_arg
+from emulation.core.web import attempt, flash_form_errors, page_arg
 from emulation.extensions import db
 from emulation.org import exports, importers, services
 from emulation.org.forms import (
@@ -344,16 +344,11 @@ def _xlsx(data: bytes, filename: str) -> Response:
 def _run(form, operation, success: str, render_error, target: str):
     """Validate `form`, run the service call; on refusal re-render with a 4xx and the reason."""
     if not form.validate_on_submit():
-        for field, errors in form.errors.items():
-            label = getattr(getattr(form, field, None), "label", None)
-            flash(f"{label.text if label else field}: {errors[0]}", "danger")
+        flash_form_errors(form)
         return render_error(400)
-    try:
-        operation()
-    except ServiceError as err:
-        db.session.rollback()
-        flash(str(err.message), "danger")
-        return render_error(err.status)
+    status = attempt(operation)
+    if status is not None:
+        return render_error(status)
     flash(success, "success")
     return redirect(target)
 

@@ -1,18 +1,13 @@
 import unicodedata
 
-from sqlalchemy import select
-
 from emulation.core.text import fold
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
-from tests.factories import gen_person
+from tests.factories import fetch, gen_person
 
 
 def _person(in_app, code):
-    with in_app() as session:
-        person = session.scalar(select(Person).where(Person.code == code))
-        session.expunge_all()
-        return person
+    return fetch(in_app, Person, code)
 
 
 def test_officer_cannot_read_or_change_another_units_people(world, login, in_app):

@@ -3,14 +3,11 @@ from sqlalchemy import func, select
 from emulation.core.audit import AuditEvent
 from emulation.extensions import db
 from emulation.org.models import Unit
-from tests.factories import gen_person
+from tests.factories import fetch, gen_person
 
 
 def _unit(in_app, code):
-    with in_app() as session:
-        unit = session.scalar(select(Unit).where(Unit.code == code))
-        session.expunge_all()
-        return unit
+    return fetch(in_app, Unit, code)
 
 
 def test_organiser_creates_unit_in_subtree_and_it_is_audited(world, login, in_app):
