@@ -1,22 +1,22 @@
 """Forms of the accounts area."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from emulation.core.formatting import ROLE_LABELS
+from emulation.core.forms import Form
 from emulation.core.text import EMAIL_PATTERN
 
 EMAIL_RULE = Regexp(EMAIL_PATTERN, message=_l("This is not a valid email address."))
 LOCALE_CHOICES = [("", _l("Default (Vietnamese)")), ("vi", "Tiếng Việt"), ("en", "English")]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(_l("New password"),
                                  validators=[DataRequired(), Length(min=12, max=256)])
@@ -24,7 +24,7 @@ class ChangePasswordForm(FlaskForm):
         DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))])
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(Form):
     username = StringField(_l("Username"), validators=[
         DataRequired(), Length(min=2, max=64),
         Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, dot, dash or underscore."))])
@@ -34,24 +34,24 @@ class UserCreateForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=12, max=256)])
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(Form):
     version = HiddenField()
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=150)])
     email = StringField(_l("Email"), validators=[Optional(), Length(max=254), EMAIL_RULE])
     locale = SelectField(_l("Language"), choices=LOCALE_CHOICES, default="")
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     new_password = PasswordField(_l("New password"),
                                  validators=[DataRequired(), Length(min=12, max=256)])
 
 
-class GrantForm(FlaskForm):
+class GrantForm(Form):
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), validators=[DataRequired()])
     unit_code = StringField(_l("Unit code"), validators=[Optional(), Length(max=40)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: CSRF only, for buttons that post."""
 
     confirm = BooleanField(default=True)

@@ -1,12 +1,12 @@
 """Forms of the organisation area: one per purpose, so no form carries fields a role may not set."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from emulation.auth.forms import EMAIL_RULE
 from emulation.core.formatting import GENDER_LABELS, UNIT_KIND_LABELS
+from emulation.core.forms import Form
 
 CODE_RULE = Regexp(r"^[^\s]+$", message=_l("A code has no spaces."))
 
@@ -15,7 +15,7 @@ def _kind_choices():
     return list(UNIT_KIND_LABELS.items())
 
 
-class UnitCreateForm(FlaskForm):
+class UnitCreateForm(Form):
     code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40), CODE_RULE])
     name = StringField(_l("Unit name"), validators=[DataRequired(), Length(max=255)])
     parent_code = StringField(_l("Parent unit code"), validators=[Optional(), Length(max=40)])
@@ -23,26 +23,26 @@ class UnitCreateForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
 
 
-class UnitEditForm(FlaskForm):
+class UnitEditForm(Form):
     version = HiddenField()
     name = StringField(_l("Unit name"), validators=[DataRequired(), Length(max=255)])
     kind = SelectField(_l("Kind of unit"), choices=_kind_choices())
     address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
 
 
-class UnitMoveForm(FlaskForm):
+class UnitMoveForm(Form):
     version = HiddenField()
     parent_code = StringField(_l("New parent unit code"),
                               validators=[DataRequired(), Length(max=40)])
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     """A button that changes a versioned record (activate, deactivate, delete)."""
 
     version = HiddenField()
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     version = HiddenField()
     code = StringField(_l("Person code"), validators=[DataRequired(), Length(max=40), CODE_RULE])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=150)])
@@ -53,7 +53,7 @@ class PersonForm(FlaskForm):
     email = StringField(_l("Email"), validators=[Optional(), Length(max=254), EMAIL_RULE])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("File (.xlsx or .csv)"), validators=[
         FileRequired(message=_l("Choose a file to import.")),
         FileAllowed(["xlsx", "csv"], message=_l("Only .xlsx and .csv files can be imported."))])
