@@ -72,3 +72,12 @@ def test_migrations_match_the_models(tmp_path):
     assert upgrade.returncode == 0, upgrade.stderr
     check = subprocess.run([*flask, "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_demo_reset_replaces_the_data(runner, in_app, app, monkeypatch, world):
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+    result = runner.invoke(args=["demo", "--reset"])
+    assert result.exit_code == 0, result.output
+    with in_app() as session:
+        assert session.scalar(select(Unit).where(Unit.code == "CS-1")) is None  # world is gone
+        assert session.scalar(select(func.count(Person.id))) >= 300
