@@ -52,7 +52,7 @@ def export_people(user) -> bytes:
             .join(Unit, Person.unit_id == Unit.id)
             .where(Person.unit_id.in_(perms.covered_unit_ids(user, perms.VIEW_PEOPLE)),
                    Person.active.is_(True))
-            .order_by(Unit.path, Person.name_folded))
+            .order_by(Unit.path, Person.sort_key))
     wb = Workbook()
     sheet = wb.sheet("Ca nhan")
     sheet.header([c.header for c in PEOPLE_COLUMNS], _PEOPLE_WIDTHS)

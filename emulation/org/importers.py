@@ -16,7 +16,14 @@ from emulation.core.models import utcnow
 from emulation.core.tabular import Column, ImportResult, Row, RowError, date_value, text_value
 from emulation.core.text import EMAIL_PATTERN, fold
 from emulation.extensions import db
-from emulation.org.models import GENDER_WORDS_VI, KIND_WORDS_VI, UNIT_KINDS, Person, Unit
+from emulation.org.models import (
+    GENDER_WORDS_VI,
+    KIND_WORDS_VI,
+    UNIT_KINDS,
+    Person,
+    Unit,
+    person_sort_key,
+)
 from emulation.org.services import person_snapshot, rebuild_paths, unit_snapshot
 
 UNIT_COLUMNS = [
@@ -154,7 +161,9 @@ def import_people(actor, rows: list[Row]) -> ImportResult:
     new_rows, audit_rows = [], []
     for code, item in parsed.items():
         unit = units[item["unit_code"]]
-        fields = {"full_name": item["full_name"], "name_folded": fold(item["full_name"]),
+        folded = fold(item["full_name"])
+        fields = {"full_name": item["full_name"], "name_folded": folded,
+                  "sort_key": person_sort_key(folded),
                   "gender": item["gender"], "birth_date": item["birth_date"],
                   "position": item["position"], "unit_id": unit.id}
         if item["email_given"]:

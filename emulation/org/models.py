@@ -19,6 +19,12 @@ KIND_WORDS_VI = {"union": "Công đoàn ngành", "upper_grassroots": "Công đo�
 GENDER_WORDS_VI = {"male": "Nam", "female": "Nữ"}
 
 
+def person_sort_key(folded_name: str) -> str:
+    """`nguyen van an` → `an nguyen van`: tên first, as Vietnamese lists are ordered."""
+    family_and_middle, _, given = folded_name.rpartition(" ")
+    return f"{given} {family_and_middle}".strip()
+
+
 class Unit(TimestampMixin, VersionedMixin, Base):
     """Đơn vị, tập thể: a node of the organisation tree.
 
@@ -66,6 +72,8 @@ class Person(TimestampMixin, VersionedMixin, Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     full_name: Mapped[str] = mapped_column(String(150))
     name_folded: Mapped[str] = mapped_column(String(150), index=True, default="")
+    # Lists sort the Vietnamese way: by given name (tên), then family and middle names.
+    sort_key: Mapped[str] = mapped_column(String(160), index=True, default="")
     gender: Mapped[str | None] = mapped_column(String(10))
     birth_date: Mapped[date | None] = mapped_column(Date)
     position: Mapped[str] = mapped_column(String(150), default="")
@@ -82,6 +90,7 @@ class Person(TimestampMixin, VersionedMixin, Base):
     def set_name(self, name: str) -> None:
         self.full_name = clean(name)
         self.name_folded = fold(name)
+        self.sort_key = person_sort_key(self.name_folded)
 
     @property
     def given_name(self) -> str:

@@ -54,7 +54,7 @@ def people_query(user, q: str = "", unit: Unit | None = None, include_inactive: 
         pattern = like_pattern(q)
         stmt = stmt.where(Person.name_folded.like(pattern, escape="\\")
                           | func.lower(Person.code).like(pattern, escape="\\"))
-    return stmt.order_by(Person.name_folded, Person.id)
+    return stmt.order_by(Person.sort_key, Person.id)
 
 
 def get_unit_for(user, unit_id: int, roles=perms.VIEW_UNITS) -> Unit:

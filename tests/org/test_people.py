@@ -123,3 +123,15 @@ def test_people_list_is_paginated(world, login, in_app):
     second = c.get("/people/?q=vu+van&page=2").get_data(as_text=True)
     assert first.count("/people/") > 0 and "Vũ Văn 00" in first and "Vũ Văn 59" not in first
     assert "Vũ Văn 59" in second and "page=2" in first and "q=vu" in first
+
+
+def test_people_are_listed_by_given_name_first(world, login, in_app):
+    with in_app():
+        unit = db.session.get(Unit, world.unit1.id)
+        gen_person("S1", unit, "Trần Văn Bình")
+        gen_person("S2", unit, "Nguyễn Thị Ánh")
+        gen_person("S3", unit, "Lê Văn Cường")
+    html = login("donvi1").get("/people/").get_data(as_text=True)
+    positions = [html.index(n) for n in ("Nguyễn Thị Ánh", "Trần Văn Bình", "Lê Văn Cường",
+                                         "Nguyễn Văn Đức")]
+    assert positions == sorted(positions)

@@ -1,8 +1,8 @@
 """foundation: users, grants, units, people, audit
 
-Revision ID: 517942db9b9d
+Revision ID: 9a754e61c013
 Revises: 
-Create Date: 2026-11-22 01:14:05.891035
+Create Date: 2026-11-22 01:28:57.281574
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '517942db9b9d'
+revision = '9a754e61c013'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -86,6 +86,7 @@ def upgrade():
     sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('full_name', sa.String(length=150), nullable=False),
     sa.Column('name_folded', sa.String(length=150), nullable=False),
+    sa.Column('sort_key', sa.String(length=160), nullable=False),
     sa.Column('gender', sa.String(length=10), nullable=True),
     sa.Column('birth_date', sa.Date(), nullable=True),
     sa.Column('position', sa.String(length=150), nullable=False),
@@ -102,6 +103,7 @@ def upgrade():
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_name_folded'), ['name_folded'], unique=False)
+        batch_op.create_index(batch_op.f('ix_person_sort_key'), ['sort_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_person_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('role_grant',
@@ -134,6 +136,7 @@ def downgrade():
     op.drop_table('role_grant')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_person_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_person_sort_key'))
         batch_op.drop_index(batch_op.f('ix_person_name_folded'))
 
     op.drop_table('person')
