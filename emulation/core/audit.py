@@ -79,15 +79,26 @@ def record(session: Session, *, actor, action: str, obj=None, object_type: str =
         if object_id is None:
             session.flush()
             object_id = obj.id
-    if not ip and has_request_context():
-        ip = request.remote_addr or ""
-    actor_id = getattr(actor, "id", None)
-    actor_name = getattr(actor, "username", "") or ""
-    ev = AuditEvent(actor_id=actor_id, actor_name=actor_name, action=action,
-                    object_type=object_type, object_id=object_id, summary=summary[:500],
-                    before=_dump(before), after=_dump(after), ip=ip[:64])
+    ev = AuditEvent(**event_values(actor=actor, action=action, object_type=object_type,
+                                   object_id=object_id, summary=summary, before=before,
+                                   after=after, ip=ip))
     session.add(ev)
     return ev
+
+
+def event_values(*, actor, action: str, object_type: str, object_id: int | None,
+                 summary: str, before: dict | None, after: dict | None, ip: str = "",
+                 created_at=None) -> dict:
+    """The columns of one event, for `record` and for bulk inserts (imports)."""
+    if not ip and has_request_context():
+        ip = request.remote_addr or ""
+    values = {"actor_id": getattr(actor, "id", None),
+              "actor_name": getattr(actor, "username", "") or "", "action": action,
+              "object_type": object_type, "object_id": object_id, "summary": summary[:500],
+              "before": _dump(before), "after": _dump(after), "ip": ip[:64]}
+    if created_at is not None:
+        values["created_at"] = created_at
+    return values
 
 
 def diff(old: dict, new: dict) -> tuple[dict, dict]:

@@ -223,6 +223,28 @@ def _parse_unique(rows: list[Row], parse, result: ImportResult, duplicate_messag
 
 
 def _audit_row(actor, action, object_id, summary, before, after, now, object_type="person"):
+    return audit.event_values(actor=actor, action=action, object_type=object_type,
+                              object_id=object_id, summary=summary, before=before, after=after,
+                              created_at=now)
+
+
+def _parse_unique(rows: list[Row], parse, result: ImportResult, duplicate_message) -> dict:
+    """Parsed rows by code; a bad row or a code seen before becomes a row error."""
+    parsed: dict[str, dict] = {}
+    for row in rows:
+        item = parse(row, result)
+        if item is None:
+            continue
+        first = parsed.get(item["code"])
+        if first is not None:
+            result.errors.append(RowError(row.number, duplicate_message(item["code"],
+                                                                        first["row"])))
+            continue
+        parsed[item["code"]] = item
+    return parsed
+
+
+def _audit_row(actor, action, object_id, summary, before, after, now, object_type="person"):
     from flask import has_request_context, request
 
     from emulation.core.audit import _dump
