@@ -228,33 +228,6 @@ def _audit_row(actor, action, object_id, summary, before, after, now, object_typ
                               created_at=now)
 
 
-def _parse_unique(rows: list[Row], parse, result: ImportResult, duplicate_message) -> dict:
-    """Parsed rows by code; a bad row or a code seen before becomes a row error."""
-    parsed: dict[str, dict] = {}
-    for row in rows:
-        item = parse(row, result)
-        if item is None:
-            continue
-        first = parsed.get(item["code"])
-        if first is not None:
-            result.errors.append(RowError(row.number, duplicate_message(item["code"],
-                                                                        first["row"])))
-            continue
-        parsed[item["code"]] = item
-    return parsed
-
-
-def _audit_row(actor, action, object_id, summary, before, after, now, object_type="person"):
-    from flask import has_request_context, request
-
-    from emulation.core.audit import _dump
-    ip = (request.remote_addr or "") if has_request_context() else ""
-    return {"created_at": now, "actor_id": getattr(actor, "id", None),
-            "actor_name": getattr(actor, "username", "") or "", "action": action,
-            "object_type": object_type, "object_id": object_id, "summary": summary[:500],
-            "before": _dump(before), "after": _dump(after), "ip": ip}
-
-
 def _parse_unit_row(row: Row, result: ImportResult) -> dict | None:
     v = row.values
     code, name = text_value(v.get("code")), text_value(v.get("name"))
