@@ -107,8 +107,11 @@ def _init_login(app: Flask) -> None:
 def _register_models() -> None:
     # Import every area's models so that metadata (and Alembic) sees them all.
     import emulation.auth.models
+    import emulation.campaigns.models
     import emulation.core.audit
-    import emulation.org.models  # noqa: F401
+    import emulation.core.uploads
+    import emulation.org.models
+    import emulation.pledges.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

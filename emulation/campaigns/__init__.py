@@ -1,0 +1,1 @@
+"""Campaigns (chỉ thị, kế hoạch phát động): movements, criteria, participants, clusters."""

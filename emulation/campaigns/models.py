@@ -1,0 +1,185 @@
+"""Campaigns and what they are made of."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import (CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from emulation.core.models import Base, TimestampMixin, VersionedMixin
+from emulation.org.models import Unit
+
+CAMPAIGN_KINDS = ("regular", "thematic")
+CAMPAIGN_STATES = ("draft", "published", "closed")
+PARTICIPATION_MODES = ("children", "subtree", "list")
+PERIOD_KINDS = ("quarterly", "midyear", "yearend", "midterm", "final", "custom")
+CRITERION_KINDS = ("regular", "bonus", "penalty")
+CLUSTER_KINDS = ("cum", "khoi")
+
+
+class Campaign(TimestampMixin, VersionedMixin, Base):
+    """Chỉ thị / Kế hoạch phát động thi đua: one launched emulation drive."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60), default="")
+    title: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(16), default="regular")
+    year_start: Mapped[int] = mapped_column(Integer)
+    year_end: Mapped[int] = mapped_column(Integer)
+    issuing_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"),
+                                                 index=True)
+    issuing_bodies: Mapped[str] = mapped_column(String(500), default="")
+    signers: Mapped[str] = mapped_column(String(500), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    launch_date: Mapped[date | None] = mapped_column(Date)
+    registration_deadline: Mapped[date | None] = mapped_column(Date)
+    scoring_opens: Mapped[date | None] = mapped_column(Date)
+    scoring_closes: Mapped[date | None] = mapped_column(Date)
+    nomination_deadline: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    participation_mode: Mapped[str] = mapped_column(String(16), default="children")
+    cloned_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaign.id", ondelete="SET NULL"))
+
+    issuing_unit: Mapped[Unit] = relationship(lazy="joined")
+    movements: Mapped[list[Movement]] = relationship(
+        back_populates="campaign", order_by="Movement.number", cascade="all, delete-orphan")
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="campaign", order_by="Criterion.position", cascade="all, delete-orphan")
+    periods: Mapped[list[ReportPeriod]] = relationship(
+        back_populates="campaign", order_by="(ReportPeriod.deadline, ReportPeriod.id)",
+        cascade="all, delete-orphan")
+    participants: Mapped[list[CampaignParticipant]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan")
+    clusters: Mapped[list[Cluster]] = relationship(
+        back_populates="campaign", order_by="Cluster.name", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('regular', 'thematic')", name="kind_known"),
+        CheckConstraint("state IN ('draft', 'published', 'closed')", name="state_known"),
+        CheckConstraint("year_end >= year_start", name="years_ordered"),
+    )
+
+    @property
+    def period_label(self) -> str:
+        if self.year_start == self.year_end:
+            return str(self.year_start)
+        return f"{self.year_start}–{self.year_end}"
+
+
+class ReportPeriod(Base):
+    """Kỳ báo cáo: quarterly, mid-year, year-end, mid-term review (sơ kết), final (tổng kết)."""
+
+    __tablename__ = "report_period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"),
+                                             index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(150))
+    year: Mapped[int] = mapped_column(Integer)
+    deadline: Mapped[date] = mapped_column(Date)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="periods")
+
+
+class Movement(Base):
+    """Nội dung / phong trào thi đua: a numbered content of a campaign (1…n, contiguous)."""
+
+    __tablename__ = "movement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"),
+                                             index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    campaign: Mapped[Campaign] = relationship(back_populates="movements")
+
+
+class Criterion(Base):
+    """Tiêu chí chấm điểm: a scoring line with its maximum points and weight."""
+
+    __tablename__ = "criterion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"),
+                                             index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(500))
+    max_points: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    weight: Mapped[Decimal] = mapped_column(Numeric(6, 3), default=Decimal("1"))
+    movement_id: Mapped[int | None] = mapped_column(ForeignKey("movement.id",
+                                                               ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(10), default="regular")
+    guidance: Mapped[str] = mapped_column(Text, default="")
+
+    campaign: Mapped[Campaign] = relationship(back_populates="criteria")
+    movement: Mapped[Movement | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("campaign_id", "code", name="campaign_code"),
+                      CheckConstraint("max_points > 0", name="max_points_positive"))
+
+
+class CampaignParticipant(Base):
+    """A unit taking part in a campaign."""
+
+    __tablename__ = "campaign_participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"),
+                                             index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"),
+                                         index=True)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="participants")
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", name="campaign_unit"),)
+
+
+class Cluster(Base):
+    """Cụm / khối thi đua, with its leader (cụm trưởng), deputy and compact (giao ước)."""
+
+    __tablename__ = "cluster"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"),
+                                             index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(8), default="cum")
+    leader_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id",
+                                                                  ondelete="SET NULL"))
+    deputy_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id",
+                                                                  ondelete="SET NULL"))
+    compact_text: Mapped[str] = mapped_column(Text, default="")
+    compact_signed_on: Mapped[date | None] = mapped_column(Date)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="clusters")
+    members: Mapped[list[ClusterMember]] = relationship(back_populates="cluster",
+                                                        cascade="all, delete-orphan")
+    leader: Mapped[Unit | None] = relationship(foreign_keys=[leader_unit_id])
+    deputy: Mapped[Unit | None] = relationship(foreign_keys=[deputy_unit_id])
+
+
+class ClusterMember(Base):
+    """A unit in a cluster; a unit is in at most one cluster per campaign."""
+
+    __tablename__ = "cluster_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("cluster.id", ondelete="CASCADE"),
+                                            index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"))
+
+    cluster: Mapped[Cluster] = relationship(back_populates="members")
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", name="one_cluster"),)

@@ -1,0 +1,135 @@
+"""Uploaded files (tệp đính kèm, minh chứng): checked by content, stored under generated names
+outside `static/`, served only as attachments to those who may read the parent record."""
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app, send_file
+from flask_babel import gettext as _
+from sqlalchemy import ForeignKey, Index, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from emulation.core.errors import ServiceError
+from emulation.core.models import Base, UTCDateTime, utcnow
+from emulation.extensions import db
+
+# extension → kind of content it must hold
+ALLOWED = {
+    "pdf": "pdf", "png": "png", "jpg": "jpeg", "jpeg": "jpeg",
+    "docx": "ooxml", "xlsx": "ooxml", "pptx": "ooxml", "doc": "ole", "xls": "ole", "ppt": "ole",
+}
+MIME = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg",
+        "jpeg": "image/jpeg", "doc": "application/msword", "xls": "application/vnd.ms-excel",
+        "ppt": "application/vnd.ms-powerpoint",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
+_MAX_UNZIPPED = 200 * 1024 * 1024
+
+
+class Attachment(Base):
+    """A stored file and the record it belongs to (`owner_type`, `owner_id`)."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_type: Mapped[str] = mapped_column(String(40))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                  ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (Index("ix_attachment_owner", "owner_type", "owner_id"),)
+
+
+def store(upload, *, owner_type: str, owner_id: int, actor) -> Attachment:
+    """Check an uploaded file and keep it; raises ServiceError with the reason if refused."""
+    from emulation.core.text import clean
+
+    name = clean(upload.filename or "")[:255]
+    data = upload.read()
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    kind = ALLOWED.get(ext)
+    if kind is None:
+        raise ServiceError(_("Files of this type are not accepted: %(name)s. Use PDF, PNG, "
+                             "JPEG or Office files.", name=name or "?"))
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if not data:
+        raise ServiceError(_("The file %(name)s is empty.", name=name))
+    if limit and len(data) > limit:
+        raise ServiceError(_("The file is larger than the allowed size."))
+    if not _content_matches(kind, data):
+        raise ServiceError(_("The content of %(name)s is not a real %(ext)s file.", name=name,
+                             ext=ext.upper()))
+    stored_name = uuid.uuid4().hex
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / stored_name).write_bytes(data)
+    attachment = Attachment(owner_type=owner_type, owner_id=owner_id, original_name=name,
+                            stored_name=stored_name, content_type=MIME[ext], size=len(data),
+                            sha256=hashlib.sha256(data).hexdigest(),
+                            uploaded_by_id=getattr(actor, "id", None))
+    db.session.add(attachment)
+    return attachment
+
+
+def attachments_of(owner_type: str, owner_ids) -> dict[int, list[Attachment]]:
+    ids = list(owner_ids)
+    found: dict[int, list[Attachment]] = {i: [] for i in ids}
+    if ids:
+        for a in db.session.scalars(select(Attachment).where(
+                Attachment.owner_type == owner_type, Attachment.owner_id.in_(ids))
+                .order_by(Attachment.id)):
+            found[a.owner_id].append(a)
+    return found
+
+
+def send(attachment: Attachment):
+    response = send_file(upload_folder() / attachment.stored_name,
+                         mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.original_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def upload_folder() -> Path:
+    return Path(current_app.config.get("UPLOAD_FOLDER")
+                or Path(current_app.instance_path) / "uploads")
+
+
+def _content_matches(kind: str, data: bytes) -> bool:
+    if kind == "pdf":
+        return data.startswith(b"%PDF-")
+    if kind == "png":
+        return data.startswith(b"\x89PNG\r\n\x1a\n")
+    if kind == "jpeg":
+        return data.startswith(b"\xff\xd8\xff")
+    if kind == "ole":
+        return data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    if kind == "ooxml":
+        return _is_office_zip(data)
+    return False
+
+
+def _is_office_zip(data: bytes) -> bool:
+    """A real Office file: a zip with [Content_Types].xml, not a bomb."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if sum(i.file_size for i in infos) > _MAX_UNZIPPED:
+                return False
+            return any(i.filename == "[Content_Types].xml" for i in infos)
+    except zipfile.BadZipFile:
+        return False
