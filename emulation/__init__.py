@@ -117,10 +117,11 @@ def _register_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from emulation.admin.views import bp as admin_bp
     from emulation.auth.views import bp as auth_bp
+    from emulation.campaigns.views import bp as campaigns_bp
     from emulation.main.views import bp as main_bp
     from emulation.org.views import bp as org_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, org_bp):
+    for bp in (main_bp, auth_bp, admin_bp, org_bp, campaigns_bp):
         app.register_blueprint(bp)
 
 

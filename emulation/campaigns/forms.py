@@ -1,0 +1,100 @@
+"""Forms of the campaigns area (organisers only)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from emulation.core import formatting as fmt
+from emulation.core.forms import Form
+
+KIND_CHOICES = list(fmt.CAMPAIGN_KIND_LABELS.items())
+PERIOD_CHOICES = list(fmt.PERIOD_KIND_LABELS.items())
+CRITERION_CHOICES = list(fmt.CRITERION_KIND_LABELS.items())
+MODE_CHOICES = list(fmt.PARTICIPATION_LABELS.items())
+CLUSTER_CHOICES = list(fmt.CLUSTER_KIND_LABELS.items())
+YEAR = [DataRequired(), NumberRange(min=1901, max=2199)]
+
+
+class CampaignForm(Form):
+    version = HiddenField()
+    number = StringField(_l("Directive number"), validators=[Optional(), Length(max=60)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
+    kind = SelectField(_l("Kind"), choices=KIND_CHOICES, default="regular")
+    year_start = IntegerField(_l("First year"), validators=YEAR)
+    year_end = IntegerField(_l("Last year"), validators=[Optional(),
+                                                        NumberRange(min=1901, max=2199)])
+    issuing_bodies = StringField(_l("Issuing bodies"), validators=[Optional(), Length(max=500)])
+    signers = StringField(_l("Signers"), validators=[Optional(), Length(max=500)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=20000)])
+    launch_date = DateField(_l("Launch date"), validators=[Optional()])
+    registration_deadline = DateField(_l("Registration deadline"), validators=[Optional()])
+    scoring_opens = DateField(_l("Scoring opens"), validators=[Optional()])
+    scoring_closes = DateField(_l("Scoring closes"), validators=[Optional()])
+    nomination_deadline = DateField(_l("Nomination deadline"), validators=[Optional()])
+
+
+class CampaignCreateForm(CampaignForm):
+    issuing_unit_code = StringField(_l("Issuing unit code"),
+                                    validators=[DataRequired(), Length(max=40)])
+
+
+class PeriodForm(Form):
+    kind = SelectField(_l("Kind of period"), choices=PERIOD_CHOICES)
+    label = StringField(_l("Label"), validators=[Optional(), Length(max=150)])
+    year = IntegerField(_l("Year"), validators=YEAR)
+    deadline = DateField(_l("Deadline"), validators=[DataRequired()])
+
+
+class MovementForm(Form):
+    title = TextAreaField(_l("Title"), validators=[DataRequired(), Length(max=5000)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+
+
+class MoveForm(Form):
+    direction = SelectField(choices=[("up", "up"), ("down", "down")])
+
+
+class CriterionForm(Form):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
+    max_points = DecimalField(_l("Maximum points"), places=2,
+                              validators=[DataRequired(), NumberRange(min=0.01, max=100000)])
+    weight = DecimalField(_l("Weight"), places=3, default=1,
+                          validators=[DataRequired(), NumberRange(min=0.001, max=1000)])
+    kind = SelectField(_l("Kind"), choices=CRITERION_CHOICES, default="regular")
+    movement_number = IntegerField(_l("Movement number"), validators=[Optional()])
+    guidance = TextAreaField(_l("Guidance"), validators=[Optional(), Length(max=10000)])
+
+
+class ParticipantsForm(Form):
+    mode = SelectField(_l("Participating units"), choices=MODE_CHOICES)
+    unit_codes = TextAreaField(_l("Unit codes (for a chosen list), one per line or separated "
+                                  "by commas"), validators=[Optional(), Length(max=200000)])
+
+
+class ClusterForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
+    kind = SelectField(_l("Kind"), choices=CLUSTER_CHOICES)
+    member_codes = TextAreaField(_l("Member unit codes, one per line or separated by commas"),
+                                 validators=[DataRequired(), Length(max=100000)])
+    leader_code = StringField(_l("Leader unit code"), validators=[Optional(), Length(max=40)])
+    deputy_code = StringField(_l("Deputy unit code"), validators=[Optional(), Length(max=40)])
+    compact_text = TextAreaField(_l("Compact (giao ước) text"),
+                                 validators=[Optional(), Length(max=50000)])
+    compact_signed_on = DateField(_l("Compact signed on"), validators=[Optional()])
+
+
+class CloneForm(Form):
+    year_start = IntegerField(_l("First year of the new campaign"), validators=YEAR)
+
+
+class AttachmentForm(Form):
+    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))])
