@@ -319,8 +319,10 @@ def attachment(campaign_id: int, attachment_id: int):
 def _detail_page(campaign: Campaign, status: int = 200):
     manage = services.can_manage(current_user, campaign)
     participants = sorted((p.unit for p in campaign.participants), key=lambda u: u.path)
+    my_units = [u for u in participants if perms.covers(current_user, u, ("unit_officer",))]
     return render_template(
         "campaigns/detail.html", campaign=campaign, manage=manage, participants=participants,
+        my_units=my_units,
         problems=services.publication_problems(campaign) if campaign.state == "draft" else [],
         attachments=uploads.attachments_of("campaign", [campaign.id])[campaign.id],
         period_form=PeriodForm(formdata=None, year=campaign.year_start),

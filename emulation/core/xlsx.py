@@ -17,14 +17,22 @@ class SheetWriter:
     def __init__(self, workbook, worksheet, formats):
         self.workbook, self.sheet, self.formats = workbook, worksheet, formats
         self.row = 0
+        self.filter_columns = 0
 
-    def header(self, titles: list[str], widths: list[int] | None = None) -> None:
+    def header(self, titles: list[str], widths: list[int] | None = None,
+               autofilter: bool = False) -> None:
         for col, title in enumerate(titles):
-            self.sheet.write_string(self.row, col, str(title), self.formats["header"])
             if widths:
                 self.sheet.set_column(col, col, widths[col])
+            self.sheet.write_string(self.row, col, str(title), self.formats["header"])
         self.sheet.freeze_panes(1, 0)
+        self.filter_columns = len(titles) if autofilter else 0
         self.row += 1
+
+    def finish(self) -> None:
+        # Written after the rows: the filter range lives outside the streamed sheet data.
+        if self.filter_columns:
+            self.sheet.autofilter(0, 0, max(self.row - 1, 1), self.filter_columns - 1)
 
     def append(self, values) -> None:
         for col, value in enumerate(values):
@@ -66,6 +74,7 @@ class Workbook:
 
     def __init__(self):
         self.buffer = io.BytesIO()
+        self.sheets: list[SheetWriter] = []
         self.book = xlsxwriter.Workbook(self.buffer, {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False, "in_memory": False})
@@ -77,9 +86,13 @@ class Workbook:
         }
 
     def sheet(self, name: str) -> SheetWriter:
-        return SheetWriter(self.book, self.book.add_worksheet(name[:31]), self.formats)
+        writer = SheetWriter(self.book, self.book.add_worksheet(name[:31]), self.formats)
+        self.sheets.append(writer)
+        return writer
 
     def getvalue(self) -> bytes:
+        for writer in self.sheets:
+            writer.finish()
         self.book.close()
         return self.buffer.getvalue()
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -22,7 +21,7 @@ from emulation.core.audit import AuditEvent
 from emulation.core.errors import NotFound, ServiceError
 from emulation.core.tabular import TableError, read_table
 from emulation.core.text import clean
-from emulation.core.web import attempt, flash_form_errors, page_arg
+from emulation.core.web import attempt, flash_form_errors, page_arg, xlsx_response
 from emulation.extensions import db
 from emulation.org import exports, importers, services
 from emulation.org.forms import (
@@ -173,13 +172,13 @@ def units_import():
 @bp.route("/units/import/template.xlsx")
 @perms.roles_required(*perms.MANAGE_UNITS)
 def units_template():
-    return _xlsx(exports.units_template(), "mau-nhap-don-vi.xlsx")
+    return xlsx_response(exports.units_template(), "mau-nhap-don-vi.xlsx")
 
 
 @bp.route("/units/export.xlsx")
 @perms.roles_required(*perms.VIEW_UNITS)
 def units_export():
-    return _xlsx(exports.export_units(current_user), "don-vi.xlsx")
+    return xlsx_response(exports.export_units(current_user), "don-vi.xlsx")
 
 
 # --- people --------------------------------------------------------------------------------
@@ -299,13 +298,13 @@ def people_import():
 @bp.route("/people/import/template.xlsx")
 @perms.roles_required(*perms.MANAGE_PEOPLE)
 def people_template():
-    return _xlsx(exports.people_template(), "mau-nhap-ca-nhan.xlsx")
+    return xlsx_response(exports.people_template(), "mau-nhap-ca-nhan.xlsx")
 
 
 @bp.route("/people/export.xlsx")
 @perms.roles_required(*perms.VIEW_PEOPLE)
 def people_export():
-    return _xlsx(exports.export_people(current_user), "ca-nhan.xlsx")
+    return xlsx_response(exports.export_people(current_user), "ca-nhan.xlsx")
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -332,13 +331,6 @@ def _import_page(kind: str, columns, run_import):
         status = 400
     return render_template("org/import.html", form=form, kind=kind, columns=columns,
                            result=result, file_error=file_error), status
-
-
-def _xlsx(data: bytes, filename: str) -> Response:
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
-                                    "spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "X-Content-Type-Options": "nosniff"})
 
 
 def _run(form, operation, success: str, render_error, target: str):

@@ -1,0 +1,45 @@
+"""Forms of pledges and reports. Per-movement and per-item fields are read by the view from
+the posted form (their number depends on the campaign); these carry CSRF and versions."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from emulation.core.forms import Form
+
+
+class VersionedForm(Form):
+    version = HiddenField()
+
+
+class ReturnForm(Form):
+    version = HiddenField()
+    reason = TextAreaField(_l("Reason for returning"), validators=[DataRequired(),
+                                                                   Length(max=5000)])
+
+
+class ReopenForm(Form):
+    version = HiddenField()
+    reason = TextAreaField(_l("Reason for reopening"), validators=[DataRequired(),
+                                                                   Length(max=2000)])
+
+
+class ExtensionForm(Form):
+    unit_code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40)])
+    until = DateField(_l("Extended until"), validators=[DataRequired()])
+
+
+class ReportForm(Form):
+    version = HiddenField()
+    integration = TextAreaField(_l("1. How the campaign's tasks were built into the unit's "
+                                   "own plan"), validators=[Optional(), Length(max=50000)])
+    task_progress = TextAreaField(_l("2. Progress of each assigned task"),
+                                  validators=[Optional(), Length(max=50000)])
+    target_attainment = TextAreaField(_l("3. How far the targets are reached"),
+                                      validators=[Optional(), Length(max=50000)])
+    difficulties = TextAreaField(_l("4. Difficulties, problems and proposals"),
+                                 validators=[Optional(), Length(max=50000)])
+
+
+class EvidenceForm(Form):
+    file = FileField(_l("Evidence file"), validators=[FileRequired(message=_l("Choose a file."))])
