@@ -34,6 +34,7 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
         # Cheap hashing keeps the suite fast; test_password_hash_default covers scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
     })
     with app.app_context():
         if url.startswith("postgres"):
@@ -91,6 +92,17 @@ def world(app):
 
     with app.app_context():
         made = f.gen_world()
+        db.session.remove()
+    return made
+
+
+@pytest.fixture
+def cworld(app, world):
+    """The campaign world on top of `world` (see factories.gen_campaign_world)."""
+    from tests import factories as f
+
+    with app.app_context():
+        made = f.gen_campaign_world(world)
         db.session.remove()
     return made
 

@@ -100,3 +100,84 @@ def gen_world() -> World:
     gen_user("xem", "viewer", top)
     return World(*(ref(o) for o in (top, branch_a, branch_b, unit1, unit2, unit3, person1,
                                     person2)))
+
+
+@dataclass
+class CampaignWorld:
+    campaign: int
+    movements: list[int]
+    period: int
+    pledge: int
+    report: int
+    report_item: int
+    cluster: int
+    criterion: int
+    campaign_attachment: int
+    evidence: int
+
+
+def gen_campaign(issuer: Unit, *, title: str = "Thi đua yêu nước 2026", year: int = 2026,
+                 movements: int = 2, participants: list[Unit] = (), publish: bool = True,
+                 registration_deadline: date | None = None):
+    """A campaign made through the services, as an organiser would (SYSTEM acts)."""
+    from emulation.campaigns import services as cs
+    from emulation.core.permissions import SYSTEM
+
+    campaign = cs.create_campaign(SYSTEM, issuer, {
+        "number": f"01/CT-{year}", "title": title, "kind": "regular", "year_start": year,
+        "year_end": year, "launch_date": date(year, 1, 5),
+        "registration_deadline": registration_deadline or date(year, 3, 31)})
+    for n in range(1, movements + 1):
+        cs.add_movement(SYSTEM, campaign, f"Nội dung thi đua số {n}")
+    cs.add_period(SYSTEM, campaign, kind="midyear", label=f"6 tháng {year}", year=year,
+                  deadline=date(year, 6, 30))
+    if participants:
+        cs.set_participants(SYSTEM, campaign, "list", [u.id for u in participants])
+    if publish:
+        cs.publish(SYSTEM, campaign, campaign.version)
+    return campaign
+
+
+def gen_campaign_world(world: World) -> CampaignWorld:
+    """A published campaign of the top unit with CS-1 and CS-2 taking part; CS-1 has an
+    approved pledge and a draft mid-year report with evidence."""
+    import io
+    from decimal import Decimal
+
+    from werkzeug.datastructures import FileStorage
+
+    from emulation.campaigns import services as cs
+    from emulation.core import uploads
+    from emulation.core.permissions import SYSTEM
+    from emulation.pledges import services as ps
+
+    top = db.session.get(Unit, world.top.id)
+    unit1 = db.session.get(Unit, world.unit1.id)
+    unit2 = db.session.get(Unit, world.unit2.id)
+    campaign = gen_campaign(top, participants=[unit1, unit2], publish=False,
+                            registration_deadline=date(2099, 12, 31))
+    criterion = cs.add_criterion(SYSTEM, campaign, code="TC1", title="Tiêu chí 1",
+                                 max_points=Decimal(10))
+    cluster = cs.save_cluster(SYSTEM, campaign, cluster=None, name="Cụm 1", kind="cum",
+                              member_ids=[unit1.id, unit2.id], leader_id=unit1.id,
+                              deputy_id=unit2.id)
+    cs.publish(SYSTEM, campaign, campaign.version)
+    movements = [m.id for m in campaign.movements]
+    pledge = ps.save_pledge(SYSTEM, campaign, unit1, 0, {
+        movements[0]: {"commitment": "Hoàn thành 10 sáng kiến", "indicator": "Sáng kiến",
+                       "unit_of_measure": "sáng kiến", "target_value": "10"},
+        movements[1]: {"commitment": "Tham gia đầy đủ"}})
+    ps.submit(SYSTEM, pledge, pledge.version, date(2026, 2, 1))
+    ps.approve(SYSTEM, pledge, pledge.version)
+    period = campaign.periods[0]
+    report = ps.save_report(SYSTEM, campaign, unit1, period, 0, {"integration": "Đã lồng ghép"},
+                            {pledge.items[0].id: {"achieved_value": "5"}})
+    attachment = uploads.store(FileStorage(io.BytesIO(b"%PDF-1.4 chi thi"), "chỉ thị.pdf"),
+                               owner_type="campaign", owner_id=campaign.id, actor=SYSTEM)
+    evidence = uploads.store(FileStorage(io.BytesIO(b"%PDF-1.4 minh chung"), "minh chứng.pdf"),
+                             owner_type="report_item", owner_id=report.items[0].id,
+                             actor=SYSTEM)
+    db.session.commit()
+    return CampaignWorld(campaign.id, movements, period.id, pledge.id, report.id,
+                         report.items[0].id, cluster.id, criterion.id, attachment.id,
+                         evidence.id)

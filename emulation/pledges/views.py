@@ -116,7 +116,7 @@ def submit(campaign_id: int, unit_id: int):
 @bp.route("/pledges/<int:pledge_id>/approve", methods=["POST"])
 @login_required
 def approve(pledge_id: int):
-    pledge = _pledge_or_404(pledge_id)
+    pledge = _pledge_or_404(pledge_id, organiser=True)
     return _pledge_act(pledge.campaign, pledge.unit, VersionedForm(),
                        lambda form: services.approve(current_user, pledge, form.version.data),
                        _("Pledge approved."))
@@ -125,7 +125,7 @@ def approve(pledge_id: int):
 @bp.route("/pledges/<int:pledge_id>/return", methods=["POST"])
 @login_required
 def return_(pledge_id: int):
-    pledge = _pledge_or_404(pledge_id)
+    pledge = _pledge_or_404(pledge_id, organiser=True)
     return _pledge_act(pledge.campaign, pledge.unit, ReturnForm(),
                        lambda form: services.return_pledge(current_user, pledge,
                                                            form.version.data, form.reason.data),
@@ -243,6 +243,8 @@ def report(campaign_id: int, unit_id: int, period_id: int):
 @login_required
 def report_submit(report_id: int):
     report, campaign = _report_or_404(report_id)
+    if not services.can_edit_for_unit(current_user, report.unit):
+        abort(403)
     return _report_act(report, campaign, VersionedForm(), lambda form: services.submit_report(
         current_user, report, form.version.data), _("Report submitted."))
 
@@ -251,6 +253,8 @@ def report_submit(report_id: int):
 @login_required
 def report_reopen(report_id: int):
     report, campaign = _report_or_404(report_id)
+    if not campaigns.can_manage(current_user, campaign):
+        abort(403)
     return _report_act(report, campaign, ReopenForm(), lambda form: services.reopen_report(
         current_user, report, form.version.data, form.reason.data), _("Report reopened."))
 
@@ -259,6 +263,8 @@ def report_reopen(report_id: int):
 @login_required
 def evidence_add(report_id: int, item_id: int):
     report, campaign = _report_or_404(report_id)
+    if not services.can_edit_for_unit(current_user, report.unit):
+        abort(403)
     item = db.session.get(ReportItem, item_id)
     if item is None or item.report_id != report.id:
         abort(404)
@@ -375,11 +381,13 @@ def _campaign_unit_or_404(campaign_id: int, unit_id: int):
     return campaign, unit
 
 
-def _pledge_or_404(pledge_id: int) -> Pledge:
+def _pledge_or_404(pledge_id: int, organiser: bool = False) -> Pledge:
     pledge = db.session.get(Pledge, pledge_id)
     if pledge is None:
         abort(404)
-    _campaign_unit_or_404(pledge.campaign_id, pledge.unit_id)
+    campaign, _unit = _campaign_unit_or_404(pledge.campaign_id, pledge.unit_id)
+    if organiser and not campaigns.can_manage(current_user, campaign):
+        abort(403)
     return pledge
 
 
