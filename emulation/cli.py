@@ -36,7 +36,10 @@ def demo_command(reset: bool) -> None:
     else:
         counts = demo.load()
         click.echo(f"Demo data loaded: {counts['units']} units, {counts['people']} people, "
-                   f"{counts['users']} accounts.")
+                   f"{counts['users']} accounts, {counts['campaigns']} campaigns (2026 "
+                   f"pledges: {counts['approved']} approved, {counts['submitted']} submitted, "
+                   f"{counts['draft']} draft, {counts['returned']} returned, "
+                   f"{counts['none']} not started).")
     demo.print_accounts(click.echo)
 
 

@@ -105,12 +105,25 @@ def load() -> dict:
                  summary=f"demo data loaded: {len(units)} units, {people} people, "
                          f"{len(ACCOUNTS)} accounts")
     db.session.commit()
-    return {"units": len(units), "people": people, "users": len(ACCOUNTS)}
+    from emulation import demo_campaigns
+
+    campaigns = demo_campaigns.load(date.today())
+    return {"units": len(units), "people": people, "users": len(ACCOUNTS), **campaigns}
 
 
 def erase_all() -> None:
     """Delete every record (demo --reset only); tables stay, the schema is untouched."""
+    from emulation.campaigns.models import Campaign
+    from emulation.core.uploads import Attachment
+    from emulation.pledges.models import DeadlineExtension, Pledge, Report
+
     db.session.execute(delete(AuditEvent))
+    db.session.execute(delete(Attachment))
+    db.session.execute(delete(Report))
+    db.session.execute(delete(Pledge))
+    db.session.execute(delete(DeadlineExtension))
+    db.session.execute(Campaign.__table__.update().values(cloned_from_id=None))
+    db.session.execute(delete(Campaign))
     db.session.execute(delete(RoleGrant))
     db.session.execute(delete(User))
     db.session.execute(delete(Person))
