@@ -60,7 +60,7 @@ def test_publish_is_refused_with_every_reason(world, ctx):
     with pytest.raises(InvalidState) as refused:
         cs.publish(SYSTEM, campaign, campaign.version)
     message = str(refused.value.message)
-    assert "không có nội dung" in message or "no movements" in message
+    assert "chưa có nội dung thi đua" in message and "chưa có đơn vị tham gia" in message
     assert len(cs.publication_problems(campaign)) == 3  # movements, participants, dates
     assert campaign.state == "draft"
 
