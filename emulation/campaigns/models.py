@@ -131,7 +131,8 @@ class Criterion(Base):
     campaign: Mapped[Campaign] = relationship(back_populates="criteria")
     movement: Mapped[Movement | None] = relationship()
 
-    __table_args__ = (UniqueConstraint("campaign_id", "code", name="campaign_code"),
+    __table_args__ = (UniqueConstraint("campaign_id", "code",
+                                       name="criterion_campaign_code"),
                       CheckConstraint("max_points > 0", name="max_points_positive"))
 
 
@@ -149,7 +150,8 @@ class CampaignParticipant(Base):
     campaign: Mapped[Campaign] = relationship(back_populates="participants")
     unit: Mapped[Unit] = relationship(lazy="joined")
 
-    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", name="campaign_unit"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id",
+                                       name="participant_campaign_unit"),)
 
 
 class Cluster(Base):
@@ -190,4 +192,5 @@ class ClusterMember(Base):
     cluster: Mapped[Cluster] = relationship(back_populates="members")
     unit: Mapped[Unit] = relationship(lazy="joined")
 
-    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", name="one_cluster"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id",
+                                       name="cluster_member_one_cluster"),)

@@ -50,7 +50,7 @@ class Pledge(TimestampMixin, VersionedMixin, Base):
         back_populates="pledge", cascade="all, delete-orphan", order_by="PledgeStep.id")
 
     __table_args__ = (
-        UniqueConstraint("campaign_id", "unit_id", name="campaign_unit"),
+        UniqueConstraint("campaign_id", "unit_id", name="pledge_campaign_unit"),
         CheckConstraint("state IN ('draft', 'submitted', 'approved', 'returned')",
                         name="state_known"),
     )
@@ -112,7 +112,7 @@ class TitleRegistration(Base):
     person: Mapped[Person | None] = relationship(lazy="joined")
 
     __table_args__ = (UniqueConstraint("pledge_id", "award_code", "person_id",
-                                       name="pledge_award_person"),)
+                                       name="title_registration_pledge_award_person"),)
 
 
 class DeadlineExtension(Base):
@@ -126,7 +126,8 @@ class DeadlineExtension(Base):
     until: Mapped[date] = mapped_column(Date)
     granted_by: Mapped[str] = mapped_column(String(150), default="")
 
-    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", name="campaign_unit"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id",
+                                       name="extension_campaign_unit"),)
 
 
 class Report(TimestampMixin, VersionedMixin, Base):
@@ -155,7 +156,7 @@ class Report(TimestampMixin, VersionedMixin, Base):
         back_populates="report", cascade="all, delete-orphan", order_by="ReportItem.id")
 
     __table_args__ = (
-        UniqueConstraint("unit_id", "period_id", name="unit_period"),
+        UniqueConstraint("unit_id", "period_id", name="report_unit_period"),
         CheckConstraint("state IN ('draft', 'submitted')", name="state_known"),
     )
 
@@ -178,7 +179,7 @@ class ReportItem(Base):
     pledge_item: Mapped[PledgeItem] = relationship(lazy="joined")
 
     __table_args__ = (
-        UniqueConstraint("report_id", "pledge_item_id", name="report_pledge_item"),
+        UniqueConstraint("report_id", "pledge_item_id", name="report_item_report_pledge_item"),
         CheckConstraint("progress_pct IS NULL OR (progress_pct >= 0 AND progress_pct <= 100)",
                         name="progress_range"),
         CheckConstraint("achieved_value IS NULL OR achieved_value >= 0",

@@ -1,8 +1,8 @@
 """campaigns, clusters, pledges, reports, attachments
 
-Revision ID: d9cb61d19377
+Revision ID: 3aa543404786
 Revises: 9a754e61c013
-Create Date: 2026-11-22 01:34:11.729406
+Create Date: 2026-11-22 01:45:04.618893
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd9cb61d19377'
+revision = '3aa543404786'
 down_revision = '9a754e61c013'
 branch_labels = None
 depends_on = None
@@ -76,7 +76,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_campaign_participant_campaign_id_campaign'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_campaign_participant_unit_id_unit'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign_participant')),
-    sa.UniqueConstraint('campaign_id', 'unit_id', name='campaign_unit')
+    sa.UniqueConstraint('campaign_id', 'unit_id', name='participant_campaign_unit')
     )
     with op.batch_alter_table('campaign_participant', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_campaign_participant_campaign_id'), ['campaign_id'], unique=False)
@@ -108,7 +108,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_deadline_extension_campaign_id_campaign'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_deadline_extension_unit_id_unit'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deadline_extension')),
-    sa.UniqueConstraint('campaign_id', 'unit_id', name='campaign_unit')
+    sa.UniqueConstraint('campaign_id', 'unit_id', name='extension_campaign_unit')
     )
     op.create_table('movement',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -136,7 +136,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_pledge_campaign_id_campaign'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_pledge_unit_id_unit'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pledge')),
-    sa.UniqueConstraint('campaign_id', 'unit_id', name='campaign_unit')
+    sa.UniqueConstraint('campaign_id', 'unit_id', name='pledge_campaign_unit')
     )
     with op.batch_alter_table('pledge', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pledge_campaign_id'), ['campaign_id'], unique=False)
@@ -165,7 +165,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['cluster_id'], ['cluster.id'], name=op.f('fk_cluster_member_cluster_id_cluster'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_cluster_member_unit_id_unit'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cluster_member')),
-    sa.UniqueConstraint('campaign_id', 'unit_id', name='one_cluster')
+    sa.UniqueConstraint('campaign_id', 'unit_id', name='cluster_member_one_cluster')
     )
     with op.batch_alter_table('cluster_member', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cluster_member_cluster_id'), ['cluster_id'], unique=False)
@@ -185,7 +185,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_criterion_campaign_id_campaign'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['movement_id'], ['movement.id'], name=op.f('fk_criterion_movement_id_movement'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_criterion')),
-    sa.UniqueConstraint('campaign_id', 'code', name='campaign_code')
+    sa.UniqueConstraint('campaign_id', 'code', name='criterion_campaign_code')
     )
     with op.batch_alter_table('criterion', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_criterion_campaign_id'), ['campaign_id'], unique=False)
@@ -242,7 +242,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['period_id'], ['report_period.id'], name=op.f('fk_report_period_id_report_period'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_report_unit_id_unit'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report')),
-    sa.UniqueConstraint('unit_id', 'period_id', name='unit_period')
+    sa.UniqueConstraint('unit_id', 'period_id', name='report_unit_period')
     )
     with op.batch_alter_table('report', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_campaign_id'), ['campaign_id'], unique=False)
@@ -257,7 +257,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_title_registration_person_id_person'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['pledge_id'], ['pledge.id'], name=op.f('fk_title_registration_pledge_id_pledge'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_title_registration')),
-    sa.UniqueConstraint('pledge_id', 'award_code', 'person_id', name='pledge_award_person')
+    sa.UniqueConstraint('pledge_id', 'award_code', 'person_id', name='title_registration_pledge_award_person')
     )
     with op.batch_alter_table('title_registration', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_title_registration_person_id'), ['person_id'], unique=False)
@@ -275,7 +275,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['pledge_item_id'], ['pledge_item.id'], name=op.f('fk_report_item_pledge_item_id_pledge_item'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['report_id'], ['report.id'], name=op.f('fk_report_item_report_id_report'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_item')),
-    sa.UniqueConstraint('report_id', 'pledge_item_id', name='report_pledge_item')
+    sa.UniqueConstraint('report_id', 'pledge_item_id', name='report_item_report_pledge_item')
     )
     with op.batch_alter_table('report_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_item_pledge_item_id'), ['pledge_item_id'], unique=False)
