@@ -48,6 +48,7 @@ lint: install-dev
 
 bench: install-dev compile-translations
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/campaigns.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

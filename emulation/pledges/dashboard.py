@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from emulation.campaigns.models import Campaign, CampaignParticipant, Movement, ReportPeriod
 from emulation.extensions import db
@@ -66,19 +66,35 @@ def campaign_dashboard(campaign: Campaign, today: date,
                      unit_progress, behind)
 
 
-def unit_items(campaign_id: int, period_id: int, unit_ids=None):
-    """(unit id, movement id, target, achieved, self-assessed) of every reported item."""
-    stmt = (select(Pledge.unit_id, PledgeItem.movement_id, PledgeItem.target_value,
-                   ReportItem.achieved_value, ReportItem.progress_pct)
-            .join(PledgeItem, PledgeItem.pledge_id == Pledge.id)
-            .outerjoin(Report, and_(Report.unit_id == Pledge.unit_id,
-                                    Report.period_id == period_id))
-            .outerjoin(ReportItem, and_(ReportItem.report_id == Report.id,
-                                        ReportItem.pledge_item_id == PledgeItem.id))
-            .where(Pledge.campaign_id == campaign_id, Pledge.state == "approved"))
-    if unit_ids is not None:
-        stmt = stmt.where(Pledge.unit_id.in_(unit_ids))
-    return db.session.execute(stmt).all()
+def unit_items(campaign_id: int, period_id: int, unit_id: int | None = None):
+    """(unit id, movement id, target, achieved, self-assessed) of every approved pledge item,
+    with the period's results where reported. Two plain queries joined in memory: SQLite
+    plans the single outer-join form badly at a few thousand units."""
+    results = {item_id: (achieved, pct) for item_id, achieved, pct in db.session.execute(
+        select(ReportItem.pledge_item_id, ReportItem.achieved_value, ReportItem.progress_pct)
+        .join(Report, Report.id == ReportItem.report_id)
+        .where(Report.campaign_id == campaign_id, Report.period_id == period_id,
+               *([Report.unit_id == unit_id] if unit_id else [])))}
+    rows = db.session.execute(
+        select(PledgeItem.id, Pledge.unit_id, PledgeItem.movement_id, PledgeItem.target_value)
+        .join(Pledge, Pledge.id == PledgeItem.pledge_id)
+        .where(Pledge.campaign_id == campaign_id, Pledge.state == "approved",
+               *([Pledge.unit_id == unit_id] if unit_id else [])))
+    return [(unit_id, movement_id, target, *results.get(item_id, (None, None)))
+            for item_id, unit_id, movement_id, target in rows]
+
+
+def unit_progress(campaign: Campaign, unit: Unit) -> list[tuple]:
+    """Unit dashboard: (period, overall %, {movement number: %}) for each report period."""
+    numbers = {m.id: m.number for m in campaign.movements}
+    rows = []
+    for period in campaign.periods:
+        items = [progress.ItemData(movement_id, target, achieved, pct) for
+                 _u, movement_id, target, achieved, pct in unit_items(campaign.id, period.id,
+                                                                      unit.id)]
+        overall, movements = progress.rollup(items)
+        rows.append((period, overall, {numbers[m]: v for m, v in movements.items()}))
+    return rows
 
 
 def _progress(campaign, period, participants):

@@ -25,22 +25,27 @@ def pledges_workbook(campaign: Campaign) -> bytes:
     wb = Workbook()
     sheet = wb.sheet("Dang ky thi dua")
     sheet.header(PLEDGE_HEADERS, [14, 40, 16, 10, 50, 60, 30, 14, 16], autofilter=True)
-    stmt = (select(Unit.code, Unit.name, Pledge.state, Movement.number, Movement.title,
-                   PledgeItem.commitment, PledgeItem.indicator, PledgeItem.unit_of_measure,
-                   PledgeItem.target_value)
-            .select_from(CampaignParticipant)
-            .join(Unit, Unit.id == CampaignParticipant.unit_id)
-            .join(Movement, Movement.campaign_id == CampaignParticipant.campaign_id)
-            .outerjoin(Pledge, and_(Pledge.campaign_id == campaign.id,
-                                    Pledge.unit_id == Unit.id))
-            .outerjoin(PledgeItem, and_(PledgeItem.pledge_id == Pledge.id,
-                                        PledgeItem.movement_id == Movement.id))
-            .where(CampaignParticipant.campaign_id == campaign.id)
-            .order_by(Unit.path, Movement.number))
-    for code, name, state, number, title, commitment, indicator, uom, target in \
-            db.session.execute(stmt.execution_options(yield_per=2000)):
-        sheet.append([code, name, str(PLEDGE_STATE_LABELS[state or "none"]), number, title,
-                      commitment or "", indicator or "", uom or "", target])
+    movements = list(campaign.movements)
+    items = {(pledge_id, movement_id): rest for pledge_id, movement_id, *rest in
+             db.session.execute(
+                 select(PledgeItem.pledge_id, PledgeItem.movement_id, PledgeItem.commitment,
+                        PledgeItem.indicator, PledgeItem.unit_of_measure,
+                        PledgeItem.target_value)
+                 .join(Pledge, Pledge.id == PledgeItem.pledge_id)
+                 .where(Pledge.campaign_id == campaign.id))}
+    units = (select(Unit.code, Unit.name, Pledge.id, Pledge.state)
+             .select_from(CampaignParticipant)
+             .join(Unit, Unit.id == CampaignParticipant.unit_id)
+             .outerjoin(Pledge, and_(Pledge.campaign_id == campaign.id,
+                                     Pledge.unit_id == Unit.id))
+             .where(CampaignParticipant.campaign_id == campaign.id).order_by(Unit.path))
+    for code, name, pledge_id, state in db.session.execute(units):
+        label = str(PLEDGE_STATE_LABELS[state or "none"])
+        for movement in movements:
+            commitment, indicator, uom, target = items.get((pledge_id, movement.id),
+                                                           ("", "", "", None))
+            sheet.append([code, name, label, movement.number, movement.title, commitment,
+                          indicator, uom, target])
     titles = wb.sheet("Dang ky danh hieu")
     titles.header(TITLE_HEADERS, [14, 40, 12, 12, 14, 30], autofilter=True)
     person = aliased(Person)
@@ -62,25 +67,27 @@ def results_workbook(campaign: Campaign) -> bytes:
     sheet = wb.sheet("Ket qua")
     sheet.header(RESULT_HEADERS, [14, 40, 20, 16, 10, 30, 14, 16, 16, 16, 12, 60],
                  autofilter=True)
+    items = db.session.execute(
+        select(PledgeItem.id, Unit.code, Unit.name, Unit.id, Movement.number,
+               PledgeItem.indicator, PledgeItem.unit_of_measure, PledgeItem.target_value)
+        .join(Pledge, Pledge.id == PledgeItem.pledge_id)
+        .join(Unit, Unit.id == Pledge.unit_id)
+        .join(Movement, Movement.id == PledgeItem.movement_id)
+        .where(Pledge.campaign_id == campaign.id, Pledge.state == "approved")
+        .order_by(Unit.path, Movement.number, PledgeItem.id)).all()
     for period in campaign.periods:
-        stmt = (select(Unit.code, Unit.name, Report.state, Movement.number,
-                       PledgeItem.indicator, PledgeItem.unit_of_measure,
-                       PledgeItem.target_value, ReportItem.achieved_value,
-                       ReportItem.progress_pct, ReportItem.narrative)
-                .select_from(Pledge)
-                .join(Unit, Unit.id == Pledge.unit_id)
-                .join(PledgeItem, PledgeItem.pledge_id == Pledge.id)
-                .join(Movement, Movement.id == PledgeItem.movement_id)
-                .outerjoin(Report, and_(Report.unit_id == Pledge.unit_id,
-                                        Report.period_id == period.id))
-                .outerjoin(ReportItem, and_(ReportItem.report_id == Report.id,
-                                            ReportItem.pledge_item_id == PledgeItem.id))
-                .where(Pledge.campaign_id == campaign.id, Pledge.state == "approved")
-                .order_by(Unit.path, Movement.number, PledgeItem.id))
-        for code, name, state, number, indicator, uom, target, achieved, pct, narrative in \
-                db.session.execute(stmt.execution_options(yield_per=2000)):
+        states = dict(db.session.execute(select(Report.unit_id, Report.state).where(
+            Report.campaign_id == campaign.id, Report.period_id == period.id)).all())
+        results = {row[0]: row[1:] for row in db.session.execute(
+            select(ReportItem.pledge_item_id, ReportItem.achieved_value,
+                   ReportItem.progress_pct, ReportItem.narrative)
+            .join(Report, Report.id == ReportItem.report_id)
+            .where(Report.campaign_id == campaign.id, Report.period_id == period.id))}
+        for item_id, code, name, unit_id, number, indicator, uom, target in items:
+            achieved, pct, narrative = results.get(item_id, (None, None, ""))
             value = progress.item_progress(progress.ItemData(number, target, achieved, pct))
-            sheet.append([code, name, period.label, str(REPORT_STATE_LABELS[state or "none"]),
-                          number, indicator or "", uom or "", target, achieved, pct,
+            sheet.append([code, name, period.label,
+                          str(REPORT_STATE_LABELS[states.get(unit_id, "none")]), number,
+                          indicator or "", uom or "", target, achieved, pct,
                           round(value, 1) if value is not None else None, narrative or ""])
     return wb.getvalue()

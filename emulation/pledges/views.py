@@ -301,8 +301,11 @@ def _pledge_page(campaign: Campaign, unit: Unit, status: int = 200, posted=None)
     if pledge:
         reports = {r.period_id: r for r in db.session.scalars(select(Report).where(
             Report.unit_id == unit.id, Report.campaign_id == campaign.id))}
+    unit_progress = dashboard.unit_progress(campaign, unit) if pledge and \
+        pledge.state == "approved" else []
     return render_template(
         "pledges/pledge.html", campaign=campaign, unit=unit, pledge=pledge, items=items,
+        unit_progress=unit_progress,
         editable=editable, posted=posted, people=people, registered=registered,
         unit_titles=UNIT_TITLES, person_titles=PERSON_TITLES, reports=reports,
         manage=campaigns.can_manage(current_user, campaign),

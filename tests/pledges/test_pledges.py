@@ -297,3 +297,10 @@ def test_dashboard_query_count_does_not_grow(world, cworld, login, in_app, queri
     assert page.status_code == 200 and "Đơn vị bảng 5" in html
     assert re.search(r">50%<", html)  # 2 achieved of 4 targeted
     assert len(large) == len(small) <= 16
+
+
+def test_unit_dashboard_shows_its_progress(world, cworld, login):
+    page = login("donvi1").get(f"/campaigns/{cworld.campaign}/units/{world.unit1.id}/pledge")
+    html = page.get_data(as_text=True)
+    assert "Tiến độ của đơn vị" in html
+    assert ">50%<" in html  # 5 achieved of a target of 10; the other item has no data
