@@ -73,6 +73,7 @@ MATRIX = {
                                   ORGANISERS),
     "campaigns.movement_move": ("POST", "/campaigns/movements/{movement}/move", ORGANISERS),
     "campaigns.criterion_add": ("POST", "/campaigns/{campaign}/criteria", ORGANISERS),
+    "campaigns.criterion_edit": ("GET", "/campaigns/criteria/{criterion}/edit", ORGANISERS),
     "campaigns.criterion_delete": ("POST", "/campaigns/criteria/{criterion}/delete",
                                    ORGANISERS),
     "campaigns.participants": ("POST", "/campaigns/{campaign}/participants", ORGANISERS),

@@ -409,6 +409,42 @@ def add_criterion(actor, campaign: Campaign, *, code: str, title: str, max_point
     return criterion
 
 
+def update_criterion(actor, criterion: Criterion, *, title: str, max_points: Decimal,
+                     weight: Decimal, kind: str, movement: Movement | None,
+                     guidance: str) -> None:
+    """Change a criterion; while a campaign is published only its wording may change."""
+    campaign = criterion.campaign
+    require_manage(actor, campaign)
+    require_editable(campaign)
+    title = clean(title)
+    if not title:
+        raise ServiceError(_("A criterion needs a code and a title."))
+    if kind not in CRITERION_KINDS:
+        raise ServiceError(_("Unknown kind of criterion."))
+    if max_points is None or max_points <= 0 or weight is None or weight <= 0:
+        raise ServiceError(_("Maximum points and weight must be greater than zero."))
+    before = _criterion_dict(criterion)
+    scoring = {"max_points": max_points, "weight": weight, "kind": kind,
+               "movement": movement.number if movement else None}
+    if campaign.state != "draft" and any(before[k] != v for k, v in scoring.items()):
+        raise InvalidState(_("Once a campaign is published only the wording of a criterion "
+                             "may change."))
+    criterion.title, criterion.guidance = title, (guidance or "").strip()
+    criterion.max_points, criterion.weight, criterion.kind = max_points, weight, kind
+    criterion.movement = movement
+    old, new = audit.diff(before, _criterion_dict(criterion))
+    if new:
+        audit.record(db.session, actor=actor, action="campaign.criterion_update", obj=campaign,
+                     summary=f"criterion {criterion.code} changed", before=old, after=new)
+    db.session.commit()
+
+
+def _criterion_dict(c: Criterion) -> dict:
+    return {"title": c.title, "guidance": c.guidance, "max_points": Decimal(c.max_points),
+            "weight": Decimal(c.weight), "kind": c.kind,
+            "movement": c.movement.number if c.movement else None}
+
+
 def delete_criterion(actor, criterion: Criterion) -> None:
     campaign = criterion.campaign
     require_manage(actor, campaign)

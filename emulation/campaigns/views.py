@@ -209,18 +209,39 @@ def criterion_add(campaign_id: int):
     form = CriterionForm()
 
     def add():
-        movement = None
-        if form.movement_number.data:
-            movement = next((m for m in campaign.movements
-                             if m.number == form.movement_number.data), None)
-            if movement is None:
-                raise ServiceError(_("There is no movement %(n)d.", n=form.movement_number.data))
+        movement = _movement_by_number(campaign, form.movement_number.data)
         services.add_criterion(current_user, campaign, code=form.code.data,
                                title=form.title.data, max_points=form.max_points.data,
                                weight=form.weight.data, kind=form.kind.data,
                                movement=movement, guidance=form.guidance.data)
 
     return _form_act(campaign, form, add, _("Criterion added."))
+
+
+@bp.route("/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
+@perms.roles_required(*ORGANISER)
+def criterion_edit(criterion_id: int):
+    criterion = db.session.get(Criterion, criterion_id) or abort(404)
+    campaign = _managed_or_404(criterion.campaign_id)
+    form = CriterionForm(obj=criterion if request.method == "GET" else None)
+    status = 200
+    if request.method == "GET":
+        form.movement_number.data = criterion.movement.number if criterion.movement else None
+    else:
+        form.code.data = criterion.code  # the code is the criterion's identity
+        if form.validate_on_submit():
+            status = attempt(lambda: services.update_criterion(
+                current_user, criterion, title=form.title.data,
+                max_points=form.max_points.data, weight=form.weight.data, kind=form.kind.data,
+                movement=_movement_by_number(campaign, form.movement_number.data),
+                guidance=form.guidance.data)) or 200
+            if status == 200:
+                flash(_("Changes saved."), "success")
+                return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+        else:
+            status = 400
+    return render_template("campaigns/criterion_form.html", form=form, criterion=criterion,
+                           campaign=campaign), status
 
 
 @bp.route("/criteria/<int:criterion_id>/delete", methods=["POST"])
@@ -360,6 +381,15 @@ def _managed_or_404(campaign_id: int) -> Campaign:
     if not services.can_manage(current_user, campaign):
         abort(403)
     return campaign
+
+
+def _movement_by_number(campaign: Campaign, number: int | None):
+    if not number:
+        return None
+    movement = next((m for m in campaign.movements if m.number == number), None)
+    if movement is None:
+        raise ServiceError(_("There is no movement %(n)d.", n=number))
+    return movement
 
 
 def _fields(form) -> dict:

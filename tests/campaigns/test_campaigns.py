@@ -212,3 +212,18 @@ def test_only_the_issuer_organiser_changes_a_campaign(world, cworld, ctx):
     campaign = db.session.get(Campaign, cworld.campaign)
     with pytest.raises(PermissionDenied):
         cs.add_movement(other, campaign, "Không được")
+
+
+def test_criterion_edit_keeps_scoring_fixed_once_published(world, cworld, login, in_app):
+    from emulation.campaigns.models import Criterion
+
+    c = login("tochuc")
+    url = f"/campaigns/criteria/{cworld.criterion}/edit"
+    base = {"code": "TC1", "title": "Tiêu chí một", "max_points": "10", "weight": "1",
+            "kind": "regular", "guidance": "Chấm theo minh chứng"}
+    assert c.post(url, data=base).status_code == 302
+    refused = c.post(url, data={**base, "max_points": "20"})
+    assert refused.status_code == 409
+    with in_app() as session:
+        criterion = session.get(Criterion, cworld.criterion)
+        assert criterion.title == "Tiêu chí một" and criterion.max_points == Decimal("10.00")
