@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from emulation.campaigns.models import Campaign, CampaignParticipant, ReportPeriod
-from emulation.campaigns.services import can_manage
+from emulation.campaigns.services import can_manage, require_manage
 from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.errors import (
@@ -16,7 +16,9 @@ from emulation.core.errors import (
     NotFound,
     PermissionDenied,
     ServiceError,
+    StaleRecord,
     check_version,
+    stale_message,
 )
 from emulation.core.models import utcnow
 from emulation.core.text import clean
@@ -87,8 +89,7 @@ def save_pledge(actor, campaign: Campaign, unit: Unit, version, entries: dict,
     pledge = pledge_of(campaign, unit)
     if pledge is None:
         if version not in (None, "", "0", 0):
-            raise ServiceError(_("Someone else saved this record after you opened it. Reload "
-                                 "the page to see their changes, then make yours again."))
+            raise StaleRecord(stale_message())
         pledge = Pledge(campaign=campaign, unit=unit, state="draft")
         db.session.add(pledge)
     else:
@@ -219,9 +220,7 @@ def return_pledge(actor, pledge: Pledge, version, reason: str) -> None:
 
 def bulk_approve(actor, campaign: Campaign, pledge_ids: list[int]) -> list[Pledge]:
     """Approve the chosen submitted pledges of the campaign; returns those approved."""
-    if not can_manage(actor, campaign):
-        raise PermissionDenied(_("Only an organiser of %(name)s may change this campaign.",
-                                 name=campaign.issuing_unit.name))
+    require_manage(actor, campaign)
     pledges = bulk_candidates(campaign, pledge_ids)
     for pledge in pledges:
         pledge.decided_at = utcnow()
@@ -240,9 +239,7 @@ def bulk_candidates(campaign: Campaign, pledge_ids: list[int]) -> list[Pledge]:
 
 
 def grant_extension(actor, campaign: Campaign, unit: Unit, until: date) -> None:
-    if not can_manage(actor, campaign):
-        raise PermissionDenied(_("Only an organiser of %(name)s may change this campaign.",
-                                 name=campaign.issuing_unit.name))
+    require_manage(actor, campaign)
     require_participant(campaign, unit)
     extension = db.session.scalar(select(DeadlineExtension).where(
         DeadlineExtension.campaign_id == campaign.id, DeadlineExtension.unit_id == unit.id))
@@ -307,9 +304,7 @@ def _require_officer(actor, unit: Unit) -> None:
 
 
 def _require_organiser(actor, pledge: Pledge) -> None:
-    if not can_manage(actor, pledge.campaign):
-        raise PermissionDenied(_("Only an organiser of %(name)s may change this campaign.",
-                                 name=pledge.campaign.issuing_unit.name))
+    require_manage(actor, pledge.campaign)
 
 
 def parse_number(value, locale: str = "vi") -> Decimal | None:
@@ -367,8 +362,7 @@ def save_report(actor, campaign: Campaign, unit: Unit, period: ReportPeriod, ver
     report = report_of(unit, period)
     if report is None:
         if version not in (None, "", "0", 0):
-            raise ServiceError(_("Someone else saved this record after you opened it. Reload "
-                                 "the page to see their changes, then make yours again."))
+            raise StaleRecord(stale_message())
         report = Report(campaign_id=campaign.id, unit=unit, period=period, state="draft")
         db.session.add(report)
     else:
@@ -433,9 +427,7 @@ def submit_report(actor, report: Report, version) -> None:
 
 def reopen_report(actor, report: Report, version, reason: str) -> None:
     campaign = db.session.get(Campaign, report.campaign_id)
-    if not can_manage(actor, campaign):
-        raise PermissionDenied(_("Only an organiser of %(name)s may change this campaign.",
-                                 name=campaign.issuing_unit.name))
+    require_manage(actor, campaign)
     check_version(report, version)
     reason = (reason or "").strip()
     if not reason:
