@@ -49,6 +49,7 @@ def load_config(instance_path: Path) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),
         "PER_PAGE": 50,
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(instance_path / "uploads"),
         "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", "200000")),
         # Lockout: after LOGIN_MAX_FAILURES failures inside the window the account is locked.
         "LOGIN_MAX_FAILURES": 10,
