@@ -111,7 +111,8 @@ def _register_models() -> None:
     import emulation.core.audit
     import emulation.core.uploads
     import emulation.org.models
-    import emulation.pledges.models  # noqa: F401
+    import emulation.pledges.models
+    import emulation.scoring.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Scoring and ranking (chấm điểm, xếp hạng): score sheets, adjustments, settings, rankings."""
