@@ -1,0 +1,171 @@
+"""Aggregation and ranking (pure): plain data in, plain data out.
+
+A sheet's total = Σ points × weight over regular criteria + bonus criteria − penalty criteria.
+Sheets of one kind combine by mean, median, or trimmed mean (highest and lowest dropped when
+there are at least 5). The final score is the weighted mean of the kinds present (weights
+renormalised over them), plus adjustments. Within each cluster units are ranked by final score,
+then by the chosen tie-breaks; ties the tie-breaks cannot split share a rank and are marked.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from statistics import median, pstdev
+
+ZERO = Decimal(0)
+PLACES = Decimal("0.000001")  # components and finals are kept to 6 decimal places
+KINDS = ("self", "peer", "council")
+
+
+@dataclass(frozen=True)
+class CriterionData:
+    id: int
+    max_points: Decimal
+    weight: Decimal = Decimal(1)
+    kind: str = "regular"  # regular | bonus | penalty
+
+
+@dataclass(frozen=True)
+class SheetData:
+    unit: int
+    kind: str
+    points: dict[int, Decimal]  # criterion id → points
+    submitted: bool = True
+
+
+@dataclass(frozen=True)
+class Settings:
+    weights: dict[str, Decimal]
+    combine: str = "mean"  # mean | median | trimmed
+    missing: str = "skip"  # zero | skip
+    tie_breaks: tuple[str, ...] = ("council", "progress", "max_criteria")
+    leaders: int = 1
+
+
+@dataclass
+class UnitResult:
+    unit: int
+    final: Decimal | None
+    components: dict[str, Decimal | None]
+    spread: dict[str, tuple[int, Decimal | None]]  # kind → (sheets, standard deviation)
+    adjustment: Decimal
+    progress: Decimal | None
+    at_max: Decimal
+    rank: int = 0
+    tied: bool = False
+    leader: bool = False
+
+
+@dataclass
+class ClusterRanking:
+    cluster: int
+    rows: list[UnitResult] = field(default_factory=list)
+
+
+def sheet_total(points: dict[int, Decimal], criteria: dict[int, CriterionData]) -> Decimal:
+    total = ZERO
+    for criterion_id, value in points.items():
+        criterion = criteria.get(criterion_id)
+        if criterion is None:
+            continue
+        if criterion.kind == "bonus":
+            total += value
+        elif criterion.kind == "penalty":
+            total -= value
+        else:
+            total += value * criterion.weight
+    return total
+
+
+def combine(values: list[Decimal], method: str) -> Decimal | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    if method == "median":
+        return Decimal(median(ordered)).quantize(PLACES)
+    if method == "trimmed" and len(ordered) >= 5:
+        ordered = ordered[1:-1]
+    return (sum(ordered, ZERO) / len(ordered)).quantize(PLACES)
+
+
+def unit_result(unit: int, sheets: list[SheetData], criteria: dict[int, CriterionData],
+                settings: Settings, adjustment: Decimal = ZERO,
+                progress: Decimal | None = None) -> UnitResult:
+    components: dict[str, Decimal | None] = {}
+    spread: dict[str, tuple[int, Decimal | None]] = {}
+    maxima = []
+    for kind in KINDS:
+        of_kind = [s for s in sheets if s.kind == kind]
+        totals = [sheet_total(s.points, criteria) for s in of_kind if s.submitted]
+        if settings.missing == "zero":
+            totals += [ZERO] * sum(1 for s in of_kind if not s.submitted)
+        components[kind] = combine(totals, settings.combine)
+        deviation = (Decimal(pstdev(totals)).quantize(PLACES) if len(totals) > 1
+                     else (ZERO if totals else None))
+        spread[kind] = (len(totals), deviation)
+        for s in of_kind:
+            if s.submitted:
+                maxima.append(sum(1 for cid, v in s.points.items() if cid in criteria and
+                                  v >= criteria[cid].max_points))
+    weighted, weight_sum = ZERO, ZERO
+    for kind, value in components.items():
+        weight = settings.weights.get(kind, ZERO)
+        if value is None:
+            if settings.missing == "zero" and weight > 0:
+                weight_sum += weight  # a kind with no sheet at all counts as zero
+            continue
+        weighted += weight * value
+        weight_sum += weight
+    final = (weighted / weight_sum + adjustment).quantize(PLACES) if weight_sum > 0 else None
+    at_max = Decimal(sum(maxima)) / len(maxima) if maxima else ZERO
+    return UnitResult(unit, final, components, spread, adjustment, progress, at_max)
+
+
+def rank_clusters(clusters: dict[int, list[int]], sheets: list[SheetData],
+                  criteria: list[CriterionData], settings: Settings,
+                  adjustments: dict[int, Decimal] | None = None,
+                  progress: dict[int, Decimal | None] | None = None) -> list[ClusterRanking]:
+    """Rank every cluster's members. Input order never changes the result."""
+    by_id = {c.id: c for c in criteria}
+    by_unit: dict[int, list[SheetData]] = {}
+    for sheet in sheets:
+        by_unit.setdefault(sheet.unit, []).append(sheet)
+    adjustments, progress = adjustments or {}, progress or {}
+    rankings = []
+    for cluster_id in sorted(clusters):
+        results = [unit_result(u, by_unit.get(u, []), by_id, settings,
+                               adjustments.get(u, ZERO), progress.get(u))
+                   for u in sorted(set(clusters[cluster_id]))]
+        rankings.append(ClusterRanking(cluster_id, _ranked(results, settings)))
+    return rankings
+
+
+def _sort_key(result: UnitResult, tie_breaks: tuple[str, ...]) -> tuple:
+    def desc(value):
+        return (value is None, -(value if value is not None else ZERO))
+
+    key = [desc(result.final)]
+    for tie in tie_breaks:
+        if tie == "council":
+            key.append(desc(result.components.get("council")))
+        elif tie == "progress":
+            key.append(desc(result.progress))
+        elif tie == "max_criteria":
+            key.append(desc(result.at_max))
+    return tuple(key)
+
+
+def _ranked(results: list[UnitResult], settings: Settings) -> list[UnitResult]:
+    keyed = sorted(((_sort_key(r, settings.tie_breaks), r.unit, r) for r in results),
+                   key=lambda t: (t[0], t[1]))
+    previous, rank = None, 0
+    for position, (key, _unit, result) in enumerate(keyed, start=1):
+        if key != previous:
+            rank = position
+        result.rank = rank
+        previous = key
+    for i, (key, _unit, result) in enumerate(keyed):
+        neighbours = [keyed[j][0] for j in (i - 1, i + 1) if 0 <= j < len(keyed)]
+        result.tied = result.final is not None and key in neighbours
+        result.leader = result.final is not None and result.rank <= settings.leaders
+    return [r for _k, _u, r in keyed]
