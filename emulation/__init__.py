@@ -122,8 +122,9 @@ def _register_blueprints(app: Flask) -> None:
     from emulation.main.views import bp as main_bp
     from emulation.org.views import bp as org_bp
     from emulation.pledges.views import bp as pledges_bp
+    from emulation.scoring.views import bp as scoring_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, org_bp, campaigns_bp, pledges_bp):
+    for bp in (main_bp, auth_bp, admin_bp, org_bp, campaigns_bp, pledges_bp, scoring_bp):
         app.register_blueprint(bp)
 
 
@@ -141,6 +142,7 @@ def _register_template_helpers(app: Flask) -> None:
                 "units": perms.can_any(user, perms.VIEW_UNITS),
                 "people": perms.can_any(user, perms.VIEW_PEOPLE),
                 "pledges": perms.can_any(user, ("unit_officer",)),
+                "scoring": user.is_authenticated,
                 "admin": user.is_authenticated and user.is_admin,
             },
             "current_locale": select_locale(),

@@ -343,7 +343,7 @@ def _detail_page(campaign: Campaign, status: int = 200):
     my_units = [u for u in participants if perms.covers(current_user, u, ("unit_officer",))]
     return render_template(
         "campaigns/detail.html", campaign=campaign, manage=manage, participants=participants,
-        my_units=my_units,
+        my_units=my_units, can_see_ranking=_can_see_ranking(campaign),
         problems=services.publication_problems(campaign) if campaign.state == "draft" else [],
         attachments=uploads.attachments_of("campaign", [campaign.id])[campaign.id],
         period_form=PeriodForm(formdata=None, year=campaign.year_start),
@@ -352,6 +352,12 @@ def _detail_page(campaign: Campaign, status: int = 200):
         clone_form=CloneForm(formdata=None, year_start=campaign.year_end + 1),
         attachment_form=AttachmentForm(formdata=None), move_form=MoveForm(formdata=None),
         can_clone=perms.can_any(current_user, ORGANISER)), status
+
+
+def _can_see_ranking(campaign: Campaign) -> bool:
+    from emulation.scoring.services import can_see_ranking
+
+    return campaign.state != "draft" and can_see_ranking(current_user, campaign)
 
 
 def _act(campaign: Campaign, operation, success: str):

@@ -45,6 +45,8 @@ CLUSTER_KIND_LABELS = {"cum": _l("Cluster (cụm)"), "khoi": _l("Block (khối)"
 PLEDGE_STATE_LABELS = {"none": _l("Not started"), "draft": _l("Draft"),
                        "submitted": _l("Submitted"), "approved": _l("Approved"),
                        "returned": _l("Returned")}
+SHEET_KIND_LABELS = {"self": _l("Self-scoring"), "peer": _l("Peer scoring"),
+                     "council": _l("Council")}
 REPORT_STATE_LABELS = {"none": _l("Not started"), "draft": _l("Draft"),
                        "submitted": _l("Submitted")}
 
@@ -84,4 +86,5 @@ def register(app: Flask) -> None:
         CAMPAIGN_STATE_LABELS=CAMPAIGN_STATE_LABELS, CAMPAIGN_KIND_LABELS=CAMPAIGN_KIND_LABELS,
         PERIOD_KIND_LABELS=PERIOD_KIND_LABELS, CRITERION_KIND_LABELS=CRITERION_KIND_LABELS,
         PARTICIPATION_LABELS=PARTICIPATION_LABELS, CLUSTER_KIND_LABELS=CLUSTER_KIND_LABELS,
-        PLEDGE_STATE_LABELS=PLEDGE_STATE_LABELS, REPORT_STATE_LABELS=REPORT_STATE_LABELS)
+        PLEDGE_STATE_LABELS=PLEDGE_STATE_LABELS, REPORT_STATE_LABELS=REPORT_STATE_LABELS,
+        SHEET_KIND_LABELS=SHEET_KIND_LABELS)

@@ -14,6 +14,20 @@ from emulation.core.errors import ServiceError, stale_message
 from emulation.extensions import db, login_manager
 
 
+def local_today():
+    """Deadlines and windows are days in Vietnam."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+
+def current_locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "vi")
+
+
 def is_safe_next(target: str | None) -> bool:
     """Only local paths: `/units/3`, never `//evil`, `https://evil`, `/\\evil`."""
     if not target or not target.startswith("/") or target.startswith("//"):

@@ -1,9 +1,6 @@
 """Pledge, title registration and report pages; the organiser's overview and dashboard."""
 from __future__ import annotations
 
-from datetime import date
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,7 +11,13 @@ from emulation.campaigns.models import Campaign, ReportPeriod
 from emulation.core import permissions as perms
 from emulation.core import uploads
 from emulation.core.errors import NotFound
-from emulation.core.web import attempt, flash_form_errors, xlsx_response
+from emulation.core.web import (
+    attempt,
+    current_locale,
+    flash_form_errors,
+    local_today,
+    xlsx_response,
+)
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 from emulation.org.services import unit_by_code
@@ -30,14 +33,6 @@ from emulation.pledges.forms import (
 from emulation.pledges.models import PERSON_TITLES, UNIT_TITLES, Pledge, Report, ReportItem
 
 bp = Blueprint("pledges", __name__)
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def today() -> date:
-    """Deadlines are days in Vietnam."""
-    from datetime import datetime
-
-    return datetime.now(LOCAL_TZ).date()
 
 
 @bp.route("/pledges/")
@@ -61,7 +56,7 @@ def pledge(campaign_id: int, unit_id: int):
             "commitment", "indicator", "unit_of_measure", "target_value")}
             for m in campaign.movements}
         status = attempt(lambda: services.save_pledge(
-            current_user, campaign, unit, form.version.data, entries, _locale()))
+            current_user, campaign, unit, form.version.data, entries, current_locale()))
         if status:
             return _pledge_page(campaign, unit, status, posted=request.form)
         flash(_("Pledge saved."), "success")
@@ -110,7 +105,7 @@ def submit(campaign_id: int, unit_id: int):
         flash(_("Save the pledge before submitting it."), "danger")
         return _pledge_page(campaign, unit, 409)
     return _pledge_act(campaign, unit, VersionedForm(), lambda form: services.submit(
-        current_user, pledge, form.version.data, today()), _("Pledge submitted."))
+        current_user, pledge, form.version.data, local_today()), _("Pledge submitted."))
 
 
 @bp.route("/pledges/<int:pledge_id>/approve", methods=["POST"])
@@ -190,7 +185,7 @@ def campaign_dashboard(campaign_id: int):
     campaign = _managed_campaign_or_404(campaign_id)
     return render_template("pledges/dashboard.html", campaign=campaign,
                            data=dashboard.campaign_dashboard(
-                               campaign, today(), request.args.get("period", type=int)))
+                               campaign, local_today(), request.args.get("period", type=int)))
 
 
 @bp.route("/campaigns/<int:campaign_id>/export/pledges.xlsx")
@@ -230,7 +225,7 @@ def report(campaign_id: int, unit_id: int, period_id: int):
                                                        "target_attainment", "difficulties")}
         status = attempt(lambda: services.save_report(
             current_user, campaign, unit, period, form.version.data, sections, entries,
-            _locale()))
+            current_locale()))
         if status:
             return _report_page(campaign, unit, period, status, form, posted=request.form)
         flash(_("Report saved."), "success")
@@ -311,7 +306,7 @@ def _pledge_page(campaign: Campaign, unit: Unit, status: int = 200, posted=None)
         manage=campaigns.can_manage(current_user, campaign),
         form=VersionedForm(formdata=None, version=pledge.version if pledge else 0),
         return_form=ReturnForm(formdata=None, version=pledge.version if pledge else 0),
-        today=today()), status
+        today=local_today()), status
 
 
 def _pledge_act(campaign, unit, form, operation, success: str):
@@ -410,11 +405,5 @@ def _managed_campaign_or_404(campaign_id: int) -> Campaign:
     if not campaigns.can_manage(current_user, campaign):
         abort(403)
     return campaign
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "vi")
 
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String,
-                        Text, UniqueConstraint)
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emulation.campaigns.models import Campaign, Cluster, Criterion
@@ -90,7 +99,7 @@ class ScoreSheet(TimestampMixin, VersionedMixin, Base):
 
     unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], lazy="joined")
     scorer_unit: Mapped[Unit | None] = relationship(foreign_keys=[scorer_unit_id])
-    scorer_user: Mapped["User | None"] = relationship()  # noqa: F821
+    scorer_user: Mapped[User | None] = relationship()  # noqa: F821
     cluster: Mapped[Cluster | None] = relationship()
     scores: Mapped[list[Score]] = relationship(back_populates="sheet",
                                                cascade="all, delete-orphan")

@@ -1,10 +1,18 @@
 from decimal import Decimal
 
-from hypothesis import given, settings as hsettings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from emulation.scoring.ranking import (CriterionData, Settings, SheetData, combine,
-                                       rank_clusters, sheet_total, unit_result)
+from emulation.scoring.ranking import (
+    CriterionData,
+    Settings,
+    SheetData,
+    combine,
+    rank_clusters,
+    sheet_total,
+    unit_result,
+)
 
 D = Decimal
 CRITERIA = [CriterionData(1, D(10)), CriterionData(2, D(20), D(2)),

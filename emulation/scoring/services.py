@@ -1,0 +1,515 @@
+"""Scoring operations: settings, assignments, sheets, adjustments, ranking, freeze.
+
+Conflict of interest is enforced here: nobody scores a unit they belong to or sit above
+(a grant as unit officer, scorer or organiser on the unit or one of its ancestors), except the
+unit's own self-sheet.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from emulation.campaigns.models import Campaign, CampaignParticipant, Cluster, ClusterMember
+from emulation.campaigns.services import can_manage, require_manage
+from emulation.core import audit
+from emulation.core import permissions as perms
+from emulation.core.errors import (
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    check_version,
+)
+from emulation.core.models import utcnow
+from emulation.extensions import db
+from emulation.org.models import Unit
+from emulation.pledges import progress as progress_calc
+from emulation.pledges.services import parse_number
+from emulation.scoring import ranking
+from emulation.scoring.models import (
+    COMBINE_METHODS,
+    MISSING_POLICIES,
+    SHEET_KINDS,
+    TIE_BREAKS,
+    RankingEntry,
+    Score,
+    ScoreAdjustment,
+    ScoreSheet,
+    ScoringSettings,
+)
+
+BELONGING = ("unit_officer", "scorer", "organiser")
+FILLERS = ("unit_officer", "scorer")
+
+
+# --- settings ----------------------------------------------------------------------------------
+
+def settings_for(campaign: Campaign) -> ScoringSettings:
+    found = db.session.scalar(select(ScoringSettings).where(
+        ScoringSettings.campaign_id == campaign.id))
+    if found is None:
+        found = ScoringSettings(campaign=campaign)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def update_settings(actor, campaign: Campaign, version, fields: dict) -> ScoringSettings:
+    require_manage(actor, campaign)
+    settings = settings_for(campaign)
+    check_version(settings, version)
+    _require_not_frozen(settings)
+    if fields.get("combine") not in COMBINE_METHODS or \
+            fields.get("missing") not in MISSING_POLICIES:
+        raise ServiceError(_("Unknown way of combining sheets."))
+    ties = [t for t in fields.get("tie_breaks", []) if t]
+    if len(set(ties)) != len(ties) or any(t not in TIE_BREAKS for t in ties):
+        raise ServiceError(_("Each tie-break may be chosen once."))
+    weights = [fields.get(f"weight_{k}") for k in SHEET_KINDS]
+    if any(w is None or w < 0 for w in weights) or sum(weights) <= 0:
+        raise ServiceError(_("Weights must not be negative and at least one must be above "
+                             "zero."))
+    for kind in SHEET_KINDS:
+        opens, closes = fields.get(f"{kind}_opens"), fields.get(f"{kind}_closes")
+        if opens and closes and closes < opens:
+            raise ServiceError(_("A scoring window closes before it opens."))
+    before = _settings_dict(settings)
+    for key in ("combine", "missing", "flag_leaders", "decimals", "publish_to_units",
+                *(f"weight_{k}" for k in SHEET_KINDS), *(f"{k}_opens" for k in SHEET_KINDS),
+                *(f"{k}_closes" for k in SHEET_KINDS)):
+        if key in fields:
+            setattr(settings, key, fields[key])
+    settings.tie_breaks = ",".join(ties)
+    old, new = audit.diff(before, _settings_dict(settings))
+    if new:
+        audit.record(db.session, actor=actor, action="scoring.settings", obj=campaign,
+                     summary=f"scoring settings of campaign {campaign.id}", before=old, after=new)
+    db.session.commit()
+    return settings
+
+
+def _settings_dict(s: ScoringSettings) -> dict:
+    return {k: getattr(s, k) for k in (
+        "weight_self", "weight_peer", "weight_council", "combine", "missing", "tie_breaks",
+        "flag_leaders", "decimals", "publish_to_units", "self_opens", "self_closes",
+        "peer_opens", "peer_closes", "council_opens", "council_closes")}
+
+
+def window_open(settings: ScoringSettings, kind: str, today: date) -> bool:
+    opens, closes = settings.window(kind)
+    return (opens is None or opens <= today) and (closes is None or today <= closes)
+
+
+# --- conflicts and permissions -----------------------------------------------------------------
+
+def conflict(user, unit: Unit) -> bool:
+    """Does the user belong to the unit or sit above it?"""
+    return any(g.role in BELONGING and g.unit is not None and unit.path.startswith(g.unit.path)
+               for g in getattr(user, "grants", []))
+
+
+def can_fill(user, sheet: ScoreSheet) -> bool:
+    if sheet.scorer_kind == "self":
+        return perms.covers(user, sheet.unit, ("unit_officer",))
+    if conflict(user, sheet.unit) and not user.is_admin:
+        return False
+    if sheet.scorer_kind == "peer":
+        return perms.covers(user, sheet.scorer_unit, FILLERS)
+    return sheet.scorer_user_id == getattr(user, "id", None)
+
+
+def can_read_sheet(user, sheet: ScoreSheet, campaign: Campaign) -> bool:
+    return can_manage(user, campaign) or can_fill(user, sheet) or (
+        sheet.scorer_kind == "self" and perms.covers(user, sheet.unit, ("unit_officer",)))
+
+
+# --- assignments ---------------------------------------------------------------------------------
+
+def generate_peer_assignments(actor, campaign: Campaign, mode: str, k: int | None = None) -> int:
+    """Chấm chéo: in each cluster every member scores every other member ("all"), or `k`
+    others chosen round-robin so that each unit receives exactly `k` sheets."""
+    require_manage(actor, campaign)
+    settings = settings_for(campaign)
+    _require_not_frozen(settings)
+    if mode not in ("all", "k"):
+        raise ServiceError(_("Unknown way of assigning peer scorers."))
+    existing = set(db.session.execute(select(ScoreSheet.scorer_unit_id, ScoreSheet.unit_id)
+                                      .where(ScoreSheet.campaign_id == campaign.id,
+                                             ScoreSheet.scorer_kind == "peer")).all())
+    created = 0
+    for cluster in campaign.clusters:
+        members = sorted((m.unit for m in cluster.members), key=lambda u: u.code)
+        n = len(members)
+        if n < 2:
+            continue
+        if mode == "k" and not (k and 1 <= k <= n - 1):
+            raise ServiceError(_("In %(cluster)s each unit can be scored by 1 to %(n)d others.",
+                                 cluster=cluster.name, n=n - 1))
+        steps = range(1, n) if mode == "all" else range(1, k + 1)
+        for i, scorer in enumerate(members):
+            for step in steps:
+                target = members[(i + step) % n]
+                if (scorer.id, target.id) in existing or target.path.startswith(scorer.path) \
+                        or scorer.path.startswith(target.path):
+                    continue
+                db.session.add(ScoreSheet(
+                    campaign_id=campaign.id, unit_id=target.id, scorer_kind="peer",
+                    scorer_unit_id=scorer.id, scorer_key=f"u{scorer.id}",
+                    cluster_id=cluster.id, state="draft"))
+                existing.add((scorer.id, target.id))
+                created += 1
+    audit.record(db.session, actor=actor, action="scoring.peer_assign", obj=campaign,
+                 summary=f"peer assignments ({mode}{'' if k is None else f', k={k}'}): "
+                         f"{created} sheets", after={"mode": mode, "k": k, "sheets": created})
+    db.session.commit()
+    return created
+
+
+def name_council_scorer(actor, campaign: Campaign, user, cluster: Cluster | None = None):
+    """Hội đồng chấm: the user scores every participant (or every member of one cluster).
+    Refused outright if the user belongs to or sits above any of those units."""
+    require_manage(actor, campaign)
+    _require_not_frozen(settings_for(campaign))
+    if not user.active:
+        raise ServiceError(_("This account has been deactivated."))
+    if cluster is not None and cluster.campaign_id != campaign.id:
+        raise NotFound(_("No such cluster."))
+    units = ([m.unit for m in cluster.members] if cluster is not None else
+             [p.unit for p in campaign.participants])
+    conflicted = [u.name for u in units if conflict(user, u)]
+    if conflicted:
+        raise PermissionDenied(_("%(user)s belongs to or sits above %(units)s and cannot score "
+                                 "them.", user=user.username, units=", ".join(conflicted[:5])))
+    existing = set(db.session.scalars(select(ScoreSheet.unit_id).where(
+        ScoreSheet.campaign_id == campaign.id, ScoreSheet.scorer_kind == "council",
+        ScoreSheet.scorer_user_id == user.id)))
+    created = 0
+    clusters = _cluster_of_units(campaign.id)
+    for unit in units:
+        if unit.id in existing:
+            continue
+        db.session.add(ScoreSheet(campaign_id=campaign.id, unit_id=unit.id,
+                                  scorer_kind="council", scorer_user_id=user.id,
+                                  scorer_key=f"p{user.id}", cluster_id=clusters.get(unit.id),
+                                  state="draft"))
+        created += 1
+    audit.record(db.session, actor=actor, action="scoring.council_assign", obj=campaign,
+                 summary=f"{user.username} named council scorer for "
+                         f"{cluster.name if cluster else 'the campaign'}: {created} sheets",
+                 after={"scorer": user.username, "cluster": cluster.id if cluster else None,
+                        "sheets": created})
+    db.session.commit()
+    return created
+
+
+def open_self_sheet(actor, campaign: Campaign, unit: Unit, today: date) -> ScoreSheet:
+    if not perms.covers(actor, unit, ("unit_officer",)):
+        raise PermissionDenied(_("Only an officer of %(name)s may do this.", name=unit.name))
+    if not db.session.scalar(select(CampaignParticipant.id).where(
+            CampaignParticipant.campaign_id == campaign.id,
+            CampaignParticipant.unit_id == unit.id)):
+        raise NotFound(_("This unit does not take part in the campaign."))
+    sheet = db.session.scalar(select(ScoreSheet).where(
+        ScoreSheet.campaign_id == campaign.id, ScoreSheet.unit_id == unit.id,
+        ScoreSheet.scorer_kind == "self"))
+    if sheet is None:
+        settings = settings_for(campaign)
+        _require_not_frozen(settings)
+        if campaign.state != "published" or not window_open(settings, "self", today):
+            raise InvalidState(_("Self-scoring is not open now."))
+        sheet = ScoreSheet(campaign_id=campaign.id, unit_id=unit.id, scorer_kind="self",
+                           scorer_unit_id=unit.id, scorer_key=f"u{unit.id}",
+                           cluster_id=_cluster_of_units(campaign.id).get(unit.id))
+        db.session.add(sheet)
+        db.session.flush()
+        audit.record(db.session, actor=actor, action="sheet.open", obj=sheet,
+                     summary=f"self-sheet of {unit.code} opened")
+        db.session.commit()
+    return sheet
+
+
+# --- sheets ------------------------------------------------------------------------------
+
+def save_sheet(actor, sheet: ScoreSheet, version, lines: dict, today: date,
+               locale: str = "vi") -> ScoreSheet:
+    """Save the draft: `lines` maps criterion id → (points as typed, comment)."""
+    campaign = db.session.get(Campaign, sheet.campaign_id)
+    settings = _require_writable(actor, sheet, campaign, today)
+    check_version(sheet, version)
+    criteria = {c.id: c for c in campaign.criteria}
+    errors, values = [], {}
+    quantum = Decimal(1).scaleb(-settings.decimals)
+    for criterion_id, (raw, comment) in lines.items():
+        criterion = criteria.get(criterion_id)
+        if criterion is None:
+            raise ServiceError(_("That criterion belongs to another campaign."))
+        try:
+            points = parse_number(raw, locale)
+        except ValueError:
+            errors.append(_("%(code)s: %(value)s is not a number.", code=criterion.code,
+                            value=str(raw)[:20]))
+            continue
+        if points is not None and points > criterion.max_points:
+            errors.append(_("%(code)s: at most %(max)s points.", code=criterion.code,
+                            max=criterion.max_points.normalize()))
+            continue
+        if points is not None and points != points.quantize(quantum):
+            errors.append(_("%(code)s: at most %(n)d decimal places.", code=criterion.code,
+                            n=settings.decimals))
+            continue
+        values[criterion_id] = (points, (comment or "").strip()[:5000])
+    if errors:
+        raise ServiceError(" ".join(errors))
+    current = {s.criterion_id: s for s in sheet.scores}
+    before = {str(k): str(v.points) for k, v in current.items()}
+    for criterion_id, (points, comment) in values.items():
+        line = current.get(criterion_id)
+        if points is None:
+            if line is not None:
+                sheet.scores.remove(line)
+            continue
+        if line is None:
+            line = Score(criterion_id=criterion_id)
+            sheet.scores.append(line)
+        line.points, line.comment = points, comment
+    sheet.updated_at = utcnow()
+    db.session.flush()
+    after = {str(s.criterion_id): str(s.points) for s in sheet.scores}
+    old, new = audit.diff(before, after)
+    audit.record(db.session, actor=actor, action="sheet.save", obj=sheet,
+                 summary=f"{sheet.scorer_kind} sheet for {sheet.unit.code} saved",
+                 before=old, after=new)
+    db.session.commit()
+    return sheet
+
+
+def submit_sheet(actor, sheet: ScoreSheet, version, today: date) -> None:
+    campaign = db.session.get(Campaign, sheet.campaign_id)
+    _require_writable(actor, sheet, campaign, today)
+    check_version(sheet, version)
+    scored = {s.criterion_id for s in sheet.scores}
+    missing = [c.code for c in campaign.criteria if c.kind == "regular" and c.id not in scored]
+    if missing:
+        raise InvalidState(_("Give points for every criterion before submitting: %(codes)s.",
+                             codes=", ".join(missing)))
+    sheet.state, sheet.submitted_at = "submitted", utcnow()
+    audit.record(db.session, actor=actor, action="sheet.submitted", obj=sheet,
+                 summary=f"{sheet.scorer_kind} sheet for {sheet.unit.code} submitted",
+                 before={"state": "draft"}, after={"state": "submitted"})
+    db.session.commit()
+
+
+def reopen_sheet(actor, sheet: ScoreSheet, version, reason: str) -> None:
+    campaign = db.session.get(Campaign, sheet.campaign_id)
+    require_manage(actor, campaign)
+    _require_not_frozen(settings_for(campaign))
+    check_version(sheet, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Give the reason for reopening the sheet."))
+    if sheet.state != "submitted":
+        raise InvalidState(_("Only a submitted sheet can be reopened."))
+    sheet.state = "draft"
+    audit.record(db.session, actor=actor, action="sheet.reopened", obj=sheet,
+                 summary=f"{sheet.scorer_kind} sheet for {sheet.unit.code} reopened",
+                 before={"state": "submitted"}, after={"state": "draft", "reason": reason})
+    db.session.commit()
+
+
+def _require_writable(actor, sheet: ScoreSheet, campaign: Campaign, today: date):
+    if not can_fill(actor, sheet):
+        raise PermissionDenied(_("You may not fill this score sheet."))
+    settings = settings_for(campaign)
+    _require_not_frozen(settings)
+    if sheet.state != "draft":
+        raise InvalidState(_("A submitted sheet is read-only until the organiser reopens it."))
+    if campaign.state != "published" or not window_open(settings, sheet.scorer_kind, today):
+        raise InvalidState(_("This kind of sheet is not open for scoring now."))
+    return settings
+
+
+# --- adjustments -------------------------------------------------------------------------
+
+def add_adjustment(actor, campaign: Campaign, unit: Unit, points: Decimal,
+                   reason: str) -> ScoreAdjustment:
+    require_manage(actor, campaign)
+    _require_not_frozen(settings_for(campaign))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Give the reason for the bonus or penalty."))
+    if points is None or points == 0 or abs(points) > 1000:
+        raise ServiceError(_("The points of a bonus or penalty must be non-zero."))
+    if not db.session.scalar(select(CampaignParticipant.id).where(
+            CampaignParticipant.campaign_id == campaign.id,
+            CampaignParticipant.unit_id == unit.id)):
+        raise NotFound(_("This unit does not take part in the campaign."))
+    adjustment = ScoreAdjustment(campaign_id=campaign.id, unit=unit, points=points,
+                                 reason=reason[:5000], created_by=actor.username)
+    db.session.add(adjustment)
+    db.session.flush()
+    audit.record(db.session, actor=actor, action="scoring.adjustment", obj=adjustment,
+                 summary=f"{'bonus' if points > 0 else 'penalty'} {points} for {unit.code}",
+                 after={"unit": unit.code, "points": points, "reason": reason})
+    db.session.commit()
+    return adjustment
+
+
+# --- ranking -----------------------------------------------------------------------------
+
+def compute(campaign: Campaign) -> list[ranking.ClusterRanking]:
+    """The live ranking, loaded with a fixed number of queries."""
+    settings = settings_for(campaign)
+    criteria = [ranking.CriterionData(c.id, Decimal(c.max_points), Decimal(c.weight), c.kind)
+                for c in campaign.criteria]
+    clusters: dict[int, list[int]] = {}
+    for cluster_id, unit_id in db.session.execute(
+            select(ClusterMember.cluster_id, ClusterMember.unit_id)
+            .where(ClusterMember.campaign_id == campaign.id)):
+        clusters.setdefault(cluster_id, []).append(unit_id)
+    sheet_rows = db.session.execute(select(ScoreSheet.id, ScoreSheet.unit_id,
+                                           ScoreSheet.scorer_kind, ScoreSheet.state)
+                                    .where(ScoreSheet.campaign_id == campaign.id)).all()
+    points: dict[int, dict[int, Decimal]] = {}
+    for sheet_id, criterion_id, value in db.session.execute(
+            select(Score.sheet_id, Score.criterion_id, Score.points)
+            .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+            .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.state == "submitted")):
+        points.setdefault(sheet_id, {})[criterion_id] = value
+    sheets = [ranking.SheetData(unit_id, kind, points.get(sheet_id, {}), state == "submitted")
+              for sheet_id, unit_id, kind, state in sheet_rows]
+    adjustments = dict(db.session.execute(
+        select(ScoreAdjustment.unit_id, func.sum(ScoreAdjustment.points))
+        .where(ScoreAdjustment.campaign_id == campaign.id)
+        .group_by(ScoreAdjustment.unit_id)).all())
+    return ranking.rank_clusters(
+        clusters, sheets, criteria, _pure_settings(settings),
+        {u: Decimal(v) for u, v in adjustments.items()}, _progress_by_unit(campaign))
+
+
+def ranking_view(campaign: Campaign) -> tuple[list, bool]:
+    """(rows per cluster, frozen?): the frozen snapshot when there is one, else live."""
+    settings = settings_for(campaign)
+    if settings.frozen_at is None:
+        return compute(campaign), False
+    entries = db.session.scalars(select(RankingEntry).where(
+        RankingEntry.campaign_id == campaign.id)
+        .order_by(RankingEntry.cluster_id, RankingEntry.rank, RankingEntry.unit_id)).all()
+    by_cluster: dict[int, list] = {}
+    for entry in entries:
+        by_cluster.setdefault(entry.cluster_id, []).append(_from_entry(entry))
+    return [ranking.ClusterRanking(cid, rows) for cid, rows in sorted(by_cluster.items())], True
+
+
+def freeze(actor, campaign: Campaign, version, today: date) -> None:
+    require_manage(actor, campaign)
+    settings = settings_for(campaign)
+    check_version(settings, version)
+    _require_not_frozen(settings)
+    closes = max((c for c in (settings.window(k)[1] for k in SHEET_KINDS) if c), default=None)
+    if closes is not None and today <= closes:
+        raise InvalidState(_("The ranking can be frozen once scoring has closed (%(date)s).",
+                             date=closes.strftime("%d/%m/%Y")))
+    rows = 0
+    for cluster in compute(campaign):
+        for r in cluster.rows:
+            db.session.add(RankingEntry(
+                campaign_id=campaign.id, cluster_id=cluster.cluster, unit_id=r.unit,
+                rank=r.rank, final=r.final, tied=r.tied, leader=r.leader,
+                details=json.dumps(_details(r))))
+            rows += 1
+    settings.frozen_at, settings.frozen_by = utcnow(), actor.username
+    audit.record(db.session, actor=actor, action="ranking.freeze", obj=campaign,
+                 summary=f"ranking of campaign {campaign.id} frozen ({rows} units)",
+                 after={"frozen": True, "units": rows})
+    db.session.commit()
+
+
+def unfreeze(actor, campaign: Campaign, version, reason: str) -> None:
+    require_manage(actor, campaign)
+    settings = settings_for(campaign)
+    check_version(settings, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Give the reason for reopening the ranking."))
+    if settings.frozen_at is None:
+        raise InvalidState(_("The ranking is not frozen."))
+    db.session.execute(RankingEntry.__table__.delete().where(
+        RankingEntry.campaign_id == campaign.id))
+    settings.frozen_at, settings.frozen_by = None, ""
+    audit.record(db.session, actor=actor, action="ranking.reopen", obj=campaign,
+                 summary=f"ranking of campaign {campaign.id} reopened",
+                 before={"frozen": True}, after={"frozen": False, "reason": reason})
+    db.session.commit()
+
+
+def can_see_ranking(user, campaign: Campaign) -> bool:
+    if can_manage(user, campaign) or user.is_admin:
+        return True
+    if db.session.scalar(select(ScoreSheet.id).where(
+            ScoreSheet.campaign_id == campaign.id, ScoreSheet.scorer_kind == "council",
+            ScoreSheet.scorer_user_id == user.id).limit(1)):
+        return True
+    settings = settings_for(campaign)
+    if settings.frozen_at is None or not settings.publish_to_units:
+        return False
+    return bool(db.session.scalar(select(CampaignParticipant.id).where(
+        CampaignParticipant.campaign_id == campaign.id,
+        CampaignParticipant.unit_id.in_(perms.covered_unit_ids(user, perms.VIEW_UNITS)))
+        .limit(1)))
+
+
+def _require_not_frozen(settings: ScoringSettings) -> None:
+    if settings.frozen_at is not None:
+        raise InvalidState(_("The ranking is frozen; reopen it first."))
+
+
+def _pure_settings(settings: ScoringSettings) -> ranking.Settings:
+    return ranking.Settings(
+        {k: Decimal(getattr(settings, f"weight_{k}")) for k in SHEET_KINDS},
+        settings.combine, settings.missing, tuple(settings.tie_break_list),
+        settings.flag_leaders)
+
+
+def _cluster_of_units(campaign_id: int) -> dict[int, int]:
+    return dict(db.session.execute(select(ClusterMember.unit_id, ClusterMember.cluster_id)
+                                   .where(ClusterMember.campaign_id == campaign_id)).all())
+
+
+def _progress_by_unit(campaign: Campaign) -> dict[int, Decimal | None]:
+    """The self-assessed progress of each unit in the campaign's latest report period."""
+    from emulation.pledges.dashboard import unit_items
+
+    if not campaign.periods:
+        return {}
+    period = campaign.periods[-1]
+    by_unit: dict[int, list] = {}
+    for unit_id, movement_id, target, achieved, pct in unit_items(campaign.id, period.id):
+        by_unit.setdefault(unit_id, []).append(progress_calc.ItemData(movement_id, target,
+                                                                      achieved, pct))
+    return {u: progress_calc.rollup(items)[0] for u, items in by_unit.items()}
+
+
+def _details(r: ranking.UnitResult) -> dict:
+    def s(v):
+        return None if v is None else str(v)
+
+    return {"components": {k: s(v) for k, v in r.components.items()},
+            "spread": {k: [n, s(d)] for k, (n, d) in r.spread.items()},
+            "adjustment": s(r.adjustment), "progress": s(r.progress), "at_max": s(r.at_max)}
+
+
+def _from_entry(entry: RankingEntry) -> ranking.UnitResult:
+    data = json.loads(entry.details or "{}")
+
+    def d(v):
+        return None if v is None else Decimal(v)
+
+    return ranking.UnitResult(
+        entry.unit_id, d(entry.final), {k: d(v) for k, v in data.get("components", {}).items()},
+        {k: (n, d(dev)) for k, (n, dev) in data.get("spread", {}).items()},
+        d(data.get("adjustment")) or Decimal(0), d(data.get("progress")),
+        d(data.get("at_max")) or Decimal(0), entry.rank, entry.tied, entry.leader)
