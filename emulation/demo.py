@@ -116,8 +116,12 @@ def erase_all() -> None:
     from emulation.campaigns.models import Campaign
     from emulation.core.uploads import Attachment
     from emulation.pledges.models import DeadlineExtension, Pledge, Report
+    from emulation.scoring.models import RankingEntry, ScoreAdjustment, ScoreSheet
 
     db.session.execute(delete(AuditEvent))
+    db.session.execute(delete(RankingEntry))
+    db.session.execute(delete(ScoreAdjustment))
+    db.session.execute(delete(ScoreSheet))
     db.session.execute(delete(Attachment))
     db.session.execute(delete(Report))
     db.session.execute(delete(Pledge))

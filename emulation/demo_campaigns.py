@@ -18,6 +18,8 @@ from emulation.demo_directive import MOVEMENTS, PREAMBLE, TITLE
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.pledges import services as ps
+from emulation.scoring import services as scoring
+from emulation.scoring.models import ScoreSheet
 
 # Measurable targets for some movements: (indicator, unit of measure, low, high).
 TARGETS = {
@@ -42,6 +44,10 @@ def load(today: date) -> dict:
         for period in old.periods:
             report = _report(old, unit, pledge, period, rng, 1.0)
             ps.submit_report(SYSTEM, report, report.version)
+    _score(old, units, rng, on=date(2020, 12, 1), peer_share=1.0, council=3)
+    scoring.add_adjustment(SYSTEM, old, units[1], Decimal(2),
+                           "Điểm thưởng: đơn vị có sáng kiến được Bộ công nhận.")
+    scoring.freeze(SYSTEM, old, scoring.settings_for(old).version, date(2020, 12, 11))
     cs.close(SYSTEM, old, old.version)
 
     new = cs.clone(SYSTEM, old, 2026)
@@ -67,8 +73,39 @@ def load(today: date) -> dict:
             if index % 4:
                 ps.submit_report(SYSTEM, report, report.version)
         states[pledge.state] += 1
+    _score(new, units, rng, on=date(2026, 11, 20), peer_share=0.5, council=0)
     db.session.commit()
     return {"campaigns": 2, **states}
+
+
+def _score(campaign, units, rng, on: date, peer_share: float, council: int) -> None:
+    """Self-sheets for every unit, peer sheets (each cluster member scores the others; only
+    `peer_share` of them submitted) and `council` council members scoring every unit."""
+    from emulation.auth.models import User
+
+    scoring.settings_for(campaign)
+    scoring.generate_peer_assignments(SYSTEM, campaign, "all")
+    for i in range(1, council + 1):
+        member = db.session.scalar(select(User).where(User.username == f"hoidong{i}"))
+        scoring.name_council_scorer(SYSTEM, campaign, member)
+    for unit in units:
+        scoring.open_self_sheet(SYSTEM, campaign, unit, on)
+    quality = {u.id: rng.uniform(0.6, 0.95) for u in units}
+    sheets = db.session.scalars(select(ScoreSheet).where(
+        ScoreSheet.campaign_id == campaign.id).order_by(ScoreSheet.id)).all()
+    for n, sheet in enumerate(sheets):
+        if sheet.scorer_kind == "peer" and (n % 100) >= peer_share * 100:
+            continue
+        actor = sheet.scorer_user if sheet.scorer_kind == "council" else SYSTEM
+        lines = {}
+        for criterion in campaign.criteria:
+            share = quality[sheet.unit_id] + rng.uniform(-0.1, 0.1)
+            if criterion.kind != "regular":
+                share = rng.choice((0, 0, 0.5))
+            points = (criterion.max_points * Decimal(str(round(max(0, min(1, share)), 2))))
+            lines[criterion.id] = (str(points.quantize(Decimal("0.1"))), "")
+        scoring.save_sheet(actor, sheet, sheet.version, lines, on)
+        scoring.submit_sheet(actor, sheet, sheet.version, on)
 
 
 def _directive_2020(top: Unit) -> Campaign:

@@ -21,7 +21,7 @@ BY_ID = {c.id: c for c in CRITERIA}
 EQUAL = Settings({"self": D(1), "peer": D(1), "council": D(1)})
 
 
-def sheet(unit, kind, p1, p2=D(0), bonus=D(0), penalty=D(0), submitted=True):
+def sheet(unit, kind, p1, p2=0, bonus=0, penalty=0, submitted=True):
     return SheetData(unit, kind, {1: D(p1), 2: D(p2), 3: D(bonus), 4: D(penalty)}, submitted)
 
 
