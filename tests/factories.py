@@ -114,6 +114,7 @@ class CampaignWorld:
     criterion: int
     campaign_attachment: int
     evidence: int
+    sheet: int
 
 
 def gen_campaign(issuer: Unit, *, title: str = "Thi đua yêu nước 2026", year: int = 2026,
@@ -177,7 +178,10 @@ def gen_campaign_world(world: World) -> CampaignWorld:
     evidence = uploads.store(FileStorage(io.BytesIO(b"%PDF-1.4 minh chung"), "minh chứng.pdf"),
                              owner_type="report_item", owner_id=report.items[0].id,
                              actor=SYSTEM)
+    from emulation.scoring import services as scoring
+
+    sheet = scoring.open_self_sheet(SYSTEM, campaign, unit1, date(2026, 11, 20))
     db.session.commit()
     return CampaignWorld(campaign.id, movements, period.id, pledge.id, report.id,
                          report.items[0].id, cluster.id, criterion.id, attachment.id,
-                         evidence.id)
+                         evidence.id, sheet.id)

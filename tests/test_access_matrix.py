@@ -98,6 +98,24 @@ MATRIX = {
     "pledges.report_reopen": ("POST", "/reports/{report}/reopen", ORGANISERS),
     "pledges.evidence_add": ("POST", "/reports/{report}/items/{report_item}/evidence", OFFICER),
     "pledges.evidence": ("GET", "/reports/{report}/evidence/{evidence}", PLEDGE_READERS),
+    "scoring.hub": ("GET", "/campaigns/{campaign}/scoring", ORGANISERS),
+    "scoring.settings": ("POST", "/campaigns/{campaign}/scoring/settings", ORGANISERS),
+    "scoring.peer_assignments": ("POST", "/campaigns/{campaign}/scoring/peer-assignments",
+                                 ORGANISERS),
+    "scoring.council_scorers": ("POST", "/campaigns/{campaign}/scoring/council-scorers",
+                                ORGANISERS),
+    "scoring.adjustment": ("POST", "/campaigns/{campaign}/scoring/adjustments", ORGANISERS),
+    "scoring.freeze": ("POST", "/campaigns/{campaign}/scoring/freeze", ORGANISERS),
+    "scoring.unfreeze": ("POST", "/campaigns/{campaign}/scoring/unfreeze", ORGANISERS),
+    "scoring.mine": ("GET", "/scoring/", AUTHED),
+    "scoring.self_sheet": ("POST", "/campaigns/{campaign}/units/{unit}/self-sheet", OFFICER),
+    "scoring.sheet": ("GET", "/sheets/{sheet}", PLEDGE_READERS),
+    "scoring.sheet_submit": ("POST", "/sheets/{sheet}/submit", OFFICER),
+    "scoring.sheet_reopen": ("POST", "/sheets/{sheet}/reopen", ORGANISERS),
+    "scoring.ranking": ("GET", "/campaigns/{campaign}/ranking", ORGANISERS),
+    "scoring.export_scores": ("GET", "/campaigns/{campaign}/export/scores.xlsx", ORGANISERS),
+    "scoring.unit_scores": ("GET", "/campaigns/{campaign}/units/{unit}/scores",
+                            PLEDGE_READERS),
 }
 # Sent with every POST: a stale version and no-op values, so nothing is changed by the probe.
 PROBE_FORM = {"version": "-1", "active": "1"}
@@ -121,7 +139,8 @@ def test_access_matrix(role, world, cworld, login, in_app, app):
                "attachment": cworld.campaign_attachment, "period": cworld.period,
                "movement": cworld.movements[0], "criterion": cworld.criterion,
                "cluster": cworld.cluster, "pledge": cworld.pledge, "report": cworld.report,
-               "report_item": cworld.report_item, "evidence": cworld.evidence}
+               "report_item": cworld.report_item, "evidence": cworld.evidence,
+               "sheet": cworld.sheet}
     failures = []
     for endpoint, (method, template, allowed) in MATRIX.items():
         client = app.test_client() if role == "anonymous" else login(role)
