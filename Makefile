@@ -49,6 +49,7 @@ lint: install-dev
 bench: install-dev compile-translations
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/campaigns.py
+	$(BIN)/python bench/scoring.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
