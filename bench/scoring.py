@@ -9,23 +9,23 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, select
 
-from emulation import create_app  # noqa: E402
-from emulation.campaigns import services as cs  # noqa: E402
-from emulation.campaigns.models import Campaign, CampaignParticipant  # noqa: E402
-from emulation.core.permissions import SYSTEM  # noqa: E402
-from emulation.extensions import db  # noqa: E402
-from emulation.org.models import Unit  # noqa: E402
-from emulation.org.services import rebuild_paths  # noqa: E402
-from emulation.scoring import exports, services  # noqa: E402
-from emulation.scoring.models import Score, ScoreSheet  # noqa: E402
+from emulation import create_app
+from emulation.campaigns import services as cs
+from emulation.campaigns.models import Campaign, CampaignParticipant
+from emulation.core.permissions import SYSTEM
+from emulation.extensions import db
+from emulation.org.models import Unit
+from emulation.org.services import rebuild_paths
+from emulation.scoring import exports, services
+from emulation.scoring.models import Score, ScoreSheet
 
 
 def main() -> None:
