@@ -107,6 +107,7 @@ def _init_login(app: Flask) -> None:
 def _register_models() -> None:
     # Import every area's models so that metadata (and Alembic) sees them all.
     import emulation.auth.models
+    import emulation.awards.models
     import emulation.campaigns.models
     import emulation.core.audit
     import emulation.core.uploads

@@ -1,0 +1,174 @@
+"""The award catalogue (rules are data) and the records rules look at."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String,
+                        Text, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from emulation.core.models import Base, TimestampMixin, VersionedMixin
+from emulation.org.models import Person, Unit
+
+APPRAISAL_LEVELS = ("incomplete", "complete", "good", "excellent")
+INITIATIVE_SCOPES = ("grassroots", "ministry", "national")
+DISCIPLINE_LEVELS = ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc",
+                     "buoc_thoi_viec")
+SUBJECTS = ("individual", "collective", "both")
+
+
+class AwardType(TimestampMixin, VersionedMixin, Base):
+    """Danh hiệu thi đua / hình thức khen thưởng, with the data its rules need."""
+
+    __tablename__ = "award_type"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    category: Mapped[str] = mapped_column(String(16), default="title")
+    subject: Mapped[str] = mapped_column(String(12), default="individual")
+    level: Mapped[str] = mapped_column(String(60), default="")
+    issuing_authority: Mapped[str] = mapped_column(String(255), default="")
+    cash_multiple: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    legal_reference: Mapped[str] = mapped_column(String(255), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    vote_threshold_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(50))
+    vote_base: Mapped[str] = mapped_column(String(10), default="present")
+    publication_days: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    rules: Mapped[list[AwardRule]] = relationship(back_populates="award_type",
+                                                  order_by="AwardRule.position",
+                                                  cascade="all, delete-orphan")
+    quotas: Mapped[list[AwardQuota]] = relationship(back_populates="award_type",
+                                                    cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("category IN ('title', 'commendation')", name="category_known"),
+        CheckConstraint("subject IN ('individual', 'collective', 'both')", name="subject_known"),
+        CheckConstraint("vote_base IN ('all', 'present')", name="vote_base_known"),
+    )
+
+
+class AwardRule(TimestampMixin, Base):
+    """Tiêu chuẩn: one machine-checkable condition; all rules of an award must pass."""
+
+    __tablename__ = "award_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id", ondelete="CASCADE"),
+                                               index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    subject: Mapped[str] = mapped_column(String(12), default="both")
+    kind: Mapped[str] = mapped_column(String(30))
+    params: Mapped[str] = mapped_column(Text, default="{}")
+    legal_reference: Mapped[str] = mapped_column(String(255), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    award_type: Mapped[AwardType] = relationship(back_populates="rules")
+
+    @property
+    def params_data(self) -> dict:
+        return json.loads(self.params or "{}")
+
+
+class AwardQuota(Base):
+    """Tỷ lệ: awards of this type in a unit and year ≤ max_pct % of awards of `of_code`."""
+
+    __tablename__ = "award_quota"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id", ondelete="CASCADE"))
+    of_code: Mapped[str] = mapped_column(String(20))
+    max_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    legal_reference: Mapped[str] = mapped_column(String(255), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    award_type: Mapped[AwardType] = relationship(back_populates="quotas")
+
+
+class Appraisal(Base):
+    """Xếp loại đánh giá hằng năm of a person or a unit."""
+
+    __tablename__ = "appraisal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                                  index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"),
+                                                index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(12))
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "unit_id", "year", name="appraisal_subject_year"),
+        CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
+        CheckConstraint("level IN ('incomplete', 'complete', 'good', 'excellent')",
+                        name="level_known"),
+    )
+
+
+class Initiative(Base):
+    """Sáng kiến / đề tài khoa học recognised in a year at a scope."""
+
+    __tablename__ = "initiative"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(String(12))
+    is_research: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    recognised_by: Mapped[str] = mapped_column(String(255), default="")
+
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (CheckConstraint("scope IN ('grassroots', 'ministry', 'national')",
+                                      name="scope_known"),)
+
+
+class Discipline(Base):
+    """Kỷ luật: a disciplinary measure with its level and period."""
+
+    __tablename__ = "discipline"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    level: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="period_ordered"),)
+
+
+class AwardRecord(Base):
+    """Khen thưởng đã nhận: granted by a decision here or imported history."""
+
+    __tablename__ = "award_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_code: Mapped[str] = mapped_column(String(20), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                                  index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"),
+                                                index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    decision_number: Mapped[str] = mapped_column(String(60), default="")
+    issuer: Mapped[str] = mapped_column(String(255), default="")
+    cash_amount: Mapped[int | None] = mapped_column(Integer)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(12), default="import")
+
+    person: Mapped[Person | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
+        UniqueConstraint("award_code", "person_id", "unit_id", "year", "decision_number",
+                         name="award_record_once"),
+    )
