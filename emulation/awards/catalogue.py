@@ -1,0 +1,152 @@
+"""The seeded award catalogue of DESIGN.md §4 (Law 06/2022/QH15, Decree 98/2023/NĐ-CP and the
+trade union's own forms). Everything here is data, copied into the database and editable by
+administrators; the code never reads these constants to decide eligibility."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+LAW = "Luật Thi đua, khen thưởng 06/2022/QH15"
+GOOD = {"kind": "appraisal", "params": {"min": "good"}}
+NO_DISCIPLINE = {"kind": "no_discipline", "params": {"min_level": "khien_trach"},
+                 "legal_reference": "Nghị định 98/2023/NĐ-CP",
+                 "note": "Người đang bị kỷ luật không được đề nghị khen thưởng (Điều 5 Nghị định "
+                         "98/2023); mức kỷ luật chặn khen thưởng cần đối chiếu văn bản hiện hành."}
+
+# code, name, category, subject, level, authority, cash multiple, reference, rules,
+# vote threshold %, vote base, publication working days, note
+CATALOGUE = [
+    ("LDTT", "Lao động tiên tiến", "title", "individual", "Cơ sở", "Thủ trưởng cơ quan, đơn vị",
+     Decimal("0.3"), f"{LAW}, Điều 24", [
+         {**GOOD, "legal_reference": f"{LAW}, Điều 24"}, NO_DISCIPLINE], 50, "present", 0, ""),
+    ("CSTDCS", "Chiến sĩ thi đua cơ sở", "title", "individual", "Cơ sở",
+     "Thủ trưởng cơ quan, đơn vị", Decimal("1.0"), f"{LAW}, Điều 23", [
+         {"kind": "award", "params": {"award": "LDTT", "mode": "in_year"},
+          "legal_reference": f"{LAW}, Điều 23.1"},
+         {"kind": "any_of", "params": {"rules": [
+             {"kind": "appraisal", "params": {"min": "excellent"}},
+             {"kind": "initiatives", "params": {"count": 1, "min_scope": "grassroots",
+                                                "research": True}}]},
+          "legal_reference": f"{LAW}, Điều 23.1"}, NO_DISCIPLINE], 50, "present", 0, ""),
+    ("CSTD_BO", "Chiến sĩ thi đua cấp bộ, ngành, tỉnh", "title", "individual",
+     "Bộ, ngành, tỉnh", "Bộ trưởng", Decimal("3.0"), f"{LAW}, Điều 22", [
+         {"kind": "award", "params": {"award": "CSTDCS", "mode": "consecutive", "count": 3},
+          "legal_reference": f"{LAW}, Điều 22"},
+         {"kind": "initiatives", "params": {"count": 1, "min_scope": "ministry", "window": 3},
+          "legal_reference": f"{LAW}, Điều 22",
+          "note": "Sáng kiến có phạm vi ảnh hưởng cấp bộ trong thời gian đạt 3 lần CSTĐCS."},
+         NO_DISCIPLINE], 90, "all", 0,
+     "Ngưỡng 90% tổng số thành viên Hội đồng theo quy định cũ; cần đối chiếu văn bản hiện hành."),
+    ("CSTD_TQ", "Chiến sĩ thi đua toàn quốc", "title", "individual", "Nhà nước",
+     "Thủ tướng Chính phủ", Decimal("4.5"), f"{LAW}, Điều 21", [
+         {"kind": "award", "params": {"award": "CSTD_BO", "mode": "consecutive", "count": 2,
+                                      "end_offset": 0}, "legal_reference": f"{LAW}, Điều 21",
+          "note": "Hai lần liên tục CSTĐ cấp bộ; khoảng cách giữa hai lần theo quy định "
+                  "hướng dẫn."},
+         {"kind": "initiatives", "params": {"count": 1, "min_scope": "national", "window": 6},
+          "legal_reference": f"{LAW}, Điều 21"}, NO_DISCIPLINE], 90, "all", 10, ""),
+    ("TTLDTT", "Tập thể lao động tiên tiến", "title", "collective", "Cơ sở",
+     "Thủ trưởng cơ quan, đơn vị", Decimal("0.8"), f"{LAW}, Điều 28", [
+         {"kind": "appraisal", "params": {"min": "good"}, "legal_reference": f"{LAW}, Điều 28"},
+         {"kind": "members_share", "params": {"award": "LDTT", "min_pct": 50},
+          "legal_reference": f"{LAW}, Điều 28",
+          "note": "Ngưỡng 50% cần xác minh theo văn bản hướng dẫn; để ở dạng tham số."},
+         {"kind": "members_discipline", "params": {"min_level": "canh_cao"},
+          "legal_reference": f"{LAW}, Điều 28"}], 50, "present", 0, ""),
+    ("TTLDXS", "Tập thể lao động xuất sắc", "title", "collective", "Bộ, ngành, tỉnh",
+     "Bộ trưởng", Decimal("1.5"), f"{LAW}, Điều 27", [
+         {"kind": "appraisal", "params": {"min": "excellent"},
+          "legal_reference": f"{LAW}, Điều 27"},
+         {"kind": "members_share", "params": {"min_pct": 100},
+          "legal_reference": f"{LAW}, Điều 27"},
+         {"kind": "members_share", "params": {"award": "LDTT", "min_pct": 70},
+          "legal_reference": f"{LAW}, Điều 27"},
+         {"kind": "members_count", "params": {"award": "CSTDCS", "min": 1},
+          "legal_reference": f"{LAW}, Điều 27"},
+         {"kind": "members_discipline", "params": {"min_level": "canh_cao"},
+          "legal_reference": f"{LAW}, Điều 27"}], 50, "present", 0, ""),
+    ("CO_BO", "Cờ thi đua cấp bộ, ngành, tỉnh", "title", "collective", "Bộ, ngành, tỉnh",
+     "Bộ trưởng", Decimal("8"), f"{LAW}, Điều 26", [
+         {"kind": "rank", "params": {"max_rank": 1}, "legal_reference": f"{LAW}, Điều 26"},
+         {"kind": "award", "params": {"award": "TTLDXS", "mode": "in_year"},
+          "legal_reference": f"{LAW}, Điều 26"}], 50, "present", 0, ""),
+    ("CO_CP", "Cờ thi đua của Chính phủ", "title", "collective", "Nhà nước", "Thủ tướng Chính phủ",
+     Decimal("12"), f"{LAW}, Điều 25", [
+         {"kind": "award", "params": {"award": "CO_BO", "mode": "in_year"},
+          "legal_reference": f"{LAW}, Điều 25"},
+         {"kind": "manual", "params": {"text": "được lựa chọn trong số các tập thể dẫn đầu "
+                                               "vượt chỉ tiêu",
+                                       "text_en": "chosen among cluster leaders that exceeded "
+                                                  "their targets"},
+          "legal_reference": f"{LAW}, Điều 25"}], 90, "all", 10, ""),
+    ("GK", "Giấy khen", "commendation", "both", "Cơ sở", "Thủ trưởng cơ quan, đơn vị", None,
+     f"{LAW}, Điều 75", [
+         {"kind": "manual", "params": {"text": "tiêu chuẩn do cấp ra quyết định quy định",
+                                       "text_en": "criteria set by the issuing body"},
+          "legal_reference": f"{LAW}, Điều 75"}], 50, "present", 0, ""),
+    ("BK_BO", "Bằng khen cấp bộ, ngành, tỉnh", "commendation", "both", "Bộ, ngành, tỉnh",
+     "Bộ trưởng", None, f"{LAW}, Điều 74", [
+         {"kind": "any_of", "subject": "individual", "params": {"rules": [
+             {"kind": "award", "params": {"award": "CSTDCS", "mode": "consecutive",
+                                          "count": 2}},
+             {"kind": "all_of", "params": {"rules": [
+                 {"kind": "appraisal", "params": {"min": "excellent", "years": 2}},
+                 {"kind": "initiatives", "params": {"count": 2, "min_scope": "grassroots",
+                                                    "window": 2}}]}}]},
+          "legal_reference": f"{LAW}, Điều 74.1.d"}, NO_DISCIPLINE], 50, "present", 0, ""),
+    ("BK_TTG", "Bằng khen của Thủ tướng Chính phủ", "commendation", "both", "Nhà nước",
+     "Thủ tướng Chính phủ", None, f"{LAW}, Điều 73", [
+         {"kind": "award", "subject": "individual",
+          "params": {"award": "BK_BO", "mode": "ever"}, "legal_reference": f"{LAW}, Điều 73.1.b"},
+         {"kind": "run", "subject": "individual",
+          "params": {"min": "good", "years": 5, "award": "CSTDCS", "count": 3},
+          "legal_reference": f"{LAW}, Điều 73.1.b"}, NO_DISCIPLINE], 90, "all", 10, ""),
+    ("BK_TLD", "Bằng khen của Tổng Liên đoàn Lao động Việt Nam", "commendation", "both",
+     "Tổng Liên đoàn", "Chủ tịch Tổng Liên đoàn", None, "Quy chế khen thưởng của Tổng Liên đoàn",
+     [{"kind": "manual", "params": {"text": "theo quy chế khen thưởng của Tổng Liên đoàn",
+                                    "text_en": "by the union's own rules"}}],
+     50, "present", 0, "Tiêu chuẩn theo quy chế của tổ chức Công đoàn; nhập dưới dạng quy tắc."),
+    ("CO_TLD", "Cờ thi đua của Tổng Liên đoàn Lao động Việt Nam", "title", "collective",
+     "Tổng Liên đoàn", "Chủ tịch Tổng Liên đoàn", None, "Quy chế khen thưởng của Tổng Liên đoàn",
+     [{"kind": "rank", "params": {"max_rank": 1}},
+      {"kind": "manual", "params": {"text": "theo quy chế khen thưởng của Tổng Liên đoàn",
+                                    "text_en": "by the union's own rules"}}],
+     50, "present", 0, ""),
+]
+# award, of award, max %, reference, note
+QUOTAS = [("CSTDCS", "LDTT", Decimal(15), "Nghị định 91/2017/NĐ-CP (đã thay thế)",
+           "Tỷ lệ 15% theo quy định cũ; giữ làm tham số, cần đối chiếu văn bản hiện hành.")]
+
+
+def seed(session) -> int:
+    """Insert the catalogue where a code is missing; never overwrite an administrator's edits."""
+    import json
+
+    from sqlalchemy import select
+
+    from emulation.awards.models import AwardQuota, AwardRule, AwardType
+
+    existing = set(session.scalars(select(AwardType.code)))
+    added = 0
+    for (code, name, category, subject, level, authority, cash, ref, rules, threshold, base,
+         days, note) in CATALOGUE:
+        if code in existing:
+            continue
+        award = AwardType(code=code, name=name, category=category, subject=subject,
+                          level=level, issuing_authority=authority, cash_multiple=cash,
+                          legal_reference=ref, vote_threshold_pct=Decimal(threshold),
+                          vote_base=base, publication_days=days, note=note)
+        for position, rule in enumerate(rules, start=1):
+            award.rules.append(AwardRule(
+                position=position, kind=rule["kind"], subject=rule.get("subject", "both"),
+                params=json.dumps(rule["params"], ensure_ascii=False),
+                legal_reference=rule.get("legal_reference", ""), note=rule.get("note", "")))
+        session.add(award)
+        added += 1
+    session.flush()
+    by_code = {a.code: a for a in session.scalars(select(AwardType))}
+    for code, of_code, pct, ref, note in QUOTAS:
+        award = by_code[code]
+        if not any(q.of_code == of_code for q in award.quotas):
+            award.quotas.append(AwardQuota(of_code=of_code, max_pct=pct, legal_reference=ref,
+                                           note=note))
+    return added
