@@ -105,20 +105,24 @@ def load() -> dict:
                  summary=f"demo data loaded: {len(units)} units, {people} people, "
                          f"{len(ACCOUNTS)} accounts")
     db.session.commit()
-    from emulation import demo_campaigns
+    from emulation import demo_campaigns, demo_records
 
+    demo_records.load()
     campaigns = demo_campaigns.load(date.today())
     return {"units": len(units), "people": people, "users": len(ACCOUNTS), **campaigns}
 
 
 def erase_all() -> None:
     """Delete every record (demo --reset only); tables stay, the schema is untouched."""
+    from emulation.awards.models import Appraisal, AwardRecord, Discipline, Initiative
     from emulation.campaigns.models import Campaign
     from emulation.core.uploads import Attachment
     from emulation.pledges.models import DeadlineExtension, Pledge, Report
     from emulation.scoring.models import RankingEntry, ScoreAdjustment, ScoreSheet
 
     db.session.execute(delete(AuditEvent))
+    for model in (Appraisal, AwardRecord, Discipline, Initiative):
+        db.session.execute(delete(model))
     db.session.execute(delete(RankingEntry))
     db.session.execute(delete(ScoreAdjustment))
     db.session.execute(delete(ScoreSheet))

@@ -116,6 +116,17 @@ MATRIX = {
     "scoring.export_scores": ("GET", "/campaigns/{campaign}/export/scores.xlsx", ORGANISERS),
     "scoring.unit_scores": ("GET", "/campaigns/{campaign}/units/{unit}/scores",
                             PLEDGE_READERS),
+    "awards.catalogue": ("GET", "/awards/", AUTHED),
+    "awards.award": ("GET", "/awards/CSTDCS", AUTHED),
+    "awards.rule_save": ("POST", "/awards/CSTDCS/rules", ADMIN),
+    "awards.rule_delete": ("POST", "/awards/CSTDCS/rules/{rule}/delete", ADMIN),
+    "awards.quota_save": ("POST", "/awards/CSTDCS/quotas", ADMIN),
+    "awards.records_import": ("GET", "/records/import/appraisals", PEOPLE_MANAGERS),
+    "awards.records_template": ("GET", "/records/import/awards/template.xlsx",
+                                PEOPLE_MANAGERS),
+    "awards.person_eligibility": ("GET", "/people/{person}/eligibility?award=LDTT",
+                                  PEOPLE_MANAGERS),
+    "awards.unit_eligibility": ("GET", "/units/{unit}/eligibility?award=TTLDXS", AUTHED),
 }
 # Sent with every POST: a stale version and no-op values, so nothing is changed by the probe.
 PROBE_FORM = {"version": "-1", "active": "1"}
@@ -127,7 +138,8 @@ def test_every_route_has_an_entry(app):
         f"missing: {sorted(endpoints - set(MATRIX))}; stale: {sorted(set(MATRIX) - endpoints)}")
     for rule in app.url_map.iter_rules():
         method = MATRIX[rule.endpoint][0]
-        assert method in rule.methods or rule.endpoint == "campaigns.cluster_form", rule
+        assert method in rule.methods or rule.endpoint in ("campaigns.cluster_form",
+                                                           "awards.rule_save"), rule
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -140,7 +152,7 @@ def test_access_matrix(role, world, cworld, login, in_app, app):
                "movement": cworld.movements[0], "criterion": cworld.criterion,
                "cluster": cworld.cluster, "pledge": cworld.pledge, "report": cworld.report,
                "report_item": cworld.report_item, "evidence": cworld.evidence,
-               "sheet": cworld.sheet}
+               "sheet": cworld.sheet, "rule": _rule_id()}
     failures = []
     for endpoint, (method, template, allowed) in MATRIX.items():
         client = app.test_client() if role == "anonymous" else login(role)
@@ -167,6 +179,16 @@ def test_access_matrix(role, world, cworld, login, in_app, app):
         assert user.active
         grant_left = session.get(RoleGrant, ids["grant"]) is not None
         assert grant_left == (role != "admin")
+
+
+def _rule_id():
+    from emulation.awards.catalogue import seed
+    from emulation.awards.models import AwardRule, AwardType
+
+    seed(db.session)
+    db.session.commit()
+    return db.session.scalar(select(AwardRule.id).join(AwardType).where(
+        AwardType.code == "CSTDCS").order_by(AwardRule.position.desc()))
 
 
 def _unit(unit_id):

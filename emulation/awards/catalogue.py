@@ -20,8 +20,9 @@ CATALOGUE = [
          {**GOOD, "legal_reference": f"{LAW}, Điều 24"}, NO_DISCIPLINE], 50, "present", 0, ""),
     ("CSTDCS", "Chiến sĩ thi đua cơ sở", "title", "individual", "Cơ sở",
      "Thủ trưởng cơ quan, đơn vị", Decimal("1.0"), f"{LAW}, Điều 23", [
-         {"kind": "award", "params": {"award": "LDTT", "mode": "in_year"},
-          "legal_reference": f"{LAW}, Điều 23.1"},
+         {"kind": "appraisal", "params": {"min": "good"},
+          "legal_reference": f"{LAW}, Điều 23.1",
+          "note": "Đạt tiêu chuẩn Lao động tiên tiến trong năm (được xét cùng đợt)."},
          {"kind": "any_of", "params": {"rules": [
              {"kind": "appraisal", "params": {"min": "excellent"}},
              {"kind": "initiatives", "params": {"count": 1, "min_scope": "grassroots",

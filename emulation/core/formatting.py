@@ -47,6 +47,17 @@ PLEDGE_STATE_LABELS = {"none": _l("Not started"), "draft": _l("Draft"),
                        "returned": _l("Returned")}
 SHEET_KIND_LABELS = {"self": _l("Self-scoring"), "peer": _l("Peer scoring"),
                      "council": _l("Council")}
+SUBJECT_LABELS = {"individual": _l("Individual"), "collective": _l("Collective"),
+                  "both": _l("Both")}
+APPRAISAL_LABELS = {"excellent": _l("Completed tasks excellently"),
+                    "good": _l("Completed tasks well"), "complete": _l("Completed tasks"),
+                    "incomplete": _l("Did not complete tasks")}
+SCOPE_LABELS = {"grassroots": _l("Grassroots"), "ministry": _l("Ministry or province"),
+                "national": _l("National")}
+DISCIPLINE_LABELS = {"khien_trach": _l("Reprimand"), "canh_cao": _l("Warning"),
+                     "ha_bac_luong": _l("Salary downgrade"), "giang_chuc": _l("Demotion"),
+                     "cach_chuc": _l("Removal from office"),
+                     "buoc_thoi_viec": _l("Dismissal")}
 REPORT_STATE_LABELS = {"none": _l("Not started"), "draft": _l("Draft"),
                        "submitted": _l("Submitted")}
 
@@ -87,4 +98,6 @@ def register(app: Flask) -> None:
         PERIOD_KIND_LABELS=PERIOD_KIND_LABELS, CRITERION_KIND_LABELS=CRITERION_KIND_LABELS,
         PARTICIPATION_LABELS=PARTICIPATION_LABELS, CLUSTER_KIND_LABELS=CLUSTER_KIND_LABELS,
         PLEDGE_STATE_LABELS=PLEDGE_STATE_LABELS, REPORT_STATE_LABELS=REPORT_STATE_LABELS,
-        SHEET_KIND_LABELS=SHEET_KIND_LABELS)
+        SHEET_KIND_LABELS=SHEET_KIND_LABELS, SUBJECT_LABELS=SUBJECT_LABELS,
+        APPRAISAL_LABELS=APPRAISAL_LABELS, SCOPE_LABELS=SCOPE_LABELS,
+        DISCIPLINE_LABELS=DISCIPLINE_LABELS)

@@ -309,7 +309,7 @@ def people_export():
 
 # --- helpers -------------------------------------------------------------------------------
 
-def _import_page(kind: str, columns, run_import):
+def _import_page(kind: str, columns, run_import, template_url: str | None = None):
     form = ImportForm()
     result, status, file_error = None, 200, None
     if form.validate_on_submit():
@@ -330,7 +330,8 @@ def _import_page(kind: str, columns, run_import):
     elif request.method == "POST":
         status = 400
     return render_template("org/import.html", form=form, kind=kind, columns=columns,
-                           result=result, file_error=file_error), status
+                           result=result, file_error=file_error,
+                           template_url=template_url), status
 
 
 def _run(form, operation, success: str, render_error, target: str):

@@ -7,8 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from emulation.awards.catalogue import CATALOGUE
-from emulation.awards.rules import (MemberStats, Records, Rule, check, check_quota, evaluate,
-                                    validate)
+from emulation.awards.rules import (
+    MemberStats,
+    Records,
+    Rule,
+    check,
+    check_quota,
+    evaluate,
+    validate,
+)
 
 NAMES = {row[0]: row[1] for row in CATALOGUE}
 
@@ -50,7 +57,9 @@ CASES = [
     ("CSTĐCS: LĐTT, good, initiative the year before", "CSTDCS",
      person({2026: "good"}, awards=[("LDTT", 2026)], initiatives=[(2025, "ministry", False)]),
      2026, False),
-    ("CSTĐCS: no LĐTT", "CSTDCS", person({2026: "excellent"}), 2026, False),
+    ("CSTĐCS: rated only complete", "CSTDCS", person({2026: "complete"},
+                                                      initiatives=[(2026, "ministry", False)]),
+     2026, False),
     ("CSTĐ bộ: 3 consecutive CSTĐCS + ministry initiative", "CSTD_BO",
      person({2026: "excellent"}, awards=[("CSTDCS", 2024), ("CSTDCS", 2025), ("CSTDCS", 2026)],
             initiatives=[(2025, "ministry", True)]), 2026, True),

@@ -1,0 +1,61 @@
+"""Demo records 2021–2025: appraisals, initiatives, a few disciplines and award history, so that
+some people are eligible for CSTDCS, CSTD_BO or BK_BO in 2026 and others are not."""
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from sqlalchemy import select
+
+from emulation.awards.catalogue import seed
+from emulation.awards.models import Appraisal, AwardRecord, Discipline, Initiative
+from emulation.extensions import db
+from emulation.org.models import Person, Unit
+
+YEARS = range(2021, 2026)
+
+
+def load() -> dict:
+    seed(db.session)
+    rng = random.Random(2025)
+    people = db.session.scalars(select(Person).order_by(Person.id)).all()
+    counts = {"appraisals": 0, "awards": 0, "initiatives": 0, "disciplines": 0}
+    for index, person in enumerate(people):
+        profile = index % 6  # 0: star, 1–3: solid, 4: uneven, 5: disciplined once
+        for year in YEARS:
+            level = ("excellent" if profile == 0 or rng.random() < 0.25 else "good")
+            if profile == 4 and year == 2023:
+                level = "complete"
+            db.session.add(Appraisal(person_id=person.id, year=year, level=level))
+            counts["appraisals"] += 1
+            if level in ("good", "excellent"):
+                db.session.add(AwardRecord(award_code="LDTT", person_id=person.id, year=year,
+                                           decision_number=f"{year % 100:02d}/QĐ-CĐ",
+                                           issuer=person.unit.name, source="import"))
+                counts["awards"] += 1
+            if profile == 0 or (level == "excellent" and rng.random() < 0.5):
+                db.session.add(AwardRecord(award_code="CSTDCS", person_id=person.id, year=year,
+                                           decision_number=f"{year % 100:02d}/QĐ-CĐ",
+                                           issuer=person.unit.name, source="import"))
+                counts["awards"] += 1
+        if profile == 0:
+            db.session.add(Initiative(person_id=person.id, year=2024, scope="ministry",
+                                      title="Cải tiến quy trình vận hành dây chuyền",
+                                      recognised_by="Bộ Công Thương"))
+            counts["initiatives"] += 1
+        elif profile in (1, 2) and rng.random() < 0.5:
+            db.session.add(Initiative(person_id=person.id, year=2025, scope="grassroots",
+                                      title="Sáng kiến tiết kiệm năng lượng",
+                                      recognised_by=person.unit.name))
+            counts["initiatives"] += 1
+        if profile == 5 and index % 4 == 1:
+            db.session.add(Discipline(person_id=person.id, level="khien_trach",
+                                      starts_on=date(2025, 9, 1), ends_on=date(2026, 8, 31),
+                                      reason="Vi phạm quy chế làm việc"))
+            counts["disciplines"] += 1
+    for unit in db.session.scalars(select(Unit).where(Unit.kind == "grassroots")):
+        for year in YEARS:
+            db.session.add(Appraisal(unit_id=unit.id, year=year,
+                                     level="excellent" if rng.random() < 0.5 else "good"))
+    db.session.commit()
+    return counts

@@ -1,0 +1,187 @@
+import io
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from emulation.awards import services
+from emulation.awards.catalogue import seed
+from emulation.awards.models import Appraisal, AwardRecord, AwardType, Discipline, Initiative
+from emulation.core.errors import PermissionDenied, ServiceError
+from emulation.core.permissions import SYSTEM
+from emulation.extensions import db
+from emulation.org.models import Person, Unit
+from tests.factories import gen_person
+
+
+def csv(text: str) -> bytes:
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def upload(client, kind, data, name="f.csv"):
+    return client.post(f"/records/import/{kind}", data={"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+@pytest.fixture
+def catalogue(app):
+    with app.app_context():
+        seed(db.session)
+        db.session.commit()
+
+
+def test_catalogue_is_seeded_once_and_keeps_edits(world, ctx):
+    assert seed(db.session) == 13
+    award = services.award_by_code("CSTDCS")
+    award.name = "Chiến sĩ thi đua cơ sở (sửa)"
+    db.session.commit()
+    assert seed(db.session) == 0
+    assert services.award_by_code("CSTDCS").name.endswith("(sửa)")
+    cstdcs = services.award_by_code("CSTDCS")
+    assert cstdcs.quotas[0].of_code == "LDTT" and cstdcs.quotas[0].note
+    assert all(r.legal_reference for r in cstdcs.rules)
+
+
+def test_rules_are_validated_before_saving(world, catalogue, ctx):
+    award = services.award_by_code("LDTT")
+    for params in ('{"min": "perfect"}', "[1, 2]", "{oops"):
+        with pytest.raises(ServiceError):
+            services.save_rule(SYSTEM, award, None, kind="appraisal", params_text=params,
+                               subject="individual", legal_reference="", note="")
+    rule = services.save_rule(SYSTEM, award, None, kind="appraisal",
+                              params_text='{"min": "excellent", "years": 2}',
+                              subject="individual", legal_reference="Điều 24", note="Thử")
+    assert rule.params_data == {"min": "excellent", "years": 2}
+    assert len(award.rules) == 3
+    from emulation.auth.models import User
+
+    officer = db.session.scalar(select(User).where(User.username == "donvi1"))
+    with pytest.raises(PermissionDenied):
+        services.delete_rule(officer, rule)
+    services.delete_rule(SYSTEM, rule)
+    assert [r.position for r in award.rules] == [1, 2]
+
+
+def test_changing_a_threshold_changes_the_verdict_without_code(world, catalogue, ctx):
+    person = db.session.get(Person, world.person1.id)
+    db.session.add(Appraisal(person_id=person.id, year=2026, level="complete"))
+    db.session.commit()
+    award = services.award_by_code("LDTT")
+    assert services.check_person(award, person, 2026).eligible is False
+    rule = award.rules[0]
+    services.save_rule(SYSTEM, award, rule, kind="appraisal", params_text='{"min": "complete"}',
+                       subject="both", legal_reference=rule.legal_reference, note="")
+    assert services.check_person(award, person, 2026).eligible is True
+
+
+def test_admin_only_edits_the_catalogue(world, catalogue, login):
+    assert login("tochuc").post("/awards/LDTT", data={"name": "X"}).status_code == 403
+    assert login("tochuc").get("/awards/LDTT").status_code == 200
+    response = login("admin").post("/awards/LDTT/rules", data={
+        "kind": "appraisal", "subject": "both", "params": '{"min": "great"}'})
+    assert response.status_code == 400
+    assert "Không áp dụng được tiêu chuẩn" in response.get_data(as_text=True)
+
+
+def test_record_imports_all_kinds_then_reimport_adds_nothing(world, catalogue, login, in_app):
+    c = login("admin")
+    files = {
+        "appraisals": "Mã cá nhân,Mã đơn vị,Năm,Xếp loại\nP1,,2025,Hoàn thành xuất sắc nhiệm vụ\n"
+                      ",CS-1,2025,tốt\n",
+        "initiatives": "Mã cá nhân,Năm,Phạm vi,Đề tài khoa học,Tên sáng kiến\n"
+                       "P1,2025,Cấp bộ,có,Cải tiến lò hơi\n",
+        "disciplines": "Mã cá nhân,Hình thức kỷ luật,Từ ngày,Đến ngày,Lý do\n"
+                       "P2,Khiển trách,01/03/2025,28/02/2026,Đi muộn\n",
+        "awards": "Mã cá nhân,Mã đơn vị,Mã khen thưởng,Năm,Số quyết định\n"
+                  "P1,,CSTDCS,2025,12/QĐ-CĐ\n,CS-1,TTLDXS,2025,13/QĐ-CĐ\n",
+    }
+    for kind, text in files.items():
+        response = upload(c, kind, csv(text))
+        assert response.status_code == 200, (kind, response.get_data(as_text=True)[-800:])
+        again = upload(c, kind, csv(text))
+        assert "tạo mới 0" in again.get_data(as_text=True), kind
+    with in_app() as session:
+        assert session.scalar(select(func.count(Appraisal.id))) == 2
+        assert session.scalar(select(Initiative)).is_research is True
+        assert session.scalar(select(Discipline)).level == "khien_trach"
+        assert session.scalar(select(func.count(AwardRecord.id))) == 2
+
+
+def test_record_import_errors_and_scope(world, catalogue, login, in_app):
+    bad = csv("Mã cá nhân,Năm,Xếp loại\nP1,2025,tuyệt vời\nP404,2025,tốt\nP1,năm ngoái,tốt\n")
+    response = upload(login("admin"), "appraisals", bad)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert all(f"<td>{n}</td>" in html for n in (2, 3, 4))
+    other_unit = csv("Mã cá nhân,Năm,Xếp loại\nP2,2025,tốt\n")
+    assert upload(login("donvi1"), "appraisals", other_unit).status_code == 400
+    wrong_award = csv("Mã cá nhân,Mã đơn vị,Mã khen thưởng,Năm\nP1,,HUAN_CHUONG_XYZ,2025\n")
+    assert upload(login("admin"), "awards", wrong_award).status_code == 400
+    with in_app() as session:
+        assert session.scalar(select(func.count(Appraisal.id))) == 0
+        assert session.scalar(select(func.count(AwardRecord.id))) == 0
+
+
+def test_cli_record_import(world, catalogue, runner, tmp_path):
+    path = tmp_path / "awards.csv"
+    path.write_bytes(csv("Mã cá nhân,Mã đơn vị,Mã khen thưởng,Năm\nP1,,LDTT,2024\n"))
+    result = runner.invoke(args=["import", "awards", str(path)])
+    assert result.exit_code == 0 and "created: 1" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv("Mã cá nhân,Năm,Xếp loại\nP1,2025,?\n"))
+    failed = runner.invoke(args=["import", "appraisals", str(bad)])
+    assert failed.exit_code == 1 and "row 2:" in failed.output
+
+
+def test_person_eligibility_page_explains_itself(world, catalogue, login, in_app):
+    with in_app() as session:
+        for year in (2024, 2025):
+            session.add(AwardRecord(award_code="CSTDCS", person_id=world.person1.id, year=year))
+        session.add(Appraisal(person_id=world.person1.id, year=2025, level="excellent"))
+        session.commit()
+    c = login("donvi1")
+    html = c.get(f"/people/{world.person1.id}/eligibility?award=CSTD_BO&year=2025"
+                 ).get_data(as_text=True)
+    assert "chưa đủ điều kiện" in html
+    assert "Chưa đủ 3 năm liên tục đạt Chiến sĩ thi đua cơ sở đến 2025: có 2024, 2025; " \
+           "thiếu 2023" in html
+    assert c.get(f"/people/{world.person2.id}/eligibility?award=LDTT").status_code == 404
+    en = login("donvi1")
+    en.post("/language", data={"locale": "en"})
+    html = en.get(f"/people/{world.person1.id}/eligibility?award=CSTD_BO&year=2025"
+                  ).get_data(as_text=True)
+    assert "consecutive years up to 2025" in html
+
+
+def test_collective_records_count_members(world, catalogue, ctx, queries):
+    unit = db.session.get(Unit, world.unit1.id)
+    people = [db.session.get(Person, world.person1.id)] + [
+        gen_person(f"M{i}", unit, f"Thành viên {i}") for i in range(9)]
+    db.session.add(Appraisal(unit_id=unit.id, year=2026, level="excellent"))
+    for i, p in enumerate(people):
+        db.session.add(Appraisal(person_id=p.id, year=2026, level="good"))
+        if i < 7:
+            db.session.add(AwardRecord(award_code="LDTT", person_id=p.id, year=2026))
+    db.session.add(AwardRecord(award_code="CSTDCS", person_id=people[0].id, year=2026))
+    db.session.add(Discipline(person_id=people[9].id, level="khien_trach",
+                              starts_on=date(2026, 1, 1), ends_on=date(2026, 6, 30)))
+    db.session.commit()
+    verdict = services.check_unit(services.award_by_code("TTLDXS"), unit, 2026)
+    assert verdict.eligible is True, [r.message_vi for r in verdict.rules]
+    with queries() as few:
+        services.units_records([unit.id], 2026)
+    all_units = [u.id for u in db.session.scalars(select(Unit))]
+    with queries() as many:
+        services.units_records(all_units, 2026)
+    assert len(many) == len(few)
+    people_ids = [p.id for p in people]
+    with queries() as per_people:
+        services.people_records(people_ids)
+    assert len(per_people) == 4
+
+
+def test_award_type_subject_check(world, catalogue, ctx):
+    award = db.session.scalar(select(AwardType).where(AwardType.code == "LDTT"))
+    with pytest.raises(ServiceError):
+        services.update_award(SYSTEM, award, award.version, {
+            "subject": "aliens", "vote_threshold_pct": 50})
