@@ -127,6 +127,12 @@ MATRIX = {
     "awards.person_eligibility": ("GET", "/people/{person}/eligibility?award=LDTT",
                                   PEOPLE_MANAGERS),
     "awards.unit_eligibility": ("GET", "/units/{unit}/eligibility?award=TTLDXS", AUTHED),
+    "nominations.index": ("GET", "/nominations/", AUTHED),
+    "nominations.create": ("GET", "/nominations/new", OFFICER),
+    "nominations.detail": ("GET", "/nominations/{nomination}", PLEDGE_READERS),
+    "nominations.act": ("POST", "/nominations/{nomination}/receive", ORGANISERS),
+    "nominations.from_registrations": ("POST", "/nominations/from-registrations", OFFICER),
+    "nominations.from_ranking": ("POST", "/nominations/from-ranking", ORGANISERS),
 }
 # Sent with every POST: a stale version and no-op values, so nothing is changed by the probe.
 PROBE_FORM = {"version": "-1", "active": "1"}
@@ -152,7 +158,8 @@ def test_access_matrix(role, world, cworld, login, in_app, app):
                "movement": cworld.movements[0], "criterion": cworld.criterion,
                "cluster": cworld.cluster, "pledge": cworld.pledge, "report": cworld.report,
                "report_item": cworld.report_item, "evidence": cworld.evidence,
-               "sheet": cworld.sheet, "rule": _rule_id()}
+               "sheet": cworld.sheet, "rule": _rule_id(),
+               "nomination": _nomination_id(world)}
     failures = []
     for endpoint, (method, template, allowed) in MATRIX.items():
         client = app.test_client() if role == "anonymous" else login(role)
@@ -189,6 +196,20 @@ def _rule_id():
     db.session.commit()
     return db.session.scalar(select(AwardRule.id).join(AwardType).where(
         AwardType.code == "CSTDCS").order_by(AwardRule.position.desc()))
+
+
+def _nomination_id(world):
+    from emulation.awards import nominations
+    from emulation.awards.services import award_by_code
+    from emulation.core.permissions import SYSTEM
+    from emulation.org.models import Person
+
+    unit1 = _unit(world.unit1.id)
+    n = nominations.create(SYSTEM, award=award_by_code("LDTT"), year=2026, proposing_unit=unit1,
+                           person=db.session.get(Person, world.person1.id),
+                           texts={"summary": "Thành tích"})
+    nominations.submit(SYSTEM, n, n.version, "Giải trình")
+    return n.id
 
 
 def _unit(unit_id):

@@ -58,6 +58,13 @@ DISCIPLINE_LABELS = {"khien_trach": _l("Reprimand"), "canh_cao": _l("Warning"),
                      "ha_bac_luong": _l("Salary downgrade"), "giang_chuc": _l("Demotion"),
                      "cach_chuc": _l("Removal from office"),
                      "buoc_thoi_viec": _l("Dismissal")}
+NOMINATION_STATE_LABELS = {"draft": _l("Draft"), "submitted": _l("Submitted"),
+                           "received": _l("Received"), "returned": _l("Returned"),
+                           "forwarded": _l("Forwarded to the higher level"),
+                           "on_agenda": _l("On the council's agenda"),
+                           "withdrawn": _l("Withdrawn")}
+ELIGIBILITY_LABELS = {True: _l("eligible"), False: _l("not eligible"),
+                      None: _l("not enough data to decide")}
 REPORT_STATE_LABELS = {"none": _l("Not started"), "draft": _l("Draft"),
                        "submitted": _l("Submitted")}
 
@@ -100,4 +107,5 @@ def register(app: Flask) -> None:
         PLEDGE_STATE_LABELS=PLEDGE_STATE_LABELS, REPORT_STATE_LABELS=REPORT_STATE_LABELS,
         SHEET_KIND_LABELS=SHEET_KIND_LABELS, SUBJECT_LABELS=SUBJECT_LABELS,
         APPRAISAL_LABELS=APPRAISAL_LABELS, SCOPE_LABELS=SCOPE_LABELS,
-        DISCIPLINE_LABELS=DISCIPLINE_LABELS)
+        DISCIPLINE_LABELS=DISCIPLINE_LABELS, NOMINATION_STATE_LABELS=NOMINATION_STATE_LABELS,
+        ELIGIBILITY_LABELS=ELIGIBILITY_LABELS)

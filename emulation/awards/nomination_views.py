@@ -1,0 +1,203 @@
+"""Nomination pages: the list, a new nomination, the dossier with its moves, bulk creation."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from emulation.awards import nominations as service
+from emulation.awards.forms import NominationActionForm, NominationForm, NominationTextForm
+from emulation.awards.models import NOMINATION_STATES, AwardType, Nomination
+from emulation.campaigns import services as campaigns
+from emulation.core import permissions as perms
+from emulation.core.errors import NotFound, ServiceError
+from emulation.core.web import attempt, current_locale, flash_form_errors, local_today, page_arg
+from emulation.extensions import db
+from emulation.org.models import Person
+from emulation.org.services import unit_by_code
+
+bp = Blueprint("nominations", __name__, url_prefix="/nominations")
+ACTIONS = {"submit": service.submit, "receive": service.receive, "return": service.return_,
+           "forward": service.forward, "agenda": service.put_on_agenda,
+           "withdraw": service.withdraw}
+
+
+@bp.route("/")
+@login_required
+def index():
+    state = request.args.get("state") if request.args.get("state") in NOMINATION_STATES else None
+    year = request.args.get("year", type=int)
+    stmt = service.nominations_query(current_user, state, year)
+    pagination = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
+    items = list(pagination.items)
+    verdicts = service.check_batch(items) if items else {}
+    quotas = service.quota_results(items)
+    return render_template("awards/nominations.html", pagination=pagination, state=state,
+                           year=year, verdicts=verdicts, quotas=quotas, locale=current_locale(),
+                           can_create=perms.can_any(current_user, service.OFFICER),
+                           states=NOMINATION_STATES)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@perms.roles_required(*service.OFFICER)
+def create():
+    form = NominationForm()
+    _choices(form)
+    status = 200
+    if request.method == "GET":
+        form.year.data = local_today().year
+        grant = next((g for g in current_user.grants if g.role == "unit_officer" and g.unit),
+                     None)
+        if grant:
+            form.proposing_unit_code.data = grant.unit.code
+    elif form.validate_on_submit():
+        made = []
+        status = attempt(lambda: made.append(_create_from(form))) or 200
+        if made:
+            flash(_("Nomination saved as a draft."), "success")
+            return redirect(url_for("nominations.detail", nomination_id=made[0].id))
+    else:
+        status = 400
+    return render_template("awards/nomination_new.html", form=form), status
+
+
+@bp.route("/<int:nomination_id>", methods=["GET", "POST"])
+@login_required
+def detail(nomination_id: int):
+    n = _nomination_or_404(nomination_id)
+    if request.method == "POST":
+        form = NominationTextForm()
+        if not form.validate_on_submit():
+            flash_form_errors(form)
+            return _page(n, 400, form)
+        status = attempt(lambda: service.update(current_user, n, form.version.data,
+                                                {k: getattr(form, k).data
+                                                 for k in service.TEXT_FIELDS}))
+        if status:
+            return _page(n, status, form)
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("nominations.detail", nomination_id=n.id))
+    return _page(n)
+
+
+@bp.route("/<int:nomination_id>/<action>", methods=["POST"])
+@login_required
+def act(nomination_id: int, action: str):
+    n = _nomination_or_404(nomination_id)
+    if action not in ACTIONS:
+        abort(404)
+    form = NominationActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    operation = ACTIONS[action]
+    if action in ("return", "withdraw"):
+        status = attempt(lambda: operation(current_user, n, form.version.data,
+                                           form.reason.data))
+    elif action == "submit":
+        status = attempt(lambda: operation(current_user, n, form.version.data,
+                                           form.reason.data))
+    else:
+        status = attempt(lambda: operation(current_user, n, form.version.data))
+    if status:
+        return _page(n, status)
+    flash(_("Dossier updated."), "success")
+    return redirect(url_for("nominations.detail", nomination_id=n.id))
+
+
+@bp.route("/from-registrations", methods=["POST"])
+@perms.roles_required(*service.OFFICER)
+def from_registrations():
+    campaign = _campaign(request.form.get("campaign_id", type=int))
+    unit = unit_by_code(request.form.get("unit_code", ""))
+    if unit is None or not perms.covers(current_user, unit, service.OFFICER):
+        abort(400)
+    made = []
+    status = attempt(lambda: made.append(service.from_title_registrations(
+        current_user, campaign, unit, campaign.year_end)))
+    if status:
+        return redirect(url_for("nominations.index")), 303
+    flash(_("%(n)d draft nominations made from the title registrations.", n=made[0]),
+          "success")
+    return redirect(url_for("nominations.index"))
+
+
+@bp.route("/from-ranking", methods=["POST"])
+@perms.roles_required("organiser")
+def from_ranking():
+    campaign = _campaign(request.form.get("campaign_id", type=int))
+    if not campaigns.can_manage(current_user, campaign):
+        abort(403)
+    made = []
+    status = attempt(lambda: made.append(service.from_ranking(current_user, campaign,
+                                                              campaign.year_end)))
+    if status:
+        return redirect(url_for("scoring.ranking", campaign_id=campaign.id)), 303
+    flash(_("%(n)d draft flag nominations made from the frozen ranking.", n=made[0]), "success")
+    return redirect(url_for("nominations.index"))
+
+
+def _page(n: Nomination, status: int = 200, form=None):
+    import json
+
+    if form is None:
+        form = NominationTextForm(formdata=None, obj=n)
+        form.version.data = n.version
+    live = service.check_batch([n])[n.id]
+    stored = json.loads(n.eligibility) if n.eligibility else None
+    return render_template(
+        "awards/nomination.html", n=n, form=form, live=live, stored=stored,
+        locale=current_locale(), action_form=NominationActionForm(formdata=None,
+                                                                  version=n.version),
+        can_edit=service.can_edit(current_user, n), can_handle=service.can_handle(current_user, n),
+        can_withdraw=n.state not in ("on_agenda", "withdrawn") and (
+            service.can_edit(current_user, n) or service.can_handle(current_user, n)
+            or perms.covers(current_user, n.proposing_unit, service.OFFICER))), status
+
+
+def _create_from(form) -> Nomination:
+    award = db.session.get(AwardType, int(form.award.data))
+    proposing = unit_by_code(form.proposing_unit_code.data)
+    if award is None or proposing is None:
+        raise ServiceError(_("Choose an award and a proposing unit you serve."))
+    person = unit = None
+    if form.person_code.data:
+        person = db.session.scalar(select(Person).where(Person.code == form.person_code.data))
+        if person is None or not perms.covers(current_user, person.unit, service.OFFICER):
+            raise ServiceError(_("No person you manage has the code %(code)s.",
+                                 code=form.person_code.data))
+    elif form.unit_code.data:
+        unit = unit_by_code(form.unit_code.data)
+        if unit is None or not perms.covers(current_user, unit, service.OFFICER):
+            raise ServiceError(_("No unit you manage has the code %(code)s.",
+                                 code=form.unit_code.data))
+    return service.create(current_user, award=award, year=form.year.data,
+                          proposing_unit=proposing, person=person, unit=unit,
+                          campaign_id=form.campaign_id.data or None,
+                          texts={k: getattr(form, k).data for k in service.TEXT_FIELDS})
+
+
+def _choices(form) -> None:
+    form.award.choices = [(str(a.id), f"{a.code} — {a.name}") for a in db.session.scalars(
+        select(AwardType).where(AwardType.active.is_(True)).order_by(AwardType.id))]
+    form.campaign_id.choices = [(0, "—")] + [
+        (c.id, f"{c.number or c.id} — {c.title[:80]}") for c in db.session.scalars(
+            campaigns.campaigns_query(current_user).limit(50))]
+
+
+def _campaign(campaign_id):
+    if not campaign_id:
+        abort(400)
+    try:
+        return campaigns.get_campaign_for(current_user, campaign_id)
+    except NotFound:
+        abort(404)
+
+
+def _nomination_or_404(nomination_id: int) -> Nomination:
+    n = db.session.get(Nomination, nomination_id)
+    if n is None or not service.can_read(current_user, n):
+        abort(404)
+    return n
+
+

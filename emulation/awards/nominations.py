@@ -1,0 +1,284 @@
+"""Nominations (đề nghị khen thưởng) and their dossiers' journey between levels.
+
+draft → submitted → received | returned (→ submitted again) → forwarded (to the next level up,
+whose organisers receive it) → on_agenda; withdrawn at any point before the agenda.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from emulation.awards import rules as engine
+from emulation.awards import services as awards
+from emulation.awards.models import AwardType, Nomination, NominationStep
+from emulation.core import audit
+from emulation.core import permissions as perms
+from emulation.core.errors import InvalidState, PermissionDenied, ServiceError, check_version
+from emulation.extensions import db
+from emulation.org.models import Person, Unit
+
+OFFICER = ("unit_officer",)
+ORGANISER = ("organiser",)
+EDITABLE = ("draft", "returned")
+TEXT_FIELDS = ("summary", "achievements", "initiatives_text")
+
+
+def nominations_query(user, state: str | None = None, year: int | None = None):
+    """Nominations the user proposes (their units) or handles (the level is in their tree)."""
+    stmt = select(Nomination)
+    if not user.is_admin:
+        stmt = stmt.where(
+            Nomination.proposing_unit_id.in_(perms.covered_unit_ids(user, OFFICER))
+            | Nomination.level_unit_id.in_(perms.covered_unit_ids(user, ORGANISER)))
+    if state:
+        stmt = stmt.where(Nomination.state == state)
+    if year:
+        stmt = stmt.where(Nomination.year == year)
+    return stmt.order_by(Nomination.year.desc(), Nomination.id.desc())
+
+
+def can_read(user, n: Nomination) -> bool:
+    return (perms.covers(user, n.proposing_unit, OFFICER)
+            or perms.covers(user, n.level_unit, ORGANISER))
+
+
+def can_edit(user, n: Nomination) -> bool:
+    return perms.covers(user, n.proposing_unit, OFFICER) and n.state in EDITABLE
+
+
+def can_handle(user, n: Nomination) -> bool:
+    return perms.covers(user, n.level_unit, ORGANISER)
+
+
+def create(actor, *, award: AwardType, year: int, proposing_unit: Unit,
+           person: Person | None = None, unit: Unit | None = None, campaign_id=None,
+           texts: dict | None = None) -> Nomination:
+    if not perms.covers(actor, proposing_unit, OFFICER):
+        raise PermissionDenied(_("Only an officer of %(name)s may do this.",
+                                 name=proposing_unit.name))
+    if (person is None) == (unit is None):
+        raise ServiceError(_("Nominate either a person or a unit."))
+    kind = "individual" if person else "collective"
+    if award.subject not in (kind, "both") or not award.active:
+        raise ServiceError(_("%(award)s is not awarded to this kind of subject.",
+                             award=award.name))
+    subject_unit = person.unit if person else unit
+    if not subject_unit.path.startswith(proposing_unit.path):
+        raise PermissionDenied(_("A unit nominates only its own people and units."))
+    if not 1950 <= year <= 2100:
+        raise ServiceError(_("The year is not plausible."))
+    duplicate = db.session.scalar(select(Nomination.id).where(
+        Nomination.award_type_id == award.id, Nomination.year == year,
+        Nomination.state != "withdrawn",
+        (Nomination.person_id == person.id) if person else (Nomination.unit_id == unit.id)))
+    if duplicate:
+        raise ServiceError(_("This subject is already nominated for %(award)s in %(year)d.",
+                             award=award.name, year=year))
+    n = Nomination(award_type=award, year=year, campaign_id=campaign_id, person=person,
+                   unit=unit, proposing_unit=proposing_unit, level_unit=proposing_unit,
+                   state="draft", **{k: (texts or {}).get(k, "") or "" for k in TEXT_FIELDS})
+    db.session.add(n)
+    db.session.flush()
+    audit.record(db.session, actor=actor, action="nomination.create", obj=n,
+                 summary=f"{award.code} {year} for {n.subject_name}",
+                 after={"award": award.code, "year": year, "subject": n.subject_name})
+    db.session.commit()
+    return n
+
+
+def update(actor, n: Nomination, version, texts: dict) -> None:
+    if not can_edit(actor, n):
+        raise PermissionDenied(_("This nomination cannot be changed now."))
+    check_version(n, version)
+    before = {k: getattr(n, k) for k in TEXT_FIELDS}
+    for key in TEXT_FIELDS:
+        setattr(n, key, (texts.get(key) or "").strip()[:50000])
+    old, new = audit.diff(before, {k: getattr(n, k) for k in TEXT_FIELDS})
+    if new:
+        audit.record(db.session, actor=actor, action="nomination.update", obj=n,
+                     summary=f"nomination {n.id} changed", before=old, after=new)
+    db.session.commit()
+
+
+def submit(actor, n: Nomination, version, explanation: str = "") -> engine.Verdict:
+    """Check eligibility and store it; an ineligible nomination needs an explanation and is
+    flagged for the council."""
+    if not can_edit(actor, n):
+        raise PermissionDenied(_("This nomination cannot be changed now."))
+    check_version(n, version)
+    if not n.summary.strip():
+        raise ServiceError(_("Write the achievement report (summary) before submitting."))
+    verdict = check_batch([n])[n.id]
+    explanation = (explanation or "").strip()
+    if verdict.eligible is False and not explanation:
+        raise InvalidState(_("The nomination does not meet the conditions; explain why it "
+                             "should still go to the council."))
+    n.eligible = verdict.eligible
+    n.eligibility = json.dumps(serialise(verdict), ensure_ascii=False)
+    n.explanation = explanation[:10000]
+    n.flagged = verdict.eligible is False
+    _step(actor, n, "submitted")
+    return verdict
+
+
+def receive(actor, n: Nomination, version) -> None:
+    _handle(actor, n, version, ("submitted", "forwarded"), "received")
+
+
+def return_(actor, n: Nomination, version, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Give the reason for returning the dossier."))
+    _handle(actor, n, version, ("submitted", "received", "forwarded"), "returned", reason)
+    n.level_unit_id = n.proposing_unit_id
+    db.session.commit()
+
+
+def forward(actor, n: Nomination, version) -> None:
+    """Send the dossier to the organisers of the next level up."""
+    parent = n.level_unit.parent
+    if parent is None:
+        raise InvalidState(_("This is the top level; put the dossier on the council's agenda "
+                             "instead."))
+    _handle(actor, n, version, ("received",), "forwarded", commit=False)
+    n.level_unit = parent
+    n.steps[-1].level_unit_id = parent.id
+    db.session.commit()
+
+
+def put_on_agenda(actor, n: Nomination, version) -> None:
+    _handle(actor, n, version, ("received",), "on_agenda")
+
+
+def withdraw(actor, n: Nomination, version, reason: str) -> None:
+    if not (perms.covers(actor, n.proposing_unit, OFFICER) or can_handle(actor, n)):
+        raise PermissionDenied(_("This nomination cannot be changed now."))
+    check_version(n, version)
+    if n.state in ("on_agenda", "withdrawn"):
+        raise InvalidState(_("This nomination cannot be withdrawn now."))
+    _step(actor, n, "withdrawn", (reason or "").strip())
+
+
+def _handle(actor, n, version, allowed_from, to_state, reason="", commit=True) -> None:
+    if not can_handle(actor, n):
+        raise PermissionDenied(_("Only an organiser of %(name)s may do this.",
+                                 name=n.level_unit.name))
+    check_version(n, version)
+    if n.state not in allowed_from:
+        raise InvalidState(_("The dossier cannot move from this state."))
+    _step(actor, n, to_state, reason, commit=commit)
+
+
+def _step(actor, n: Nomination, to_state: str, reason: str = "", commit=True) -> None:
+    from_state = n.state
+    n.state = to_state
+    n.steps.append(NominationStep(actor_name=getattr(actor, "username", ""),
+                                  from_state=from_state, to_state=to_state,
+                                  level_unit_id=n.level_unit_id, reason=reason[:5000]))
+    audit.record(db.session, actor=actor, action=f"nomination.{to_state}", obj=n,
+                 summary=f"nomination {n.id}: {from_state} → {to_state}",
+                 before={"state": from_state},
+                 after={"state": to_state, **({"reason": reason} if reason else {})})
+    if commit:
+        db.session.commit()
+
+
+# --- bulk creation ---------------------------------------------------------------------------
+
+def from_title_registrations(actor, campaign, unit: Unit, year: int) -> int:
+    """One draft per approved title registration of the unit's pledge (skipping existing)."""
+    from emulation.pledges.services import pledge_of
+
+    pledge = pledge_of(campaign, unit)
+    if pledge is None or pledge.state != "approved":
+        raise InvalidState(_("The unit has no approved pledge in this campaign."))
+    codes = {a.code: a for a in db.session.scalars(select(AwardType))}
+    made = 0
+    for registration in pledge.titles:
+        award = codes.get(registration.award_code)
+        if award is None:
+            continue
+        try:
+            create(actor, award=award, year=year, proposing_unit=unit, campaign_id=campaign.id,
+                   person=registration.person, unit=None if registration.person else unit)
+            made += 1
+        except ServiceError:
+            db.session.rollback()
+    return made
+
+
+def from_ranking(actor, campaign, year: int, award_code: str = "CO_BO") -> int:
+    """Drafts for the leaders of the frozen ranking, proposed by the campaign's issuing unit."""
+    from emulation.scoring.models import RankingEntry
+    from emulation.scoring.services import settings_for
+
+    if settings_for(campaign).frozen_at is None:
+        raise InvalidState(_("The ranking is not frozen."))
+    award = awards.award_by_code(award_code)
+    made = 0
+    for entry in db.session.scalars(select(RankingEntry).where(
+            RankingEntry.campaign_id == campaign.id, RankingEntry.leader.is_(True))):
+        proposing = entry.unit.parent or entry.unit
+        try:
+            create(actor, award=award, year=year, proposing_unit=proposing,
+                   campaign_id=campaign.id, unit=entry.unit)
+            made += 1
+        except (ServiceError, PermissionDenied):
+            db.session.rollback()
+    return made
+
+
+# --- batch eligibility ---------------------------------------------------------------------------
+
+def check_batch(nominations: list[Nomination]) -> dict[int, engine.Verdict]:
+    """Every nomination checked in one go: records loaded with a fixed number of queries."""
+    from emulation.scoring.models import RankingEntry
+
+    names = awards.names()
+    by_year_units: dict[int, set[int]] = defaultdict(set)
+    for n in nominations:
+        if n.unit_id:
+            by_year_units[n.year].add(n.unit_id)
+    people = awards.people_records([n.person_id for n in nominations if n.person_id])
+    ranks = dict(db.session.execute(select(RankingEntry.unit_id, RankingEntry.rank).where(
+        RankingEntry.campaign_id.in_({n.campaign_id for n in nominations if n.campaign_id})
+    )).all()) if any(n.unit_id and n.campaign_id for n in nominations) else {}
+    units = {year: awards.units_records(sorted(ids), year, ranks)
+             for year, ids in by_year_units.items()}
+    rules = {a.id: awards.engine_rules(a) for a in db.session.scalars(
+        select(AwardType).where(AwardType.id.in_({n.award_type_id for n in nominations}))
+        .options(selectinload(AwardType.rules)))}
+    result = {}
+    for n in nominations:
+        records = people[n.person_id] if n.person_id else units[n.year][n.unit_id]
+        result[n.id] = engine.check(rules[n.award_type_id], records, n.year, names)
+    return result
+
+
+def quota_results(nominations: list[Nomination]) -> list[engine.QuotaResult]:
+    """Quotas over the nominations of each proposing unit and year."""
+    groups: dict[tuple[int, int], list[Nomination]] = defaultdict(list)
+    for n in nominations:
+        if n.state != "withdrawn":
+            groups[(n.proposing_unit_id, n.year)].append(n)
+    results = []
+    for (_unit, _year), items in groups.items():
+        items.sort(key=lambda n: n.id)
+        for award in {n.award_type for n in items}:
+            for quota in award.quotas:
+                result = engine.check_quota(award.code, quota.of_code, quota.max_pct,
+                                            [(n.id, n.award_type.code) for n in items])
+                if result.count:
+                    results.append(result)
+    return results
+
+
+def serialise(verdict: engine.Verdict) -> dict:
+    return {"eligible": verdict.eligible,
+            "rules": [{"kind": r.kind, "passed": r.passed, "vi": r.message_vi,
+                       "en": r.message_en, "legal_reference": r.legal_reference}
+                      for r in verdict.rules]}

@@ -1,0 +1,152 @@
+import json
+
+import pytest
+from sqlalchemy import select
+
+from emulation.auth.models import User
+from emulation.awards import nominations as nom
+from emulation.awards.catalogue import seed
+from emulation.awards.models import Appraisal, AwardRecord, Nomination
+from emulation.awards.services import award_by_code
+from emulation.core.errors import InvalidState, PermissionDenied, ServiceError, StaleRecord
+from emulation.extensions import db
+from emulation.org.models import Person, Unit
+
+
+@pytest.fixture
+def awards_world(world, ctx):
+    seed(db.session)
+    db.session.add(Appraisal(person_id=world.person1.id, year=2026, level="good"))
+    db.session.commit()
+    return world
+
+
+def _user(name):
+    return db.session.scalar(select(User).where(User.username == name))
+
+
+def _nominate(world, code="LDTT", person_id=None, summary="Hoàn thành xuất sắc"):
+    return nom.create(_user("donvi1"), award=award_by_code(code), year=2026,
+                      proposing_unit=db.session.get(Unit, world.unit1.id),
+                      person=db.session.get(Person, person_id or world.person1.id),
+                      texts={"summary": summary})
+
+
+def test_full_journey_with_history(awards_world):
+    world = awards_world
+    n = _nominate(world)
+    verdict = nom.submit(_user("donvi1"), n, n.version)
+    assert verdict.eligible is True and n.state == "submitted" and not n.flagged
+    stored = json.loads(n.eligibility)
+    assert stored["eligible"] is True and stored["rules"][0]["vi"].startswith("Đạt")
+    branch_organiser = _user("tochuc_a")
+    nom.receive(branch_organiser, n, n.version)
+    nom.forward(branch_organiser, n, n.version)
+    assert n.level_unit_id == world.branch_a.id and n.state == "forwarded"
+    with pytest.raises(PermissionDenied):  # the unit's officer never moves its own dossier
+        nom.receive(_user("donvi1"), n, n.version)
+    top = _user("tochuc")
+    nom.receive(top, n, n.version)
+    nom.forward(top, n, n.version)
+    nom.receive(top, n, n.version)
+    with pytest.raises(InvalidState):
+        nom.forward(top, n, n.version)  # already at the top
+    nom.put_on_agenda(top, n, n.version)
+    assert [s.to_state for s in n.steps] == ["submitted", "received", "forwarded", "received",
+                                             "forwarded", "received", "on_agenda"]
+    with pytest.raises(InvalidState):
+        nom.withdraw(_user("donvi1"), n, n.version, "")
+
+
+def test_ineligible_needs_an_explanation_and_is_flagged(awards_world):
+    world = awards_world
+    n = _nominate(world, code="CSTD_BO")
+    with pytest.raises(InvalidState):
+        nom.submit(_user("donvi1"), n, n.version, "")
+    assert n.state == "draft"
+    nom.submit(_user("donvi1"), n, n.version, "Có thành tích đột xuất cứu người")
+    assert n.flagged and n.eligible is False and n.explanation
+
+
+def test_return_then_fix_and_resubmit(awards_world):
+    world = awards_world
+    n = _nominate(world)
+    nom.submit(_user("donvi1"), n, n.version)
+    with pytest.raises(ServiceError):
+        nom.return_(_user("tochuc"), n, n.version, "")
+    nom.return_(_user("tochuc"), n, n.version, "Thiếu báo cáo thành tích chi tiết")
+    assert n.state == "returned" and n.level_unit_id == world.unit1.id
+    nom.update(_user("donvi1"), n, n.version, {"summary": "Bổ sung chi tiết"})
+    nom.submit(_user("donvi1"), n, n.version)
+    assert n.state == "submitted"
+
+
+def test_refusals(awards_world):
+    world = awards_world
+    with pytest.raises(PermissionDenied):  # another unit's person
+        nom.create(_user("donvi1"), award=award_by_code("LDTT"), year=2026,
+                   proposing_unit=db.session.get(Unit, world.unit1.id),
+                   person=db.session.get(Person, world.person2.id))
+    with pytest.raises(PermissionDenied):  # a unit it does not serve
+        nom.create(_user("donvi1"), award=award_by_code("LDTT"), year=2026,
+                   proposing_unit=db.session.get(Unit, world.unit2.id),
+                   person=db.session.get(Person, world.person2.id))
+    with pytest.raises(ServiceError):  # a collective award for a person
+        nom.create(_user("donvi1"), award=award_by_code("TTLDXS"), year=2026,
+                   proposing_unit=db.session.get(Unit, world.unit1.id),
+                   person=db.session.get(Person, world.person1.id))
+    n = _nominate(world)
+    with pytest.raises(ServiceError):  # the same award twice for one subject and year
+        _nominate(world)
+    with pytest.raises(PermissionDenied):
+        nom.receive(_user("donvi1"), n, n.version)
+    with pytest.raises(StaleRecord):
+        nom.update(_user("donvi1"), n, n.version - 1, {"summary": "cũ"})
+    empty = _nominate(world, code="CSTDCS", summary="")
+    with pytest.raises(ServiceError):
+        nom.submit(_user("donvi1"), empty, empty.version)
+
+
+def test_batch_check_and_quota(awards_world, queries):
+    world = awards_world
+    unit1 = db.session.get(Unit, world.unit1.id)
+    people = [Person(code=f"Q{i}", unit=unit1, full_name=f"Người {i}") for i in range(8)]
+    for p in people:
+        p.set_name(p.full_name)
+    db.session.add_all(people)
+    db.session.flush()
+    for p in people:
+        db.session.add(Appraisal(person_id=p.id, year=2026, level="excellent"))
+        db.session.add(AwardRecord(award_code="LDTT", person_id=p.id, year=2026))
+    db.session.commit()
+    made = [_nominate(world, "LDTT", p.id) for p in people[:7]]
+    made += [_nominate(world, "CSTDCS", p.id) for p in people[:3]]
+    all_nominations = db.session.scalars(select(Nomination)).all()
+    ids = [n.id for n in all_nominations]
+    db.session.expire_all()
+    all_nominations = db.session.scalars(select(Nomination)).all()
+    with queries() as count:
+        verdicts = nom.check_batch(all_nominations)
+    assert len(count) <= 7
+    assert all(verdicts[i].eligible is True for i in ids)
+    [quota] = nom.quota_results(all_nominations)
+    assert quota.allowed == 1 and len(quota.exceeding) == 2  # 15% of 7 LĐTT is 1
+    assert quota.exceeding == [made[8].id, made[9].id]
+
+
+def test_pages(world, login, in_app):
+    with in_app():
+        seed(db.session)
+        db.session.add(Appraisal(person_id=world.person1.id, year=2026, level="good"))
+        db.session.commit()
+        n_id = _nominate(world).id
+    c = login("donvi1")
+    page = c.get(f"/nominations/{n_id}").get_data(as_text=True)
+    assert "Điều kiện hiện tại" in page and "Đạt: Xếp loại" in page
+    assert login("donvi2").get(f"/nominations/{n_id}").status_code == 404
+    assert c.post(f"/nominations/{n_id}/submit", data={"version": "1"}).status_code == 302
+    assert c.post(f"/nominations/{n_id}/receive", data={"version": "2"}).status_code == 403
+    assert login("tochuc").post(f"/nominations/{n_id}/receive",
+                                data={"version": "2"}).status_code == 302
+    listing = login("tochuc").get("/nominations/").get_data(as_text=True)
+    assert "Đã tiếp nhận" in listing and "đủ điều kiện" in listing
