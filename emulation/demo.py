@@ -114,14 +114,14 @@ def load() -> dict:
 
 def erase_all() -> None:
     """Delete every record (demo --reset only); tables stay, the schema is untouched."""
-    from emulation.awards.models import Appraisal, AwardRecord, Discipline, Initiative
+    from emulation.awards.models import Appraisal, AwardRecord, Discipline, Initiative, Nomination
     from emulation.campaigns.models import Campaign
     from emulation.core.uploads import Attachment
     from emulation.pledges.models import DeadlineExtension, Pledge, Report
     from emulation.scoring.models import RankingEntry, ScoreAdjustment, ScoreSheet
 
     db.session.execute(delete(AuditEvent))
-    for model in (Appraisal, AwardRecord, Discipline, Initiative):
+    for model in (Nomination, Appraisal, AwardRecord, Discipline, Initiative):
         db.session.execute(delete(model))
     db.session.execute(delete(RankingEntry))
     db.session.execute(delete(ScoreAdjustment))

@@ -58,4 +58,32 @@ def load() -> dict:
             db.session.add(Appraisal(unit_id=unit.id, year=year,
                                      level="excellent" if rng.random() < 0.5 else "good"))
     db.session.commit()
+    counts["nominations"] = _nominations(people)
     return counts
+
+
+def _nominations(people) -> int:
+    """Nominations for 2025 from two demo units: eligible ones and one flagged with an
+    explanation; the first ones are received and put on the council's agenda."""
+    from emulation.awards import nominations
+    from emulation.awards.services import award_by_code
+    from emulation.core.permissions import SYSTEM
+
+    made = 0
+    for unit_code in ("CDCS-DAP", "CDCS-TLSG"):
+        unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+        members = [p for p in people if p.unit_id == unit.id][:4]
+        for person, code in zip(members, ("CSTD_BO", "CSTDCS", "BK_BO", "CSTD_BO"),
+                                strict=False):
+            n = nominations.create(SYSTEM, award=award_by_code(code), year=2025,
+                                   proposing_unit=unit, person=person, texts={
+                                       "summary": f"{person.full_name} hoàn thành xuất sắc "
+                                                  f"nhiệm vụ năm 2025, là điển hình tiên tiến "
+                                                  f"của {unit.name}."})
+            verdict = nominations.check_batch([n])[n.id]
+            nominations.submit(SYSTEM, n, n.version, "" if verdict.eligible is not False else
+                               "Có thành tích đột xuất trong phòng chống thiên tai năm 2025.")
+            if made % 2 == 0:
+                nominations.receive(SYSTEM, n, n.version)
+            made += 1
+    return made
