@@ -114,13 +114,21 @@ def load() -> dict:
 
 def erase_all() -> None:
     """Delete every record (demo --reset only); tables stay, the schema is untouched."""
-    from emulation.awards.models import Appraisal, AwardRecord, Discipline, Initiative, Nomination
+    from emulation.awards.models import (
+        Appraisal,
+        AwardRecord,
+        Council,
+        Discipline,
+        Initiative,
+        Nomination,
+    )
     from emulation.campaigns.models import Campaign
     from emulation.core.uploads import Attachment
     from emulation.pledges.models import DeadlineExtension, Pledge, Report
     from emulation.scoring.models import RankingEntry, ScoreAdjustment, ScoreSheet
 
     db.session.execute(delete(AuditEvent))
+    db.session.execute(delete(Council))
     for model in (Nomination, Appraisal, AwardRecord, Discipline, Initiative):
         db.session.execute(delete(model))
     db.session.execute(delete(RankingEntry))

@@ -86,4 +86,48 @@ def _nominations(people) -> int:
             if made % 2 == 0:
                 nominations.receive(SYSTEM, n, n.version)
             made += 1
+    _council()
     return made
+
+
+def _council() -> None:
+    """The council of the top unit: a meeting held on the received 2025 dossiers (they climb
+    to the top level first), votes cast and counted; and a meeting scheduled for 2026."""
+    from datetime import date
+    from decimal import Decimal
+
+    from emulation.auth.models import User
+    from emulation.awards import council, nominations
+    from emulation.awards.models import Nomination
+    from emulation.core.permissions import SYSTEM
+
+    top = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)))
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    body = council.create_council(SYSTEM, top, "Hội đồng Thi đua – Khen thưởng Công đoàn "
+                                               "Công Thương Việt Nam", Decimal("66.67"))
+    council.add_member(SYSTEM, body, users["thuky"], "secretary")
+    council.add_member(SYSTEM, body, users["hoidong1"], "chair")
+    council.add_member(SYSTEM, body, users["hoidong2"], "vice_chair")
+    for i in range(3, 8):
+        council.add_member(SYSTEM, body, users[f"hoidong{i}"], "member")
+    received = db.session.scalars(select(Nomination).where(Nomination.state == "received")
+                                  .order_by(Nomination.id)).all()
+    for n in received:
+        while n.level_unit.parent_id is not None:
+            nominations.forward(SYSTEM, n, n.version)
+            nominations.receive(SYSTEM, n, n.version)
+        nominations.put_on_agenda(SYSTEM, n, n.version)
+    secretary = users["thuky"]
+    held = council.schedule(secretary, body, "Phiên họp xét khen thưởng năm 2025",
+                            date(2025, 12, 18))
+    for n in received:
+        council.add_to_agenda(secretary, held, n)
+    members = [m for m in body.members if m.user.username != "hoidong7"]
+    council.set_attendance(secretary, held, held.version, [m.id for m in members])
+    council.open_ballot(secretary, held, held.version)
+    for position, item in enumerate(held.items):
+        for index, member in enumerate(members):
+            choice = "agree" if index < len(members) - position else "disagree"
+            council.cast_vote(member.user, item, choice)
+    council.close_ballot(secretary, held, held.version)
+    council.schedule(secretary, body, "Phiên họp xét khen thưởng năm 2026", date(2026, 12, 17))

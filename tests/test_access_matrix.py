@@ -18,6 +18,7 @@ PEOPLE_MANAGERS = {"admin", "tochuc", "donvi1"}
 ORGANISERS = {"admin", "tochuc"}
 OFFICER = {"admin", "donvi1"}
 PLEDGE_READERS = {"admin", "tochuc", "donvi1"}
+COUNCIL = {"admin", "tochuc", "thuky", "hoidong1"}
 
 # endpoint → (method, url template, who may use it). Anyone else: anonymous → login page,
 # signed-in users → 403/404.
@@ -133,6 +134,13 @@ MATRIX = {
     "nominations.act": ("POST", "/nominations/{nomination}/receive", ORGANISERS),
     "nominations.from_registrations": ("POST", "/nominations/from-registrations", OFFICER),
     "nominations.from_ranking": ("POST", "/nominations/from-ranking", ORGANISERS),
+    "councils.index": ("GET", "/councils/", AUTHED),
+    "councils.council": ("GET", "/councils/{council}", COUNCIL),
+    "councils.member_add": ("POST", "/councils/{council}/members", ORGANISERS),
+    "councils.meeting_add": ("POST", "/councils/{council}/meetings", ORGANISERS | {"thuky"}),
+    "councils.meeting": ("GET", "/meetings/{meeting}", COUNCIL),
+    "councils.meeting_act": ("POST", "/meetings/{meeting}/open", {"thuky"}),
+    "councils.vote": ("POST", "/agenda/{item}/vote", set()),
 }
 # Sent with every POST: a stale version and no-op values, so nothing is changed by the probe.
 PROBE_FORM = {"version": "-1", "active": "1"}
@@ -159,7 +167,7 @@ def test_access_matrix(role, world, cworld, login, in_app, app):
                "cluster": cworld.cluster, "pledge": cworld.pledge, "report": cworld.report,
                "report_item": cworld.report_item, "evidence": cworld.evidence,
                "sheet": cworld.sheet, "rule": _rule_id(),
-               "nomination": _nomination_id(world)}
+               "nomination": _nomination_id(world), **_council_ids(world)}
     failures = []
     for endpoint, (method, template, allowed) in MATRIX.items():
         client = app.test_client() if role == "anonymous" else login(role)
@@ -210,6 +218,36 @@ def _nomination_id(world):
                            texts={"summary": "Thành tích"})
     nominations.submit(SYSTEM, n, n.version, "Giải trình")
     return n.id
+
+
+def _council_ids(world):
+    """A council of the top unit (thuky secretary, hoidong1 member) with a meeting whose
+    agenda holds one dossier; nobody is present, so nobody can vote."""
+    from datetime import date
+    from decimal import Decimal
+
+    from emulation.awards import council as cs
+    from emulation.awards import nominations
+    from emulation.awards.services import award_by_code
+    from emulation.core.permissions import SYSTEM
+    from emulation.org.models import Person
+
+    council = cs.create_council(SYSTEM, _unit(world.top.id), "Hội đồng", Decimal(50))
+    cs.add_member(SYSTEM, council, db.session.scalar(select(User).where(
+        User.username == "thuky")), "secretary")
+    cs.add_member(SYSTEM, council, db.session.scalar(select(User).where(
+        User.username == "hoidong1")), "member")
+    meeting = cs.schedule(SYSTEM, council, "Phiên họp", date(2026, 12, 1))
+    n = nominations.create(SYSTEM, award=award_by_code("CSTDCS"), year=2026,
+                           proposing_unit=_unit(world.unit1.id),
+                           person=db.session.get(Person, world.person1.id),
+                           texts={"summary": "Thành tích"})
+    nominations.submit(SYSTEM, n, n.version, "Giải trình")
+    nominations.receive(SYSTEM, n, n.version)
+    nominations.put_on_agenda(SYSTEM, n, n.version)
+    thuky = db.session.scalar(select(User).where(User.username == "thuky"))
+    item = cs.add_to_agenda(thuky, meeting, n)
+    return {"council": council.id, "meeting": meeting.id, "item": item.id}
 
 
 def _unit(unit_id):

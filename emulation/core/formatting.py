@@ -65,6 +65,11 @@ NOMINATION_STATE_LABELS = {"draft": _l("Draft"), "submitted": _l("Submitted"),
                            "withdrawn": _l("Withdrawn")}
 ELIGIBILITY_LABELS = {True: _l("eligible"), False: _l("not eligible"),
                       None: _l("not enough data to decide")}
+COUNCIL_ROLE_LABELS = {"chair": _l("Chair"), "vice_chair": _l("Vice-chair"),
+                       "secretary": _l("Secretary"), "member": _l("Member")}
+MEETING_STATE_LABELS = {"scheduled": _l("Scheduled"), "voting": _l("Voting"),
+                        "closed": _l("Closed")}
+CHOICE_LABELS = {"agree": _l("Agree"), "disagree": _l("Disagree"), "abstain": _l("Abstain")}
 REPORT_STATE_LABELS = {"none": _l("Not started"), "draft": _l("Draft"),
                        "submitted": _l("Submitted")}
 
@@ -108,4 +113,5 @@ def register(app: Flask) -> None:
         SHEET_KIND_LABELS=SHEET_KIND_LABELS, SUBJECT_LABELS=SUBJECT_LABELS,
         APPRAISAL_LABELS=APPRAISAL_LABELS, SCOPE_LABELS=SCOPE_LABELS,
         DISCIPLINE_LABELS=DISCIPLINE_LABELS, NOMINATION_STATE_LABELS=NOMINATION_STATE_LABELS,
-        ELIGIBILITY_LABELS=ELIGIBILITY_LABELS)
+        ELIGIBILITY_LABELS=ELIGIBILITY_LABELS, COUNCIL_ROLE_LABELS=COUNCIL_ROLE_LABELS,
+        MEETING_STATE_LABELS=MEETING_STATE_LABELS, CHOICE_LABELS=CHOICE_LABELS)
