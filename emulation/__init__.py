@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from emulation.admin.views import bp as admin_bp
     from emulation.auth.views import bp as auth_bp
     from emulation.awards.council_views import bp as councils_bp
+    from emulation.awards.decision_views import bp as decisions_bp
     from emulation.awards.nomination_views import bp as nominations_bp
     from emulation.awards.views import bp as awards_bp
     from emulation.campaigns.views import bp as campaigns_bp
@@ -129,7 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from emulation.scoring.views import bp as scoring_bp
 
     for bp in (main_bp, auth_bp, admin_bp, org_bp, campaigns_bp, pledges_bp, scoring_bp,
-               awards_bp, nominations_bp, councils_bp):
+               awards_bp, nominations_bp, councils_bp, decisions_bp):
         app.register_blueprint(bp)
 
 

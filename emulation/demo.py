@@ -118,6 +118,7 @@ def erase_all() -> None:
         Appraisal,
         AwardRecord,
         Council,
+        Decision,
         Discipline,
         Initiative,
         Nomination,
@@ -128,6 +129,7 @@ def erase_all() -> None:
     from emulation.scoring.models import RankingEntry, ScoreAdjustment, ScoreSheet
 
     db.session.execute(delete(AuditEvent))
+    db.session.execute(delete(Decision))
     db.session.execute(delete(Council))
     for model in (Nomination, Appraisal, AwardRecord, Discipline, Initiative):
         db.session.execute(delete(model))

@@ -131,3 +131,24 @@ def _council() -> None:
             council.cast_vote(member.user, item, choice)
     council.close_ballot(secretary, held, held.version)
     council.schedule(secretary, body, "Phiên họp xét khen thưởng năm 2026", date(2026, 12, 17))
+    _decision(held, top, users)
+
+
+def _decision(meeting, top, users) -> None:
+    """The passed list published for its working days, one objection dismissed, and the
+    decision issued with its cash awards."""
+    from datetime import date
+
+    from emulation.awards import decisions
+
+    organiser = users["tochuc"]
+    decisions.publish(organiser, meeting, date(2025, 12, 19))
+    passed = [i.nomination for i in meeting.items if i.passed]
+    objection = decisions.object_to(users["xem"], passed[0],
+                                    "Đề nghị làm rõ thời gian công tác tại đơn vị.")
+    decisions.resolve(organiser, objection, False, "Đã xác minh hồ sơ, đủ thời gian công tác.")
+    decision = decisions.create_decision(organiser, top, number="15/QĐ-CĐCT",
+                                         signed_on=date(2026, 1, 12),
+                                         signer="Chủ tịch Công đoàn Công Thương Việt Nam",
+                                         nominations=passed, today=date(2026, 1, 12))
+    decisions.issue(organiser, decision, decision.version, date(2026, 1, 12))

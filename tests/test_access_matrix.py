@@ -141,6 +141,17 @@ MATRIX = {
     "councils.meeting": ("GET", "/meetings/{meeting}", COUNCIL),
     "councils.meeting_act": ("POST", "/meetings/{meeting}/open", {"thuky"}),
     "councils.vote": ("POST", "/agenda/{item}/vote", set()),
+    "decisions.publish": ("POST", "/meetings/{meeting}/publish", ORGANISERS),
+    "decisions.publications": ("GET", "/publications/", AUTHED),
+    "decisions.objection_add": ("POST", "/nominations/{nomination}/objections", AUTHED),
+    "decisions.objection_resolve": ("POST", "/objections/{objection}/resolve", ORGANISERS),
+    "decisions.index": ("GET", "/decisions/", AUTHED),
+    "decisions.create": ("GET", "/decisions/new", ORGANISERS),
+    "decisions.detail": ("GET", "/decisions/{decision}", ORGANISERS),
+    "decisions.annex": ("GET", "/decisions/{decision}/annex.xlsx", ORGANISERS),
+    "decisions.draft": ("GET", "/decisions/{decision}/draft.docx", ORGANISERS),
+    "decisions.honours": ("GET", "/honours/", AUTHED),
+    "decisions.honours_export": ("GET", "/honours/export.xlsx", AUTHED),
 }
 # Sent with every POST: a stale version and no-op values, so nothing is changed by the probe.
 PROBE_FORM = {"version": "-1", "active": "1"}
@@ -247,7 +258,16 @@ def _council_ids(world):
     nominations.put_on_agenda(SYSTEM, n, n.version)
     thuky = db.session.scalar(select(User).where(User.username == "thuky"))
     item = cs.add_to_agenda(thuky, meeting, n)
-    return {"council": council.id, "meeting": meeting.id, "item": item.id}
+    from emulation.awards.models import Decision, DecisionItem, Objection
+
+    objection = Objection(nomination=n, author="xem", text="Ý kiến")
+    decision = Decision(number="1/QĐ", signed_on=date(2026, 12, 30), signer="Chủ tịch",
+                        issuing_unit=_unit(world.top.id), state="draft",
+                        items=[DecisionItem(nomination=n)])
+    db.session.add_all([objection, decision])
+    db.session.commit()
+    return {"council": council.id, "meeting": meeting.id, "item": item.id,
+            "objection": objection.id, "decision": decision.id}
 
 
 def _unit(unit_id):

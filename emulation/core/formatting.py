@@ -70,6 +70,10 @@ COUNCIL_ROLE_LABELS = {"chair": _l("Chair"), "vice_chair": _l("Vice-chair"),
 MEETING_STATE_LABELS = {"scheduled": _l("Scheduled"), "voting": _l("Voting"),
                         "closed": _l("Closed")}
 CHOICE_LABELS = {"agree": _l("Agree"), "disagree": _l("Disagree"), "abstain": _l("Abstain")}
+DECISION_STATE_LABELS = {"draft": _l("Draft"), "issued": _l("Issued"),
+                         "revoked": _l("Revoked")}
+OBJECTION_STATE_LABELS = {"open": _l("Open"), "upheld": _l("Upheld"),
+                          "dismissed": _l("Dismissed")}
 REPORT_STATE_LABELS = {"none": _l("Not started"), "draft": _l("Draft"),
                        "submitted": _l("Submitted")}
 
@@ -114,4 +118,6 @@ def register(app: Flask) -> None:
         APPRAISAL_LABELS=APPRAISAL_LABELS, SCOPE_LABELS=SCOPE_LABELS,
         DISCIPLINE_LABELS=DISCIPLINE_LABELS, NOMINATION_STATE_LABELS=NOMINATION_STATE_LABELS,
         ELIGIBILITY_LABELS=ELIGIBILITY_LABELS, COUNCIL_ROLE_LABELS=COUNCIL_ROLE_LABELS,
-        MEETING_STATE_LABELS=MEETING_STATE_LABELS, CHOICE_LABELS=CHOICE_LABELS)
+        MEETING_STATE_LABELS=MEETING_STATE_LABELS, CHOICE_LABELS=CHOICE_LABELS,
+        DECISION_STATE_LABELS=DECISION_STATE_LABELS,
+        OBJECTION_STATE_LABELS=OBJECTION_STATE_LABELS)

@@ -11,7 +11,7 @@ from emulation.awards.catalogue import seed
 from emulation.awards.models import AgendaItem, Appraisal, BallotParticipation, Nomination
 from emulation.awards.services import award_by_code
 from emulation.core.audit import AuditEvent
-from emulation.core.errors import InvalidState, PermissionDenied
+from emulation.core.errors import InvalidState, PermissionDenied, ServiceError
 from emulation.core.permissions import SYSTEM
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
@@ -147,3 +147,83 @@ def test_meeting_pages(world, login, in_app):
     assert refused.status_code == 409  # empty agenda
     assert login("hoidong1").post(f"/meetings/{meeting_id}/open",
                                   data={"version": "1"}).status_code == 403
+
+
+def test_publication_objection_decision_and_revocation(meeting, world):
+    from datetime import date as d
+
+    from emulation.awards import decisions as ds
+    from emulation.awards.models import AwardRecord, Objection
+
+    _attend(meeting, ["thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5"])
+    cs.open_ballot(_user("thuky"), meeting, meeting.version)
+    for name in ("thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5"):
+        for item in meeting.items:
+            cs.cast_vote(_user(name), item, "agree")
+    cs.close_ballot(_user("thuky"), meeting, meeting.version)
+    ldtt = meeting.items[0].nomination
+    top = db.session.get(Unit, world.top.id)
+    with pytest.raises(ServiceError):  # not published yet
+        ds.object_to(_user("xem"), ldtt, "Không đúng")
+    with pytest.raises(InvalidState):
+        ds.create_decision(_user("tochuc"), top, number="1/QĐ", signed_on=d(2026, 12, 30),
+                           signer="Chủ tịch", nominations=[ldtt], today=d(2026, 12, 21))
+    publication = ds.publish(_user("tochuc"), meeting, d(2026, 12, 21))
+    # CSTĐ bộ has 0 publication days seeded; the period is the longest of the list (0 here)
+    assert publication.ends_on == d(2026, 12, 21)
+    objection = ds.object_to(_user("xem"), ldtt, "Đề nghị xem lại thời gian công tác")
+    with pytest.raises(InvalidState):  # an open objection blocks the decision
+        ds.create_decision(_user("tochuc"), top, number="1/QĐ", signed_on=d(2026, 12, 30),
+                           signer="Chủ tịch", nominations=[ldtt], today=d(2026, 12, 22))
+    with pytest.raises(ServiceError):
+        ds.resolve(_user("tochuc"), objection, False, "")
+    ds.resolve(_user("tochuc"), objection, False, "Đã xác minh, đúng quy định")
+    assert db.session.get(Objection, objection.id).state == "dismissed"
+    decision = ds.create_decision(_user("tochuc"), top, number="1/QĐ-CĐCT",
+                                  signed_on=d(2026, 12, 30), signer="Chủ tịch",
+                                  nominations=[ldtt], today=d(2026, 12, 22))
+    with pytest.raises(PermissionDenied):
+        ds.issue(_user("tochuc_a"), decision, decision.version, d(2026, 12, 30))
+    ds.issue(_user("tochuc"), decision, decision.version, d(2026, 12, 30))
+    assert decision.state == "issued" and decision.base_salary == 2_340_000
+    assert decision.items[0].cash_amount == 710_000 and decision.total_cash == 710_000
+    record = db.session.get(AwardRecord, decision.items[0].award_record_id)
+    assert record.award_code == "LDTT" and record.source == "decision"
+    with pytest.raises(InvalidState):
+        ds.refuse_edit(decision)
+    with pytest.raises(InvalidState):  # issuing twice
+        ds.issue(_user("tochuc"), decision, decision.version, d(2026, 12, 30))
+    with pytest.raises(ServiceError):
+        ds.revoke(_user("tochuc"), decision, decision.version, "")
+    ds.revoke(_user("tochuc"), decision, decision.version, "Sai đối tượng")
+    assert decision.state == "revoked" and db.session.get(AwardRecord, record.id).revoked
+
+
+def test_upheld_objection_withdraws_the_nomination(meeting, world):
+    from datetime import date as d
+
+    from emulation.awards import decisions as ds
+
+    _attend(meeting, ["thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5"])
+    cs.open_ballot(_user("thuky"), meeting, meeting.version)
+    for name in ("thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5"):
+        cs.cast_vote(_user(name), meeting.items[0], "agree")
+    cs.close_ballot(_user("thuky"), meeting, meeting.version)
+    ds.publish(_user("tochuc"), meeting, d(2026, 12, 21))
+    n = meeting.items[0].nomination
+    objection = ds.object_to(_user("donvi2"), n, "Đang bị kỷ luật")
+    ds.resolve(_user("tochuc"), objection, True, "Xác minh đúng")
+    assert n.state == "withdrawn"
+    assert ds.grantable(n, d(2027, 1, 10)) is not None
+
+
+def test_working_days_and_cash():
+    from datetime import date as d
+
+    from emulation.awards.decisions import add_working_days, cash_amount
+
+    assert add_working_days(d(2026, 11, 20), 10, set()) == d(2026, 12, 4)  # Friday + 10
+    assert add_working_days(d(2026, 8, 31), 2, {d(2026, 9, 1), d(2026, 9, 2)}) == d(2026, 9, 4)
+    assert cash_amount(Decimal("0.3"), 2_340_000) == 710_000
+    assert cash_amount(Decimal("1.5"), 2_340_000) == 3_510_000
+    assert cash_amount(None, 2_340_000) is None

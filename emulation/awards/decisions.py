@@ -1,0 +1,253 @@
+"""Publication (công khai), objections, decisions (quyết định) and the honour roll."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from emulation.awards.models import (
+    AgendaItem,
+    AwardRecord,
+    BaseSalary,
+    CouncilMeeting,
+    Decision,
+    DecisionItem,
+    Holiday,
+    Nomination,
+    Objection,
+    Publication,
+)
+from emulation.core import audit
+from emulation.core import permissions as perms
+from emulation.core.errors import (
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    check_version,
+)
+from emulation.core.text import clean
+from emulation.extensions import db
+from emulation.org.models import Unit
+
+ORGANISER = ("organiser",)
+CASH_STEP = Decimal(10_000)
+
+
+def add_working_days(start: date, days: int, holidays: set[date]) -> date:
+    """The date `days` working days after `start` (weekends and holidays skipped)."""
+    current, left = start, days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current not in holidays:
+            left -= 1
+    return current
+
+
+def cash_amount(multiple: Decimal | None, base_salary: int) -> int | None:
+    """Multiple × base salary, rounded up to the next 10,000 VND (0.3 × 2,340,000 → 710,000)."""
+    if multiple is None:
+        return None
+    raw = Decimal(multiple) * base_salary
+    return int((raw / CASH_STEP).to_integral_value(rounding=ROUND_CEILING) * CASH_STEP)
+
+
+def base_salary_on(day: date) -> int | None:
+    return db.session.scalar(select(BaseSalary.amount).where(BaseSalary.effective_from <= day)
+                             .order_by(BaseSalary.effective_from.desc()).limit(1))
+
+
+# --- publication and objections ----------------------------------------------------------------
+
+def publish(actor, meeting: CouncilMeeting, today: date) -> Publication:
+    if not perms.covers(actor, meeting.council.unit, ORGANISER):
+        raise PermissionDenied(_("Only an organiser of %(name)s may do this.",
+                                 name=meeting.council.unit.name))
+    if meeting.state != "closed":
+        raise InvalidState(_("Publish the list once the ballot is closed."))
+    if db.session.scalar(select(Publication.id).where(Publication.meeting_id == meeting.id)):
+        raise InvalidState(_("This list has already been published."))
+    passed = [i for i in meeting.items if i.passed]
+    if not passed:
+        raise InvalidState(_("No nomination passed at this meeting."))
+    days = max(i.nomination.award_type.publication_days for i in passed)
+    holidays = set(db.session.scalars(select(Holiday.day)))
+    publication = Publication(meeting=meeting, starts_on=today,
+                              ends_on=add_working_days(today, days, holidays),
+                              published_by=actor.username)
+    db.session.add(publication)
+    db.session.flush()
+    audit.record(db.session, actor=actor, action="publication.open", obj=publication,
+                 summary=f"list of meeting {meeting.id} published until "
+                         f"{publication.ends_on}", after={"days": days,
+                                                          "until": publication.ends_on})
+    db.session.commit()
+    return publication
+
+
+def object_to(actor, nomination: Nomination, text: str) -> Objection:
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(_("Write the objection."))
+    if not _published(nomination):
+        raise InvalidState(_("Objections are received on published nominations only."))
+    objection = Objection(nomination=nomination, author=actor.username, text=text[:10000])
+    db.session.add(objection)
+    db.session.flush()
+    audit.record(db.session, actor=actor, action="objection.create", obj=objection,
+                 summary=f"objection to nomination {nomination.id}")
+    db.session.commit()
+    return objection
+
+
+def resolve(actor, objection: Objection, upheld: bool, reason: str) -> None:
+    n = objection.nomination
+    if not perms.covers(actor, n.level_unit, ORGANISER):
+        raise PermissionDenied(_("Only an organiser of %(name)s may do this.",
+                                 name=n.level_unit.name))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Give the reason for the resolution."))
+    if objection.state != "open":
+        raise InvalidState(_("This objection has already been resolved."))
+    objection.state = "upheld" if upheld else "dismissed"
+    objection.resolution, objection.resolved_by = reason[:5000], actor.username
+    if upheld:
+        n.state = "withdrawn"
+    audit.record(db.session, actor=actor, action=f"objection.{objection.state}", obj=objection,
+                 summary=f"objection {objection.id} {objection.state}",
+                 after={"reason": reason, "nomination_withdrawn": upheld})
+    db.session.commit()
+
+
+def _published(nomination: Nomination) -> Publication | None:
+    return db.session.scalar(select(Publication).join(
+        AgendaItem, AgendaItem.meeting_id == Publication.meeting_id).where(
+        AgendaItem.nomination_id == nomination.id, AgendaItem.passed.is_(True)))
+
+
+# --- decisions ---------------------------------------------------------------------------------
+
+def grantable(nomination: Nomination, today: date) -> str | None:
+    """Why a nomination cannot be granted yet (None when it can)."""
+    if nomination.state == "withdrawn":
+        return _("withdrawn")
+    publication = _published(nomination)
+    if publication is None:
+        return _("not passed by a council or not published")
+    if today <= publication.ends_on:
+        return _("published until %(date)s", date=publication.ends_on.strftime("%d/%m/%Y"))
+    if db.session.scalar(select(Objection.id).where(Objection.nomination_id == nomination.id,
+                                                    Objection.state == "open")):
+        return _("an objection is not resolved")
+    if db.session.scalar(select(DecisionItem.id).join(Decision).where(
+            DecisionItem.nomination_id == nomination.id, Decision.state != "revoked")):
+        return _("already in a decision")
+    return None
+
+
+def create_decision(actor, unit: Unit, *, number: str, signed_on: date, signer: str,
+                    nominations: list[Nomination], today: date) -> Decision:
+    if not perms.covers(actor, unit, ORGANISER):
+        raise PermissionDenied(_("Only an organiser of %(name)s may do this.", name=unit.name))
+    number, signer = clean(number), clean(signer)
+    if not number or not signer:
+        raise ServiceError(_("A decision needs a number and a signer."))
+    if db.session.scalar(select(Decision.id).where(Decision.number == number,
+                                                   Decision.state != "revoked")):
+        raise ServiceError(_("The decision number %(number)s is already used.", number=number))
+    if not nominations:
+        raise ServiceError(_("Choose the nominations the decision grants."))
+    problems = [f"#{n.id}: {why}" for n in nominations if (why := grantable(n, today))]
+    if problems:
+        raise InvalidState(_("These nominations cannot be granted: %(list)s",
+                             list="; ".join(problems)))
+    decision = Decision(number=number, signed_on=signed_on, signer=signer, issuing_unit=unit,
+                        state="draft")
+    decision.items = [DecisionItem(nomination=n) for n in nominations]
+    db.session.add(decision)
+    db.session.flush()
+    audit.record(db.session, actor=actor, action="decision.create", obj=decision,
+                 summary=f"decision {number} drafted with {len(nominations)} nominations")
+    db.session.commit()
+    return decision
+
+
+def issue(actor, decision: Decision, version, today: date) -> None:
+    """Issue: award records are created and cash computed; nothing can change afterwards."""
+    _require_organiser(actor, decision)
+    check_version(decision, version)
+    if decision.state != "draft":
+        raise InvalidState(_("An issued decision cannot be changed."))
+    problems = [f"#{i.nomination_id}: {why}" for i in decision.items
+                if (why := _grantable_for(i.nomination, today, decision))]
+    if problems:
+        raise InvalidState(_("These nominations cannot be granted: %(list)s",
+                             list="; ".join(problems)))
+    salary = base_salary_on(decision.signed_on)
+    if salary is None:
+        raise InvalidState(_("No base salary is in force on the decision date."))
+    total = 0
+    for item in decision.items:
+        n = item.nomination
+        amount = cash_amount(n.award_type.cash_multiple, salary)
+        record = AwardRecord(award_code=n.award_type.code, person_id=n.person_id,
+                             unit_id=n.unit_id, year=n.year, decision_number=decision.number,
+                             issuer=decision.issuing_unit.name, cash_amount=amount,
+                             source="decision")
+        db.session.add(record)
+        db.session.flush()
+        item.award_record_id, item.cash_amount = record.id, amount
+        total += amount or 0
+    decision.state, decision.base_salary, decision.total_cash = "issued", salary, total
+    audit.record(db.session, actor=actor, action="decision.issue", obj=decision,
+                 summary=f"decision {decision.number} issued: {len(decision.items)} awards, "
+                         f"{total} VND", after={"total_cash": total, "base_salary": salary})
+    db.session.commit()
+
+
+def revoke(actor, decision: Decision, version, reason: str) -> None:
+    _require_organiser(actor, decision)
+    check_version(decision, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Give the reason for revoking the decision."))
+    if decision.state != "issued":
+        raise InvalidState(_("Only an issued decision can be revoked."))
+    for item in decision.items:
+        if item.award_record_id:
+            db.session.get(AwardRecord, item.award_record_id).revoked = True
+    decision.state, decision.revoke_reason = "revoked", reason[:5000]
+    audit.record(db.session, actor=actor, action="decision.revoke", obj=decision,
+                 summary=f"decision {decision.number} revoked", after={"reason": reason})
+    db.session.commit()
+
+
+def refuse_edit(decision: Decision) -> None:
+    if decision.state != "draft":
+        raise InvalidState(_("An issued decision cannot be changed."))
+
+
+def _grantable_for(n: Nomination, today: date, decision: Decision) -> str | None:
+    why = grantable(n, today)
+    if why == _("already in a decision"):
+        others = db.session.scalar(select(func.count(DecisionItem.id)).join(Decision).where(
+            DecisionItem.nomination_id == n.id, Decision.state != "revoked",
+            Decision.id != decision.id))
+        return why if others else None
+    return why
+
+
+def _require_organiser(actor, decision: Decision) -> None:
+    if not perms.covers(actor, decision.issuing_unit, ORGANISER):
+        raise PermissionDenied(_("Only an organiser of %(name)s may do this.",
+                                 name=decision.issuing_unit.name))
+
+
+def get_decision(decision_id: int) -> Decision:
+    decision = db.session.get(Decision, decision_id)
+    if decision is None:
+        raise NotFound(_("No such decision."))
+    return decision

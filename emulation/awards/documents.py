@@ -1,0 +1,111 @@
+"""Word documents in the administrative format of Decree 30/2020/NĐ-CP: issuing body and
+national motto header, number and symbol, place and date, title, body, signature block; Times
+New Roman, margins 20–25 mm top/bottom, 30–35 mm left, 15–20 mm right."""
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+
+FONT = "Times New Roman"
+
+
+def decision_draft(decision, rows: list[dict]) -> bytes:
+    doc = _document()
+    _header(doc, decision.issuing_unit.name, decision.number,
+            f"Hà Nội, ngày {decision.signed_on.day:02d} tháng {decision.signed_on.month:02d} "
+            f"năm {decision.signed_on.year}")
+    _paragraph(doc, "QUYẾT ĐỊNH", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, "Về việc khen thưởng", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, (decision.issuing_unit.name).upper(), bold=True, size=14,
+               align=WD_ALIGN_PARAGRAPH.CENTER)
+    for text in ("Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;",
+                 "Căn cứ Nghị định số 98/2023/NĐ-CP quy định chi tiết thi hành một số điều của "
+                 "Luật Thi đua, khen thưởng;",
+                 "Xét đề nghị của Hội đồng Thi đua – Khen thưởng,"):
+        _paragraph(doc, text, italic=True)
+    _paragraph(doc, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, f"Điều 1. Tặng thưởng cho {len(rows)} tập thể, cá nhân có tên trong danh "
+                    f"sách kèm theo Quyết định này. Tổng số tiền thưởng: "
+                    f"{_money(decision.total_cash)} đồng.")
+    _paragraph(doc, "Điều 2. Tiền thưởng được chi theo quy định hiện hành.")
+    _paragraph(doc, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Các đơn vị, cá nhân có "
+                    "liên quan chịu trách nhiệm thi hành Quyết định này.")
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    _cell(left, "Nơi nhận:", bold=True, italic=True, size=12)
+    _cell(left, "- Như Điều 3;\n- Lưu: VT, TĐKT.", size=11)
+    _cell(right, "TM. " + decision.issuing_unit.name.upper(), bold=True, size=13,
+          align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell(right, "\n\n\n" + decision.signer, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    doc.add_page_break()
+    _paragraph(doc, f"DANH SÁCH KHEN THƯỞNG (kèm theo Quyết định số {decision.number})",
+               bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    annex = doc.add_table(rows=1, cols=5)
+    annex.style = "Table Grid"
+    for cell, title in zip(annex.rows[0].cells, ("STT", "Họ tên / Tập thể", "Đơn vị",
+                                                  "Hình thức", "Tiền thưởng (đồng)"),
+                           strict=True):
+        _cell(cell, title, bold=True, size=12)
+    for number, row in enumerate(rows, start=1):
+        cells = annex.add_row().cells
+        for cell, value in zip(cells, (str(number), row["subject"], row["unit"], row["award"],
+                                       _money(row["cash"])), strict=True):
+            _cell(cell, value, size=12)
+    return _bytes(doc)
+
+
+def _document():
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = FONT, Pt(14)
+    style.element.rPr.rFonts.set(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", FONT)
+    return doc
+
+
+def _header(doc, body: str, number: str, place_date: str) -> None:
+    table = doc.add_table(rows=2, cols=2)
+    left, right = table.rows[0].cells
+    _cell(left, body.upper(), bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13,
+          align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14,
+          align=WD_ALIGN_PARAGRAPH.CENTER)
+    left2, right2 = table.rows[1].cells
+    _cell(left2, f"Số: {number}", size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell(right2, place_date, italic=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def _paragraph(doc, text, *, bold=False, italic=False, size=14,
+               align=WD_ALIGN_PARAGRAPH.JUSTIFY):
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = align
+    run = paragraph.add_run(text)
+    run.bold, run.italic, run.font.size, run.font.name = bold, italic, Pt(size), FONT
+    return paragraph
+
+
+def _cell(cell, text, *, bold=False, italic=False, size=13, align=WD_ALIGN_PARAGRAPH.LEFT):
+    paragraph = cell.paragraphs[0] if not cell.paragraphs[0].text else cell.add_paragraph()
+    paragraph.alignment = align
+    run = paragraph.add_run(text)
+    run.bold, run.italic, run.font.size, run.font.name = bold, italic, Pt(size), FONT
+
+
+def _money(value) -> str:
+    return "—" if value is None else f"{value:,}".replace(",", ".")
+
+
+def _bytes(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
