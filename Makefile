@@ -50,6 +50,7 @@ bench: install-dev compile-translations
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/campaigns.py
 	$(BIN)/python bench/scoring.py
+	$(BIN)/python bench/awards.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

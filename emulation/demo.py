@@ -109,6 +109,7 @@ def load() -> dict:
 
     demo_records.load()
     campaigns = demo_campaigns.load(date.today())
+    campaigns["nominations"] = demo_records.load_cycle()
     return {"units": len(units), "people": people, "users": len(ACCOUNTS), **campaigns}
 
 

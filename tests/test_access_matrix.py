@@ -143,6 +143,9 @@ MATRIX = {
     "councils.vote": ("POST", "/agenda/{item}/vote", set()),
     "decisions.publish": ("POST", "/meetings/{meeting}/publish", ORGANISERS),
     "decisions.publications": ("GET", "/publications/", AUTHED),
+    "decisions.memo": ("GET", "/meetings/{meeting}/memo.docx", COUNCIL),
+    "decisions.agenda_list": ("GET", "/meetings/{meeting}/list.xlsx", COUNCIL),
+    "decisions.minutes": ("GET", "/meetings/{closed_meeting}/minutes.docx", COUNCIL),
     "decisions.objection_add": ("POST", "/nominations/{nomination}/objections", AUTHED),
     "decisions.objection_resolve": ("POST", "/objections/{objection}/resolve", ORGANISERS),
     "decisions.index": ("GET", "/decisions/", AUTHED),
@@ -266,7 +269,10 @@ def _council_ids(world):
                         items=[DecisionItem(nomination=n)])
     db.session.add_all([objection, decision])
     db.session.commit()
+    closed = cs.schedule(SYSTEM, council, "Phiên đã họp", date(2026, 11, 1))
+    closed.state = "closed"
     return {"council": council.id, "meeting": meeting.id, "item": item.id,
+            "closed_meeting": closed.id,
             "objection": objection.id, "decision": decision.id}
 
 

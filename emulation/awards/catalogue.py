@@ -119,7 +119,8 @@ QUOTAS = [("CSTDCS", "LDTT", Decimal(15), "Nghị định 91/2017/NĐ-CP (đã t
 
 
 # Base salary (mức lương cơ sở) with the date it takes effect.
-BASE_SALARIES = [("2023-07-01", 1_800_000, "Nghị định 24/2023/NĐ-CP"),
+BASE_SALARIES = [("2019-07-01", 1_490_000, "Nghị định 38/2019/NĐ-CP"),
+                 ("2023-07-01", 1_800_000, "Nghị định 24/2023/NĐ-CP"),
                  ("2024-07-01", 2_340_000, "Nghị định 73/2024/NĐ-CP")]
 # Public holidays used to count publication working days (Tết dates from the lunar calendar).
 HOLIDAYS = [("2025-01-01", "Tết Dương lịch"), *[(f"2025-01-{d}", "Tết Nguyên đán")

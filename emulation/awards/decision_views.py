@@ -44,6 +44,43 @@ def publish(meeting_id: int):
     return redirect(url_for("councils.meeting", meeting_id=meeting.id)), status or 302
 
 
+@bp.route("/meetings/<int:meeting_id>/memo.docx")
+@login_required
+def memo(meeting_id: int):
+    """Tờ trình with the list of the meeting's nominations and their eligibility."""
+    meeting = _meeting_or_404(meeting_id)
+    return _docx(documents.submission_memo(meeting, _agenda_rows(meeting), local_today()),
+                 f"to-trinh-{meeting.id}.docx")
+
+
+@bp.route("/meetings/<int:meeting_id>/list.xlsx")
+@login_required
+def agenda_list(meeting_id: int):
+    """Danh sách trích ngang: name, unit, position, award, summary, eligibility."""
+    meeting = _meeting_or_404(meeting_id)
+    wb = Workbook()
+    sheet = wb.sheet("Trich ngang")
+    sheet.header(["STT", "Họ tên / Tập thể", "Đơn vị", "Chức vụ", "Hình thức", "Tóm tắt "
+                  "thành tích", "Kiểm tra tiêu chuẩn", "Giải trình"],
+                 [6, 30, 36, 24, 32, 60, 24, 40], autofilter=True)
+    for number, row in enumerate(_agenda_rows(meeting), start=1):
+        sheet.append([number, row["subject"], row["unit"], row["position"], row["award"],
+                      row["summary"], row["eligibility"], row["explanation"]])
+    return xlsx_response(wb.getvalue(), f"trich-ngang-{meeting.id}.xlsx")
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes.docx")
+@login_required
+def minutes(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    if meeting.state != "closed":
+        abort(409)
+    rows = [{**row, "agree": item.agree, "disagree": item.disagree, "abstain": item.abstain,
+             "result": "Đạt" if item.passed else "Không đạt"}
+            for item, row in zip(meeting.items, _agenda_rows(meeting), strict=True)]
+    return _docx(documents.minutes(meeting, rows), f"bien-ban-{meeting.id}.docx")
+
+
 @bp.route("/publications/")
 @login_required
 def publications():
@@ -174,12 +211,8 @@ def annex(decision_id: int):
 @login_required
 def draft(decision_id: int):
     decision = _decision_or_404(decision_id)
-    data = documents.decision_draft(decision, _rows(decision))
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
-                                    "wordprocessingml.document",
-                    headers={"Content-Disposition": f'attachment; filename="quyet-dinh-'
-                                                    f'{decision.id}.docx"',
-                             "X-Content-Type-Options": "nosniff"})
+    return _docx(documents.decision_draft(decision, _rows(decision)),
+                 f"quyet-dinh-{decision.id}.docx")
 
 
 @bp.route("/honours/")
@@ -227,6 +260,26 @@ def _honours_query(year, code):
     if code:
         stmt = stmt.where(AwardRecord.award_code == code)
     return stmt.order_by(AwardRecord.year.desc(), AwardRecord.award_code, AwardRecord.id)
+
+
+def _agenda_rows(meeting) -> list[dict]:
+    labels = {True: "Đủ tiêu chuẩn", False: "Chưa đủ tiêu chuẩn", None: "Chưa đủ dữ liệu"}
+    rows = []
+    for item in meeting.items:
+        n = item.nomination
+        unit = n.person.unit if n.person else n.unit
+        rows.append({"subject": n.subject_name, "unit": unit.name,
+                     "position": n.person.position if n.person else "",
+                     "award": n.award_type.name, "summary": n.summary,
+                     "eligibility": labels[n.eligible], "explanation": n.explanation})
+    return rows
+
+
+def _docx(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
+                                    "wordprocessingml.document",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "X-Content-Type-Options": "nosniff"})
 
 
 def _rows(decision: Decision) -> list[dict]:

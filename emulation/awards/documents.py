@@ -59,6 +59,78 @@ def decision_draft(decision, rows: list[dict]) -> bytes:
     return _bytes(doc)
 
 
+def submission_memo(meeting, rows: list[dict], today) -> bytes:
+    """Tờ trình: the list of nominations carried to the council meeting."""
+    council = meeting.council
+    doc = _document()
+    _header(doc, council.unit.name, f"......./TTr-{_acronym(council.unit.name)}",
+            f"Hà Nội, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}")
+    _paragraph(doc, "TỜ TRÌNH", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, f"Về việc đề nghị xét khen thưởng tại {meeting.title}", bold=True,
+               align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, f"Kính gửi: {council.name}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, f"Căn cứ hồ sơ đề nghị của các đơn vị, Thường trực Hội đồng trình Hội đồng "
+                    f"xem xét {len(rows)} trường hợp đề nghị khen thưởng theo danh sách kèm "
+                    f"theo (có kết quả kiểm tra tiêu chuẩn của từng trường hợp).")
+    _paragraph(doc, "Kính trình Hội đồng xem xét, quyết định./.")
+    _signature(doc, "TM. THƯỜNG TRỰC HỘI ĐỒNG", "")
+    doc.add_page_break()
+    _rows_table(doc, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG", ("STT", "Họ tên / Tập thể", "Đơn vị",
+                                                      "Hình thức", "Kiểm tra tiêu chuẩn"),
+                [(str(i), r["subject"], r["unit"], r["award"], r["eligibility"])
+                 for i, r in enumerate(rows, start=1)])
+    return _bytes(doc)
+
+
+def minutes(meeting, rows: list[dict]) -> bytes:
+    """Biên bản: attendance and the tally of each agenda item."""
+    council = meeting.council
+    doc = _document()
+    _header(doc, council.unit.name, f"......./BB-{_acronym(council.unit.name)}",
+            f"Hà Nội, ngày {meeting.held_on.day:02d} tháng {meeting.held_on.month:02d} năm "
+            f"{meeting.held_on.year}")
+    _paragraph(doc, "BIÊN BẢN", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, f"{meeting.title} của {council.name}", bold=True,
+               align=WD_ALIGN_PARAGRAPH.CENTER)
+    total = meeting.members_total or len(council.members)
+    present = meeting.members_present or len(meeting.attendance)
+    _paragraph(doc, f"Thành phần: có mặt {present}/{total} thành viên Hội đồng (tỷ lệ có mặt "
+                    f"tối thiểu {council.quorum_pct:g}%).")
+    _paragraph(doc, "Hội đồng đã bỏ phiếu kín đối với từng trường hợp; kết quả kiểm phiếu như "
+                    "sau:")
+    _rows_table(doc, "", ("STT", "Họ tên / Tập thể", "Hình thức", "Đồng ý", "Không đồng ý",
+                          "Không biểu quyết", "Kết quả"),
+                [(str(i), r["subject"], r["award"], str(r["agree"]), str(r["disagree"]),
+                  str(r["abstain"]), r["result"]) for i, r in enumerate(rows, start=1)])
+    _paragraph(doc, "Biên bản được lập và thông qua tại phiên họp./.")
+    _signature(doc, "THƯ KÝ HỘI ĐỒNG", "CHỦ TỊCH HỘI ĐỒNG")
+    return _bytes(doc)
+
+
+def _rows_table(doc, title: str, headers, rows) -> None:
+    if title:
+        _paragraph(doc, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        _cell(cell, text, bold=True, size=12)
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            _cell(cell, text, size=12)
+
+
+def _signature(doc, left: str, right: str) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    a, b = table.rows[0].cells
+    _cell(a, left, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell(b, right, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def _acronym(name: str) -> str:
+    return "".join(word[0] for word in name.split() if word[:1].isalpha()).upper()[:8]
+
+
 def _document():
     doc = Document()
     section = doc.sections[0]

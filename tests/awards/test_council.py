@@ -227,3 +227,39 @@ def test_working_days_and_cash():
     assert cash_amount(Decimal("0.3"), 2_340_000) == 710_000
     assert cash_amount(Decimal("1.5"), 2_340_000) == 3_510_000
     assert cash_amount(None, 2_340_000) is None
+
+
+def test_meeting_documents(meeting, app):
+    import io
+
+    import docx
+    import openpyxl
+
+    from emulation.awards.decision_views import _agenda_rows
+    from emulation.awards.documents import minutes, submission_memo
+
+    rows = _agenda_rows(meeting)
+    memo = docx.Document(io.BytesIO(submission_memo(meeting, rows, date(2026, 12, 10))))
+    texts = [p.text for p in memo.paragraphs]
+    assert "TỜ TRÌNH" in texts
+    header = memo.tables[0]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header.cell(0, 1).text
+    assert "Độc lập - Tự do - Hạnh phúc" in header.cell(0, 1).text
+    assert memo.sections[0].left_margin.mm == pytest.approx(30, abs=0.1)
+    assert all(run.font.name == "Times New Roman" for p in memo.paragraphs for run in p.runs
+               if run.text.strip())
+    assert memo.styles["Normal"].font.name == "Times New Roman"
+    annex = memo.tables[-1]
+    assert len(annex.rows) == 1 + 2 and "Chưa đủ" in annex.cell(2, 4).text
+    rows = [{**r, "agree": 5, "disagree": 1, "abstain": 0, "result": "Đạt"} for r in rows]
+    record = docx.Document(io.BytesIO(minutes(meeting, rows)))
+    assert "BIÊN BẢN" in [p.text for p in record.paragraphs]
+    with app.test_request_context():
+        from flask_login import login_user
+
+        login_user(_user("thuky"))
+        from emulation.awards.decision_views import agenda_list
+
+        response = agenda_list(meeting.id)
+        sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+        assert sheet["B1"].value == "Họ tên / Tập thể" and sheet.max_row == 3
