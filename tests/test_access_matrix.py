@@ -155,6 +155,10 @@ MATRIX = {
     "decisions.draft": ("GET", "/decisions/{decision}/draft.docx", ORGANISERS),
     "decisions.honours": ("GET", "/honours/", AUTHED),
     "decisions.honours_export": ("GET", "/honours/export.xlsx", AUTHED),
+    "decisions.statistics_export": ("GET", "/honours/statistics.xlsx", AUTHED),
+    "nominations.attach": ("POST", "/nominations/{draft_nomination}/attachments", OFFICER),
+    "nominations.attachment": ("GET", "/nominations/{nomination}/attachments/{n_file}",
+                               PLEDGE_READERS),
 }
 # Sent with every POST: a stale version and no-op values, so nothing is changed by the probe.
 PROBE_FORM = {"version": "-1", "active": "1"}
@@ -181,7 +185,8 @@ def test_access_matrix(role, world, cworld, login, in_app, app):
                "cluster": cworld.cluster, "pledge": cworld.pledge, "report": cworld.report,
                "report_item": cworld.report_item, "evidence": cworld.evidence,
                "sheet": cworld.sheet, "rule": _rule_id(),
-               "nomination": _nomination_id(world), **_council_ids(world)}
+               "nomination": _nomination_id(world), **_council_ids(world),
+               **_NOMINATION_EXTRA}
     failures = []
     for endpoint, (method, template, allowed) in MATRIX.items():
         client = app.test_client() if role == "anonymous" else login(role)
@@ -231,7 +236,23 @@ def _nomination_id(world):
                            person=db.session.get(Person, world.person1.id),
                            texts={"summary": "Thành tích"})
     nominations.submit(SYSTEM, n, n.version, "Giải trình")
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from emulation.core import uploads
+
+    stored = uploads.store(FileStorage(io.BytesIO(b"%PDF-1.4 ho so"), "hồ sơ.pdf"),
+                           owner_type="nomination", owner_id=n.id, actor=SYSTEM)
+    draft = nominations.create(SYSTEM, award=award_by_code("BK_BO"), year=2026,
+                               proposing_unit=unit1,
+                               person=db.session.get(Person, world.person1.id))
+    db.session.commit()
+    _NOMINATION_EXTRA.update({"n_file": stored.id, "draft_nomination": draft.id})
     return n.id
+
+
+_NOMINATION_EXTRA: dict = {}
 
 
 def _council_ids(world):

@@ -10,7 +10,9 @@ from emulation.awards import nominations as service
 from emulation.awards.forms import NominationActionForm, NominationForm, NominationTextForm
 from emulation.awards.models import NOMINATION_STATES, AwardType, Nomination
 from emulation.campaigns import services as campaigns
+from emulation.campaigns.forms import AttachmentForm
 from emulation.core import permissions as perms
+from emulation.core import uploads
 from emulation.core.errors import NotFound, ServiceError
 from emulation.core.web import attempt, current_locale, flash_form_errors, local_today, page_arg
 from emulation.extensions import db
@@ -105,6 +107,33 @@ def act(nomination_id: int, action: str):
     return redirect(url_for("nominations.detail", nomination_id=n.id))
 
 
+@bp.route("/<int:nomination_id>/attachments", methods=["POST"])
+@login_required
+def attach(nomination_id: int):
+    n = _nomination_or_404(nomination_id)
+    if not service.can_edit(current_user, n):
+        abort(403)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _page(n, 400)
+    status = attempt(lambda: service.attach(current_user, n, form.file.data))
+    if status:
+        return _page(n, status)
+    flash(_("File attached."), "success")
+    return redirect(url_for("nominations.detail", nomination_id=n.id))
+
+
+@bp.route("/<int:nomination_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(nomination_id: int, attachment_id: int):
+    n = _nomination_or_404(nomination_id)
+    found = db.session.get(uploads.Attachment, attachment_id)
+    if found is None or found.owner_type != "nomination" or found.owner_id != n.id:
+        abort(404)
+    return uploads.send(found)
+
+
 @bp.route("/from-registrations", methods=["POST"])
 @perms.roles_required(*service.OFFICER)
 def from_registrations():
@@ -147,6 +176,8 @@ def _page(n: Nomination, status: int = 200, form=None):
     stored = json.loads(n.eligibility) if n.eligibility else None
     return render_template(
         "awards/nomination.html", n=n, form=form, live=live, stored=stored,
+        attachments=uploads.attachments_of("nomination", [n.id])[n.id],
+        attachment_form=AttachmentForm(formdata=None),
         locale=current_locale(), action_form=NominationActionForm(formdata=None,
                                                                   version=n.version),
         can_edit=service.can_edit(current_user, n), can_handle=service.can_handle(current_user, n),

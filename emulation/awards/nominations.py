@@ -104,6 +104,20 @@ def update(actor, n: Nomination, version, texts: dict) -> None:
     db.session.commit()
 
 
+def attach(actor, n: Nomination, upload):
+    """A file of the dossier (hồ sơ): checked by content like every upload."""
+    from emulation.core import uploads
+
+    if not can_edit(actor, n):
+        raise PermissionDenied(_("This nomination cannot be changed now."))
+    attachment = uploads.store(upload, owner_type="nomination", owner_id=n.id, actor=actor)
+    audit.record(db.session, actor=actor, action="nomination.attach", obj=n,
+                 summary=f"attached {attachment.original_name}",
+                 after={"file": attachment.original_name, "sha256": attachment.sha256})
+    db.session.commit()
+    return attachment
+
+
 def submit(actor, n: Nomination, version, explanation: str = "") -> engine.Verdict:
     """Check eligibility and store it; an ineligible nomination needs an explanation and is
     flagged for the council."""

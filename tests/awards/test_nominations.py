@@ -150,3 +150,41 @@ def test_pages(world, login, in_app):
                                 data={"version": "2"}).status_code == 302
     listing = login("tochuc").get("/nominations/").get_data(as_text=True)
     assert "Đã tiếp nhận" in listing and "đủ điều kiện" in listing
+
+
+def test_dossier_attachments(world, login, in_app):
+    import io
+
+    with in_app():
+        seed(db.session)
+        db.session.commit()
+        n_id = _nominate(world).id
+    c = login("donvi1")
+    bad = c.post(f"/nominations/{n_id}/attachments",
+                 data={"file": (io.BytesIO(b"<script>"), "ho so.pdf")},
+                 content_type="multipart/form-data")
+    assert bad.status_code == 400
+    ok = c.post(f"/nominations/{n_id}/attachments",
+                data={"file": (io.BytesIO(b"%PDF-1.4 bao cao"), "báo cáo thành tích.pdf")},
+                content_type="multipart/form-data")
+    assert ok.status_code == 302
+    page = c.get(f"/nominations/{n_id}").get_data(as_text=True)
+    assert "báo cáo thành tích.pdf" in page
+    assert login("donvi2").post(f"/nominations/{n_id}/attachments", data={
+        "file": (io.BytesIO(b"%PDF-1.4"), "x.pdf")},
+        content_type="multipart/form-data").status_code == 404
+
+
+def test_statistics_per_unit(world, login, in_app):
+    with in_app() as session:
+        session.add(AwardRecord(award_code="LDTT", person_id=world.person1.id, year=2025,
+                                cash_amount=710_000))
+        session.add(AwardRecord(award_code="TTLDXS", unit_id=world.unit1.id, year=2025,
+                                cash_amount=3_510_000))
+        session.commit()
+    import openpyxl
+
+    data = login("xem").get("/honours/statistics.xlsx?year=2025").data
+    sheet = openpyxl.load_workbook(__import__("io").BytesIO(data)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows == [(2025, "CS-1", "Công đoàn Công ty DAP", 1, 1, 4_220_000)]
