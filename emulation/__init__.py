@@ -5,7 +5,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
@@ -36,6 +36,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
 
+    from emulation.api.views import init_api
+    init_api(app)
+
     from emulation.core.web import register_error_handlers
     register_error_handlers(app)
 
@@ -54,6 +57,9 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(languages) or \
+            current_app.config["BABEL_DEFAULT_LOCALE"]
     user_locale = getattr(current_user, "locale", None)
     for choice in (user_locale, session.get("locale")):
         if choice in languages:
@@ -106,6 +112,7 @@ def _init_login(app: Flask) -> None:
 
 def _register_models() -> None:
     # Import every area's models so that metadata (and Alembic) sees them all.
+    import emulation.api.models
     import emulation.auth.models
     import emulation.awards.models
     import emulation.campaigns.models

@@ -15,6 +15,7 @@ from emulation.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(create_token_command)
     app.cli.add_command(seed_catalogue_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
@@ -42,6 +43,23 @@ def demo_command(reset: bool) -> None:
                    f"{counts['draft']} draft, {counts['returned']} returned, "
                    f"{counts['none']} not started).")
     demo.print_accounts(click.echo)
+
+
+@click.command("create-token")
+@with_appcontext
+@click.argument("username")
+@click.option("--name", default="script", help="A name to recognise the token by.")
+def create_token_command(username: str, name: str) -> None:
+    """Create a personal access token for USERNAME and print it (it is shown only once)."""
+    from emulation.api.services import create_token
+    from emulation.auth.models import User
+
+    user = db.session.scalar(select(User).where(User.username == username.lower()))
+    if user is None or not user.active:
+        click.echo(f"error: no active user {username}", err=True)
+        sys.exit(2)
+    _token, secret = create_token(SYSTEM, user, name)
+    click.echo(secret)
 
 
 @click.command("seed-catalogue")

@@ -19,6 +19,7 @@ ORGANISERS = {"admin", "tochuc"}
 OFFICER = {"admin", "donvi1"}
 PLEDGE_READERS = {"admin", "tochuc", "donvi1"}
 COUNCIL = {"admin", "tochuc", "thuky", "hoidong1"}
+TOKEN = "token"
 
 # endpoint → (method, url template, who may use it). Anyone else: anonymous → login page,
 # signed-in users → 403/404.
@@ -159,6 +160,22 @@ MATRIX = {
     "nominations.attach": ("POST", "/nominations/{draft_nomination}/attachments", OFFICER),
     "nominations.attachment": ("GET", "/nominations/{nomination}/attachments/{n_file}",
                                PLEDGE_READERS),
+    "auth.token_create": ("POST", "/profile/tokens", AUTHED),
+    "auth.token_revoke": ("POST", "/tokens/999999/revoke", set()),
+    "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", EVERYONE),
+    "main.api_docs": ("GET", "/api/docs", EVERYONE),
+    # The API answers to bearer tokens only: a browser session gets 401 (tests/api).
+    **{endpoint: (method, url, TOKEN) for endpoint, method, url in (
+        ("api.Units", "GET", "/api/v1/units"), ("api.UnitItem", "GET", "/api/v1/units/{unit}"),
+        ("api.People", "GET", "/api/v1/people"),
+        ("api.PersonItem", "GET", "/api/v1/people/{person}"),
+        ("api.Campaigns", "GET", "/api/v1/campaigns"),
+        ("api.CampaignItem", "GET", "/api/v1/campaigns/{campaign}"),
+        ("api.AwardTypes", "GET", "/api/v1/award-types"),
+        ("api.AwardRecords", "GET", "/api/v1/award-records"),
+        ("api.Nominations", "GET", "/api/v1/nominations"),
+        ("api.Decisions", "GET", "/api/v1/decisions"),
+        ("api.Eligibility", "POST", "/api/v1/eligibility"))},
 }
 # Sent with every POST: a stale version and no-op values, so nothing is changed by the probe.
 PROBE_FORM = {"version": "-1", "active": "1"}
@@ -198,6 +215,10 @@ def test_access_matrix(role, world, cworld, login, in_app, app):
         status, location = response.status_code, response.headers.get("Location", "")
         sent_to_login = status == 302 and location.startswith("/login?next=")
         refused = status in (403, 404)
+        if allowed == TOKEN:
+            if status != 401:
+                failures.append(f"{endpoint}: without a token expected 401, got {status}")
+            continue
         if status >= 500:
             failures.append(f"{endpoint}: {status}")
         elif role in allowed and (sent_to_login or refused):

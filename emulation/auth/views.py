@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from emulation.auth import services
-from emulation.auth.forms import ChangePasswordForm, LoginForm
+from emulation.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm
 from emulation.core.errors import ServiceError
 from emulation.core.web import is_safe_next
 
@@ -69,7 +69,59 @@ def profile():
             return redirect(url_for("auth.profile"))
     elif request.method == "POST":
         status = 400
-    return render_template("auth/profile.html", form=form), status
+    return profile_page(status, form=form)
+
+
+@bp.route("/profile/tokens", methods=["POST"])
+@login_required
+def token_create():
+    from emulation.api.services import create_token
+    from emulation.core.web import attempt
+
+    if not ConfirmForm().validate_on_submit():
+        return profile_page(400)
+    made = []
+    status = attempt(lambda: made.append(create_token(current_user, current_user,
+                                                      request.form.get("name", ""))))
+    if status:
+        return profile_page(status)
+    return profile_page(200, new_secret=made[0][1])
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def token_revoke(token_id: int):
+    from flask import abort
+
+    from emulation.api.models import ApiToken
+    from emulation.api.services import revoke_token
+    from emulation.core.web import attempt
+    from emulation.extensions import db
+
+    token = db.session.get(ApiToken, token_id)
+    if token is None or (token.user_id != current_user.id and not current_user.is_admin):
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    status = attempt(lambda: revoke_token(current_user, token))
+    if status:
+        return profile_page(status)
+    flash(_("Token revoked."), "success")
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("auth.profile"))
+
+
+def profile_page(status: int = 200, new_secret: str | None = None, form=None):
+    from sqlalchemy import select
+
+    from emulation.api.models import ApiToken
+    from emulation.extensions import db
+
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
+                                .order_by(ApiToken.id.desc())).all()
+    return render_template("auth/profile.html", form=form or ChangePasswordForm(formdata=None),
+                           tokens=tokens, new_secret=new_secret,
+                           confirm_form=ConfirmForm(formdata=None)), status
 
 
 @bp.route("/profile/sign-out-everywhere", methods=["POST"])

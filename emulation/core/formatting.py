@@ -101,6 +101,16 @@ def page_url(endpoint: str, page: int) -> str:
     return url_for(endpoint, page=page, **request.view_args, **args)
 
 
+def _user_tokens(user):
+    from sqlalchemy import select
+
+    from emulation.api.models import ApiToken
+    from emulation.extensions import db
+
+    return db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                              .order_by(ApiToken.id.desc())).all()
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["dt"] = fmt_datetime
     app.jinja_env.filters["d"] = fmt_date
@@ -108,6 +118,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["json_text"] = json_text
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["now_utc"] = utcnow
+    app.jinja_env.globals["user_tokens"] = _user_tokens
     app.jinja_env.globals.update(
         GENDER_LABELS=GENDER_LABELS, UNIT_KIND_LABELS=UNIT_KIND_LABELS, ROLE_LABELS=ROLE_LABELS,
         CAMPAIGN_STATE_LABELS=CAMPAIGN_STATE_LABELS, CAMPAIGN_KIND_LABELS=CAMPAIGN_KIND_LABELS,

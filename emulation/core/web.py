@@ -57,7 +57,8 @@ def register_error_handlers(app: Flask) -> None:
             400: _("Bad request"), 403: _("Access denied"), 404: _("Page not found"),
             405: _("Method not allowed"), 409: _("Conflict"), 413: _("File too large"),
             429: _("Too many requests"), 500: _("Something went wrong"),
-            503: _("Service temporarily unavailable"),
+            503: _("Service temporarily unavailable"), 401: _("Authentication required"),
+            422: _("Invalid data"),
         }
         texts = {
             400: _("The request could not be understood. Check what you entered and try again."),
@@ -69,11 +70,20 @@ def register_error_handlers(app: Flask) -> None:
             429: _("Too many attempts. Wait a few minutes and try again."),
             500: _("An unexpected error happened. It has been logged; please try again."),
             503: _("The database is not reachable right now. Please try again in a moment."),
+            401: _("Send a valid personal access token: Authorization: Bearer <token>."),
+            422: _("Some fields are not valid; see errors."),
         }
         title = titles.get(status, _("Error"))
         text = message or texts.get(status, "")
-        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-            return jsonify({"status": status, "title": title, "detail": text}), status
+        if request.path.startswith("/api/"):
+            body = {"type": "about:blank", "title": title, "status": status, "detail": text}
+            errors = getattr(g, "api_errors", None)
+            if errors:
+                body["errors"] = errors
+            response = jsonify(body)
+            response.status_code = status
+            response.mimetype = "application/problem+json"
+            return response
         return render_template("errors/error.html", status=status, title=title,
                                message=text), status
 
@@ -86,6 +96,9 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(err: HTTPException):
         if err.code and err.code < 400:
             return err
+        messages = (getattr(err, "data", None) or {}).get("messages")
+        if messages:  # request validation (webargs): every field's reason
+            g.api_errors = messages
         return render_error(err.code or 500)
 
     @app.errorhandler(ServiceError)

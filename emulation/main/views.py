@@ -51,6 +51,12 @@ def healthz():
     return jsonify({"status": "ok", "database": "ok"})
 
 
+@bp.route("/api/docs")
+def api_docs():
+    """A browsable page of the API, built from the generated OpenAPI document."""
+    return render_template("api/docs.html")
+
+
 @bp.route("/language", methods=["POST"])
 def set_language():
     locale = request.form.get("locale", "")

@@ -1,0 +1,64 @@
+"""Token operations: create (the secret is returned once), revoke, and authenticate a request."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from emulation.api.models import ApiToken
+from emulation.core import audit
+from emulation.core.errors import InvalidState, PermissionDenied, ServiceError
+from emulation.core.models import utcnow
+from emulation.core.text import clean
+from emulation.extensions import db
+
+PREFIX = "td_"
+
+
+def create_token(actor, user, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns (record, secret). The secret is never stored."""
+    if getattr(actor, "id", None) != user.id and not actor.is_admin:
+        raise PermissionDenied(_("Only an administrator may do this."))
+    name = clean(name)[:100]
+    if not name:
+        raise ServiceError(_("Give the token a name."))
+    secret = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, prefix=secret[:10],
+                     token_hash=_hash(secret))
+    db.session.add(token)
+    db.session.flush()
+    audit.record(db.session, actor=actor, action="token.create", obj=token,
+                 summary=f"API token {name} for {user.username}", after={"prefix": token.prefix})
+    db.session.commit()
+    return token, secret
+
+
+def revoke_token(actor, token: ApiToken) -> None:
+    if actor.id != token.user_id and not actor.is_admin:
+        raise PermissionDenied(_("Only an administrator may do this."))
+    if token.revoked_at is not None:
+        raise InvalidState(_("This token is already revoked."))
+    token.revoked_at = utcnow()
+    audit.record(db.session, actor=actor, action="token.revoke", obj=token,
+                 summary=f"API token {token.name} of {token.user.username} revoked")
+    db.session.commit()
+
+
+def user_for(secret: str):
+    """The active user a bearer secret belongs to, or None."""
+    if not secret or not secret.startswith(PREFIX) or len(secret) > 200:
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(secret),
+                                                     ApiToken.revoked_at.is_(None)))
+    if token is None or not token.user.active:
+        return None
+    db.session.execute(update(ApiToken).where(ApiToken.id == token.id)
+                       .values(last_used_at=utcnow()))
+    db.session.commit()
+    return token.user
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -1,0 +1,207 @@
+"""API v1 resources. Every request carries `Authorization: Bearer <token>`; the token acts with
+its owner's grants and nothing more. Errors are `application/problem+json` (RFC 9457)."""
+from __future__ import annotations
+
+from flask import abort, g, request
+from flask.views import MethodView
+from flask_smorest import Api, Blueprint
+from sqlalchemy import func, select
+
+from emulation.api import schemas as s
+from emulation.api.services import user_for
+from emulation.awards import rules as engine
+from emulation.awards.models import AwardRecord, AwardType, Decision
+from emulation.campaigns import services as campaigns
+from emulation.core import permissions as perms
+from emulation.core.errors import NotFound
+from emulation.extensions import db
+from emulation.org import services as org
+
+
+class ThiDuaApi(Api):
+    """flask-smorest without its own error handlers: the app's handlers answer problem+json
+    for every /api/ path, so HTML pages keep theirs."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+api = ThiDuaApi()
+bp = Blueprint("api", __name__, url_prefix="/api/v1",
+               description="Thi đua API v1 (Bearer token required).")
+
+
+@bp.before_request
+def authenticate():
+    header = request.headers.get("Authorization", "")
+    user = user_for(header[7:].strip()) if header.startswith("Bearer ") else None
+    if user is None:
+        abort(401)
+    g.api_user = user
+
+
+def _paged(stmt, args):
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = db.session.scalars(stmt.limit(args["per_page"])
+                               .offset((args["page"] - 1) * args["per_page"])).all()
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+@bp.route("/units")
+class Units(MethodView):
+    @bp.arguments(s.UnitArgs, location="query")
+    @bp.response(200, s.page_of(s.UnitSchema))
+    def get(self, args):
+        """Units the token's owner may see."""
+        return _paged(org.units_query(g.api_user, args["q"]), args)
+
+
+@bp.route("/units/<int:unit_id>")
+class UnitItem(MethodView):
+    @bp.response(200, s.UnitSchema)
+    def get(self, unit_id):
+        try:
+            return org.get_unit_for(g.api_user, unit_id)
+        except NotFound:
+            abort(404)
+
+
+@bp.route("/people")
+class People(MethodView):
+    @bp.arguments(s.PeopleArgs, location="query")
+    @bp.response(200, s.page_of(s.PersonSchema))
+    def get(self, args):
+        """People of the units the token's owner may see."""
+        if not perms.can_any(g.api_user, perms.VIEW_PEOPLE):
+            abort(403)
+        unit = None
+        if args["unit"]:
+            try:
+                unit = org.get_unit_for(g.api_user, args["unit"], perms.VIEW_PEOPLE)
+            except NotFound:
+                abort(404)
+        return _paged(org.people_query(g.api_user, args["q"], unit), args)
+
+
+@bp.route("/people/<int:person_id>")
+class PersonItem(MethodView):
+    @bp.response(200, s.PersonSchema)
+    def get(self, person_id):
+        try:
+            return org.get_person_for(g.api_user, person_id)
+        except NotFound:
+            abort(404)
+
+
+@bp.route("/campaigns")
+class Campaigns(MethodView):
+    @bp.arguments(s.YearArgs, location="query")
+    @bp.response(200, s.page_of(s.CampaignSchema))
+    def get(self, args):
+        return _paged(campaigns.campaigns_query(g.api_user, None, args["year"]), args)
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+class CampaignItem(MethodView):
+    @bp.response(200, s.CampaignSchema)
+    def get(self, campaign_id):
+        try:
+            return campaigns.get_campaign_for(g.api_user, campaign_id)
+        except NotFound:
+            abort(404)
+
+
+@bp.route("/award-types")
+class AwardTypes(MethodView):
+    @bp.response(200, s.AwardTypeSchema(many=True))
+    def get(self):
+        """The award catalogue with its rules as data."""
+        return db.session.scalars(select(AwardType).where(AwardType.active.is_(True))
+                                  .order_by(AwardType.id)).all()
+
+
+@bp.route("/award-records")
+class AwardRecords(MethodView):
+    @bp.arguments(s.RecordArgs, location="query")
+    @bp.response(200, s.page_of(s.AwardRecordSchema))
+    def get(self, args):
+        """Granted and imported awards of the people and units the owner may see."""
+        from emulation.org.models import Person
+
+        covered = perms.covered_unit_ids(g.api_user, perms.VIEW_UNITS)
+        people = select(Person.id).where(Person.unit_id.in_(
+            perms.covered_unit_ids(g.api_user, perms.VIEW_PEOPLE)))
+        stmt = select(AwardRecord).where(AwardRecord.person_id.in_(people)
+                                         | AwardRecord.unit_id.in_(covered))
+        for key, column in (("year", AwardRecord.year), ("person", AwardRecord.person_id),
+                            ("unit", AwardRecord.unit_id)):
+            if args[key]:
+                stmt = stmt.where(column == args[key])
+        return _paged(stmt.order_by(AwardRecord.year.desc(), AwardRecord.id), args)
+
+
+@bp.route("/nominations")
+class Nominations(MethodView):
+    @bp.arguments(s.NominationArgs, location="query")
+    @bp.response(200, s.page_of(s.NominationSchema))
+    def get(self, args):
+        from emulation.awards.nominations import nominations_query
+
+        return _paged(nominations_query(g.api_user, args["status"], args["year"]), args)
+
+
+@bp.route("/decisions")
+class Decisions(MethodView):
+    @bp.arguments(s.YearArgs, location="query")
+    @bp.response(200, s.page_of(s.DecisionSchema))
+    def get(self, args):
+        stmt = select(Decision).where(Decision.state != "draft")
+        if args["year"]:
+            stmt = stmt.where(func.extract("year", Decision.signed_on) == args["year"])
+        return _paged(stmt.order_by(Decision.id.desc()), args)
+
+
+@bp.route("/eligibility")
+class Eligibility(MethodView):
+    @bp.arguments(s.EligibilityIn)
+    @bp.response(200, s.EligibilityOut)
+    def post(self, body):
+        """Check one subject against one award type; nothing is stored."""
+        award = db.session.scalar(select(AwardType).where(AwardType.code == body["award"]))
+        if award is None:
+            abort(404)
+        from emulation.awards.services import engine_rules, names
+
+        subject = body["subject"]
+        members = None
+        if subject["members"] is not None:
+            m = subject["members"]
+            members = engine.MemberStats(m["total"], m["completed_tasks"],
+                                         {"LDTT": m["ldtt"], "CSTDCS": m["cstdcs"]},
+                                         {"canh_cao": m["disciplined"]})
+        records = engine.Records(
+            subject["kind"], {int(y): v for y, v in subject["appraisals"].items()},
+            tuple((a["code"], a["year"]) for a in subject["awards"]),
+            tuple((i["year"], i["scope"], i["research"]) for i in subject["initiatives"]),
+            tuple((d["level"], d["start"], d["end"]) for d in subject["disciplines"]),
+            members, subject["rank"])
+        verdict = engine.check(engine_rules(award), records, body["year"], names())
+        locale = request.accept_languages.best_match(["vi", "en"]) or "vi"
+        return {"eligible": verdict.eligible,
+                "rules": [{"code": r.kind, "passed": r.passed, "message": r.message(locale),
+                           "legal_reference": r.legal_reference} for r in verdict.rules]}
+
+
+def init_api(app) -> None:
+    app.config.update({
+        "API_TITLE": "Thi đua API", "API_VERSION": "v1", "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1", "OPENAPI_JSON_PATH": "openapi.json",
+        "API_SPEC_OPTIONS": {"security": [{"bearer": []}],
+                             "components": {"securitySchemes": {"bearer": {
+                                 "type": "http", "scheme": "bearer"}}}},
+    })
+    api.init_app(app)
+    api.register_blueprint(bp)
+    from emulation.extensions import csrf
+
+    csrf.exempt(bp)

@@ -1,0 +1,125 @@
+import pytest
+from sqlalchemy import select
+
+from emulation.api.models import ApiToken
+from emulation.api.services import create_token
+from emulation.auth.models import User
+from emulation.awards.catalogue import seed
+from emulation.core.permissions import SYSTEM
+from emulation.extensions import db
+
+
+@pytest.fixture
+def token(app, world):
+    def make(username):
+        with app.app_context():
+            seed(db.session)
+            db.session.commit()
+            user = db.session.scalar(select(User).where(User.username == username))
+            _record, secret = create_token(SYSTEM, user, "test")
+            return {"Authorization": f"Bearer {secret}"}
+    return make
+
+
+def test_requests_without_a_valid_token_get_problem_json(client, world):
+    for headers in ({}, {"Authorization": "Bearer td_wrong"}, {"Authorization": "Basic x"}):
+        response = client.get("/api/v1/units", headers=headers)
+        assert response.status_code == 401
+        assert response.mimetype == "application/problem+json"
+        body = response.get_json()
+        assert body["status"] == 401 and body["title"] and body["detail"]
+
+
+def test_token_acts_with_its_owners_grants_only(client, token, world):
+    officer = token("donvi1")
+    units = client.get("/api/v1/units?per_page=100", headers=officer).get_json()
+    assert {u["code"] for u in units["items"]} == {"CS-1"} and units["total"] == 1
+    assert client.get(f"/api/v1/people/{world.person2.id}", headers=officer).status_code == 404
+    assert client.get(f"/api/v1/people/{world.person1.id}", headers=officer).status_code == 200
+    viewer = token("xem")
+    assert client.get("/api/v1/people", headers=viewer).status_code == 403
+    organiser = token("tochuc")
+    page = client.get("/api/v1/units?page=2&per_page=2", headers=organiser).get_json()
+    assert page["total"] == 6 and page["page"] == 2 and len(page["items"]) == 2
+
+
+def test_tokens_are_hashed_and_revocable(client, token, app, in_app):
+    headers = token("donvi1")
+    secret = headers["Authorization"][7:]
+    with in_app() as session:
+        stored = session.scalar(select(ApiToken))
+        assert secret not in (stored.token_hash, stored.prefix) and len(stored.token_hash) == 64
+        from emulation.api.services import revoke_token
+        revoke_token(SYSTEM, stored)
+    assert client.get("/api/v1/units", headers=headers).status_code == 401
+
+
+def test_eligibility_endpoint_uses_the_engine(client, token):
+    headers = token("xem")
+    body = {"award": "CSTDCS", "year": 2026, "subject": {
+        "kind": "individual", "appraisals": {"2026": "good"},
+        "awards": [{"code": "LDTT", "year": 2025}],
+        "initiatives": [{"year": 2026, "scope": "grassroots"}],
+        "disciplines": [{"level": "khien_trach", "from": "2025-01-01", "to": "2025-06-30"}]}}
+    response = client.post("/api/v1/eligibility", json=body, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    result = response.get_json()
+    assert result["eligible"] is True
+    assert result["rules"][0]["message"].startswith("Đạt")
+    english = client.post("/api/v1/eligibility", json=body,
+                          headers={**headers, "Accept-Language": "en"}).get_json()
+    assert english["rules"][0]["message"].startswith("Met")
+    collective = {"award": "TTLDXS", "year": 2026, "subject": {
+        "kind": "collective", "appraisals": {"2026": "excellent"},
+        "members": {"total": 10, "ldtt": 7, "cstdcs": 1, "completed_tasks": 10,
+                    "disciplined": 0}}}
+    assert client.post("/api/v1/eligibility", json=collective,
+                       headers=headers).get_json()["eligible"] is True
+
+
+def test_validation_errors_are_problem_json_with_fields(client, token):
+    headers = token("xem")
+    response = client.post("/api/v1/eligibility", json={"award": "CSTDCS", "year": "soon",
+                                                         "subject": {"kind": "robot"}},
+                           headers=headers)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    errors = response.get_json()["errors"]["json"]
+    assert "year" in errors and "kind" in errors["subject"]
+    missing = client.post("/api/v1/eligibility", json={"award": "NOPE", "year": 2026,
+                                                        "subject": {"kind": "individual"}},
+                          headers=headers)
+    assert missing.status_code == 404
+    assert client.get("/api/v1/units?page=0", headers=headers).status_code == 422
+
+
+def test_openapi_document_is_generated(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert "/api/v1/eligibility" in spec["paths"] and "/api/v1/units" in spec["paths"]
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert "EligibilityIn" in spec["components"]["schemas"]
+
+
+def test_create_token_command(runner, world, in_app):
+    result = runner.invoke(args=["create-token", "donvi1", "--name", "HR"])
+    assert result.exit_code == 0 and result.output.strip().startswith("td_")
+    assert runner.invoke(args=["create-token", "nobody"]).exit_code == 2
+
+
+def test_profile_token_pages(world, login, in_app):
+    c = login("donvi1")
+    page = c.post("/profile/tokens", data={"name": "Hệ thống nhân sự"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "td_" in html
+    with in_app() as session:
+        token_id = session.scalar(select(ApiToken.id))
+    assert login("donvi2").post(f"/tokens/{token_id}/revoke").status_code == 404
+    assert c.post(f"/tokens/{token_id}/revoke").status_code == 302
+    assert login("admin").get("/admin/users/").status_code == 200
+
+
+def test_browsable_docs_page_is_served_from_static_files(client):
+    page = client.get("/api/docs").get_data(as_text=True)
+    assert "/static/js/api-docs.js" in page and "/api/v1/openapi.json" in page
+    assert "cdn" not in page.lower()
