@@ -118,6 +118,8 @@ def _register_models() -> None:
     import emulation.campaigns.models
     import emulation.core.audit
     import emulation.core.uploads
+    import emulation.notify.models
+    import emulation.notify.services
     import emulation.org.models
     import emulation.pledges.models
     import emulation.scoring.models  # noqa: F401
@@ -132,13 +134,23 @@ def _register_blueprints(app: Flask) -> None:
     from emulation.awards.views import bp as awards_bp
     from emulation.campaigns.views import bp as campaigns_bp
     from emulation.main.views import bp as main_bp
+    from emulation.notify.views import bp as notify_bp
     from emulation.org.views import bp as org_bp
     from emulation.pledges.views import bp as pledges_bp
     from emulation.scoring.views import bp as scoring_bp
 
     for bp in (main_bp, auth_bp, admin_bp, org_bp, campaigns_bp, pledges_bp, scoring_bp,
-               awards_bp, nominations_bp, councils_bp, decisions_bp):
+               awards_bp, nominations_bp, councils_bp, decisions_bp, notify_bp):
         app.register_blueprint(bp)
+
+
+def _unread(user) -> int:
+    if not getattr(user, "is_authenticated", False) or not has_request_context() or \
+            request.path.startswith(("/static/", "/api/")):
+        return 0
+    from emulation.notify.services import unread_count
+
+    return unread_count(user)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -159,6 +171,7 @@ def _register_template_helpers(app: Flask) -> None:
                 "admin": user.is_authenticated and user.is_admin,
             },
             "current_locale": select_locale(),
+            "unread": _unread(user),
         }
 
     @app.before_request

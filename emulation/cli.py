@@ -15,6 +15,7 @@ from emulation.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(remind_command)
     app.cli.add_command(create_token_command)
     app.cli.add_command(seed_catalogue_command)
     app.cli.add_command(demo_command)
@@ -43,6 +44,17 @@ def demo_command(reset: bool) -> None:
                    f"{counts['draft']} draft, {counts['returned']} returned, "
                    f"{counts['none']} not started).")
     demo.print_accounts(click.echo)
+
+
+@click.command("remind")
+@with_appcontext
+@click.option("--days", default=3, show_default=True, help="Remind this many days ahead.")
+def remind_command(days: int) -> None:
+    """Deadline reminders to units that have not acted (for cron); never sent twice."""
+    from emulation.core.web import local_today
+    from emulation.notify.services import remind
+
+    click.echo(f"reminders sent: {remind(local_today(), days)}")
 
 
 @click.command("create-token")

@@ -57,4 +57,12 @@ def load_config(instance_path: Path) -> dict:
         "LOGIN_LOCK_DURATION": timedelta(minutes=15),
         "PASSWORD_MIN_LENGTH": 12,
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # Email of notifications: off unless MAIL_SERVER is set.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") == "1",
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "thidua@localhost"),
+        "SERVER_URL": os.environ.get("SERVER_URL", ""),
     }

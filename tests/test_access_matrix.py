@@ -164,6 +164,8 @@ MATRIX = {
     "auth.token_revoke": ("POST", "/tokens/999999/revoke", set()),
     "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", EVERYONE),
     "main.api_docs": ("GET", "/api/docs", EVERYONE),
+    "notify.index": ("GET", "/notifications/", AUTHED),
+    "notify.mark_read": ("POST", "/notifications/read", AUTHED),
     # The API answers to bearer tokens only: a browser session gets 401 (tests/api).
     **{endpoint: (method, url, TOKEN) for endpoint, method, url in (
         ("api.Units", "GET", "/api/v1/units"), ("api.UnitItem", "GET", "/api/v1/units/{unit}"),

@@ -165,6 +165,11 @@ def open_ballot(actor, meeting: CouncilMeeting, version) -> None:
                              "%(pct)s%% needed.", present=present, total=total,
                              pct=f"{meeting.council.quorum_pct:g}"))
     meeting.state, meeting.members_total, meeting.members_present = "voting", total, present
+    from emulation.notify.services import notify
+
+    present_ids = {a.member_id for a in meeting.attendance}
+    notify([m.user for m in meeting.council.members if m.id in present_ids], "ballot_opened",
+           {"meeting": meeting.title}, f"/meetings/{meeting.id}")
     audit.record(db.session, actor=actor, action="meeting.open_ballot", obj=meeting,
                  summary=f"ballot opened: {present}/{total} present, {len(meeting.items)} items")
     db.session.commit()

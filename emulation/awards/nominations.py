@@ -147,8 +147,14 @@ def return_(actor, n: Nomination, version, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Give the reason for returning the dossier."))
-    _handle(actor, n, version, ("submitted", "received", "forwarded"), "returned", reason)
+    _handle(actor, n, version, ("submitted", "received", "forwarded"), "returned", reason,
+            commit=False)
     n.level_unit_id = n.proposing_unit_id
+    from emulation.notify.services import notify, officers_of
+
+    notify(officers_of(n.proposing_unit), "dossier_returned",
+           {"id": n.id, "award": n.award_type.name, "subject": n.subject_name, "reason": reason},
+           f"/nominations/{n.id}")
     db.session.commit()
 
 
@@ -161,6 +167,11 @@ def forward(actor, n: Nomination, version) -> None:
     _handle(actor, n, version, ("received",), "forwarded", commit=False)
     n.level_unit = parent
     n.steps[-1].level_unit_id = parent.id
+    from emulation.notify.services import notify, organisers_of
+
+    notify(organisers_of(parent), "dossier_forwarded",
+           {"id": n.id, "award": n.award_type.name, "subject": n.subject_name,
+            "unit": parent.name}, f"/nominations/{n.id}")
     db.session.commit()
 
 

@@ -289,6 +289,12 @@ def _step(actor, pledge: Pledge, to_state: str, reason: str = "", commit: bool =
                  summary=f"pledge of {pledge.unit.code}: {from_state} → {to_state}",
                  before={"state": from_state},
                  after={"state": to_state, **({"reason": reason} if reason else {})})
+    if to_state in ("approved", "returned"):
+        from emulation.notify.services import notify, officers_of
+
+        notify(officers_of(pledge.unit), f"pledge_{to_state}",
+               {"unit": pledge.unit.name, "campaign": pledge.campaign.title, "reason": reason},
+               f"/campaigns/{pledge.campaign_id}/units/{pledge.unit_id}/pledge")
     if commit:
         db.session.commit()
 

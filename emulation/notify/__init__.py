@@ -1,0 +1,1 @@
+"""Notifications (thông báo) and deadline reminders."""

@@ -1,0 +1,168 @@
+"""Notify users in the application and, when SMTP is configured, by email — sent only after
+the transaction that caused it commits, in the recipient's language."""
+from __future__ import annotations
+
+import json
+import smtplib
+from datetime import date, timedelta
+from email.message import EmailMessage
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from emulation.extensions import db
+from emulation.notify.models import Notification, ReminderSent
+
+MESSAGES = {
+    "pledge_approved": _l("The pledge of %(unit)s for %(campaign)s was approved."),
+    "pledge_returned": _l("The pledge of %(unit)s for %(campaign)s was returned: %(reason)s"),
+    "dossier_returned": _l("The dossier #%(id)s (%(award)s, %(subject)s) was returned: "
+                           "%(reason)s"),
+    "dossier_forwarded": _l("The dossier #%(id)s (%(award)s, %(subject)s) was forwarded to "
+                            "%(unit)s."),
+    "sheet_assigned": _l("%(count)s score sheets of %(campaign)s are waiting for you."),
+    "ballot_opened": _l("The secret ballot of %(meeting)s is open."),
+    "decision_issued": _l("Decision %(number)s names your unit or its people."),
+    "objection": _l("An objection was made to the dossier #%(id)s (%(subject)s)."),
+    "reminder": _l("Reminder: %(what)s for %(campaign)s is due on %(date)s."),
+}
+_PENDING = "thidua_pending_mail"
+
+
+def notify(users, kind: str, params: dict, link: str = "") -> None:
+    """Add a notification for each user (deduplicated) to the current transaction."""
+    seen = set()
+    for user in users:
+        if user is None or user.id in seen or not user.active:
+            continue
+        seen.add(user.id)
+        db.session.add(Notification(user_id=user.id, kind=kind, link=link,
+                                    params=json.dumps(params, ensure_ascii=False, default=str)))
+        if current_app.config.get("MAIL_SERVER") or current_app.config.get("MAIL_CAPTURE"):
+            if user.email:
+                db.session.info.setdefault(_PENDING, []).append(
+                    (user.email, user.locale or current_app.config["BABEL_DEFAULT_LOCALE"],
+                     kind, params, link))
+
+
+def officers_of(unit):
+    """Users who serve the unit as unit officers (a grant on it or above it)."""
+    from emulation.auth.models import RoleGrant, User
+
+    ancestors = [int(p) for p in unit.path.strip("/").split("/") if p]
+    return db.session.scalars(select(User).join(RoleGrant).where(
+        RoleGrant.role == "unit_officer", RoleGrant.unit_id.in_(ancestors),
+        User.active.is_(True)).distinct()).all() if ancestors else []
+
+
+def organisers_of(unit):
+    from emulation.auth.models import RoleGrant, User
+
+    ancestors = [int(p) for p in unit.path.strip("/").split("/") if p]
+    return db.session.scalars(select(User).join(RoleGrant).where(
+        RoleGrant.role == "organiser", RoleGrant.unit_id.in_(ancestors),
+        User.active.is_(True)).distinct()).all()
+
+
+def text(notification_or_kind, params=None) -> str:
+    """The message in the current locale."""
+    if isinstance(notification_or_kind, Notification):
+        kind, params = notification_or_kind.kind, json.loads(notification_or_kind.params)
+    else:
+        kind = notification_or_kind
+    try:
+        return str(MESSAGES[kind]) % params
+    except (KeyError, TypeError, ValueError):
+        return kind
+
+
+def unread_count(user) -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session):
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        for item in pending:
+            _send(*item)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_rollback(session):
+    session.info.pop(_PENDING, None)
+
+
+def _send(address, locale, kind, params, link) -> None:
+    config = current_app.config
+    with force_locale(locale):
+        subject = str(_l("Emulation and recognition")) + ": " + text(kind, params)[:120]
+        body = text(kind, params) + (f"\n\n{config.get('SERVER_URL', '')}{link}" if link else "")
+    message = EmailMessage()
+    message["From"] = config.get("MAIL_FROM", "thidua@localhost")
+    message["To"] = address
+    message["Subject"] = subject
+    message.set_content(body)
+    if config.get("MAIL_CAPTURE"):
+        current_app.extensions.setdefault("outbox", []).append(message)
+        return
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 587)),
+                          timeout=10) as smtp:
+            if config.get("MAIL_USE_TLS", True):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as err:  # mail must never break the request
+        current_app.logger.error("mail to %s failed: %s", address, err)
+
+
+def remind(today: date, days: int) -> int:
+    """Reminders `days` before each pledge and report deadline to units that have not acted;
+    each (deadline, unit) is reminded once."""
+    from emulation.campaigns.models import Campaign, CampaignParticipant
+    from emulation.pledges.models import Pledge, Report
+
+    sent = 0
+    horizon = today + timedelta(days=days)
+    for campaign in db.session.scalars(select(Campaign).where(Campaign.state == "published")):
+        units = [p.unit for p in db.session.scalars(select(CampaignParticipant).where(
+            CampaignParticipant.campaign_id == campaign.id))]
+        deadline = campaign.registration_deadline
+        if deadline and today <= deadline <= horizon:
+            done = set(db.session.scalars(select(Pledge.unit_id).where(
+                Pledge.campaign_id == campaign.id, Pledge.state.in_(("submitted",
+                                                                     "approved")))))
+            for unit in units:
+                if unit.id not in done:
+                    sent += _remind_once(f"pledge:{campaign.id}:{unit.id}:{deadline}", unit,
+                                         str(_l("the pledge")), campaign, deadline)
+        for period in campaign.periods:
+            if today <= period.deadline <= horizon:
+                done = set(db.session.scalars(select(Report.unit_id).where(
+                    Report.period_id == period.id, Report.state == "submitted")))
+                for unit in units:
+                    if unit.id not in done:
+                        sent += _remind_once(f"report:{period.id}:{unit.id}", unit,
+                                             period.label, campaign, period.deadline)
+    db.session.commit()
+    return sent
+
+
+def _remind_once(key: str, unit, what: str, campaign, deadline) -> int:
+    if db.session.scalar(select(ReminderSent.id).where(ReminderSent.key == key)):
+        return 0
+    db.session.add(ReminderSent(key=key))
+    notify(officers_of(unit), "reminder", {"what": what, "campaign": campaign.title,
+                                           "date": deadline.strftime("%d/%m/%Y")},
+           f"/campaigns/{campaign.id}/units/{unit.id}/pledge")
+    return 1
+
+

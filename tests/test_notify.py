@@ -1,0 +1,82 @@
+from datetime import date
+
+from sqlalchemy import func, select
+
+from emulation.campaigns.models import Campaign
+from emulation.core.permissions import SYSTEM
+from emulation.extensions import db
+from emulation.notify.models import Notification, ReminderSent
+from emulation.notify.services import remind
+from emulation.org.models import Unit
+from emulation.pledges import services as ps
+
+
+def _notes(session, username):
+    from emulation.auth.models import User
+
+    user = session.scalar(select(User).where(User.username == username))
+    return session.scalars(select(Notification).where(Notification.user_id == user.id)).all()
+
+
+def test_pledge_moves_notify_the_units_officers_and_mail_after_commit(world, cworld, app,
+                                                                      in_app, login):
+    app.config["MAIL_CAPTURE"] = True
+    app.extensions["outbox"] = []
+    try:
+        with in_app() as session:
+            from emulation.auth.models import User
+
+            officer = session.scalar(select(User).where(User.username == "donvi2"))
+            officer.email, officer.locale = "donvi2@example.vn", "en"
+            session.commit()
+            campaign = session.get(Campaign, cworld.campaign)
+            pledge = ps.save_pledge(SYSTEM, campaign, session.get(Unit, world.unit2.id), 0,
+                                    {cworld.movements[0]: {"commitment": "A"}})
+            ps.submit(SYSTEM, pledge, pledge.version, date(2026, 1, 10))
+            assert app.extensions["outbox"] == []
+            ps.return_pledge(SYSTEM, pledge, pledge.version, "Thiếu chỉ tiêu")
+            [note] = _notes(session, "donvi2")
+            assert note.kind == "pledge_returned"
+        [mail] = app.extensions["outbox"]
+        assert mail["To"] == "donvi2@example.vn" and "was returned" in mail.get_content()
+        page = login("donvi2").get("/notifications/").get_data(as_text=True)
+        assert "bị trả lại: Thiếu chỉ tiêu" in page or "was returned" in page
+        home = login("donvi2").get("/").get_data(as_text=True)
+        assert 'badge text-bg-danger ms-1">1<' in home
+        assert login("donvi2").post("/notifications/read").status_code == 302
+        with in_app() as session:
+            assert all(n.read_at for n in _notes(session, "donvi2"))
+            assert [n.kind for n in _notes(session, "donvi1")] == ["pledge_approved"]
+    finally:
+        app.config["MAIL_CAPTURE"] = False
+
+
+def test_no_mail_when_the_transaction_rolls_back(world, cworld, app, ctx):
+    from emulation.auth.models import User
+    from emulation.notify.services import notify
+
+    app.config["MAIL_CAPTURE"] = True
+    app.extensions["outbox"] = []
+    try:
+        user = db.session.scalar(select(User).where(User.username == "donvi1"))
+        user.email = "a@example.vn"
+        db.session.commit()
+        notify([user], "ballot_opened", {"meeting": "X"})
+        db.session.rollback()
+        db.session.commit()
+        assert app.extensions["outbox"] == []
+    finally:
+        app.config["MAIL_CAPTURE"] = False
+
+
+def test_remind_once_before_the_deadline(world, cworld, ctx, runner):
+    campaign = db.session.get(Campaign, cworld.campaign)
+    campaign.registration_deadline = date(2026, 3, 31)
+    db.session.commit()
+    assert remind(date(2026, 3, 20), 3) == 0            # too early
+    assert remind(date(2026, 3, 29), 3) == 1            # CS-2 has not submitted; CS-1 has
+    assert remind(date(2026, 3, 30), 3) == 0            # never twice
+    assert db.session.scalar(select(func.count(ReminderSent.id))) == 1
+    assert [n.kind for n in _notes(db.session, "donvi2")] == ["reminder"]
+    result = runner.invoke(args=["remind", "--days", "3"])
+    assert result.exit_code == 0 and "reminders sent" in result.output
