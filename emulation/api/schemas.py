@@ -6,6 +6,22 @@ from marshmallow import Schema, fields, validate
 from emulation.awards.rules import APPRAISAL_ORDER, DISCIPLINE_ORDER, SCOPE_ORDER
 
 
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, with `errors` per field for invalid input."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.Dict()
+
+
+def decimal_string(**kwargs):
+    """A decimal sent as an exact string ("1.5"), and documented as one."""
+    return fields.Decimal(as_string=True, metadata={"type": "string", "format": "decimal"},
+                          **kwargs)
+
+
 class PageArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
@@ -65,8 +81,8 @@ class MovementSchema(Schema):
 class CriterionSchema(Schema):
     code = fields.String()
     title = fields.String()
-    max_points = fields.Decimal(as_string=True)
-    weight = fields.Decimal(as_string=True)
+    max_points = decimal_string()
+    weight = decimal_string()
     kind = fields.String()
 
 
@@ -97,7 +113,7 @@ class AwardTypeSchema(Schema):
     category = fields.String()
     subject = fields.String()
     level = fields.String()
-    cash_multiple = fields.Decimal(as_string=True, allow_none=True)
+    cash_multiple = decimal_string(allow_none=True)
     legal_reference = fields.String()
     rules = fields.List(fields.Nested(RuleSchema))
 

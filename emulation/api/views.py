@@ -20,10 +20,31 @@ from emulation.org import services as org
 
 class ThiDuaApi(Api):
     """flask-smorest without its own error handlers: the app's handlers answer problem+json
-    for every /api/ path, so HTML pages keep theirs."""
+    for every /api/ path, so HTML pages keep theirs. Error responses are documented as
+    `application/problem+json` with the problem schema."""
+
+    ERROR_SCHEMA = s.ProblemSchema
 
     def _register_error_handlers(self):
         pass
+
+    def _register_responses(self):
+        import http
+
+        from flask_smorest.utils import prepare_response
+
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Problem details (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+PROBLEM = "application/problem+json"
 
 
 api = ThiDuaApi()
@@ -192,15 +213,27 @@ class Eligibility(MethodView):
                            "legal_reference": r.legal_reference} for r in verdict.rules]}
 
 
+def _dict_key_pattern(converter, field, **kwargs) -> dict:
+    """Document a Dict's key pattern (apispec leaves key validators out)."""
+    from marshmallow import fields, validate
+
+    if isinstance(field, fields.Dict) and field.key_field is not None:
+        for rule in field.key_field.validators:
+            if isinstance(rule, validate.Regexp):
+                return {"propertyNames": {"pattern": rule.regex.pattern}}
+    return {}
+
+
 def init_api(app) -> None:
     app.config.update({
-        "API_TITLE": "Thi đua API", "API_VERSION": "v1", "OPENAPI_VERSION": "3.0.3",
+        "API_TITLE": "Thi đua API", "API_VERSION": "v1", "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/api/v1", "OPENAPI_JSON_PATH": "openapi.json",
         "API_SPEC_OPTIONS": {"security": [{"bearer": []}],
                              "components": {"securitySchemes": {"bearer": {
                                  "type": "http", "scheme": "bearer"}}}},
     })
     api.init_app(app)
+    api.ma_plugin.converter.add_attribute_function(_dict_key_pattern)
     api.register_blueprint(bp)
     from emulation.extensions import csrf
 

@@ -99,7 +99,11 @@ def register_error_handlers(app: Flask) -> None:
         messages = (getattr(err, "data", None) or {}).get("messages")
         if messages:  # request validation (webargs): every field's reason
             g.api_errors = messages
-        return render_error(err.code or 500)
+        response = app.make_response(render_error(err.code or 500))
+        allowed = getattr(err, "valid_methods", None)
+        if allowed:  # a 405 says which methods are allowed (RFC 9110)
+            response.headers["Allow"] = ", ".join(sorted(allowed))
+        return response
 
     @app.errorhandler(ServiceError)
     def service_error(err: ServiceError):

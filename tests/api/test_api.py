@@ -123,3 +123,32 @@ def test_browsable_docs_page_is_served_from_static_files(client):
     page = client.get("/api/docs").get_data(as_text=True)
     assert "/static/js/api-docs.js" in page and "/api/v1/openapi.json" in page
     assert "cdn" not in page.lower()
+
+
+def test_ids_beyond_the_database_range_are_404_not_500(client, token, world, login):
+    headers = token("tochuc")
+    for path in ("/api/v1/units/99999999999999999999", "/api/v1/people/2147483648",
+                 "/api/v1/campaigns/0"):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 404, path
+        assert response.mimetype == "application/problem+json"
+    assert client.get("/api/v1/units/2147483647", headers=headers).status_code == 404
+    browser = login("tochuc")
+    assert browser.get("/units/99999999999999999999").status_code == 404
+
+
+def test_openapi_documents_decimals_and_key_patterns(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert schemas["AwardType"]["properties"]["cash_multiple"]["type"] == ["string", "null"]
+    appraisals = schemas["SubjectIn"]["properties"]["appraisals"]
+    assert appraisals["propertyNames"]["pattern"] == r"^\d{4}$"
+    members = schemas["SubjectIn"]["properties"]["members"]
+    assert {"type": "null"} in members["anyOf"]  # nullable, yet `{}` is not a valid member set
+
+
+def test_wrong_method_is_405_with_allow_header(client, token, login):
+    response = client.delete("/api/v1/units", headers=token("tochuc"))
+    assert response.status_code == 405 and response.mimetype == "application/problem+json"
+    assert "GET" in response.headers["Allow"]
+    page = login("tochuc").put("/units/")
+    assert page.status_code == 405 and "GET" in page.headers["Allow"]
