@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from emulation.api.models import ApiToken
+from emulation.awards import rules as engine
 from emulation.core import audit
 from emulation.core.errors import InvalidState, PermissionDenied, ServiceError
 from emulation.core.models import utcnow
@@ -62,3 +63,19 @@ def user_for(secret: str):
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def records_from_subject(subject: dict) -> engine.Records:
+    """The engine's input from the eligibility request's `subject` (already validated)."""
+    members = None
+    if subject["members"] is not None:
+        m = subject["members"]
+        members = engine.MemberStats(m["total"], m["completed_tasks"],
+                                     {"LDTT": m["ldtt"], "CSTDCS": m["cstdcs"]},
+                                     {"canh_cao": m["disciplined"]})
+    return engine.Records(
+        subject["kind"], {int(y): v for y, v in subject["appraisals"].items()},
+        tuple((a["code"], a["year"]) for a in subject["awards"]),
+        tuple((i["year"], i["scope"], i["research"]) for i in subject["initiatives"]),
+        tuple((d["level"], d["start"], d["end"]) for d in subject["disciplines"]),
+        members, subject["rank"])

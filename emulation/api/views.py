@@ -8,12 +8,14 @@ from flask_smorest import Api, Blueprint
 from sqlalchemy import func, select
 
 from emulation.api import schemas as s
-from emulation.api.services import user_for
+from emulation.api.services import records_from_subject, user_for
 from emulation.awards import rules as engine
-from emulation.awards.models import AwardRecord, AwardType, Decision
+from emulation.awards import services as awards
+from emulation.awards.decisions import decisions_query
+from emulation.awards.models import AwardType
+from emulation.awards.nominations import nominations_query
 from emulation.campaigns import services as campaigns
 from emulation.core import permissions as perms
-from emulation.core.errors import NotFound
 from emulation.extensions import db
 from emulation.org import services as org
 
@@ -81,10 +83,7 @@ class Units(MethodView):
 class UnitItem(MethodView):
     @bp.response(200, s.UnitSchema)
     def get(self, unit_id):
-        try:
-            return org.get_unit_for(g.api_user, unit_id)
-        except NotFound:
-            abort(404)
+        return org.get_unit_for(g.api_user, unit_id)
 
 
 @bp.route("/people")
@@ -95,12 +94,8 @@ class People(MethodView):
         """People of the units the token's owner may see."""
         if not perms.can_any(g.api_user, perms.VIEW_PEOPLE):
             abort(403)
-        unit = None
-        if args["unit"]:
-            try:
-                unit = org.get_unit_for(g.api_user, args["unit"], perms.VIEW_PEOPLE)
-            except NotFound:
-                abort(404)
+        unit = (org.get_unit_for(g.api_user, args["unit"], perms.VIEW_PEOPLE)
+                if args["unit"] else None)
         return _paged(org.people_query(g.api_user, args["q"], unit), args)
 
 
@@ -108,10 +103,7 @@ class People(MethodView):
 class PersonItem(MethodView):
     @bp.response(200, s.PersonSchema)
     def get(self, person_id):
-        try:
-            return org.get_person_for(g.api_user, person_id)
-        except NotFound:
-            abort(404)
+        return org.get_person_for(g.api_user, person_id)
 
 
 @bp.route("/campaigns")
@@ -126,10 +118,7 @@ class Campaigns(MethodView):
 class CampaignItem(MethodView):
     @bp.response(200, s.CampaignSchema)
     def get(self, campaign_id):
-        try:
-            return campaigns.get_campaign_for(g.api_user, campaign_id)
-        except NotFound:
-            abort(404)
+        return campaigns.get_campaign_for(g.api_user, campaign_id)
 
 
 @bp.route("/award-types")
@@ -147,18 +136,8 @@ class AwardRecords(MethodView):
     @bp.response(200, s.page_of(s.AwardRecordSchema))
     def get(self, args):
         """Granted and imported awards of the people and units the owner may see."""
-        from emulation.org.models import Person
-
-        covered = perms.covered_unit_ids(g.api_user, perms.VIEW_UNITS)
-        people = select(Person.id).where(Person.unit_id.in_(
-            perms.covered_unit_ids(g.api_user, perms.VIEW_PEOPLE)))
-        stmt = select(AwardRecord).where(AwardRecord.person_id.in_(people)
-                                         | AwardRecord.unit_id.in_(covered))
-        for key, column in (("year", AwardRecord.year), ("person", AwardRecord.person_id),
-                            ("unit", AwardRecord.unit_id)):
-            if args[key]:
-                stmt = stmt.where(column == args[key])
-        return _paged(stmt.order_by(AwardRecord.year.desc(), AwardRecord.id), args)
+        return _paged(awards.award_records_query(g.api_user, args["year"], args["person"],
+                                                 args["unit"]), args)
 
 
 @bp.route("/nominations")
@@ -166,8 +145,6 @@ class Nominations(MethodView):
     @bp.arguments(s.NominationArgs, location="query")
     @bp.response(200, s.page_of(s.NominationSchema))
     def get(self, args):
-        from emulation.awards.nominations import nominations_query
-
         return _paged(nominations_query(g.api_user, args["status"], args["year"]), args)
 
 
@@ -176,10 +153,7 @@ class Decisions(MethodView):
     @bp.arguments(s.YearArgs, location="query")
     @bp.response(200, s.page_of(s.DecisionSchema))
     def get(self, args):
-        stmt = select(Decision).where(Decision.state != "draft")
-        if args["year"]:
-            stmt = stmt.where(func.extract("year", Decision.signed_on) == args["year"])
-        return _paged(stmt.order_by(Decision.id.desc()), args)
+        return _paged(decisions_query(g.api_user, args["year"]), args)
 
 
 @bp.route("/eligibility")
@@ -188,25 +162,10 @@ class Eligibility(MethodView):
     @bp.response(200, s.EligibilityOut)
     def post(self, body):
         """Check one subject against one award type; nothing is stored."""
-        award = db.session.scalar(select(AwardType).where(AwardType.code == body["award"]))
-        if award is None:
-            abort(404)
-        from emulation.awards.services import engine_rules, names
-
-        subject = body["subject"]
-        members = None
-        if subject["members"] is not None:
-            m = subject["members"]
-            members = engine.MemberStats(m["total"], m["completed_tasks"],
-                                         {"LDTT": m["ldtt"], "CSTDCS": m["cstdcs"]},
-                                         {"canh_cao": m["disciplined"]})
-        records = engine.Records(
-            subject["kind"], {int(y): v for y, v in subject["appraisals"].items()},
-            tuple((a["code"], a["year"]) for a in subject["awards"]),
-            tuple((i["year"], i["scope"], i["research"]) for i in subject["initiatives"]),
-            tuple((d["level"], d["start"], d["end"]) for d in subject["disciplines"]),
-            members, subject["rank"])
-        verdict = engine.check(engine_rules(award), records, body["year"], names())
+        award = awards.award_by_code(body["award"])
+        records = records_from_subject(body["subject"])
+        verdict = engine.check(awards.engine_rules(award), records, body["year"],
+                               awards.names())
         locale = request.accept_languages.best_match(["vi", "en"]) or "vi"
         return {"eligible": verdict.eligible,
                 "rules": [{"code": r.kind, "passed": r.passed, "message": r.message(locale),

@@ -129,11 +129,8 @@ def objection_resolve(objection_id: int):
 @bp.route("/decisions/")
 @login_required
 def index():
-    stmt = select(Decision).order_by(Decision.signed_on.desc(), Decision.id.desc())
-    if not current_user.is_admin:
-        stmt = stmt.where((Decision.state != "draft") | Decision.issuing_unit_id.in_(
-            perms.covered_unit_ids(current_user, ("organiser",))))
-    pagination = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
+    pagination = db.paginate(service.decisions_query(current_user), page=page_arg(),
+                             per_page=50, error_out=False)
     return render_template("awards/decisions.html", pagination=pagination,
                            can_create=perms.can_any(current_user, ("organiser",)))
 

@@ -257,6 +257,18 @@ def _require_organiser(actor, decision: Decision) -> None:
                                  name=decision.issuing_unit.name))
 
 
+def decisions_query(user, year: int | None = None):
+    """Decisions the user may see, newest first: issued and revoked ones for everyone, drafts
+    only for organisers of the issuing unit (and admins)."""
+    stmt = select(Decision).order_by(Decision.signed_on.desc(), Decision.id.desc())
+    if not user.is_admin:
+        stmt = stmt.where((Decision.state != "draft") | Decision.issuing_unit_id.in_(
+            perms.covered_unit_ids(user, ("organiser",))))
+    if year:
+        stmt = stmt.where(func.extract("year", Decision.signed_on) == year)
+    return stmt
+
+
 def get_decision(decision_id: int) -> Decision:
     decision = db.session.get(Decision, decision_id)
     if decision is None:

@@ -20,6 +20,7 @@ from emulation.awards.models import (
     Initiative,
 )
 from emulation.core import audit
+from emulation.core import permissions as perms
 from emulation.core.errors import NotFound, PermissionDenied, ServiceError, check_version
 from emulation.core.text import clean
 from emulation.extensions import db
@@ -121,6 +122,21 @@ def save_quota(actor, award: AwardType, of_code: str, max_pct: Decimal, legal_re
                  summary=f"quota {award.code} ≤ {max_pct}% of {of_code}", before=before,
                  after={"of": of_code, "max_pct": max_pct})
     db.session.commit()
+
+
+def award_records_query(user, year: int | None = None, person_id: int | None = None,
+                        unit_id: int | None = None):
+    """Award records of the people and units the user may see, newest year first."""
+    people = select(Person.id).where(Person.unit_id.in_(
+        perms.covered_unit_ids(user, perms.VIEW_PEOPLE)))
+    stmt = select(AwardRecord).where(AwardRecord.person_id.in_(people)
+                                     | AwardRecord.unit_id.in_(
+                                         perms.covered_unit_ids(user, perms.VIEW_UNITS)))
+    for value, column in ((year, AwardRecord.year), (person_id, AwardRecord.person_id),
+                          (unit_id, AwardRecord.unit_id)):
+        if value:
+            stmt = stmt.where(column == value)
+    return stmt.order_by(AwardRecord.year.desc(), AwardRecord.id)
 
 
 def engine_rules(award: AwardType) -> list[engine.Rule]:

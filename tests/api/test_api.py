@@ -152,3 +152,34 @@ def test_wrong_method_is_405_with_allow_header(client, token, login):
     assert "GET" in response.headers["Allow"]
     page = login("tochuc").put("/units/")
     assert page.status_code == 405 and "GET" in page.headers["Allow"]
+
+
+def test_decisions_drafts_only_for_the_issuing_organiser(client, token, world, in_app):
+    from datetime import date
+
+    from emulation.awards.models import Decision
+    from emulation.org.models import Unit
+
+    with in_app():
+        top = db.session.get(Unit, world.top.id)
+        db.session.add_all([
+            Decision(number="1/QĐ", signed_on=date(2026, 3, 1), signer="Chủ tịch",
+                     issuing_unit=top, state="draft"),
+            Decision(number="2/QĐ", signed_on=date(2025, 3, 1), signer="Chủ tịch",
+                     issuing_unit=top, state="issued")])
+        db.session.commit()
+
+    def numbers(username, query=""):
+        body = client.get(f"/api/v1/decisions{query}", headers=token(username)).get_json()
+        return [d["number"] for d in body["items"]]
+
+    assert numbers("tochuc") == ["1/QĐ", "2/QĐ"]
+    assert numbers("tochuc", "?year=2025") == ["2/QĐ"]
+    assert numbers("donvi1") == ["2/QĐ"]
+
+
+def test_unknown_award_gets_the_services_404_message(client, token):
+    response = client.post("/api/v1/eligibility", headers=token("xem"), json={
+        "award": "KHONGCO", "year": 2026, "subject": {"kind": "individual"}})
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+    assert "KHONGCO" in response.get_json()["detail"]
