@@ -2,9 +2,13 @@
 its owner's grants and nothing more. Errors are `application/problem+json` (RFC 9457)."""
 from __future__ import annotations
 
+import http
+
 from flask import abort, g, request
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
+from flask_smorest.utils import prepare_response
+from marshmallow import fields, validate
 from sqlalchemy import func, select
 
 from emulation.api import schemas as s
@@ -31,10 +35,6 @@ class ThiDuaApi(Api):
         pass
 
     def _register_responses(self):
-        import http
-
-        from flask_smorest.utils import prepare_response
-
         for status in http.HTTPStatus:
             response = {"description": status.phrase}
             if not (100 <= status < 200) and status not in (204, 304):
@@ -174,8 +174,6 @@ class Eligibility(MethodView):
 
 def _dict_key_pattern(converter, field, **kwargs) -> dict:
     """Document a Dict's key pattern (apispec leaves key validators out)."""
-    from marshmallow import fields, validate
-
     if isinstance(field, fields.Dict) and field.key_field is not None:
         for rule in field.key_field.validators:
             if isinstance(rule, validate.Regexp):

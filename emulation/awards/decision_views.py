@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from emulation.awards import decisions as service
 from emulation.awards import documents
@@ -248,8 +248,6 @@ def statistics_export():
 
 def _unit_stats(year):
     """(year, unit code, unit name, individual awards, collective awards, cash) in SQL."""
-    from sqlalchemy import case
-
     unit_of = func.coalesce(Person.unit_id, AwardRecord.unit_id)
     stmt = (select(AwardRecord.year, Unit.code, Unit.name,
                    func.sum(case((AwardRecord.person_id.is_not(None), 1), else_=0)),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -186,8 +187,6 @@ def units_records(unit_ids: list[int], year: int,
                   ranks: dict[int, int] | None = None) -> dict[int, engine.Records]:
     """A unit's own appraisals and awards, and its members' figures for the year (members are
     the active people of the unit itself)."""
-    from datetime import date
-
     ids = list(unit_ids)
     appraisals, awards = defaultdict(dict), defaultdict(list)
     totals, completed, appraised = defaultdict(int), defaultdict(int), defaultdict(int)

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from emulation.extensions import db
@@ -80,8 +80,6 @@ def text(notification_or_kind, params=None) -> str:
 
 
 def unread_count(user) -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
