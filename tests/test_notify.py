@@ -78,5 +78,35 @@ def test_remind_once_before_the_deadline(world, cworld, ctx, runner):
     assert remind(date(2026, 3, 30), 3) == 0            # never twice
     assert db.session.scalar(select(func.count(ReminderSent.id))) == 1
     assert [n.kind for n in _notes(db.session, "donvi2")] == ["reminder"]
+    assert remind(date(2026, 6, 28), 3) == 2            # the half-year report: CS-1 drafted
+    assert remind(date(2026, 6, 29), 3) == 0
     result = runner.invoke(args=["remind", "--days", "3"])
     assert result.exit_code == 0 and "reminders sent" in result.output
+
+
+def test_serving_users_are_found_above_the_unit(world, ctx):
+    from emulation.notify.services import officers_of, organisers_of
+
+    unit1 = db.session.get(Unit, world.unit1.id)
+    assert {u.username for u in officers_of(unit1)} == {"donvi1"}
+    assert {"tochuc", "tochuc_a"} <= {u.username for u in organisers_of(unit1)}
+    assert "donvi1" not in {u.username for u in organisers_of(unit1)}
+
+
+def test_notification_list_is_paginated(world, in_app, login, queries):
+    from emulation.auth.models import User
+
+    with in_app() as session:
+        user = session.scalar(select(User).where(User.username == "donvi2"))
+        session.add_all([Notification(user_id=user.id, kind="reminder", link="",
+                                      params='{"what": "x", "campaign": "c", "date": "d"}')
+                         for _ in range(60)])
+        session.commit()
+    c = login("donvi2")
+    first = c.get("/notifications/").get_data(as_text=True)
+    second = c.get("/notifications/?page=2").get_data(as_text=True)
+    assert first.count('class="list-group-item') == 50
+    assert second.count('class="list-group-item') == 10
+    with queries() as statements:
+        assert c.get("/notifications/?page=2").status_code == 200
+    assert len(statements) <= 8

@@ -50,21 +50,21 @@ def notify(users, kind: str, params: dict, link: str = "") -> None:
 
 def officers_of(unit):
     """Users who serve the unit as unit officers (a grant on it or above it)."""
-    from emulation.auth.models import RoleGrant, User
-
-    ancestors = [int(p) for p in unit.path.strip("/").split("/") if p]
-    return db.session.scalars(select(User).join(RoleGrant).where(
-        RoleGrant.role == "unit_officer", RoleGrant.unit_id.in_(ancestors),
-        User.active.is_(True)).distinct()).all() if ancestors else []
+    return _serving(unit, "unit_officer")
 
 
 def organisers_of(unit):
+    """Users who organise for the unit (a grant on it or above it)."""
+    return _serving(unit, "organiser")
+
+
+def _serving(unit, role: str):
     from emulation.auth.models import RoleGrant, User
 
     ancestors = [int(p) for p in unit.path.strip("/").split("/") if p]
     return db.session.scalars(select(User).join(RoleGrant).where(
-        RoleGrant.role == "organiser", RoleGrant.unit_id.in_(ancestors),
-        User.active.is_(True)).distinct()).all()
+        RoleGrant.role == role, RoleGrant.unit_id.in_(ancestors),
+        User.active.is_(True)).distinct()).all() if ancestors else []
 
 
 def text(notification_or_kind, params=None) -> str:
@@ -126,41 +126,39 @@ def remind(today: date, days: int) -> int:
     """Reminders `days` before each pledge and report deadline to units that have not acted;
     each (deadline, unit) is reminded once."""
     from emulation.campaigns.models import Campaign, CampaignParticipant
+    from emulation.org.models import Unit
     from emulation.pledges.models import Pledge, Report
 
     sent = 0
     horizon = today + timedelta(days=days)
     for campaign in db.session.scalars(select(Campaign).where(Campaign.state == "published")):
-        units = [p.unit for p in db.session.scalars(select(CampaignParticipant).where(
-            CampaignParticipant.campaign_id == campaign.id))]
+        units = db.session.scalars(select(Unit).join(CampaignParticipant).where(
+            CampaignParticipant.campaign_id == campaign.id)).all()
+        due = []  # (key, what, deadline, units that have not acted)
         deadline = campaign.registration_deadline
         if deadline and today <= deadline <= horizon:
             done = set(db.session.scalars(select(Pledge.unit_id).where(
                 Pledge.campaign_id == campaign.id, Pledge.state.in_(("submitted",
                                                                      "approved")))))
-            for unit in units:
-                if unit.id not in done:
-                    sent += _remind_once(f"pledge:{campaign.id}:{unit.id}:{deadline}", unit,
-                                         str(_l("the pledge")), campaign, deadline)
+            due.append((f"pledge:{campaign.id}:{{}}:{deadline}", str(_l("the pledge")),
+                        deadline, [u for u in units if u.id not in done]))
         for period in campaign.periods:
             if today <= period.deadline <= horizon:
                 done = set(db.session.scalars(select(Report.unit_id).where(
                     Report.period_id == period.id, Report.state == "submitted")))
-                for unit in units:
-                    if unit.id not in done:
-                        sent += _remind_once(f"report:{period.id}:{unit.id}", unit,
-                                             period.label, campaign, period.deadline)
+                due.append((f"report:{period.id}:{{}}", period.label, period.deadline,
+                            [u for u in units if u.id not in done]))
+        for key, what, when, late in due:
+            keys = {key.format(u.id): u for u in late}
+            already = set(db.session.scalars(select(ReminderSent.key).where(
+                ReminderSent.key.startswith(key.split("{}")[0], autoescape=True))))
+            for unit_key, unit in keys.items():
+                if unit_key not in already:
+                    db.session.add(ReminderSent(key=unit_key))
+                    notify(officers_of(unit), "reminder", {
+                        "what": what, "campaign": campaign.title,
+                        "date": when.strftime("%d/%m/%Y")},
+                        f"/campaigns/{campaign.id}/units/{unit.id}/pledge")
+                    sent += 1
     db.session.commit()
     return sent
-
-
-def _remind_once(key: str, unit, what: str, campaign, deadline) -> int:
-    if db.session.scalar(select(ReminderSent.id).where(ReminderSent.key == key)):
-        return 0
-    db.session.add(ReminderSent(key=key))
-    notify(officers_of(unit), "reminder", {"what": what, "campaign": campaign.title,
-                                           "date": deadline.strftime("%d/%m/%Y")},
-           f"/campaigns/{campaign.id}/units/{unit.id}/pledge")
-    return 1
-
-

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from emulation.core.forms import Form
 from emulation.core.models import utcnow
+from emulation.core.web import page_arg
 from emulation.extensions import db
 from emulation.notify import services
 from emulation.notify.models import Notification
@@ -17,10 +18,10 @@ bp = Blueprint("notify", __name__, url_prefix="/notifications")
 @bp.route("/")
 @login_required
 def index():
-    items = db.session.scalars(select(Notification).where(
-        Notification.user_id == current_user.id).order_by(Notification.id.desc())
-        .limit(100)).all()
-    return render_template("notify/index.html", items=items, text=services.text,
+    pagination = db.paginate(select(Notification).where(
+        Notification.user_id == current_user.id).order_by(Notification.id.desc()),
+        page=page_arg(), per_page=50, error_out=False)
+    return render_template("notify/index.html", pagination=pagination, text=services.text,
                            form=Form(formdata=None))
 
 
