@@ -177,7 +177,16 @@ MATRIX = {
         ("api.AwardRecords", "GET", "/api/v1/award-records"),
         ("api.Nominations", "GET", "/api/v1/nominations"),
         ("api.Decisions", "GET", "/api/v1/decisions"),
-        ("api.Eligibility", "POST", "/api/v1/eligibility"))},
+        ("api.Eligibility", "POST", "/api/v1/eligibility"),
+        ("api.Ranking", "GET", "/api/v1/campaigns/{campaign}/ranking"),
+        ("api.PledgeItem", "GET", "/api/v1/campaigns/{campaign}/units/{unit}/pledge"),
+        ("api.PledgeSubmit", "POST", "/api/v1/campaigns/{campaign}/units/{unit}/pledge/submit"),
+        ("api.Reports", "GET", "/api/v1/campaigns/{campaign}/units/{unit}/reports"),
+        ("api.ReportItem", "GET", "/api/v1/campaigns/{campaign}/units/{unit}/reports/{period}"),
+        ("api.ReportSubmit", "POST",
+         "/api/v1/campaigns/{campaign}/units/{unit}/reports/{period}/submit"),
+        ("api.NominationItem", "GET", "/api/v1/nominations/{nomination}"),
+        ("api.NominationSubmit", "POST", "/api/v1/nominations/{nomination}/submit"))},
 }
 # Sent with every POST: a stale version and no-op values, so nothing is changed by the probe.
 PROBE_FORM = {"version": "-1", "active": "1"}

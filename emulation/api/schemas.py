@@ -4,6 +4,30 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from emulation.awards.rules import APPRAISAL_ORDER, DISCIPLINE_ORDER, SCOPE_ORDER
+from emulation.org.models import GENDERS, UNIT_KINDS
+
+ROW_ID = validate.Range(min=1, max=2**31 - 1)
+
+
+def row_id(**kwargs):
+    """A database id: 1 … 2³¹−1."""
+    return fields.Integer(validate=ROW_ID, **kwargs)
+
+
+def text(limit: int, **kwargs):
+    return fields.String(validate=validate.Length(max=limit), **kwargs)
+
+
+# At least one character that is neither white space nor a control character (what the
+# services keep). The class is spelled out because Python's and ECMAScript's `\s` differ.
+_BLANK = "\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+NOT_BLANK = validate.Regexp(f"^[{_BLANK}]*[^{_BLANK}]",
+                            error="Must not be blank.")
+
+
+def nonblank(limit: int, **kwargs):
+    """A code or a name: not blank, at most `limit` characters."""
+    return fields.String(validate=[validate.Length(min=1, max=limit), NOT_BLANK], **kwargs)
 
 
 class ProblemSchema(Schema):
@@ -20,6 +44,16 @@ def decimal_string(**kwargs):
     """A decimal sent as an exact string ("1.5"), and documented as one."""
     return fields.Decimal(as_string=True, metadata={"type": "string", "format": "decimal"},
                           **kwargs)
+
+
+# A non-negative decimal sent as a string with a point: "1500", "12.5".
+AMOUNT = r"^[0-9]{1,15}(\.[0-9]{1,6})?$"
+PERCENT = r"^(100(\.0{1,6})?|[0-9]{1,2}(\.[0-9]{1,6})?)$"
+
+
+def decimal_in(pattern: str, **kwargs):
+    return fields.String(validate=validate.Regexp(pattern), metadata={"format": "decimal"},
+                         load_default=None, allow_none=True, **kwargs)
 
 
 class PageArgs(Schema):
@@ -58,8 +92,27 @@ class UnitSchema(Schema):
     code = fields.String()
     name = fields.String()
     kind = fields.String()
+    address = fields.String()
     parent_id = fields.Integer(allow_none=True)
     active = fields.Boolean()
+    version = fields.Integer()
+
+
+class UnitIn(Schema):
+    code = nonblank(40, required=True)
+    name = nonblank(255, required=True)
+    parent_id = row_id(required=True, allow_none=True)
+    kind = fields.String(load_default="other", validate=validate.OneOf(UNIT_KINDS))
+    address = text(500, load_default="")
+
+
+class UnitPatch(Schema):
+    """Only the fields sent change; `version` is the one read (a later save → 409)."""
+
+    version = fields.Integer(required=True)
+    name = nonblank(255)
+    kind = fields.String(validate=validate.OneOf(UNIT_KINDS))
+    address = text(500)
 
 
 class PersonSchema(Schema):
@@ -69,8 +122,32 @@ class PersonSchema(Schema):
     gender = fields.String(allow_none=True)
     birth_date = fields.Date(allow_none=True)
     position = fields.String()
+    email = fields.String()
     unit_id = fields.Integer()
     active = fields.Boolean()
+    version = fields.Integer()
+
+
+class PersonIn(Schema):
+    code = nonblank(40, required=True)
+    full_name = nonblank(150, required=True)
+    unit_id = row_id(required=True)
+    gender = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(GENDERS))
+    birth_date = fields.Date(load_default=None, allow_none=True)
+    position = text(150, load_default="")
+    email = fields.Email(load_default="", validate=validate.Length(max=254))
+
+
+class PersonPatch(Schema):
+    """Only the fields sent change; `unit_id` moves the person to another unit you manage."""
+
+    version = fields.Integer(required=True)
+    full_name = nonblank(150)
+    unit_id = row_id()
+    gender = fields.String(allow_none=True, validate=validate.OneOf(GENDERS))
+    birth_date = fields.Date(allow_none=True)
+    position = text(150)
+    email = fields.Email(validate=validate.Length(max=254))
 
 
 class MovementSchema(Schema):
@@ -134,12 +211,148 @@ class NominationSchema(Schema):
     id = fields.Integer()
     award = fields.String(attribute="award_type.code")
     year = fields.Integer()
+    campaign_id = fields.Integer(allow_none=True)
     person_id = fields.Integer(allow_none=True)
     unit_id = fields.Integer(allow_none=True)
     proposing_unit_id = fields.Integer()
+    level_unit_id = fields.Integer()
     status = fields.String(attribute="state")
     eligible = fields.Boolean(allow_none=True)
     flagged = fields.Boolean()
+    summary = fields.String()
+    achievements = fields.String()
+    initiatives_text = fields.String()
+    explanation = fields.String()
+    version = fields.Integer()
+
+
+class NominationIn(Schema):
+    """A draft nomination by an officer of `proposing_unit_id`, for one of its people
+    (`person_id`) or units (`unit_id`): exactly one of the two."""
+
+    award = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    year = fields.Integer(required=True, validate=validate.Range(min=1950, max=2100))
+    proposing_unit_id = row_id(required=True)
+    person_id = row_id(load_default=None, allow_none=True)
+    unit_id = row_id(load_default=None, allow_none=True)
+    campaign_id = row_id(load_default=None, allow_none=True)
+    summary = text(50000, load_default="")
+    achievements = text(50000, load_default="")
+    initiatives_text = text(50000, load_default="")
+
+
+class NominationSubmitIn(Schema):
+    version = fields.Integer(required=True)
+    explanation = text(20000, load_default="",
+                       metadata={"description": "Required when the subject is not eligible."})
+
+
+class VersionIn(Schema):
+    version = fields.Integer(required=True)
+
+
+class PledgeItemSchema(Schema):
+    movement_number = fields.Integer(attribute="movement.number")
+    commitment = fields.String()
+    indicator = fields.String()
+    unit_of_measure = fields.String()
+    target_value = decimal_string(allow_none=True)
+
+
+class TitleSchema(Schema):
+    award_code = fields.String()
+    person_id = fields.Integer(allow_none=True)
+
+
+class PledgeSchema(Schema):
+    id = fields.Integer()
+    campaign_id = fields.Integer()
+    unit_id = fields.Integer()
+    state = fields.String()
+    submitted_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()
+    items = fields.List(fields.Nested(PledgeItemSchema))
+    titles = fields.List(fields.Nested(TitleSchema))
+
+
+class PledgeItemIn(Schema):
+    movement_number = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    commitment = text(20000, load_default="")
+    indicator = text(255, load_default="")
+    unit_of_measure = text(60, load_default="")
+    target_value = decimal_in(AMOUNT)
+
+
+class PledgeIn(Schema):
+    """The pledge's draft: one entry per movement sent (others stay as they are). `version`
+    is the one read, or null for a unit's first pledge."""
+
+    version = fields.Integer(load_default=None, allow_none=True)
+    items = fields.List(fields.Nested(PledgeItemIn), required=True,
+                        validate=validate.Length(max=1000))
+
+
+class ReportItemSchema(Schema):
+    movement_number = fields.Integer(attribute="pledge_item.movement.number")
+    achieved_value = decimal_string(allow_none=True)
+    progress_pct = decimal_string(allow_none=True)
+    narrative = fields.String()
+
+
+class ReportSchema(Schema):
+    id = fields.Integer()
+    period_id = fields.Integer()
+    period = fields.String(attribute="period.label")
+    state = fields.String()
+    submitted_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()
+    integration = fields.String()
+    task_progress = fields.String()
+    target_attainment = fields.String()
+    difficulties = fields.String()
+    items = fields.List(fields.Nested(ReportItemSchema))
+
+
+class ReportItemIn(Schema):
+    movement_number = fields.Integer(required=True, validate=validate.Range(min=1, max=1000))
+    achieved_value = decimal_in(AMOUNT)
+    progress_pct = decimal_in(PERCENT)
+    narrative = text(20000, load_default="")
+
+
+class ReportIn(Schema):
+    """A period's report draft: the four evaluation texts and results per pledged movement.
+    `version` is the one read, or null for the period's first report."""
+
+    version = fields.Integer(load_default=None, allow_none=True)
+    integration = text(50000, load_default="")
+    task_progress = text(50000, load_default="")
+    target_attainment = text(50000, load_default="")
+    difficulties = text(50000, load_default="")
+    items = fields.List(fields.Nested(ReportItemIn), load_default=list,
+                        validate=validate.Length(max=1000))
+
+
+class RankingRowSchema(Schema):
+    unit_id = fields.Integer(attribute="unit")
+    rank = fields.Integer(allow_none=True)
+    final = decimal_string(allow_none=True)
+    tied = fields.Boolean()
+    leader = fields.Boolean()
+
+
+class RankingClusterSchema(Schema):
+    cluster_id = fields.Integer(attribute="cluster")
+    rows = fields.List(fields.Nested(RankingRowSchema))
+
+
+class RankingSchema(Schema):
+    """A campaign's ranking per cluster. Units' officers see it only once it is frozen and
+    published to units; organisers and council scorers see it live."""
+
+    campaign_id = fields.Integer()
+    frozen = fields.Boolean()
+    clusters = fields.List(fields.Nested(RankingClusterSchema))
 
 
 class DecisionItemSchema(Schema):

@@ -79,3 +79,32 @@ def records_from_subject(subject: dict) -> engine.Records:
         tuple((i["year"], i["scope"], i["research"]) for i in subject["initiatives"]),
         tuple((d["level"], d["start"], d["end"]) for d in subject["disciplines"]),
         members, subject["rank"])
+
+
+def _by_number(numbers, known: dict, message) -> list:
+    unknown = sorted({n for n in numbers if n not in known})
+    if unknown:
+        raise ServiceError(message(", ".join(map(str, unknown))))
+    return [known[n] for n in numbers]
+
+
+def pledge_entries(campaign, items: list[dict]) -> dict:
+    """The pledge service's entries (movement id → texts) from the API's items, which name
+    movements by their number in the directive."""
+    movements = _by_number([i["movement_number"] for i in items],
+                           {m.number: m for m in campaign.movements},
+                           lambda n: _("The campaign has no movement numbered %(n)s.", n=n))
+    return {m.id: {k: item[k] for k in ("commitment", "indicator", "unit_of_measure",
+                                                 "target_value")}
+            for m, item in zip(movements, items, strict=True)}
+
+
+def report_entries(pledge, items: list[dict]) -> dict:
+    """The report service's entries (pledge item id → texts) from the API's items, which name
+    the pledged movements by number."""
+    pledged = {i.movement.number: i for i in (pledge.items if pledge else [])}
+    rows = _by_number([i["movement_number"] for i in items], pledged,
+                      lambda n: _("The pledge has no commitment for movement %(n)s.", n=n))
+    return {row.id: {k: item[k] for k in ("achieved_value", "progress_pct",
+                                                   "narrative")}
+            for row, item in zip(rows, items, strict=True)}

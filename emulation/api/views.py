@@ -6,22 +6,34 @@ import http
 
 from flask import abort, g, request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
 from marshmallow import fields, validate
 from sqlalchemy import func, select
 
 from emulation.api import schemas as s
-from emulation.api.services import records_from_subject, user_for
+from emulation.api.services import (
+    pledge_entries,
+    records_from_subject,
+    report_entries,
+    user_for,
+)
+from emulation.awards import nominations
 from emulation.awards import rules as engine
 from emulation.awards import services as awards
 from emulation.awards.decisions import decisions_query
 from emulation.awards.models import AwardType
 from emulation.awards.nominations import nominations_query
 from emulation.campaigns import services as campaigns
+from emulation.campaigns.models import ReportPeriod
 from emulation.core import permissions as perms
+from emulation.core.errors import NotFound
+from emulation.core.web import local_today
 from emulation.extensions import db
 from emulation.org import services as org
+from emulation.pledges import services as pledges
+from emulation.scoring import services as scoring
 
 
 class ThiDuaApi(Api):
@@ -78,12 +90,32 @@ class Units(MethodView):
         """Units the token's owner may see."""
         return _paged(org.units_query(g.api_user, args["q"]), args)
 
+    @bp.arguments(s.UnitIn)
+    @bp.response(201, s.UnitSchema)
+    def post(self, body):
+        """Create a unit under `parent_id` (organisers of the parent; a top-level unit only by
+        an administrator)."""
+        parent = (org.get_unit_for(g.api_user, body["parent_id"])
+                  if body["parent_id"] is not None else None)
+        return org.create_unit(g.api_user, code=body["code"], name=body["name"], parent=parent,
+                               kind=body["kind"], address=body["address"])
+
 
 @bp.route("/units/<int:unit_id>")
 class UnitItem(MethodView):
     @bp.response(200, s.UnitSchema)
     def get(self, unit_id):
         return org.get_unit_for(g.api_user, unit_id)
+
+    @bp.arguments(s.UnitPatch)
+    @bp.response(200, s.UnitSchema)
+    def patch(self, body, unit_id):
+        """Rename a unit or change its kind or address (organisers of the unit)."""
+        unit = org.get_unit_for(g.api_user, unit_id)
+        return org.update_unit(g.api_user, unit, version=body["version"],
+                               name=body.get("name", unit.name),
+                               kind=body.get("kind", unit.kind),
+                               address=body.get("address", unit.address))
 
 
 @bp.route("/people")
@@ -98,12 +130,31 @@ class People(MethodView):
                 if args["unit"] else None)
         return _paged(org.people_query(g.api_user, args["q"], unit), args)
 
+    @bp.arguments(s.PersonIn)
+    @bp.response(201, s.PersonSchema)
+    def post(self, body):
+        """Add a person to a unit (the unit's organisers and officers)."""
+        unit = org.get_unit_for(g.api_user, body.pop("unit_id"), perms.VIEW_PEOPLE)
+        return org.create_person(g.api_user, unit=unit, **body)
+
 
 @bp.route("/people/<int:person_id>")
 class PersonItem(MethodView):
     @bp.response(200, s.PersonSchema)
     def get(self, person_id):
         return org.get_person_for(g.api_user, person_id)
+
+    @bp.arguments(s.PersonPatch)
+    @bp.response(200, s.PersonSchema)
+    def patch(self, body, person_id):
+        """Change a person's details or move them to another unit you manage."""
+        person = org.get_person_for(g.api_user, person_id)
+        unit = (org.get_unit_for(g.api_user, body["unit_id"], perms.VIEW_PEOPLE)
+                if "unit_id" in body else person.unit)
+        current = {k: getattr(person, k) for k in ("full_name", "gender", "birth_date",
+                                                    "position", "email")}
+        return org.update_person(g.api_user, person, version=body["version"], unit=unit,
+                                 **{k: body.get(k, v) for k, v in current.items()})
 
 
 @bp.route("/campaigns")
@@ -119,6 +170,111 @@ class CampaignItem(MethodView):
     @bp.response(200, s.CampaignSchema)
     def get(self, campaign_id):
         return campaigns.get_campaign_for(g.api_user, campaign_id)
+
+
+@bp.route("/campaigns/<int:campaign_id>/ranking")
+class Ranking(MethodView):
+    @bp.response(200, s.RankingSchema)
+    def get(self, campaign_id):
+        """The ranking per cluster: live for organisers and council scorers; for units only
+        once frozen and published to them (403 before)."""
+        campaign = campaigns.get_campaign_for(g.api_user, campaign_id)
+        if not scoring.can_see_ranking(g.api_user, campaign):
+            abort(403)
+        clusters, frozen = scoring.ranking_view(campaign)
+        return {"campaign_id": campaign.id, "frozen": frozen, "clusters": clusters}
+
+
+@bp.route("/campaigns/<int:campaign_id>/units/<int:unit_id>/pledge")
+class PledgeItem(MethodView):
+    @bp.response(200, s.PledgeSchema)
+    def get(self, campaign_id, unit_id):
+        """A unit's pledge (its officers and the campaign's organisers); 404 before the first
+        save."""
+        campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
+        return _pledge_or_404(campaign, unit)
+
+    @bp.arguments(s.PledgeIn)
+    @bp.response(200, s.PledgeSchema)
+    def put(self, body, campaign_id, unit_id):
+        """Save the pledge's draft (the unit's officers, while the campaign is published and
+        the pledge is a draft or returned)."""
+        campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
+        entries = pledge_entries(campaign, body["items"])
+        return pledges.save_pledge(g.api_user, campaign, unit, body["version"], entries, "en")
+
+
+@bp.route("/campaigns/<int:campaign_id>/units/<int:unit_id>/pledge/submit")
+class PledgeSubmit(MethodView):
+    @bp.arguments(s.VersionIn)
+    @bp.response(200, s.PledgeSchema)
+    def post(self, body, campaign_id, unit_id):
+        """Submit the pledge to the organiser (the unit's officers)."""
+        campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
+        pledge = _pledge_or_404(campaign, unit)
+        pledges.submit(g.api_user, pledge, body["version"], local_today())
+        return pledge
+
+
+@bp.route("/campaigns/<int:campaign_id>/units/<int:unit_id>/reports")
+class Reports(MethodView):
+    @bp.response(200, s.ReportSchema(many=True))
+    def get(self, campaign_id, unit_id):
+        """The unit's result reports, one per report period started."""
+        campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
+        return pledges.reports_of(campaign, unit)
+
+
+@bp.route("/campaigns/<int:campaign_id>/units/<int:unit_id>/reports/<int:period_id>")
+class ReportItem(MethodView):
+    @bp.response(200, s.ReportSchema)
+    def get(self, campaign_id, unit_id, period_id):
+        campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
+        return _report_or_404(unit, _period_or_404(campaign, period_id))
+
+    @bp.arguments(s.ReportIn)
+    @bp.response(200, s.ReportSchema)
+    def put(self, body, campaign_id, unit_id, period_id):
+        """Save the period's report draft (the unit's officers, once the pledge is approved)."""
+        campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
+        period = _period_or_404(campaign, period_id)
+        entries = report_entries(pledges.pledge_of(campaign, unit), body.pop("items"))
+        version = body.pop("version")
+        return pledges.save_report(g.api_user, campaign, unit, period, version, body, entries,
+                                   "en")
+
+
+@bp.route("/campaigns/<int:campaign_id>/units/<int:unit_id>/reports/<int:period_id>/submit")
+class ReportSubmit(MethodView):
+    @bp.arguments(s.VersionIn)
+    @bp.response(200, s.ReportSchema)
+    def post(self, body, campaign_id, unit_id, period_id):
+        """Submit the period's report (the unit's officers); it is read-only afterwards."""
+        campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
+        report = _report_or_404(unit, _period_or_404(campaign, period_id))
+        pledges.submit_report(g.api_user, report, body["version"])
+        return report
+
+
+def _pledge_or_404(campaign, unit):
+    pledge = pledges.pledge_of(campaign, unit)
+    if pledge is None:
+        raise NotFound(_("This unit has not started its pledge yet."))
+    return pledge
+
+
+def _period_or_404(campaign, period_id: int):
+    period = db.session.get(ReportPeriod, period_id)
+    if period is None or period.campaign_id != campaign.id:
+        raise NotFound(_("No such report period."))
+    return period
+
+
+def _report_or_404(unit, period):
+    report = pledges.report_of(unit, period)
+    if report is None:
+        raise NotFound(_("No report for this period yet."))
+    return report
 
 
 @bp.route("/award-types")
@@ -146,6 +302,43 @@ class Nominations(MethodView):
     @bp.response(200, s.page_of(s.NominationSchema))
     def get(self, args):
         return _paged(nominations_query(g.api_user, args["status"], args["year"]), args)
+
+    @bp.arguments(s.NominationIn)
+    @bp.response(201, s.NominationSchema)
+    def post(self, body):
+        """Create a draft nomination (officers of the proposing unit, for its own people and
+        units)."""
+        user = g.api_user
+        proposing = org.get_unit_for(user, body["proposing_unit_id"])
+        person = (org.get_person_for(user, body["person_id"])
+                  if body["person_id"] is not None else None)
+        unit = org.get_unit_for(user, body["unit_id"]) if body["unit_id"] is not None else None
+        if body["campaign_id"] is not None:
+            campaigns.get_campaign_for(user, body["campaign_id"])
+        return nominations.create(
+            user, award=awards.award_by_code(body["award"]), year=body["year"],
+            proposing_unit=proposing, person=person, unit=unit,
+            campaign_id=body["campaign_id"],
+            texts={k: body[k] for k in nominations.TEXT_FIELDS})
+
+
+@bp.route("/nominations/<int:nomination_id>")
+class NominationItem(MethodView):
+    @bp.response(200, s.NominationSchema)
+    def get(self, nomination_id):
+        return nominations.get_for(g.api_user, nomination_id)
+
+
+@bp.route("/nominations/<int:nomination_id>/submit")
+class NominationSubmit(MethodView):
+    @bp.arguments(s.NominationSubmitIn)
+    @bp.response(200, s.NominationSchema)
+    def post(self, body, nomination_id):
+        """Submit the dossier to its level. Eligibility is checked and stored; an ineligible
+        subject needs an `explanation` and is flagged for the council."""
+        n = nominations.get_for(g.api_user, nomination_id)
+        nominations.submit(g.api_user, n, body["version"], body["explanation"])
+        return n
 
 
 @bp.route("/decisions")

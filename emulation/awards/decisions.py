@@ -22,6 +22,7 @@ from emulation.awards.models import (
 from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.errors import (
+    Conflict,
     InvalidState,
     NotFound,
     PermissionDenied,
@@ -162,7 +163,7 @@ def create_decision(actor, unit: Unit, *, number: str, signed_on: date, signer: 
         raise ServiceError(_("A decision needs a number and a signer."))
     if db.session.scalar(select(Decision.id).where(Decision.number == number,
                                                    Decision.state != "revoked")):
-        raise ServiceError(_("The decision number %(number)s is already used.", number=number))
+        raise Conflict(_("The decision number %(number)s is already used.", number=number))
     if not nominations:
         raise ServiceError(_("Choose the nominations the decision grants."))
     problems = [f"#{n.id}: {why}" for n in nominations if (why := grantable(n, today))]

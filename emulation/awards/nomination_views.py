@@ -226,9 +226,7 @@ def _campaign(campaign_id):
 
 
 def _nomination_or_404(nomination_id: int) -> Nomination:
-    n = db.session.get(Nomination, nomination_id)
-    if n is None or not service.can_read(current_user, n):
+    try:
+        return service.get_for(current_user, nomination_id)
+    except NotFound:
         abort(404)
-    return n
-
-

@@ -17,7 +17,15 @@ from emulation.awards import services as awards
 from emulation.awards.models import AwardType, Nomination, NominationStep
 from emulation.core import audit
 from emulation.core import permissions as perms
-from emulation.core.errors import InvalidState, PermissionDenied, ServiceError, check_version
+from emulation.core.errors import (
+    Conflict,
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    check_version,
+)
+from emulation.core.text import clean_block
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 
@@ -39,6 +47,14 @@ def nominations_query(user, state: str | None = None, year: int | None = None):
     if year:
         stmt = stmt.where(Nomination.year == year)
     return stmt.order_by(Nomination.year.desc(), Nomination.id.desc())
+
+
+def get_for(user, nomination_id: int) -> Nomination:
+    """The nomination if the user proposes or handles it; otherwise NotFound."""
+    n = db.session.get(Nomination, nomination_id)
+    if n is None or not can_read(user, n):
+        raise NotFound(_("No such nomination, or you may not see it."))
+    return n
 
 
 def can_read(user, n: Nomination) -> bool:
@@ -76,11 +92,12 @@ def create(actor, *, award: AwardType, year: int, proposing_unit: Unit,
         Nomination.state != "withdrawn",
         (Nomination.person_id == person.id) if person else (Nomination.unit_id == unit.id)))
     if duplicate:
-        raise ServiceError(_("This subject is already nominated for %(award)s in %(year)d.",
+        raise Conflict(_("This subject is already nominated for %(award)s in %(year)d.",
                              award=award.name, year=year))
     n = Nomination(award_type=award, year=year, campaign_id=campaign_id, person=person,
                    unit=unit, proposing_unit=proposing_unit, level_unit=proposing_unit,
-                   state="draft", **{k: (texts or {}).get(k, "") or "" for k in TEXT_FIELDS})
+                   state="draft",
+                   **{k: clean_block((texts or {}).get(k), 50000) for k in TEXT_FIELDS})
     db.session.add(n)
     db.session.flush()
     audit.record(db.session, actor=actor, action="nomination.create", obj=n,
@@ -96,7 +113,7 @@ def update(actor, n: Nomination, version, texts: dict) -> None:
     check_version(n, version)
     before = {k: getattr(n, k) for k in TEXT_FIELDS}
     for key in TEXT_FIELDS:
-        setattr(n, key, (texts.get(key) or "").strip()[:50000])
+        setattr(n, key, clean_block(texts.get(key), 50000))
     old, new = audit.diff(before, {k: getattr(n, k) for k in TEXT_FIELDS})
     if new:
         audit.record(db.session, actor=actor, action="nomination.update", obj=n,
@@ -125,15 +142,15 @@ def submit(actor, n: Nomination, version, explanation: str = "") -> engine.Verdi
         raise PermissionDenied(_("This nomination cannot be changed now."))
     check_version(n, version)
     if not n.summary.strip():
-        raise ServiceError(_("Write the achievement report (summary) before submitting."))
+        raise InvalidState(_("Write the achievement report (summary) before submitting."))
     verdict = check_batch([n])[n.id]
-    explanation = (explanation or "").strip()
+    explanation = clean_block(explanation, 10000)
     if verdict.eligible is False and not explanation:
         raise InvalidState(_("The nomination does not meet the conditions; explain why it "
                              "should still go to the council."))
     n.eligible = verdict.eligible
     n.eligibility = json.dumps(serialise(verdict), ensure_ascii=False)
-    n.explanation = explanation[:10000]
+    n.explanation = explanation
     n.flagged = verdict.eligible is False
     _step(actor, n, "submitted")
     return verdict

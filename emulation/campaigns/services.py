@@ -25,6 +25,7 @@ from emulation.campaigns.models import (
 from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.errors import (
+    Conflict,
     InvalidState,
     NotFound,
     PermissionDenied,
@@ -393,7 +394,7 @@ def add_criterion(actor, campaign: Campaign, *, code: str, title: str, max_point
     if max_points is None or max_points <= 0 or weight is None or weight <= 0:
         raise ServiceError(_("Maximum points and weight must be greater than zero."))
     if any(c.code == code for c in campaign.criteria):
-        raise ServiceError(_("The criterion code %(code)s is already used.", code=code))
+        raise Conflict(_("The criterion code %(code)s is already used.", code=code))
     if movement is not None and movement.campaign_id != campaign.id:
         raise ServiceError(_("That movement belongs to another campaign."))
     criterion = Criterion(code=code, title=title, max_points=max_points, weight=weight,

@@ -31,6 +31,12 @@ class InvalidState(ServiceError):
     status = 409
 
 
+class Conflict(ServiceError):
+    """The record would clash with one that exists (a code or number already used)."""
+
+    status = 409
+
+
 def stale_message() -> str:
     from flask_babel import gettext as _
 

@@ -17,6 +17,14 @@ def clean(value) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def clean_block(value, limit: int) -> str:
+    """Multi-line text: NFC, control characters removed (line breaks and tabs kept), trimmed,
+    cut at `limit` characters. No NUL byte reaches the database (PostgreSQL refuses it)."""
+    if value is None:
+        return ""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", str(value))).strip()[:limit]
+
+
 def fold(value) -> str:
     """`Nguyễn Văn Đức` → `nguyen van duc`: what search compares."""
     text = clean(value).replace("đ", "d").replace("Đ", "D")

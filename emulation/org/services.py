@@ -10,6 +10,7 @@ from emulation.auth.models import RoleGrant
 from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.errors import (
+    Conflict,
     InvalidState,
     NotFound,
     PermissionDenied,
@@ -96,7 +97,7 @@ def create_unit(actor, *, code: str, name: str, parent: Unit | None, kind: str =
         raise PermissionDenied(_("You may not add units under %(name)s.", name=parent.name))
     _validate_unit_fields(code, name, kind)
     if unit_by_code(code) is not None:
-        raise ServiceError(_("The unit code %(code)s is already used.", code=code))
+        raise Conflict(_("The unit code %(code)s is already used.", code=code))
     if parent is not None and not parent.active:
         raise InvalidState(_("The parent unit is inactive."))
     unit = Unit(code=code, kind=kind, address=clean(address), parent=parent)
@@ -246,7 +247,7 @@ def create_person(actor, *, code: str, full_name: str, unit: Unit, gender: str |
     fields = _person_fields(full_name, gender, birth_date, position, email)
     _validate_person_code(code)
     if db.session.scalar(select(Person.id).where(Person.code == code)) is not None:
-        raise ServiceError(_("The person code %(code)s is already used.", code=code))
+        raise Conflict(_("The person code %(code)s is already used.", code=code))
     if not unit.active:
         raise InvalidState(_("The unit %(name)s is inactive.", name=unit.name))
     person = Person(code=code, unit=unit, **{k: v for k, v in fields.items() if k != "full_name"})

@@ -6,9 +6,10 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import selectinload
 
 from emulation.campaigns.models import Campaign, CampaignParticipant, ReportPeriod
-from emulation.campaigns.services import can_manage, require_manage
+from emulation.campaigns.services import can_manage, get_campaign_for, require_manage
 from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.errors import (
@@ -21,7 +22,7 @@ from emulation.core.errors import (
     stale_message,
 )
 from emulation.core.models import utcnow
-from emulation.core.text import clean
+from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 from emulation.pledges.models import (
@@ -56,6 +57,17 @@ def require_participant(campaign: Campaign, unit: Unit) -> None:
             CampaignParticipant.campaign_id == campaign.id,
             CampaignParticipant.unit_id == unit.id)):
         raise NotFound(_("This unit does not take part in the campaign."))
+
+
+def campaign_unit_for(user, campaign_id: int, unit_id: int) -> tuple[Campaign, Unit]:
+    """A campaign and a participating unit whose pledge and reports the user may read (the
+    unit's officers and the campaign's organisers); otherwise NotFound, revealing nothing."""
+    campaign = get_campaign_for(user, campaign_id)
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not can_read(user, campaign, unit):
+        raise NotFound(_("No such unit, or you may not see it."))
+    require_participant(campaign, unit)
+    return campaign, unit
 
 
 def unit_campaigns(user):
@@ -110,7 +122,7 @@ def save_pledge(actor, campaign: Campaign, unit: Unit, version, entries: dict,
                             n=movement.number, value=clean(entry.get("target_value"))[:30]))
             continue
         cleaned[movement_id] = {
-            "commitment": (entry.get("commitment") or "").strip()[:20000],
+            "commitment": clean_block(entry.get("commitment"), 20000),
             "indicator": clean(entry.get("indicator"))[:255],
             "unit_of_measure": clean(entry.get("unit_of_measure"))[:60],
             "target_value": target}
@@ -352,6 +364,14 @@ def report_of(unit: Unit, period: ReportPeriod) -> Report | None:
                                                   Report.period_id == period.id))
 
 
+def reports_of(campaign: Campaign, unit: Unit) -> list[Report]:
+    return list(db.session.scalars(
+        select(Report).join(ReportPeriod, ReportPeriod.id == Report.period_id)
+        .where(Report.campaign_id == campaign.id, Report.unit_id == unit.id)
+        .options(selectinload(Report.items))
+        .order_by(ReportPeriod.deadline, ReportPeriod.id)))
+
+
 def save_report(actor, campaign: Campaign, unit: Unit, period: ReportPeriod, version,
                 sections: dict, entries: dict, locale: str = "vi") -> Report:
     """Save a report draft: the four evaluation texts and, per pledge item, achieved value,
@@ -395,12 +415,12 @@ def save_report(actor, campaign: Campaign, unit: Unit, period: ReportPeriod, ver
             errors.append(_("%(item)s: progress must be between 0 and 100.", item=label))
             continue
         cleaned[item_id] = {"achieved_value": achieved, "progress_pct": progress,
-                            "narrative": (entry.get("narrative") or "").strip()[:20000]}
+                            "narrative": clean_block(entry.get("narrative"), 20000)}
     if errors:
         raise ServiceError(" ".join(errors))
     before = report_snapshot(report) if report.id else {}
     for key in ("integration", "task_progress", "target_attainment", "difficulties"):
-        setattr(report, key, (sections.get(key) or "").strip()[:50000])
+        setattr(report, key, clean_block(sections.get(key), 50000))
     current = {ri.pledge_item_id: ri for ri in report.items}
     for item_id, values in cleaned.items():
         row = current.get(item_id)

@@ -366,17 +366,9 @@ def _report_act(report: Report, campaign, form, operation, success: str):
 
 def _campaign_unit_or_404(campaign_id: int, unit_id: int):
     try:
-        campaign = campaigns.get_campaign_for(current_user, campaign_id)
+        return services.campaign_unit_for(current_user, campaign_id, unit_id)
     except NotFound:
         abort(404)
-    unit = db.session.get(Unit, unit_id)
-    if unit is None or not services.can_read(current_user, campaign, unit):
-        abort(404)
-    try:
-        services.require_participant(campaign, unit)
-    except NotFound:
-        abort(404)
-    return campaign, unit
 
 
 def _pledge_or_404(pledge_id: int, organiser: bool = False) -> Pledge:

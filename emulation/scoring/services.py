@@ -25,6 +25,7 @@ from emulation.core.errors import (
     check_version,
 )
 from emulation.core.models import utcnow
+from emulation.core.text import clean_block
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.pledges import progress as progress_calc
@@ -275,7 +276,7 @@ def save_sheet(actor, sheet: ScoreSheet, version, lines: dict, today: date,
             errors.append(_("%(code)s: at most %(n)d decimal places.", code=criterion.code,
                             n=settings.decimals))
             continue
-        values[criterion_id] = (points, (comment or "").strip()[:5000])
+        values[criterion_id] = (points, clean_block(comment, 5000))
     if errors:
         raise ServiceError(" ".join(errors))
     current = {s.criterion_id: s for s in sheet.scores}

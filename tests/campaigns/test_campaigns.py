@@ -193,7 +193,7 @@ def test_criterion_validation(world, cworld, login):
     url = f"/campaigns/{cworld.campaign}/criteria"
     duplicate = c.post(url, data={"code": "TC1", "title": "Trùng", "max_points": "5",
                                   "weight": "1", "kind": "regular"})
-    assert duplicate.status_code == 400
+    assert duplicate.status_code == 409
     negative = c.post(url, data={"code": "TC2", "title": "Âm", "max_points": "-5",
                                  "weight": "1", "kind": "regular"})
     assert negative.status_code == 400

@@ -36,7 +36,7 @@ def test_duplicate_code_refused(world, login):
     c = login("tochuc")
     response = c.post("/units/new", data={"code": "CS-1", "name": "Trùng mã",
                                           "parent_code": "CD-A", "kind": "grassroots"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "đã được dùng" in response.get_data(as_text=True)
 
 
