@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from emulation.core.formatting import fmt_date
 from emulation.extensions import db
 from emulation.notify.models import Notification, ReminderSent
 
@@ -74,9 +75,24 @@ def text(notification_or_kind, params=None) -> str:
     else:
         kind = notification_or_kind
     try:
-        return str(MESSAGES[kind]) % params
+        return str(MESSAGES[kind]) % _localised(params)
     except (KeyError, TypeError, ValueError):
         return kind
+
+
+def _localised(params: dict) -> dict:
+    """Parameters stored language-neutral, put in the reader's language: `what` = "pledge"
+    and ISO dates. Older notifications stored them as finished text and pass unchanged."""
+    out = dict(params)
+    if out.get("what") == "pledge":
+        out["what"] = str(_l("the pledge"))
+    elif out.get("what") == "report":
+        out["what"] = out.get("period", "")
+    try:
+        out["date"] = fmt_date(date.fromisoformat(out["date"]))
+    except (KeyError, TypeError, ValueError):
+        pass
+    return out
 
 
 def unread_count(user) -> int:
@@ -140,25 +156,26 @@ def remind(today: date, days: int) -> int:
             done = set(db.session.scalars(select(Pledge.unit_id).where(
                 Pledge.campaign_id == campaign.id, Pledge.state.in_(("submitted",
                                                                      "approved")))))
-            due.append((f"pledge:{campaign.id}:{{}}:{deadline}", str(_l("the pledge")),
-                        deadline, [u for u in units if u.id not in done]))
+            due.append((f"pledge:{campaign.id}:{{}}:{deadline}", {"what": "pledge"},
+                        deadline, [u for u in units if u.id not in done], None))
         for period in campaign.periods:
             if today <= period.deadline <= horizon:
                 done = set(db.session.scalars(select(Report.unit_id).where(
                     Report.period_id == period.id, Report.state == "submitted")))
-                due.append((f"report:{period.id}:{{}}", period.label, period.deadline,
-                            [u for u in units if u.id not in done]))
-        for key, what, when, late in due:
+                due.append((f"report:{period.id}:{{}}",
+                            {"what": "report", "period": period.label}, period.deadline,
+                            [u for u in units if u.id not in done], period.id))
+        for key, what, when, late, period_id in due:
             keys = {key.format(u.id): u for u in late}
             already = set(db.session.scalars(select(ReminderSent.key).where(
                 ReminderSent.key.startswith(key.split("{}")[0], autoescape=True))))
             for unit_key, unit in keys.items():
                 if unit_key not in already:
                     db.session.add(ReminderSent(key=unit_key))
+                    page = (f"reports/{period_id}" if period_id else "pledge")
                     notify(officers_of(unit), "reminder", {
-                        "what": what, "campaign": campaign.title,
-                        "date": when.strftime("%d/%m/%Y")},
-                        f"/campaigns/{campaign.id}/units/{unit.id}/pledge")
+                        **what, "campaign": campaign.title, "date": when.isoformat()},
+                        f"/campaigns/{campaign.id}/units/{unit.id}/{page}")
                     sent += 1
     db.session.commit()
     return sent
