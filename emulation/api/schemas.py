@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from emulation.awards.models import NOMINATION_STATES
 from emulation.awards.rules import APPRAISAL_ORDER, DISCIPLINE_ORDER, SCOPE_ORDER
+from emulation.campaigns.models import CAMPAIGN_STATES
 from emulation.org.models import GENDERS, UNIT_KINDS
 
 ROW_ID = validate.Range(min=1, max=2**31 - 1)
@@ -76,8 +78,22 @@ class YearArgs(PageArgs):
 
 
 class NominationArgs(YearArgs):
-    status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(
-        ["draft", "submitted", "received", "returned", "forwarded", "on_agenda", "withdrawn"]))
+    status = fields.String(load_default=None, allow_none=True,
+                           validate=validate.OneOf(NOMINATION_STATES))
+    unit = row_id(load_default=None, allow_none=True,
+                  metadata={"description": "The proposing unit."})
+
+
+class CampaignArgs(YearArgs):
+    status = fields.String(load_default=None, allow_none=True,
+                           validate=validate.OneOf(CAMPAIGN_STATES))
+    unit = row_id(load_default=None, allow_none=True,
+                  metadata={"description": "Issued by this unit or open to it."})
+
+
+class DecisionArgs(YearArgs):
+    status = fields.String(load_default=None, allow_none=True,
+                           validate=validate.OneOf(["draft", "issued", "revoked"]))
 
 
 class RecordArgs(YearArgs):

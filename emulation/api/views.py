@@ -159,10 +159,11 @@ class PersonItem(MethodView):
 
 @bp.route("/campaigns")
 class Campaigns(MethodView):
-    @bp.arguments(s.YearArgs, location="query")
+    @bp.arguments(s.CampaignArgs, location="query")
     @bp.response(200, s.page_of(s.CampaignSchema))
     def get(self, args):
-        return _paged(campaigns.campaigns_query(g.api_user, None, args["year"]), args)
+        return _paged(campaigns.campaigns_query(g.api_user, args["status"], args["year"],
+                                                args["unit"]), args)
 
 
 @bp.route("/campaigns/<int:campaign_id>")
@@ -301,7 +302,8 @@ class Nominations(MethodView):
     @bp.arguments(s.NominationArgs, location="query")
     @bp.response(200, s.page_of(s.NominationSchema))
     def get(self, args):
-        return _paged(nominations_query(g.api_user, args["status"], args["year"]), args)
+        return _paged(nominations_query(g.api_user, args["status"], args["year"],
+                                        args["unit"]), args)
 
     @bp.arguments(s.NominationIn)
     @bp.response(201, s.NominationSchema)
@@ -343,10 +345,10 @@ class NominationSubmit(MethodView):
 
 @bp.route("/decisions")
 class Decisions(MethodView):
-    @bp.arguments(s.YearArgs, location="query")
+    @bp.arguments(s.DecisionArgs, location="query")
     @bp.response(200, s.page_of(s.DecisionSchema))
     def get(self, args):
-        return _paged(decisions_query(g.api_user, args["year"]), args)
+        return _paged(decisions_query(g.api_user, args["year"], args["status"]), args)
 
 
 @bp.route("/eligibility")

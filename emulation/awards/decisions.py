@@ -258,7 +258,7 @@ def _require_organiser(actor, decision: Decision) -> None:
                                  name=decision.issuing_unit.name))
 
 
-def decisions_query(user, year: int | None = None):
+def decisions_query(user, year: int | None = None, state: str | None = None):
     """Decisions the user may see, newest first: issued and revoked ones for everyone, drafts
     only for organisers of the issuing unit (and admins)."""
     stmt = select(Decision).order_by(Decision.signed_on.desc(), Decision.id.desc())
@@ -267,6 +267,8 @@ def decisions_query(user, year: int | None = None):
             perms.covered_unit_ids(user, ("organiser",))))
     if year:
         stmt = stmt.where(func.extract("year", Decision.signed_on) == year)
+    if state:
+        stmt = stmt.where(Decision.state == state)
     return stmt
 
 

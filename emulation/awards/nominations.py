@@ -35,7 +35,8 @@ EDITABLE = ("draft", "returned")
 TEXT_FIELDS = ("summary", "achievements", "initiatives_text")
 
 
-def nominations_query(user, state: str | None = None, year: int | None = None):
+def nominations_query(user, state: str | None = None, year: int | None = None,
+                      unit_id: int | None = None):
     """Nominations the user proposes (their units) or handles (the level is in their tree)."""
     stmt = select(Nomination)
     if not user.is_admin:
@@ -46,6 +47,8 @@ def nominations_query(user, state: str | None = None, year: int | None = None):
         stmt = stmt.where(Nomination.state == state)
     if year:
         stmt = stmt.where(Nomination.year == year)
+    if unit_id:
+        stmt = stmt.where(Nomination.proposing_unit_id == unit_id)
     return stmt.order_by(Nomination.year.desc(), Nomination.id.desc())
 
 

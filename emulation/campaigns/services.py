@@ -44,7 +44,8 @@ ORGANISER = ("organiser",)
 
 # --- reading -------------------------------------------------------------------------------
 
-def campaigns_query(user, state: str | None = None, year: int | None = None):
+def campaigns_query(user, state: str | None = None, year: int | None = None,
+                    unit_id: int | None = None):
     """Campaigns the user may see: those their organiser grants issue (any state), and the
     published or closed ones issued by or open to a unit they hold any role on."""
     stmt = select(Campaign)
@@ -60,6 +61,10 @@ def campaigns_query(user, state: str | None = None, year: int | None = None):
         stmt = stmt.where(Campaign.state == state)
     if year:
         stmt = stmt.where(Campaign.year_start <= year, Campaign.year_end >= year)
+    if unit_id:  # issued by the unit or open to it
+        stmt = stmt.where(or_(Campaign.issuing_unit_id == unit_id, Campaign.id.in_(
+            select(CampaignParticipant.campaign_id).where(
+                CampaignParticipant.unit_id == unit_id))))
     return stmt.order_by(Campaign.year_start.desc(), Campaign.id.desc())
 
 

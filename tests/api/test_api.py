@@ -167,3 +167,26 @@ def test_unknown_award_gets_the_services_404_message(client, token):
         "award": "KHONGCO", "year": 2026, "subject": {"kind": "individual"}})
     assert response.status_code == 404 and response.mimetype == "application/problem+json"
     assert "KHONGCO" in response.get_json()["detail"]
+
+
+def test_list_filters_by_status_unit_and_year(client, token, world, cworld):
+    organiser = token("tochuc")
+    published = client.get(f"/api/v1/campaigns?status=published&unit={world.unit2.id}",
+                           headers=organiser).get_json()
+    assert [c["id"] for c in published["items"]] == [cworld.campaign]
+    assert client.get(f"/api/v1/campaigns?unit={world.unit3.id}",
+                      headers=organiser).get_json()["total"] == 0
+    assert client.get("/api/v1/campaigns?status=closed",
+                      headers=organiser).get_json()["total"] == 0
+    assert client.get("/api/v1/campaigns?status=open", headers=organiser).status_code == 422
+    officer = token("donvi1")
+    body = {"award": "LDTT", "year": 2026, "proposing_unit_id": world.unit1.id,
+            "person_id": world.person1.id, "summary": "Hoàn thành tốt"}
+    assert client.post("/api/v1/nominations", json=body, headers=officer).status_code == 201
+    mine = client.get(f"/api/v1/nominations?unit={world.unit1.id}&status=draft&year=2026",
+                      headers=organiser).get_json()
+    assert mine["total"] == 1 and mine["items"][0]["proposing_unit_id"] == world.unit1.id
+    assert client.get(f"/api/v1/nominations?unit={world.unit2.id}",
+                      headers=organiser).get_json()["total"] == 0
+    assert client.get("/api/v1/decisions?status=issued", headers=organiser).get_json() == {
+        "items": [], "total": 0, "page": 1, "per_page": 50}
