@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from emulation.config import load_config
-from emulation.extensions import babel, csrf, db, login_manager, migrate
+from emulation.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=_render_migration_item)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)
     _register_models()
@@ -54,6 +55,15 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from emulation.core.web import register_error_handlers
     register_error_handlers(app)
+
+    from emulation.core.security import init_security_headers, install_one_line_logging
+    init_security_headers(app)
+    install_one_line_logging()
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:  # behind nginx: trust its X-Forwarded-For/-Proto for the client IP and https
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from emulation.cli import register_cli
     register_cli(app)

@@ -1,5 +1,7 @@
 """Flask extensions, made once here and bound in create_app()."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -12,3 +14,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Per client IP (behind a proxy set TRUSTED_PROXIES so the IP is the client's); storage from
+# RATELIMIT_STORAGE_URI (memory:// by default, redis://… to share counts between workers).
+limiter = Limiter(get_remote_address, default_limits=[])

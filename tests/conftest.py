@@ -35,6 +35,8 @@ def app(tmp_path_factory):
         # Cheap hashing keeps the suite fast; test_password_hash_default covers scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        # the suite logs in hundreds of times from one address; test_rate_limit lowers it
+        "LOGIN_RATE_LIMIT": "100000 per minute",
     })
     with app.app_context():
         if url.startswith("postgres"):

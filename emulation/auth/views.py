@@ -1,7 +1,16 @@
 """Login, logout and the user's own profile."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -9,11 +18,13 @@ from emulation.auth import services
 from emulation.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm
 from emulation.core.errors import ServiceError
 from emulation.core.web import is_safe_next
+from emulation.extensions import limiter
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))

@@ -5,11 +5,13 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, flash, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from emulation.core import audit
 from emulation.core.errors import ServiceError, stale_message
 from emulation.extensions import db, login_manager
 
@@ -48,6 +50,23 @@ def page_arg() -> int:
 
 def flash_service_error(err: ServiceError) -> None:
     flash(str(err.message), "danger")
+
+
+REFUSALS = {401: "access.unauthenticated", 403: "access.denied", 429: "access.rate_limited"}
+
+
+def audit_refusal(status: int, reason: str = "") -> None:
+    """Access-control failures and rate limits leave an audit event (own transaction)."""
+    if status not in REFUSALS:
+        return
+    actor = getattr(g, "api_user", None) or (
+        current_user if getattr(current_user, "is_authenticated", False) else None)
+    try:
+        audit.record(db.session, actor=actor, action=REFUSALS[status],
+                     summary=f"{request.method} {request.path} {reason}".strip()[:500])
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -100,6 +119,8 @@ def register_error_handlers(app: Flask) -> None:
         if messages:  # request validation (webargs): every field's reason
             g.api_errors = messages
         response = app.make_response(render_error(err.code or 500))
+        audit_refusal(err.code or 500, str(getattr(err, "description", "") or "")
+                      if err.code == 429 else "")
         allowed = getattr(err, "valid_methods", None)
         if allowed:  # a 405 says which methods are allowed (RFC 9110)
             response.headers["Allow"] = ", ".join(sorted(allowed))
@@ -107,7 +128,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(err: ServiceError):
-        return render_error(err.status, str(err.message))
+        response = render_error(err.status, str(err.message))
+        audit_refusal(err.status)
+        return response
 
     @app.errorhandler(StaleDataError)
     def stale_error(err):
@@ -149,5 +172,6 @@ def attempt(operation) -> int | None:
     except ServiceError as err:
         db.session.rollback()
         flash(str(err.message), "danger")
+        audit_refusal(err.status)
         return err.status
     return None
