@@ -31,6 +31,7 @@ MATRIX = {
     "auth.login": ("GET", "/login", EVERYONE),
     "auth.logout": ("POST", "/logout", EVERYONE),
     "auth.profile": ("GET", "/profile", AUTHED),
+    "auth.reauth": ("GET", "/reauth", AUTHED),
     "auth.sign_out_everywhere": ("POST", "/profile/sign-out-everywhere", AUTHED),
     "admin.users": ("GET", "/admin/users/", ADMIN),
     "admin.user_create": ("GET", "/admin/users/new", ADMIN),

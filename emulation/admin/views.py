@@ -17,6 +17,7 @@ from emulation.auth.forms import (
     UserCreateForm,
     UserEditForm,
 )
+from emulation.auth.fresh import fresh_login_required
 from emulation.auth.models import RoleGrant, User
 from emulation.core.audit import AuditEvent
 from emulation.core.errors import ServiceError
@@ -90,6 +91,7 @@ def user_detail(user_id: int):
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @admin_required
+@fresh_login_required
 def user_reset_password(user_id: int):
     user = _user_or_404(user_id)
     form = ResetPasswordForm()
@@ -132,6 +134,7 @@ def user_sign_out(user_id: int):
 
 @bp.route("/users/<int:user_id>/grants", methods=["POST"])
 @admin_required
+@fresh_login_required
 def grant_add(user_id: int):
     user = _user_or_404(user_id)
     form = GrantForm()
@@ -153,6 +156,7 @@ def grant_add(user_id: int):
 
 @bp.route("/grants/<int:grant_id>/delete", methods=["POST"])
 @admin_required
+@fresh_login_required
 def grant_remove(grant_id: int):
     grant = db.session.get(RoleGrant, grant_id) or abort(404)
     user = grant.user

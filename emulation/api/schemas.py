@@ -119,7 +119,7 @@ class UnitIn(Schema):
     name = nonblank(255, required=True)
     parent_id = row_id(required=True, allow_none=True)
     kind = fields.String(load_default="other", validate=validate.OneOf(UNIT_KINDS))
-    address = text(500, load_default="")
+    address = text(255, load_default="")
 
 
 class UnitPatch(Schema):
@@ -128,7 +128,7 @@ class UnitPatch(Schema):
     version = fields.Integer(required=True)
     name = nonblank(255)
     kind = fields.String(validate=validate.OneOf(UNIT_KINDS))
-    address = text(500)
+    address = text(255)
 
 
 class PersonSchema(Schema):

@@ -16,6 +16,10 @@ class LoginForm(Form):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
 
 
+class ReauthForm(Form):
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+
+
 class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(_l("New password"),

@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from emulation.auth import services
-from emulation.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm
+from emulation.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, ReauthForm
+from emulation.auth.fresh import mark_fresh
 from emulation.core.errors import ServiceError
 from emulation.core.web import is_safe_next
 from emulation.extensions import limiter
@@ -39,6 +40,7 @@ def login():
                 session["locale"] = locale
             session.permanent = True
             login_user(result.user)
+            mark_fresh()
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("main.index"))
         flash(result.error, "danger")
@@ -46,6 +48,27 @@ def login():
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/reauth", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def reauth():
+    """Confirm the password before a sensitive action."""
+    form = ReauthForm()
+    status = 200
+    target = request.args.get("next")
+    if form.validate_on_submit():
+        result = services.authenticate(current_user.username, form.password.data)
+        if result.user is not None and result.user.id == current_user.id:
+            mark_fresh()
+            flash(_("Password confirmed."), "success")
+            return redirect(target if is_safe_next(target) else url_for("main.index"))
+        flash(result.error, "danger")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/reauth.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -75,6 +98,7 @@ def profile():
             status = 400
         else:
             login_user(current_user._get_current_object())  # this session stays; others end
+            mark_fresh()  # the current password was just typed
             flash(_("Your password has been changed. Other sessions have been signed out."),
                   "success")
             return redirect(url_for("auth.profile"))

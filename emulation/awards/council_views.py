@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from emulation.auth.fresh import confirm_first, is_fresh
 from emulation.auth.models import User
 from emulation.awards import council as service
 from emulation.awards.models import COUNCIL_ROLES, AgendaItem, Council, CouncilMeeting, Nomination
@@ -115,6 +116,9 @@ def meeting_act(meeting_id: int, action: str):
             flash(_("Choose a dossier."), "danger")
             return _meeting_page(meeting, 400)
         operation = lambda: service.add_to_agenda(current_user, meeting, nomination)  # noqa: E731
+    elif action in ("open", "close") and not is_fresh() and service.is_secretary(
+            current_user, meeting.council):
+        return confirm_first()
     elif action == "open":
         operation = lambda: service.open_ballot(current_user, meeting, version)  # noqa: E731
     elif action == "close":

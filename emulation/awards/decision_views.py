@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import case, func, select
 
+from emulation.auth.fresh import confirm_first, is_fresh
 from emulation.awards import decisions as service
 from emulation.awards import documents
 from emulation.awards.council_views import _meeting_or_404
@@ -175,6 +176,9 @@ def detail(decision_id: int):
             abort(400)
         action = request.form.get("action")
         version = request.form.get("version")
+        if action in ("issue", "revoke") and not is_fresh() and perms.covers(
+                current_user, decision.issuing_unit, ("organiser",)):
+            return confirm_first()
         if action == "issue":
             status = attempt(lambda: service.issue(current_user, decision, version,
                                                    local_today())) or 200

@@ -22,7 +22,6 @@ from emulation.org.models import (
     UNIT_KINDS,
     Person,
     Unit,
-    person_sort_key,
 )
 from emulation.org.services import person_snapshot, rebuild_paths, unit_snapshot
 
@@ -161,9 +160,7 @@ def import_people(actor, rows: list[Row]) -> ImportResult:
     new_rows, audit_rows = [], []
     for code, item in parsed.items():
         unit = units[item["unit_code"]]
-        folded = fold(item["full_name"])
-        fields = {"full_name": item["full_name"], "name_folded": folded,
-                  "sort_key": person_sort_key(folded),
+        fields = {**Person.name_columns(item["full_name"]),
                   "gender": item["gender"], "birth_date": item["birth_date"],
                   "position": item["position"], "unit_id": unit.id}
         if item["email_given"]:

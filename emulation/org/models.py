@@ -53,7 +53,7 @@ class Unit(TimestampMixin, VersionedMixin, Base):
 
     def set_name(self, name: str) -> None:
         self.name = clean(name)
-        self.name_folded = fold(name)
+        self.name_folded = fold(name)[:255]  # folding may lengthen (ß → ss)
 
     @property
     def ancestor_ids(self) -> list[int]:
@@ -88,9 +88,16 @@ class Person(TimestampMixin, VersionedMixin, Base):
     )
 
     def set_name(self, name: str) -> None:
-        self.full_name = clean(name)
-        self.name_folded = fold(name)
-        self.sort_key = person_sort_key(self.name_folded)
+        for key, value in self.name_columns(name).items():
+            setattr(self, key, value)
+
+    @staticmethod
+    def name_columns(name: str) -> dict:
+        """full_name, its folded copy for search and the sort key (tên first), each cut to
+        its column: folding may lengthen a name (ß → ss)."""
+        folded = fold(name)[:150]
+        return {"full_name": clean(name), "name_folded": folded,
+                "sort_key": person_sort_key(folded)[:160]}
 
     @property
     def given_name(self) -> str:

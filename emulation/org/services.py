@@ -100,7 +100,7 @@ def create_unit(actor, *, code: str, name: str, parent: Unit | None, kind: str =
         raise Conflict(_("The unit code %(code)s is already used.", code=code))
     if parent is not None and not parent.active:
         raise InvalidState(_("The parent unit is inactive."))
-    unit = Unit(code=code, kind=kind, address=clean(address), parent=parent)
+    unit = Unit(code=code, kind=kind, address=clean(address)[:255], parent=parent)
     unit.set_name(name)
     db.session.add(unit)
     db.session.flush()
@@ -119,7 +119,7 @@ def update_unit(actor, unit: Unit, *, version, name: str, kind: str, address: st
     _validate_unit_fields(unit.code, name, kind)
     before = unit_snapshot(unit)
     unit.set_name(name)
-    unit.kind, unit.address = kind, clean(address)
+    unit.kind, unit.address = kind, clean(address)[:255]
     old, new = audit.diff(before, unit_snapshot(unit))
     if new:
         audit.record(db.session, actor=actor, action="unit.update", obj=unit,

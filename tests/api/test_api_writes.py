@@ -45,6 +45,14 @@ def test_units_are_created_and_updated_by_their_organisers(client, token, world,
                                 headers=organiser)
     assert hidden_parent.status_code == 404
 
+    # folding may lengthen a name (ß → ss) and an address may fill its column: no 500 on
+    # PostgreSQL, which enforces column lengths
+    long = client.post("/api/v1/units", json={**body, "code": "SS", "name": "ß" * 255,
+                                              "address": "Số 1 " * 51}, headers=organiser)
+    assert long.status_code == 201 and long.get_json()["name"] == "ß" * 255
+    assert client.post("/api/v1/units", json={**body, "code": "SS2", "address": "x" * 256},
+                       headers=organiser).status_code == 422
+
     path = f"/api/v1/units/{unit['id']}"
     renamed = client.patch(path, json={"version": unit["version"], "name": "Công đoàn Lân"},
                            headers=organiser)
