@@ -21,6 +21,45 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(import_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path: str) -> None:
+    """Copy the whole database to PATH while the application runs (SQLite online backup;
+    pg_dump for PostgreSQL). Back up UPLOAD_FOLDER alongside it."""
+    from emulation.core import backup
+
+    try:
+        target = backup.backup(path)
+    except backup.BackupError as err:
+        raise click.ClickException(str(err)) from None
+    tables = backup.fingerprint()
+    click.echo(f"backup written to {target}: {len(tables)} tables, "
+               f"{sum(rows for rows, _ in tables.values())} rows")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database's content with the backup at PATH (stop the workers first)."""
+    from emulation.core import backup
+
+    if not yes:
+        click.confirm("Every record in the database will be replaced by the backup's. "
+                      "Continue?", abort=True)
+    try:
+        backup.restore(path)
+    except backup.BackupError as err:
+        raise click.ClickException(str(err)) from None
+    tables = backup.fingerprint()
+    click.echo(f"restored from {path}: {len(tables)} tables, "
+               f"{sum(rows for rows, _ in tables.values())} rows")
 
 
 @click.command("demo")

@@ -1,0 +1,28 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Every value can be overridden from the environment (GUNICORN_WORKERS, GUNICORN_BIND, …)."""
+import multiprocessing
+import os
+
+# Sync workers: requests are short (pages aim under 150 ms); exports stream from memory.
+# (2 × cores) + 1 is gunicorn's rule of thumb; on SQLite keep it small, one writer at a time.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# A big export or import of 200,000 rows takes tens of seconds; anything longer is stuck.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a leak can never grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Uploads are capped by MAX_UPLOAD_MB in the app; cap header sizes here.
+limit_request_line = 8190
+limit_request_fields = 100
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Client IP (X-Forwarded-For when behind the proxy), request, status, size, duration in ms.
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proc_name = "thidua"
