@@ -203,19 +203,25 @@ def test_every_route_has_an_entry(app):
                                                            "awards.rule_save"), rule
 
 
+def probe_ids(world, cworld) -> dict:
+    """Real ids for every placeholder of MATRIX's URLs (records of CS-1 and the top unit);
+    call inside an app context."""
+    target = gen_user("target", "viewer", _unit(world.top.id))
+    return {"unit": world.unit1.id, "person": world.person1.id, "user": target.id,
+            "grant": target.grants[0].id, "campaign": cworld.campaign,
+            "attachment": cworld.campaign_attachment, "period": cworld.period,
+            "movement": cworld.movements[0], "criterion": cworld.criterion,
+            "cluster": cworld.cluster, "pledge": cworld.pledge, "report": cworld.report,
+            "report_item": cworld.report_item, "evidence": cworld.evidence,
+            "sheet": cworld.sheet, "rule": _rule_id(),
+            "nomination": _nomination_id(world), **_council_ids(world),
+            **_NOMINATION_EXTRA}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_access_matrix(role, world, cworld, login, in_app, app):
     with in_app():
-        target = gen_user("target", "viewer", _unit(world.top.id))
-        ids = {"unit": world.unit1.id, "person": world.person1.id, "user": target.id,
-               "grant": target.grants[0].id, "campaign": cworld.campaign,
-               "attachment": cworld.campaign_attachment, "period": cworld.period,
-               "movement": cworld.movements[0], "criterion": cworld.criterion,
-               "cluster": cworld.cluster, "pledge": cworld.pledge, "report": cworld.report,
-               "report_item": cworld.report_item, "evidence": cworld.evidence,
-               "sheet": cworld.sheet, "rule": _rule_id(),
-               "nomination": _nomination_id(world), **_council_ids(world),
-               **_NOMINATION_EXTRA}
+        ids = probe_ids(world, cworld)
     failures = []
     for endpoint, (method, template, allowed) in MATRIX.items():
         client = app.test_client() if role == "anonymous" else login(role)

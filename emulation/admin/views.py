@@ -111,6 +111,8 @@ def user_set_active(user_id: int):
     user = _user_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if request.form.get("active") not in ("0", "1"):
+        abort(400)
     active = request.form.get("active") == "1"
     status = attempt(lambda: services.set_active(current_user, user, active))
     if status:

@@ -22,9 +22,11 @@ def create_token(actor, user, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`; returns (record, secret). The secret is never stored."""
     if getattr(actor, "id", None) != user.id and not actor.is_admin:
         raise PermissionDenied(_("Only an administrator may do this."))
-    name = clean(name)[:100]
+    name = clean(name)
     if not name:
         raise ServiceError(_("Give the token a name."))
+    if len(name) > 100:
+        raise ServiceError(_("The name is longer than %(n)d characters.", n=100))
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, prefix=secret[:10],
                      token_hash=_hash(secret))
