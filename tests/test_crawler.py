@@ -13,6 +13,9 @@ from tests.test_access_matrix import MATRIX, ROLES, probe_ids
 MISSING = 2_147_483_000
 MALFORMED_QUERY = ("?page=-3&per_page=abc&year=99999999999&q=%00%FF%27%22%3Cx%3E&"
                    "status=%E2%80%AE&unit=abc&state=..%2F..%2Fetc&person=1e9&kind=%0A&next=//x")
+HUGE = "99999999999999999999"
+OUT_OF_RANGE_QUERY = "?" + "&".join(f"{k}={HUGE}" for k in (
+    "page", "per_page", "year", "unit", "parent", "person", "period", "object_id", "campaign"))
 MALFORMED_FORM = {"version": "abc", "code": "\x00" * 3, "name": "x" * 70000,
                   "year": "năm", "unit_code": "'; DROP TABLE unit;--", "date": "31/02/2026",
                   "deadline": "2026-13-45", "max_points": "NaN", "weight": "-inf",
@@ -56,7 +59,7 @@ def test_no_route_answers_a_server_error(role, world, cworld, login, in_app, app
         headers = api if template.startswith("/api/") else {}
         for ids in (real, missing):
             url = template.format(**ids)
-            for query in ("", MALFORMED_QUERY):
+            for query in ("", MALFORMED_QUERY, OUT_OF_RANGE_QUERY):
                 response = client.get(url + query, headers=headers)
                 if response.status_code >= 500:
                     failures.append(f"{endpoint} {url}{query[:20]}: {response.status_code}")

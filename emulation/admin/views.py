@@ -23,7 +23,7 @@ from emulation.core.audit import AuditEvent
 from emulation.core.errors import ServiceError
 from emulation.core.permissions import admin_required
 from emulation.core.text import clean, like_pattern
-from emulation.core.web import attempt, flash_form_errors, page_arg
+from emulation.core.web import attempt, flash_form_errors, int_arg, page_arg
 from emulation.extensions import db
 from emulation.org.models import Unit
 
@@ -180,7 +180,7 @@ def audit_log():
     actor = clean(args.get("actor", ""))[:64]
     action = clean(args.get("action", ""))[:64]
     object_type = clean(args.get("object_type", ""))[:40]
-    object_id = args.get("object_id", type=int)
+    object_id = int_arg("object_id", source=args)
     q = clean(args.get("q", ""))[:100]
     date_from = _parse_day(args.get("from"))
     date_to = _parse_day(args.get("to"))

@@ -14,7 +14,7 @@ from emulation.auth.models import User
 from emulation.awards import council as service
 from emulation.awards.models import COUNCIL_ROLES, AgendaItem, Council, CouncilMeeting, Nomination
 from emulation.core.forms import Form
-from emulation.core.web import attempt
+from emulation.core.web import attempt, int_arg
 from emulation.extensions import db
 from emulation.org.services import unit_by_code
 
@@ -111,7 +111,7 @@ def meeting_act(meeting_id: int, action: str):
         ids = [int(v) for v in request.form.getlist("member") if v.isdigit()]
         operation = lambda: service.set_attendance(current_user, meeting, version, ids)  # noqa: E731
     elif action == "agenda":
-        nomination = db.session.get(Nomination, request.form.get("nomination", type=int) or 0)
+        nomination = db.session.get(Nomination, int_arg("nomination", source=request.form) or 0)
         if nomination is None:
             flash(_("Choose a dossier."), "danger")
             return _meeting_page(meeting, 400)

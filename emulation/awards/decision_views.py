@@ -23,7 +23,7 @@ from emulation.awards.models import (
 )
 from emulation.core import permissions as perms
 from emulation.core.forms import Form
-from emulation.core.web import attempt, local_today, page_arg, xlsx_response
+from emulation.core.web import attempt, local_today, page_arg, xlsx_response, year_arg
 from emulation.core.xlsx import Workbook
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
@@ -221,7 +221,7 @@ def draft(decision_id: int):
 @login_required
 def honours():
     """Bảng vàng: granted awards by year, unit and award type, with statistics."""
-    year = request.args.get("year", type=int)
+    year = year_arg()
     code = (request.args.get("award") or "")[:20]
     stmt = _honours_query(year, code)
     pagination = db.paginate(stmt, page=page_arg(), per_page=100, error_out=False)
@@ -240,7 +240,7 @@ def honours():
 @login_required
 def statistics_export():
     """Counts and cash per unit and year (people counted in their unit)."""
-    year = request.args.get("year", type=int)
+    year = year_arg()
     wb = Workbook()
     sheet = wb.sheet("Thong ke")
     sheet.header(["Năm", "Mã đơn vị", "Tên đơn vị", "Cá nhân", "Tập thể", "Tiền thưởng (đồng)"],
@@ -269,7 +269,7 @@ def _unit_stats(year):
 @bp.route("/honours/export.xlsx")
 @login_required
 def honours_export():
-    year = request.args.get("year", type=int)
+    year = year_arg()
     code = (request.args.get("award") or "")[:20]
     names = dict(db.session.execute(select(AwardType.code, AwardType.name)).all())
     wb = Workbook()

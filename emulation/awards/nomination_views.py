@@ -14,7 +14,15 @@ from emulation.campaigns.forms import AttachmentForm
 from emulation.core import permissions as perms
 from emulation.core import uploads
 from emulation.core.errors import NotFound, ServiceError
-from emulation.core.web import attempt, current_locale, flash_form_errors, local_today, page_arg
+from emulation.core.web import (
+    attempt,
+    current_locale,
+    flash_form_errors,
+    int_arg,
+    local_today,
+    page_arg,
+    year_arg,
+)
 from emulation.extensions import db
 from emulation.org.models import Person
 from emulation.org.services import unit_by_code
@@ -29,7 +37,7 @@ ACTIONS = {"submit": service.submit, "receive": service.receive, "return": servi
 @login_required
 def index():
     state = request.args.get("state") if request.args.get("state") in NOMINATION_STATES else None
-    year = request.args.get("year", type=int)
+    year = year_arg()
     stmt = service.nominations_query(current_user, state, year)
     pagination = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     items = list(pagination.items)
@@ -137,7 +145,7 @@ def attachment(nomination_id: int, attachment_id: int):
 @bp.route("/from-registrations", methods=["POST"])
 @perms.roles_required(*service.OFFICER)
 def from_registrations():
-    campaign = _campaign(request.form.get("campaign_id", type=int))
+    campaign = _campaign(int_arg("campaign_id", source=request.form))
     unit = unit_by_code(request.form.get("unit_code", ""))
     if unit is None or not perms.covers(current_user, unit, service.OFFICER):
         abort(400)
@@ -154,7 +162,7 @@ def from_registrations():
 @bp.route("/from-ranking", methods=["POST"])
 @perms.roles_required("organiser")
 def from_ranking():
-    campaign = _campaign(request.form.get("campaign_id", type=int))
+    campaign = _campaign(int_arg("campaign_id", source=request.form))
     if not campaigns.can_manage(current_user, campaign):
         abort(403)
     made = []

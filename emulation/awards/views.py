@@ -19,7 +19,7 @@ from emulation.awards.models import (
 )
 from emulation.core import permissions as perms
 from emulation.core.errors import NotFound
-from emulation.core.web import attempt, current_locale, flash_form_errors, local_today
+from emulation.core.web import attempt, current_locale, flash_form_errors, local_today, year_arg
 from emulation.core.xlsx import Workbook
 from emulation.extensions import db
 from emulation.org import services as org
@@ -202,7 +202,7 @@ def _award_or_404(code: str) -> AwardType:
 
 def _award_and_year(kind: str):
     code = request.args.get("award", "")
-    year = request.args.get("year", type=int) or local_today().year
+    year = year_arg() or local_today().year
     if not 1950 <= year <= 2100:
         year = local_today().year
     award = None

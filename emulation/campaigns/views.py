@@ -26,7 +26,7 @@ from emulation.core import permissions as perms
 from emulation.core import uploads
 from emulation.core.errors import NotFound, ServiceError
 from emulation.core.text import clean
-from emulation.core.web import attempt, flash_form_errors, page_arg
+from emulation.core.web import attempt, flash_form_errors, page_arg, year_arg
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.org.services import unit_by_code
@@ -40,7 +40,7 @@ ORGANISER = ("organiser",)
 def index():
     state = request.args.get("state") if request.args.get("state") in (
         "draft", "published", "closed") else None
-    year = request.args.get("year", type=int)
+    year = year_arg()
     stmt = services.campaigns_query(current_user, state, year)
     pagination = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     return render_template("campaigns/index.html", pagination=pagination, state=state,

@@ -41,11 +41,19 @@ def is_safe_next(target: str | None) -> bool:
 
 
 def page_arg() -> int:
-    """`?page=` as a positive integer; anything else is page 1."""
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except (TypeError, ValueError):
-        return 1
+    """`?page=` as a positive integer (at most a million); anything else is page 1."""
+    return int_arg("page", high=1_000_000) or 1
+
+
+def int_arg(name: str, low: int = 1, high: int = 2**31 - 1, source=None) -> int | None:
+    """An integer query (or form) parameter inside [low, high], else None: a row id by
+    default, so a value past the database's integer range never reaches a query."""
+    value = (request.args if source is None else source).get(name, type=int)
+    return value if value is not None and low <= value <= high else None
+
+
+def year_arg(name: str = "year") -> int | None:
+    return int_arg(name, 1900, 2200)
 
 
 def flash_service_error(err: ServiceError) -> None:

@@ -21,7 +21,7 @@ from emulation.core.audit import AuditEvent
 from emulation.core.errors import NotFound, ServiceError
 from emulation.core.tabular import TableError, read_table
 from emulation.core.text import clean
-from emulation.core.web import attempt, flash_form_errors, page_arg, xlsx_response
+from emulation.core.web import attempt, flash_form_errors, int_arg, page_arg, xlsx_response
 from emulation.extensions import db
 from emulation.org import exports, importers, services
 from emulation.org.forms import (
@@ -91,8 +91,8 @@ def _unit_page(unit: Unit, status: int = 200, edit_form=None, move_form=None):
 def unit_create():
     form = UnitCreateForm()
     status = 200
-    if request.method == "GET" and request.args.get("parent", type=int):
-        parent = db.session.get(Unit, request.args.get("parent", type=int))
+    if request.method == "GET" and int_arg("parent"):
+        parent = db.session.get(Unit, int_arg("parent"))
         if parent is not None and perms.covers(current_user, parent, perms.MANAGE_UNITS):
             form.parent_code.data = parent.code
     if form.validate_on_submit():
@@ -189,7 +189,7 @@ def people():
     q = clean(request.args.get("q", ""))[:100]
     include_inactive = request.args.get("inactive") == "1"
     unit = None
-    unit_id = request.args.get("unit", type=int)
+    unit_id = int_arg("unit")
     if unit_id is not None:
         unit = _unit_or_404(unit_id, perms.VIEW_PEOPLE)
     stmt = services.people_query(current_user, q, unit, include_inactive)
@@ -221,8 +221,8 @@ def _person_page(person: Person, status: int = 200):
 def person_create():
     form = PersonForm()
     status = 200
-    if request.method == "GET" and request.args.get("unit", type=int):
-        unit = db.session.get(Unit, request.args.get("unit", type=int))
+    if request.method == "GET" and int_arg("unit"):
+        unit = db.session.get(Unit, int_arg("unit"))
         if unit is not None and perms.covers(current_user, unit, perms.MANAGE_PEOPLE):
             form.unit_code.data = unit.code
     if form.validate_on_submit():

@@ -15,6 +15,7 @@ from emulation.core.web import (
     attempt,
     current_locale,
     flash_form_errors,
+    int_arg,
     local_today,
     xlsx_response,
 )
@@ -185,7 +186,7 @@ def campaign_dashboard(campaign_id: int):
     campaign = _managed_campaign_or_404(campaign_id)
     return render_template("pledges/dashboard.html", campaign=campaign,
                            data=dashboard.campaign_dashboard(
-                               campaign, local_today(), request.args.get("period", type=int)))
+                               campaign, local_today(), int_arg("period")))
 
 
 @bp.route("/campaigns/<int:campaign_id>/export/pledges.xlsx")

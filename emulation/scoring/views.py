@@ -18,6 +18,7 @@ from emulation.core.web import (
     current_locale,
     flash_form_errors,
     local_today,
+    page_arg,
     xlsx_response,
 )
 from emulation.extensions import db
@@ -323,7 +324,7 @@ def _hub_page(campaign: Campaign, status: int = 200, settings_form=None):
         stmt = stmt.where(ScoreSheet.scorer_kind == kind)
     if state:
         stmt = stmt.where(ScoreSheet.state == state)
-    pagination = db.paginate(stmt, per_page=100, error_out=False)
+    pagination = db.paginate(stmt, page=page_arg(), per_page=100, error_out=False)
     adjustments = db.session.scalars(select(ScoreAdjustment).where(
         ScoreAdjustment.campaign_id == campaign.id).order_by(ScoreAdjustment.id.desc())).all()
     return render_template(
