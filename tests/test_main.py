@@ -91,3 +91,43 @@ def test_bad_query_strings_get_no_server_error(world, login):
                 "/admin/audit/?from=yesterday&to=2026-13-45&object_id=x", "/units/?q=%25_%5C",
                 "/people/?q=" + "a" * 5000):
         assert c.get(url).status_code < 500, url
+
+
+def test_a_change_cut_off_by_the_database_leaves_nothing_half_written(world, login, app,
+                                                                      in_app):
+    """The unit's UPDATE runs, then the audit INSERT fails as if the database went away:
+    the page is the 503 "try again" page and, once the database is back, neither the
+    rename nor its audit event exists."""
+    from sqlalchemy import func, select
+
+    from emulation.core.audit import AuditEvent
+    from emulation.org.models import Unit
+
+    c = login("tochuc")
+    with in_app() as session:
+        unit = session.get(Unit, world.unit1.id)
+        version, name = unit.version, unit.name
+        audits = session.scalar(select(func.count()).select_from(AuditEvent))
+
+    def fail_on_audit(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_EVENT"):
+            raise OperationalError(statement, {}, Exception("server closed the connection"))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", fail_on_audit)
+    try:
+        response = c.post(f"/units/{world.unit1.id}/edit", data={
+            "version": version, "name": "Tên mới nửa chừng", "kind": "grassroots",
+            "address": ""})
+    finally:
+        event.remove(engine, "before_cursor_execute", fail_on_audit)
+    assert response.status_code == 503
+    assert "Hiện không kết nối được cơ sở dữ liệu" in response.get_data(as_text=True)
+    with in_app() as session:
+        unit = session.get(Unit, world.unit1.id)
+        assert (unit.name, unit.version) == (name, version)
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == audits
+    again = c.post(f"/units/{world.unit1.id}/edit", data={
+        "version": version, "name": "Tên mới", "kind": "grassroots", "address": ""})
+    assert again.status_code == 302  # the database is back: the same save goes through
