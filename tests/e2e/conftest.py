@@ -1,0 +1,132 @@
+"""Browser tests: Playwright drives Debian's Chromium against a live server.
+
+Skipped, with the reason printed, when Chromium or Playwright is missing; `.ci/run` installs
+Chromium so CI always runs them. A failing test leaves a screenshot in `tests/e2e/screenshots/`.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - requirements-dev installs it
+    sync_playwright = None
+
+SKIPPED = None
+if sync_playwright is None or not Path(CHROMIUM).exists():
+    SKIPPED = (f"Chromium not found at {CHROMIUM} (apt install chromium)"
+               if sync_playwright else "playwright is not installed")
+    collect_ignore_glob = ["test_*.py"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SKIPPED:
+        terminalreporter.write_line(f"*** browser tests (tests/e2e) SKIPPED: {SKIPPED} ***",
+                                    yellow=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    from emulation import create_app
+    from emulation.extensions import db
+
+    folder = tmp_path_factory.mktemp("e2e")
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'e2e.db'}",
+        "SECRET_KEY": "e2e", "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "UPLOAD_FOLDER": str(folder / "up"),
+        "LOGIN_RATE_LIMIT": "100000 per minute",
+    })
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture(scope="session")
+def server(live_app):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    httpd = make_server("127.0.0.1", port, live_app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_as(browser, server, request):
+    """open_as("donvi1") → a page logged in as that user (a fresh browser context)."""
+    from tests.factories import PASSWORD
+
+    contexts = []
+
+    def _open(username: str | None, locale: str = "vi-VN"):
+        context = browser.new_context(base_url=server, locale=locale)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10000)
+        page.on("dialog", lambda dialog: dialog.accept())  # data-confirm questions: yes
+        if username:
+            page.goto("/login")
+            page.fill("#username", username)
+            page.fill("#password", PASSWORD)
+            page.click("form:has(#password) button[type=submit]")
+            page.wait_for_url(lambda url: "/login" not in url)
+        return page
+
+    yield _open
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        for i, context in enumerate(contexts):
+            for j, page in enumerate(context.pages):
+                page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-{i}-{j}.png"),
+                                full_page=True)
+    for context in contexts:
+        context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call = report
+
+
+@pytest.fixture(scope="session")
+def e2e_world(live_app):
+    """The small organisation of the unit tests (users with the test password) and the award
+    catalogue, made once for the browser session."""
+    from emulation.awards.catalogue import seed
+    from emulation.extensions import db
+    from tests import factories
+
+    with live_app.app_context():
+        world = factories.gen_world()
+        seed(db.session)
+        db.session.commit()
+        db.session.remove()
+    return world
