@@ -1,0 +1,130 @@
+"""The yearly cycle as each role clicks it, in one browser session per role.
+
+The steps run in order (each test builds on the one before) against one live server."""
+import re
+from datetime import date, timedelta
+
+import pytest
+
+TODAY = date.today()
+YEAR = TODAY.year
+LATER = (TODAY + timedelta(days=30)).isoformat()
+STATE: dict = {}
+
+pytestmark = pytest.mark.usefixtures("e2e_world")
+
+
+def _reveal(page, action_end: str) -> None:
+    """Open the <details> section holding the form, as a user clicks its summary."""
+    details = page.locator(f"details:has(form[action$='{action_end}'])")
+    if details.count() and details.first.get_attribute("open") is None:
+        details.first.locator("summary").click()
+
+
+def _submit(page, action_part: str, button: str | None = None) -> None:
+    """Click the submit button of the form whose action contains `action_part`."""
+    form = page.locator(f"form[action*='{action_part}']").first
+    target = form.locator("button[type=submit]")
+    if button:
+        target = form.get_by_role("button", name=button)
+    target.first.click()
+    page.wait_for_load_state()
+
+
+def _ok(page) -> None:
+    """The last action succeeded: a success message and no error message."""
+    assert page.locator(".alert-danger").count() == 0, page.locator(".alert-danger").all_inner_texts()
+    assert page.locator(".alert-success").count() >= 1, page.content()[:2000]
+
+
+def test_1_organiser_issues_and_publishes_a_campaign(open_as):
+    page = open_as("tochuc")
+    page.goto("/campaigns/new")
+    page.fill("[name=number]", f"01/CT-CĐCT-{YEAR}")
+    page.fill("[name=title]", f"Phát động thi đua yêu nước năm {YEAR}")
+    page.fill("[name=year_start]", str(YEAR))
+    page.fill("[name=issuing_unit_code]", "CDCTVN")
+    page.fill("[name=registration_deadline]", LATER)
+    page.fill("[name=scoring_opens]", (TODAY - timedelta(days=1)).isoformat())
+    page.fill("[name=scoring_closes]", LATER)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/campaigns/\d+$"))
+    STATE["campaign"] = int(page.url.rsplit("/", 1)[1])
+    _reveal(page, "/movements")
+    page.fill("form[action$='/movements'] [name=title]",
+              "Thi đua thực hiện thắng lợi nhiệm vụ sản xuất kinh doanh")
+    _submit(page, "/movements")
+    _ok(page)
+    _reveal(page, "/periods")
+    page.select_option("form[action$='/periods'] [name=kind]", "yearend")
+    page.fill("form[action$='/periods'] [name=label]", f"Tổng kết năm {YEAR}")
+    page.fill("form[action$='/periods'] [name=year]", str(YEAR))
+    page.fill("form[action$='/periods'] [name=deadline]", LATER)
+    _submit(page, "/periods")
+    _ok(page)
+    _reveal(page, "/criteria")
+    page.fill("form[action$='/criteria'] [name=code]", "TC1")
+    page.fill("form[action$='/criteria'] [name=title]", "Hoàn thành chỉ tiêu")
+    page.fill("form[action$='/criteria'] [name=max_points]", "10")
+    _submit(page, "/criteria")
+    _ok(page)
+    _reveal(page, "/participants")
+    page.select_option("form[action$='/participants'] [name=mode]", "list")
+    page.fill("form[action$='/participants'] [name=unit_codes]", "CS-1, CS-2, CS-3")
+    _submit(page, "/participants")
+    _ok(page)
+    page.goto(f"/campaigns/{STATE['campaign']}/clusters/new")
+    page.fill("[name=name]", "Cụm thi đua số 1")
+    page.fill("[name=member_codes]", "CS-1\nCS-2\nCS-3")
+    page.fill("[name=leader_code]", "CS-1")
+    page.fill("[name=deputy_code]", "CS-2")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    _ok(page)
+    _submit(page, "/publish")
+    _ok(page)
+    assert page.locator("form[action$='/close']").count() == 1  # published: it can be closed
+
+
+def test_2_unit_officer_pledges_and_the_organiser_approves(open_as):
+    officer = open_as("donvi1")
+    officer.goto("/pledges/")
+    officer.locator(f"a[href*='/campaigns/{STATE['campaign']}/units/']").first.click()
+    officer.wait_for_load_state()
+    commitment = officer.locator("textarea[name$='-commitment']").first
+    commitment.fill("Hoàn thành 100% kế hoạch sản xuất; 3 sáng kiến được công nhận")
+    officer.locator("input[name$='-target_value']").first.fill("3")
+    officer.get_by_role("button", name="Lưu nháp").click()
+    officer.wait_for_load_state()
+    _ok(officer)
+    _submit(officer, "/pledge/submit")
+    _ok(officer)
+    STATE["pledge_url"] = officer.url
+
+    organiser = open_as("tochuc")
+    organiser.goto(STATE["pledge_url"])
+    _submit(organiser, "/approve")
+    _ok(organiser)
+
+
+def test_3_unit_officer_reports_with_evidence(open_as, tmp_path):
+    officer = open_as("donvi1")
+    officer.goto(STATE["pledge_url"])
+    officer.locator("a[href*='/reports/']").first.click()
+    officer.wait_for_load_state()
+    officer.fill("[name=integration]", "Đã lồng ghép phong trào vào nghị quyết của đơn vị")
+    officer.locator("input[name$='-achieved_value']").first.fill("3")
+    officer.locator("textarea[name$='-narrative']").first.fill("Ba sáng kiến được công nhận")
+    officer.locator("form:not([action]) button[type=submit], form[action=''] button").first \
+        .click()
+    officer.wait_for_load_state()
+    _ok(officer)
+    evidence = tmp_path / "Biên bản công nhận sáng kiến.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n% minh chung\n")
+    officer.locator("form[action*='/evidence'] input[type=file]").first.set_input_files(
+        str(evidence))
+    _submit(officer, "/evidence")
+    _ok(officer)
+    assert officer.get_by_text("Biên bản công nhận sáng kiến.pdf").count() >= 1
+    _submit(officer, "/submit")
+    _ok(officer)
