@@ -126,6 +126,14 @@ def e2e_world(live_app):
 
     with live_app.app_context():
         world = factories.gen_world()
+        from emulation.org.models import Unit
+
+        top = db.session.get(Unit, world.top.id)
+        for i in range(2, 8):  # the council: hoidong1 and hd2 … hd7 vote, thuky is secretary
+            factories.gen_user(f"hd{i}", "council_member", top)
+        # the council's scorer sits in the emulation board, above none of the scored units
+        board = factories.gen_unit("BAN-TD", "Ban Thi đua - Khen thưởng", top, kind="department")
+        factories.gen_user("giamkhao", "scorer", board)
         seed(db.session)
         db.session.commit()
         db.session.remove()

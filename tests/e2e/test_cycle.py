@@ -128,3 +128,100 @@ def test_3_unit_officer_reports_with_evidence(open_as, tmp_path):
     assert officer.get_by_text("Biên bản công nhận sáng kiến.pdf").count() >= 1
     _submit(officer, "/submit")
     _ok(officer)
+
+
+def test_4_peers_and_the_council_score(open_as):
+    organiser = open_as("tochuc")
+    organiser.goto(f"/campaigns/{STATE['campaign']}/scoring")
+    organiser.select_option("form[action$='/peer-assignments'] [name=mode]", "all")
+    _submit(organiser, "/peer-assignments")
+    _ok(organiser)
+    organiser.fill("form[action$='/council-scorers'] [name=username]", "giamkhao")
+    _submit(organiser, "/council-scorers")
+    _ok(organiser)
+    for username in ("donvi1", "giamkhao"):
+        scorer = open_as(username)
+        scorer.goto("/scoring/")
+        scorer.locator("main a[href*='/sheets/'], table a[href*='/sheets/']").first.click()
+        scorer.wait_for_load_state()
+        scorer.locator("input[name$='-points']").first.fill("8,5")
+        scorer.locator("form:not([action]) button[type=submit]").first.click()
+        scorer.wait_for_load_state()
+        _ok(scorer)
+        _submit(scorer, "/submit")
+        _ok(scorer)
+    organiser.goto(f"/campaigns/{STATE['campaign']}/ranking")
+    assert organiser.get_by_text("8,5").count() >= 1
+
+
+def test_5_unit_officer_nominates_and_the_dossier_climbs(open_as, e2e_world):
+    officer = open_as("donvi1")
+    officer.goto("/nominations/new")
+    officer.select_option("[name=award]", label="LDTT — Lao động tiên tiến")
+    officer.fill("[name=person_code]", "P1")
+    officer.fill("[name=summary]", "Hoàn thành xuất sắc nhiệm vụ; 3 sáng kiến được công nhận")
+    officer.locator("form button[type=submit]").last.click()
+    officer.wait_for_url(re.compile(r"/nominations/\d+$"))
+    STATE["nomination"] = officer.url
+    _ok(officer)
+    reason = officer.locator("form[action$='/submit'] [name=reason]")
+    if reason.count():  # asked only when the engine finds a condition unmet
+        reason.fill("Kết quả đánh giá năm nay chưa được nhập vào hệ thống")
+    _submit(officer, "/submit")
+    _ok(officer)
+
+    branch = open_as("tochuc_a")
+    branch.goto(STATE["nomination"])
+    _submit(branch, "/receive")
+    _ok(branch)
+    _submit(branch, "/forward")
+    _ok(branch)
+    top = open_as("tochuc")
+    top.goto(STATE["nomination"])
+    _submit(top, "/receive")
+    _ok(top)
+    _submit(top, "/agenda")
+    _ok(top)
+
+
+def test_6_secretary_runs_the_meeting_and_seven_members_vote(open_as):
+    organiser = open_as("tochuc")
+    organiser.goto("/councils/")
+    organiser.fill("[name=name]", "Hội đồng Thi đua - Khen thưởng")
+    organiser.fill("[name=unit_code]", "CDCTVN")
+    organiser.locator("form button[type=submit]").last.click()
+    organiser.wait_for_url(re.compile(r"/councils/\d+$"))
+    council_url = organiser.url
+    members = [("thuky", "secretary"), ("hoidong1", "chair")] + [
+        (f"hd{i}", "member") for i in range(2, 8)]
+    for username, role in members:
+        organiser.fill("form[action$='/members'] [name=username]", username)
+        organiser.select_option("form[action$='/members'] [name=role]", role)
+        _submit(organiser, "/members")
+        _ok(organiser)
+
+    secretary = open_as("thuky")
+    secretary.goto(council_url)
+    secretary.fill("form[action$='/meetings'] [name=title]", f"Phiên họp xét khen thưởng {YEAR}")
+    secretary.fill("form[action$='/meetings'] [name=held_on]", TODAY.isoformat())
+    _submit(secretary, "/meetings")
+    secretary.wait_for_url(re.compile(r"/meetings/\d+$"))
+    STATE["meeting"] = secretary.url
+    for box in secretary.locator("input[name=member]").all():
+        box.check()
+    _submit(secretary, "/attendance")
+    _ok(secretary)
+    _submit(secretary, "/agenda")
+    _ok(secretary)
+    _submit(secretary, "/open")
+    _ok(secretary)
+
+    for username in ["hoidong1"] + [f"hd{i}" for i in range(2, 8)][:6]:
+        member = open_as(username)
+        member.goto(STATE["meeting"])
+        member.locator("form[action*='/vote'] button[value=agree]").first.click()
+        member.wait_for_load_state()
+        _ok(member)
+    secretary.goto(STATE["meeting"])
+    _submit(secretary, "/close")
+    _ok(secretary)
