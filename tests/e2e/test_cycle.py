@@ -33,7 +33,8 @@ def _submit(page, action_part: str, button: str | None = None) -> None:
 
 def _ok(page) -> None:
     """The last action succeeded: a success message and no error message."""
-    assert page.locator(".alert-danger").count() == 0, page.locator(".alert-danger").all_inner_texts()
+    errors = page.locator(".alert-danger")
+    assert errors.count() == 0, errors.all_inner_texts()
     assert page.locator(".alert-success").count() >= 1, page.content()[:2000]
 
 
@@ -225,3 +226,45 @@ def test_6_secretary_runs_the_meeting_and_seven_members_vote(open_as):
     secretary.goto(STATE["meeting"])
     _submit(secretary, "/close")
     _ok(secretary)
+
+
+def test_7_organiser_publishes_and_issues_the_decision(open_as, live_app):
+    organiser = open_as("tochuc")
+    organiser.goto(STATE["meeting"])
+    _submit(organiser, "/publish")
+    _ok(organiser)
+    # The public notice runs its working days before a decision may grant the title: let
+    # that time pass (the only step not clicked — a test cannot wait days).
+    from emulation.awards.models import Publication
+    from emulation.extensions import db
+
+    with live_app.app_context():
+        for publication in db.session.query(Publication):
+            publication.starts_on = TODAY - timedelta(days=10)
+            publication.ends_on = TODAY - timedelta(days=3)
+        db.session.commit()
+        db.session.remove()
+
+    organiser.goto("/decisions/new")
+    organiser.fill("[name=number]", f"15/QĐ-CĐCT-{YEAR}")
+    organiser.fill("[name=signer]", "Chủ tịch Công đoàn Công Thương Việt Nam")
+    organiser.fill("[name=unit_code]", "CDCTVN")
+    assert organiser.locator("input[name=nomination]").count() == 1
+    organiser.locator("form button[type=submit]").last.click()
+    organiser.wait_for_url(re.compile(r"/decisions/\d+$"))
+    assert organiser.locator(".alert-danger").count() == 0
+    organiser.get_by_role("button", name="Ban hành").click()
+    organiser.wait_for_load_state()
+    _ok(organiser)
+    assert organiser.get_by_text("Đã ban hành").count() >= 1
+
+
+def test_8_the_honour_roll_shows_the_award(open_as):
+    viewer = open_as("xem")
+    viewer.goto(f"/honours/?year={YEAR}")
+    row = viewer.locator("table tr", has_text="Nguyễn Văn Đức")
+    assert row.count() >= 1
+    assert "LDTT" in row.first.inner_text() or "Lao động tiên tiến" in row.first.inner_text()
+    officer = open_as("donvi1")
+    officer.goto("/notifications/")
+    assert officer.get_by_text(f"15/QĐ-CĐCT-{YEAR}").count() >= 1  # the unit is told
