@@ -185,10 +185,16 @@ def cast_vote(actor, item: AgendaItem, choice: str) -> None:
         raise PermissionDenied(_("Only members recorded as present vote."))
     if choice not in CHOICES:
         raise ServiceError(_("Choose agree, disagree or abstain."))
-    # Lock the meeting row while voting so a vote cannot slip past the ballot's closing.
-    state = db.session.execute(select(CouncilMeeting.state).where(
-        CouncilMeeting.id == meeting.id).with_for_update()).scalar_one()
-    if state != "voting":
+    # Take the meeting row's write lock and check the ballot is open in one statement, so a
+    # vote cannot slip past the closing: PostgreSQL locks the row (a closing waits, or the vote
+    # sees it closed); SQLite starts its write transaction here instead of at the INSERT below,
+    # after a read that a closing could have overtaken.
+    open_ballot_row = db.session.execute(
+        update(CouncilMeeting).where(CouncilMeeting.id == meeting.id,
+                                     CouncilMeeting.state == "voting")
+        .values(state="voting").execution_options(synchronize_session=False))
+    if open_ballot_row.rowcount != 1:
+        db.session.rollback()
         raise InvalidState(_("The ballot is not open."))
     try:
         db.session.add(BallotParticipation(item_id=item.id, member_id=member.id))

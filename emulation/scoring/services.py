@@ -280,7 +280,7 @@ def save_sheet(actor, sheet: ScoreSheet, version, lines: dict, today: date,
     if errors:
         raise ServiceError(" ".join(errors))
     current = {s.criterion_id: s for s in sheet.scores}
-    before = {str(k): str(v.points) for k, v in current.items()}
+    before = _lines(sheet)
     for criterion_id, (points, comment) in values.items():
         line = current.get(criterion_id)
         if points is None:
@@ -293,13 +293,18 @@ def save_sheet(actor, sheet: ScoreSheet, version, lines: dict, today: date,
         line.points, line.comment = points, comment
     sheet.updated_at = utcnow()
     db.session.flush()
-    after = {str(s.criterion_id): str(s.points) for s in sheet.scores}
-    old, new = audit.diff(before, after)
+    old, new = audit.diff(before, _lines(sheet))
     audit.record(db.session, actor=actor, action="sheet.save", obj=sheet,
                  summary=f"{sheet.scorer_kind} sheet for {sheet.unit.code} saved",
                  before=old, after=new)
     db.session.commit()
     return sheet
+
+
+def _lines(sheet: ScoreSheet) -> dict:
+    """A sheet's lines for the audit trail: points and comment per criterion."""
+    return {str(s.criterion_id): {"points": str(s.points), "comment": s.comment}
+            for s in sheet.scores}
 
 
 def submit_sheet(actor, sheet: ScoreSheet, version, today: date) -> None:
