@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
 
 from emulation.auth.fresh import confirm_first, is_fresh
 from emulation.awards import decisions as service
@@ -286,7 +287,9 @@ def honours_export():
 
 
 def _honours_query(year, code):
-    stmt = select(AwardRecord).where(AwardRecord.revoked.is_(False))
+    """Granted awards with their person (and unit) or unit loaded in the same query."""
+    stmt = select(AwardRecord).where(AwardRecord.revoked.is_(False)).options(
+        joinedload(AwardRecord.person).joinedload(Person.unit), joinedload(AwardRecord.unit))
     if year:
         stmt = stmt.where(AwardRecord.year == year)
     if code:

@@ -188,3 +188,25 @@ def test_statistics_per_unit(world, login, in_app):
     sheet = openpyxl.load_workbook(__import__("io").BytesIO(data)).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert rows == [(2025, "CS-1", "Công đoàn Công ty DAP", 1, 1, 4_220_000)]
+
+
+def test_honour_roll_queries_do_not_grow_with_its_rows(world, login, in_app, queries):
+    from tests.factories import gen_person
+
+    def add(count, start):
+        with in_app() as session:
+            unit = session.get(Unit, world.unit1.id)
+            for i in range(start, start + count):
+                person = gen_person(f"H{i}", unit, f"Người được khen {i}")
+                session.add(AwardRecord(award_code="LDTT", person_id=person.id, year=2025))
+            session.add(AwardRecord(award_code="TTLDXS", unit_id=world.unit2.id, year=2025))
+            session.commit()
+
+    c = login("xem")
+    add(3, 0)
+    with queries() as few:
+        assert "Người được khen 2" in c.get("/honours/?year=2025").get_data(as_text=True)
+    add(30, 3)
+    with queries() as many:
+        assert "Người được khen 32" in c.get("/honours/?year=2025").get_data(as_text=True)
+    assert len(many) == len(few) <= 12
