@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from emulation.campaigns import services
 from emulation.campaigns.forms import (
@@ -337,13 +338,22 @@ def attachment(campaign_id: int, attachment_id: int):
 
 # --- helpers -------------------------------------------------------------------------------
 
+PARTICIPANTS_SHOWN = 200  # a union-wide campaign has thousands: the rest are in the overview
+
+
 def _detail_page(campaign: Campaign, status: int = 200):
     manage = services.can_manage(current_user, campaign)
     participants = sorted((p.unit for p in campaign.participants), key=lambda u: u.path)
     my_units = [u for u in participants if perms.covers(current_user, u, ("unit_officer",))]
+    clusters = db.session.scalars(select(Cluster).where(Cluster.campaign_id == campaign.id)
+                                  .options(selectinload(Cluster.members),
+                                           joinedload(Cluster.leader),
+                                           joinedload(Cluster.deputy))
+                                  .order_by(Cluster.id)).unique().all()
     return render_template(
-        "campaigns/detail.html", campaign=campaign, manage=manage, participants=participants,
-        my_units=my_units, can_see_ranking=_can_see_ranking(campaign),
+        "campaigns/detail.html", campaign=campaign, manage=manage,
+        participants=participants[:PARTICIPANTS_SHOWN], participant_count=len(participants),
+        clusters=clusters, my_units=my_units, can_see_ranking=_can_see_ranking(campaign),
         problems=services.publication_problems(campaign) if campaign.state == "draft" else [],
         attachments=uploads.attachments_of("campaign", [campaign.id])[campaign.id],
         period_form=PeriodForm(formdata=None, year=campaign.year_start),

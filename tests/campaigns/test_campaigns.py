@@ -227,3 +227,27 @@ def test_criterion_edit_keeps_scoring_fixed_once_published(world, cworld, login,
     with in_app() as session:
         criterion = session.get(Criterion, cworld.criterion)
         assert criterion.title == "Tiêu chí một" and criterion.max_points == Decimal("10.00")
+
+
+def test_detail_page_queries_do_not_grow_with_clusters_or_participants(world, cworld, login,
+                                                                       in_app, queries):
+    from tests.factories import gen_unit
+
+    c = login("tochuc")
+    url = f"/campaigns/{cworld.campaign}"
+    with queries() as few:
+        assert c.get(url).status_code == 200
+    with in_app() as session:
+        branch = session.get(Unit, world.branch_a.id)
+        campaign = session.get(Campaign, cworld.campaign)
+        extra = [gen_unit(f"X{i}", f"Công đoàn thêm {i}", branch) for i in range(6)]
+        cs.set_participants(SYSTEM, campaign, "list",
+                            [world.unit1.id, world.unit2.id] + [u.id for u in extra])
+        for i in range(3):
+            cs.save_cluster(SYSTEM, campaign, cluster=None, name=f"Cụm {i + 2}", kind="cum",
+                            member_ids=[extra[2 * i].id, extra[2 * i + 1].id],
+                            leader_id=extra[2 * i].id, deputy_id=extra[2 * i + 1].id)
+    with queries() as many:
+        page = c.get(url).get_data(as_text=True)
+    assert "Công đoàn thêm 5" in page and "Cụm 4" in page
+    assert len(many) == len(few)
