@@ -31,6 +31,10 @@ class SheetData:
     kind: str
     points: dict[int, Decimal]  # criterion id → points
     submitted: bool = True
+    # Computed by the database when the sheets are many: the sheet's total (what
+    # `sheet_total` gives) and how many criteria reached their maximum.
+    total: Decimal | None = None
+    at_max: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,8 @@ def unit_result(unit: int, sheets: list[SheetData], criteria: dict[int, Criterio
     maxima = []
     for kind in KINDS:
         of_kind = [s for s in sheets if s.kind == kind]
-        totals = [sheet_total(s.points, criteria) for s in of_kind if s.submitted]
+        totals = [s.total if s.total is not None else sheet_total(s.points, criteria)
+                  for s in of_kind if s.submitted]
         if settings.missing == "zero":
             totals += [ZERO] * sum(1 for s in of_kind if not s.submitted)
         components[kind] = combine(totals, settings.combine)
@@ -105,8 +110,9 @@ def unit_result(unit: int, sheets: list[SheetData], criteria: dict[int, Criterio
         spread[kind] = (len(totals), deviation)
         for s in of_kind:
             if s.submitted:
-                maxima.append(sum(1 for cid, v in s.points.items() if cid in criteria and
-                                  v >= criteria[cid].max_points))
+                maxima.append(s.at_max if s.at_max is not None else sum(
+                    1 for cid, v in s.points.items()
+                    if cid in criteria and v >= criteria[cid].max_points))
     weighted, weight_sum = ZERO, ZERO
     for kind, value in components.items():
         weight = settings.weights.get(kind, ZERO)

@@ -11,9 +11,15 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
-from emulation.campaigns.models import Campaign, CampaignParticipant, Cluster, ClusterMember
+from emulation.campaigns.models import (
+    Campaign,
+    CampaignParticipant,
+    Cluster,
+    ClusterMember,
+    Criterion,
+)
 from emulation.campaigns.services import can_manage, require_manage
 from emulation.core import audit
 from emulation.core import permissions as perms
@@ -393,13 +399,9 @@ def compute(campaign: Campaign) -> list[ranking.ClusterRanking]:
     sheet_rows = db.session.execute(select(ScoreSheet.id, ScoreSheet.unit_id,
                                            ScoreSheet.scorer_kind, ScoreSheet.state)
                                     .where(ScoreSheet.campaign_id == campaign.id)).all()
-    points: dict[int, dict[int, Decimal]] = {}
-    for sheet_id, criterion_id, value in db.session.execute(
-            select(Score.sheet_id, Score.criterion_id, Score.points)
-            .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
-            .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.state == "submitted")):
-        points.setdefault(sheet_id, {})[criterion_id] = value
-    sheets = [ranking.SheetData(unit_id, kind, points.get(sheet_id, {}), state == "submitted")
+    totals = _sheet_totals(campaign.id)
+    sheets = [ranking.SheetData(unit_id, kind, {}, state == "submitted",
+                                *totals.get(sheet_id, (Decimal(0), 0)))
               for sheet_id, unit_id, kind, state in sheet_rows]
     adjustments = dict(db.session.execute(
         select(ScoreAdjustment.unit_id, func.sum(ScoreAdjustment.points))
@@ -408,6 +410,29 @@ def compute(campaign: Campaign) -> list[ranking.ClusterRanking]:
     return ranking.rank_clusters(
         clusters, sheets, criteria, _pure_settings(settings),
         {u: Decimal(v) for u, v in adjustments.items()}, _progress_by_unit(campaign))
+
+
+TOTAL_SCALE = 100_000  # points have 2 decimals and weights 3: a product has at most 5
+
+
+def _sheet_totals(campaign_id: int) -> dict[int, tuple[Decimal, int]]:
+    """Each submitted sheet's total and number of criteria at their maximum, summed by the
+    database (one row a sheet instead of one a score line). The weighted points are summed as
+    integers of 10⁻⁵, so the total is exact on SQLite, whose numbers are binary floats, as on
+    PostgreSQL; it equals `ranking.sheet_total` of the same lines."""
+    weighted = case((Criterion.kind == "bonus", Score.points),
+                    (Criterion.kind == "penalty", -Score.points),
+                    else_=Score.points * Criterion.weight)
+    rows = db.session.execute(
+        select(Score.sheet_id, func.sum(func.round(weighted * TOTAL_SCALE)),
+               func.sum(case((Score.points >= Criterion.max_points, 1), else_=0)))
+        .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+        .join(Criterion, Criterion.id == Score.criterion_id)
+        .where(ScoreSheet.campaign_id == campaign_id, ScoreSheet.state == "submitted",
+               Criterion.campaign_id == campaign_id)
+        .group_by(Score.sheet_id))
+    return {sheet_id: (Decimal(int(round(total))) / TOTAL_SCALE, int(at_max))
+            for sheet_id, total, at_max in rows}
 
 
 def ranking_view(campaign: Campaign) -> tuple[list, bool]:

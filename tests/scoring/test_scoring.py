@@ -267,3 +267,42 @@ def test_ranking_loads_with_a_bounded_number_of_queries(world, cworld, ctx, quer
         result = sc.compute(_campaign(cworld))
     assert all(r.final == Decimal(6) for c in result for r in c.rows)
     assert len(many) == len(few) <= 10
+
+
+def test_sheet_totals_summed_by_the_database_equal_the_exact_decimal_sum(world, cworld, ctx):
+    """Weights with 3 decimals, points with 2, bonus and penalty lines: the database's sum
+    (binary floats on SQLite) gives exactly the Decimal total of `ranking.sheet_total`."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from emulation.campaigns import services as cs
+    from emulation.scoring import ranking
+    from emulation.scoring.models import Score
+
+    campaign = db.session.get(Campaign, cworld.campaign)
+    made = [cs.add_criterion(SYSTEM, campaign, code=f"W{i}", title=f"Có trọng số {i}",
+                             max_points=Decimal(10), weight=weight, kind=kind)
+            for i, (weight, kind) in enumerate([(Decimal("1.125"), "regular"),
+                                                 (Decimal("0.333"), "regular"),
+                                                 (Decimal(1), "bonus"),
+                                                 (Decimal(1), "penalty")])]
+    criteria = {c.id: ranking.CriterionData(c.id, Decimal(c.max_points), Decimal(c.weight),
+                                            c.kind) for c in campaign.criteria}
+    sheet = db.session.get(ScoreSheet, cworld.sheet)
+    sheet.state = "submitted"
+    db.session.commit()
+    cents = st.integers(min_value=0, max_value=1000).map(lambda n: Decimal(n) / 100)
+
+    @settings(max_examples=40, deadline=None, derandomize=True)
+    @given(st.lists(cents, min_size=len(made), max_size=len(made)))
+    def check(values):
+        db.session.execute(Score.__table__.delete().where(Score.sheet_id == sheet.id))
+        points = {c.id: v for c, v in zip(made, values, strict=True)}
+        db.session.add_all([Score(sheet_id=sheet.id, criterion_id=cid, points=v)
+                            for cid, v in points.items()])
+        db.session.commit()
+        total, at_max = sc._sheet_totals(campaign.id)[sheet.id]
+        assert total == ranking.sheet_total(points, criteria)
+        assert at_max == sum(1 for v in points.values() if v >= 10)
+
+    check()
