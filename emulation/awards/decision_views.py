@@ -234,7 +234,7 @@ def honours():
         .order_by(AwardRecord.year.desc(), AwardRecord.award_code)).all()
     names = dict(db.session.execute(select(AwardType.code, AwardType.name)).all())
     return render_template("awards/honours.html", pagination=pagination, stats=stats,
-                           names=names, year=year, award=code, by_unit=_unit_stats(year)[:50])
+                           names=names, year=year, award=code)
 
 
 @bp.route("/honours/statistics.xlsx")

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -166,7 +167,7 @@ class AwardRecord(Base):
                                                   index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"),
                                                 index=True)
-    year: Mapped[int] = mapped_column(Integer, index=True)
+    year: Mapped[int] = mapped_column(Integer)
     decision_number: Mapped[str] = mapped_column(String(60), default="")
     issuer: Mapped[str] = mapped_column(String(255), default="")
     cash_amount: Mapped[int | None] = mapped_column(Integer)
@@ -180,6 +181,8 @@ class AwardRecord(Base):
         CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
         UniqueConstraint("award_code", "person_id", "unit_id", "year", "decision_number",
                          name="award_record_once"),
+        # the honour roll of a year: its page, count and statistics read only this index
+        Index("ix_award_record_year_code", "year", "award_code", "revoked", "cash_amount"),
     )
 
 
