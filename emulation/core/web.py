@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, flash, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
@@ -50,6 +51,20 @@ def int_arg(name: str, low: int = 1, high: int = 2**31 - 1, source=None) -> int 
     default, so a value past the database's integer range never reaches a query."""
     value = (request.args if source is None else source).get(name, type=int)
     return value if value is not None and low <= value <= high else None
+
+
+class RowsPagination(SelectPagination):
+    """A page of rows of several columns or entities (Flask-SQLAlchemy's paginate keeps only
+    the first entity of each row)."""
+
+    def _query_items(self) -> list:
+        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(stmt).all())
+
+
+def paginate_rows(stmt, per_page: int) -> RowsPagination:
+    return RowsPagination(select=stmt, session=db.session, page=page_arg(), per_page=per_page,
+                          max_per_page=per_page, error_out=False)
 
 
 def year_arg(name: str = "year") -> int | None:

@@ -267,7 +267,7 @@ def grant_extension(actor, campaign: Campaign, unit: Unit, until: date) -> None:
 
 
 def overview(campaign: Campaign, state: str | None = None):
-    """(unit, pledge state or 'none', pledge) per participant, in one query."""
+    """The statement of (unit, pledge state or 'none', pledge) per participant."""
     state_col = func.coalesce(Pledge.state, "none")
     stmt = (select(Unit, state_col, Pledge)
             .join(CampaignParticipant, CampaignParticipant.unit_id == Unit.id)
@@ -277,7 +277,7 @@ def overview(campaign: Campaign, state: str | None = None):
             .order_by(Unit.path))
     if state:
         stmt = stmt.where(state_col == state)
-    return db.session.execute(stmt).all()
+    return stmt
 
 
 def state_counts(campaign: Campaign) -> dict[str, int]:

@@ -17,6 +17,7 @@ from emulation.core.web import (
     flash_form_errors,
     int_arg,
     local_today,
+    paginate_rows,
     xlsx_response,
 )
 from emulation.extensions import db
@@ -321,12 +322,16 @@ def _pledge_act(campaign, unit, form, operation, success: str):
     return redirect(url_for("pledges.pledge", campaign_id=campaign.id, unit_id=unit.id))
 
 
+OVERVIEW_PER_PAGE = 100
+
+
 def _overview_page(campaign: Campaign, status: int = 200):
     state = request.args.get("state")
     if state not in (None, "none", "draft", "submitted", "approved", "returned"):
         state = None
     return render_template("pledges/overview.html", campaign=campaign,
-                           rows=services.overview(campaign, state),
+                           pagination=paginate_rows(services.overview(campaign, state),
+                                                    OVERVIEW_PER_PAGE),
                            counts=services.state_counts(campaign), state=state,
                            form=VersionedForm(formdata=None),
                            extension_form=ExtensionForm(formdata=None)), status

@@ -304,3 +304,15 @@ def test_unit_dashboard_shows_its_progress(world, cworld, login):
     html = page.get_data(as_text=True)
     assert "Tiến độ của đơn vị" in html
     assert ">50%<" in html  # 5 achieved of a target of 10; the other item has no data
+
+
+def test_overview_is_paginated(world, cworld, login, monkeypatch):
+    from emulation.pledges import views
+
+    monkeypatch.setattr(views, "OVERVIEW_PER_PAGE", 1)
+    c = login("tochuc")
+    first = c.get(f"/campaigns/{cworld.campaign}/pledges").get_data(as_text=True)
+    second = c.get(f"/campaigns/{cworld.campaign}/pledges?page=2").get_data(as_text=True)
+    assert "CS-1" in first and "CS-2" not in first
+    assert "CS-2" in second and "CS-1" not in second
+    assert "page=2" in first  # the pager links to the next page
