@@ -185,7 +185,8 @@ def extension(campaign_id: int):
 @login_required
 def campaign_dashboard(campaign_id: int):
     campaign = _managed_campaign_or_404(campaign_id)
-    return render_template("pledges/dashboard.html", campaign=campaign,
+    return render_template("pledges/dashboard.html", campaign=campaign, SHOWN=30,
+                           BEHIND_SHOWN=100,
                            data=dashboard.campaign_dashboard(
                                campaign, local_today(), int_arg("period")))
 
