@@ -210,3 +210,26 @@ def test_honour_roll_queries_do_not_grow_with_its_rows(world, login, in_app, que
     with queries() as many:
         assert "Người được khen 32" in c.get("/honours/?year=2025").get_data(as_text=True)
     assert len(many) == len(few) <= 12
+
+
+def test_honour_roll_export_lists_the_years_awards(world, login, in_app):
+    import io
+
+    import openpyxl
+
+    with in_app() as session:
+        seed(session)
+        session.add_all([
+            AwardRecord(award_code="LDTT", person_id=world.person1.id, year=2025,
+                        decision_number="12/QĐ", issuer="Công ty DAP", cash_amount=710_000),
+            AwardRecord(award_code="TTLDXS", unit_id=world.unit1.id, year=2025),
+            AwardRecord(award_code="LDTT", person_id=world.person2.id, year=2025,
+                        revoked=True),
+            AwardRecord(award_code="LDTT", person_id=world.person2.id, year=2024)])
+        session.commit()
+    data = login("xem").get("/honours/export.xlsx?year=2025").data
+    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2,
+                                                                          values_only=True))
+    assert rows == [
+        (2025, "LDTT", "Lao động tiên tiến", "Nguyễn Văn Đức", "12/QĐ", "Công ty DAP", 710_000),
+        (2025, "TTLDXS", "Tập thể lao động xuất sắc", "Công đoàn Công ty DAP", None, None, None)]
