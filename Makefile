@@ -47,10 +47,9 @@ lint: install-dev
 	$(BIN)/ruff check --config .ci/ruff.toml .
 
 bench: install-dev compile-translations
+	$(BIN)/python bench/budget.py
+	$(BIN)/python bench/load.py
 	$(BIN)/python bench/run.py
-	$(BIN)/python bench/campaigns.py
-	$(BIN)/python bench/scoring.py
-	$(BIN)/python bench/awards.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -70,10 +70,20 @@ ROWS: list[tuple] = []
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = the full size")
-    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL"),
-                        help="DATABASE_URL (default: a temporary SQLite file)")
+    parser.add_argument("--database", action="append",
+                        help="a database URL to fill and measure (repeatable); default: a "
+                             "temporary SQLite file, then DATABASE_URL when it is PostgreSQL")
     args = parser.parse_args()
-    url = args.database or f"sqlite:///{tempfile.mkdtemp()}/budget.db"
+    urls = args.database or [f"sqlite:///{tempfile.mkdtemp()}/budget.db"] + [
+        u for u in [os.environ.get("DATABASE_URL", "")] if u.startswith("postgres")]
+    for url in urls:
+        measure_all(url, args)
+
+
+def measure_all(url: str, args) -> None:
+    """Generate the organisation into `url` (emptied first) and print the table."""
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
                       "SESSION_COOKIE_SECURE": False, "SECRET_KEY": "bench",
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
