@@ -6,8 +6,8 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from emulation.campaigns import services
 from emulation.campaigns.forms import (
@@ -22,7 +22,15 @@ from emulation.campaigns.forms import (
     ParticipantsForm,
     PeriodForm,
 )
-from emulation.campaigns.models import Campaign, Cluster, Criterion, Movement, ReportPeriod
+from emulation.campaigns.models import (
+    Campaign,
+    CampaignParticipant,
+    Cluster,
+    ClusterMember,
+    Criterion,
+    Movement,
+    ReportPeriod,
+)
 from emulation.core import permissions as perms
 from emulation.core import uploads
 from emulation.core.errors import NotFound, ServiceError
@@ -343,17 +351,28 @@ PARTICIPANTS_SHOWN = 200  # a union-wide campaign has thousands: the rest are in
 
 def _detail_page(campaign: Campaign, status: int = 200):
     manage = services.can_manage(current_user, campaign)
-    participants = sorted((p.unit for p in campaign.participants), key=lambda u: u.path)
-    my_units = [u for u in participants if perms.covers(current_user, u, ("unit_officer",))]
+    taking_part = (select(Unit).join(CampaignParticipant, CampaignParticipant.unit_id == Unit.id)
+                   .where(CampaignParticipant.campaign_id == campaign.id).order_by(Unit.path))
+    participants = db.session.scalars(taking_part.limit(PARTICIPANTS_SHOWN)).all()
+    participant_count = db.session.scalar(select(func.count()).select_from(
+        CampaignParticipant).where(CampaignParticipant.campaign_id == campaign.id))
+    my_units = db.session.scalars(taking_part.where(Unit.id.in_(
+        perms.covered_unit_ids(current_user, ("unit_officer",)))).limit(5)).all()
     clusters = db.session.scalars(select(Cluster).where(Cluster.campaign_id == campaign.id)
-                                  .options(selectinload(Cluster.members),
-                                           joinedload(Cluster.leader),
+                                  .options(joinedload(Cluster.leader),
                                            joinedload(Cluster.deputy))
                                   .order_by(Cluster.id)).unique().all()
+    member_names: dict[int, list[str]] = {}
+    for cluster_id, name in db.session.execute(  # names only: no ORM object per member
+            select(ClusterMember.cluster_id, Unit.name)
+            .join(Unit, Unit.id == ClusterMember.unit_id)
+            .where(ClusterMember.campaign_id == campaign.id).order_by(Unit.path)):
+        member_names.setdefault(cluster_id, []).append(name)
     return render_template(
         "campaigns/detail.html", campaign=campaign, manage=manage,
-        participants=participants[:PARTICIPANTS_SHOWN], participant_count=len(participants),
-        clusters=clusters, my_units=my_units, can_see_ranking=_can_see_ranking(campaign),
+        participants=participants, participant_count=participant_count,
+        clusters=clusters, member_names=member_names, my_units=my_units,
+        can_see_ranking=_can_see_ranking(campaign),
         problems=services.publication_problems(campaign) if campaign.state == "draft" else [],
         attachments=uploads.attachments_of("campaign", [campaign.id])[campaign.id],
         period_form=PeriodForm(formdata=None, year=campaign.year_start),
