@@ -44,9 +44,9 @@ from emulation.auth.models import RoleGrant, User
 from emulation.auth.services import hash_password
 from emulation.awards import nominations
 from emulation.awards.catalogue import seed
+from emulation.awards.decision_views import _honours_query
 from emulation.awards.decisions import decisions_query
 from emulation.awards.models import Appraisal, AwardRecord, AwardType, Nomination
-from emulation.awards.services import award_records_query
 from emulation.campaigns import services as cs
 from emulation.campaigns.models import Campaign, ClusterMember
 from emulation.core.audit import AuditEvent
@@ -143,6 +143,10 @@ def measure_all(url: str, args) -> None:
         campaign = db.session.get(Campaign, c)
         operation(counter, "ranking compute (service)", f"{counts['score lines']:,} lines",
                   lambda: scoring.compute(campaign))
+        bench = db.session.scalar(select(User).where(User.username == "bench"))
+        settings = scoring.settings_for(campaign)
+        scoring.freeze(bench, campaign, settings.version, date(year + 1, 1, 1))
+    page(client, counter, f"/campaigns/{c}/ranking", "frozen snapshot", None)
     exports = [
         ("/units/export.xlsx", f"{counts['units']:,} rows"),
         ("/people/export.xlsx", f"{counts['people']:,} rows"),
@@ -301,7 +305,7 @@ def add_floor_routes(app, ids) -> None:
         "people_search": lambda: people_query(current_user, "nguyen van"),
         "campaigns": lambda: cs.campaigns_query(current_user),
         "nominations": lambda: nominations.nominations_query(current_user),
-        "honours": lambda: award_records_query(current_user, ids["year"] - 1),
+        "honours": lambda: _honours_query(ids["year"] - 1, ""),
         "decisions": lambda: decisions_query(current_user),
         "audit": lambda: select(AuditEvent).order_by(AuditEvent.id.desc()),
     }
