@@ -435,13 +435,16 @@ def _sheet_totals(campaign_id: int) -> dict[int, tuple[Decimal, int]]:
             for sheet_id, total, at_max in rows}
 
 
-def ranking_view(campaign: Campaign) -> tuple[list, bool]:
-    """(rows per cluster, frozen?): the frozen snapshot when there is one, else live."""
+def ranking_view(campaign: Campaign, cluster_id: int | None = None) -> tuple[list, bool]:
+    """(rows per cluster, frozen?): the frozen snapshot when there is one, else live; only
+    the cluster `cluster_id` when given."""
     settings = settings_for(campaign)
     if settings.frozen_at is None:
-        return compute(campaign), False
+        live = compute(campaign)
+        return [c for c in live if cluster_id in (None, c.cluster)], False
     entries = db.session.scalars(select(RankingEntry).where(
-        RankingEntry.campaign_id == campaign.id)
+        RankingEntry.campaign_id == campaign.id,
+        *([RankingEntry.cluster_id == cluster_id] if cluster_id is not None else []))
         .order_by(RankingEntry.cluster_id, RankingEntry.rank, RankingEntry.unit_id)).all()
     by_cluster: dict[int, list] = {}
     for entry in entries:

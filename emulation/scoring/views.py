@@ -17,6 +17,7 @@ from emulation.core.web import (
     attempt,
     current_locale,
     flash_form_errors,
+    int_arg,
     local_today,
     page_arg,
     xlsx_response,
@@ -251,11 +252,19 @@ def ranking(campaign_id: int):
     campaign = _campaign_or_404(campaign_id)
     if not services.can_see_ranking(current_user, campaign):
         abort(403)
-    rows, frozen = services.ranking_view(campaign)
+    clusters = {c.id: c for c in campaign.clusters}
+    chosen = None
+    if len(clusters) > CLUSTERS_ON_ONE_PAGE:  # a union-wide campaign: one cluster at a time
+        asked = int_arg("cluster")
+        chosen = asked if asked in clusters else next(iter(clusters))
+    rows, frozen = services.ranking_view(campaign, chosen)
     return render_template("scoring/ranking.html", campaign=campaign, rankings=rows,
                            frozen=frozen, settings=services.settings_for(campaign),
-                           units=_units_of(rows), clusters={c.id: c for c in campaign.clusters},
+                           units=_units_of(rows), clusters=clusters, chosen=chosen,
                            manage=campaigns.can_manage(current_user, campaign))
+
+
+CLUSTERS_ON_ONE_PAGE = 10
 
 
 @bp.route("/campaigns/<int:campaign_id>/export/scores.xlsx")

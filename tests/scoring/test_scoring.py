@@ -306,3 +306,17 @@ def test_sheet_totals_summed_by_the_database_equal_the_exact_decimal_sum(world, 
         assert at_max == sum(1 for v in points.values() if v >= 10)
 
     check()
+
+
+def test_ranking_of_many_clusters_shows_one_at_a_time(world, cworld, login, monkeypatch):
+    from emulation.scoring import views
+
+    c = login("tochuc")
+    url = f"/campaigns/{cworld.campaign}/ranking"
+    whole = c.get(url).get_data(as_text=True)
+    assert 'name="cluster"' not in whole and "Cụm 1" in whole
+    monkeypatch.setattr(views, "CLUSTERS_ON_ONE_PAGE", 0)
+    one = c.get(f"{url}?cluster={cworld.cluster}").get_data(as_text=True)
+    assert 'name="cluster"' in one and f'value="{cworld.cluster}" selected' in one
+    assert "Công đoàn Công ty DAP" in one
+    assert c.get(f"{url}?cluster=999999").status_code == 200  # unknown: the first cluster
