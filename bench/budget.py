@@ -40,6 +40,7 @@ from flask import render_template_string
 from sqlalchemy import event, insert, select
 
 from emulation import create_app
+from emulation.api.services import create_token
 from emulation.auth.models import RoleGrant, User
 from emulation.auth.services import hash_password
 from emulation.awards import nominations
@@ -64,7 +65,6 @@ from emulation.scoring.models import Score, ScoreSheet
 
 PASSWORD = "bench-password-123"
 NOW = datetime.now(timezone.utc)
-ROWS: list[tuple] = []
 
 
 def main() -> None:
@@ -108,12 +108,9 @@ def measure_all(url: str, args) -> None:
     admin = app.test_client()
     admin.post("/login", data={"username": "benchadmin", "password": PASSWORD})
     with app.app_context():
-        from emulation.api.services import create_token
-
         bench = db.session.scalar(select(User).where(User.username == "bench"))
         client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + create_token(
             bench, bench, "bench")[1]
-    with app.app_context():
         counter = QueryCounter(db.engine)
     c, year = ids["campaign"], ids["year"]
     pages = [
