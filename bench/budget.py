@@ -432,12 +432,17 @@ def generate(size: dict) -> dict:
                        "scorer_key": f"c{user.id}", "cluster_id": cluster_id,
                        "state": "submitted", "version": 1, "created_at": NOW,
                        "updated_at": NOW})
+    criteria = [cr.id for cr in campaign.criteria]  # regular, weight 1, at most 10 points
+    points = [[Decimal(rng.randint(50, 100)) / 10 for _ in criteria] for _ in sheets]
+    for sheet, lines in zip(sheets, points, strict=True):  # kept as submit_sheet keeps them
+        sheet["total"], sheet["at_max"] = sum(lines), sum(1 for v in lines if v >= 10)
     sheet_ids = insert_rows(ScoreSheet, sheets)
-    criteria = [cr.id for cr in campaign.criteria]
     for start in range(0, len(sheet_ids), 5_000):
         db.session.execute(insert(Score), [
-            {"sheet_id": sid, "criterion_id": cid, "points": Decimal(rng.randint(50, 100)) / 10,
-             "comment": ""} for sid in sheet_ids[start:start + 5_000] for cid in criteria])
+            {"sheet_id": sid, "criterion_id": cid, "points": value, "comment": ""}
+            for sid, lines in zip(sheet_ids[start:start + 5_000],
+                                  points[start:start + 5_000], strict=True)
+            for cid, value in zip(criteria, lines, strict=True)])
     codes = {a.code: a.id for a in db.session.scalars(select(AwardType))}
     unit_of = dict(db.session.execute(select(Person.id, Person.unit_id)).all())
     chosen = rng.sample(person_ids, min(size["nominations"], len(person_ids)))

@@ -96,6 +96,10 @@ class ScoreSheet(TimestampMixin, VersionedMixin, Base):
                                                               ondelete="SET NULL"))
     state: Mapped[str] = mapped_column(String(12), default="draft")
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Kept from submission until reopening (criteria's points and weights are fixed once the
+    # campaign is published): the ranking reads one row a sheet, not one a score line.
+    total: Mapped[Decimal | None] = mapped_column(Numeric(14, 5))
+    at_max: Mapped[int | None] = mapped_column(Integer)
 
     unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], lazy="joined")
     scorer_unit: Mapped[Unit | None] = relationship(foreign_keys=[scorer_unit_id])

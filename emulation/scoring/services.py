@@ -322,6 +322,12 @@ def submit_sheet(actor, sheet: ScoreSheet, version, today: date) -> None:
     if missing:
         raise InvalidState(_("Give points for every criterion before submitting: %(codes)s.",
                              codes=", ".join(missing)))
+    criteria = {c.id: ranking.CriterionData(c.id, Decimal(c.max_points), Decimal(c.weight),
+                                            c.kind) for c in campaign.criteria}
+    points = {s.criterion_id: Decimal(s.points) for s in sheet.scores}
+    sheet.total = ranking.sheet_total(points, criteria)
+    sheet.at_max = sum(1 for cid, v in points.items()
+                       if cid in criteria and v >= criteria[cid].max_points)
     sheet.state, sheet.submitted_at = "submitted", utcnow()
     audit.record(db.session, actor=actor, action="sheet.submitted", obj=sheet,
                  summary=f"{sheet.scorer_kind} sheet for {sheet.unit.code} submitted",
@@ -339,7 +345,7 @@ def reopen_sheet(actor, sheet: ScoreSheet, version, reason: str) -> None:
         raise ServiceError(_("Give the reason for reopening the sheet."))
     if sheet.state != "submitted":
         raise InvalidState(_("Only a submitted sheet can be reopened."))
-    sheet.state = "draft"
+    sheet.state, sheet.total, sheet.at_max = "draft", None, None
     audit.record(db.session, actor=actor, action="sheet.reopened", obj=sheet,
                  summary=f"{sheet.scorer_kind} sheet for {sheet.unit.code} reopened",
                  before={"state": "submitted"}, after={"state": "draft", "reason": reason})
@@ -397,12 +403,16 @@ def compute(campaign: Campaign) -> list[ranking.ClusterRanking]:
             .where(ClusterMember.campaign_id == campaign.id)):
         clusters.setdefault(cluster_id, []).append(unit_id)
     sheet_rows = db.session.execute(select(ScoreSheet.id, ScoreSheet.unit_id,
-                                           ScoreSheet.scorer_kind, ScoreSheet.state)
+                                           ScoreSheet.scorer_kind, ScoreSheet.state,
+                                           ScoreSheet.total, ScoreSheet.at_max)
                                     .where(ScoreSheet.campaign_id == campaign.id)).all()
-    totals = _sheet_totals(campaign.id)
-    sheets = [ranking.SheetData(unit_id, kind, {}, state == "submitted",
-                                *totals.get(sheet_id, (Decimal(0), 0)))
-              for sheet_id, unit_id, kind, state in sheet_rows]
+    unsummed = [r.id for r in sheet_rows if r.state == "submitted" and r.total is None]
+    totals = _sheet_totals(campaign.id, unsummed) if unsummed else {}
+    sheets = [ranking.SheetData(
+        unit_id, kind, {}, state == "submitted",
+        *((Decimal(total), at_max) if total is not None
+          else totals.get(sheet_id, (Decimal(0), 0))))
+        for sheet_id, unit_id, kind, state, total, at_max in sheet_rows]
     adjustments = dict(db.session.execute(
         select(ScoreAdjustment.unit_id, func.sum(ScoreAdjustment.points))
         .where(ScoreAdjustment.campaign_id == campaign.id)
@@ -415,10 +425,12 @@ def compute(campaign: Campaign) -> list[ranking.ClusterRanking]:
 TOTAL_SCALE = 100_000  # points have 2 decimals and weights 3: a product has at most 5
 
 
-def _sheet_totals(campaign_id: int) -> dict[int, tuple[Decimal, int]]:
+def _sheet_totals(campaign_id: int, sheet_ids: list[int] | None = None
+                  ) -> dict[int, tuple[Decimal, int]]:
     """Each submitted sheet's total and number of criteria at their maximum, summed by the
-    database (one row a sheet instead of one a score line). The weighted points are summed as
-    integers of 10⁻⁵, so the total is exact on SQLite, whose numbers are binary floats, as on
+    database (one row a sheet instead of one a score line), for sheets submitted before
+    totals were kept or written by other means. The weighted points are summed as integers
+    of 10⁻⁵, so the total is exact on SQLite, whose numbers are binary floats, as on
     PostgreSQL; it equals `ranking.sheet_total` of the same lines."""
     weighted = case((Criterion.kind == "bonus", Score.points),
                     (Criterion.kind == "penalty", -Score.points),
@@ -429,7 +441,8 @@ def _sheet_totals(campaign_id: int) -> dict[int, tuple[Decimal, int]]:
         .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
         .join(Criterion, Criterion.id == Score.criterion_id)
         .where(ScoreSheet.campaign_id == campaign_id, ScoreSheet.state == "submitted",
-               Criterion.campaign_id == campaign_id)
+               Criterion.campaign_id == campaign_id,
+               *([Score.sheet_id.in_(sheet_ids)] if sheet_ids is not None else []))
         .group_by(Score.sheet_id))
     return {sheet_id: (Decimal(int(round(total))) / TOTAL_SCALE, int(at_max))
             for sheet_id, total, at_max in rows}

@@ -320,3 +320,26 @@ def test_ranking_of_many_clusters_shows_one_at_a_time(world, cworld, login, monk
     assert 'name="cluster"' in one and f'value="{cworld.cluster}" selected' in one
     assert "Công đoàn Công ty DAP" in one
     assert c.get(f"{url}?cluster=999999").status_code == 200  # unknown: the first cluster
+
+
+def test_a_submitted_sheet_keeps_its_total_until_reopened(world, cworld, ctx):
+    from emulation.scoring.models import Score
+
+    campaign = _campaign(cworld)
+    sheet = db.session.get(ScoreSheet, cworld.sheet)
+    _fill(_user("donvi1"), sheet, "10")
+    assert sheet.total == Decimal(10) and sheet.at_max == 1
+    live = {r.unit: r for c in sc.compute(campaign) for r in c.rows}
+    assert live[world.unit1.id].components["self"] == Decimal(10)
+    # the ranking reads the kept total (points cannot change while the sheet is submitted)
+    db.session.execute(Score.__table__.update().where(Score.sheet_id == sheet.id)
+                       .values(points=Decimal(1)))
+    db.session.commit()
+    assert {r.unit: r for c in sc.compute(campaign) for r in c.rows}[
+        world.unit1.id].components["self"] == Decimal(10)
+    sc.reopen_sheet(SYSTEM, sheet, sheet.version, "Chấm lại")
+    assert sheet.total is None and sheet.at_max is None
+    sheet.state = "submitted"  # as if written by other means: the database sums it
+    db.session.commit()
+    assert {r.unit: r for c in sc.compute(campaign) for r in c.rows}[
+        world.unit1.id].components["self"] == Decimal(1)
