@@ -44,8 +44,9 @@ def units_query(user, q: str = "", include_inactive: bool = False, parent_id: in
 
 def people_query(user, q: str = "", unit: Unit | None = None, include_inactive: bool = False):
     """People of the units the user may see, matching `q` on code or folded name."""
-    stmt = select(Person).where(
-        Person.unit_id.in_(perms.covered_unit_ids(user, perms.VIEW_PEOPLE)))
+    stmt = select(Person)
+    if not perms.covers_every_unit(user, perms.VIEW_PEOPLE):
+        stmt = stmt.where(Person.unit_id.in_(perms.covered_unit_ids(user, perms.VIEW_PEOPLE)))
     if unit is not None:
         stmt = stmt.where(Person.unit_id.in_(
             select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))))

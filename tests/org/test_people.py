@@ -135,3 +135,29 @@ def test_people_are_listed_by_given_name_first(world, login, in_app):
     positions = [html.index(n) for n in ("Nguyễn Thị Ánh", "Trần Văn Bình", "Lê Văn Cường",
                                          "Nguyễn Văn Đức")]
     assert positions == sorted(positions)
+
+
+def test_whole_tree_users_list_people_without_a_unit_filter(world, ctx):
+    """Admins and organisers of every root read the list in index order; anyone else keeps
+    the filter — and a new root unit takes the top organiser out of the shortcut."""
+    from sqlalchemy import select
+
+    from emulation.auth.models import User
+    from emulation.core import permissions as perms
+    from emulation.org.services import people_query
+    from tests.factories import gen_unit
+
+    def user(name):
+        return db.session.scalar(select(User).where(User.username == name))
+
+    assert perms.covers_every_unit(user("admin"), perms.VIEW_PEOPLE)
+    assert perms.covers_every_unit(user("tochuc"), perms.VIEW_PEOPLE)
+    assert not perms.covers_every_unit(user("tochuc_a"), perms.VIEW_PEOPLE)
+    assert not perms.covers_every_unit(user("xem"), perms.VIEW_PEOPLE)
+    assert "unit_id IN" not in str(people_query(user("tochuc")))
+    assert "unit_id IN" in str(people_query(user("tochuc_a")))
+    other_root = gen_unit("KHAC", "Công đoàn khác", None, kind="union")
+    gen_person("PX", other_root, "Người Ngoài Cây")
+    assert not perms.covers_every_unit(user("tochuc"), perms.VIEW_PEOPLE)
+    names = {p.full_name for p in db.session.scalars(people_query(user("tochuc")))}
+    assert "Người Ngoài Cây" not in names and "Nguyễn Văn Đức" in names
