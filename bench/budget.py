@@ -45,9 +45,9 @@ from emulation.auth.models import RoleGrant, User
 from emulation.auth.services import hash_password
 from emulation.awards import nominations
 from emulation.awards.catalogue import seed
-from emulation.awards.decision_views import _honours_query
 from emulation.awards.decisions import decisions_query
 from emulation.awards.models import Appraisal, AwardRecord, AwardType, Nomination
+from emulation.awards.services import honours_query
 from emulation.campaigns import services as cs
 from emulation.campaigns.models import Campaign, ClusterMember
 from emulation.core.audit import AuditEvent
@@ -304,7 +304,7 @@ def add_floor_routes(app, ids) -> None:
         "people_search": lambda: people_query(current_user, "nguyen van"),
         "campaigns": lambda: cs.campaigns_query(current_user),
         "nominations": lambda: nominations.nominations_query(current_user),
-        "honours": lambda: _honours_query(ids["year"] - 1, ""),
+        "honours": lambda: honours_query(ids["year"] - 1),
         "decisions": lambda: decisions_query(current_user),
         "audit": lambda: select(AuditEvent).order_by(AuditEvent.id.desc()),
     }

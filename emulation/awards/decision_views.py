@@ -6,17 +6,15 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
 from emulation.auth.fresh import confirm_first, is_fresh
 from emulation.awards import decisions as service
 from emulation.awards import documents
+from emulation.awards import services as awards
 from emulation.awards.council_views import _meeting_or_404
 from emulation.awards.models import (
     AgendaItem,
-    AwardRecord,
-    AwardType,
     Decision,
     Nomination,
     Objection,
@@ -27,7 +25,6 @@ from emulation.core.forms import Form
 from emulation.core.web import attempt, local_today, page_arg, xlsx_response, year_arg
 from emulation.core.xlsx import Workbook
 from emulation.extensions import db
-from emulation.org.models import Person, Unit
 from emulation.org.services import unit_by_code
 
 bp = Blueprint("decisions", __name__)
@@ -224,15 +221,10 @@ def honours():
     """Bảng vàng: granted awards by year, unit and award type, with statistics."""
     year = year_arg()
     code = (request.args.get("award") or "")[:20]
-    stmt = _honours_query(year, code)
-    pagination = db.paginate(stmt, page=page_arg(), per_page=100, error_out=False)
-    stats = db.session.execute(
-        select(AwardRecord.year, AwardRecord.award_code, func.count(AwardRecord.id),
-               func.coalesce(func.sum(AwardRecord.cash_amount), 0))
-        .where(AwardRecord.revoked.is_(False), *([AwardRecord.year == year] if year else []))
-        .group_by(AwardRecord.year, AwardRecord.award_code)
-        .order_by(AwardRecord.year.desc(), AwardRecord.award_code)).all()
-    names = dict(db.session.execute(select(AwardType.code, AwardType.name)).all())
+    pagination = db.paginate(awards.honours_query(year, code), page=page_arg(), per_page=100,
+                             error_out=False)
+    stats = awards.honours_stats(year)
+    names = awards.names()
     return render_template("awards/honours.html", pagination=pagination, stats=stats,
                            names=names, year=year, award=code)
 
@@ -246,25 +238,9 @@ def statistics_export():
     sheet = wb.sheet("Thong ke")
     sheet.header(["Năm", "Mã đơn vị", "Tên đơn vị", "Cá nhân", "Tập thể", "Tiền thưởng (đồng)"],
                  [6, 14, 44, 10, 10, 18], autofilter=True)
-    for row in _unit_stats(year):
+    for row in awards.unit_stats(year):
         sheet.append(list(row))
     return xlsx_response(wb.getvalue(), "thong-ke-khen-thuong.xlsx")
-
-
-def _unit_stats(year):
-    """(year, unit code, unit name, individual awards, collective awards, cash) in SQL."""
-    unit_of = func.coalesce(Person.unit_id, AwardRecord.unit_id)
-    stmt = (select(AwardRecord.year, Unit.code, Unit.name,
-                   func.sum(case((AwardRecord.person_id.is_not(None), 1), else_=0)),
-                   func.sum(case((AwardRecord.unit_id.is_not(None), 1), else_=0)),
-                   func.coalesce(func.sum(AwardRecord.cash_amount), 0))
-            .select_from(AwardRecord)
-            .outerjoin(Person, Person.id == AwardRecord.person_id)
-            .join(Unit, Unit.id == unit_of)
-            .where(AwardRecord.revoked.is_(False), *([AwardRecord.year == year] if year else []))
-            .group_by(AwardRecord.year, Unit.code, Unit.name)
-            .order_by(AwardRecord.year.desc(), Unit.code))
-    return db.session.execute(stmt).all()
 
 
 @bp.route("/honours/export.xlsx")
@@ -272,40 +248,17 @@ def _unit_stats(year):
 def honours_export():
     year = year_arg()
     code = (request.args.get("award") or "")[:20]
-    names = dict(db.session.execute(select(AwardType.code, AwardType.name)).all())
+    names = awards.names()
     wb = Workbook()
     sheet = wb.sheet("Bang vang")
     sheet.header(["Năm", "Mã khen thưởng", "Hình thức", "Họ tên / Tập thể", "Số quyết định",
                   "Cơ quan ban hành", "Tiền thưởng (đồng)"], [6, 12, 40, 32, 16, 36, 16],
                  autofilter=True)
-    # plain columns, streamed: no ORM object per record (a year is ~170,000 of them)
-    rows = (select(AwardRecord.year, AwardRecord.award_code,
-                   func.coalesce(Person.full_name, Unit.name), AwardRecord.decision_number,
-                   AwardRecord.issuer, AwardRecord.cash_amount)
-            .outerjoin(Person, Person.id == AwardRecord.person_id)
-            .outerjoin(Unit, Unit.id == AwardRecord.unit_id))
     for year_, award_code, subject, number, issuer, cash in db.session.execute(
-            _honours_filter(rows, year, code).execution_options(yield_per=5000)):
+            awards.honours_rows(year, code).execution_options(yield_per=5000)):
         sheet.append([year_, award_code, names.get(award_code, ""), subject, number, issuer,
                       cash])
     return xlsx_response(wb.getvalue(), "bang-vang.xlsx")
-
-
-def _honours_query(year, code):
-    """Granted awards with their person (and unit) or unit loaded in the same query."""
-    return _honours_filter(select(AwardRecord).options(
-        joinedload(AwardRecord.person).joinedload(Person.unit), joinedload(AwardRecord.unit)),
-        year, code)
-
-
-def _honours_filter(stmt, year, code):
-    """The honour roll's records: not revoked, of the year and award asked, in roll order."""
-    stmt = stmt.where(AwardRecord.revoked.is_(False))
-    if year:
-        stmt = stmt.where(AwardRecord.year == year)
-    if code:
-        stmt = stmt.where(AwardRecord.award_code == code)
-    return stmt.order_by(AwardRecord.year.desc(), AwardRecord.award_code, AwardRecord.id)
 
 
 def _agenda_rows(meeting) -> list[dict]:

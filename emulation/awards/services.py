@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
 
 from emulation.awards import rules as engine
 from emulation.awards.models import (
@@ -254,3 +255,60 @@ def check_unit(award: AwardType, unit: Unit, year: int,
 def _chunks(ids: list[int], size: int = 900):
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
+
+
+# --- the honour roll (bảng vàng) ---------------------------------------------------------------
+
+def honours_query(year: int | None, code: str = ""):
+    """Granted awards of the roll, with their person (and unit) or unit in the same query."""
+    return _honours_filter(select(AwardRecord).options(
+        joinedload(AwardRecord.person).joinedload(Person.unit), joinedload(AwardRecord.unit)),
+        year, code)
+
+
+def honours_rows(year: int | None, code: str = ""):
+    """The roll as plain columns (year, award, recipient, decision, issuer, cash) for
+    streaming into an export: no ORM object per record (a year is ~170,000 of them)."""
+    return _honours_filter(
+        select(AwardRecord.year, AwardRecord.award_code,
+               func.coalesce(Person.full_name, Unit.name), AwardRecord.decision_number,
+               AwardRecord.issuer, AwardRecord.cash_amount)
+        .outerjoin(Person, Person.id == AwardRecord.person_id)
+        .outerjoin(Unit, Unit.id == AwardRecord.unit_id), year, code)
+
+
+def honours_stats(year: int | None) -> list:
+    """(year, award code, count, cash) of the roll, per year and award."""
+    return db.session.execute(
+        select(AwardRecord.year, AwardRecord.award_code, func.count(AwardRecord.id),
+               func.coalesce(func.sum(AwardRecord.cash_amount), 0))
+        .where(AwardRecord.revoked.is_(False), *([AwardRecord.year == year] if year else []))
+        .group_by(AwardRecord.year, AwardRecord.award_code)
+        .order_by(AwardRecord.year.desc(), AwardRecord.award_code)).all()
+
+
+def unit_stats(year: int | None) -> list:
+    """(year, unit code, unit name, individual awards, collective awards, cash), people
+    counted in their unit."""
+    unit_of = func.coalesce(Person.unit_id, AwardRecord.unit_id)
+    return db.session.execute(
+        select(AwardRecord.year, Unit.code, Unit.name,
+               func.sum(case((AwardRecord.person_id.is_not(None), 1), else_=0)),
+               func.sum(case((AwardRecord.unit_id.is_not(None), 1), else_=0)),
+               func.coalesce(func.sum(AwardRecord.cash_amount), 0))
+        .select_from(AwardRecord)
+        .outerjoin(Person, Person.id == AwardRecord.person_id)
+        .join(Unit, Unit.id == unit_of)
+        .where(AwardRecord.revoked.is_(False), *([AwardRecord.year == year] if year else []))
+        .group_by(AwardRecord.year, Unit.code, Unit.name)
+        .order_by(AwardRecord.year.desc(), Unit.code)).all()
+
+
+def _honours_filter(stmt, year: int | None, code: str):
+    """Not revoked, of the year and award asked, in roll order."""
+    stmt = stmt.where(AwardRecord.revoked.is_(False))
+    if year:
+        stmt = stmt.where(AwardRecord.year == year)
+    if code:
+        stmt = stmt.where(AwardRecord.award_code == code)
+    return stmt.order_by(AwardRecord.year.desc(), AwardRecord.award_code, AwardRecord.id)

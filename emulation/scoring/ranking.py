@@ -81,6 +81,11 @@ def sheet_total(points: dict[int, Decimal], criteria: dict[int, CriterionData]) 
     return total
 
 
+def sheet_at_max(points: dict[int, Decimal], criteria: dict[int, CriterionData]) -> int:
+    """How many of the sheet's criteria got their maximum (a tie-break)."""
+    return sum(1 for cid, v in points.items() if cid in criteria and v >= criteria[cid].max_points)
+
+
 def combine(values: list[Decimal], method: str) -> Decimal | None:
     if not values:
         return None
@@ -110,9 +115,8 @@ def unit_result(unit: int, sheets: list[SheetData], criteria: dict[int, Criterio
         spread[kind] = (len(totals), deviation)
         for s in of_kind:
             if s.submitted:
-                maxima.append(s.at_max if s.at_max is not None else sum(
-                    1 for cid, v in s.points.items()
-                    if cid in criteria and v >= criteria[cid].max_points))
+                maxima.append(s.at_max if s.at_max is not None
+                              else sheet_at_max(s.points, criteria))
     weighted, weight_sum = ZERO, ZERO
     for kind, value in components.items():
         weight = settings.weights.get(kind, ZERO)

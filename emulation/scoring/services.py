@@ -322,12 +322,10 @@ def submit_sheet(actor, sheet: ScoreSheet, version, today: date) -> None:
     if missing:
         raise InvalidState(_("Give points for every criterion before submitting: %(codes)s.",
                              codes=", ".join(missing)))
-    criteria = {c.id: ranking.CriterionData(c.id, Decimal(c.max_points), Decimal(c.weight),
-                                            c.kind) for c in campaign.criteria}
+    criteria = {c.id: c for c in _criteria_data(campaign)}
     points = {s.criterion_id: Decimal(s.points) for s in sheet.scores}
     sheet.total = ranking.sheet_total(points, criteria)
-    sheet.at_max = sum(1 for cid, v in points.items()
-                       if cid in criteria and v >= criteria[cid].max_points)
+    sheet.at_max = ranking.sheet_at_max(points, criteria)
     sheet.state, sheet.submitted_at = "submitted", utcnow()
     audit.record(db.session, actor=actor, action="sheet.submitted", obj=sheet,
                  summary=f"{sheet.scorer_kind} sheet for {sheet.unit.code} submitted",
@@ -395,8 +393,7 @@ def add_adjustment(actor, campaign: Campaign, unit: Unit, points: Decimal,
 def compute(campaign: Campaign) -> list[ranking.ClusterRanking]:
     """The live ranking, loaded with a fixed number of queries."""
     settings = settings_for(campaign)
-    criteria = [ranking.CriterionData(c.id, Decimal(c.max_points), Decimal(c.weight), c.kind)
-                for c in campaign.criteria]
+    criteria = _criteria_data(campaign)
     clusters: dict[int, list[int]] = {}
     for cluster_id, unit_id in db.session.execute(
             select(ClusterMember.cluster_id, ClusterMember.unit_id)
@@ -526,6 +523,11 @@ def can_see_ranking(user, campaign: Campaign) -> bool:
 def _require_not_frozen(settings: ScoringSettings) -> None:
     if settings.frozen_at is not None:
         raise InvalidState(_("The ranking is frozen; reopen it first."))
+
+
+def _criteria_data(campaign: Campaign) -> list[ranking.CriterionData]:
+    return [ranking.CriterionData(c.id, Decimal(c.max_points), Decimal(c.weight), c.kind)
+            for c in campaign.criteria]
 
 
 def _pure_settings(settings: ScoringSettings) -> ranking.Settings:

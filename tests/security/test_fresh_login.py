@@ -45,6 +45,7 @@ def test_grant_changes_need_a_fresh_login(world, login, in_app):
                                                 "confirm": "x" * 14}).status_code == 302
     assert login("xem").get("/").status_code == 200  # the password did not change
 
+    assert admin.post(refused.headers["Location"], data={}).status_code == 400
     wrong = admin.post(refused.headers["Location"], data={"password": "not-the-password"})
     assert wrong.status_code == 401
     confirmed = admin.post(refused.headers["Location"], data={"password": PASSWORD})
