@@ -16,10 +16,13 @@ It prints figures and asserts nothing.
     make bench                                  # SQLite (and the other benches)
     .venv/bin/python bench/budget.py --database postgresql://postgres@127.0.0.1/bench
     .venv/bin/python bench/budget.py --scale 0.1   # a tenth of the size, to try it quickly
+    .venv/bin/python bench/budget.py --database sqlite:////tmp/b.db --keep --only ranking
+                                                  # measure again on the same data
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import os
 import random
@@ -73,11 +76,33 @@ def main() -> None:
     parser.add_argument("--database", action="append",
                         help="a database URL to fill and measure (repeatable); default: a "
                              "temporary SQLite file, then DATABASE_URL when it is PostgreSQL")
+    parser.add_argument("--keep", action="store_true",
+                        help="reuse the organisation already generated in --database")
+    parser.add_argument("--only", action="append",
+                        help="measure only the operations whose label contains this text "
+                             "(repeatable)")
     args = parser.parse_args()
     urls = args.database or [f"sqlite:///{tempfile.mkdtemp()}/budget.db"] + [
         u for u in [os.environ.get("DATABASE_URL", "")] if u.startswith("postgres")]
+    ONLY.extend(args.only or [])
     for url in urls:
         measure_all(url, args)
+
+
+ONLY: list[str] = []
+
+
+def wanted(label: str) -> bool:
+    return not ONLY or any(part in label for part in ONLY)
+
+
+def _generated() -> bool:
+    """Whether the database already holds the generated organisation."""
+    try:
+        return db.session.scalar(select(User.id).where(User.username == "bench")) is not None
+    except Exception:  # noqa: BLE001 — no tables yet
+        db.session.rollback()
+        return False
 
 
 def measure_all(url: str, args) -> None:
@@ -91,20 +116,30 @@ def measure_all(url: str, args) -> None:
     size = {"units": int(2000 * args.scale), "people": int(200_000 * args.scale),
             "nominations": int(30_000 * args.scale)}
     with app.app_context():
-        db.drop_all()
-        db.create_all()
         start = time.perf_counter()
-        ids = generate(size)
-        db.session.execute(text("ANALYZE"))  # as a maintained database would have statistics
-        db.session.commit()
+        kept = args.keep and _generated()
+        if kept:
+            campaign = db.session.scalar(select(Campaign))
+            ids = {"campaign": campaign.id, "year": campaign.year_end}
+            settings = scoring.settings_for(campaign)
+            if settings.frozen_at is not None:  # frozen by the previous run
+                scoring.unfreeze(SYSTEM, campaign, settings.version, "bench")
+        else:
+            db.drop_all()
+            db.create_all()
+            ids = generate(size)
+            db.session.execute(text("ANALYZE"))  # as a maintained database has statistics
+            db.session.commit()
         counts = {t: db.session.scalar(select(db.func.count()).select_from(m)) for t, m in (
             ("units", Unit), ("people", Person), ("appraisals", Appraisal),
             ("award records", AwardRecord), ("score lines", Score),
             ("nominations", Nomination))}
-        print(f"database: {db.engine.dialect.name}; generated in "
-              f"{time.perf_counter() - start:.0f} s: " +
+        made = "kept" if kept else f"generated in {time.perf_counter() - start:.0f} s"
+        print(f"database: {db.engine.dialect.name}; {made}: " +
               ", ".join(f"{v:,} {k}" for k, v in counts.items()))
     add_floor_routes(app, ids)
+    gc.collect()
+    gc.freeze()  # what gunicorn.conf.py's post_worker_init does once a worker has loaded the app
     client = app.test_client()
     client.post("/login", data={"username": "bench", "password": PASSWORD})
     admin = app.test_client()
@@ -207,6 +242,8 @@ def peak_and_queries(counter, fn) -> tuple[float, int]:
 
 
 def page(client, counter, path, data, floor_name) -> None:
+    if not wanted(f"GET {path}"):
+        return
     def get():
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
@@ -219,12 +256,16 @@ def page(client, counter, path, data, floor_name) -> None:
 
 
 def operation(counter, label, data, fn) -> None:
+    if not wanted(label):
+        return
     median = timed(fn, 3)
     peak, queries = peak_and_queries(counter, fn)
     line(label, data, median, peak, queries)
 
 
 def export(client, counter, path, data) -> None:
+    if not wanted(f"GET {path}"):
+        return
     def get():
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
@@ -267,6 +308,8 @@ def imports(app, counter, size) -> None:
                  importers.import_units, units_file, size["units"]),
                 (f"import people ({len(people):,} changed)", importers.PEOPLE_COLUMNS,
                  importers.import_people, people_file, len(people))):
+            if not wanted(label):
+                continue
             def go(columns=columns, run=run, data=data):
                 result = run(SYSTEM, read_table(io.BytesIO(data), "f.csv", columns, 10**7))
                 assert result.ok, result.errors[:3]

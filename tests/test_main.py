@@ -131,3 +131,20 @@ def test_a_change_cut_off_by_the_database_leaves_nothing_half_written(world, log
     again = c.post(f"/units/{world.unit1.id}/edit", data={
         "version": version, "name": "Tên mới", "kind": "grassroots", "address": ""})
     assert again.status_code == 302  # the database is back: the same save goes through
+
+
+def test_gunicorn_settings_and_worker_start(monkeypatch):
+    """gunicorn.conf.py reads its overrides from the environment and freezes what a worker
+    loaded, so garbage collections during requests stay short."""
+    import gc
+    import runpy
+    from pathlib import Path
+
+    monkeypatch.setenv("GUNICORN_WORKERS", "3")
+    conf = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    assert conf["workers"] == 3 and conf["timeout"] == 120
+    try:
+        conf["post_worker_init"](None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -88,6 +88,12 @@ def participant_unit_ids(campaign_id: int) -> set[int]:
 
 # --- campaign ------------------------------------------------------------------------------
 
+def cluster_member_count(campaign: Campaign) -> int:
+    """How many units the campaign's clusters hold."""
+    return db.session.scalar(select(func.count(ClusterMember.id)).where(
+        ClusterMember.campaign_id == campaign.id)) or 0
+
+
 def create_campaign(actor, issuing_unit: Unit, fields: dict) -> Campaign:
     if not perms.covers(actor, issuing_unit, ORGANISER):
         raise PermissionDenied(_("You may not issue campaigns for %(name)s.",

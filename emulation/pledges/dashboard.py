@@ -35,14 +35,15 @@ class Dashboard:
     period: ReportPeriod | None
     overall: Decimal | None
     movements: list[tuple[Movement, Decimal | None, int]]
-    unit_progress: list[tuple[Unit, Decimal | None]]
-    behind: list[tuple[Unit, list[str]]] = field(default_factory=list)
+    unit_progress: list[tuple]  # ((unit id, name), progress)
+    behind: list[tuple] = field(default_factory=list)  # ((unit id, name), reasons)
 
 
 def campaign_dashboard(campaign: Campaign, today: date,
                        period_id: int | None = None) -> Dashboard:
-    participants = db.session.scalars(
-        select(Unit).join(CampaignParticipant, CampaignParticipant.unit_id == Unit.id)
+    # (id, name) rows, not Unit objects: a union-wide campaign has thousands of participants
+    participants = db.session.execute(
+        select(Unit.id, Unit.name).join(CampaignParticipant, CampaignParticipant.unit_id == Unit.id)
         .where(CampaignParticipant.campaign_id == campaign.id).order_by(Unit.path)).all()
     counts = state_counts(campaign)
     report_counts: dict[tuple[int, str], int] = {
@@ -66,20 +67,25 @@ def campaign_dashboard(campaign: Campaign, today: date,
                      unit_progress, behind)
 
 
-def unit_items(campaign_id: int, period_id: int, unit_id: int | None = None):
+def unit_items(campaign_id: int, period_id: int, unit_id: int | None = None, among=None):
     """(unit id, movement id, target, achieved, self-assessed) of every approved pledge item,
-    with the period's results where reported. Two plain queries joined in memory: SQLite
-    plans the single outer-join form badly at a few thousand units."""
+    with the period's results where reported; of one unit, or of the units a query of unit
+    ids (`among`) selects, when given. Two plain queries joined in memory: SQLite plans the
+    single outer-join form badly at a few thousand units."""
+    def only(column):
+        return ([column == unit_id] if unit_id else []) + (
+            [column.in_(among)] if among is not None else [])
+
     results = {item_id: (achieved, pct) for item_id, achieved, pct in db.session.execute(
         select(ReportItem.pledge_item_id, ReportItem.achieved_value, ReportItem.progress_pct)
         .join(Report, Report.id == ReportItem.report_id)
         .where(Report.campaign_id == campaign_id, Report.period_id == period_id,
-               *([Report.unit_id == unit_id] if unit_id else [])))}
+               *only(Report.unit_id)))}
     rows = db.session.execute(
         select(PledgeItem.id, Pledge.unit_id, PledgeItem.movement_id, PledgeItem.target_value)
         .join(Pledge, Pledge.id == PledgeItem.pledge_id)
         .where(Pledge.campaign_id == campaign_id, Pledge.state == "approved",
-               *([Pledge.unit_id == unit_id] if unit_id else [])))
+               *only(Pledge.unit_id)))
     return [(unit_id, movement_id, target, *results.get(item_id, (None, None)))
             for item_id, unit_id, movement_id, target in rows]
 

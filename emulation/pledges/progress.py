@@ -7,14 +7,13 @@ weigh against each other. Items with no data are missing, never 0%.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 HUNDRED = Decimal(100)
 
 
-@dataclass(frozen=True)
-class ItemData:
+class ItemData(NamedTuple):  # a tuple: a campaign roll-up makes tens of thousands
     movement: int
     target: Decimal | None
     achieved: Decimal | None
@@ -32,10 +31,14 @@ def item_progress(item: ItemData) -> Decimal | None:
 
 def rollup(items: list[ItemData]) -> tuple[Decimal | None, dict[int, Decimal | None]]:
     """(overall %, {movement: %}) for one unit's items."""
-    by_movement: dict[int, list[ItemData]] = {}
+    reported: dict[int, list] = {}  # movement → [sum of its items' %, how many], one pass
     for item in items:
-        by_movement.setdefault(item.movement, []).append(item)
-    movements = {m: _combine(group) for m, group in by_movement.items()}
+        entry = reported.setdefault(item.movement, [0, 0])
+        value = item_progress(item)
+        if value is not None:
+            entry[0] += value
+            entry[1] += 1
+    movements = {m: (total / n if n else None) for m, (total, n) in reported.items()}
     overall = mean(movements.values())
     return overall, {m: (_round(v) if v is not None else None) for m, v in movements.items()}
 
@@ -43,11 +46,6 @@ def rollup(items: list[ItemData]) -> tuple[Decimal | None, dict[int, Decimal | N
 def mean(values) -> Decimal | None:
     known = [v for v in values if v is not None]
     return _round(sum(known) / len(known)) if known else None
-
-
-def _combine(group: list[ItemData]) -> Decimal | None:
-    reported = [p for p in (item_progress(i) for i in group) if p is not None]
-    return sum(reported) / len(reported) if reported else None
 
 
 def _round(value: Decimal) -> Decimal:

@@ -9,8 +9,9 @@ then by the chosen tie-breaks; ties the tie-breaks cannot split share a rank and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from statistics import median, pstdev
+from typing import NamedTuple
 
 ZERO = Decimal(0)
 PLACES = Decimal("0.000001")  # components and finals are kept to 6 decimal places
@@ -25,8 +26,7 @@ class CriterionData:
     kind: str = "regular"  # regular | bonus | penalty
 
 
-@dataclass(frozen=True)
-class SheetData:
+class SheetData(NamedTuple):  # a tuple: a union-wide campaign has tens of thousands
     unit: int
     kind: str
     points: dict[int, Decimal]  # criterion id → points
@@ -86,6 +86,21 @@ def sheet_at_max(points: dict[int, Decimal], criteria: dict[int, CriterionData])
     return sum(1 for cid, v in points.items() if cid in criteria and v >= criteria[cid].max_points)
 
 
+def deviation_of(values: list[Decimal]) -> Decimal:
+    """The population standard deviation to 6 places, as `statistics.pstdev` gives it but
+    without its fractions: totals have at most 5 decimal places, so n²·variance is an exact
+    integer of 10⁻¹⁰ and only the square root rounds (at 40 digits, then to 6 places)."""
+    scaled = [v.scaleb(5) for v in values]
+    if any(x != x.to_integral_value() for x in scaled):  # more places: the general way
+        return Decimal(pstdev(values)).quantize(PLACES)
+    n, ints = len(values), [int(x) for x in scaled]
+    total, squares = sum(ints), sum(x * x for x in ints)
+    with localcontext() as ctx:
+        ctx.prec = 40
+        root = (Decimal(n * squares - total * total) / (n * n)).sqrt()
+    return root.scaleb(-5).quantize(PLACES)
+
+
 def combine(values: list[Decimal], method: str) -> Decimal | None:
     if not values:
         return None
@@ -110,8 +125,7 @@ def unit_result(unit: int, sheets: list[SheetData], criteria: dict[int, Criterio
         if settings.missing == "zero":
             totals += [ZERO] * sum(1 for s in of_kind if not s.submitted)
         components[kind] = combine(totals, settings.combine)
-        deviation = (Decimal(pstdev(totals)).quantize(PLACES) if len(totals) > 1
-                     else (ZERO if totals else None))
+        deviation = (deviation_of(totals) if len(totals) > 1 else (ZERO if totals else None))
         spread[kind] = (len(totals), deviation)
         for s in of_kind:
             if s.submitted:

@@ -244,7 +244,7 @@ def open_self_sheet(actor, campaign: Campaign, unit: Unit, today: date) -> Score
             raise InvalidState(_("Self-scoring is not open now."))
         sheet = ScoreSheet(campaign_id=campaign.id, unit_id=unit.id, scorer_kind="self",
                            scorer_unit_id=unit.id, scorer_key=f"u{unit.id}",
-                           cluster_id=_cluster_of_units(campaign.id).get(unit.id))
+                           cluster_id=cluster_of(campaign.id, unit.id))
         db.session.add(sheet)
         db.session.flush()
         audit.record(db.session, actor=actor, action="sheet.open", obj=sheet,
@@ -390,19 +390,27 @@ def add_adjustment(actor, campaign: Campaign, unit: Unit, points: Decimal,
 
 # --- ranking -----------------------------------------------------------------------------
 
-def compute(campaign: Campaign) -> list[ranking.ClusterRanking]:
-    """The live ranking, loaded with a fixed number of queries."""
+def compute(campaign: Campaign, cluster_id: int | None = None
+            ) -> list[ranking.ClusterRanking]:
+    """The live ranking, loaded with a fixed number of queries; only the cluster
+    `cluster_id` when given (a cluster is ranked on its own, so this is the same result)."""
     settings = settings_for(campaign)
     criteria = _criteria_data(campaign)
+    members = select(ClusterMember.cluster_id, ClusterMember.unit_id).where(
+        ClusterMember.campaign_id == campaign.id,
+        *([ClusterMember.cluster_id == cluster_id] if cluster_id is not None else []))
+    # the units to read: every unit of the campaign, or the members of one cluster
+    among = ([] if cluster_id is None else
+             [select(ClusterMember.unit_id).where(ClusterMember.campaign_id == campaign.id,
+                                                  ClusterMember.cluster_id == cluster_id)])
     clusters: dict[int, list[int]] = {}
-    for cluster_id, unit_id in db.session.execute(
-            select(ClusterMember.cluster_id, ClusterMember.unit_id)
-            .where(ClusterMember.campaign_id == campaign.id)):
-        clusters.setdefault(cluster_id, []).append(unit_id)
+    for cid, unit_id in db.session.execute(members):
+        clusters.setdefault(cid, []).append(unit_id)
     sheet_rows = db.session.execute(select(ScoreSheet.id, ScoreSheet.unit_id,
                                            ScoreSheet.scorer_kind, ScoreSheet.state,
                                            ScoreSheet.total, ScoreSheet.at_max)
-                                    .where(ScoreSheet.campaign_id == campaign.id)).all()
+                                    .where(ScoreSheet.campaign_id == campaign.id,
+                                           *[ScoreSheet.unit_id.in_(u) for u in among])).all()
     unsummed = [r.id for r in sheet_rows if r.state == "submitted" and r.total is None]
     totals = _sheet_totals(campaign.id, unsummed) if unsummed else {}
     sheets = [ranking.SheetData(
@@ -412,11 +420,13 @@ def compute(campaign: Campaign) -> list[ranking.ClusterRanking]:
         for sheet_id, unit_id, kind, state, total, at_max in sheet_rows]
     adjustments = dict(db.session.execute(
         select(ScoreAdjustment.unit_id, func.sum(ScoreAdjustment.points))
-        .where(ScoreAdjustment.campaign_id == campaign.id)
+        .where(ScoreAdjustment.campaign_id == campaign.id,
+               *[ScoreAdjustment.unit_id.in_(u) for u in among])
         .group_by(ScoreAdjustment.unit_id)).all())
     return ranking.rank_clusters(
         clusters, sheets, criteria, _pure_settings(settings),
-        {u: Decimal(v) for u, v in adjustments.items()}, _progress_by_unit(campaign))
+        {u: Decimal(v) for u, v in adjustments.items()},
+        _progress_by_unit(campaign, among[0] if among else None))
 
 
 TOTAL_SCALE = 100_000  # points have 2 decimals and weights 3: a product has at most 5
@@ -450,8 +460,7 @@ def ranking_view(campaign: Campaign, cluster_id: int | None = None) -> tuple[lis
     the cluster `cluster_id` when given."""
     settings = settings_for(campaign)
     if settings.frozen_at is None:
-        live = compute(campaign)
-        return [c for c in live if cluster_id in (None, c.cluster)], False
+        return compute(campaign, cluster_id), False
     entries = db.session.scalars(select(RankingEntry).where(
         RankingEntry.campaign_id == campaign.id,
         *([RankingEntry.cluster_id == cluster_id] if cluster_id is not None else []))
@@ -537,20 +546,28 @@ def _pure_settings(settings: ScoringSettings) -> ranking.Settings:
         settings.flag_leaders)
 
 
+def cluster_of(campaign_id: int, unit_id: int) -> int | None:
+    """The cluster a unit is scored in (a unit is in at most one cluster of a campaign)."""
+    return db.session.scalar(select(ClusterMember.cluster_id).where(
+        ClusterMember.campaign_id == campaign_id, ClusterMember.unit_id == unit_id))
+
+
 def _cluster_of_units(campaign_id: int) -> dict[int, int]:
     return dict(db.session.execute(select(ClusterMember.unit_id, ClusterMember.cluster_id)
                                    .where(ClusterMember.campaign_id == campaign_id)).all())
 
 
-def _progress_by_unit(campaign: Campaign) -> dict[int, Decimal | None]:
-    """The self-assessed progress of each unit in the campaign's latest report period."""
+def _progress_by_unit(campaign: Campaign, among=None) -> dict[int, Decimal | None]:
+    """The self-assessed progress of each unit (of the unit-id query `among` when given) in
+    the campaign's latest report period."""
     from emulation.pledges.dashboard import unit_items
 
     if not campaign.periods:
         return {}
     period = campaign.periods[-1]
     by_unit: dict[int, list] = {}
-    for unit_id, movement_id, target, achieved, pct in unit_items(campaign.id, period.id):
+    for unit_id, movement_id, target, achieved, pct in unit_items(campaign.id, period.id,
+                                                                  among=among):
         by_unit.setdefault(unit_id, []).append(progress_calc.ItemData(movement_id, target,
                                                                       achieved, pct))
     return {u: progress_calc.rollup(items)[0] for u, items in by_unit.items()}

@@ -254,7 +254,9 @@ def ranking(campaign_id: int):
         abort(403)
     clusters = {c.id: c for c in campaign.clusters}
     chosen = None
-    if len(clusters) > CLUSTERS_ON_ONE_PAGE:  # a union-wide campaign: one cluster at a time
+    # a union-wide campaign, with many clusters or many units: one cluster at a time
+    if len(clusters) > CLUSTERS_ON_ONE_PAGE or (
+            len(clusters) > 1 and campaigns.cluster_member_count(campaign) > UNITS_ON_ONE_PAGE):
         asked = int_arg("cluster")
         chosen = asked if asked in clusters else next(iter(clusters))
     rows, frozen = services.ranking_view(campaign, chosen)
@@ -265,6 +267,7 @@ def ranking(campaign_id: int):
 
 
 CLUSTERS_ON_ONE_PAGE = 10
+UNITS_ON_ONE_PAGE = 300
 
 
 @bp.route("/campaigns/<int:campaign_id>/export/scores.xlsx")
@@ -284,7 +287,9 @@ def unit_scores(campaign_id: int, unit_id: int):
                             or campaigns.can_manage(current_user, campaign)):
         abort(404)
     settings = services.settings_for(campaign)
-    rows, frozen = services.ranking_view(campaign)
+    cluster_id = services.cluster_of(campaign.id, unit.id)
+    rows, frozen = (services.ranking_view(campaign, cluster_id) if cluster_id is not None
+                    else ([], settings.frozen_at is not None))
     mine = next(((cluster, r) for cluster in rows for r in cluster.rows if r.unit == unit.id),
                 (None, None))
     sheets = db.session.scalars(select(ScoreSheet).where(

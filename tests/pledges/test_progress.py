@@ -67,3 +67,28 @@ def test_parse_number(text, locale, expected):
 def test_parse_number_refuses(text):
     with pytest.raises(ValueError):
         parse_number(text)
+
+
+amount = st.one_of(st.none(), st.decimals(min_value=0, max_value=10**6, places=2))
+full_items = st.lists(st.builds(ItemData, st.integers(1, 5), amount, amount,
+                                st.one_of(st.none(), percent)), max_size=30)
+
+
+@given(full_items)
+def test_rollup_follows_its_definition(data):
+    """Movement % = mean of its reported items' %; overall = mean of the movements that have
+    one; both rounded half up to 0.1 — written here the plain way, item by item."""
+    from decimal import ROUND_HALF_UP
+
+    def r(v):
+        return v.quantize(D("0.1"), rounding=ROUND_HALF_UP)
+
+    movements = {}
+    for m in dict.fromkeys(i.movement for i in data):
+        values = [item_progress(i) for i in data if i.movement == m]
+        values = [v for v in values if v is not None]
+        movements[m] = sum(values) / len(values) if values else None
+    known = [v for v in movements.values() if v is not None]
+    overall = r(sum(known) / len(known)) if known else None
+    assert rollup(data) == (overall, {m: r(v) if v is not None else None
+                                      for m, v in movements.items()})

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from statistics import pstdev
 
 from hypothesis import given
 from hypothesis import settings as hsettings
@@ -8,7 +9,9 @@ from emulation.scoring.ranking import (
     CriterionData,
     Settings,
     SheetData,
+    PLACES,
     combine,
+    deviation_of,
     rank_clusters,
     sheet_total,
     unit_result,
@@ -134,3 +137,14 @@ def test_ranks_are_contiguous_from_one(sheets, settings):
         ranks = [r.rank for r in ranking.rows]
         assert ranks[0] == 1 and ranks == sorted(ranks)
         assert all(r.rank <= i + 1 for i, r in enumerate(ranking.rows))
+
+
+@given(st.lists(st.decimals(min_value=-1000, max_value=1000, places=5, allow_nan=False),
+                min_size=2, max_size=40)
+       | st.lists(st.decimals(min_value=0, max_value=100, places=7, allow_nan=False),
+                  min_size=2, max_size=5))
+@hsettings(max_examples=300)
+def test_deviation_equals_statistics_pstdev(values):
+    """The integer shortcut gives exactly what `statistics.pstdev` rounds to 6 places, and
+    values with more than 5 decimals take the general way."""
+    assert deviation_of(values) == Decimal(pstdev(values)).quantize(PLACES)

@@ -320,6 +320,15 @@ def test_ranking_of_many_clusters_shows_one_at_a_time(world, cworld, login, monk
     assert 'name="cluster"' in one and f'value="{cworld.cluster}" selected' in one
     assert "Công đoàn Công ty DAP" in one
     assert c.get(f"{url}?cluster=999999").status_code == 200  # unknown: the first cluster
+    monkeypatch.setattr(views, "CLUSTERS_ON_ONE_PAGE", 10)
+    monkeypatch.setattr(views, "UNITS_ON_ONE_PAGE", 1)  # few clusters, but many units
+    assert 'name="cluster"' not in c.get(url).get_data(as_text=True)  # one cluster: itself
+    from emulation.campaigns.models import Cluster
+
+    with c.application.app_context():
+        db.session.add(Cluster(campaign_id=cworld.campaign, name="Cụm 2"))
+        db.session.commit()
+    assert 'name="cluster"' in c.get(url).get_data(as_text=True)
 
 
 def test_a_submitted_sheet_keeps_its_total_until_reopened(world, cworld, ctx):
@@ -343,3 +352,25 @@ def test_a_submitted_sheet_keeps_its_total_until_reopened(world, cworld, ctx):
     db.session.commit()
     assert {r.unit: r for c in sc.compute(campaign) for r in c.rows}[
         world.unit1.id].components["self"] == Decimal(1)
+
+
+def test_one_cluster_is_ranked_as_in_the_whole_ranking(world, cworld, ctx):
+    """A cluster is ranked on its own: computing only it gives its rows of the whole ranking,
+    with progress and adjustments, from the members' data only."""
+    from emulation.campaigns.models import Cluster, ClusterMember
+
+    campaign = _campaign(cworld)
+    sc.add_adjustment(SYSTEM, campaign, db.session.get(Unit, world.unit1.id), Decimal("2"),
+                      "Giải nhất hội thao")
+    other = Cluster(campaign_id=campaign.id, name="Cụm 2")
+    db.session.add(other)
+    db.session.flush()
+    db.session.add(ClusterMember(campaign_id=campaign.id, cluster_id=other.id,
+                                 unit_id=world.unit3.id))
+    db.session.commit()
+    whole = {c.cluster: c.rows for c in sc.compute(campaign)}
+    assert set(whole) == {cworld.cluster, other.id}
+    only = sc.compute(campaign, cworld.cluster)
+    assert [c.cluster for c in only] == [cworld.cluster] and only[0].rows
+    assert only[0].rows == whole[cworld.cluster]
+    assert any(r.adjustment == Decimal("2") for r in only[0].rows)
