@@ -6,10 +6,10 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from emulation.scoring.ranking import (
+    PLACES,
     CriterionData,
     Settings,
     SheetData,
-    PLACES,
     combine,
     deviation_of,
     rank_clusters,
