@@ -399,6 +399,7 @@ def generate(size: dict) -> dict:
         person_ids += insert_rows(Person, rows)
     year = 2026
     levels = ["excellent", "good", "good", "good", "complete"]
+    unit_of = dict(db.session.execute(select(Person.id, Person.unit_id)).all())
     for start in range(0, len(person_ids), 10_000):
         appraisals, awards = [], []
         for pid in person_ids[start:start + 10_000]:
@@ -408,11 +409,13 @@ def generate(size: dict) -> dict:
                 if level in ("excellent", "good"):
                     awards.append({"award_code": "LDTT", "person_id": pid, "year": y,
                                    "decision_number": f"{y % 100}/QĐ", "issuer": "Công ty",
-                                   "revoked": False, "source": "import"})
+                                   "revoked": False, "source": "import",
+                                   "counted_unit_id": unit_of[pid]})
                 if level == "excellent" and rng.random() < 0.3:
                     awards.append({"award_code": "CSTDCS", "person_id": pid, "year": y,
                                    "decision_number": f"{y % 100}/QĐ", "issuer": "Công ty",
-                                   "revoked": False, "source": "import"})
+                                   "revoked": False, "source": "import",
+                                   "counted_unit_id": unit_of[pid]})
         db.session.execute(insert(Appraisal), appraisals)
         db.session.execute(insert(AwardRecord), awards)
     db.session.commit()
@@ -489,7 +492,6 @@ def generate(size: dict) -> dict:
                                   points[start:start + 5_000], strict=True)
             for cid, value in zip(criteria, lines, strict=True)])
     codes = {a.code: a.id for a in db.session.scalars(select(AwardType))}
-    unit_of = dict(db.session.execute(select(Person.id, Person.unit_id)).all())
     chosen = rng.sample(person_ids, min(size["nominations"], len(person_ids)))
     insert_rows(Nomination, [
         {"award_type_id": codes[rng.choice(["LDTT", "LDTT", "CSTDCS", "CSTD_BO", "BK_BO"])],

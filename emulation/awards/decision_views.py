@@ -232,7 +232,7 @@ def honours():
 @bp.route("/honours/statistics.xlsx")
 @login_required
 def statistics_export():
-    """Counts and cash per unit and year (people counted in their unit)."""
+    """Counts and cash per unit and year (a person counted in the unit of the award)."""
     year = year_arg()
     wb = Workbook()
     sheet = wb.sheet("Thong ke")

@@ -16,6 +16,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -173,9 +175,14 @@ class AwardRecord(Base):
     cash_amount: Mapped[int | None] = mapped_column(Integer)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(12), default="import")
+    # The unit the award counts for in the statistics: the collective itself, or the unit
+    # the person was in when the award was recorded (one who moves later stays counted
+    # where the award was earned). Set on insert (see `_counted_unit` below).
+    counted_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id",
+                                                                   ondelete="SET NULL"))
 
     person: Mapped[Person | None] = relationship()
-    unit: Mapped[Unit | None] = relationship()
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
 
     __table_args__ = (
         CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
@@ -183,7 +190,17 @@ class AwardRecord(Base):
                          name="award_record_once"),
         # the honour roll of a year: its page, count and statistics read only this index
         Index("ix_award_record_year_code", "year", "award_code", "revoked", "cash_amount"),
+        # the statistics per unit and year read only this one, in its order
+        Index("ix_award_record_year_counted", "year", "counted_unit_id", "revoked",
+              "person_id", "cash_amount"),
     )
+
+
+@event.listens_for(AwardRecord, "before_insert")
+def _counted_unit(_mapper, connection, record: AwardRecord) -> None:
+    if record.counted_unit_id is None:
+        record.counted_unit_id = record.unit_id if record.unit_id is not None else \
+            connection.scalar(select(Person.unit_id).where(Person.id == record.person_id))
 
 
 NOMINATION_STATES = ("draft", "submitted", "received", "returned", "forwarded", "on_agenda",

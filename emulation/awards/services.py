@@ -288,20 +288,21 @@ def honours_stats(year: int | None) -> list:
 
 
 def unit_stats(year: int | None) -> list:
-    """(year, unit code, unit name, individual awards, collective awards, cash), people
-    counted in their unit."""
-    unit_of = func.coalesce(Person.unit_id, AwardRecord.unit_id)
+    """(year, unit code, unit name, individual awards, collective awards, cash): each award
+    counted in its `counted_unit_id` (a person's unit when it was recorded). Summed over
+    the index `ix_award_record_year_counted` alone, then joined to the units."""
+    sums = (select(AwardRecord.year, AwardRecord.counted_unit_id.label("unit_id"),
+                   func.count(AwardRecord.person_id).label("people"),
+                   (func.count() - func.count(AwardRecord.person_id)).label("collectives"),
+                   func.coalesce(func.sum(AwardRecord.cash_amount), 0).label("cash"))
+            .where(AwardRecord.revoked.is_(False),
+                   *([AwardRecord.year == year] if year else []))
+            .group_by(AwardRecord.year, AwardRecord.counted_unit_id).subquery())
     return db.session.execute(
-        select(AwardRecord.year, Unit.code, Unit.name,
-               func.sum(case((AwardRecord.person_id.is_not(None), 1), else_=0)),
-               func.sum(case((AwardRecord.unit_id.is_not(None), 1), else_=0)),
-               func.coalesce(func.sum(AwardRecord.cash_amount), 0))
-        .select_from(AwardRecord)
-        .outerjoin(Person, Person.id == AwardRecord.person_id)
-        .join(Unit, Unit.id == unit_of)
-        .where(AwardRecord.revoked.is_(False), *([AwardRecord.year == year] if year else []))
-        .group_by(AwardRecord.year, Unit.code, Unit.name)
-        .order_by(AwardRecord.year.desc(), Unit.code)).all()
+        select(sums.c.year, Unit.code, Unit.name, sums.c.people, sums.c.collectives,
+               sums.c.cash)
+        .join(Unit, Unit.id == sums.c.unit_id)
+        .order_by(sums.c.year.desc(), Unit.code)).all()
 
 
 def _honours_filter(stmt, year: int | None, code: str):

@@ -190,6 +190,34 @@ def test_statistics_per_unit(world, login, in_app):
     assert rows == [(2025, "CS-1", "Công đoàn Công ty DAP", 1, 1, 4_220_000)]
 
 
+def test_statistics_count_a_person_where_the_award_was_earned(world, login, in_app):
+    """A person who moves keeps their earlier awards in the unit they were in; the new
+    unit counts what comes after. Revoked awards count nowhere."""
+    import io
+
+    import openpyxl
+
+    with in_app() as session:
+        session.add(AwardRecord(award_code="LDTT", person_id=world.person1.id, year=2024,
+                                cash_amount=700_000))
+        session.add(AwardRecord(award_code="CSTDCS", person_id=world.person1.id, year=2024,
+                                revoked=True, cash_amount=1_000_000))
+        session.commit()
+        session.get(Person, world.person1.id).unit_id = world.unit2.id
+        session.commit()
+        session.add(AwardRecord(award_code="LDTT", person_id=world.person1.id, year=2025,
+                                cash_amount=710_000))
+        session.commit()
+        codes = {u: session.get(Unit, u).code for u in (world.unit1.id, world.unit2.id)}
+
+    data = login("xem").get("/honours/statistics.xlsx").data
+    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(
+        min_row=2, values_only=True))
+    assert [(r[0], r[1], r[3], r[4], r[5]) for r in rows] == [
+        (2025, codes[world.unit2.id], 1, 0, 710_000),
+        (2024, codes[world.unit1.id], 1, 0, 700_000)]
+
+
 def test_honour_roll_queries_do_not_grow_with_its_rows(world, login, in_app, queries):
     from tests.factories import gen_person
 
