@@ -352,9 +352,16 @@ def add_floor_routes(app, ids) -> None:
         "audit": lambda: select(AuditEvent).order_by(AuditEvent.id.desc()),
     }
 
+    # a page's second essential query, where it has one: the roll's statistics per award
+    also = {"honours": lambda: db.session.execute(select(
+        AwardRecord.award_code, db.func.count(), db.func.sum(AwardRecord.cash_amount))
+        .where(AwardRecord.year == ids["year"] - 1, AwardRecord.revoked.is_(False))
+        .group_by(AwardRecord.award_code)).all()}
+
     def floor(name):
         pagination = db.paginate(queries[name](), page=1, per_page=50, error_out=False)
-        return render_template_string(FLOOR_TEMPLATE, rows=pagination.items,
+        extra = also[name]() if name in also else []
+        return render_template_string(FLOOR_TEMPLATE, rows=[*pagination.items, *extra],
                                       total=pagination.total)
 
     app.add_url_rule("/_floor/<name>", "bench_floor", floor)

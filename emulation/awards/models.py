@@ -188,8 +188,10 @@ class AwardRecord(Base):
         CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
         UniqueConstraint("award_code", "person_id", "unit_id", "year", "decision_number",
                          name="award_record_once"),
-        # the honour roll of a year: its page, count and statistics read only this index
-        Index("ix_award_record_year_code", "year", "award_code", "revoked", "cash_amount"),
+        # the honour roll of a year: its page reads it in order (year, award, id), its
+        # statistics per award read nothing else
+        Index("ix_award_record_year_code", "year", "award_code", "id", "revoked",
+              "cash_amount"),
         # the statistics per unit and year read only this one, in its order
         Index("ix_award_record_year_counted", "year", "counted_unit_id", "revoked",
               "person_id", "cash_amount"),
