@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 
 from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.audit import AuditEvent
+from emulation.core.errors import StaleRecord
 from emulation.core.models import utcnow
 from emulation.core.tabular import Column, ImportResult, Row, RowError, date_value, text_value
 from emulation.core.text import EMAIL_PATTERN, fold
@@ -157,30 +158,31 @@ def import_people(actor, rows: list[Row]) -> ImportResult:
         return result
 
     now = utcnow()
-    new_rows, audit_rows = [], []
+    new_rows, changes, audit_rows = [], [], []
     for code, item in parsed.items():
         unit = units[item["unit_code"]]
         fields = {**Person.name_columns(item["full_name"]),
                   "gender": item["gender"], "birth_date": item["birth_date"],
                   "position": item["position"], "unit_id": unit.id}
-        if item["email_given"]:
-            fields["email"] = item["email"]
         person = people.get(code)
         if person is None:
-            new_rows.append({"code": code, "email": "", "active": True, "version": 1,
-                             "created_at": now, "updated_at": now, **fields})
+            new_rows.append({"code": code, "active": True, "version": 1, "created_at": now,
+                             "updated_at": now, **fields,
+                             "email": item["email"] if item["email_given"] else ""})
+            continue
+        fields["email"] = item["email"] if item["email_given"] else person.email
+        if all(getattr(person, key) == value for key, value in fields.items()):
+            result.unchanged += 1
             continue
         before = person_snapshot(person)
-        for key, value in fields.items():
-            setattr(person, key, value)
-        old, new = audit.diff(before, person_snapshot(person))
-        if new:
-            result.updated += 1
-            audit_rows.append(_audit_row(actor, "person.update", person.id,
-                                         f"import updated person {code}", old, new, now))
-        else:
-            result.unchanged += 1
-    db.session.flush()
+        old, new = audit.diff(before, {**before, **{k: v for k, v in fields.items()
+                                                    if k in before}})
+        changes.append({"b_id": person.id, "b_version": person.version,
+                        "version": person.version + 1, "updated_at": now, **fields})
+        result.updated += 1
+        audit_rows.append(_audit_row(actor, "person.update", person.id,
+                                     f"import updated person {code}", old, new, now))
+    _update_versioned(Person, changes)
     for start in range(0, len(new_rows), _CHUNK):
         chunk = new_rows[start:start + _CHUNK]
         ids = db.session.execute(insert(Person).returning(Person.id, Person.code), chunk).all()
@@ -201,6 +203,25 @@ def import_people(actor, rows: list[Row]) -> ImportResult:
         db.session.execute(insert(AuditEvent), audit_rows[start:start + _CHUNK])
     db.session.commit()
     return result
+
+
+def _update_versioned(model, changes: list[dict]) -> None:
+    """UPDATE many rows in batches (one statement per batch, not one per row), each only if
+    its version is still the one read (`b_version`); if any was changed meanwhile, the whole
+    import is refused (StaleRecord) and rolled back by the caller's transaction."""
+    if not changes:
+        return
+    table = model.__table__
+    columns = [k for k in changes[0] if not k.startswith("b_")]
+    stmt = (update(table).where(table.c.id == bindparam("b_id"),
+                                table.c.version == bindparam("b_version"))
+            .values({c: bindparam(c) for c in columns}))
+    for start in range(0, len(changes), _CHUNK):
+        chunk = changes[start:start + _CHUNK]
+        if db.session.execute(stmt, chunk).rowcount != len(chunk):
+            db.session.rollback()
+            raise StaleRecord(_("Someone changed some of these records while the file was "
+                                "being imported; nothing was saved. Import the file again."))
 
 
 def _parse_unique(rows: list[Row], parse, result: ImportResult, duplicate_message) -> dict:

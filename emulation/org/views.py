@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from emulation.core import permissions as perms
 from emulation.core.audit import AuditEvent
-from emulation.core.errors import NotFound, ServiceError
+from emulation.core.errors import NotFound, ServiceError, StaleRecord
 from emulation.core.tabular import TableError, read_table
 from emulation.core.text import clean
 from emulation.core.web import attempt, flash_form_errors, int_arg, page_arg, xlsx_response
@@ -320,13 +320,17 @@ def _import_page(kind: str, columns, run_import, template_url: str | None = None
         except TableError as err:
             file_error, status = str(err), 400
         else:
-            result = run_import(current_user, rows)
-            if result.ok:
-                flash(_("Import finished: %(created)d created, %(updated)d updated, "
-                        "%(unchanged)d unchanged.", created=result.created,
-                        updated=result.updated, unchanged=result.unchanged), "success")
+            try:
+                result = run_import(current_user, rows)
+            except StaleRecord as err:  # a record changed while the file was imported
+                file_error, status = str(err), 409
             else:
-                status = 400
+                if result.ok:
+                    flash(_("Import finished: %(created)d created, %(updated)d updated, "
+                            "%(unchanged)d unchanged.", created=result.created,
+                            updated=result.updated, unchanged=result.unchanged), "success")
+                else:
+                    status = 400
     elif request.method == "POST":
         status = 400
     return render_template("org/import.html", form=form, kind=kind, columns=columns,

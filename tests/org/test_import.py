@@ -6,6 +6,7 @@ import openpyxl
 from sqlalchemy import func, select
 
 from emulation.core.audit import AuditEvent
+from emulation.extensions import db
 from emulation.org.models import Person, Unit
 
 UNIT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Loại đơn vị", "Địa chỉ"]
@@ -267,3 +268,40 @@ def test_cli_import_success_and_failure(world, runner, tmp_path, in_app):
     ok.write_bytes(csv_bytes(PEOPLE_HEADERS, [["Z-2", "Tốt", "Nam", "01/02/1990", "", "CS-1", ""]]))
     done = runner.invoke(args=["import", "people", str(ok)])
     assert done.exit_code == 0 and "created: 1" in done.output
+
+
+def test_people_import_refuses_whole_file_when_a_person_changed_meanwhile(
+        world, login, in_app, monkeypatch):
+    """Updates are batched, each only if the person's version is still the one read: one
+    person saved by someone else during the import refuses the whole file (409), and no
+    other row or audit event is kept."""
+    from sqlalchemy import update
+
+    from emulation.org import importers
+
+    c = login("tochuc_a")
+    assert upload(c, "/people/import", xlsx(PEOPLE_HEADERS, PEOPLE),
+                  "nguoi.xlsx").status_code == 200
+    original = importers._load_by_code
+
+    def load_then_someone_saves(model, codes):
+        found = original(model, codes)
+        if model is Person:  # another clerk saves N-2 just after the import read it
+            db.session.execute(update(Person).where(Person.code == "N-2")
+                               .values(position="Kỹ sư trưởng", version=Person.version + 1)
+                               .execution_options(synchronize_session=False))
+        return found
+
+    monkeypatch.setattr(importers, "_load_by_code", load_then_someone_saves)
+    changed = [[code, name, gender, born, "Đã đổi", unit, email]
+               for code, name, gender, born, _position, unit, email in PEOPLE]
+    with in_app() as session:
+        events = session.scalar(select(func.count(AuditEvent.id)))
+    response = upload(c, "/people/import", xlsx(PEOPLE_HEADERS, changed), "nguoi.xlsx")
+    assert response.status_code == 409
+    assert "nothing was saved" in response.get_data(as_text=True) or \
+        "không có gì được lưu" in response.get_data(as_text=True)
+    with in_app() as session:
+        positions = dict(session.execute(select(Person.code, Person.position)).all())
+        assert positions["N-1"] == "Kế toán" and positions["N-2"] == "Kỹ sư"
+        assert session.scalar(select(func.count(AuditEvent.id))) == events
