@@ -85,6 +85,7 @@ def wait_until_up(base: str) -> None:
 
 def run(base: str, args) -> None:
     latencies: list[float] = []
+    by_path: dict[str, list[float]] = {}
     errors: list[str] = []
     conflicts = [0]
     lock = threading.Lock()
@@ -109,6 +110,7 @@ def run(base: str, args) -> None:
         while time.monotonic() < deadline[0]:
             if username in ("donvi1", "donvi2") and rng.random() < 0.15:
                 status, elapsed = save_pledge(session, base)
+                path = "POST pledge"
             else:
                 path = rng.choice(pages)
                 start = time.perf_counter()
@@ -119,6 +121,7 @@ def run(base: str, args) -> None:
                 elapsed = time.perf_counter() - start
             with lock:
                 latencies.append(elapsed)
+                by_path.setdefault(re.sub(r"\d+", "N", path), []).append(elapsed * 1000)
                 if status == 409:
                     conflicts[0] += 1
                 elif status not in (200, 302):
@@ -144,6 +147,11 @@ def run(base: str, args) -> None:
           f"{len(ms) / elapsed:.1f} requests/s")
     print(f"latency p50 {pct(0.50):.0f} ms, p95 {pct(0.95):.0f} ms, p99 {pct(0.99):.0f} ms, "
           f"mean {statistics.fmean(ms) if ms else 0:.0f} ms")
+    print("slowest requests (path: count, p50, p95, max ms):")
+    for path, values in sorted(by_path.items(), key=lambda kv: -max(kv[1]))[:6]:
+        values.sort()
+        print(f"  {path:<40} {len(values):6d} {values[len(values) // 2]:7.0f} "
+              f"{values[int(len(values) * 0.95)]:7.0f} {values[-1]:7.0f}")
     print(f"errors {len(errors)}; clean save conflicts (409) {conflicts[0]}")
     for error in sorted(set(errors))[:10]:
         print(f"  {error}")

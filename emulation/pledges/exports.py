@@ -16,6 +16,7 @@ PLEDGE_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Trạng thái đăng ký
                   "Nội dung thi đua", "Cam kết", "Chỉ tiêu", "Đơn vị tính", "Giá trị chỉ tiêu"]
 TITLE_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Danh hiệu", "Đăng ký cho", "Mã cá nhân",
                  "Họ và tên"]
+BATCH = 900  # rows read at a time (and ids in one IN list)
 RESULT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Kỳ báo cáo", "Trạng thái báo cáo",
                   "Nội dung số", "Chỉ tiêu", "Đơn vị tính", "Giá trị chỉ tiêu", "Đạt được",
                   "Tiến độ tự đánh giá (%)", "Tiến độ (%)", "Kết quả"]
@@ -26,26 +27,29 @@ def pledges_workbook(campaign: Campaign) -> bytes:
     sheet = wb.sheet("Dang ky thi dua")
     sheet.header(PLEDGE_HEADERS, [14, 40, 16, 10, 50, 60, 30, 14, 16], autofilter=True)
     movements = list(campaign.movements)
-    items = {(pledge_id, movement_id): rest for pledge_id, movement_id, *rest in
-             db.session.execute(
-                 select(PledgeItem.pledge_id, PledgeItem.movement_id, PledgeItem.commitment,
-                        PledgeItem.indicator, PledgeItem.unit_of_measure,
-                        PledgeItem.target_value)
-                 .join(Pledge, Pledge.id == PledgeItem.pledge_id)
-                 .where(Pledge.campaign_id == campaign.id))}
     units = (select(Unit.code, Unit.name, Pledge.id, Pledge.state)
              .select_from(CampaignParticipant)
              .join(Unit, Unit.id == CampaignParticipant.unit_id)
              .outerjoin(Pledge, and_(Pledge.campaign_id == campaign.id,
                                      Pledge.unit_id == Unit.id))
              .where(CampaignParticipant.campaign_id == campaign.id).order_by(Unit.path))
-    for code, name, pledge_id, state in db.session.execute(units):
-        label = str(PLEDGE_STATE_LABELS[state or "none"])
-        for movement in movements:
-            commitment, indicator, uom, target = items.get((pledge_id, movement.id),
-                                                           ("", "", "", None))
-            sheet.append([code, name, label, movement.number, movement.title, commitment,
-                          indicator, uom, target])
+    # a batch of units at a time, with their items (one per movement, with their texts):
+    # memory stays flat in the campaign's size
+    per_batch = max(1, BATCH // max(1, len(movements)))
+    for batch in db.session.execute(units.execution_options(yield_per=per_batch)).partitions():
+        items = {(pledge_id, movement_id): rest for pledge_id, movement_id, *rest in
+                 db.session.execute(
+                     select(PledgeItem.pledge_id, PledgeItem.movement_id,
+                            PledgeItem.commitment, PledgeItem.indicator,
+                            PledgeItem.unit_of_measure, PledgeItem.target_value)
+                     .where(PledgeItem.pledge_id.in_([r[2] for r in batch if r[2]])))}
+        for code, name, pledge_id, state in batch:
+            label = str(PLEDGE_STATE_LABELS[state or "none"])
+            for movement in movements:
+                commitment, indicator, uom, target = items.get((pledge_id, movement.id),
+                                                               ("", "", "", None))
+                sheet.append([code, name, label, movement.number, movement.title,
+                              commitment, indicator, uom, target])
     titles = wb.sheet("Dang ky danh hieu")
     titles.header(TITLE_HEADERS, [14, 40, 12, 12, 14, 30], autofilter=True)
     person = aliased(Person)
@@ -67,27 +71,32 @@ def results_workbook(campaign: Campaign) -> bytes:
     sheet = wb.sheet("Ket qua")
     sheet.header(RESULT_HEADERS, [14, 40, 20, 16, 10, 30, 14, 16, 16, 16, 12, 60],
                  autofilter=True)
-    items = db.session.execute(
-        select(PledgeItem.id, Unit.code, Unit.name, Unit.id, Movement.number,
-               PledgeItem.indicator, PledgeItem.unit_of_measure, PledgeItem.target_value)
-        .join(Pledge, Pledge.id == PledgeItem.pledge_id)
-        .join(Unit, Unit.id == Pledge.unit_id)
-        .join(Movement, Movement.id == PledgeItem.movement_id)
-        .where(Pledge.campaign_id == campaign.id, Pledge.state == "approved")
-        .order_by(Unit.path, Movement.number, PledgeItem.id)).all()
+    items = (select(PledgeItem.id, Unit.code, Unit.name, Unit.id, Movement.number,
+                    PledgeItem.indicator, PledgeItem.unit_of_measure, PledgeItem.target_value)
+             .join(Pledge, Pledge.id == PledgeItem.pledge_id)
+             .join(Unit, Unit.id == Pledge.unit_id)
+             .join(Movement, Movement.id == PledgeItem.movement_id)
+             .where(Pledge.campaign_id == campaign.id, Pledge.state == "approved")
+             .order_by(Unit.path, Movement.number, PledgeItem.id)
+             .execution_options(yield_per=BATCH))
     for period in campaign.periods:
         states = dict(db.session.execute(select(Report.unit_id, Report.state).where(
             Report.campaign_id == campaign.id, Report.period_id == period.id)).all())
-        results = {row[0]: row[1:] for row in db.session.execute(
-            select(ReportItem.pledge_item_id, ReportItem.achieved_value,
-                   ReportItem.progress_pct, ReportItem.narrative)
-            .join(Report, Report.id == ReportItem.report_id)
-            .where(Report.campaign_id == campaign.id, Report.period_id == period.id))}
-        for item_id, code, name, unit_id, number, indicator, uom, target in items:
-            achieved, pct, narrative = results.get(item_id, (None, None, ""))
-            value = progress.item_progress(progress.ItemData(number, target, achieved, pct))
-            sheet.append([code, name, period.label,
-                          str(REPORT_STATE_LABELS[states.get(unit_id, "none")]), number,
-                          indicator or "", uom or "", target, achieved, pct,
-                          round(value, 1) if value is not None else None, narrative or ""])
+        # a batch of items at a time, with their results: memory stays flat
+        for batch in db.session.execute(items).partitions():
+            results = {row[0]: row[1:] for row in db.session.execute(
+                select(ReportItem.pledge_item_id, ReportItem.achieved_value,
+                       ReportItem.progress_pct, ReportItem.narrative)
+                .join(Report, Report.id == ReportItem.report_id)
+                .where(Report.period_id == period.id,
+                       ReportItem.pledge_item_id.in_([r[0] for r in batch])))}
+            for item_id, code, name, unit_id, number, indicator, uom, target in batch:
+                achieved, pct, narrative = results.get(item_id, (None, None, ""))
+                value = progress.item_progress(progress.ItemData(number, target, achieved,
+                                                                 pct))
+                sheet.append([code, name, period.label,
+                              str(REPORT_STATE_LABELS[states.get(unit_id, "none")]), number,
+                              indicator or "", uom or "", target, achieved, pct,
+                              round(value, 1) if value is not None else None,
+                              narrative or ""])
     return wb.getvalue()

@@ -43,25 +43,24 @@ def scores_workbook(campaign: Campaign) -> bytes:
         sheet.append([code, name, c_code, c_title, KIND_VI[kind], scorer,
                       "Đã nộp" if state == "submitted" else "Nháp", points, max_points,
                       comment or ""])
-    rankings, _frozen = ranking_view(campaign)
-    clusters = {c.id: c for c in campaign.clusters}
-    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(
-        {r.unit for c in rankings for r in c.rows})))}
     used = set()
-    for cluster_ranking in rankings:
-        cluster = clusters.get(cluster_ranking.cluster)
-        title = _sheet_name(cluster.name if cluster else str(cluster_ranking.cluster), used)
-        ws = wb.sheet(title)
-        ws.header(RANK_HEADERS, [6, 14, 40, 12, 10, 10, 10, 12, 8, 12, 12, 10, 10],
-                  autofilter=True)
-        for r in cluster_ranking.rows:
-            unit = units[r.unit]
-            count = sum(n for n, _d in r.spread.values())
-            ws.append([r.rank, unit.code, unit.name, r.final, r.components.get("self"),
-                       r.components.get("peer"), r.components.get("council"), r.adjustment,
-                       count, r.spread.get("peer", (0, None))[1],
-                       r.spread.get("council", (0, None))[1], "Có" if r.tied else "",
-                       "Có" if r.leader else ""])
+    # one cluster at a time (a cluster is ranked on its own): memory stays that of a cluster
+    for cluster in sorted(campaign.clusters, key=lambda c: c.id):
+        rankings, _frozen = ranking_view(campaign, cluster.id)
+        units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(
+            {r.unit for c in rankings for r in c.rows})))}
+        for cluster_ranking in rankings:
+            ws = wb.sheet(_sheet_name(cluster.name, used))
+            ws.header(RANK_HEADERS, [6, 14, 40, 12, 10, 10, 10, 12, 8, 12, 12, 10, 10],
+                      autofilter=True)
+            for r in cluster_ranking.rows:
+                unit = units[r.unit]
+                count = sum(n for n, _d in r.spread.values())
+                ws.append([r.rank, unit.code, unit.name, r.final, r.components.get("self"),
+                           r.components.get("peer"), r.components.get("council"),
+                           r.adjustment, count, r.spread.get("peer", (0, None))[1],
+                           r.spread.get("council", (0, None))[1], "Có" if r.tied else "",
+                           "Có" if r.leader else ""])
     return wb.getvalue()
 
 
