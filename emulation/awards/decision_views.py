@@ -23,7 +23,7 @@ from emulation.awards.models import (
 from emulation.core import permissions as perms
 from emulation.core.forms import Form
 from emulation.core.web import attempt, local_today, page_arg, xlsx_response, year_arg
-from emulation.core.xlsx import Workbook
+from emulation.core.xlsx import STREAM_ROWS, Workbook
 from emulation.extensions import db
 from emulation.org.services import unit_by_code
 
@@ -66,7 +66,7 @@ def agenda_list(meeting_id: int):
     for number, row in enumerate(_agenda_rows(meeting), start=1):
         sheet.append([number, row["subject"], row["unit"], row["position"], row["award"],
                       row["summary"], row["eligibility"], row["explanation"]])
-    return xlsx_response(wb.getvalue(), f"trich-ngang-{meeting.id}.xlsx")
+    return xlsx_response(wb, f"trich-ngang-{meeting.id}.xlsx")
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes.docx")
@@ -204,7 +204,7 @@ def annex(decision_id: int):
         sheet.append([number, row["subject"], row["code"], row["unit"], row["award"],
                       row["year"], row["cash"]])
     sheet.append(["", "Tổng cộng", "", "", "", "", decision.total_cash])
-    return xlsx_response(wb.getvalue(), f"phu-luc-{decision.id}.xlsx")
+    return xlsx_response(wb, f"phu-luc-{decision.id}.xlsx")
 
 
 @bp.route("/decisions/<int:decision_id>/draft.docx")
@@ -240,7 +240,7 @@ def statistics_export():
                  [6, 14, 44, 10, 10, 18], autofilter=True)
     for row in awards.unit_stats(year):
         sheet.append(list(row))
-    return xlsx_response(wb.getvalue(), "thong-ke-khen-thuong.xlsx")
+    return xlsx_response(wb, "thong-ke-khen-thuong.xlsx")
 
 
 @bp.route("/honours/export.xlsx")
@@ -255,10 +255,10 @@ def honours_export():
                   "Cơ quan ban hành", "Tiền thưởng (đồng)"], [6, 12, 40, 32, 16, 36, 16],
                  autofilter=True)
     for year_, award_code, subject, number, issuer, cash in db.session.execute(
-            awards.honours_rows(year, code).execution_options(yield_per=5000)):
+            awards.honours_rows(year, code).execution_options(yield_per=STREAM_ROWS)):
         sheet.append([year_, award_code, names.get(award_code, ""), subject, number, issuer,
                       cash])
-    return xlsx_response(wb.getvalue(), "bang-vang.xlsx")
+    return xlsx_response(wb, "bang-vang.xlsx")
 
 
 def _agenda_rows(meeting) -> list[dict]:

@@ -25,6 +25,7 @@ from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.errors import NotFound, PermissionDenied, ServiceError, check_version
 from emulation.core.text import clean
+from emulation.core.xlsx import STREAM_ROWS
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 
@@ -287,10 +288,11 @@ def honours_stats(year: int | None) -> list:
         .order_by(AwardRecord.year.desc(), AwardRecord.award_code)).all()
 
 
-def unit_stats(year: int | None) -> list:
-    """(year, unit code, unit name, individual awards, collective awards, cash): each award
-    counted in its `counted_unit_id` (a person's unit when it was recorded). Summed over
-    the index `ix_award_record_year_counted` alone, then joined to the units."""
+def unit_stats(year: int | None):
+    """Rows (year, unit code, unit name, individual awards, collective awards, cash),
+    streamed: each award counted in its `counted_unit_id` (a person's unit when it was
+    recorded). Summed over the index `ix_award_record_year_counted` alone, then joined to
+    the units."""
     sums = (select(AwardRecord.year, AwardRecord.counted_unit_id.label("unit_id"),
                    func.count(AwardRecord.person_id).label("people"),
                    (func.count() - func.count(AwardRecord.person_id)).label("collectives"),
@@ -302,7 +304,7 @@ def unit_stats(year: int | None) -> list:
         select(sums.c.year, Unit.code, Unit.name, sums.c.people, sums.c.collectives,
                sums.c.cash)
         .join(Unit, Unit.id == sums.c.unit_id)
-        .order_by(sums.c.year.desc(), Unit.code)).all()
+        .order_by(sums.c.year.desc(), Unit.code).execution_options(yield_per=STREAM_ROWS))
 
 
 def _honours_filter(stmt, year: int | None, code: str):

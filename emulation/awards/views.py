@@ -134,7 +134,7 @@ def records_template(kind: str):
     wb = Workbook()
     sheet = wb.sheet(kind)
     sheet.header([c.header for c in COLUMNS[kind]], [16] * len(COLUMNS[kind]))
-    return xlsx_response(wb.getvalue(), f"mau-{kind}.xlsx")
+    return xlsx_response(wb, f"mau-{kind}.xlsx")
 
 
 @bp.route("/people/<int:person_id>/eligibility")

@@ -4,12 +4,13 @@ Rows are written in order with `constant_memory`, so memory stays flat at any si
 """
 from __future__ import annotations
 
-import io
+import tempfile
 from datetime import date, datetime
 from decimal import Decimal
 
 import xlsxwriter
 
+STREAM_ROWS = 1000  # rows an export reads from the database at a time
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -70,10 +71,12 @@ def is_risky(text: str) -> bool:
 
 
 class Workbook:
-    """`with Workbook() as wb: ws = wb.sheet("Name"); ...; data = wb.getvalue()`."""
+    """`wb = Workbook(); ws = wb.sheet("Name"); ws.append(...)`; then hand `wb` to
+    `core.web.xlsx_response`, which streams its file: the workbook is written to a temporary
+    file, never held in memory whole."""
 
     def __init__(self):
-        self.buffer = io.BytesIO()
+        self.buffer = tempfile.TemporaryFile()
         self.sheets: list[SheetWriter] = []
         self.book = xlsxwriter.Workbook(self.buffer, {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -90,14 +93,11 @@ class Workbook:
         self.sheets.append(writer)
         return writer
 
-    def getvalue(self) -> bytes:
+    def close(self):
+        """Finish the workbook; the open file, at its start, and its size in bytes."""
         for writer in self.sheets:
             writer.finish()
         self.book.close()
-        return self.buffer.getvalue()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
+        size = self.buffer.seek(0, 2)
+        self.buffer.seek(0)
+        return self.buffer, size

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from emulation.core import permissions as perms
-from emulation.core.xlsx import Workbook
+from emulation.core.xlsx import STREAM_ROWS, Workbook
 from emulation.extensions import db
 from emulation.org.importers import PEOPLE_COLUMNS, UNIT_COLUMNS
 from emulation.org.models import GENDER_WORDS_VI, KIND_WORDS_VI, Person, Unit
@@ -13,25 +13,25 @@ from emulation.org.models import GENDER_WORDS_VI, KIND_WORDS_VI, Person, Unit
 _UNIT_WIDTHS = [16, 50, 20, 22, 40]
 _PEOPLE_WIDTHS = [16, 30, 10, 14, 30, 16, 30]
 
-def units_template() -> bytes:
+def units_template() -> Workbook:
     wb = Workbook()
     sheet = wb.sheet("Don vi")
     sheet.header([c.header for c in UNIT_COLUMNS], _UNIT_WIDTHS)
     sheet.append(["CDCS-VD", "Công đoàn cơ sở Ví dụ", "CDCT", "Công đoàn cơ sở",
                   "Số 1 Phố Ví Dụ, Hà Nội"])
-    return wb.getvalue()
+    return wb
 
 
-def people_template() -> bytes:
+def people_template() -> Workbook:
     wb = Workbook()
     sheet = wb.sheet("Ca nhan")
     sheet.header([c.header for c in PEOPLE_COLUMNS], _PEOPLE_WIDTHS)
     sheet.append(["CN-0001", "Nguyễn Thị Ví Dụ", "Nữ", "15/03/1985", "Chuyên viên", "CDCS-VD",
                   "vidu@example.vn"])
-    return wb.getvalue()
+    return wb
 
 
-def export_units(user) -> bytes:
+def export_units(user) -> Workbook:
     parent = aliased(Unit)
     stmt = (select(Unit.code, Unit.name, parent.code, Unit.kind, Unit.address)
             .outerjoin(parent, Unit.parent_id == parent.id)
@@ -41,12 +41,12 @@ def export_units(user) -> bytes:
     sheet = wb.sheet("Don vi")
     sheet.header([c.header for c in UNIT_COLUMNS], _UNIT_WIDTHS)
     for code, name, parent_code, kind, address in db.session.execute(
-            stmt.execution_options(yield_per=2000)):
+            stmt.execution_options(yield_per=STREAM_ROWS)):
         sheet.append([code, name, parent_code or "", KIND_WORDS_VI.get(kind, ""), address])
-    return wb.getvalue()
+    return wb
 
 
-def export_people(user) -> bytes:
+def export_people(user) -> Workbook:
     stmt = (select(Person.code, Person.full_name, Person.gender, Person.birth_date,
                    Person.position, Unit.code, Person.email)
             .join(Unit, Person.unit_id == Unit.id)
@@ -57,7 +57,7 @@ def export_people(user) -> bytes:
     sheet = wb.sheet("Ca nhan")
     sheet.header([c.header for c in PEOPLE_COLUMNS], _PEOPLE_WIDTHS)
     for code, name, gender, birth, position, unit_code, email in db.session.execute(
-            stmt.execution_options(yield_per=2000)):
+            stmt.execution_options(yield_per=STREAM_ROWS)):
         sheet.append([code, name, GENDER_WORDS_VI.get(gender, ""), birth, position, unit_code,
                       email])
-    return wb.getvalue()
+    return wb

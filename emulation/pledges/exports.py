@@ -22,7 +22,7 @@ RESULT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Kỳ báo cáo", "Trạn
                   "Tiến độ tự đánh giá (%)", "Tiến độ (%)", "Kết quả"]
 
 
-def pledges_workbook(campaign: Campaign) -> bytes:
+def pledges_workbook(campaign: Campaign) -> Workbook:
     wb = Workbook()
     sheet = wb.sheet("Dang ky thi dua")
     sheet.header(PLEDGE_HEADERS, [14, 40, 16, 10, 50, 60, 30, 14, 16], autofilter=True)
@@ -63,10 +63,10 @@ def pledges_workbook(campaign: Campaign) -> bytes:
     for code, name, award, person_code, person_name in db.session.execute(stmt):
         titles.append([code, name, award, "Cá nhân" if person_code else "Tập thể",
                        person_code or "", person_name or ""])
-    return wb.getvalue()
+    return wb
 
 
-def results_workbook(campaign: Campaign) -> bytes:
+def results_workbook(campaign: Campaign) -> Workbook:
     wb = Workbook()
     sheet = wb.sheet("Ket qua")
     sheet.header(RESULT_HEADERS, [14, 40, 20, 16, 10, 30, 14, 16, 16, 16, 12, 60],
@@ -99,4 +99,4 @@ def results_workbook(campaign: Campaign) -> bytes:
                               indicator or "", uom or "", target, achieved, pct,
                               round(value, 1) if value is not None else None,
                               narrative or ""])
-    return wb.getvalue()
+    return wb

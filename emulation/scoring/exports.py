@@ -6,7 +6,7 @@ from sqlalchemy.orm import aliased
 
 from emulation.auth.models import User
 from emulation.campaigns.models import Campaign, Criterion
-from emulation.core.xlsx import Workbook
+from emulation.core.xlsx import STREAM_ROWS, Workbook
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.scoring.models import Score, ScoreSheet
@@ -19,7 +19,7 @@ RANK_HEADERS = ["Hạng", "Mã đơn vị", "Tên đơn vị", "Điểm cuối c
                 "Độ lệch chuẩn hội đồng", "Đồng hạng", "Đề nghị cờ"]
 
 
-def scores_workbook(campaign: Campaign) -> bytes:
+def scores_workbook(campaign: Campaign) -> Workbook:
     from emulation.scoring.services import ranking_view
 
     wb = Workbook()
@@ -36,9 +36,10 @@ def scores_workbook(campaign: Campaign) -> bytes:
             .outerjoin(scorer_unit, scorer_unit.id == ScoreSheet.scorer_unit_id)
             .outerjoin(User, User.id == ScoreSheet.scorer_user_id)
             .where(ScoreSheet.campaign_id == campaign.id)
-            .order_by(Unit.path, ScoreSheet.scorer_kind, ScoreSheet.id, Criterion.position))
+            .order_by(Unit.path, ScoreSheet.scorer_kind, ScoreSheet.id, Criterion.position)
+            .execution_options(yield_per=STREAM_ROWS))
     for code, name, c_code, c_title, kind, s_unit, full_name, username, state, points, \
-            max_points, comment in db.session.execute(stmt.execution_options(yield_per=5000)):
+            max_points, comment in db.session.execute(stmt):
         scorer = s_unit or full_name or username or ""
         sheet.append([code, name, c_code, c_title, KIND_VI[kind], scorer,
                       "Đã nộp" if state == "submitted" else "Nháp", points, max_points,
@@ -61,7 +62,7 @@ def scores_workbook(campaign: Campaign) -> bytes:
                            r.adjustment, count, r.spread.get("peer", (0, None))[1],
                            r.spread.get("council", (0, None))[1], "Có" if r.tied else "",
                            "Có" if r.leader else ""])
-    return wb.getvalue()
+    return wb
 
 
 def _sheet_name(name: str, used: set) -> str:

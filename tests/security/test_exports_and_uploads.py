@@ -48,6 +48,9 @@ def test_every_export_is_formula_and_link_safe(world, cworld, login, in_app):
         response = admin.get(template.format(**ids))
         assert response.status_code == 200, endpoint
         assert response.headers["Content-Disposition"].startswith("attachment")
+        # streamed from its temporary file, not built in memory, with its exact size
+        assert response.is_streamed and response.headers["X-Content-Type-Options"] == "nosniff"
+        assert int(response.headers["Content-Length"]) == len(response.data), endpoint
         book = openpyxl.load_workbook(io.BytesIO(response.data))
         found = 0
         for sheet in book.worksheets:
