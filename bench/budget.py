@@ -96,6 +96,19 @@ def wanted(label: str) -> bool:
     return not ONLY or any(part in label for part in ONLY)
 
 
+def _branch_organiser() -> int:
+    """The user `benchbranch`, organiser of the first branch (made once); its people."""
+    top = db.session.scalar(select(Unit).where(Unit.code == "B000"))
+    if db.session.scalar(select(User.id).where(User.username == "benchbranch")) is None:
+        user = User(username="benchbranch", password_hash=hash_password(PASSWORD),
+                    full_name="Bench branch")
+        user.grants.append(RoleGrant(role="organiser", unit=top))
+        db.session.add(user)
+        db.session.commit()
+    return db.session.scalar(select(db.func.count(Person.id)).join(Unit).where(
+        Unit.path.startswith(top.path)))
+
+
 def _generated() -> bool:
     """Whether the database already holds the generated organisation."""
     try:
@@ -145,6 +158,10 @@ def measure_all(url: str, args) -> None:
     admin = app.test_client()
     admin.post("/login", data={"username": "benchadmin", "password": PASSWORD})
     with app.app_context():
+        branch_people = _branch_organiser()
+    branch = app.test_client()  # an organiser of one branch of 40: a part of the tree
+    branch.post("/login", data={"username": "benchbranch", "password": PASSWORD})
+    with app.app_context():
         bench = db.session.scalar(select(User).where(User.username == "bench"))
         client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + create_token(
             bench, bench, "bench")[1]
@@ -154,6 +171,8 @@ def measure_all(url: str, args) -> None:
         ("/units/", f"{counts['units']:,} units", "units"),
         ("/people/", f"{counts['people']:,} people", "people"),
         ("/people/?q=nguyen+van", "search", "people_search"),
+        ("/people/?branch", f"{branch_people:,} (a branch)", "people"),
+        ("/people/?q=nguyen+van&branch", "search (a branch)", "people_search"),
         ("/campaigns/", "campaigns", "campaigns"),
         (f"/campaigns/{c}", "9 movements", None),
         (f"/campaigns/{c}/pledges", f"{size['units']:,} pledges", None),
@@ -169,7 +188,8 @@ def measure_all(url: str, args) -> None:
     print()
     header()
     for path, data, floor in pages:
-        page(admin if path.startswith("/admin/") else client, counter, path, data, floor)
+        who = admin if path.startswith("/admin/") else branch if "branch" in path else client
+        page(who, counter, path, data, floor)
     with app.app_context():
         items = db.session.scalars(select(Nomination)).all()
         operation(counter, "batch eligibility (all nominations)", f"{len(items):,} checked",
