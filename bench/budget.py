@@ -184,6 +184,15 @@ def measure_all(url: str, args) -> None:
         ("/decisions/", "decisions", "decisions"),
         ("/admin/audit/", "audit log (admin)", "audit"),
         ("/api/v1/people?per_page=50", f"{counts['people']:,} people", None),
+        ("/api/v1/award-records?per_page=50", f"{counts['award records']:,} records", None),
+        ("/api/v1/campaigns", "campaigns", None),
+        ("/api/v1/decisions", "decisions", None),
+        ("/scoring/", "sheets to fill", None),
+        ("/councils/", "councils", None),
+        ("/publications/", "publications", None),
+        ("/notifications/", "notifications", None),
+        ("/awards/", "award catalogue", None),
+        ("/admin/users/", "users (admin)", None),
     ]
     print()
     header()
