@@ -96,6 +96,12 @@ class DecisionArgs(YearArgs):
                            validate=validate.OneOf(["draft", "issued", "revoked"]))
 
 
+class RankingArgs(Schema):
+    cluster = row_id(load_default=None, allow_none=True,
+                     metadata={"description": "Only this cluster (a cluster is ranked on its "
+                                              "own: the same rows as in the whole ranking)."})
+
+
 class RecordArgs(YearArgs):
     person = fields.Integer(load_default=None, allow_none=True,
                             validate=validate.Range(min=1, max=2**31 - 1))

@@ -198,6 +198,8 @@ def test_ranking_is_live_for_organisers_and_frozen_only_for_units(client, token,
     clusters = live.get_json()["clusters"]
     assert [c["cluster_id"] for c in clusters] == [cworld.cluster]
     assert {r["unit_id"] for r in clusters[0]["rows"]} == {world.unit1.id, world.unit2.id}
+    assert client.get(f"{path}?cluster={cworld.cluster}",
+                      headers=token("tochuc")).get_json()["clusters"] == clusters
     officer = token("donvi1")
     assert client.get(path, headers=officer).status_code == 403
     assert client.get(path, headers=token("xem")).status_code == 403
@@ -208,6 +210,10 @@ def test_ranking_is_live_for_organisers_and_frozen_only_for_units(client, token,
     frozen = client.get(path, headers=officer)
     assert frozen.status_code == 200 and frozen.get_json()["frozen"] is True
     assert frozen.get_json()["clusters"] == clusters  # the snapshot equals the live ranking
+    one = client.get(f"{path}?cluster={cworld.cluster}", headers=officer).get_json()
+    assert one["clusters"] == clusters
+    assert client.get(f"{path}?cluster=999999", headers=officer).get_json()["clusters"] == []
+    assert client.get(f"{path}?cluster=x", headers=officer).status_code == 422
 
 
 def test_unit_officers_create_and_submit_nominations(client, token, world, in_app):
