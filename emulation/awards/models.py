@@ -192,6 +192,8 @@ class AwardRecord(Base):
         # statistics per award read nothing else
         Index("ix_award_record_year_code", "year", "award_code", "id", "revoked",
               "cash_amount"),
+        # all records, newest year and record first (the API's list), read in this order
+        Index("ix_award_record_year_id", "year", "id"),
         # the statistics per unit and year read only this one, in its order
         Index("ix_award_record_year_counted", "year", "counted_unit_id", "revoked",
               "person_id", "cash_amount"),
@@ -218,7 +220,7 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id", ondelete="RESTRICT"),
                                                index=True)
-    year: Mapped[int] = mapped_column(Integer, index=True)
+    year: Mapped[int] = mapped_column(Integer)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id",
                                                                ondelete="SET NULL"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"),
@@ -252,6 +254,8 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
         CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
         CheckConstraint("state IN ('draft', 'submitted', 'received', 'returned', 'forwarded', "
                         "'on_agenda', 'withdrawn')", name="state_known"),
+        # lists are newest year and nomination first: read in this order, never sorted
+        Index("ix_nomination_year_id", "year", "id"),
     )
 
     @property

@@ -129,17 +129,22 @@ def save_quota(actor, award: AwardType, of_code: str, max_pct: Decimal, legal_re
 
 def award_records_query(user, year: int | None = None, person_id: int | None = None,
                         unit_id: int | None = None):
-    """Award records of the people and units the user may see, newest year first."""
-    people = select(Person.id).where(Person.unit_id.in_(
-        perms.covered_unit_ids(user, perms.VIEW_PEOPLE)))
-    stmt = select(AwardRecord).where(AwardRecord.person_id.in_(people)
-                                     | AwardRecord.unit_id.in_(
-                                         perms.covered_unit_ids(user, perms.VIEW_UNITS)))
+    """Award records of the people and units the user may see, newest year first (and
+    newest record first within a year). A whole-tree user gets no filter, so the database
+    reads them in the order of `ix_award_record_year_code` rather than sorting them."""
+    stmt = select(AwardRecord)
+    if not (perms.covers_every_unit(user, perms.VIEW_PEOPLE)
+            and perms.covers_every_unit(user, perms.VIEW_UNITS)):
+        people = select(Person.id).where(Person.unit_id.in_(
+            perms.covered_unit_ids(user, perms.VIEW_PEOPLE)))
+        stmt = stmt.where(AwardRecord.person_id.in_(people)
+                          | AwardRecord.unit_id.in_(
+                              perms.covered_unit_ids(user, perms.VIEW_UNITS)))
     for value, column in ((year, AwardRecord.year), (person_id, AwardRecord.person_id),
                           (unit_id, AwardRecord.unit_id)):
         if value:
             stmt = stmt.where(column == value)
-    return stmt.order_by(AwardRecord.year.desc(), AwardRecord.id)
+    return stmt.order_by(AwardRecord.year.desc(), AwardRecord.id.desc())
 
 
 def engine_rules(award: AwardType) -> list[engine.Rule]:

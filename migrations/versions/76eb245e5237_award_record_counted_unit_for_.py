@@ -1,4 +1,4 @@
-"""award record counted unit for statistics per unit and year; roll index with the id
+"""award record counted unit for statistics per unit and year; roll index with the id; year-id index
 
 Revision ID: 76eb245e5237
 Revises: 431759420338
@@ -29,10 +29,13 @@ def upgrade():
         # the roll's page is ordered by (year, award, id): the id in the index spares a sort
         batch_op.drop_index('ix_award_record_year_code')
         batch_op.create_index('ix_award_record_year_code', ['year', 'award_code', 'id', 'revoked', 'cash_amount'], unique=False)
+        # all records newest first (the API's list) without a sort
+        batch_op.create_index('ix_award_record_year_id', ['year', 'id'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('award_record', schema=None) as batch_op:
+        batch_op.drop_index('ix_award_record_year_id')
         batch_op.drop_index('ix_award_record_year_code')
         batch_op.create_index('ix_award_record_year_code', ['year', 'award_code', 'revoked', 'cash_amount'], unique=False)
         batch_op.drop_constraint(batch_op.f('fk_award_record_counted_unit_id_unit'), type_='foreignkey')

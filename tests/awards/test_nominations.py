@@ -261,3 +261,37 @@ def test_honour_roll_export_lists_the_years_awards(world, login, in_app):
     assert rows == [
         (2025, "LDTT", "Lao động tiên tiến", "Nguyễn Văn Đức", "12/QĐ", "Công ty DAP", 710_000),
         (2025, "TTLDXS", "Tập thể lao động xuất sắc", "Công đoàn Công ty DAP", None, None, None)]
+
+
+def test_lists_show_each_user_exactly_their_part_of_the_tree(awards_world):
+    """Whole-tree users' lists carry no filter (so the database reads them in index order);
+    everyone else still sees only their tree: each list equals the per-record rule."""
+    from emulation.awards.services import award_records_query
+    from emulation.core import permissions as perms
+
+    w = awards_world
+    ldtt = award_by_code("LDTT").id
+    for person, proposing, level in ((w.person1, w.unit1, w.branch_a),
+                                     (w.person2, w.unit2, w.branch_b),
+                                     (w.person2, w.unit2, w.top)):
+        db.session.add(Nomination(award_type_id=ldtt, year=2026, person_id=person.id,
+                                  proposing_unit_id=proposing.id, level_unit_id=level.id,
+                                  state="submitted"))
+    db.session.add_all([AwardRecord(award_code="LDTT", person_id=w.person1.id, year=2025),
+                        AwardRecord(award_code="LDTT", person_id=w.person2.id, year=2025),
+                        AwardRecord(award_code="TTLDXS", unit_id=w.unit2.id, year=2024)])
+    db.session.commit()
+    everything = db.session.scalars(select(Nomination)).all()
+    records = db.session.scalars(select(AwardRecord)).all()
+    for name in ("admin", "tochuc", "tochuc_a", "donvi1", "donvi2", "xem"):
+        user = _user(name)
+        listed = db.session.scalars(nom.nominations_query(user)).all()
+        assert {n.id for n in listed} == {n.id for n in everything
+                                          if nom.can_read(user, n)}, name
+        assert [n.id for n in listed] == sorted((n.id for n in listed), reverse=True)
+        seen = {r.id for r in db.session.scalars(award_records_query(user))}
+        assert seen == {r.id for r in records if (
+            perms.covers(user, r.person.unit, perms.VIEW_PEOPLE) if r.person_id
+            else perms.covers(user, r.unit, perms.VIEW_UNITS))}, name
+    assert len(db.session.scalars(nom.nominations_query(_user("tochuc"))).all()) == 3
+    assert len(db.session.scalars(nom.nominations_query(_user("tochuc_a"))).all()) == 1
