@@ -143,6 +143,8 @@ def test_gunicorn_settings_and_worker_start(monkeypatch):
     monkeypatch.setenv("GUNICORN_WORKERS", "3")
     conf = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
     assert conf["workers"] == 3 and conf["timeout"] == 120
+    # workers recycled at clearly different times, never all reloading the app at once
+    assert conf["max_requests_jitter"] >= conf["max_requests"] // 2 > 0
     try:
         conf["post_worker_init"](None)
         assert gc.get_freeze_count() > 0
