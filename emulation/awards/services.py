@@ -131,10 +131,11 @@ def award_records_query(user, year: int | None = None, person_id: int | None = N
                         unit_id: int | None = None):
     """Award records of the people and units the user may see, newest year first (and
     newest record first within a year). A whole-tree user gets no filter, so the database
-    reads them in the order of `ix_award_record_year_code` rather than sorting them."""
+    reads them in the order of `ix_award_record_year_id` rather than sorting them."""
     stmt = select(AwardRecord)
-    if not (perms.covers_every_unit(user, perms.VIEW_PEOPLE)
-            and perms.covers_every_unit(user, perms.VIEW_UNITS)):
+    # VIEW_PEOPLE's roles are among VIEW_UNITS': covering every unit for people covers them
+    # for units too
+    if not perms.covers_every_unit(user, perms.VIEW_PEOPLE):
         people = select(Person.id).where(Person.unit_id.in_(
             perms.covered_unit_ids(user, perms.VIEW_PEOPLE)))
         stmt = stmt.where(AwardRecord.person_id.in_(people)

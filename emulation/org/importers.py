@@ -207,8 +207,8 @@ def import_people(actor, rows: list[Row]) -> ImportResult:
 
 def _update_versioned(model, changes: list[dict]) -> None:
     """UPDATE many rows in batches (one statement per batch, not one per row), each only if
-    its version is still the one read (`b_version`); if any was changed meanwhile, the whole
-    import is refused (StaleRecord) and rolled back by the caller's transaction."""
+    its version is still the one read (`b_version`); if any was changed meanwhile, the
+    transaction is rolled back — nothing of the import is kept — and StaleRecord raised."""
     if not changes:
         return
     table = model.__table__

@@ -399,10 +399,8 @@ def compute(campaign: Campaign, cluster_id: int | None = None
     members = select(ClusterMember.cluster_id, ClusterMember.unit_id).where(
         ClusterMember.campaign_id == campaign.id,
         *([ClusterMember.cluster_id == cluster_id] if cluster_id is not None else []))
-    # the units to read: every unit of the campaign, or the members of one cluster
-    among = ([] if cluster_id is None else
-             [select(ClusterMember.unit_id).where(ClusterMember.campaign_id == campaign.id,
-                                                  ClusterMember.cluster_id == cluster_id)])
+    # the units to read: every unit of the campaign, or the members of the one cluster
+    among = members.with_only_columns(ClusterMember.unit_id) if cluster_id is not None else None
     clusters: dict[int, list[int]] = {}
     for cid, unit_id in db.session.execute(members):
         clusters.setdefault(cid, []).append(unit_id)
@@ -410,7 +408,7 @@ def compute(campaign: Campaign, cluster_id: int | None = None
                                            ScoreSheet.scorer_kind, ScoreSheet.state,
                                            ScoreSheet.total, ScoreSheet.at_max)
                                     .where(ScoreSheet.campaign_id == campaign.id,
-                                           *[ScoreSheet.unit_id.in_(u) for u in among])).all()
+                                           *_among(ScoreSheet.unit_id, among))).all()
     unsummed = [r.id for r in sheet_rows if r.state == "submitted" and r.total is None]
     totals = _sheet_totals(campaign.id, unsummed) if unsummed else {}
     sheets = [ranking.SheetData(
@@ -421,12 +419,17 @@ def compute(campaign: Campaign, cluster_id: int | None = None
     adjustments = dict(db.session.execute(
         select(ScoreAdjustment.unit_id, func.sum(ScoreAdjustment.points))
         .where(ScoreAdjustment.campaign_id == campaign.id,
-               *[ScoreAdjustment.unit_id.in_(u) for u in among])
+               *_among(ScoreAdjustment.unit_id, among))
         .group_by(ScoreAdjustment.unit_id)).all())
     return ranking.rank_clusters(
         clusters, sheets, criteria, _pure_settings(settings),
         {u: Decimal(v) for u, v in adjustments.items()},
-        _progress_by_unit(campaign, among[0] if among else None))
+        _progress_by_unit(campaign, among))
+
+
+def _among(column, units) -> list:
+    """The condition `column IN units` when a query of unit ids is given, else none."""
+    return [column.in_(units)] if units is not None else []
 
 
 TOTAL_SCALE = 100_000  # points have 2 decimals and weights 3: a product has at most 5
