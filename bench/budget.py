@@ -46,11 +46,14 @@ from emulation import create_app
 from emulation.api.services import create_token
 from emulation.auth.models import RoleGrant, User
 from emulation.auth.services import hash_password
-from emulation.awards import nominations
-from emulation.awards.catalogue import seed
-from emulation.awards.decisions import decisions_query
-from emulation.awards.models import Appraisal, AwardRecord, AwardType, Nomination
-from emulation.awards.services import honours_query
+from emulation.awards.catalogue.data import seed
+from emulation.awards.catalogue.models import AwardType
+from emulation.awards.decisions.services import decisions_query
+from emulation.awards.eligibility import services as eligibility
+from emulation.awards.nominations import services as nominations
+from emulation.awards.nominations.models import Nomination
+from emulation.awards.records.models import Appraisal, AwardRecord
+from emulation.awards.records.services import honours_query
 from emulation.campaigns import services as cs
 from emulation.campaigns.models import Campaign, ClusterMember
 from emulation.core.audit import AuditEvent
@@ -213,7 +216,7 @@ def measure_all(url: str, args) -> None:
     with app.app_context():
         items = db.session.scalars(select(Nomination)).all()
         operation(counter, "batch eligibility (all nominations)", f"{len(items):,} checked",
-                  lambda: nominations.check_batch(items))
+                  lambda: eligibility.check_batch(items))
         campaign = db.session.get(Campaign, c)
         operation(counter, "ranking compute (service)", f"{counts['score lines']:,} lines",
                   lambda: scoring.compute(campaign))

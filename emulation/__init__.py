@@ -67,6 +67,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from emulation.cli import register_cli
     register_cli(app)
+    if app.config["DEMO_COMMANDS"]:
+        from emulation.demo import commands as demo_commands
+
+        demo_commands.register(app)
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
@@ -137,24 +141,24 @@ def _register_models() -> None:
     # Import every area's models so that metadata (and Alembic) sees them all.
     import emulation.api.models
     import emulation.auth.models
-    import emulation.awards.models
     import emulation.campaigns.models
     import emulation.core.audit
+    import emulation.core.calendar
     import emulation.core.uploads
     import emulation.notify.models
     import emulation.notify.services
     import emulation.org.models
     import emulation.pledges.models
     import emulation.scoring.models  # noqa: F401
+    from emulation.awards import blueprints as awards
+
+    awards.register_models()
 
 
 def _register_blueprints(app: Flask) -> None:
     from emulation.admin.views import bp as admin_bp
     from emulation.auth.views import bp as auth_bp
-    from emulation.awards.council_views import bp as councils_bp
-    from emulation.awards.decision_views import bp as decisions_bp
-    from emulation.awards.nomination_views import bp as nominations_bp
-    from emulation.awards.views import bp as awards_bp
+    from emulation.awards import blueprints as awards
     from emulation.campaigns.views import bp as campaigns_bp
     from emulation.main.views import bp as main_bp
     from emulation.notify.views import bp as notify_bp
@@ -162,9 +166,10 @@ def _register_blueprints(app: Flask) -> None:
     from emulation.pledges.views import bp as pledges_bp
     from emulation.scoring.views import bp as scoring_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, org_bp, campaigns_bp, pledges_bp, scoring_bp,
-               awards_bp, nominations_bp, councils_bp, decisions_bp, notify_bp):
+    for bp in (main_bp, auth_bp, admin_bp, org_bp, campaigns_bp, pledges_bp, scoring_bp):
         app.register_blueprint(bp)
+    awards.register(app)
+    app.register_blueprint(notify_bp)
 
 
 def _unread(user) -> int:

@@ -1,4 +1,5 @@
-"""Command line: `flask --app wsgi demo|create-admin|import ...`."""
+"""Command line: `flask --app wsgi create-admin|import|backup|remind ...` (the demo command
+lives in `emulation.demo.commands`)."""
 from __future__ import annotations
 
 import sys
@@ -7,7 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from emulation.core.permissions import SYSTEM
 from emulation.core.tabular import TableError, read_table
@@ -18,7 +19,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(remind_command)
     app.cli.add_command(create_token_command)
     app.cli.add_command(seed_catalogue_command)
-    app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(import_group)
     app.cli.add_command(backup_command)
@@ -62,29 +62,6 @@ def restore_command(path: str, yes: bool) -> None:
                f"{sum(rows for rows, _ in tables.values())} rows")
 
 
-@click.command("demo")
-@with_appcontext
-@click.option("--reset", is_flag=True, help="Erase every record, then load the demo data.")
-def demo_command(reset: bool) -> None:
-    """Load the demo data when the database is empty (or after --reset)."""
-    from emulation import demo
-    from emulation.auth.models import User
-
-    if reset:
-        demo.erase_all()
-    if db.session.scalar(select(func.count(User.id))):
-        click.echo("The database already holds data; demo data not loaded "
-                   "(use --reset to replace it).")
-    else:
-        counts = demo.load()
-        click.echo(f"Demo data loaded: {counts['units']} units, {counts['people']} people, "
-                   f"{counts['users']} accounts, {counts['campaigns']} campaigns (2026 "
-                   f"pledges: {counts['approved']} approved, {counts['submitted']} submitted, "
-                   f"{counts['draft']} draft, {counts['returned']} returned, "
-                   f"{counts['none']} not started).")
-    demo.print_accounts(click.echo)
-
-
 @click.command("remind")
 @with_appcontext
 @click.option("--days", default=3, show_default=True, help="Remind this many days ahead.")
@@ -117,7 +94,7 @@ def create_token_command(username: str, name: str) -> None:
 @with_appcontext
 def seed_catalogue_command() -> None:
     """Add the award catalogue of DESIGN.md §4 (codes already present are left as edited)."""
-    from emulation.awards.catalogue import seed
+    from emulation.awards.catalogue.data import seed
 
     added = seed(db.session)
     db.session.commit()
@@ -179,7 +156,7 @@ def _run_import(kind: str, path: str, username: str | None) -> None:
 
 def importer(kind: str):
     """(columns, run(actor, rows)) of an import kind; one table for the web and the CLI."""
-    from emulation.awards import importers as records
+    from emulation.awards.records import importers as records
     from emulation.org import importers
 
     if kind in records.COLUMNS:

@@ -32,6 +32,8 @@ def load_config(instance_path: Path) -> dict:
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
     return {
         "ENV_NAME": env_name,
+        # the demo command (and its --reset, which erases everything) exists only here
+        "DEMO_COMMANDS": os.environ.get("THIDUA_DEMO", "1" if development else "0") == "1",
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

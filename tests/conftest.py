@@ -28,6 +28,7 @@ def app(tmp_path_factory):
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     app = create_app({
         "TESTING": True,
+        "DEMO_COMMANDS": True,
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,

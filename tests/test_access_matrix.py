@@ -255,8 +255,8 @@ def test_access_matrix(role, world, cworld, login, in_app, app):
 
 
 def _rule_id():
-    from emulation.awards.catalogue import seed
-    from emulation.awards.models import AwardRule, AwardType
+    from emulation.awards.catalogue.data import seed
+    from emulation.awards.catalogue.models import AwardRule, AwardType
 
     seed(db.session)
     db.session.commit()
@@ -265,8 +265,8 @@ def _rule_id():
 
 
 def _nomination_id(world):
-    from emulation.awards import nominations
-    from emulation.awards.services import award_by_code
+    from emulation.awards.catalogue.services import award_by_code
+    from emulation.awards.nominations import services as nominations
     from emulation.core.permissions import SYSTEM
     from emulation.org.models import Person
 
@@ -300,9 +300,9 @@ def _council_ids(world):
     from datetime import date
     from decimal import Decimal
 
-    from emulation.awards import council as cs
-    from emulation.awards import nominations
-    from emulation.awards.services import award_by_code
+    from emulation.awards.catalogue.services import award_by_code
+    from emulation.awards.councils import services as cs
+    from emulation.awards.nominations import services as nominations
     from emulation.core.permissions import SYSTEM
     from emulation.org.models import Person
 
@@ -321,7 +321,7 @@ def _council_ids(world):
     nominations.put_on_agenda(SYSTEM, n, n.version)
     thuky = db.session.scalar(select(User).where(User.username == "thuky"))
     item = cs.add_to_agenda(thuky, meeting, n)
-    from emulation.awards.models import Decision, DecisionItem, Objection
+    from emulation.awards.decisions.models import Decision, DecisionItem, Objection
 
     objection = Objection(nomination=n, author="xem", text="Ý kiến")
     decision = Decision(number="1/QĐ", signed_on=date(2026, 12, 30), signer="Chủ tịch",

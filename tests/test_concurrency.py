@@ -41,11 +41,11 @@ def _prepare(url: str) -> dict:
     """Build the organisation, a campaign, a draft pledge, a score sheet, a draft nomination
     and a council meeting with its ballot open, through the services."""
     from emulation import create_app
-    from emulation.awards import council as cs
-    from emulation.awards import nominations as nom
-    from emulation.awards.catalogue import seed
-    from emulation.awards.models import Appraisal
-    from emulation.awards.services import award_by_code
+    from emulation.awards.catalogue.data import seed
+    from emulation.awards.catalogue.services import award_by_code
+    from emulation.awards.councils import services as cs
+    from emulation.awards.nominations import services as nom
+    from emulation.awards.records.models import Appraisal
     from emulation.campaigns.models import Campaign
     from emulation.core.permissions import SYSTEM
     from emulation.extensions import db
@@ -224,7 +224,7 @@ def test_concurrent_saves_end_in_success_or_conflict(live):
     print({name: f"{len(saved)} of {CLIENTS * ROUNDS} saves succeeded, the rest were conflicts"
            for name, saved in results.items()})
 
-    from emulation.awards.models import Nomination
+    from emulation.awards.nominations.models import Nomination
     from emulation.pledges.models import PledgeItem
     from emulation.scoring.models import Score
 
@@ -293,7 +293,7 @@ def test_simultaneous_votes_and_a_vote_racing_the_closing(live):
     assert outcome["tv3"] in (302, 409)  # counted before the closing, or refused after it
 
     app, db = _db(url)
-    from emulation.awards.models import AgendaItem, BallotParticipation
+    from emulation.awards.councils.models import AgendaItem, BallotParticipation
     from emulation.core.audit import AuditEvent
 
     with app.app_context():

@@ -81,3 +81,17 @@ def test_demo_reset_replaces_the_data(runner, in_app, app, monkeypatch, world):
     with in_app() as session:
         assert session.scalar(select(Unit).where(Unit.code == "CS-1")) is None  # world is gone
         assert session.scalar(select(func.count(Person.id))) >= 300
+
+
+def test_demo_command_exists_only_where_demo_data_belongs(monkeypatch, tmp_path):
+    from emulation import create_app
+
+    monkeypatch.delenv("THIDUA_DEMO", raising=False)
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}", "SECRET_KEY": "x"}
+    monkeypatch.setenv("THIDUA_ENV", "production")
+    assert "demo" not in create_app(dict(settings)).cli.commands
+    monkeypatch.setenv("THIDUA_DEMO", "1")
+    assert "demo" in create_app(dict(settings)).cli.commands
+    monkeypatch.delenv("THIDUA_DEMO")
+    monkeypatch.setenv("THIDUA_ENV", "development")
+    assert "demo" in create_app(dict(settings)).cli.commands

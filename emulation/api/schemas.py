@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from emulation.awards.models import NOMINATION_STATES
-from emulation.awards.rules import APPRAISAL_ORDER, DISCIPLINE_ORDER, SCOPE_ORDER
+from emulation.awards.eligibility.engine import APPRAISAL_ORDER, DISCIPLINE_ORDER, SCOPE_ORDER
+from emulation.awards.nominations.models import NOMINATION_STATES
 from emulation.campaigns.models import CAMPAIGN_STATES
 from emulation.org.models import GENDERS, UNIT_KINDS
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from emulation.api.models import ApiToken
-from emulation.awards import rules as engine
+from emulation.awards.eligibility import engine
 from emulation.core import audit
 from emulation.core.errors import InvalidState, PermissionDenied, ServiceError
 from emulation.core.models import utcnow

@@ -19,12 +19,14 @@ from emulation.api.services import (
     report_entries,
     user_for,
 )
-from emulation.awards import nominations
-from emulation.awards import rules as engine
-from emulation.awards import services as awards
-from emulation.awards.decisions import decisions_query
-from emulation.awards.models import AwardType
-from emulation.awards.nominations import nominations_query
+from emulation.awards.catalogue import services as catalogue
+from emulation.awards.catalogue.models import AwardType
+from emulation.awards.decisions.services import decisions_query
+from emulation.awards.eligibility import engine
+from emulation.awards.eligibility import services as eligibility
+from emulation.awards.nominations import services as nominations
+from emulation.awards.nominations.services import nominations_query
+from emulation.awards.records import services as award_records
 from emulation.campaigns import services as campaigns
 from emulation.campaigns.models import ReportPeriod
 from emulation.core import permissions as perms
@@ -295,7 +297,7 @@ class AwardRecords(MethodView):
     @bp.response(200, s.page_of(s.AwardRecordSchema))
     def get(self, args):
         """Granted and imported awards of the people and units the owner may see."""
-        return _paged(awards.award_records_query(g.api_user, args["year"], args["person"],
+        return _paged(award_records.award_records_query(g.api_user, args["year"], args["person"],
                                                  args["unit"]), args)
 
 
@@ -320,7 +322,7 @@ class Nominations(MethodView):
         if body["campaign_id"] is not None:
             campaigns.get_campaign_for(user, body["campaign_id"])
         return nominations.create(
-            user, award=awards.award_by_code(body["award"]), year=body["year"],
+            user, award=catalogue.award_by_code(body["award"]), year=body["year"],
             proposing_unit=proposing, person=person, unit=unit,
             campaign_id=body["campaign_id"],
             texts={k: body[k] for k in nominations.TEXT_FIELDS})
@@ -359,10 +361,10 @@ class Eligibility(MethodView):
     @bp.response(200, s.EligibilityOut)
     def post(self, body):
         """Check one subject against one award type; nothing is stored."""
-        award = awards.award_by_code(body["award"])
+        award = catalogue.award_by_code(body["award"])
         records = records_from_subject(body["subject"])
-        verdict = engine.check(awards.engine_rules(award), records, body["year"],
-                               awards.names())
+        verdict = engine.check(eligibility.engine_rules(award), records, body["year"],
+                               catalogue.names())
         locale = request.accept_languages.best_match(["vi", "en"]) or "vi"
         return {"eligible": verdict.eligible,
                 "rules": [{"code": r.kind, "passed": r.passed, "message": r.message(locale),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, flash, g, jsonify, render_template, request
+from flask import Flask, Response, abort, flash, g, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_sqlalchemy.pagination import SelectPagination
@@ -201,3 +201,30 @@ def attempt(operation) -> int | None:
         audit_refusal(err.status)
         return err.status
     return None
+
+
+def load_or_404(loader, *args, **kwargs):
+    """Call a service loader (`get_x_for(user, id)`, `award_by_code(code)`…); a record that
+    does not exist or that the user may not see (`NotFound`, `PermissionDenied`) answers
+    404, so its existence is not revealed."""
+    from emulation.core.errors import NotFound, PermissionDenied
+
+    try:
+        return loader(*args, **kwargs)
+    except (NotFound, PermissionDenied):
+        abort(404)
+
+
+def form_action(operation, *, success: str, target: str, on_refusal, form=None):
+    """The one flow of a form post: validate `form` (when given), run the service call, and
+    then either flash `success` and redirect to `target`, or re-render the page with
+    `on_refusal(status)` — 400 for invalid fields, the service's 4xx with its reason
+    otherwise (nothing half-written: `attempt` rolls back)."""
+    if form is not None and not form.validate_on_submit():
+        flash_form_errors(form)
+        return on_refusal(400)
+    status = attempt(operation)
+    if status is not None:
+        return on_refusal(status)
+    flash(success, "success")
+    return redirect(target)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
@@ -22,6 +22,7 @@ from emulation.core.errors import (
     stale_message,
 )
 from emulation.core.models import utcnow
+from emulation.core.numbers import parse_number
 from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
@@ -39,7 +40,6 @@ from emulation.pledges.models import (
 
 OFFICER = ("unit_officer",)
 EDITABLE = ("draft", "returned")
-MAX_VALUE = Decimal("1e15")
 
 
 # --- access --------------------------------------------------------------------------------
@@ -323,38 +323,6 @@ def _require_officer(actor, unit: Unit) -> None:
 
 def _require_organiser(actor, pledge: Pledge) -> None:
     require_manage(actor, pledge.campaign)
-
-
-def parse_number(value, locale: str = "vi") -> Decimal | None:
-    """A number as people type it: `1.234,5` or `12,5` (vi), `1,234.5` (en), `1234.5`.
-
-    A lone separator followed by exactly three digits is a thousands separator in the
-    locale that uses it so (`1.500` is 1500 in vi, `1,500` is 1500 in en). Empty → None;
-    anything else, negative or absurd → ValueError.
-    """
-    text = clean(value).replace(" ", "").replace("\u00a0", "")
-    if not text:
-        return None
-    thousands, decimal = (".", ",") if locale == "vi" else (",", ".")
-    if "," in text and "." in text:
-        decimal = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-    elif text.count(",") + text.count(".") == 1:
-        sep = "," if "," in text else "."
-        digits_after = len(text) - text.index(sep) - 1
-        if not (sep == thousands and digits_after == 3):
-            decimal, thousands = sep, ("." if sep == "," else ",")
-    elif text.count(",") > 1 or text.count(".") > 1:
-        thousands = "," if text.count(",") > 1 else "."
-        decimal = "." if thousands == "," else ","
-    text = text.replace(thousands, "").replace(decimal, ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(value) from None
-    if not number.is_finite() or number < 0 or number >= MAX_VALUE:
-        raise ValueError(value)
-    return number.quantize(Decimal("0.01"))
 
 
 # --- reports ---------------------------------------------------------------------------------

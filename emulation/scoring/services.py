@@ -31,11 +31,11 @@ from emulation.core.errors import (
     check_version,
 )
 from emulation.core.models import utcnow
+from emulation.core.numbers import parse_number
 from emulation.core.text import clean_block
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.pledges import progress as progress_calc
-from emulation.pledges.services import parse_number
 from emulation.scoring import ranking
 from emulation.scoring.models import (
     COMBINE_METHODS,

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from emulation.api.services import create_token
 from emulation.auth.models import User
-from emulation.awards.catalogue import seed
+from emulation.awards.catalogue.data import seed
 from emulation.core.permissions import SYSTEM
 from emulation.extensions import db
 

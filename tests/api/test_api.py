@@ -141,7 +141,7 @@ def test_wrong_method_is_405_with_allow_header(client, token, login):
 def test_decisions_drafts_only_for_the_issuing_organiser(client, token, world, in_app):
     from datetime import date
 
-    from emulation.awards.models import Decision
+    from emulation.awards.decisions.models import Decision
     from emulation.org.models import Unit
 
     with in_app():

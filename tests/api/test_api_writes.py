@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from emulation.awards.models import Nomination
+from emulation.awards.nominations.models import Nomination
 from emulation.campaigns.models import Campaign
 from emulation.core.audit import AuditEvent
 from emulation.core.permissions import SYSTEM

@@ -4,9 +4,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from emulation.awards import services
-from emulation.awards.catalogue import seed
-from emulation.awards.models import Appraisal, AwardRecord, AwardType, Discipline, Initiative
+from emulation.awards.catalogue import services as catalogue_services
+from emulation.awards.catalogue.data import seed
+from emulation.awards.catalogue.models import AwardType
+from emulation.awards.eligibility import services as eligibility
+from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, Initiative
 from emulation.core.errors import PermissionDenied, ServiceError
 from emulation.core.permissions import SYSTEM
 from emulation.extensions import db
@@ -32,23 +34,23 @@ def catalogue(app):
 
 def test_catalogue_is_seeded_once_and_keeps_edits(world, ctx):
     assert seed(db.session) == 13
-    award = services.award_by_code("CSTDCS")
+    award = catalogue_services.award_by_code("CSTDCS")
     award.name = "Chiến sĩ thi đua cơ sở (sửa)"
     db.session.commit()
     assert seed(db.session) == 0
-    assert services.award_by_code("CSTDCS").name.endswith("(sửa)")
-    cstdcs = services.award_by_code("CSTDCS")
+    assert catalogue_services.award_by_code("CSTDCS").name.endswith("(sửa)")
+    cstdcs = catalogue_services.award_by_code("CSTDCS")
     assert cstdcs.quotas[0].of_code == "LDTT" and cstdcs.quotas[0].note
     assert all(r.legal_reference for r in cstdcs.rules)
 
 
 def test_rules_are_validated_before_saving(world, catalogue, ctx):
-    award = services.award_by_code("LDTT")
+    award = catalogue_services.award_by_code("LDTT")
     for params in ('{"min": "perfect"}', "[1, 2]", "{oops"):
         with pytest.raises(ServiceError):
-            services.save_rule(SYSTEM, award, None, kind="appraisal", params_text=params,
+            catalogue_services.save_rule(SYSTEM, award, None, kind="appraisal", params_text=params,
                                subject="individual", legal_reference="", note="")
-    rule = services.save_rule(SYSTEM, award, None, kind="appraisal",
+    rule = catalogue_services.save_rule(SYSTEM, award, None, kind="appraisal",
                               params_text='{"min": "excellent", "years": 2}',
                               subject="individual", legal_reference="Điều 24", note="Thử")
     assert rule.params_data == {"min": "excellent", "years": 2}
@@ -57,8 +59,8 @@ def test_rules_are_validated_before_saving(world, catalogue, ctx):
 
     officer = db.session.scalar(select(User).where(User.username == "donvi1"))
     with pytest.raises(PermissionDenied):
-        services.delete_rule(officer, rule)
-    services.delete_rule(SYSTEM, rule)
+        catalogue_services.delete_rule(officer, rule)
+    catalogue_services.delete_rule(SYSTEM, rule)
     assert [r.position for r in award.rules] == [1, 2]
 
 
@@ -66,12 +68,13 @@ def test_changing_a_threshold_changes_the_verdict_without_code(world, catalogue,
     person = db.session.get(Person, world.person1.id)
     db.session.add(Appraisal(person_id=person.id, year=2026, level="complete"))
     db.session.commit()
-    award = services.award_by_code("LDTT")
-    assert services.check_person(award, person, 2026).eligible is False
+    award = catalogue_services.award_by_code("LDTT")
+    assert eligibility.check_person(award, person, 2026).eligible is False
     rule = award.rules[0]
-    services.save_rule(SYSTEM, award, rule, kind="appraisal", params_text='{"min": "complete"}',
-                       subject="both", legal_reference=rule.legal_reference, note="")
-    assert services.check_person(award, person, 2026).eligible is True
+    catalogue_services.save_rule(SYSTEM, award, rule, kind="appraisal",
+                                 params_text='{"min": "complete"}',
+                                 subject="both", legal_reference=rule.legal_reference, note="")
+    assert eligibility.check_person(award, person, 2026).eligible is True
 
 
 def test_admin_only_edits_the_catalogue(world, catalogue, login):
@@ -166,22 +169,22 @@ def test_collective_records_count_members(world, catalogue, ctx, queries):
     db.session.add(Discipline(person_id=people[9].id, level="khien_trach",
                               starts_on=date(2026, 1, 1), ends_on=date(2026, 6, 30)))
     db.session.commit()
-    verdict = services.check_unit(services.award_by_code("TTLDXS"), unit, 2026)
+    verdict = eligibility.check_unit(catalogue_services.award_by_code("TTLDXS"), unit, 2026)
     assert verdict.eligible is True, [r.message_vi for r in verdict.rules]
     with queries() as few:
-        services.units_records([unit.id], 2026)
+        eligibility.units_records([unit.id], 2026)
     all_units = [u.id for u in db.session.scalars(select(Unit))]
     with queries() as many:
-        services.units_records(all_units, 2026)
+        eligibility.units_records(all_units, 2026)
     assert len(many) == len(few)
     people_ids = [p.id for p in people]
     with queries() as per_people:
-        services.people_records(people_ids)
+        eligibility.people_records(people_ids)
     assert len(per_people) == 4
 
 
 def test_award_type_subject_check(world, catalogue, ctx):
     award = db.session.scalar(select(AwardType).where(AwardType.code == "LDTT"))
     with pytest.raises(ServiceError):
-        services.update_award(SYSTEM, award, award.version, {
+        catalogue_services.update_award(SYSTEM, award, award.version, {
             "subject": "aliens", "vote_threshold_pct": 50})

@@ -5,11 +5,13 @@ import pytest
 from sqlalchemy import inspect, select
 
 from emulation.auth.models import User
-from emulation.awards import council as cs
-from emulation.awards import nominations as nom
-from emulation.awards.catalogue import seed
-from emulation.awards.models import AgendaItem, Appraisal, BallotParticipation, Nomination
-from emulation.awards.services import award_by_code
+from emulation.awards.catalogue.data import seed
+from emulation.awards.catalogue.services import award_by_code
+from emulation.awards.councils import services as cs
+from emulation.awards.councils.models import AgendaItem, BallotParticipation
+from emulation.awards.nominations import services as nom
+from emulation.awards.nominations.models import Nomination
+from emulation.awards.records.models import Appraisal
 from emulation.core.audit import AuditEvent
 from emulation.core.errors import InvalidState, PermissionDenied, ServiceError
 from emulation.core.permissions import SYSTEM
@@ -152,8 +154,9 @@ def test_meeting_pages(world, login, in_app):
 def test_publication_objection_decision_and_revocation(meeting, world):
     from datetime import date as d
 
-    from emulation.awards import decisions as ds
-    from emulation.awards.models import AwardRecord, Objection
+    from emulation.awards.decisions import services as ds
+    from emulation.awards.decisions.models import Objection
+    from emulation.awards.records.models import AwardRecord
 
     _attend(meeting, ["thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5"])
     cs.open_ballot(_user("thuky"), meeting, meeting.version)
@@ -202,7 +205,7 @@ def test_publication_objection_decision_and_revocation(meeting, world):
 def test_upheld_objection_withdraws_the_nomination(meeting, world):
     from datetime import date as d
 
-    from emulation.awards import decisions as ds
+    from emulation.awards.decisions import services as ds
 
     _attend(meeting, ["thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5"])
     cs.open_ballot(_user("thuky"), meeting, meeting.version)
@@ -220,7 +223,8 @@ def test_upheld_objection_withdraws_the_nomination(meeting, world):
 def test_working_days_and_cash():
     from datetime import date as d
 
-    from emulation.awards.decisions import add_working_days, cash_amount
+    from emulation.awards.decisions.cash import cash_amount
+    from emulation.core.calendar import add_working_days
 
     assert add_working_days(d(2026, 11, 20), 10, set()) == d(2026, 12, 4)  # Friday + 10
     assert add_working_days(d(2026, 8, 31), 2, {d(2026, 9, 1), d(2026, 9, 2)}) == d(2026, 9, 4)
@@ -235,8 +239,8 @@ def test_meeting_documents(meeting, app):
     import docx
     import openpyxl
 
-    from emulation.awards.decision_views import _agenda_rows
-    from emulation.awards.documents import minutes, submission_memo
+    from emulation.awards.decisions.documents import minutes, submission_memo
+    from emulation.awards.decisions.views import _agenda_rows
 
     rows = _agenda_rows(meeting)
     memo = docx.Document(io.BytesIO(submission_memo(meeting, rows, date(2026, 12, 10))))
@@ -258,7 +262,7 @@ def test_meeting_documents(meeting, app):
         from flask_login import login_user
 
         login_user(_user("thuky"))
-        from emulation.awards.decision_views import agenda_list
+        from emulation.awards.decisions.views import agenda_list
 
         response = agenda_list(meeting.id)
         sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active

@@ -4,10 +4,12 @@ import pytest
 from sqlalchemy import select
 
 from emulation.auth.models import User
-from emulation.awards import nominations as nom
-from emulation.awards.catalogue import seed
-from emulation.awards.models import Appraisal, AwardRecord, Nomination
-from emulation.awards.services import award_by_code
+from emulation.awards.catalogue.data import seed
+from emulation.awards.catalogue.services import award_by_code
+from emulation.awards.eligibility import services as eligibility
+from emulation.awards.nominations import services as nom
+from emulation.awards.nominations.models import Nomination
+from emulation.awards.records.models import Appraisal, AwardRecord
 from emulation.core.errors import InvalidState, PermissionDenied, ServiceError, StaleRecord
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
@@ -126,10 +128,10 @@ def test_batch_check_and_quota(awards_world, queries):
     db.session.expire_all()
     all_nominations = db.session.scalars(select(Nomination)).all()
     with queries() as count:
-        verdicts = nom.check_batch(all_nominations)
+        verdicts = eligibility.check_batch(all_nominations)
     assert len(count) <= 7
     assert all(verdicts[i].eligible is True for i in ids)
-    [quota] = nom.quota_results(all_nominations)
+    [quota] = eligibility.quota_results(all_nominations)
     assert quota.allowed == 1 and len(quota.exceeding) == 2  # 15% of 7 LĐTT is 1
     assert quota.exceeding == [made[8].id, made[9].id]
 
@@ -266,7 +268,7 @@ def test_honour_roll_export_lists_the_years_awards(world, login, in_app):
 def test_lists_show_each_user_exactly_their_part_of_the_tree(awards_world):
     """Whole-tree users' lists carry no filter (so the database reads them in index order);
     everyone else still sees only their tree: each list equals the per-record rule."""
-    from emulation.awards.services import award_records_query
+    from emulation.awards.records.services import award_records_query
     from emulation.core import permissions as perms
 
     w = awards_world

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emulation.awards.catalogue import CATALOGUE
-from emulation.awards.rules import (
+from emulation.awards.catalogue.data import CATALOGUE
+from emulation.awards.eligibility.engine import (
     MemberStats,
     Records,
     Rule,

@@ -120,7 +120,7 @@ def pytest_runtest_makereport(item, call):
 def e2e_world(live_app):
     """The small organisation of the unit tests (users with the test password) and the award
     catalogue, made once for the browser session."""
-    from emulation.awards.catalogue import seed
+    from emulation.awards.catalogue.data import seed
     from emulation.extensions import db
     from tests import factories
 

@@ -235,7 +235,7 @@ def test_7_organiser_publishes_and_issues_the_decision(open_as, live_app):
     _ok(organiser)
     # The public notice runs its working days before a decision may grant the title: let
     # that time pass (the only step not clicked — a test cannot wait days).
-    from emulation.awards.models import Publication
+    from emulation.awards.decisions.models import Publication
     from emulation.extensions import db
 
     with live_app.app_context():

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from emulation.core.numbers import parse_number
 from emulation.pledges.progress import ItemData, item_progress, mean, rollup
-from emulation.pledges.services import parse_number
 
 D = Decimal
 

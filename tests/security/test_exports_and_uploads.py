@@ -7,7 +7,9 @@ from pathlib import Path
 import openpyxl
 from sqlalchemy import select
 
-from emulation.awards.models import AwardRecord, Decision, Nomination
+from emulation.awards.decisions.models import Decision
+from emulation.awards.nominations.models import Nomination
+from emulation.awards.records.models import AwardRecord
 from emulation.org.models import Person, Unit
 from emulation.pledges.models import PledgeItem, ReportItem
 from tests.test_access_matrix import MATRIX, probe_ids

@@ -6,8 +6,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from emulation.auth.models import RoleGrant, User
-from emulation.awards import council as cs
-from emulation.awards.models import Decision
+from emulation.awards.councils import services as cs
+from emulation.awards.decisions.models import Decision
 from emulation.core.permissions import SYSTEM
 from emulation.org.models import Unit
 from tests.factories import PASSWORD

@@ -105,7 +105,8 @@ def load() -> dict:
                  summary=f"demo data loaded: {len(units)} units, {people} people, "
                          f"{len(ACCOUNTS)} accounts")
     db.session.commit()
-    from emulation import demo_campaigns, demo_records
+    from emulation.demo import campaigns as demo_campaigns
+    from emulation.demo import records as demo_records
 
     demo_records.load()
     campaigns = demo_campaigns.load(date.today())
@@ -115,15 +116,10 @@ def load() -> dict:
 
 def erase_all() -> None:
     """Delete every record (demo --reset only); tables stay, the schema is untouched."""
-    from emulation.awards.models import (
-        Appraisal,
-        AwardRecord,
-        Council,
-        Decision,
-        Discipline,
-        Initiative,
-        Nomination,
-    )
+    from emulation.awards.councils.models import Council
+    from emulation.awards.decisions.models import Decision
+    from emulation.awards.nominations.models import Nomination
+    from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, Initiative
     from emulation.campaigns.models import Campaign
     from emulation.core.uploads import Attachment
     from emulation.pledges.models import DeadlineExtension, Pledge, Report

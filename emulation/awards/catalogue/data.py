@@ -141,7 +141,7 @@ def seed(session) -> int:
 
     from sqlalchemy import select
 
-    from emulation.awards.models import AwardQuota, AwardRule, AwardType
+    from emulation.awards.catalogue.models import AwardQuota, AwardRule, AwardType
 
     existing = set(session.scalars(select(AwardType.code)))
     added = 0
@@ -163,7 +163,8 @@ def seed(session) -> int:
     session.flush()
     from datetime import date
 
-    from emulation.awards.models import BaseSalary, Holiday
+    from emulation.awards.decisions.models import BaseSalary
+    from emulation.core.calendar import Holiday
 
     known = set(session.scalars(select(BaseSalary.effective_from)))
     for day, amount, ref in BASE_SALARIES:

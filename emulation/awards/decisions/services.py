@@ -1,26 +1,25 @@
 """Publication (công khai), objections, decisions (quyết định) and the honour roll."""
 from __future__ import annotations
 
-from datetime import date, timedelta
-from decimal import ROUND_CEILING, Decimal
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from emulation.awards.models import (
-    AgendaItem,
-    AwardRecord,
+from emulation.awards.councils.models import AgendaItem, CouncilMeeting
+from emulation.awards.decisions.cash import cash_amount
+from emulation.awards.decisions.models import (
     BaseSalary,
-    CouncilMeeting,
     Decision,
     DecisionItem,
-    Holiday,
-    Nomination,
     Objection,
     Publication,
 )
+from emulation.awards.nominations.models import Nomination
+from emulation.awards.records.models import AwardRecord
 from emulation.core import audit
 from emulation.core import permissions as perms
+from emulation.core.calendar import add_working_days, holidays
 from emulation.core.errors import (
     Conflict,
     InvalidState,
@@ -34,25 +33,6 @@ from emulation.extensions import db
 from emulation.org.models import Unit
 
 ORGANISER = ("organiser",)
-CASH_STEP = Decimal(10_000)
-
-
-def add_working_days(start: date, days: int, holidays: set[date]) -> date:
-    """The date `days` working days after `start` (weekends and holidays skipped)."""
-    current, left = start, days
-    while left > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5 and current not in holidays:
-            left -= 1
-    return current
-
-
-def cash_amount(multiple: Decimal | None, base_salary: int) -> int | None:
-    """Multiple × base salary, rounded up to the next 10,000 VND (0.3 × 2,340,000 → 710,000)."""
-    if multiple is None:
-        return None
-    raw = Decimal(multiple) * base_salary
-    return int((raw / CASH_STEP).to_integral_value(rounding=ROUND_CEILING) * CASH_STEP)
 
 
 def base_salary_on(day: date) -> int | None:
@@ -74,9 +54,8 @@ def publish(actor, meeting: CouncilMeeting, today: date) -> Publication:
     if not passed:
         raise InvalidState(_("No nomination passed at this meeting."))
     days = max(i.nomination.award_type.publication_days for i in passed)
-    holidays = set(db.session.scalars(select(Holiday.day)))
     publication = Publication(meeting=meeting, starts_on=today,
-                              ends_on=add_working_days(today, days, holidays),
+                              ends_on=add_working_days(today, days, holidays(db.session)),
                               published_by=actor.username)
     db.session.add(publication)
     db.session.flush()

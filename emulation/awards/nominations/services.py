@@ -6,15 +6,15 @@ whose organisers receive it) → on_agenda; withdrawn at any point before the ag
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from emulation.awards import rules as engine
-from emulation.awards import services as awards
-from emulation.awards.models import AwardType, Nomination, NominationStep
+from emulation.awards.catalogue import services as catalogue
+from emulation.awards.catalogue.models import AwardType
+from emulation.awards.eligibility import engine
+from emulation.awards.eligibility.services import check_batch, serialise
+from emulation.awards.nominations.models import Nomination, NominationStep
 from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.errors import (
@@ -264,7 +264,7 @@ def from_ranking(actor, campaign, year: int, award_code: str = "CO_BO") -> int:
 
     if settings_for(campaign).frozen_at is None:
         raise InvalidState(_("The ranking is not frozen."))
-    award = awards.award_by_code(award_code)
+    award = catalogue.award_by_code(award_code)
     made = 0
     for entry in db.session.scalars(select(RankingEntry).where(
             RankingEntry.campaign_id == campaign.id, RankingEntry.leader.is_(True))):
@@ -276,55 +276,3 @@ def from_ranking(actor, campaign, year: int, award_code: str = "CO_BO") -> int:
         except (ServiceError, PermissionDenied):
             db.session.rollback()
     return made
-
-
-# --- batch eligibility ---------------------------------------------------------------------------
-
-def check_batch(nominations: list[Nomination]) -> dict[int, engine.Verdict]:
-    """Every nomination checked in one go: records loaded with a fixed number of queries."""
-    from emulation.scoring.models import RankingEntry
-
-    names = awards.names()
-    by_year_units: dict[int, set[int]] = defaultdict(set)
-    for n in nominations:
-        if n.unit_id:
-            by_year_units[n.year].add(n.unit_id)
-    people = awards.people_records([n.person_id for n in nominations if n.person_id])
-    ranks = dict(db.session.execute(select(RankingEntry.unit_id, RankingEntry.rank).where(
-        RankingEntry.campaign_id.in_({n.campaign_id for n in nominations if n.campaign_id})
-    )).all()) if any(n.unit_id and n.campaign_id for n in nominations) else {}
-    units = {year: awards.units_records(sorted(ids), year, ranks)
-             for year, ids in by_year_units.items()}
-    rules = {a.id: awards.engine_rules(a) for a in db.session.scalars(
-        select(AwardType).where(AwardType.id.in_({n.award_type_id for n in nominations}))
-        .options(selectinload(AwardType.rules)))}
-    result = {}
-    for n in nominations:
-        records = people[n.person_id] if n.person_id else units[n.year][n.unit_id]
-        result[n.id] = engine.check(rules[n.award_type_id], records, n.year, names)
-    return result
-
-
-def quota_results(nominations: list[Nomination]) -> list[engine.QuotaResult]:
-    """Quotas over the nominations of each proposing unit and year."""
-    groups: dict[tuple[int, int], list[Nomination]] = defaultdict(list)
-    for n in nominations:
-        if n.state != "withdrawn":
-            groups[(n.proposing_unit_id, n.year)].append(n)
-    results = []
-    for (_unit, _year), items in groups.items():
-        items.sort(key=lambda n: n.id)
-        for award in {n.award_type for n in items}:
-            for quota in award.quotas:
-                result = engine.check_quota(award.code, quota.of_code, quota.max_pct,
-                                            [(n.id, n.award_type.code) for n in items])
-                if result.count:
-                    results.append(result)
-    return results
-
-
-def serialise(verdict: engine.Verdict) -> dict:
-    return {"eligible": verdict.eligible,
-            "rules": [{"kind": r.kind, "passed": r.passed, "vi": r.message_vi,
-                       "en": r.message_en, "legal_reference": r.legal_reference}
-                      for r in verdict.rules]}

@@ -14,7 +14,7 @@ from emulation.campaigns import services as cs
 from emulation.campaigns.models import Campaign
 from emulation.core import uploads
 from emulation.core.permissions import SYSTEM
-from emulation.demo_directive import MOVEMENTS, PREAMBLE, TITLE
+from emulation.demo.directive import MOVEMENTS, PREAMBLE, TITLE
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.pledges import services as ps

@@ -1,4 +1,4 @@
-"""Forms of the award catalogue (administrators) and of the eligibility check."""
+"""Forms of the award catalogue (administrators)."""
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from emulation.awards.rules import RULE_KINDS
+from emulation.awards.eligibility.engine import RULE_KINDS
 from emulation.core.forms import Form
 
 SUBJECT_CHOICES = [("individual", _l("Individual")), ("collective", _l("Collective")),
@@ -59,38 +59,3 @@ class QuotaForm(Form):
     legal_reference = StringField(_l("Legal reference"), validators=[Optional(),
                                                                      Length(max=255)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
-
-
-class NominationForm(Form):
-    award = SelectField(_l("Award"), choices=[])
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=1950,
-                                                                            max=2100)])
-    person_code = StringField(_l("Person code (for an individual)"),
-                              validators=[Optional(), Length(max=40)])
-    unit_code = StringField(_l("Unit code (for a collective)"),
-                            validators=[Optional(), Length(max=40)])
-    proposing_unit_code = StringField(_l("Proposing unit code"),
-                                      validators=[DataRequired(), Length(max=40)])
-    campaign_id = SelectField(_l("Campaign"), coerce=int, choices=[])
-    summary = TextAreaField(_l("Summary of achievements"), validators=[Optional(),
-                                                                        Length(max=50000)])
-    achievements = TextAreaField(_l("Achievements per movement"),
-                                 validators=[Optional(), Length(max=50000)])
-    initiatives_text = TextAreaField(_l("Initiatives and research"),
-                                     validators=[Optional(), Length(max=50000)])
-
-
-class NominationTextForm(Form):
-    version = HiddenField()
-    summary = TextAreaField(_l("Summary of achievements"), validators=[Optional(),
-                                                                        Length(max=50000)])
-    achievements = TextAreaField(_l("Achievements per movement"),
-                                 validators=[Optional(), Length(max=50000)])
-    initiatives_text = TextAreaField(_l("Initiatives and research"),
-                                     validators=[Optional(), Length(max=50000)])
-
-
-class NominationActionForm(Form):
-    version = HiddenField()
-    reason = TextAreaField(_l("Reason or explanation"), validators=[Optional(),
-                                                                    Length(max=10000)])

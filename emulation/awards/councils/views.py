@@ -4,21 +4,21 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from emulation.auth.fresh import confirm_first, is_fresh
 from emulation.auth.models import User
-from emulation.awards import council as service
-from emulation.awards.models import COUNCIL_ROLES, AgendaItem, Council, CouncilMeeting, Nomination
+from emulation.awards.blueprints import councils as bp
+from emulation.awards.councils import services as service
+from emulation.awards.councils.models import COUNCIL_ROLES, AgendaItem, Council, CouncilMeeting
+from emulation.awards.nominations.models import Nomination
 from emulation.core.forms import Form
 from emulation.core.web import attempt, int_arg
 from emulation.extensions import db
 from emulation.org.services import unit_by_code
-
-bp = Blueprint("councils", __name__)
 
 
 @bp.route("/councils/", methods=["GET", "POST"])

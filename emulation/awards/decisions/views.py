@@ -1,33 +1,28 @@
-"""Publication, objections, decisions with their annex and draft, and the honour roll."""
+"""Publication, objections, and decisions with their annex and draft."""
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from emulation.auth.fresh import confirm_first, is_fresh
-from emulation.awards import decisions as service
-from emulation.awards import documents
-from emulation.awards import services as awards
-from emulation.awards.council_views import _meeting_or_404
-from emulation.awards.models import (
-    AgendaItem,
-    Decision,
-    Nomination,
-    Objection,
-    Publication,
-)
+from emulation.awards.blueprints import decisions as bp
+from emulation.awards.councils.models import AgendaItem
+from emulation.awards.councils.views import _meeting_or_404
+from emulation.awards.decisions import documents
+from emulation.awards.decisions import services as service
+from emulation.awards.decisions.models import Decision, Objection, Publication
+from emulation.awards.nominations.models import Nomination
 from emulation.core import permissions as perms
 from emulation.core.forms import Form
-from emulation.core.web import attempt, local_today, page_arg, xlsx_response, year_arg
-from emulation.core.xlsx import STREAM_ROWS, Workbook
+from emulation.core.web import attempt, local_today, page_arg, xlsx_response
+from emulation.core.xlsx import Workbook
 from emulation.extensions import db
 from emulation.org.services import unit_by_code
 
-bp = Blueprint("decisions", __name__)
 ANNEX_HEADERS = ["STT", "Họ tên / Tập thể", "Mã", "Đơn vị", "Hình thức khen thưởng", "Năm",
                  "Tiền thưởng (đồng)"]
 
@@ -213,52 +208,6 @@ def draft(decision_id: int):
     decision = _decision_or_404(decision_id)
     return _docx(documents.decision_draft(decision, _rows(decision)),
                  f"quyet-dinh-{decision.id}.docx")
-
-
-@bp.route("/honours/")
-@login_required
-def honours():
-    """Bảng vàng: granted awards by year, unit and award type, with statistics."""
-    year = year_arg()
-    code = (request.args.get("award") or "")[:20]
-    pagination = db.paginate(awards.honours_query(year, code), page=page_arg(), per_page=100,
-                             error_out=False)
-    stats = awards.honours_stats(year)
-    names = awards.names()
-    return render_template("awards/honours.html", pagination=pagination, stats=stats,
-                           names=names, year=year, award=code)
-
-
-@bp.route("/honours/statistics.xlsx")
-@login_required
-def statistics_export():
-    """Counts and cash per unit and year (a person counted in the unit of the award)."""
-    year = year_arg()
-    wb = Workbook()
-    sheet = wb.sheet("Thong ke")
-    sheet.header(["Năm", "Mã đơn vị", "Tên đơn vị", "Cá nhân", "Tập thể", "Tiền thưởng (đồng)"],
-                 [6, 14, 44, 10, 10, 18], autofilter=True)
-    for row in awards.unit_stats(year):
-        sheet.append(list(row))
-    return xlsx_response(wb, "thong-ke-khen-thuong.xlsx")
-
-
-@bp.route("/honours/export.xlsx")
-@login_required
-def honours_export():
-    year = year_arg()
-    code = (request.args.get("award") or "")[:20]
-    names = awards.names()
-    wb = Workbook()
-    sheet = wb.sheet("Bang vang")
-    sheet.header(["Năm", "Mã khen thưởng", "Hình thức", "Họ tên / Tập thể", "Số quyết định",
-                  "Cơ quan ban hành", "Tiền thưởng (đồng)"], [6, 12, 40, 32, 16, 36, 16],
-                 autofilter=True)
-    for year_, award_code, subject, number, issuer, cash in db.session.execute(
-            awards.honours_rows(year, code).execution_options(yield_per=STREAM_ROWS)):
-        sheet.append([year_, award_code, names.get(award_code, ""), subject, number, issuer,
-                      cash])
-    return xlsx_response(wb, "bang-vang.xlsx")
 
 
 def _agenda_rows(meeting) -> list[dict]:

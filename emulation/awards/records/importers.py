@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from emulation.awards.models import (
+from emulation.awards.catalogue.models import AwardType
+from emulation.awards.records.models import (
     APPRAISAL_LEVELS,
     DISCIPLINE_LEVELS,
     INITIATIVE_SCOPES,
     Appraisal,
     AwardRecord,
-    AwardType,
     Discipline,
     Initiative,
 )

@@ -8,8 +8,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from emulation.awards.catalogue import seed
-from emulation.awards.models import Appraisal, AwardRecord, Discipline, Initiative, Nomination
+from emulation.awards.catalogue.data import seed
+from emulation.awards.nominations.models import Nomination
+from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, Initiative
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 
@@ -80,8 +81,8 @@ def load_cycle() -> int:
 def _nominations(people, campaign, year) -> int:
     """Nominations of the 2020 campaign: individuals from two units (eligible ones and one
     flagged with an explanation) and the flag candidates of the frozen ranking."""
-    from emulation.awards import nominations
-    from emulation.awards.services import award_by_code
+    from emulation.awards.catalogue.services import award_by_code
+    from emulation.awards.nominations import services as nominations
     from emulation.core.permissions import SYSTEM
 
     made = 0
@@ -107,7 +108,7 @@ def _nominations(people, campaign, year) -> int:
 
 def _nominations_2026(campaign) -> int:
     """The 2026 campaign: units' own title registrations turned into submitted nominations."""
-    from emulation.awards import nominations
+    from emulation.awards.nominations import services as nominations
     from emulation.core.permissions import SYSTEM
     from emulation.pledges.models import Pledge
 
@@ -123,10 +124,11 @@ def _nominations_2026(campaign) -> int:
 
 
 def _submit(n) -> None:
-    from emulation.awards import nominations
+    from emulation.awards.eligibility import services as eligibility
+    from emulation.awards.nominations import services as nominations
     from emulation.core.permissions import SYSTEM
 
-    verdict = nominations.check_batch([n])[n.id]
+    verdict = eligibility.check_batch([n])[n.id]
     nominations.submit(SYSTEM, n, n.version, "" if verdict.eligible is not False else
                        "Có thành tích đột xuất được Bộ ghi nhận trong năm.")
 
@@ -138,8 +140,9 @@ def _council(campaign) -> None:
     from decimal import Decimal
 
     from emulation.auth.models import User
-    from emulation.awards import council, nominations
-    from emulation.awards.models import Nomination
+    from emulation.awards.councils import services as council
+    from emulation.awards.nominations import services as nominations
+    from emulation.awards.nominations.models import Nomination
     from emulation.core.permissions import SYSTEM
 
     top = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)))
@@ -182,7 +185,7 @@ def _decision(meeting, top, users) -> None:
     decision issued with its cash awards."""
     from datetime import date
 
-    from emulation.awards import decisions
+    from emulation.awards.decisions import services as decisions
 
     organiser = users["tochuc"]
     decisions.publish(organiser, meeting, date(2020, 12, 21))

@@ -1,14 +1,21 @@
 """Nomination pages: the list, a new nomination, the dossier with its moves, bulk creation."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from emulation.awards import nominations as service
-from emulation.awards.forms import NominationActionForm, NominationForm, NominationTextForm
-from emulation.awards.models import NOMINATION_STATES, AwardType, Nomination
+from emulation.awards.blueprints import nominations as bp
+from emulation.awards.catalogue.models import AwardType
+from emulation.awards.eligibility import services as eligibility
+from emulation.awards.nominations import services as service
+from emulation.awards.nominations.forms import (
+    NominationActionForm,
+    NominationForm,
+    NominationTextForm,
+)
+from emulation.awards.nominations.models import NOMINATION_STATES, Nomination
 from emulation.campaigns import services as campaigns
 from emulation.campaigns.forms import AttachmentForm
 from emulation.core import permissions as perms
@@ -27,7 +34,6 @@ from emulation.extensions import db
 from emulation.org.models import Person
 from emulation.org.services import unit_by_code
 
-bp = Blueprint("nominations", __name__, url_prefix="/nominations")
 ACTIONS = {"submit": service.submit, "receive": service.receive, "return": service.return_,
            "forward": service.forward, "agenda": service.put_on_agenda,
            "withdraw": service.withdraw}
@@ -41,8 +47,8 @@ def index():
     stmt = service.nominations_query(current_user, state, year)
     pagination = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     items = list(pagination.items)
-    verdicts = service.check_batch(items) if items else {}
-    quotas = service.quota_results(items)
+    verdicts = eligibility.check_batch(items) if items else {}
+    quotas = eligibility.quota_results(items)
     return render_template("awards/nominations.html", pagination=pagination, state=state,
                            year=year, verdicts=verdicts, quotas=quotas, locale=current_locale(),
                            can_create=perms.can_any(current_user, service.OFFICER),
@@ -180,7 +186,7 @@ def _page(n: Nomination, status: int = 200, form=None):
     if form is None:
         form = NominationTextForm(formdata=None, obj=n)
         form.version.data = n.version
-    live = service.check_batch([n])[n.id]
+    live = eligibility.check_batch([n])[n.id]
     stored = json.loads(n.eligibility) if n.eligibility else None
     return render_template(
         "awards/nomination.html", n=n, form=form, live=live, stored=stored,

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from emulation.awards.models import (
+from emulation.awards.councils.models import (
     CHOICES,
     COUNCIL_ROLES,
     AgendaItem,
@@ -23,8 +23,8 @@ from emulation.awards.models import (
     CouncilMeeting,
     CouncilMember,
     MeetingAttendance,
-    Nomination,
 )
+from emulation.awards.nominations.models import Nomination
 from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.errors import InvalidState, PermissionDenied, ServiceError, check_version

@@ -1,0 +1,122 @@
+"""Catalogue administration: award types, their rules and quotas (administrators only)."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from emulation.awards.catalogue.models import SUBJECTS, AwardQuota, AwardRule, AwardType
+from emulation.awards.eligibility import engine
+from emulation.core import audit
+from emulation.core.errors import NotFound, PermissionDenied, ServiceError, check_version
+from emulation.core.text import clean
+from emulation.extensions import db
+
+AWARD_FIELDS = ("name", "category", "subject", "level", "issuing_authority", "cash_multiple",
+                "legal_reference", "note", "vote_threshold_pct", "vote_base",
+                "publication_days", "active")
+
+
+# --- catalogue -----------------------------------------------------------------------------------
+
+def award_by_code(code: str) -> AwardType:
+    award = db.session.scalar(select(AwardType).where(AwardType.code == clean(code)))
+    if award is None:
+        raise NotFound(_("No award type has the code %(code)s.", code=clean(code)))
+    return award
+
+
+def names() -> dict[str, str]:
+    return dict(db.session.execute(select(AwardType.code, AwardType.name)).all())
+
+
+def update_award(actor, award: AwardType, version, fields: dict) -> None:
+    _require_admin(actor)
+    check_version(award, version)
+    if fields.get("subject") not in SUBJECTS:
+        raise ServiceError(_("Unknown subject."))
+    if not (0 < Decimal(fields["vote_threshold_pct"]) <= 100):
+        raise ServiceError(_("The vote threshold must be between 0 and 100%."))
+    before = {k: getattr(award, k) for k in AWARD_FIELDS}
+    for key in AWARD_FIELDS:
+        if key in fields:
+            setattr(award, key, fields[key])
+    old, new = audit.diff(before, {k: getattr(award, k) for k in AWARD_FIELDS})
+    if new:
+        audit.record(db.session, actor=actor, action="award.update", obj=award,
+                     summary=f"award type {award.code} changed", before=old, after=new)
+    db.session.commit()
+
+
+def save_rule(actor, award: AwardType, rule: AwardRule | None, *, kind: str, params_text: str,
+              subject: str, legal_reference: str, note: str) -> AwardRule:
+    """Add or change a rule; its parameters are checked by the engine before anything is
+    written."""
+    _require_admin(actor)
+    try:
+        params = json.loads(params_text or "{}")
+    except json.JSONDecodeError as err:
+        raise ServiceError(_("The parameters are not valid JSON: %(error)s",
+                             error=str(err))) from None
+    if not isinstance(params, dict):
+        raise ServiceError(_("The parameters must be a JSON object."))
+    problems = engine.validate(kind, params)
+    if problems:
+        raise ServiceError(_("The rule cannot be evaluated: %(problems)s",
+                             problems="; ".join(problems)))
+    if subject not in SUBJECTS:
+        raise ServiceError(_("Unknown subject."))
+    before = _rule_dict(rule) if rule else None
+    if rule is None:
+        rule = AwardRule(position=len(award.rules) + 1)
+        award.rules.append(rule)
+    rule.kind, rule.subject = kind, subject
+    rule.params = json.dumps(params, ensure_ascii=False, sort_keys=True)
+    rule.legal_reference, rule.note = clean(legal_reference)[:255], (note or "").strip()
+    db.session.flush()
+    audit.record(db.session, actor=actor, action="award.rule_save", obj=award,
+                 summary=f"rule {rule.position} of {award.code} saved", before=before,
+                 after=_rule_dict(rule))
+    db.session.commit()
+    return rule
+
+
+def delete_rule(actor, rule: AwardRule) -> None:
+    _require_admin(actor)
+    award = rule.award_type
+    audit.record(db.session, actor=actor, action="award.rule_delete", obj=award,
+                 summary=f"rule {rule.position} of {award.code} deleted", before=_rule_dict(rule))
+    award.rules.remove(rule)
+    for position, r in enumerate(award.rules, start=1):
+        r.position = position
+    db.session.commit()
+
+
+def save_quota(actor, award: AwardType, of_code: str, max_pct: Decimal, legal_reference: str,
+               note: str) -> None:
+    _require_admin(actor)
+    award_by_code(of_code)
+    if not (0 <= max_pct <= 100):
+        raise ServiceError(_("A quota is a percentage between 0 and 100."))
+    quota = next((q for q in award.quotas if q.of_code == of_code), None)
+    before = {"of": of_code, "max_pct": quota.max_pct} if quota else None
+    if quota is None:
+        quota = AwardQuota(of_code=of_code)
+        award.quotas.append(quota)
+    quota.max_pct, quota.legal_reference, quota.note = max_pct, clean(legal_reference), note
+    audit.record(db.session, actor=actor, action="award.quota", obj=award,
+                 summary=f"quota {award.code} ≤ {max_pct}% of {of_code}", before=before,
+                 after={"of": of_code, "max_pct": max_pct})
+    db.session.commit()
+
+
+def _rule_dict(rule: AwardRule) -> dict:
+    return {"kind": rule.kind, "subject": rule.subject, "params": rule.params,
+            "legal_reference": rule.legal_reference, "note": rule.note}
+
+
+def _require_admin(actor) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only an administrator may do this."))

@@ -1,0 +1,119 @@
+"""The award catalogue: award types, their rules and quotas (administrators change them)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from emulation.awards.blueprints import awards as bp
+from emulation.awards.catalogue import services
+from emulation.awards.catalogue.forms import AwardForm, QuotaForm, RuleForm
+from emulation.awards.catalogue.models import AwardRule, AwardType
+from emulation.core import permissions as perms
+from emulation.core.errors import NotFound
+from emulation.core.web import attempt, flash_form_errors
+from emulation.extensions import db
+
+
+@bp.route("/awards/")
+@login_required
+def catalogue():
+    awards = db.session.scalars(select(AwardType).order_by(AwardType.category.desc(),
+                                                           AwardType.id)).all()
+    return render_template("awards/catalogue.html", awards=awards)
+
+
+@bp.route("/awards/<code>", methods=["GET", "POST"])
+@login_required
+def award(code: str):
+    award = _award_or_404(code)
+    form = AwardForm(obj=award if request.method == "GET" else None)
+    status = 200
+    if request.method == "GET":
+        form.version.data = award.version
+    else:
+        if not current_user.is_admin:
+            abort(403)
+        if form.validate_on_submit():
+            fields = {k: getattr(form, k).data for k in services.AWARD_FIELDS}
+            fields["publication_days"] = fields["publication_days"] or 0
+            status = attempt(lambda: services.update_award(current_user, award,
+                                                           form.version.data, fields)) or 200
+            if status == 200:
+                flash(_("Changes saved."), "success")
+                return redirect(url_for("awards.award", code=award.code))
+        else:
+            status = 400
+    return _award_page(award, status, form)
+
+
+@bp.route("/awards/<code>/rules", methods=["POST"])
+@bp.route("/awards/<code>/rules/<int:rule_id>", methods=["POST"])
+@perms.admin_required
+def rule_save(code: str, rule_id: int | None = None):
+    award = _award_or_404(code)
+    rule = None
+    if rule_id is not None:
+        rule = db.session.get(AwardRule, rule_id)
+        if rule is None or rule.award_type_id != award.id:
+            abort(404)
+    form = RuleForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _award_page(award, 400)
+    status = attempt(lambda: services.save_rule(
+        current_user, award, rule, kind=form.kind.data, params_text=form.params.data,
+        subject=form.subject.data, legal_reference=form.legal_reference.data,
+        note=form.note.data))
+    if status:
+        return _award_page(award, status)
+    flash(_("Rule saved."), "success")
+    return redirect(url_for("awards.award", code=award.code))
+
+
+@bp.route("/awards/<code>/rules/<int:rule_id>/delete", methods=["POST"])
+@perms.admin_required
+def rule_delete(code: str, rule_id: int):
+    award = _award_or_404(code)
+    rule = db.session.get(AwardRule, rule_id)
+    if rule is None or rule.award_type_id != award.id:
+        abort(404)
+    services.delete_rule(current_user, rule)
+    flash(_("Rule deleted."), "success")
+    return redirect(url_for("awards.award", code=award.code))
+
+
+@bp.route("/awards/<code>/quotas", methods=["POST"])
+@perms.admin_required
+def quota_save(code: str):
+    award = _award_or_404(code)
+    form = QuotaForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _award_page(award, 400)
+    status = attempt(lambda: services.save_quota(
+        current_user, award, form.of_code.data.upper(), form.max_pct.data,
+        form.legal_reference.data, form.note.data))
+    if status:
+        return _award_page(award, status)
+    flash(_("Quota saved."), "success")
+    return redirect(url_for("awards.award", code=award.code))
+
+
+def _award_page(award: AwardType, status: int = 200, form=None):
+    if form is None:
+        form = AwardForm(formdata=None, obj=award)
+        form.version.data = award.version
+    rule_forms = {r.id: RuleForm(formdata=None, obj=r) for r in award.rules}
+    return render_template("awards/award.html", award=award, form=form,
+                           rule_forms=rule_forms, new_rule=RuleForm(formdata=None),
+                           quota_form=QuotaForm(formdata=None),
+                           admin=current_user.is_admin), status
+
+
+def _award_or_404(code: str) -> AwardType:
+    try:
+        return services.award_by_code(code)
+    except NotFound:
+        abort(404)

@@ -1,0 +1,2 @@
+"""Publication (công khai), objections, decisions (quyết định khen thưởng), cash and the
+documents of the decision."""

@@ -1,0 +1,105 @@
+"""Publication (công khai), objections, base salaries and decisions (quyết định khen thưởng)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from emulation.awards.councils.models import CouncilMeeting
+from emulation.awards.nominations.models import Nomination
+from emulation.core.models import Base, TimestampMixin, VersionedMixin
+from emulation.org.models import Unit
+
+
+class BaseSalary(Base):
+    """Mức lương cơ sở with the date it takes effect; cash awards are multiples of it."""
+
+    __tablename__ = "base_salary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[date] = mapped_column(Date, unique=True)
+    amount: Mapped[int] = mapped_column(Integer)
+    legal_reference: Mapped[str] = mapped_column(String(255), default="")
+
+
+class Publication(TimestampMixin, Base):
+    """Công khai: the list a council meeting passed, shown for a number of working days."""
+
+    __tablename__ = "publication"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("council_meeting.id",
+                                                       ondelete="CASCADE"), unique=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    published_by: Mapped[str] = mapped_column(String(150), default="")
+
+    meeting: Mapped[CouncilMeeting] = relationship()
+
+
+class Objection(TimestampMixin, Base):
+    """Ý kiến: an objection to a published nomination; it must be resolved before a decision."""
+
+    __tablename__ = "objection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"),
+                                               index=True)
+    author: Mapped[str] = mapped_column(String(150))
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    resolved_by: Mapped[str] = mapped_column(String(150), default="")
+
+    nomination: Mapped[Nomination] = relationship()
+
+    __table_args__ = (CheckConstraint("state IN ('open', 'upheld', 'dismissed')",
+                                      name="state_known"),)
+
+
+class Decision(TimestampMixin, VersionedMixin, Base):
+    """Quyết định khen thưởng: immutable once issued; can only be revoked with a reason."""
+
+    __tablename__ = "decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60))
+    signed_on: Mapped[date] = mapped_column(Date)
+    signer: Mapped[str] = mapped_column(String(255))
+    issuing_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"))
+    state: Mapped[str] = mapped_column(String(10), default="draft")
+    base_salary: Mapped[int | None] = mapped_column(Integer)
+    total_cash: Mapped[int] = mapped_column(Integer, default=0)
+    revoke_reason: Mapped[str] = mapped_column(Text, default="")
+
+    issuing_unit: Mapped[Unit] = relationship()
+    items: Mapped[list[DecisionItem]] = relationship(back_populates="decision",
+                                                     cascade="all, delete-orphan",
+                                                     order_by="DecisionItem.id")
+
+    __table_args__ = (CheckConstraint("state IN ('draft', 'issued', 'revoked')",
+                                      name="state_known"),)
+
+
+class DecisionItem(Base):
+    __tablename__ = "decision_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id", ondelete="CASCADE"),
+                                             index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="RESTRICT"),
+                                               unique=True)
+    award_record_id: Mapped[int | None] = mapped_column(ForeignKey("award_record.id",
+                                                                   ondelete="SET NULL"))
+    cash_amount: Mapped[int | None] = mapped_column(Integer)
+
+    decision: Mapped[Decision] = relationship(back_populates="items")
+    nomination: Mapped[Nomination] = relationship(lazy="joined")

@@ -1,0 +1,174 @@
+"""Eligibility of people and units: their records read in a fixed number of queries for any
+number of subjects, then judged by the pure engine (`engine.py`)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from emulation.awards.catalogue.models import AwardType
+from emulation.awards.catalogue.services import names
+from emulation.awards.eligibility import engine
+from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, Initiative
+from emulation.extensions import db
+from emulation.org.models import Person, Unit
+
+if TYPE_CHECKING:
+    from emulation.awards.nominations.models import Nomination
+
+
+def engine_rules(award: AwardType) -> list[engine.Rule]:
+    return [engine.Rule(r.kind, r.params_data, r.subject, r.legal_reference, r.note)
+            for r in award.rules]
+
+
+def people_records(person_ids: list[int]) -> dict[int, engine.Records]:
+    ids = list(person_ids)
+    appraisals, awards = defaultdict(dict), defaultdict(list)
+    initiatives, disciplines = defaultdict(list), defaultdict(list)
+    for chunk in _chunks(ids):
+        for pid, year, level in db.session.execute(select(
+                Appraisal.person_id, Appraisal.year, Appraisal.level)
+                .where(Appraisal.person_id.in_(chunk))):
+            appraisals[pid][year] = level
+        for pid, code, year in db.session.execute(select(
+                AwardRecord.person_id, AwardRecord.award_code, AwardRecord.year)
+                .where(AwardRecord.person_id.in_(chunk), AwardRecord.revoked.is_(False))):
+            awards[pid].append((code, year))
+        for pid, year, scope, research in db.session.execute(select(
+                Initiative.person_id, Initiative.year, Initiative.scope, Initiative.is_research)
+                .where(Initiative.person_id.in_(chunk))):
+            initiatives[pid].append((year, scope, research))
+        for pid, level, start, end in db.session.execute(select(
+                Discipline.person_id, Discipline.level, Discipline.starts_on, Discipline.ends_on)
+                .where(Discipline.person_id.in_(chunk))):
+            disciplines[pid].append((level, start, end))
+    return {pid: engine.Records("individual", appraisals[pid], tuple(awards[pid]),
+                                tuple(initiatives[pid]), tuple(disciplines[pid]))
+            for pid in ids}
+
+
+def units_records(unit_ids: list[int], year: int,
+                  ranks: dict[int, int] | None = None) -> dict[int, engine.Records]:
+    """A unit's own appraisals and awards, and its members' figures for the year (members are
+    the active people of the unit itself)."""
+    ids = list(unit_ids)
+    appraisals, awards = defaultdict(dict), defaultdict(list)
+    totals, completed, appraised = defaultdict(int), defaultdict(int), defaultdict(int)
+    member_awards = defaultdict(lambda: defaultdict(int))
+    disciplined = defaultdict(lambda: defaultdict(int))
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    for chunk in _chunks(ids):
+        for uid, y, level in db.session.execute(select(
+                Appraisal.unit_id, Appraisal.year, Appraisal.level)
+                .where(Appraisal.unit_id.in_(chunk))):
+            appraisals[uid][y] = level
+        for uid, code, y in db.session.execute(select(
+                AwardRecord.unit_id, AwardRecord.award_code, AwardRecord.year)
+                .where(AwardRecord.unit_id.in_(chunk), AwardRecord.revoked.is_(False))):
+            awards[uid].append((code, y))
+        for uid, n in db.session.execute(select(Person.unit_id, func.count(Person.id))
+                                         .where(Person.unit_id.in_(chunk),
+                                                Person.active.is_(True))
+                                         .group_by(Person.unit_id)):
+            totals[uid] = n
+        for uid, n, done in db.session.execute(
+                select(Person.unit_id, func.count(Appraisal.id),
+                       func.sum(case((Appraisal.level != "incomplete", 1), else_=0)))
+                .join(Appraisal, Appraisal.person_id == Person.id)
+                .where(Person.unit_id.in_(chunk), Person.active.is_(True), Appraisal.year == year)
+                .group_by(Person.unit_id)):
+            appraised[uid], completed[uid] = n, int(done or 0)
+        for uid, code, n in db.session.execute(
+                select(Person.unit_id, AwardRecord.award_code,
+                       func.count(func.distinct(AwardRecord.person_id)))
+                .join(AwardRecord, AwardRecord.person_id == Person.id)
+                .where(Person.unit_id.in_(chunk), Person.active.is_(True),
+                       AwardRecord.year == year, AwardRecord.revoked.is_(False))
+                .group_by(Person.unit_id, AwardRecord.award_code)):
+            member_awards[uid][code] = n
+        for uid, level, n in db.session.execute(
+                select(Person.unit_id, Discipline.level,
+                       func.count(func.distinct(Discipline.person_id)))
+                .join(Discipline, Discipline.person_id == Person.id)
+                .where(Person.unit_id.in_(chunk), Discipline.starts_on <= end,
+                       Discipline.ends_on >= start)
+                .group_by(Person.unit_id, Discipline.level)):
+            disciplined[uid][level] = n
+    ranks = ranks or {}
+    return {uid: engine.Records(
+        "collective", appraisals[uid], tuple(awards[uid]),
+        # Completion is known only when every member has an appraisal for the year.
+        members=engine.MemberStats(totals[uid], completed[uid] if totals[uid] and
+                                   appraised[uid] >= totals[uid] else None,
+                                   dict(member_awards[uid]), dict(disciplined[uid])),
+        rank=ranks.get(uid)) for uid in ids}
+
+
+def check_person(award: AwardType, person: Person, year: int) -> engine.Verdict:
+    records = people_records([person.id])[person.id]
+    return engine.check(engine_rules(award), records, year, names())
+
+
+def check_unit(award: AwardType, unit: Unit, year: int,
+               rank: int | None = None) -> engine.Verdict:
+    records = units_records([unit.id], year, {unit.id: rank} if rank else None)[unit.id]
+    return engine.check(engine_rules(award), records, year, names())
+
+
+def _chunks(ids: list[int], size: int = 900):
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def check_batch(nominations: list[Nomination]) -> dict[int, engine.Verdict]:
+    """Every nomination checked in one go: records loaded with a fixed number of queries."""
+    from emulation.scoring.models import RankingEntry
+
+    award_names = names()
+    by_year_units: dict[int, set[int]] = defaultdict(set)
+    for n in nominations:
+        if n.unit_id:
+            by_year_units[n.year].add(n.unit_id)
+    people = people_records([n.person_id for n in nominations if n.person_id])
+    ranks = dict(db.session.execute(select(RankingEntry.unit_id, RankingEntry.rank).where(
+        RankingEntry.campaign_id.in_({n.campaign_id for n in nominations if n.campaign_id})
+    )).all()) if any(n.unit_id and n.campaign_id for n in nominations) else {}
+    units = {year: units_records(sorted(ids), year, ranks)
+             for year, ids in by_year_units.items()}
+    rules = {a.id: engine_rules(a) for a in db.session.scalars(
+        select(AwardType).where(AwardType.id.in_({n.award_type_id for n in nominations}))
+        .options(selectinload(AwardType.rules)))}
+    result = {}
+    for n in nominations:
+        records = people[n.person_id] if n.person_id else units[n.year][n.unit_id]
+        result[n.id] = engine.check(rules[n.award_type_id], records, n.year, award_names)
+    return result
+
+
+def quota_results(nominations: list[Nomination]) -> list[engine.QuotaResult]:
+    """Quotas over the nominations of each proposing unit and year."""
+    groups: dict[tuple[int, int], list[Nomination]] = defaultdict(list)
+    for n in nominations:
+        if n.state != "withdrawn":
+            groups[(n.proposing_unit_id, n.year)].append(n)
+    results = []
+    for (_unit, _year), items in groups.items():
+        items.sort(key=lambda n: n.id)
+        for award in {n.award_type for n in items}:
+            for quota in award.quotas:
+                result = engine.check_quota(award.code, quota.of_code, quota.max_pct,
+                                            [(n.id, n.award_type.code) for n in items])
+                if result.count:
+                    results.append(result)
+    return results
+
+
+def serialise(verdict: engine.Verdict) -> dict:
+    return {"eligible": verdict.eligible,
+            "rules": [{"kind": r.kind, "passed": r.passed, "vi": r.message_vi,
+                       "en": r.message_en, "legal_reference": r.legal_reference}
+                      for r in verdict.rules]}

@@ -1,0 +1,1 @@
+"""Nominations (đề nghị khen thưởng): dossiers and their journey between levels."""

@@ -1,0 +1,98 @@
+"""Nominations (đề nghị khen thưởng) and their processing history."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from emulation.awards.catalogue.models import AwardType
+from emulation.core.models import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+from emulation.org.models import Person, Unit
+
+NOMINATION_STATES = ("draft", "submitted", "received", "returned", "forwarded", "on_agenda",
+                     "withdrawn")
+
+
+class Nomination(TimestampMixin, VersionedMixin, Base):
+    """Đề nghị khen thưởng: a proposal that a person or unit receive an award, with its
+    achievement report (báo cáo thành tích) and its dossier's journey between levels."""
+
+    __tablename__ = "nomination"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id", ondelete="RESTRICT"),
+                                               index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id",
+                                                               ondelete="SET NULL"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"),
+                                                  index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"),
+                                                index=True)
+    proposing_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"),
+                                                   index=True)
+    # The unit whose organisers handle the dossier now; it climbs as the dossier is forwarded.
+    level_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"),
+                                               index=True)
+    state: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    achievements: Mapped[str] = mapped_column(Text, default="")
+    initiatives_text: Mapped[str] = mapped_column(Text, default="")
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    eligible: Mapped[bool | None] = mapped_column(Boolean)
+    eligibility: Mapped[str] = mapped_column(Text, default="")
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    award_type: Mapped[AwardType] = relationship(lazy="joined")
+    person: Mapped[Person | None] = relationship(lazy="joined")
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id], lazy="joined")
+    proposing_unit: Mapped[Unit] = relationship(foreign_keys=[proposing_unit_id])
+    level_unit: Mapped[Unit] = relationship(foreign_keys=[level_unit_id])
+    steps: Mapped[list[NominationStep]] = relationship(back_populates="nomination",
+                                                       cascade="all, delete-orphan",
+                                                       order_by="NominationStep.id")
+
+    __table_args__ = (
+        CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
+        CheckConstraint("state IN ('draft', 'submitted', 'received', 'returned', 'forwarded', "
+                        "'on_agenda', 'withdrawn')", name="state_known"),
+        # lists are newest year and nomination first: read in this order, never sorted
+        Index("ix_nomination_year_id", "year", "id"),
+    )
+
+    @property
+    def subject_name(self) -> str:
+        return self.person.full_name if self.person else self.unit.name
+
+    @property
+    def subject_kind(self) -> str:
+        return "individual" if self.person_id else "collective"
+
+
+class NominationStep(Base):
+    """Each move of a dossier (tiếp nhận, trả lại, chuyển cấp trên…): the processing history."""
+
+    __tablename__ = "nomination_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"),
+                                               index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_name: Mapped[str] = mapped_column(String(150), default="")
+    from_state: Mapped[str] = mapped_column(String(12))
+    to_state: Mapped[str] = mapped_column(String(12))
+    level_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id",
+                                                                 ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    nomination: Mapped[Nomination] = relationship(back_populates="steps")
+    level_unit: Mapped[Unit | None] = relationship()

@@ -1,0 +1,133 @@
+"""The records eligibility looks at: appraisals, initiatives, discipline and awards received."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from emulation.core.models import Base
+from emulation.org.models import Person, Unit
+
+APPRAISAL_LEVELS = ("incomplete", "complete", "good", "excellent")
+INITIATIVE_SCOPES = ("grassroots", "ministry", "national")
+DISCIPLINE_LEVELS = ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc",
+                     "buoc_thoi_viec")
+
+
+class Appraisal(Base):
+    """Xếp loại đánh giá hằng năm of a person or a unit."""
+
+    __tablename__ = "appraisal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                                  index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"),
+                                                index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(12))
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "unit_id", "year", name="appraisal_subject_year"),
+        CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
+        CheckConstraint("level IN ('incomplete', 'complete', 'good', 'excellent')",
+                        name="level_known"),
+    )
+
+
+class Initiative(Base):
+    """Sáng kiến / đề tài khoa học recognised in a year at a scope."""
+
+    __tablename__ = "initiative"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(String(12))
+    is_research: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    recognised_by: Mapped[str] = mapped_column(String(255), default="")
+
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (CheckConstraint("scope IN ('grassroots', 'ministry', 'national')",
+                                      name="scope_known"),)
+
+
+class Discipline(Base):
+    """Kỷ luật: a disciplinary measure with its level and period."""
+
+    __tablename__ = "discipline"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    level: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="period_ordered"),)
+
+
+class AwardRecord(Base):
+    """Khen thưởng đã nhận: granted by a decision here or imported history."""
+
+    __tablename__ = "award_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_code: Mapped[str] = mapped_column(String(20), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                                  index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"),
+                                                index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    decision_number: Mapped[str] = mapped_column(String(60), default="")
+    issuer: Mapped[str] = mapped_column(String(255), default="")
+    cash_amount: Mapped[int | None] = mapped_column(Integer)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(12), default="import")
+    # The unit the award counts for in the statistics: the collective itself, or the unit
+    # the person was in when the award was recorded (one who moves later stays counted
+    # where the award was earned). Set on insert (see `_counted_unit` below).
+    counted_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id",
+                                                                   ondelete="SET NULL"))
+
+    person: Mapped[Person | None] = relationship()
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
+
+    __table_args__ = (
+        CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
+        UniqueConstraint("award_code", "person_id", "unit_id", "year", "decision_number",
+                         name="award_record_once"),
+        # the honour roll of a year: its page reads it in order (year, award, id), its
+        # statistics per award read nothing else
+        Index("ix_award_record_year_code", "year", "award_code", "id", "revoked",
+              "cash_amount"),
+        # all records, newest year and record first (the API's list), read in this order
+        Index("ix_award_record_year_id", "year", "id"),
+        # the statistics per unit and year read only this one, in its order
+        Index("ix_award_record_year_counted", "year", "counted_unit_id", "revoked",
+              "person_id", "cash_amount"),
+    )
+
+
+@event.listens_for(AwardRecord, "before_insert")
+def _counted_unit(_mapper, connection, record: AwardRecord) -> None:
+    if record.counted_unit_id is None:
+        record.counted_unit_id = record.unit_id if record.unit_id is not None else \
+            connection.scalar(select(Person.unit_id).where(Person.id == record.person_id))

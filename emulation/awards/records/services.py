@@ -1,0 +1,89 @@
+"""Award records (khen thưởng đã nhận) and the honour roll (bảng vàng): bounded reads."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from emulation.awards.records.models import AwardRecord
+from emulation.core import permissions as perms
+from emulation.core.xlsx import STREAM_ROWS
+from emulation.extensions import db
+from emulation.org.models import Person, Unit
+
+
+def award_records_query(user, year: int | None = None, person_id: int | None = None,
+                        unit_id: int | None = None):
+    """Award records of the people and units the user may see, newest year first (and
+    newest record first within a year). A whole-tree user gets no filter, so the database
+    reads them in the order of `ix_award_record_year_id` rather than sorting them."""
+    stmt = select(AwardRecord)
+    # VIEW_PEOPLE's roles are among VIEW_UNITS': covering every unit for people covers them
+    # for units too
+    if not perms.covers_every_unit(user, perms.VIEW_PEOPLE):
+        people = select(Person.id).where(Person.unit_id.in_(
+            perms.covered_unit_ids(user, perms.VIEW_PEOPLE)))
+        stmt = stmt.where(AwardRecord.person_id.in_(people)
+                          | AwardRecord.unit_id.in_(
+                              perms.covered_unit_ids(user, perms.VIEW_UNITS)))
+    for value, column in ((year, AwardRecord.year), (person_id, AwardRecord.person_id),
+                          (unit_id, AwardRecord.unit_id)):
+        if value:
+            stmt = stmt.where(column == value)
+    return stmt.order_by(AwardRecord.year.desc(), AwardRecord.id.desc())
+
+
+def honours_query(year: int | None, code: str = ""):
+    """Granted awards of the roll, with their person (and unit) or unit in the same query."""
+    return _honours_filter(select(AwardRecord).options(
+        joinedload(AwardRecord.person).joinedload(Person.unit), joinedload(AwardRecord.unit)),
+        year, code)
+
+
+def honours_rows(year: int | None, code: str = ""):
+    """The roll as plain columns (year, award, recipient, decision, issuer, cash) for
+    streaming into an export: no ORM object per record (a year is ~170,000 of them)."""
+    return _honours_filter(
+        select(AwardRecord.year, AwardRecord.award_code,
+               func.coalesce(Person.full_name, Unit.name), AwardRecord.decision_number,
+               AwardRecord.issuer, AwardRecord.cash_amount)
+        .outerjoin(Person, Person.id == AwardRecord.person_id)
+        .outerjoin(Unit, Unit.id == AwardRecord.unit_id), year, code)
+
+
+def honours_stats(year: int | None) -> list:
+    """(year, award code, count, cash) of the roll, per year and award."""
+    return db.session.execute(
+        select(AwardRecord.year, AwardRecord.award_code, func.count(AwardRecord.id),
+               func.coalesce(func.sum(AwardRecord.cash_amount), 0))
+        .where(AwardRecord.revoked.is_(False), *([AwardRecord.year == year] if year else []))
+        .group_by(AwardRecord.year, AwardRecord.award_code)
+        .order_by(AwardRecord.year.desc(), AwardRecord.award_code)).all()
+
+
+def unit_stats(year: int | None):
+    """Rows (year, unit code, unit name, individual awards, collective awards, cash),
+    streamed: each award counted in its `counted_unit_id` (a person's unit when it was
+    recorded). Summed over the index `ix_award_record_year_counted` alone, then joined to
+    the units."""
+    sums = (select(AwardRecord.year, AwardRecord.counted_unit_id.label("unit_id"),
+                   func.count(AwardRecord.person_id).label("people"),
+                   (func.count() - func.count(AwardRecord.person_id)).label("collectives"),
+                   func.coalesce(func.sum(AwardRecord.cash_amount), 0).label("cash"))
+            .where(AwardRecord.revoked.is_(False),
+                   *([AwardRecord.year == year] if year else []))
+            .group_by(AwardRecord.year, AwardRecord.counted_unit_id).subquery())
+    return db.session.execute(
+        select(sums.c.year, Unit.code, Unit.name, sums.c.people, sums.c.collectives,
+               sums.c.cash)
+        .join(Unit, Unit.id == sums.c.unit_id)
+        .order_by(sums.c.year.desc(), Unit.code).execution_options(yield_per=STREAM_ROWS))
+
+
+def _honours_filter(stmt, year: int | None, code: str):
+    """Not revoked, of the year and award asked, in roll order."""
+    stmt = stmt.where(AwardRecord.revoked.is_(False))
+    if year:
+        stmt = stmt.where(AwardRecord.year == year)
+    if code:
+        stmt = stmt.where(AwardRecord.award_code == code)
+    return stmt.order_by(AwardRecord.year.desc(), AwardRecord.award_code, AwardRecord.id)
