@@ -181,11 +181,31 @@ def _unread(user) -> int:
     return unread_count(user)
 
 
+# each area's enums.py: TEMPLATE_LABELS = {"NAME_LABELS": {value: translated label}}
+LABEL_MODULES = (
+    "emulation.awards.catalogue.enums",
+    "emulation.awards.councils.enums",
+    "emulation.awards.decisions.enums",
+    "emulation.awards.eligibility.enums",
+    "emulation.awards.nominations.enums",
+    "emulation.awards.records.enums",
+)
+
+
+def _register_labels(app: Flask) -> None:
+    """Every area's state and kind labels as template globals (`PLEDGE_STATE_LABELS[s]`)."""
+    from importlib import import_module
+
+    for name in LABEL_MODULES:
+        app.jinja_env.globals.update(import_module(name).TEMPLATE_LABELS)
+
+
 def _register_template_helpers(app: Flask) -> None:
     from emulation.core import formatting
     from emulation.core import permissions as perms
 
     formatting.register(app)
+    _register_labels(app)
 
     @app.context_processor
     def nav():

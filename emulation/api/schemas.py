@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from emulation.awards.eligibility.engine import APPRAISAL_ORDER, DISCIPLINE_ORDER, SCOPE_ORDER
 from emulation.awards.nominations.models import NOMINATION_STATES
+from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, InitiativeScope
 from emulation.campaigns.models import CAMPAIGN_STATES
 from emulation.org.models import GENDERS, UNIT_KINDS
 
@@ -407,12 +407,12 @@ class AwardRef(Schema):
 
 class InitiativeIn(Schema):
     year = fields.Integer(required=True, validate=validate.Range(min=1900, max=2200))
-    scope = fields.String(required=True, validate=validate.OneOf(SCOPE_ORDER))
+    scope = fields.String(required=True, validate=validate.OneOf(InitiativeScope.values()))
     research = fields.Boolean(load_default=False)
 
 
 class DisciplineIn(Schema):
-    level = fields.String(required=True, validate=validate.OneOf(DISCIPLINE_ORDER))
+    level = fields.String(required=True, validate=validate.OneOf(DisciplineLevel.values()))
     start = fields.Date(required=True, data_key="from")
     end = fields.Date(required=True, data_key="to")
 
@@ -429,7 +429,7 @@ class MembersIn(Schema):
 class SubjectIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["individual", "collective"]))
     appraisals = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^\d{4}$")),
-                             values=fields.String(validate=validate.OneOf(APPRAISAL_ORDER)),
+                             values=fields.String(validate=validate.OneOf(AppraisalLevel.values())),
                              load_default=dict)
     awards = fields.List(fields.Nested(AwardRef), load_default=list,
                          validate=validate.Length(max=1000))

@@ -47,33 +47,6 @@ PLEDGE_STATE_LABELS = {"none": _l("Not started"), "draft": _l("Draft"),
                        "returned": _l("Returned")}
 SHEET_KIND_LABELS = {"self": _l("Self-scoring"), "peer": _l("Peer scoring"),
                      "council": _l("Council")}
-SUBJECT_LABELS = {"individual": _l("Individual"), "collective": _l("Collective"),
-                  "both": _l("Both")}
-APPRAISAL_LABELS = {"excellent": _l("Completed tasks excellently"),
-                    "good": _l("Completed tasks well"), "complete": _l("Completed tasks"),
-                    "incomplete": _l("Did not complete tasks")}
-SCOPE_LABELS = {"grassroots": _l("Grassroots"), "ministry": _l("Ministry or province"),
-                "national": _l("National")}
-DISCIPLINE_LABELS = {"khien_trach": _l("Reprimand"), "canh_cao": _l("Warning"),
-                     "ha_bac_luong": _l("Salary downgrade"), "giang_chuc": _l("Demotion"),
-                     "cach_chuc": _l("Removal from office"),
-                     "buoc_thoi_viec": _l("Dismissal")}
-NOMINATION_STATE_LABELS = {"draft": _l("Draft"), "submitted": _l("Submitted"),
-                           "received": _l("Received"), "returned": _l("Returned"),
-                           "forwarded": _l("Forwarded to the higher level"),
-                           "on_agenda": _l("On the council's agenda"),
-                           "withdrawn": _l("Withdrawn")}
-ELIGIBILITY_LABELS = {True: _l("eligible"), False: _l("not eligible"),
-                      None: _l("not enough data to decide")}
-COUNCIL_ROLE_LABELS = {"chair": _l("Chair"), "vice_chair": _l("Vice-chair"),
-                       "secretary": _l("Secretary"), "member": _l("Member")}
-MEETING_STATE_LABELS = {"scheduled": _l("Scheduled"), "voting": _l("Voting"),
-                        "closed": _l("Closed")}
-CHOICE_LABELS = {"agree": _l("Agree"), "disagree": _l("Disagree"), "abstain": _l("Abstain")}
-DECISION_STATE_LABELS = {"draft": _l("Draft"), "issued": _l("Issued"),
-                         "revoked": _l("Revoked")}
-OBJECTION_STATE_LABELS = {"open": _l("Open"), "upheld": _l("Upheld"),
-                          "dismissed": _l("Dismissed")}
 REPORT_STATE_LABELS = {"none": _l("Not started"), "draft": _l("Draft"),
                        "submitted": _l("Submitted")}
 
@@ -125,10 +98,4 @@ def register(app: Flask) -> None:
         PERIOD_KIND_LABELS=PERIOD_KIND_LABELS, CRITERION_KIND_LABELS=CRITERION_KIND_LABELS,
         PARTICIPATION_LABELS=PARTICIPATION_LABELS, CLUSTER_KIND_LABELS=CLUSTER_KIND_LABELS,
         PLEDGE_STATE_LABELS=PLEDGE_STATE_LABELS, REPORT_STATE_LABELS=REPORT_STATE_LABELS,
-        SHEET_KIND_LABELS=SHEET_KIND_LABELS, SUBJECT_LABELS=SUBJECT_LABELS,
-        APPRAISAL_LABELS=APPRAISAL_LABELS, SCOPE_LABELS=SCOPE_LABELS,
-        DISCIPLINE_LABELS=DISCIPLINE_LABELS, NOMINATION_STATE_LABELS=NOMINATION_STATE_LABELS,
-        ELIGIBILITY_LABELS=ELIGIBILITY_LABELS, COUNCIL_ROLE_LABELS=COUNCIL_ROLE_LABELS,
-        MEETING_STATE_LABELS=MEETING_STATE_LABELS, CHOICE_LABELS=CHOICE_LABELS,
-        DECISION_STATE_LABELS=DECISION_STATE_LABELS,
-        OBJECTION_STATE_LABELS=OBJECTION_STATE_LABELS)
+        SHEET_KIND_LABELS=SHEET_KIND_LABELS)

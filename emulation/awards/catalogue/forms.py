@@ -11,18 +11,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from emulation.awards.catalogue.enums import AwardCategory, Subject, VoteBase
 from emulation.awards.eligibility.engine import RULE_KINDS
 from emulation.core.forms import Form
 
-SUBJECT_CHOICES = [("individual", _l("Individual")), ("collective", _l("Collective")),
-                   ("both", _l("Both"))]
+SUBJECT_CHOICES = Subject.choices()
 
 
 class AwardForm(Form):
     version = HiddenField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
-    category = SelectField(_l("Category"), choices=[("title", _l("Emulation title")),
-                                                    ("commendation", _l("Commendation"))])
+    category = SelectField(_l("Category"), choices=AwardCategory.choices())
     subject = SelectField(_l("Subject"), choices=SUBJECT_CHOICES)
     level = StringField(_l("Level"), validators=[Optional(), Length(max=60)])
     issuing_authority = StringField(_l("Issuing authority"),
@@ -34,8 +33,7 @@ class AwardForm(Form):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     vote_threshold_pct = DecimalField(_l("Votes needed, in percent"), places=2,
                                       validators=[DataRequired(), NumberRange(min=1, max=100)])
-    vote_base = SelectField(_l("Counted over"), choices=[("present", _l("Members present")),
-                                                         ("all", _l("All members"))])
+    vote_base = SelectField(_l("Counted over"), choices=VoteBase.choices())
     publication_days = IntegerField(_l("Publication, in working days"),
                                     validators=[Optional(), NumberRange(min=0, max=60)])
     active = BooleanField(_l("In use"))

@@ -15,9 +15,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from emulation.awards.catalogue.enums import AwardCategory, Subject
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
 
-SUBJECTS = ("individual", "collective", "both")
+SUBJECTS = Subject.values()
 
 
 class AwardType(TimestampMixin, VersionedMixin, Base):
@@ -47,8 +48,8 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
                                                     cascade="all, delete-orphan")
 
     __table_args__ = (
-        CheckConstraint("category IN ('title', 'commendation')", name="category_known"),
-        CheckConstraint("subject IN ('individual', 'collective', 'both')", name="subject_known"),
+        CheckConstraint(f"category IN ({AwardCategory.sql_in()})", name="category_known"),
+        CheckConstraint(f"subject IN ({Subject.sql_in()})", name="subject_known"),
         CheckConstraint("vote_base IN ('all', 'present')", name="vote_base_known"),
     )
 

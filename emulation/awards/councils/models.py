@@ -16,13 +16,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from emulation.awards.councils.enums import Choice, CouncilRole, MeetingState
 from emulation.awards.nominations.models import Nomination
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
 from emulation.org.models import Unit
 
-COUNCIL_ROLES = ("chair", "vice_chair", "secretary", "member")
-MEETING_STATES = ("scheduled", "voting", "closed")
-CHOICES = ("agree", "disagree", "abstain")
+COUNCIL_ROLES = CouncilRole.values()
+MEETING_STATES = MeetingState.values()
+CHOICES = Choice.values()
 
 
 class Council(TimestampMixin, Base):
@@ -56,8 +57,7 @@ class CouncilMember(Base):
 
     __table_args__ = (
         UniqueConstraint("council_id", "user_id", name="council_member_once"),
-        CheckConstraint("role IN ('chair', 'vice_chair', 'secretary', 'member')",
-                        name="role_known"),
+        CheckConstraint(f"role IN ({CouncilRole.sql_in()})", name="role_known"),
     )
 
 
@@ -81,7 +81,7 @@ class CouncilMeeting(TimestampMixin, VersionedMixin, Base):
                                                    cascade="all, delete-orphan",
                                                    order_by="AgendaItem.id")
 
-    __table_args__ = (CheckConstraint("state IN ('scheduled', 'voting', 'closed')",
+    __table_args__ = (CheckConstraint(f"state IN ({MeetingState.sql_in()})",
                                       name="state_known"),)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emulation.awards.councils.models import CouncilMeeting
+from emulation.awards.decisions.enums import DecisionState, ObjectionState
 from emulation.awards.nominations.models import Nomination
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
 from emulation.org.models import Unit
@@ -61,7 +62,7 @@ class Objection(TimestampMixin, Base):
 
     nomination: Mapped[Nomination] = relationship()
 
-    __table_args__ = (CheckConstraint("state IN ('open', 'upheld', 'dismissed')",
+    __table_args__ = (CheckConstraint(f"state IN ({ObjectionState.sql_in()})",
                                       name="state_known"),)
 
 
@@ -85,7 +86,7 @@ class Decision(TimestampMixin, VersionedMixin, Base):
                                                      cascade="all, delete-orphan",
                                                      order_by="DecisionItem.id")
 
-    __table_args__ = (CheckConstraint("state IN ('draft', 'issued', 'revoked')",
+    __table_args__ = (CheckConstraint(f"state IN ({DecisionState.sql_in()})",
                                       name="state_known"),)
 
 

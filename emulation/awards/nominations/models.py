@@ -15,11 +15,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emulation.awards.catalogue.models import AwardType
+from emulation.awards.nominations.enums import NominationState
 from emulation.core.models import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from emulation.org.models import Person, Unit
 
-NOMINATION_STATES = ("draft", "submitted", "received", "returned", "forwarded", "on_agenda",
-                     "withdrawn")
+NOMINATION_STATES = NominationState.values()
 
 
 class Nomination(TimestampMixin, VersionedMixin, Base):
@@ -63,8 +63,7 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
 
     __table_args__ = (
         CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
-        CheckConstraint("state IN ('draft', 'submitted', 'received', 'returned', 'forwarded', "
-                        "'on_agenda', 'withdrawn')", name="state_known"),
+        CheckConstraint(f"state IN ({NominationState.sql_in()})", name="state_known"),
         # lists are newest year and nomination first: read in this order, never sorted
         Index("ix_nomination_year_id", "year", "id"),
     )

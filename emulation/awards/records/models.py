@@ -18,13 +18,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, InitiativeScope
 from emulation.core.models import Base
 from emulation.org.models import Person, Unit
 
-APPRAISAL_LEVELS = ("incomplete", "complete", "good", "excellent")
-INITIATIVE_SCOPES = ("grassroots", "ministry", "national")
-DISCIPLINE_LEVELS = ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc",
-                     "buoc_thoi_viec")
+APPRAISAL_LEVELS = AppraisalLevel.values()
+INITIATIVE_SCOPES = InitiativeScope.values()
+DISCIPLINE_LEVELS = DisciplineLevel.values()
 
 
 class Appraisal(Base):
@@ -43,8 +43,7 @@ class Appraisal(Base):
     __table_args__ = (
         UniqueConstraint("person_id", "unit_id", "year", name="appraisal_subject_year"),
         CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
-        CheckConstraint("level IN ('incomplete', 'complete', 'good', 'excellent')",
-                        name="level_known"),
+        CheckConstraint(f"level IN ({AppraisalLevel.sql_in()})", name="level_known"),
     )
 
 
@@ -64,7 +63,7 @@ class Initiative(Base):
 
     person: Mapped[Person] = relationship()
 
-    __table_args__ = (CheckConstraint("scope IN ('grassroots', 'ministry', 'national')",
+    __table_args__ = (CheckConstraint(f"scope IN ({InitiativeScope.sql_in()})",
                                       name="scope_known"),)
 
 

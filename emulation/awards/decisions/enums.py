@@ -1,0 +1,22 @@
+"""States of decisions and objections."""
+from flask_babel import lazy_gettext as _l
+
+from emulation.core.enums import LabelledEnum
+
+
+class DecisionState(LabelledEnum):
+    """A draft is edited; an issued decision is immutable and can only be revoked."""
+
+    DRAFT = "draft", _l("Draft")
+    ISSUED = "issued", _l("Issued")
+    REVOKED = "revoked", _l("Revoked")
+
+
+class ObjectionState(LabelledEnum):
+    OPEN = "open", _l("Open")
+    UPHELD = "upheld", _l("Upheld")
+    DISMISSED = "dismissed", _l("Dismissed")
+
+
+TEMPLATE_LABELS = {"DECISION_STATE_LABELS": DecisionState.labels(),
+                   "OBJECTION_STATE_LABELS": ObjectionState.labels()}

@@ -1,0 +1,8 @@
+"""The three answers of an eligibility check."""
+from flask_babel import lazy_gettext as _l
+
+# True / False / None (the records do not say): not a StrEnum, the engine answers a bool
+ELIGIBILITY_LABELS = {True: _l("eligible"), False: _l("not eligible"),
+                      None: _l("not enough data to decide")}
+
+TEMPLATE_LABELS = {"ELIGIBILITY_LABELS": ELIGIBILITY_LABELS}
