@@ -240,7 +240,7 @@ def test_meeting_documents(meeting, app):
     import openpyxl
 
     from emulation.awards.decisions.documents import minutes, submission_memo
-    from emulation.awards.decisions.views import _agenda_rows
+    from emulation.awards.decisions.services import agenda_rows as _agenda_rows
 
     rows = _agenda_rows(meeting)
     memo = docx.Document(io.BytesIO(submission_memo(meeting, rows, date(2026, 12, 10))))

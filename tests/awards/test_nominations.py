@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from emulation.auth.models import User
 from emulation.awards.catalogue.data import seed
@@ -297,3 +297,77 @@ def test_lists_show_each_user_exactly_their_part_of_the_tree(awards_world):
             else perms.covers(user, r.unit, perms.VIEW_UNITS))}, name
     assert len(db.session.scalars(nom.nominations_query(_user("tochuc"))).all()) == 3
     assert len(db.session.scalars(nom.nominations_query(_user("tochuc_a"))).all()) == 1
+
+
+def test_bulk_from_registrations_skips_refusals_and_commits_all_or_nothing(awards_world,
+                                                                           monkeypatch):
+    from types import SimpleNamespace
+
+    from emulation.core import audit
+    from tests.factories import gen_person
+
+    world = awards_world
+    unit = db.session.get(Unit, world.unit1.id)
+    first = db.session.get(Person, world.person1.id)
+    second = gen_person("P11", unit, "Lê Văn Bình")
+    db.session.commit()
+
+    def registrations(*pairs):
+        return SimpleNamespace(state="approved", titles=[
+            SimpleNamespace(award_code=code, person=person) for code, person in pairs])
+
+    pledge = registrations(("LDTT", first), ("LDTT", first), ("CSTDCS", first),
+                           ("NO_SUCH_AWARD", first))
+    monkeypatch.setattr("emulation.pledges.services.pledge_of", lambda _c, _u: pledge)
+    campaign = SimpleNamespace(id=None)
+    assert nom.from_title_registrations(_user("donvi1"), campaign, unit, 2026) == 2
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(Nomination.award_type_id).where(
+        Nomination.person_id == first.id))) == sorted(
+        [award_by_code("LDTT").id, award_by_code("CSTDCS").id])
+
+    # a failure while writing the second draft leaves not even the first
+    pledge.titles = registrations(("LDTT", second), ("CSTDCS", second)).titles
+    written, real = [], audit.record
+
+    def failing(*args, **kwargs):
+        written.append(1)
+        if len(written) == 2:
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "record", failing)
+    with pytest.raises(RuntimeError):
+        nom.from_title_registrations(_user("donvi1"), campaign, unit, 2026)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Nomination.id)).where(
+        Nomination.person_id == second.id)) == 0
+
+
+@pytest.mark.parametrize("table, values", [
+    ("decision", {"state": "issued", "base_salary": None}),
+    ("decision", {"state": "revoked", "base_salary": 2_340_000, "revoke_reason": ""}),
+    ("objection", {"state": "dismissed", "resolution": ""}),
+    ("nomination", {"flagged": True, "explanation": ""}),
+])
+def test_workflow_invariants_hold_in_the_database(awards_world, table, values):
+    """An issued decision has its base salary and number, a revoked one and a resolved
+    objection their reason, a flagged nomination its explanation — even written by hand."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    from emulation.awards.decisions.models import Decision, Objection
+
+    world = awards_world
+    n = _nominate(world)
+    decision = Decision(number="1/QĐ", signed_on=n.created_at.date(), signer="Chủ tịch",
+                        issuing_unit_id=world.top.id, state="draft")
+    objection = Objection(nomination_id=n.id, author="xem", text="Không đúng")
+    db.session.add_all([decision, objection])
+    db.session.commit()
+    row = {"decision": decision, "objection": objection, "nomination": n}[table]
+    model = type(row)
+    with pytest.raises(IntegrityError):
+        db.session.execute(update(model).where(model.id == row.id).values(**values))
+        db.session.flush()
+    db.session.rollback()

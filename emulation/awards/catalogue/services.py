@@ -28,6 +28,27 @@ def award_by_code(code: str) -> AwardType:
     return award
 
 
+def award_types() -> list[AwardType]:
+    """The whole catalogue: titles first, then commendations, each in catalogue order."""
+    return list(db.session.scalars(select(AwardType).order_by(AwardType.category.desc(),
+                                                              AwardType.id)))
+
+
+def awards_for(subject: str) -> list[AwardType]:
+    """Active award types that may be given to `subject` ('individual' or 'collective')."""
+    return list(db.session.scalars(select(AwardType).where(
+        AwardType.active.is_(True), AwardType.subject.in_((subject, "both")))
+        .order_by(AwardType.id)))
+
+
+def rule_of(award: AwardType, rule_id: int) -> AwardRule:
+    """One rule of this award; NotFound if the id is another award's or none."""
+    rule = db.session.get(AwardRule, rule_id)
+    if rule is None or rule.award_type_id != award.id:
+        raise NotFound(_("No such rule."))
+    return rule
+
+
 def names() -> dict[str, str]:
     return dict(db.session.execute(select(AwardType.code, AwardType.name)).all())
 

@@ -4,30 +4,25 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from emulation.awards.blueprints import awards as bp
 from emulation.awards.catalogue import services
 from emulation.awards.catalogue.forms import AwardForm, QuotaForm, RuleForm
-from emulation.awards.catalogue.models import AwardRule, AwardType
+from emulation.awards.catalogue.models import AwardType
 from emulation.core import permissions as perms
-from emulation.core.errors import NotFound
-from emulation.core.web import attempt, flash_form_errors
-from emulation.extensions import db
+from emulation.core.web import attempt, flash_form_errors, load_or_404
 
 
 @bp.route("/awards/")
 @login_required
 def catalogue():
-    awards = db.session.scalars(select(AwardType).order_by(AwardType.category.desc(),
-                                                           AwardType.id)).all()
-    return render_template("awards/catalogue.html", awards=awards)
+    return render_template("awards/catalogue.html", awards=services.award_types())
 
 
 @bp.route("/awards/<code>", methods=["GET", "POST"])
 @login_required
 def award(code: str):
-    award = _award_or_404(code)
+    award = load_or_404(services.award_by_code, code)
     form = AwardForm(obj=award if request.method == "GET" else None)
     status = 200
     if request.method == "GET":
@@ -52,12 +47,8 @@ def award(code: str):
 @bp.route("/awards/<code>/rules/<int:rule_id>", methods=["POST"])
 @perms.admin_required
 def rule_save(code: str, rule_id: int | None = None):
-    award = _award_or_404(code)
-    rule = None
-    if rule_id is not None:
-        rule = db.session.get(AwardRule, rule_id)
-        if rule is None or rule.award_type_id != award.id:
-            abort(404)
+    award = load_or_404(services.award_by_code, code)
+    rule = load_or_404(services.rule_of, award, rule_id) if rule_id is not None else None
     form = RuleForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -75,10 +66,8 @@ def rule_save(code: str, rule_id: int | None = None):
 @bp.route("/awards/<code>/rules/<int:rule_id>/delete", methods=["POST"])
 @perms.admin_required
 def rule_delete(code: str, rule_id: int):
-    award = _award_or_404(code)
-    rule = db.session.get(AwardRule, rule_id)
-    if rule is None or rule.award_type_id != award.id:
-        abort(404)
+    award = load_or_404(services.award_by_code, code)
+    rule = load_or_404(services.rule_of, award, rule_id)
     services.delete_rule(current_user, rule)
     flash(_("Rule deleted."), "success")
     return redirect(url_for("awards.award", code=award.code))
@@ -87,7 +76,7 @@ def rule_delete(code: str, rule_id: int):
 @bp.route("/awards/<code>/quotas", methods=["POST"])
 @perms.admin_required
 def quota_save(code: str):
-    award = _award_or_404(code)
+    award = load_or_404(services.award_by_code, code)
     form = QuotaForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -111,9 +100,3 @@ def _award_page(award: AwardType, status: int = 200, form=None):
                            quota_form=QuotaForm(formdata=None),
                            admin=current_user.is_admin), status
 
-
-def _award_or_404(code: str) -> AwardType:
-    try:
-        return services.award_by_code(code)
-    except NotFound:
-        abort(404)

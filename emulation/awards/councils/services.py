@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from emulation.auth.models import User
 from emulation.awards.councils.models import (
     CHOICES,
     COUNCIL_ROLES,
@@ -27,7 +28,13 @@ from emulation.awards.councils.models import (
 from emulation.awards.nominations.models import Nomination
 from emulation.core import audit
 from emulation.core import permissions as perms
-from emulation.core.errors import InvalidState, PermissionDenied, ServiceError, check_version
+from emulation.core.errors import (
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    check_version,
+)
 from emulation.core.text import clean
 from emulation.extensions import db
 from emulation.org.models import Unit
@@ -44,6 +51,51 @@ def member_of(user, council: Council) -> CouncilMember | None:
 def is_secretary(user, council: Council) -> bool:
     member = member_of(user, council)
     return member is not None and member.role == "secretary"
+
+
+def get_council_for(user, council_id: int) -> Council:
+    """The council, if the user administers, organises for its unit or sits on it; else
+    NotFound (its existence is not revealed)."""
+    council = db.session.get(Council, council_id)
+    if council is None or not (user.is_admin or can_manage(user, council)
+                               or member_of(user, council)):
+        raise NotFound(_("No such council."))
+    return council
+
+
+def get_meeting_for(user, meeting_id: int) -> CouncilMeeting:
+    """A meeting of a council the user may read (see `get_council_for`); else NotFound."""
+    meeting = db.session.get(CouncilMeeting, meeting_id)
+    if meeting is None:
+        raise NotFound(_("No such meeting."))
+    get_council_for(user, meeting.council_id)
+    return meeting
+
+
+def get_item_for(user, item_id: int) -> AgendaItem:
+    """An agenda item of a meeting the user may read; else NotFound."""
+    item = db.session.get(AgendaItem, item_id)
+    if item is None:
+        raise NotFound(_("No such agenda item."))
+    get_meeting_for(user, item.meeting_id)
+    return item
+
+
+def councils_for(user) -> list[Council]:
+    """The councils listed for the user (see `councils_query`)."""
+    return list(db.session.scalars(councils_query(user)))
+
+
+def agenda_candidates(user, meeting: CouncilMeeting) -> list[Nomination]:
+    """Dossiers the secretary may still add to a scheduled meeting: on the council's agenda,
+    handled at the council's level or below, not yet on this meeting."""
+    council = meeting.council
+    if not is_secretary(user, council) or meeting.state != "scheduled":
+        return []
+    on_agenda = {i.nomination_id for i in meeting.items}
+    return [n for n in db.session.scalars(select(Nomination).where(
+        Nomination.state == "on_agenda")) if n.id not in on_agenda and
+        n.level_unit.path.startswith(council.unit.path)]
 
 
 def councils_query(user):
@@ -70,6 +122,24 @@ def create_council(actor, unit: Unit, name: str, quorum_pct: Decimal) -> Council
                  summary=f"council {name} of {unit.code}", after={"quorum_pct": quorum_pct})
     db.session.commit()
     return council
+
+
+def add_member_by_username(actor, council: Council, username: str,
+                           role: str) -> CouncilMember:
+    """`add_member` for the account named `username` (ServiceError if there is none)."""
+    user = db.session.scalar(select(User).where(User.username == clean(username).lower()))
+    if user is None:
+        raise ServiceError(_("No such user."))
+    return add_member(actor, council, user, role)
+
+
+def add_to_agenda_by_id(actor, meeting: CouncilMeeting, nomination_id: int | None) -> AgendaItem:
+    """`add_to_agenda` for the nomination with this id (ServiceError if there is none)."""
+    _require_secretary(actor, meeting)
+    nomination = db.session.get(Nomination, nomination_id) if nomination_id else None
+    if nomination is None:
+        raise ServiceError(_("Choose a dossier."))
+    return add_to_agenda(actor, meeting, nomination)
 
 
 def add_member(actor, council: Council, user, role: str) -> CouncilMember:

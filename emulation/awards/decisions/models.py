@@ -62,8 +62,11 @@ class Objection(TimestampMixin, Base):
 
     nomination: Mapped[Nomination] = relationship()
 
-    __table_args__ = (CheckConstraint(f"state IN ({ObjectionState.sql_in()})",
-                                      name="state_known"),)
+    __table_args__ = (
+        CheckConstraint(f"state IN ({ObjectionState.sql_in()})", name="state_known"),
+        # a resolved objection says how it was resolved
+        CheckConstraint("state = 'open' OR resolution <> ''", name="resolved_reason"),
+    )
 
 
 class Decision(TimestampMixin, VersionedMixin, Base):
@@ -86,8 +89,15 @@ class Decision(TimestampMixin, VersionedMixin, Base):
                                                      cascade="all, delete-orphan",
                                                      order_by="DecisionItem.id")
 
-    __table_args__ = (CheckConstraint(f"state IN ({DecisionState.sql_in()})",
-                                      name="state_known"),)
+    __table_args__ = (
+        CheckConstraint(f"state IN ({DecisionState.sql_in()})", name="state_known"),
+        # workflow invariants (Indico's `judge_if_judged` habit): an issued (or later
+        # revoked) decision has its number and the base salary its cash was computed on;
+        # a revoked one says why
+        CheckConstraint("state = 'draft' OR (base_salary IS NOT NULL AND number <> '')",
+                        name="issued_complete"),
+        CheckConstraint("state <> 'revoked' OR revoke_reason <> ''", name="revoked_reason"),
+    )
 
 
 class DecisionItem(Base):

@@ -256,3 +256,101 @@ def get_decision(decision_id: int) -> Decision:
     if decision is None:
         raise NotFound(_("No such decision."))
     return decision
+
+
+def get_decision_for(user, decision_id: int) -> Decision:
+    """A decision the user may read: issued and revoked ones for everyone, a draft only for
+    organisers of the issuing unit; else NotFound."""
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or (decision.state == "draft" and not perms.covers(
+            user, decision.issuing_unit, ORGANISER)):
+        raise NotFound(_("No such decision."))
+    return decision
+
+
+def decisions_page(user, page: int, per_page: int = 50):
+    """One page of `decisions_query(user)`."""
+    return db.paginate(decisions_query(user), page=page, per_page=per_page, error_out=False)
+
+
+def get_nomination(nomination_id: int) -> Nomination:
+    """Any nomination by id (objections are open to every logged-in user); else NotFound."""
+    nomination = db.session.get(Nomination, nomination_id)
+    if nomination is None:
+        raise NotFound(_("No such nomination."))
+    return nomination
+
+
+def get_objection(objection_id: int) -> Objection:
+    objection = db.session.get(Objection, objection_id)
+    if objection is None:
+        raise NotFound(_("No such objection."))
+    return objection
+
+
+def publications(limit: int = 500) -> tuple[list, dict[int, list[Objection]]]:
+    """Published lists, newest first: [(Publication, AgendaItem passed)] and the objections
+    of those nominations by nomination id."""
+    rows = db.session.execute(
+        select(Publication, AgendaItem).join(AgendaItem, AgendaItem.meeting_id ==
+                                             Publication.meeting_id)
+        .where(AgendaItem.passed.is_(True)).order_by(Publication.id.desc(), AgendaItem.id)
+        .limit(limit)).all()
+    objections: dict[int, list[Objection]] = {}
+    for o in db.session.scalars(select(Objection).where(Objection.nomination_id.in_(
+            {item.nomination_id for _p, item in rows}))):
+        objections.setdefault(o.nomination_id, []).append(o)
+    return rows, objections
+
+
+def grantable_candidates(user, today: date) -> list[Nomination]:
+    """Nominations passed by a council, at a level the user organises, that a decision may
+    grant today."""
+    stmt = (select(Nomination).join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
+            .where(AgendaItem.passed.is_(True), Nomination.state != "withdrawn",
+                   Nomination.level_unit_id.in_(perms.covered_unit_ids(user, ORGANISER)))
+            .order_by(Nomination.id))
+    return [n for n in db.session.scalars(stmt) if grantable(n, today) is None]
+
+
+def create_decision_for(actor, unit_code: str, nomination_ids: set[int], *, number: str,
+                        signed_on: date, signer: str, today: date) -> Decision:
+    """`create_decision` from the issuing unit's code and the chosen nominations' ids."""
+    from emulation.org.services import unit_by_code
+
+    unit = unit_by_code(unit_code or "")
+    if unit is None:
+        raise ServiceError(_("No unit has the code %(code)s.", code=clean(unit_code)))
+    chosen = list(db.session.scalars(select(Nomination).where(
+        Nomination.id.in_(nomination_ids)))) if nomination_ids else []
+    return create_decision(actor, unit, number=number, signed_on=signed_on, signer=signer,
+                           nominations=chosen, today=today)
+
+
+def agenda_rows(meeting: CouncilMeeting) -> list[dict]:
+    """The meeting's dossiers as rows of its documents (memo, short list, minutes):
+    subject, unit, position, award, summary, eligibility (in words), explanation."""
+    labels = {True: _("Eligible"), False: _("Not yet eligible"), None: _("Not enough data")}
+    rows = []
+    for item in meeting.items:
+        n = item.nomination
+        unit = n.person.unit if n.person else n.unit
+        rows.append({"subject": n.subject_name, "unit": unit.name,
+                     "position": n.person.position if n.person else "",
+                     "award": n.award_type.name, "summary": n.summary,
+                     "eligibility": labels[n.eligible], "explanation": n.explanation})
+    return rows
+
+
+def decision_rows(decision: Decision) -> list[dict]:
+    """The decision's awards as rows of its annex and draft: subject, code, unit, award,
+    year, cash (VND)."""
+    rows = []
+    for item in decision.items:
+        n = item.nomination
+        unit = n.person.unit if n.person else n.unit
+        rows.append({"subject": n.subject_name, "code": (n.person or n.unit).code,
+                     "unit": unit.name if n.person else (unit.parent.name if unit.parent
+                                                         else unit.name),
+                     "award": n.award_type.name, "year": n.year, "cash": item.cash_amount})
+    return rows

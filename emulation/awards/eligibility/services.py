@@ -108,6 +108,33 @@ def units_records(unit_ids: list[int], year: int,
         rank=ranks.get(uid)) for uid in ids}
 
 
+def history(kind: str, subject_id: int) -> dict[str, list]:
+    """What the eligibility page shows of a person ('individual') or a unit ('collective'):
+    {"appraisals", "awards", "initiatives", "disciplines"}, newest first (a unit has no
+    initiatives or discipline of its own)."""
+    owner = {"individual": "person_id", "collective": "unit_id"}[kind]
+
+    def newest_first(model, order):
+        return list(db.session.scalars(select(model).where(
+            getattr(model, owner) == subject_id).order_by(order.desc())))
+
+    records = {"appraisals": newest_first(Appraisal, Appraisal.year),
+               "awards": newest_first(AwardRecord, AwardRecord.year),
+               "initiatives": [], "disciplines": []}
+    if kind == "individual":
+        records["initiatives"] = newest_first(Initiative, Initiative.year)
+        records["disciplines"] = newest_first(Discipline, Discipline.starts_on)
+    return records
+
+
+def award_for(kind: str, code: str) -> AwardType | None:
+    """The award type with this code if it may be given to `kind`, else None."""
+    if not code:
+        return None
+    award = db.session.scalar(select(AwardType).where(AwardType.code == code[:20]))
+    return award if award is not None and award.subject in (kind, "both") else None
+
+
 def check_person(award: AwardType, person: Person, year: int) -> engine.Verdict:
     records = people_records([person.id])[person.id]
     return engine.check(engine_rules(award), records, year, names())

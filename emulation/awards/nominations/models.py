@@ -64,6 +64,8 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
     __table_args__ = (
         CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
         CheckConstraint(f"state IN ({NominationState.sql_in()})", name="state_known"),
+        # a nomination that goes on although a condition fails carries its explanation
+        CheckConstraint("NOT flagged OR explanation <> ''", name="flagged_explained"),
         # lists are newest year and nomination first: read in this order, never sorted
         Index("ix_nomination_year_id", "year", "id"),
     )

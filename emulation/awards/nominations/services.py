@@ -53,6 +53,50 @@ def nominations_query(user, state: str | None = None, year: int | None = None,
     return stmt.order_by(Nomination.year.desc(), Nomination.id.desc())
 
 
+def nominations_page(user, state: str | None, year: int | None, page: int,
+                     per_page: int = 50):
+    """One page of `nominations_query`."""
+    return db.paginate(nominations_query(user, state, year), page=page, per_page=per_page,
+                       error_out=False)
+
+
+def form_choices(user) -> tuple[list, list]:
+    """(award choices, campaign choices) of the new-nomination form: active award types,
+    and the user's 50 latest campaigns after a blank one."""
+    from emulation.campaigns.services import campaigns_query
+
+    awards = [(str(a.id), f"{a.code} — {a.name}") for a in db.session.scalars(
+        select(AwardType).where(AwardType.active.is_(True)).order_by(AwardType.id))]
+    campaign_list = [(0, "—")] + [(c.id, f"{c.number or c.id} — {c.title[:80]}")
+                                  for c in db.session.scalars(campaigns_query(user).limit(50))]
+    return awards, campaign_list
+
+
+def create_from_codes(actor, *, award_id: int, year: int, proposing_unit_code: str,
+                      person_code: str = "", unit_code: str = "", campaign_id=None,
+                      texts: dict | None = None) -> Nomination:
+    """`create` from what a form holds: the award's id and the codes of the proposing unit
+    and of the person (or unit) nominated, which the actor must serve as unit officer."""
+    from emulation.org.services import unit_by_code
+
+    award = db.session.get(AwardType, award_id) if award_id else None
+    proposing = unit_by_code(proposing_unit_code or "")
+    if award is None or proposing is None:
+        raise ServiceError(_("Choose an award and a proposing unit you serve."))
+    person = unit = None
+    if person_code:
+        person = db.session.scalar(select(Person).where(Person.code == person_code))
+        if person is None or not perms.covers(actor, person.unit, OFFICER):
+            raise ServiceError(_("No person you manage has the code %(code)s.",
+                                 code=person_code))
+    elif unit_code:
+        unit = unit_by_code(unit_code)
+        if unit is None or not perms.covers(actor, unit, OFFICER):
+            raise ServiceError(_("No unit you manage has the code %(code)s.", code=unit_code))
+    return create(actor, award=award, year=year, proposing_unit=proposing, person=person,
+                  unit=unit, campaign_id=campaign_id, texts=texts)
+
+
 def get_for(user, nomination_id: int) -> Nomination:
     """The nomination if the user proposes or handles it; otherwise NotFound."""
     n = db.session.get(Nomination, nomination_id)
@@ -76,7 +120,10 @@ def can_handle(user, n: Nomination) -> bool:
 
 def create(actor, *, award: AwardType, year: int, proposing_unit: Unit,
            person: Person | None = None, unit: Unit | None = None, campaign_id=None,
-           texts: dict | None = None) -> Nomination:
+           texts: dict | None = None, commit: bool = True) -> Nomination:
+    """A draft nomination of a person or a unit by a unit its officer serves. Every check
+    runs before anything is written, so a refusal (ServiceError and its kinds) leaves the
+    session as it was; `commit=False` lets a bulk operation commit once."""
     if not perms.covers(actor, proposing_unit, OFFICER):
         raise PermissionDenied(_("Only an officer of %(name)s may do this.",
                                  name=proposing_unit.name))
@@ -107,7 +154,8 @@ def create(actor, *, award: AwardType, year: int, proposing_unit: Unit,
     audit.record(db.session, actor=actor, action="nomination.create", obj=n,
                  summary=f"{award.code} {year} for {n.subject_name}",
                  after={"award": award.code, "year": year, "subject": n.subject_name})
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return n
 
 
@@ -236,7 +284,9 @@ def _step(actor, n: Nomination, to_state: str, reason: str = "", commit=True) ->
 # --- bulk creation ---------------------------------------------------------------------------
 
 def from_title_registrations(actor, campaign, unit: Unit, year: int) -> int:
-    """One draft per approved title registration of the unit's pledge (skipping existing)."""
+    """One draft per approved title registration of the unit's pledge; a registration that
+    cannot be nominated (already nominated, wrong kind of subject) is skipped. All drafts
+    are committed together or none is. Returns how many were made."""
     from emulation.pledges.services import pledge_of
 
     pledge = pledge_of(campaign, unit)
@@ -250,15 +300,19 @@ def from_title_registrations(actor, campaign, unit: Unit, year: int) -> int:
             continue
         try:
             create(actor, award=award, year=year, proposing_unit=unit, campaign_id=campaign.id,
-                   person=registration.person, unit=None if registration.person else unit)
+                   person=registration.person, unit=None if registration.person else unit,
+                   commit=False)
             made += 1
         except ServiceError:
-            db.session.rollback()
+            continue  # refused before writing anything
+    db.session.commit()
     return made
 
 
 def from_ranking(actor, campaign, year: int, award_code: str = "CO_BO") -> int:
-    """Drafts for the leaders of the frozen ranking, proposed by the campaign's issuing unit."""
+    """Drafts for the leaders of the frozen ranking, each proposed by its parent unit; a
+    leader that cannot be nominated is skipped. All drafts are committed together or none
+    is. Returns how many were made."""
     from emulation.scoring.models import RankingEntry
     from emulation.scoring.services import settings_for
 
@@ -271,8 +325,9 @@ def from_ranking(actor, campaign, year: int, award_code: str = "CO_BO") -> int:
         proposing = entry.unit.parent or entry.unit
         try:
             create(actor, award=award, year=year, proposing_unit=proposing,
-                   campaign_id=campaign.id, unit=entry.unit)
+                   campaign_id=campaign.id, unit=entry.unit, commit=False)
             made += 1
-        except (ServiceError, PermissionDenied):
-            db.session.rollback()
+        except ServiceError:
+            continue  # refused before writing anything
+    db.session.commit()
     return made

@@ -4,10 +4,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from emulation.awards.blueprints import nominations as bp
-from emulation.awards.catalogue.models import AwardType
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.nominations import services as service
 from emulation.awards.nominations.forms import (
@@ -20,18 +18,17 @@ from emulation.campaigns import services as campaigns
 from emulation.campaigns.forms import AttachmentForm
 from emulation.core import permissions as perms
 from emulation.core import uploads
-from emulation.core.errors import NotFound, ServiceError
 from emulation.core.web import (
     attempt,
     current_locale,
     flash_form_errors,
     int_arg,
+    load_or_404,
     local_today,
     page_arg,
     year_arg,
 )
 from emulation.extensions import db
-from emulation.org.models import Person
 from emulation.org.services import unit_by_code
 
 ACTIONS = {"submit": service.submit, "receive": service.receive, "return": service.return_,
@@ -44,8 +41,7 @@ ACTIONS = {"submit": service.submit, "receive": service.receive, "return": servi
 def index():
     state = request.args.get("state") if request.args.get("state") in NOMINATION_STATES else None
     year = year_arg()
-    stmt = service.nominations_query(current_user, state, year)
-    pagination = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
+    pagination = service.nominations_page(current_user, state, year, page_arg())
     items = list(pagination.items)
     verdicts = eligibility.check_batch(items) if items else {}
     quotas = eligibility.quota_results(items)
@@ -69,7 +65,12 @@ def create():
             form.proposing_unit_code.data = grant.unit.code
     elif form.validate_on_submit():
         made = []
-        status = attempt(lambda: made.append(_create_from(form))) or 200
+        status = attempt(lambda: made.append(service.create_from_codes(
+            current_user, award_id=int(form.award.data), year=form.year.data,
+            proposing_unit_code=form.proposing_unit_code.data,
+            person_code=form.person_code.data, unit_code=form.unit_code.data,
+            campaign_id=form.campaign_id.data or None,
+            texts={k: getattr(form, k).data for k in service.TEXT_FIELDS}))) or 200
         if made:
             flash(_("Nomination saved as a draft."), "success")
             return redirect(url_for("nominations.detail", nomination_id=made[0].id))
@@ -200,47 +201,15 @@ def _page(n: Nomination, status: int = 200, form=None):
             or perms.covers(current_user, n.proposing_unit, service.OFFICER))), status
 
 
-def _create_from(form) -> Nomination:
-    award = db.session.get(AwardType, int(form.award.data))
-    proposing = unit_by_code(form.proposing_unit_code.data)
-    if award is None or proposing is None:
-        raise ServiceError(_("Choose an award and a proposing unit you serve."))
-    person = unit = None
-    if form.person_code.data:
-        person = db.session.scalar(select(Person).where(Person.code == form.person_code.data))
-        if person is None or not perms.covers(current_user, person.unit, service.OFFICER):
-            raise ServiceError(_("No person you manage has the code %(code)s.",
-                                 code=form.person_code.data))
-    elif form.unit_code.data:
-        unit = unit_by_code(form.unit_code.data)
-        if unit is None or not perms.covers(current_user, unit, service.OFFICER):
-            raise ServiceError(_("No unit you manage has the code %(code)s.",
-                                 code=form.unit_code.data))
-    return service.create(current_user, award=award, year=form.year.data,
-                          proposing_unit=proposing, person=person, unit=unit,
-                          campaign_id=form.campaign_id.data or None,
-                          texts={k: getattr(form, k).data for k in service.TEXT_FIELDS})
-
-
 def _choices(form) -> None:
-    form.award.choices = [(str(a.id), f"{a.code} — {a.name}") for a in db.session.scalars(
-        select(AwardType).where(AwardType.active.is_(True)).order_by(AwardType.id))]
-    form.campaign_id.choices = [(0, "—")] + [
-        (c.id, f"{c.number or c.id} — {c.title[:80]}") for c in db.session.scalars(
-            campaigns.campaigns_query(current_user).limit(50))]
+    form.award.choices, form.campaign_id.choices = service.form_choices(current_user)
 
 
 def _campaign(campaign_id):
     if not campaign_id:
         abort(400)
-    try:
-        return campaigns.get_campaign_for(current_user, campaign_id)
-    except NotFound:
-        abort(404)
+    return load_or_404(campaigns.get_campaign_for, current_user, campaign_id)
 
 
 def _nomination_or_404(nomination_id: int) -> Nomination:
-    try:
-        return service.get_for(current_user, nomination_id)
-    except NotFound:
-        abort(404)
+    return load_or_404(service.get_for, current_user, nomination_id)

@@ -39,6 +39,12 @@ def honours_query(year: int | None, code: str = ""):
         year, code)
 
 
+def honours_page(year: int | None, code: str, page: int, per_page: int = 100):
+    """One page of the roll (`honours_query`)."""
+    return db.paginate(honours_query(year, code), page=page, per_page=per_page,
+                       error_out=False)
+
+
 def honours_rows(year: int | None, code: str = ""):
     """The roll as plain columns (year, award, recipient, decision, issuer, cash) for
     streaming into an export: no ORM object per record (a year is ~170,000 of them)."""

@@ -1,0 +1,39 @@
+"""Forms of councils and meetings. The templates write their fields by hand (same names)."""
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from emulation.awards.councils.enums import Choice, CouncilRole
+from emulation.core.forms import Form
+
+
+class CouncilForm(Form):
+    unit_code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
+    quorum_pct = DecimalField(_l("Quorum, in percent of the members"), places=2,
+                              default=None, validators=[Optional()])
+
+
+class MemberForm(Form):
+    username = StringField(_l("Account"), validators=[DataRequired(), Length(max=150)])
+    role = SelectField(_l("Role"), choices=CouncilRole.choices(), validate_choice=False)
+
+
+class MeetingForm(Form):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=255)])
+    held_on = DateField(_l("Meeting date"), validators=[DataRequired()])
+
+
+class MeetingVersionForm(Form):
+    """Attendance and the ballot's opening and closing carry the meeting's version."""
+
+    version = HiddenField()
+
+
+class AgendaForm(Form):
+    nomination = IntegerField(_l("Dossier"), validators=[Optional(),
+                                                          NumberRange(min=1, max=2**31 - 1)])
+
+
+class VoteForm(Form):
+    choice = SelectField(_l("Your vote"), choices=Choice.choices(), validate_choice=False)

@@ -1,0 +1,47 @@
+"""Spreadsheets of the records: import templates, the honour roll and its statistics.
+Rows are streamed (`STREAM_ROWS` at a time), so memory stays flat at a year's 170,000 awards."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from emulation.awards.catalogue.services import names
+from emulation.awards.records import services
+from emulation.awards.records.importers import COLUMNS
+from emulation.core.xlsx import STREAM_ROWS, Workbook
+from emulation.extensions import db
+
+
+def import_template(kind: str) -> Workbook:
+    """The empty import file of `kind` (appraisals, initiatives, disciplines, awards): the
+    headers the importer reads."""
+    wb = Workbook()
+    sheet = wb.sheet(kind)
+    sheet.header([c.header for c in COLUMNS[kind]], [16] * len(COLUMNS[kind]))
+    return wb
+
+
+def honours(year: int | None, code: str = "") -> Workbook:
+    """The roll (year, award code and name, recipient, decision, issuer, cash in VND)."""
+    award_names = names()
+    wb = Workbook()
+    sheet = wb.sheet("Bang vang")
+    sheet.header([_("Year"), _("Award code"), _("Award"), _("Name or collective"),
+                  _("Decision number"), _("Issued by"), _("Cash award (VND)")],
+                 [6, 12, 40, 32, 16, 36, 16], autofilter=True)
+    for year_, award_code, subject, number, issuer, cash in db.session.execute(
+            services.honours_rows(year, code).execution_options(yield_per=STREAM_ROWS)):
+        sheet.append([year_, award_code, award_names.get(award_code, ""), subject, number,
+                      issuer, cash])
+    return wb
+
+
+def statistics(year: int | None) -> Workbook:
+    """Individual and collective awards and their cash (VND) per unit and year."""
+    wb = Workbook()
+    sheet = wb.sheet("Thong ke")
+    sheet.header([_("Year"), _("Unit code"), _("Unit name"), _("Individuals"),
+                  _("Collectives"), _("Cash award (VND)")], [6, 14, 44, 10, 10, 18],
+                 autofilter=True)
+    for row in services.unit_stats(year):
+        sheet.append(list(row))
+    return wb
