@@ -65,6 +65,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    from emulation.notify import subscribers
+    subscribers.connect()  # notifications follow the areas' signals
+
     from emulation.cli import register_cli
     register_cli(app)
     if app.config["DEMO_COMMANDS"]:

@@ -141,3 +141,23 @@ def test_notification_list_is_paginated(world, in_app, login, queries):
     with queries() as statements:
         assert c.get("/notifications/?page=2").status_code == 200
     assert len(statements) <= 8
+
+
+def test_no_area_imports_notify():
+    """Areas announce events through `core.signals`; only the app factory, the command line
+    and notify itself import `emulation.notify`."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "emulation"
+    allowed = {root / "__init__.py", root / "cli.py"}
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path in allowed or (root / "notify") in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if any(n == "emulation.notify" or n.startswith("emulation.notify.") for n in names):
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not offenders, offenders

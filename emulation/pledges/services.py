@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from emulation.campaigns.models import Campaign, CampaignParticipant, ReportPeriod
 from emulation.campaigns.services import can_manage, get_campaign_for, require_manage
-from emulation.core import audit
+from emulation.core import audit, signals
 from emulation.core import permissions as perms
 from emulation.core.errors import (
     InvalidState,
@@ -301,12 +301,10 @@ def _step(actor, pledge: Pledge, to_state: str, reason: str = "", commit: bool =
                  summary=f"pledge of {pledge.unit.code}: {from_state} → {to_state}",
                  before={"state": from_state},
                  after={"state": to_state, **({"reason": reason} if reason else {})})
-    if to_state in ("approved", "returned"):
-        from emulation.notify.services import notify, officers_of
-
-        notify(officers_of(pledge.unit), f"pledge_{to_state}",
-               {"unit": pledge.unit.name, "campaign": pledge.campaign.title, "reason": reason},
-               f"/campaigns/{pledge.campaign_id}/units/{pledge.unit_id}/pledge")
+    if to_state == "approved":
+        signals.pledge_approved.send(pledge)
+    elif to_state == "returned":
+        signals.pledge_returned.send(pledge, reason=reason)
     if commit:
         db.session.commit()
 

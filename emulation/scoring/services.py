@@ -21,7 +21,7 @@ from emulation.campaigns.models import (
     Criterion,
 )
 from emulation.campaigns.services import can_manage, require_manage
-from emulation.core import audit
+from emulation.core import audit, signals
 from emulation.core import permissions as perms
 from emulation.core.errors import (
     InvalidState,
@@ -169,15 +169,11 @@ def generate_peer_assignments(actor, campaign: Campaign, mode: str, k: int | Non
                     cluster_id=cluster.id, state="draft"))
                 existing.add((scorer.id, target.id))
                 created += 1
-    from emulation.notify.services import notify, officers_of
-
     by_scorer: dict[int, int] = {}
     for sheet in db.session.new:
         if isinstance(sheet, ScoreSheet) and sheet.scorer_unit_id:
             by_scorer[sheet.scorer_unit_id] = by_scorer.get(sheet.scorer_unit_id, 0) + 1
-    for unit_id, count in by_scorer.items():
-        notify(officers_of(db.session.get(Unit, unit_id)), "sheet_assigned",
-               {"count": count, "campaign": campaign.title}, "/scoring/")
+    signals.sheets_assigned.send(campaign, to_units=by_scorer)
     audit.record(db.session, actor=actor, action="scoring.peer_assign", obj=campaign,
                  summary=f"peer assignments ({mode}{'' if k is None else f', k={k}'}): "
                          f"{created} sheets", after={"mode": mode, "k": k, "sheets": created})
@@ -213,11 +209,7 @@ def name_council_scorer(actor, campaign: Campaign, user, cluster: Cluster | None
                                   scorer_key=f"p{user.id}", cluster_id=clusters.get(unit.id),
                                   state="draft"))
         created += 1
-    if created:
-        from emulation.notify.services import notify
-
-        notify([user], "sheet_assigned", {"count": created, "campaign": campaign.title},
-               "/scoring/")
+    signals.sheets_assigned.send(campaign, to_user=user, count=created)
     audit.record(db.session, actor=actor, action="scoring.council_assign", obj=campaign,
                  summary=f"{user.username} named council scorer for "
                          f"{cluster.name if cluster else 'the campaign'}: {created} sheets",

@@ -26,7 +26,7 @@ from emulation.awards.councils.models import (
     MeetingAttendance,
 )
 from emulation.awards.nominations.models import Nomination
-from emulation.core import audit
+from emulation.core import audit, signals
 from emulation.core import permissions as perms
 from emulation.core.errors import (
     InvalidState,
@@ -235,11 +235,7 @@ def open_ballot(actor, meeting: CouncilMeeting, version) -> None:
                              "%(pct)s%% needed.", present=present, total=total,
                              pct=f"{meeting.council.quorum_pct:g}"))
     meeting.state, meeting.members_total, meeting.members_present = "voting", total, present
-    from emulation.notify.services import notify
-
-    present_ids = {a.member_id for a in meeting.attendance}
-    notify([m.user for m in meeting.council.members if m.id in present_ids], "ballot_opened",
-           {"meeting": meeting.title}, f"/meetings/{meeting.id}")
+    signals.ballot_opened.send(meeting)
     audit.record(db.session, actor=actor, action="meeting.open_ballot", obj=meeting,
                  summary=f"ballot opened: {present}/{total} present, {len(meeting.items)} items")
     db.session.commit()

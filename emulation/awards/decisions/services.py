@@ -17,7 +17,7 @@ from emulation.awards.decisions.models import (
 )
 from emulation.awards.nominations.models import Nomination
 from emulation.awards.records.models import AwardRecord
-from emulation.core import audit
+from emulation.core import audit, signals
 from emulation.core import permissions as perms
 from emulation.core.calendar import add_working_days, holidays
 from emulation.core.errors import (
@@ -78,11 +78,7 @@ def object_to(actor, nomination: Nomination, text: str) -> Objection:
     db.session.flush()
     audit.record(db.session, actor=actor, action="objection.create", obj=objection,
                  summary=f"objection to nomination {nomination.id}")
-    from emulation.notify.services import notify, officers_of
-
-    notify(officers_of(nomination.proposing_unit), "objection",
-           {"id": nomination.id, "subject": nomination.subject_name},
-           f"/nominations/{nomination.id}")
+    signals.objection_made.send(objection)
     db.session.commit()
     return objection
 
@@ -187,12 +183,7 @@ def issue(actor, decision: Decision, version, today: date) -> None:
         item.award_record_id, item.cash_amount = record.id, amount
         total += amount or 0
     decision.state, decision.base_salary, decision.total_cash = "issued", salary, total
-    from emulation.notify.services import notify, officers_of
-
-    named = {(i.nomination.person.unit if i.nomination.person else i.nomination.unit)
-             for i in decision.items}
-    notify([u for unit in named for u in officers_of(unit)], "decision_issued",
-           {"number": decision.number}, f"/decisions/{decision.id}")
+    signals.decision_issued.send(decision)
     audit.record(db.session, actor=actor, action="decision.issue", obj=decision,
                  summary=f"decision {decision.number} issued: {len(decision.items)} awards, "
                          f"{total} VND", after={"total_cash": total, "base_salary": salary})

@@ -15,7 +15,7 @@ from emulation.awards.catalogue.models import AwardType
 from emulation.awards.eligibility import engine
 from emulation.awards.eligibility.services import check_batch, serialise
 from emulation.awards.nominations.models import Nomination, NominationStep
-from emulation.core import audit
+from emulation.core import audit, signals
 from emulation.core import permissions as perms
 from emulation.core.errors import (
     Conflict,
@@ -219,11 +219,7 @@ def return_(actor, n: Nomination, version, reason: str) -> None:
     _handle(actor, n, version, ("submitted", "received", "forwarded"), "returned", reason,
             commit=False)
     n.level_unit_id = n.proposing_unit_id
-    from emulation.notify.services import notify, officers_of
-
-    notify(officers_of(n.proposing_unit), "dossier_returned",
-           {"id": n.id, "award": n.award_type.name, "subject": n.subject_name, "reason": reason},
-           f"/nominations/{n.id}")
+    signals.dossier_returned.send(n, reason=reason)
     db.session.commit()
 
 
@@ -236,11 +232,7 @@ def forward(actor, n: Nomination, version) -> None:
     _handle(actor, n, version, ("received",), "forwarded", commit=False)
     n.level_unit = parent
     n.steps[-1].level_unit_id = parent.id
-    from emulation.notify.services import notify, organisers_of
-
-    notify(organisers_of(parent), "dossier_forwarded",
-           {"id": n.id, "award": n.award_type.name, "subject": n.subject_name,
-            "unit": parent.name}, f"/nominations/{n.id}")
+    signals.dossier_forwarded.send(n)
     db.session.commit()
 
 

@@ -1,0 +1,23 @@
+"""Events that areas announce and others subscribe to (blinker, Flask's own signal library).
+
+An area's service sends one when its state change is in the session, before the commit;
+`emulation/notify/subscribers.py` turns them into notifications, so no area imports
+`notify`. Each signal's sender is the record that changed; keyword arguments are listed.
+"""
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+pledge_approved = _signals.signal("pledge-approved", doc="sender: Pledge")
+pledge_returned = _signals.signal("pledge-returned", doc="sender: Pledge; reason: str")
+sheets_assigned = _signals.signal(
+    "sheets-assigned", doc="sender: Campaign; to_units: {unit id: count} (peer sheets), or "
+                           "to_user: User and count: int (a council scorer's sheets)")
+dossier_returned = _signals.signal("dossier-returned", doc="sender: Nomination; reason: str")
+dossier_forwarded = _signals.signal("dossier-forwarded",
+                                    doc="sender: Nomination (its level_unit is the new level)")
+ballot_opened = _signals.signal("ballot-opened", doc="sender: CouncilMeeting")
+objection_made = _signals.signal("objection-made", doc="sender: Objection")
+decision_issued = _signals.signal("decision-issued", doc="sender: Decision")

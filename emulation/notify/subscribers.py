@@ -1,0 +1,79 @@
+"""Notifications as subscribers of the areas' signals (`emulation.core.signals`): who is
+told, with which message and link, is decided here, not in the areas."""
+from __future__ import annotations
+
+from emulation.core import signals
+from emulation.extensions import db
+from emulation.notify.services import notify, officers_of, organisers_of
+
+
+def connect() -> None:
+    """Subscribe once (weakly referenced module-level functions stay alive)."""
+    signals.pledge_approved.connect(_pledge_approved)
+    signals.pledge_returned.connect(_pledge_returned)
+    signals.sheets_assigned.connect(_sheets_assigned)
+    signals.dossier_returned.connect(_dossier_returned)
+    signals.dossier_forwarded.connect(_dossier_forwarded)
+    signals.ballot_opened.connect(_ballot_opened)
+    signals.objection_made.connect(_objection_made)
+    signals.decision_issued.connect(_decision_issued)
+
+
+def _pledge_link(pledge) -> str:
+    return f"/campaigns/{pledge.campaign_id}/units/{pledge.unit_id}/pledge"
+
+
+def _pledge_approved(pledge, **_kw) -> None:
+    notify(officers_of(pledge.unit), "pledge_approved",
+           {"unit": pledge.unit.name, "campaign": pledge.campaign.title, "reason": ""},
+           _pledge_link(pledge))
+
+
+def _pledge_returned(pledge, reason: str = "", **_kw) -> None:
+    notify(officers_of(pledge.unit), "pledge_returned",
+           {"unit": pledge.unit.name, "campaign": pledge.campaign.title, "reason": reason},
+           _pledge_link(pledge))
+
+
+def _sheets_assigned(campaign, to_units=None, to_user=None, count: int = 0, **_kw) -> None:
+    from emulation.org.models import Unit
+
+    for unit_id, n in (to_units or {}).items():
+        notify(officers_of(db.session.get(Unit, unit_id)), "sheet_assigned",
+               {"count": n, "campaign": campaign.title}, "/scoring/")
+    if to_user is not None and count:
+        notify([to_user], "sheet_assigned", {"count": count, "campaign": campaign.title},
+               "/scoring/")
+
+
+def _dossier_params(n) -> dict:
+    return {"id": n.id, "award": n.award_type.name, "subject": n.subject_name}
+
+
+def _dossier_returned(n, reason: str = "", **_kw) -> None:
+    notify(officers_of(n.proposing_unit), "dossier_returned",
+           {**_dossier_params(n), "reason": reason}, f"/nominations/{n.id}")
+
+
+def _dossier_forwarded(n, **_kw) -> None:
+    notify(organisers_of(n.level_unit), "dossier_forwarded",
+           {**_dossier_params(n), "unit": n.level_unit.name}, f"/nominations/{n.id}")
+
+
+def _ballot_opened(meeting, **_kw) -> None:
+    present = {a.member_id for a in meeting.attendance}
+    notify([m.user for m in meeting.council.members if m.id in present], "ballot_opened",
+           {"meeting": meeting.title}, f"/meetings/{meeting.id}")
+
+
+def _objection_made(objection, **_kw) -> None:
+    n = objection.nomination
+    notify(officers_of(n.proposing_unit), "objection",
+           {"id": n.id, "subject": n.subject_name}, f"/nominations/{n.id}")
+
+
+def _decision_issued(decision, **_kw) -> None:
+    named = {(i.nomination.person.unit if i.nomination.person else i.nomination.unit)
+             for i in decision.items}
+    notify([u for unit in named for u in officers_of(unit)], "decision_issued",
+           {"number": decision.number}, f"/decisions/{decision.id}")
