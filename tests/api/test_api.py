@@ -150,7 +150,7 @@ def test_decisions_drafts_only_for_the_issuing_organiser(client, token, world, i
             Decision(number="1/QĐ", signed_on=date(2026, 3, 1), signer="Chủ tịch",
                      issuing_unit=top, state="draft"),
             Decision(number="2/QĐ", signed_on=date(2025, 3, 1), signer="Chủ tịch",
-                     issuing_unit=top, state="issued")])
+                     issuing_unit=top, state="issued", base_salary=2_340_000)])
         db.session.commit()
 
     def numbers(username, query=""):
