@@ -116,23 +116,13 @@ def agenda_add(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/open", methods=["POST"])
 @login_required
 def ballot_open(meeting_id: int):
-    meeting = load_or_404(service.get_meeting_for, current_user, meeting_id)
-    if not is_fresh() and service.is_secretary(current_user, meeting.council):
-        return confirm_first()
-    form = MeetingVersionForm()
-    return _meeting_action(meeting, form, lambda: service.open_ballot(
-        current_user, meeting, form.version.data))
+    return _ballot(meeting_id, service.open_ballot)
 
 
 @bp.route("/meetings/<int:meeting_id>/close", methods=["POST"])
 @login_required
 def ballot_close(meeting_id: int):
-    meeting = load_or_404(service.get_meeting_for, current_user, meeting_id)
-    if not is_fresh() and service.is_secretary(current_user, meeting.council):
-        return confirm_first()
-    form = MeetingVersionForm()
-    return _meeting_action(meeting, form, lambda: service.close_ballot(
-        current_user, meeting, form.version.data))
+    return _ballot(meeting_id, service.close_ballot)
 
 
 @bp.route("/agenda/<int:item_id>/vote", methods=["POST"])
@@ -146,6 +136,16 @@ def vote(item_id: int):
         success=_("Your vote has been recorded. No one can see what you chose."),
         target=url_for("councils.meeting", meeting_id=meeting.id),
         on_refusal=lambda status: _meeting_page(meeting, status))
+
+
+def _ballot(meeting_id: int, operation):
+    """Opening and closing the ballot: the secretary confirms their password first."""
+    meeting = load_or_404(service.get_meeting_for, current_user, meeting_id)
+    if not is_fresh() and service.is_secretary(current_user, meeting.council):
+        return confirm_first()
+    form = MeetingVersionForm()
+    return _meeting_action(meeting, form,
+                           lambda: operation(current_user, meeting, form.version.data))
 
 
 def _meeting_action(meeting: CouncilMeeting, form, operation):
