@@ -243,6 +243,17 @@ def get_user(user_id: int) -> User:
     return user
 
 
+def user_by_username(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == clean(username).lower()))
+
+
+def get_grant(grant_id: int) -> RoleGrant:
+    grant = db.session.get(RoleGrant, grant_id)
+    if grant is None:
+        raise NotFound(_("No such role grant."))
+    return grant
+
+
 def _active_admin_count() -> int:
     return db.session.scalar(
         select(func.count(func.distinct(User.id))).join(RoleGrant)

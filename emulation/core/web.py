@@ -68,6 +68,11 @@ def paginate_rows(stmt, per_page: int) -> RowsPagination:
                           max_per_page=per_page, error_out=False)
 
 
+def paginate(stmt, per_page: int):
+    """A page (`?page=`) of a select statement's rows; past the last page is an empty page."""
+    return db.paginate(stmt, page=page_arg(), per_page=per_page, error_out=False)
+
+
 def year_arg(name: str = "year") -> int | None:
     return int_arg(name, 1900, 2200)
 

@@ -20,7 +20,7 @@ from emulation.campaigns.models import (
     ClusterMember,
     Criterion,
 )
-from emulation.campaigns.services import can_manage, require_manage
+from emulation.campaigns.services import can_manage, get_campaign_for, require_manage
 from emulation.core import audit, signals
 from emulation.core import permissions as perms
 from emulation.core.errors import (
@@ -132,6 +132,64 @@ def can_fill(user, sheet: ScoreSheet) -> bool:
 def can_read_sheet(user, sheet: ScoreSheet, campaign: Campaign) -> bool:
     return can_manage(user, campaign) or can_fill(user, sheet) or (
         sheet.scorer_kind == "self" and perms.covers(user, sheet.unit, ("unit_officer",)))
+
+
+# --- loaders: what a page may open (NotFound hides what the user may not see) ---------------------
+
+def scores_for_council(user, campaign: Campaign) -> bool:
+    """Is the user named as a council scorer of this (published or closed) campaign? They see
+    it even without a grant on its units."""
+    return campaign.state != "draft" and db.session.scalar(
+        select(ScoreSheet.id).where(ScoreSheet.campaign_id == campaign.id,
+                                    ScoreSheet.scorer_user_id == getattr(user, "id", None))
+        .limit(1)) is not None
+
+
+def campaign_for(user, campaign_id: int) -> Campaign:
+    """A campaign the user may open for scoring: one they see through their grants, or one
+    they score as a council member."""
+    try:
+        return get_campaign_for(user, campaign_id)
+    except NotFound:
+        campaign = db.session.get(Campaign, campaign_id)
+        if campaign is not None and scores_for_council(user, campaign):
+            return campaign
+        raise
+
+
+def sheet_for(user, sheet_id: int) -> tuple[ScoreSheet, Campaign]:
+    """A score sheet the user may read, with its campaign."""
+    sheet = db.session.get(ScoreSheet, sheet_id)
+    if sheet is None:
+        raise NotFound(_("No such score sheet."))
+    campaign = campaign_for(user, sheet.campaign_id)
+    if not can_read_sheet(user, sheet, campaign):
+        raise NotFound(_("No such score sheet."))
+    return sheet, campaign
+
+
+def officer_unit_for(user, unit_id: int) -> Unit:
+    """A unit the user serves as unit officer."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not perms.covers(user, unit, ("unit_officer",)):
+        raise NotFound(_("No such unit, or you may not see it."))
+    return unit
+
+
+def scored_unit_for(user, campaign: Campaign, unit_id: int) -> Unit:
+    """A unit whose score breakdown the user may read: its officers and the organisers."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not (perms.covers(user, unit, ("unit_officer",))
+                            or can_manage(user, campaign)):
+        raise NotFound(_("No such unit, or you may not see it."))
+    return unit
+
+
+def open_settings(campaign: Campaign) -> ScoringSettings:
+    """The campaign's settings, created (and saved) on the hub's first visit."""
+    settings = settings_for(campaign)
+    db.session.commit()
+    return settings
 
 
 # --- assignments ---------------------------------------------------------------------------------

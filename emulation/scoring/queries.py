@@ -1,0 +1,100 @@
+"""What the scoring pages show: the hub's sheets and counts, a scorer's waiting sheets, a
+unit's breakdown, the evidence beside a sheet. Reads only; the operations are in services.py."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from emulation.campaigns.models import Campaign
+from emulation.core import permissions as perms
+from emulation.core import uploads
+from emulation.extensions import db
+from emulation.org.models import Unit
+from emulation.pledges.models import Report
+from emulation.scoring import services
+from emulation.scoring.enums import SheetKind, SheetState
+from emulation.scoring.models import SHEET_KINDS, ScoreAdjustment, ScoreSheet
+
+
+def hub_sheets(campaign: Campaign, kind: str | None = None, state: str | None = None):
+    """The statement of the hub's sheet list, filtered by kind and state (ignored when
+    unknown)."""
+    stmt = (select(ScoreSheet).where(ScoreSheet.campaign_id == campaign.id)
+            .options(selectinload(ScoreSheet.scorer_unit), selectinload(ScoreSheet.scorer_user))
+            .order_by(ScoreSheet.scorer_kind, ScoreSheet.unit_id, ScoreSheet.id))
+    if kind in SheetKind.values():
+        stmt = stmt.where(ScoreSheet.scorer_kind == kind)
+    if state in SheetState.values():
+        stmt = stmt.where(ScoreSheet.state == state)
+    return stmt
+
+
+def sheet_counts(campaign: Campaign) -> dict:
+    """(kind, state) → how many sheets."""
+    rows = db.session.execute(select(ScoreSheet.scorer_kind, ScoreSheet.state,
+                                     func.count(ScoreSheet.id))
+                              .where(ScoreSheet.campaign_id == campaign.id)
+                              .group_by(ScoreSheet.scorer_kind, ScoreSheet.state))
+    return {(k, s): n for k, s, n in rows}
+
+
+def adjustments_of(campaign: Campaign, unit: Unit | None = None, newest_first: bool = True):
+    stmt = select(ScoreAdjustment).where(ScoreAdjustment.campaign_id == campaign.id)
+    if unit is not None:
+        stmt = stmt.where(ScoreAdjustment.unit_id == unit.id)
+    order = ScoreAdjustment.id.desc() if newest_first else ScoreAdjustment.id
+    return db.session.scalars(stmt.order_by(order)).all()
+
+
+def waiting_sheets(user) -> tuple[list[ScoreSheet], dict[int, Campaign]]:
+    """Sheets waiting for the user in published campaigns: council sheets named to them and
+    peer or self sheets of the units they serve — those they may fill — with their campaigns."""
+    units = select(Unit.id).where(perms.unit_condition(user, services.FILLERS))
+    sheets = db.session.scalars(
+        select(ScoreSheet).join(Campaign, Campaign.id == ScoreSheet.campaign_id)
+        .where(Campaign.state == "published",
+               (ScoreSheet.scorer_user_id == user.id)
+               | ((ScoreSheet.scorer_kind != "council") & ScoreSheet.scorer_unit_id.in_(units)))
+        .options(selectinload(ScoreSheet.scorer_unit))
+        .order_by(ScoreSheet.campaign_id, ScoreSheet.scorer_kind, ScoreSheet.id)).all()
+    sheets = [s for s in sheets if services.can_fill(user, s)]
+    campaigns = {c.id: c for c in db.session.scalars(select(Campaign).where(
+        Campaign.id.in_({s.campaign_id for s in sheets})))}
+    return sheets, campaigns
+
+
+def unit_breakdown(campaign: Campaign, unit: Unit) -> tuple[dict, dict]:
+    """A unit's submitted sheets as averages per (criterion, kind), and how many of each kind."""
+    sheets = db.session.scalars(select(ScoreSheet).where(
+        ScoreSheet.campaign_id == campaign.id, ScoreSheet.unit_id == unit.id,
+        ScoreSheet.state == "submitted").options(selectinload(ScoreSheet.scores))).all()
+    averages = {}
+    for criterion in campaign.criteria:
+        for kind in SHEET_KINDS:
+            values = [s.points for sh in sheets if sh.scorer_kind == kind for s in sh.scores
+                      if s.criterion_id == criterion.id]
+            if values:
+                averages[(criterion.id, kind)] = sum(values) / len(values)
+    counts = {k: sum(1 for s in sheets if s.scorer_kind == k) for k in SHEET_KINDS}
+    return averages, counts
+
+
+def sheet_evidence(campaign: Campaign, sheet: ScoreSheet) -> tuple[list, dict, dict]:
+    """The scored unit's submitted reports, their lines by pledge item, and the files
+    attached to those lines."""
+    reports = db.session.scalars(select(Report).where(
+        Report.campaign_id == campaign.id, Report.unit_id == sheet.unit_id,
+        Report.state == "submitted")).all()
+    rows: dict = {}
+    for report in reports:
+        for row in report.items:
+            rows.setdefault(row.pledge_item_id, []).append((report.period, row))
+    evidence = uploads.attachments_of("report_item", [r.id for rs in rows.values()
+                                                      for _p, r in rs])
+    return reports, rows, evidence
+
+
+def units_of(rankings) -> dict[int, Unit]:
+    """The units named in a ranking's rows, by id."""
+    ids = {r.unit for cluster in rankings for r in cluster.rows}
+    return {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
