@@ -192,6 +192,9 @@ LABEL_MODULES = (
     "emulation.awards.eligibility.enums",
     "emulation.awards.nominations.enums",
     "emulation.awards.records.enums",
+    "emulation.auth.enums",
+    "emulation.org.enums",
+    "emulation.scoring.enums",
 )
 
 

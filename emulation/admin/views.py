@@ -1,14 +1,14 @@
 """Administration pages: users with their role grants, and the audit log (read only)."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
 
+from emulation.admin import queries
+from emulation.api.services import tokens_of
 from emulation.auth import services
 from emulation.auth.forms import (
     ConfirmForm,
@@ -18,30 +18,29 @@ from emulation.auth.forms import (
     UserEditForm,
 )
 from emulation.auth.fresh import fresh_login_required
-from emulation.auth.models import RoleGrant, User
-from emulation.core.audit import AuditEvent
+from emulation.auth.models import User
 from emulation.core.errors import ServiceError
 from emulation.core.permissions import admin_required
-from emulation.core.text import clean, like_pattern
-from emulation.core.web import attempt, flash_form_errors, int_arg, page_arg
-from emulation.extensions import db
-from emulation.org.models import Unit
+from emulation.core.text import clean
+from emulation.core.web import (
+    attempt,
+    flash_form_errors,
+    form_action,
+    int_arg,
+    load_or_404,
+    paginate,
+)
+from emulation.org.services import unit_by_code
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @bp.route("/users/")
 @admin_required
 def users():
     q = clean(request.args.get("q", ""))[:100]
-    stmt = select(User).order_by(User.username)
-    if q:
-        pattern = like_pattern(q)
-        stmt = stmt.where(or_(func.lower(User.username).like(pattern, escape="\\"),
-                              func.lower(User.full_name).like(f"%{q.lower()}%")))
-    pagination = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
-    return render_template("admin/users.html", pagination=pagination, q=q)
+    return render_template("admin/users.html", pagination=paginate(queries.users_query(q), 50),
+                           q=q)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -69,7 +68,7 @@ def user_create():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @admin_required
 def user_detail(user_id: int):
-    user = _user_or_404(user_id)
+    user = load_or_404(services.get_user, user_id)
     form = UserEditForm(obj=user if request.method == "GET" else None)
     status = 200
     if request.method == "GET":
@@ -86,14 +85,14 @@ def user_detail(user_id: int):
         status = 400
     return render_template("admin/user_detail.html", user=user, form=form,
                            grant_form=GrantForm(), reset_form=ResetPasswordForm(),
-                           confirm_form=ConfirmForm()), status
+                           confirm_form=ConfirmForm(), tokens=tokens_of(user)), status
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @admin_required
 @fresh_login_required
 def user_reset_password(user_id: int):
-    user = _user_or_404(user_id)
+    user = load_or_404(services.get_user, user_id)
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -108,7 +107,7 @@ def user_reset_password(user_id: int):
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @admin_required
 def user_set_active(user_id: int):
-    user = _user_or_404(user_id)
+    user = load_or_404(services.get_user, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if request.form.get("active") not in ("0", "1"):
@@ -124,7 +123,7 @@ def user_set_active(user_id: int):
 @bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
 @admin_required
 def user_sign_out(user_id: int):
-    user = _user_or_404(user_id)
+    user = load_or_404(services.get_user, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.sign_out_everywhere(current_user, user)
@@ -138,29 +137,28 @@ def user_sign_out(user_id: int):
 @admin_required
 @fresh_login_required
 def grant_add(user_id: int):
-    user = _user_or_404(user_id)
+    user = load_or_404(services.get_user, user_id)
     form = GrantForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _refuse(user)
-    unit = None
-    code = clean(form.unit_code.data)
-    if code:
-        unit = db.session.scalar(select(Unit).where(Unit.code == code))
-        if unit is None:
-            return _refuse(user, 400, _("No unit has the code %(code)s.", code=code))
-    status = attempt(lambda: services.add_grant(current_user, user, form.role.data, unit))
-    if status:
-        return _refuse(user, status)
-    flash(_("Role granted."), "success")
-    return redirect(url_for("admin.user_detail", user_id=user.id))
+    def grant():
+        code = clean(form.unit_code.data)
+        unit = unit_by_code(code) if code else None
+        if code and unit is None:
+            raise ServiceError(_("No unit has the code %(code)s.", code=code))
+        services.add_grant(current_user, user, form.role.data, unit)
+
+    return form_action(grant, success=_("Role granted."),
+                       target=url_for("admin.user_detail", user_id=user.id),
+                       on_refusal=lambda status: _refuse(user, status))
 
 
 @bp.route("/grants/<int:grant_id>/delete", methods=["POST"])
 @admin_required
 @fresh_login_required
 def grant_remove(grant_id: int):
-    grant = db.session.get(RoleGrant, grant_id) or abort(404)
+    grant = load_or_404(services.get_grant, grant_id)
     user = grant.user
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -176,38 +174,18 @@ def grant_remove(grant_id: int):
 def audit_log():
     """Nhật ký: every state change, newest first, filtered; there is no way to edit one."""
     args = request.args
-    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
-    actor = clean(args.get("actor", ""))[:64]
-    action = clean(args.get("action", ""))[:64]
-    object_type = clean(args.get("object_type", ""))[:40]
-    object_id = int_arg("object_id", source=args)
-    q = clean(args.get("q", ""))[:100]
-    date_from = _parse_day(args.get("from"))
-    date_to = _parse_day(args.get("to"))
-    if actor:
-        stmt = stmt.where(AuditEvent.actor_name == actor.lower())
-    if action:
-        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
-    if object_type:
-        stmt = stmt.where(AuditEvent.object_type == object_type)
-    if object_id is not None:
-        stmt = stmt.where(AuditEvent.object_id == object_id)
-    if q:
-        stmt = stmt.where(AuditEvent.summary.contains(q, autoescape=True))
-    if date_from:
-        stmt = stmt.where(AuditEvent.created_at >= _local_midnight(date_from))
-    if date_to:
-        stmt = stmt.where(AuditEvent.created_at < _local_midnight(date_to) + timedelta(days=1))
-    pagination = db.paginate(stmt, page=page_arg(), per_page=100, error_out=False)
-    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    return render_template("admin/audit.html", pagination=pagination, actions=list(actions),
-                           filters={"actor": actor, "action": action, "object_type": object_type,
-                                    "object_id": object_id, "q": q,
-                                    "from": args.get("from", ""), "to": args.get("to", "")})
-
-
-def _user_or_404(user_id: int) -> User:
-    return db.session.get(User, user_id) or abort(404)
+    filters = {"actor": clean(args.get("actor", ""))[:64],
+               "action": clean(args.get("action", ""))[:64],
+               "object_type": clean(args.get("object_type", ""))[:40],
+               "object_id": int_arg("object_id", source=args),
+               "q": clean(args.get("q", ""))[:100]}
+    stmt = queries.audit_query(**filters, date_from=_parse_day(args.get("from")),
+                               date_to=_parse_day(args.get("to")))
+    pagination = paginate(stmt, 100)
+    return render_template("admin/audit.html", pagination=pagination,
+                           actions=queries.audit_actions(),
+                           filters={**filters, "from": args.get("from", ""),
+                                    "to": args.get("to", "")})
 
 
 def _refuse(user: User, status: int = 400, message: str | None = None):
@@ -218,7 +196,7 @@ def _refuse(user: User, status: int = 400, message: str | None = None):
                            form=UserEditForm(obj=user, version=user.version,
                                              locale=user.locale or ""),
                            grant_form=GrantForm(), reset_form=ResetPasswordForm(),
-                           confirm_form=ConfirmForm()), status
+                           confirm_form=ConfirmForm(), tokens=tokens_of(user)), status
 
 
 def _parse_day(value: str | None):
@@ -227,6 +205,3 @@ def _parse_day(value: str | None):
     except ValueError:
         return None
 
-
-def _local_midnight(day) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(timezone.utc)

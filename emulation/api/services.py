@@ -5,15 +5,18 @@ import hashlib
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from emulation.api.models import ApiToken
+from emulation.awards.catalogue.models import AwardType
 from emulation.awards.eligibility import engine
+from emulation.campaigns.models import ReportPeriod
 from emulation.core import audit
-from emulation.core.errors import InvalidState, PermissionDenied, ServiceError
+from emulation.core.errors import InvalidState, NotFound, PermissionDenied, ServiceError
 from emulation.core.models import utcnow
 from emulation.core.text import clean
 from emulation.extensions import db
+from emulation.pledges.services import pledge_of, report_of
 
 PREFIX = "td_"
 
@@ -47,6 +50,20 @@ def revoke_token(actor, token: ApiToken) -> None:
     audit.record(db.session, actor=actor, action="token.revoke", obj=token,
                  summary=f"API token {token.name} of {token.user.username} revoked")
     db.session.commit()
+
+
+def tokens_of(user) -> list[ApiToken]:
+    """A user's tokens, newest first (revoked ones included, marked so)."""
+    return db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                              .order_by(ApiToken.id.desc())).all()
+
+
+def token_for(user, token_id: int) -> ApiToken:
+    """A token its owner (or an administrator) may act on."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or (token.user_id != user.id and not user.is_admin):
+        raise NotFound(_("No such token."))
+    return token
 
 
 def user_for(secret: str):
@@ -110,3 +127,42 @@ def report_entries(pledge, items: list[dict]) -> dict:
     return {row.id: {k: item[k] for k in ("achieved_value", "progress_pct",
                                                    "narrative")}
             for row, item in zip(rows, items, strict=True)}
+
+
+# --- reads of the API's handlers ----------------------------------------------------------------
+
+def page_of(stmt, page: int, per_page: int) -> dict:
+    """One page of a statement's rows with the total, as the API's list envelope."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def pledge_for(campaign, unit):
+    """The unit's pledge for the campaign; NotFound before its first save."""
+    pledge = pledge_of(campaign, unit)
+    if pledge is None:
+        raise NotFound(_("This unit has not started its pledge yet."))
+    return pledge
+
+
+def period_of(campaign, period_id: int):
+    """One of the campaign's report periods."""
+    period = db.session.get(ReportPeriod, period_id)
+    if period is None or period.campaign_id != campaign.id:
+        raise NotFound(_("No such report period."))
+    return period
+
+
+def report_for(unit, period):
+    """The unit's report for the period; NotFound before its first save."""
+    report = report_of(unit, period)
+    if report is None:
+        raise NotFound(_("No report for this period yet."))
+    return report
+
+
+def active_award_types() -> list:
+    """The award catalogue's active types, by id."""
+    return db.session.scalars(select(AwardType).where(AwardType.active.is_(True))
+                              .order_by(AwardType.id)).all()

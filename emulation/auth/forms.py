@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
-from emulation.core.formatting import ROLE_LABELS
+from emulation.auth.enums import Role
 from emulation.core.forms import Form
 from emulation.core.text import EMAIL_PATTERN
 
@@ -51,7 +51,7 @@ class ResetPasswordForm(Form):
 
 
 class GrantForm(Form):
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=Role.choices(), validators=[DataRequired()])
     unit_code = StringField(_l("Unit code"), validators=[Optional(), Length(max=40)])
 
 

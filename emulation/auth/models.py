@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from emulation.auth.enums import Role
 from emulation.core.models import Base, TimestampMixin, UTCDateTime, VersionedMixin
 
-ROLES = ("admin", "organiser", "unit_officer", "scorer", "council_member",
-         "council_secretary", "viewer")
+ROLES = Role.values()
 
 
 class User(TimestampMixin, VersionedMixin, Base):
@@ -86,8 +86,7 @@ class RoleGrant(TimestampMixin, Base):
 
     __table_args__ = (
         UniqueConstraint("user_id", "role", "unit_id", name="user_role_unit"),
-        CheckConstraint("role IN ('admin', 'organiser', 'unit_officer', 'scorer', "
-                        "'council_member', 'council_secretary', 'viewer')", name="role_known"),
+        CheckConstraint(f"role IN ({Role.sql_in()})", name="role_known"),
         # Only admin is organisation-wide; every other role is held on a unit.
         CheckConstraint("role = 'admin' OR unit_id IS NOT NULL", name="unit_required"),
     )

@@ -9,27 +9,6 @@ from flask_babel import lazy_gettext as _l
 
 from emulation.core.models import utcnow
 
-GENDER_LABELS = {"male": _l("Male"), "female": _l("Female")}
-UNIT_KIND_LABELS = {
-    "union": _l("Trade union (top level)"),
-    "upper_grassroots": _l("Upper-level grassroots union"),
-    "grassroots": _l("Grassroots union"),
-    "team": _l("Union team"),
-    "department": _l("Department"),
-    "enterprise": _l("Enterprise"),
-    "other": _l("Other"),
-}
-ROLE_LABELS = {
-    "admin": _l("Administrator"),
-    "organiser": _l("Organiser"),
-    "unit_officer": _l("Unit officer"),
-    "scorer": _l("Scorer"),
-    "council_member": _l("Council member"),
-    "council_secretary": _l("Council secretary"),
-    "viewer": _l("Viewer"),
-}
-
-
 CAMPAIGN_STATE_LABELS = {"draft": _l("Draft"), "published": _l("Published"),
                          "closed": _l("Closed")}
 CAMPAIGN_KIND_LABELS = {"regular": _l("Regular (yearly)"), "thematic": _l("Thematic")}
@@ -45,8 +24,6 @@ CLUSTER_KIND_LABELS = {"cum": _l("Cluster (cụm)"), "khoi": _l("Block (khối)"
 PLEDGE_STATE_LABELS = {"none": _l("Not started"), "draft": _l("Draft"),
                        "submitted": _l("Submitted"), "approved": _l("Approved"),
                        "returned": _l("Returned")}
-SHEET_KIND_LABELS = {"self": _l("Self-scoring"), "peer": _l("Peer scoring"),
-                     "council": _l("Council")}
 REPORT_STATE_LABELS = {"none": _l("Not started"), "draft": _l("Draft"),
                        "submitted": _l("Submitted")}
 
@@ -74,16 +51,6 @@ def page_url(endpoint: str, page: int) -> str:
     return url_for(endpoint, page=page, **request.view_args, **args)
 
 
-def _user_tokens(user):
-    from sqlalchemy import select
-
-    from emulation.api.models import ApiToken
-    from emulation.extensions import db
-
-    return db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
-                              .order_by(ApiToken.id.desc())).all()
-
-
 def register(app: Flask) -> None:
     app.jinja_env.filters["dt"] = fmt_datetime
     app.jinja_env.filters["d"] = fmt_date
@@ -91,11 +58,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["json_text"] = json_text
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["now_utc"] = utcnow
-    app.jinja_env.globals["user_tokens"] = _user_tokens
     app.jinja_env.globals.update(
-        GENDER_LABELS=GENDER_LABELS, UNIT_KIND_LABELS=UNIT_KIND_LABELS, ROLE_LABELS=ROLE_LABELS,
         CAMPAIGN_STATE_LABELS=CAMPAIGN_STATE_LABELS, CAMPAIGN_KIND_LABELS=CAMPAIGN_KIND_LABELS,
         PERIOD_KIND_LABELS=PERIOD_KIND_LABELS, CRITERION_KIND_LABELS=CRITERION_KIND_LABELS,
         PARTICIPATION_LABELS=PARTICIPATION_LABELS, CLUSTER_KIND_LABELS=CLUSTER_KIND_LABELS,
-        PLEDGE_STATE_LABELS=PLEDGE_STATE_LABELS, REPORT_STATE_LABELS=REPORT_STATE_LABELS,
-        SHEET_KIND_LABELS=SHEET_KIND_LABELS)
+        PLEDGE_STATE_LABELS=PLEDGE_STATE_LABELS, REPORT_STATE_LABELS=REPORT_STATE_LABELS)

@@ -18,6 +18,24 @@ VIEW_PEOPLE = ("organiser", "unit_officer")
 MANAGE_PEOPLE = ("organiser", "unit_officer")
 
 
+class _UnitTree:
+    """The model grants are placed on. The org area registers its `Unit` when its models load
+    (`use_unit_model`), so core names no area; every condition below is built on it."""
+
+    model = None
+
+
+def use_unit_model(model) -> None:
+    """Called once by `emulation.org.models`: the unit model has a `path` and `parent_id`."""
+    _UnitTree.model = model
+
+
+def _unit():
+    if _UnitTree.model is None:
+        raise RuntimeError("the unit model is not registered: import emulation.org.models")
+    return _UnitTree.model
+
+
 def grant_paths(user, roles) -> list[str]:
     """Paths of the units on which the user holds any of `roles`."""
     return sorted({g.unit.path for g in user.grants if g.role in roles and g.unit is not None
@@ -26,8 +44,7 @@ def grant_paths(user, roles) -> list[str]:
 
 def unit_condition(user, roles):
     """SQL condition on `Unit` for the units the user covers with `roles`."""
-    from emulation.org.models import Unit
-
+    Unit = _unit()
     if user.is_admin:
         return true()
     paths = grant_paths(user, roles)
@@ -40,8 +57,8 @@ def covers_every_unit(user, roles) -> bool:
     """Does the user cover the whole tree (admin, or `roles` on every root unit)? Then lists
     need no unit filter, which lets the database read them in index order."""
     from emulation.extensions import db
-    from emulation.org.models import Unit
 
+    Unit = _unit()
     if user.is_admin:
         return True
     paths = set(grant_paths(user, roles))
@@ -53,9 +70,7 @@ def covers_every_unit(user, roles) -> bool:
 
 def covered_unit_ids(user, roles):
     """A subquery of the unit ids the user covers with `roles`."""
-    from emulation.org.models import Unit
-
-    return select(Unit.id).where(unit_condition(user, roles))
+    return select(_unit().id).where(unit_condition(user, roles))
 
 
 def covers(user, unit, roles) -> bool:

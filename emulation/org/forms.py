@@ -5,28 +5,24 @@ from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from emulation.auth.forms import EMAIL_RULE
-from emulation.core.formatting import GENDER_LABELS, UNIT_KIND_LABELS
 from emulation.core.forms import Form
+from emulation.org.enums import Gender, UnitKind
 
 CODE_RULE = Regexp(r"^[^\s]+$", message=_l("A code has no spaces."))
-
-
-def _kind_choices():
-    return list(UNIT_KIND_LABELS.items())
 
 
 class UnitCreateForm(Form):
     code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40), CODE_RULE])
     name = StringField(_l("Unit name"), validators=[DataRequired(), Length(max=255)])
     parent_code = StringField(_l("Parent unit code"), validators=[Optional(), Length(max=40)])
-    kind = SelectField(_l("Kind of unit"), choices=_kind_choices(), default="grassroots")
+    kind = SelectField(_l("Kind of unit"), choices=UnitKind.choices(), default="grassroots")
     address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
 
 
 class UnitEditForm(Form):
     version = HiddenField()
     name = StringField(_l("Unit name"), validators=[DataRequired(), Length(max=255)])
-    kind = SelectField(_l("Kind of unit"), choices=_kind_choices())
+    kind = SelectField(_l("Kind of unit"), choices=UnitKind.choices())
     address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
 
 
@@ -46,7 +42,7 @@ class PersonForm(Form):
     version = HiddenField()
     code = StringField(_l("Person code"), validators=[DataRequired(), Length(max=40), CODE_RULE])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=150)])
-    gender = SelectField(_l("Gender"), choices=[("", "—"), *GENDER_LABELS.items()], default="")
+    gender = SelectField(_l("Gender"), choices=[("", "—"), *Gender.choices()], default="")
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=150)])
     unit_code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40)])

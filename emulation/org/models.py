@@ -6,12 +6,13 @@ from datetime import date
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from emulation.core import permissions
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
 from emulation.core.text import clean, fold
+from emulation.org.enums import Gender, UnitKind
 
-UNIT_KINDS = ("union", "upper_grassroots", "grassroots", "team", "department", "enterprise",
-              "other")
-GENDERS = ("male", "female")
+UNIT_KINDS = UnitKind.values()
+GENDERS = Gender.values()
 # How kinds and genders are written in spreadsheets (export writes these, import reads them).
 KIND_WORDS_VI = {"union": "Công đoàn ngành", "upper_grassroots": "Công đoàn cấp trên cơ sở",
                  "grassroots": "Công đoàn cơ sở", "team": "Tổ công đoàn",
@@ -63,6 +64,10 @@ class Unit(TimestampMixin, VersionedMixin, Base):
         return f"<Unit {self.code}>"
 
 
+# grants cover a unit's subtree: core's access conditions are built on this model
+permissions.use_unit_model(Unit)
+
+
 class Person(TimestampMixin, VersionedMixin, Base):
     """Cá nhân, đoàn viên: a member of a unit who can be nominated; not necessarily a user."""
 
@@ -84,7 +89,7 @@ class Person(TimestampMixin, VersionedMixin, Base):
     unit: Mapped[Unit] = relationship(lazy="joined")
 
     __table_args__ = (
-        CheckConstraint("gender IS NULL OR gender IN ('male', 'female')", name="gender_known"),
+        CheckConstraint(f"gender IS NULL OR gender IN ({Gender.sql_in()})", name="gender_known"),
     )
 
     def set_name(self, name: str) -> None:

@@ -20,8 +20,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from emulation.campaigns.models import Campaign, Cluster, Criterion
 from emulation.core.models import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from emulation.org.models import Unit
+from emulation.scoring.enums import SheetKind, SheetState
 
-SHEET_KINDS = ("self", "peer", "council")
+SHEET_KINDS = SheetKind.values()
+SHEET_STATES = SheetState.values()
 COMBINE_METHODS = ("mean", "median", "trimmed")
 MISSING_POLICIES = ("zero", "skip")
 TIE_BREAKS = ("council", "progress", "max_criteria")
@@ -111,8 +113,8 @@ class ScoreSheet(TimestampMixin, VersionedMixin, Base):
     __table_args__ = (
         UniqueConstraint("campaign_id", "unit_id", "scorer_kind", "scorer_key",
                          name="score_sheet_one_per_scorer"),
-        CheckConstraint("scorer_kind IN ('self', 'peer', 'council')", name="kind_known"),
-        CheckConstraint("state IN ('draft', 'submitted')", name="state_known"),
+        CheckConstraint(f"scorer_kind IN ({SheetKind.sql_in()})", name="kind_known"),
+        CheckConstraint(f"state IN ({SheetState.sql_in()})", name="state_known"),
         CheckConstraint("scorer_kind <> 'self' OR scorer_unit_id = unit_id",
                         name="self_is_own_unit"),
         CheckConstraint("scorer_kind <> 'peer' OR scorer_unit_id <> unit_id",
