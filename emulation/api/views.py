@@ -6,21 +6,23 @@ import http
 
 from flask import abort, g, request
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
 from marshmallow import fields, validate
-from sqlalchemy import func, select
 
 from emulation.api import schemas as s
 from emulation.api.services import (
+    active_award_types,
+    page_of,
+    period_of,
     pledge_entries,
+    pledge_for,
     records_from_subject,
     report_entries,
+    report_for,
     user_for,
 )
 from emulation.awards.catalogue import services as catalogue
-from emulation.awards.catalogue.models import AwardType
 from emulation.awards.decisions.services import decisions_query
 from emulation.awards.eligibility import engine
 from emulation.awards.eligibility import services as eligibility
@@ -28,11 +30,8 @@ from emulation.awards.nominations import services as nominations
 from emulation.awards.nominations.services import nominations_query
 from emulation.awards.records import services as award_records
 from emulation.campaigns import services as campaigns
-from emulation.campaigns.models import ReportPeriod
 from emulation.core import permissions as perms
-from emulation.core.errors import NotFound
 from emulation.core.web import local_today
-from emulation.extensions import db
 from emulation.org import services as org
 from emulation.pledges import services as pledges
 from emulation.scoring import services as scoring
@@ -78,10 +77,7 @@ def authenticate():
 
 
 def _paged(stmt, args):
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = db.session.scalars(stmt.limit(args["per_page"])
-                               .offset((args["page"] - 1) * args["per_page"])).all()
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+    return page_of(stmt, args["page"], args["per_page"])
 
 
 @bp.route("/units")
@@ -197,7 +193,7 @@ class PledgeItem(MethodView):
         """A unit's pledge (its officers and the campaign's organisers); 404 before the first
         save."""
         campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
-        return _pledge_or_404(campaign, unit)
+        return pledge_for(campaign, unit)
 
     @bp.arguments(s.PledgeIn)
     @bp.response(200, s.PledgeSchema)
@@ -216,7 +212,7 @@ class PledgeSubmit(MethodView):
     def post(self, body, campaign_id, unit_id):
         """Submit the pledge to the organiser (the unit's officers)."""
         campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
-        pledge = _pledge_or_404(campaign, unit)
+        pledge = pledge_for(campaign, unit)
         pledges.submit(g.api_user, pledge, body["version"], local_today())
         return pledge
 
@@ -235,14 +231,14 @@ class ReportItem(MethodView):
     @bp.response(200, s.ReportSchema)
     def get(self, campaign_id, unit_id, period_id):
         campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
-        return _report_or_404(unit, _period_or_404(campaign, period_id))
+        return report_for(unit, period_of(campaign, period_id))
 
     @bp.arguments(s.ReportIn)
     @bp.response(200, s.ReportSchema)
     def put(self, body, campaign_id, unit_id, period_id):
         """Save the period's report draft (the unit's officers, once the pledge is approved)."""
         campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
-        period = _period_or_404(campaign, period_id)
+        period = period_of(campaign, period_id)
         entries = report_entries(pledges.pledge_of(campaign, unit), body.pop("items"))
         version = body.pop("version")
         return pledges.save_report(g.api_user, campaign, unit, period, version, body, entries,
@@ -256,30 +252,9 @@ class ReportSubmit(MethodView):
     def post(self, body, campaign_id, unit_id, period_id):
         """Submit the period's report (the unit's officers); it is read-only afterwards."""
         campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
-        report = _report_or_404(unit, _period_or_404(campaign, period_id))
+        report = report_for(unit, period_of(campaign, period_id))
         pledges.submit_report(g.api_user, report, body["version"])
         return report
-
-
-def _pledge_or_404(campaign, unit):
-    pledge = pledges.pledge_of(campaign, unit)
-    if pledge is None:
-        raise NotFound(_("This unit has not started its pledge yet."))
-    return pledge
-
-
-def _period_or_404(campaign, period_id: int):
-    period = db.session.get(ReportPeriod, period_id)
-    if period is None or period.campaign_id != campaign.id:
-        raise NotFound(_("No such report period."))
-    return period
-
-
-def _report_or_404(unit, period):
-    report = pledges.report_of(unit, period)
-    if report is None:
-        raise NotFound(_("No report for this period yet."))
-    return report
 
 
 @bp.route("/award-types")
@@ -287,8 +262,7 @@ class AwardTypes(MethodView):
     @bp.response(200, s.AwardTypeSchema(many=True))
     def get(self):
         """The award catalogue with its rules as data."""
-        return db.session.scalars(select(AwardType).where(AwardType.active.is_(True))
-                                  .order_by(AwardType.id)).all()
+        return active_award_types()
 
 
 @bp.route("/award-records")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -14,11 +15,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from emulation.api.services import create_token, revoke_token, token_for, tokens_of
 from emulation.auth import services
 from emulation.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, ReauthForm
 from emulation.auth.fresh import mark_fresh
 from emulation.core.errors import ServiceError
-from emulation.core.web import is_safe_next
+from emulation.core.web import attempt, is_safe_next, load_or_404
 from emulation.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -110,9 +112,6 @@ def profile():
 @bp.route("/profile/tokens", methods=["POST"])
 @login_required
 def token_create():
-    from emulation.api.services import create_token
-    from emulation.core.web import attempt
-
     if not ConfirmForm().validate_on_submit():
         return profile_page(400)
     made = []
@@ -126,16 +125,7 @@ def token_create():
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
 def token_revoke(token_id: int):
-    from flask import abort
-
-    from emulation.api.models import ApiToken
-    from emulation.api.services import revoke_token
-    from emulation.core.web import attempt
-    from emulation.extensions import db
-
-    token = db.session.get(ApiToken, token_id)
-    if token is None or (token.user_id != current_user.id and not current_user.is_admin):
-        abort(404)
+    token = load_or_404(token_for, current_user, token_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     status = attempt(lambda: revoke_token(current_user, token))
@@ -147,15 +137,8 @@ def token_revoke(token_id: int):
 
 
 def profile_page(status: int = 200, new_secret: str | None = None, form=None):
-    from sqlalchemy import select
-
-    from emulation.api.models import ApiToken
-    from emulation.extensions import db
-
-    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
-                                .order_by(ApiToken.id.desc())).all()
     return render_template("auth/profile.html", form=form or ChangePasswordForm(formdata=None),
-                           tokens=tokens, new_secret=new_secret,
+                           tokens=tokens_of(current_user), new_secret=new_secret,
                            confirm_form=ConfirmForm(formdata=None)), status
 
 

@@ -105,3 +105,14 @@ def diff(old: dict, new: dict) -> tuple[dict, dict]:
     """The changed fields only, as (before, after)."""
     keys = [k for k in new if old.get(k) != new.get(k)]
     return {k: old.get(k) for k in keys}, {k: new.get(k) for k in keys}
+
+
+def history(object_type: str, object_id: int, limit: int = 20) -> list[AuditEvent]:
+    """The latest events of one record, newest first (a detail page's history)."""
+    from sqlalchemy import select
+
+    from emulation.extensions import db
+
+    return db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .order_by(AuditEvent.id.desc()).limit(limit)).all()

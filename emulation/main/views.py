@@ -12,13 +12,13 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, text
 
 from emulation.auth import services as auth_services
 from emulation.core import permissions as perms
 from emulation.core.web import is_safe_next
-from emulation.extensions import csrf, db
-from emulation.org.models import Person, Unit
+from emulation.extensions import csrf
+from emulation.main.services import database_reachable
+from emulation.org import services as org
 
 bp = Blueprint("main", __name__)
 
@@ -28,25 +28,18 @@ bp = Blueprint("main", __name__)
 def index():
     counts = {}
     if perms.can_any(current_user, perms.VIEW_UNITS):
-        counts["units"] = db.session.scalar(
-            select(func.count(Unit.id)).where(perms.unit_condition(current_user, perms.VIEW_UNITS),
-                                              Unit.active.is_(True)))
+        counts["units"] = org.active_unit_count(current_user)
     if perms.can_any(current_user, perms.VIEW_PEOPLE):
-        counts["people"] = db.session.scalar(
-            select(func.count(Person.id)).where(
-                Person.active.is_(True),
-                Person.unit_id.in_(perms.covered_unit_ids(current_user, perms.VIEW_PEOPLE))))
+        counts["people"] = org.active_people_count(current_user)
     return render_template("main/index.html", counts=counts)
 
 
 @bp.route("/healthz")
 @csrf.exempt
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception as err:  # noqa: BLE001 - any failure of the database is "error" here
-        db.session.rollback()
-        current_app.logger.error("health check: database error: %s", err)
+    error = database_reachable()
+    if error is not None:
+        current_app.logger.error("health check: database error: %s", error)
         return jsonify({"status": "error", "database": "error"}), 503
     return jsonify({"status": "ok", "database": "ok"})
 

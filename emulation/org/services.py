@@ -74,6 +74,70 @@ def get_person_for(user, person_id: int, roles=perms.VIEW_PEOPLE) -> Person:
     return person
 
 
+def visible_unit(user, unit_id: int | None, roles=perms.VIEW_UNITS) -> Unit | None:
+    """The unit if there is one and the user covers it with `roles`, else None (a form's
+    suggested value, never an error)."""
+    unit = db.session.get(Unit, unit_id) if unit_id is not None else None
+    return unit if unit is not None and perms.covers(user, unit, roles) else None
+
+
+def parent_by_code(code: str | None) -> Unit | None:
+    """The unit a form names by code; None when the field is empty."""
+    code = clean(code)
+    if not code:
+        return None
+    unit = unit_by_code(code)
+    if unit is None:
+        raise ServiceError(_("No unit has the code %(code)s.", code=code))
+    return unit
+
+
+def managed_unit_by_code(user, code: str, roles=perms.MANAGE_PEOPLE) -> Unit:
+    """The unit a form names by code, if the user manages it with `roles`."""
+    unit = unit_by_code(code)
+    if unit is None or not perms.covers(user, unit, roles):
+        raise ServiceError(_("No unit you manage has the code %(code)s.", code=clean(code)))
+    return unit
+
+
+def children_of(unit: Unit) -> list[Unit]:
+    """Direct sub-units, active first, by code."""
+    return db.session.scalars(select(Unit).where(Unit.parent_id == unit.id)
+                              .order_by(Unit.active.desc(), Unit.code)).all()
+
+
+def ancestors_of(unit: Unit) -> list[Unit]:
+    """The units above, from the root down."""
+    return db.session.scalars(select(Unit).where(Unit.id.in_(unit.ancestor_ids))
+                              .order_by(Unit.depth)).all()
+
+
+def active_people_in(unit: Unit) -> int:
+    """Active people directly in the unit (not its sub-units)."""
+    return db.session.scalar(select(func.count(Person.id)).where(
+        Person.unit_id == unit.id, Person.active.is_(True))) or 0
+
+
+def active_unit_count(user) -> int:
+    """Active units the user may see."""
+    return db.session.scalar(select(func.count(Unit.id)).where(
+        perms.unit_condition(user, perms.VIEW_UNITS), Unit.active.is_(True))) or 0
+
+
+def active_people_count(user) -> int:
+    """Active people of the units the user may see people of."""
+    return db.session.scalar(select(func.count(Person.id)).where(
+        Person.active.is_(True),
+        Person.unit_id.in_(perms.covered_unit_ids(user, perms.VIEW_PEOPLE)))) or 0
+
+
+def unit_choices(user, roles=perms.MANAGE_PEOPLE, limit: int = 500) -> list[Unit]:
+    """Active units the user covers with `roles`, in tree order, at most `limit`."""
+    return db.session.scalars(select(Unit).where(perms.unit_condition(user, roles),
+                                                 Unit.active.is_(True))
+                              .order_by(Unit.path).limit(limit)).all()
+
+
 def unit_by_code(code: str) -> Unit | None:
     return db.session.scalar(select(Unit).where(Unit.code == clean(code)))
 
