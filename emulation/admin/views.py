@@ -1,13 +1,12 @@
 """Administration pages: users with their role grants, and the audit log (read only)."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from emulation.admin import queries
+from emulation.admin.forms import AuditFilterForm
 from emulation.api.services import tokens_of
 from emulation.auth import services
 from emulation.auth.forms import (
@@ -26,7 +25,6 @@ from emulation.core.web import (
     attempt,
     flash_form_errors,
     form_action,
-    int_arg,
     load_or_404,
     paginate,
 )
@@ -173,19 +171,19 @@ def grant_remove(grant_id: int):
 @admin_required
 def audit_log():
     """Nhật ký: every state change, newest first, filtered; there is no way to edit one."""
-    args = request.args
-    filters = {"actor": clean(args.get("actor", ""))[:64],
-               "action": clean(args.get("action", ""))[:64],
-               "object_type": clean(args.get("object_type", ""))[:40],
-               "object_id": int_arg("object_id", source=args),
-               "q": clean(args.get("q", ""))[:100]}
-    stmt = queries.audit_query(**filters, date_from=_parse_day(args.get("from")),
-                               date_to=_parse_day(args.get("to")))
-    pagination = paginate(stmt, 100)
-    return render_template("admin/audit.html", pagination=pagination,
+    form = AuditFilterForm(request.args)
+    if not form.validate():  # a filter that cannot be read is left out, and said so
+        flash_form_errors(form)
+    valid = {name: (None if field.errors else field.data) for name, field in form._fields.items()}
+    filters = {"actor": valid["actor"] or "", "action": valid["action"] or "",
+               "object_type": valid["object_type"] or "", "object_id": valid["object_id"],
+               "q": valid["q"] or ""}
+    stmt = queries.audit_query(**filters, date_from=valid["date_from"],
+                               date_to=valid["date_to"])
+    return render_template("admin/audit.html", pagination=paginate(stmt, 100),
                            actions=queries.audit_actions(),
-                           filters={**filters, "from": args.get("from", ""),
-                                    "to": args.get("to", "")})
+                           filters={**filters, "from": request.args.get("from", "")[:10],
+                                    "to": request.args.get("to", "")[:10]})
 
 
 def _refuse(user: User, status: int = 400, message: str | None = None):
@@ -197,11 +195,3 @@ def _refuse(user: User, status: int = 400, message: str | None = None):
                                              locale=user.locale or ""),
                            grant_form=GrantForm(), reset_form=ResetPasswordForm(),
                            confirm_form=ConfirmForm(), tokens=tokens_of(user)), status
-
-
-def _parse_day(value: str | None):
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date() if value else None
-    except ValueError:
-        return None
-

@@ -142,3 +142,11 @@ def test_audit_events_cannot_be_changed_or_deleted(world, ctx):
 def test_no_route_edits_or_deletes_audit_events(app):
     audit_rules = [r for r in app.url_map.iter_rules() if "audit" in r.rule]
     assert audit_rules and all(r.methods <= {"GET", "HEAD", "OPTIONS"} for r in audit_rules)
+
+
+def test_audit_filter_with_an_unreadable_date_says_so_and_ignores_it(world, login):
+    c = login("admin")
+    response = c.get("/admin/audit/?from=hôm-qua&action=user.update")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Ngày không hợp lệ." in html  # the form's own message, in Vietnamese
