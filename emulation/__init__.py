@@ -195,6 +195,8 @@ LABEL_MODULES = (
     "emulation.auth.enums",
     "emulation.org.enums",
     "emulation.scoring.enums",
+    "emulation.campaigns.enums",
+    "emulation.pledges.enums",
 )
 
 

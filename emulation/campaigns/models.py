@@ -16,15 +16,23 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from emulation.campaigns.enums import (
+    CampaignKind,
+    CampaignState,
+    ClusterKind,
+    CriterionKind,
+    ParticipationMode,
+    PeriodKind,
+)
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
 from emulation.org.models import Unit
 
-CAMPAIGN_KINDS = ("regular", "thematic")
-CAMPAIGN_STATES = ("draft", "published", "closed")
-PARTICIPATION_MODES = ("children", "subtree", "list")
-PERIOD_KINDS = ("quarterly", "midyear", "yearend", "midterm", "final", "custom")
-CRITERION_KINDS = ("regular", "bonus", "penalty")
-CLUSTER_KINDS = ("cum", "khoi")
+CAMPAIGN_KINDS = CampaignKind.values()
+CAMPAIGN_STATES = CampaignState.values()
+PARTICIPATION_MODES = ParticipationMode.values()
+PERIOD_KINDS = PeriodKind.values()
+CRITERION_KINDS = CriterionKind.values()
+CLUSTER_KINDS = ClusterKind.values()
 
 
 class Campaign(TimestampMixin, VersionedMixin, Base):
@@ -67,8 +75,8 @@ class Campaign(TimestampMixin, VersionedMixin, Base):
         back_populates="campaign", order_by="Cluster.name", cascade="all, delete-orphan")
 
     __table_args__ = (
-        CheckConstraint("kind IN ('regular', 'thematic')", name="kind_known"),
-        CheckConstraint("state IN ('draft', 'published', 'closed')", name="state_known"),
+        CheckConstraint(f"kind IN ({CampaignKind.sql_in()})", name="kind_known"),
+        CheckConstraint(f"state IN ({CampaignState.sql_in()})", name="state_known"),
         CheckConstraint("year_end >= year_start", name="years_ordered"),
     )
 

@@ -5,27 +5,8 @@ from datetime import date, datetime
 
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal
-from flask_babel import lazy_gettext as _l
 
 from emulation.core.models import utcnow
-
-CAMPAIGN_STATE_LABELS = {"draft": _l("Draft"), "published": _l("Published"),
-                         "closed": _l("Closed")}
-CAMPAIGN_KIND_LABELS = {"regular": _l("Regular (yearly)"), "thematic": _l("Thematic")}
-PERIOD_KIND_LABELS = {"quarterly": _l("Quarterly"), "midyear": _l("Mid-year"),
-                      "yearend": _l("Year-end"), "midterm": _l("Mid-term review (sơ kết)"),
-                      "final": _l("Final review (tổng kết)"), "custom": _l("Other")}
-CRITERION_KIND_LABELS = {"regular": _l("Regular"), "bonus": _l("Bonus"),
-                         "penalty": _l("Penalty")}
-PARTICIPATION_LABELS = {"children": _l("Direct sub-units of the issuing unit"),
-                        "subtree": _l("Every unit below the issuing unit"),
-                        "list": _l("A chosen list")}
-CLUSTER_KIND_LABELS = {"cum": _l("Cluster (cụm)"), "khoi": _l("Block (khối)")}
-PLEDGE_STATE_LABELS = {"none": _l("Not started"), "draft": _l("Draft"),
-                       "submitted": _l("Submitted"), "approved": _l("Approved"),
-                       "returned": _l("Returned")}
-REPORT_STATE_LABELS = {"none": _l("Not started"), "draft": _l("Draft"),
-                       "submitted": _l("Submitted")}
 
 
 def fmt_datetime(value: datetime | None, style: str = "short") -> str:
@@ -58,8 +39,3 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["json_text"] = json_text
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["now_utc"] = utcnow
-    app.jinja_env.globals.update(
-        CAMPAIGN_STATE_LABELS=CAMPAIGN_STATE_LABELS, CAMPAIGN_KIND_LABELS=CAMPAIGN_KIND_LABELS,
-        PERIOD_KIND_LABELS=PERIOD_KIND_LABELS, CRITERION_KIND_LABELS=CRITERION_KIND_LABELS,
-        PARTICIPATION_LABELS=PARTICIPATION_LABELS, CLUSTER_KIND_LABELS=CLUSTER_KIND_LABELS,
-        PLEDGE_STATE_LABELS=PLEDGE_STATE_LABELS, REPORT_STATE_LABELS=REPORT_STATE_LABELS)

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from emulation.campaigns.models import Campaign, Movement, ReportPeriod
 from emulation.core.models import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from emulation.org.models import Person, Unit
+from emulation.pledges.enums import PledgeState, ReportState
 
-PLEDGE_STATES = ("draft", "submitted", "approved", "returned")
-REPORT_STATES = ("draft", "submitted")
+PLEDGE_STATES = PledgeState.values()
+REPORT_STATES = ReportState.values()
 # Titles a unit can register for (codes of DESIGN.md §4); the catalogue arrives with awards.
 UNIT_TITLES = ("TTLDTT", "TTLDXS", "CO_BO", "CO_CP", "CO_TLD")
 PERSON_TITLES = ("LDTT", "CSTDCS", "CSTD_BO", "CSTD_TQ")
@@ -51,8 +52,7 @@ class Pledge(TimestampMixin, VersionedMixin, Base):
 
     __table_args__ = (
         UniqueConstraint("campaign_id", "unit_id", name="pledge_campaign_unit"),
-        CheckConstraint("state IN ('draft', 'submitted', 'approved', 'returned')",
-                        name="state_known"),
+        CheckConstraint(f"state IN ({PledgeState.sql_in()})", name="state_known"),
     )
 
 
@@ -157,7 +157,7 @@ class Report(TimestampMixin, VersionedMixin, Base):
 
     __table_args__ = (
         UniqueConstraint("unit_id", "period_id", name="report_unit_period"),
-        CheckConstraint("state IN ('draft', 'submitted')", name="state_known"),
+        CheckConstraint(f"state IN ({ReportState.sql_in()})", name="state_known"),
     )
 
 
