@@ -6,7 +6,9 @@ are listed below for extraction and translated in `emulation/translations/vi`.
 from __future__ import annotations
 
 from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 
 
 class _CatalogueTranslations:
@@ -23,6 +25,12 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _CatalogueTranslations()
+
+
+class AttachmentForm(Form):
+    """One uploaded file (tệp đính kèm, minh chứng): campaigns, reports, nominations."""
+
+    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))])
 
 
 def _wtforms_messages(_, ngettext):  # pragma: no cover - read by the message extractor only

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from emulation.core.errors import ServiceError
+from emulation.core.errors import NotFound, ServiceError
 from emulation.core.models import Base, UTCDateTime, utcnow
 from emulation.extensions import db
 
@@ -50,6 +50,32 @@ class Attachment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (Index("ix_attachment_owner", "owner_type", "owner_id"),)
+
+
+def attach(actor, owner_kind: str, owner_id: int, file_storage, *, record=None,
+           action: str = "") -> Attachment:
+    """Check, keep and audit one uploaded file of a record (a campaign, a report item, a
+    nomination): the one way every area attaches files. `record` is what the audit event
+    names (the record itself by default); `action` defaults to `<owner_kind>.attach`. A
+    refused file raises ServiceError before anything is written; the caller commits."""
+    from emulation.core import audit
+
+    attachment = store(file_storage, owner_type=owner_kind, owner_id=owner_id, actor=actor)
+    audit.record(db.session, actor=actor, action=action or f"{owner_kind}.attach",
+                 obj=record, object_type="" if record is not None else owner_kind,
+                 object_id=None if record is not None else owner_id,
+                 summary=f"attached {attachment.original_name} to {owner_kind} {owner_id}",
+                 after={"file": attachment.original_name, "sha256": attachment.sha256})
+    return attachment
+
+
+def attachment_of(attachment_id: int, owner_kind: str, owner_ids) -> Attachment:
+    """A stored file that belongs to one of the given records (a loader for `load_or_404`):
+    anything else is NotFound, so one record's files are never reached through another."""
+    found = db.session.get(Attachment, attachment_id)
+    if found is None or found.owner_type != owner_kind or found.owner_id not in set(owner_ids):
+        raise NotFound(_("No such file."))
+    return found
 
 
 def store(upload, *, owner_type: str, owner_id: int, actor) -> Attachment:

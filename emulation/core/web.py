@@ -233,3 +233,20 @@ def form_action(operation, *, success: str, target: str, on_refusal, form=None):
         return on_refusal(status)
     flash(success, "success")
     return redirect(target)
+
+
+def upload_action(save, *, form, target: str, on_refusal, success: str | None = None):
+    """The route body of every upload: check the form's `file` field, hand the file to the
+    area's service (`save(file)`, which goes through `uploads.attach` and commits), then
+    redirect to `target` or re-render with `on_refusal(status)` — a refused file is a 400
+    with its translated reason, and nothing is kept."""
+    return form_action(lambda: save(form.file.data), form=form, target=target,
+                       on_refusal=on_refusal, success=success or _("File attached."))
+
+
+def send_attachment(attachment_id: int, owner_kind: str, owner_ids):
+    """Serve a stored file of one of the given records as a download; any other is a 404."""
+    from emulation.core import uploads
+
+    return uploads.send(load_or_404(uploads.attachment_of, attachment_id, owner_kind,
+                                    owner_ids))

@@ -179,10 +179,7 @@ def attach(actor, n: Nomination, upload):
 
     if not can_edit(actor, n):
         raise PermissionDenied(_("This nomination cannot be changed now."))
-    attachment = uploads.store(upload, owner_type="nomination", owner_id=n.id, actor=actor)
-    audit.record(db.session, actor=actor, action="nomination.attach", obj=n,
-                 summary=f"attached {attachment.original_name}",
-                 after={"file": attachment.original_name, "sha256": attachment.sha256})
+    attachment = uploads.attach(actor, "nomination", n.id, upload, record=n)
     db.session.commit()
     return attachment
 

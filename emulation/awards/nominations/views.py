@@ -15,9 +15,9 @@ from emulation.awards.nominations.forms import (
 )
 from emulation.awards.nominations.models import NOMINATION_STATES, Nomination
 from emulation.campaigns import services as campaigns
-from emulation.campaigns.forms import AttachmentForm
 from emulation.core import permissions as perms
 from emulation.core import uploads
+from emulation.core.forms import AttachmentForm
 from emulation.core.web import (
     attempt,
     current_locale,
@@ -26,9 +26,10 @@ from emulation.core.web import (
     load_or_404,
     local_today,
     page_arg,
+    send_attachment,
+    upload_action,
     year_arg,
 )
-from emulation.extensions import db
 from emulation.org.services import unit_by_code
 
 ACTIONS = {"submit": service.submit, "receive": service.receive, "return": service.return_,
@@ -128,25 +129,17 @@ def attach(nomination_id: int):
     n = _nomination_or_404(nomination_id)
     if not service.can_edit(current_user, n):
         abort(403)
-    form = AttachmentForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return _page(n, 400)
-    status = attempt(lambda: service.attach(current_user, n, form.file.data))
-    if status:
-        return _page(n, status)
-    flash(_("File attached."), "success")
-    return redirect(url_for("nominations.detail", nomination_id=n.id))
+    return upload_action(lambda file: service.attach(current_user, n, file),
+                         form=AttachmentForm(),
+                         target=url_for("nominations.detail", nomination_id=n.id),
+                         on_refusal=lambda status: _page(n, status))
 
 
 @bp.route("/<int:nomination_id>/attachments/<int:attachment_id>")
 @login_required
 def attachment(nomination_id: int, attachment_id: int):
     n = _nomination_or_404(nomination_id)
-    found = db.session.get(uploads.Attachment, attachment_id)
-    if found is None or found.owner_type != "nomination" or found.owner_id != n.id:
-        abort(404)
-    return uploads.send(found)
+    return send_attachment(attachment_id, "nomination", [n.id])
 
 
 @bp.route("/from-registrations", methods=["POST"])
