@@ -1,4 +1,5 @@
-"""Campaign dashboard: registration and reporting progress, progress per movement, units behind.
+"""Campaign dashboard: registration and reporting progress, progress per movement, units behind
+(the campaign's view over its units' pledges and reports).
 
 A fixed number of queries whatever the number of units (asserted by a test).
 """
@@ -8,13 +9,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from emulation.campaigns.models import Campaign, CampaignParticipant, Movement, ReportPeriod
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.pledges import progress
-from emulation.pledges.models import Pledge, PledgeItem, Report, ReportItem
+from emulation.pledges.enums import PledgeState, ReportState
+from emulation.pledges.models import Pledge, Report
+from emulation.pledges.reports import unit_items
 from emulation.pledges.services import state_counts
 
 
@@ -53,8 +57,8 @@ def campaign_dashboard(campaign: Campaign, today: date,
             .group_by(Report.period_id, Report.state))}
     periods = []
     for p in campaign.periods:
-        status = PeriodStatus(p, report_counts.get((p.id, "submitted"), 0),
-                              report_counts.get((p.id, "draft"), 0))
+        status = PeriodStatus(p, report_counts.get((p.id, ReportState.SUBMITTED), 0),
+                              report_counts.get((p.id, ReportState.DRAFT), 0))
         status.missing = len(participants) - status.submitted - status.draft
         status.overdue = p.deadline < today
         periods.append(status)
@@ -65,29 +69,6 @@ def campaign_dashboard(campaign: Campaign, today: date,
     behind = _behind(campaign, participants, periods, today)
     return Dashboard(len(participants), counts, periods, chosen, overall, movements,
                      unit_progress, behind)
-
-
-def unit_items(campaign_id: int, period_id: int, unit_id: int | None = None, among=None):
-    """(unit id, movement id, target, achieved, self-assessed) of every approved pledge item,
-    with the period's results where reported; of one unit, or of the units a query of unit
-    ids (`among`) selects, when given. Two plain queries joined in memory: SQLite plans the
-    single outer-join form badly at a few thousand units."""
-    def only(column):
-        return ([column == unit_id] if unit_id else []) + (
-            [column.in_(among)] if among is not None else [])
-
-    results = {item_id: (achieved, pct) for item_id, achieved, pct in db.session.execute(
-        select(ReportItem.pledge_item_id, ReportItem.achieved_value, ReportItem.progress_pct)
-        .join(Report, Report.id == ReportItem.report_id)
-        .where(Report.campaign_id == campaign_id, Report.period_id == period_id,
-               *only(Report.unit_id)))}
-    rows = db.session.execute(
-        select(PledgeItem.id, Pledge.unit_id, PledgeItem.movement_id, PledgeItem.target_value)
-        .join(Pledge, Pledge.id == PledgeItem.pledge_id)
-        .where(Pledge.campaign_id == campaign_id, Pledge.state == "approved",
-               *only(Pledge.unit_id)))
-    return [(unit_id, movement_id, target, *results.get(item_id, (None, None)))
-            for item_id, unit_id, movement_id, target in rows]
 
 
 def unit_progress(campaign: Campaign, unit: Unit) -> list[tuple]:
@@ -137,15 +118,13 @@ def _behind(campaign, participants, periods: list[PeriodStatus], today: date):
     pledge_states = dict(db.session.execute(select(Pledge.unit_id, Pledge.state).where(
         Pledge.campaign_id == campaign.id)).all())
     submitted = set(db.session.execute(select(Report.unit_id, Report.period_id).where(
-        Report.campaign_id == campaign.id, Report.state == "submitted")).all())
-    from flask_babel import gettext as _
-
+        Report.campaign_id == campaign.id, Report.state == ReportState.SUBMITTED)).all())
     rows = []
     for unit in participants:
         reasons = []
         state = pledge_states.get(unit.id)
         if campaign.registration_deadline and campaign.registration_deadline < today and \
-                state not in ("submitted", "approved"):
+                state not in (PledgeState.SUBMITTED, PledgeState.APPROVED):
             reasons.append(_("pledge not submitted"))
         for status in periods:
             if status.overdue and (unit.id, status.period.id) not in submitted:

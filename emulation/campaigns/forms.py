@@ -1,6 +1,5 @@
 """Forms of the campaigns area (organisers only)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     DecimalField,
@@ -10,16 +9,22 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from emulation.core import formatting as fmt
+from emulation.campaigns.enums import (
+    CampaignKind,
+    ClusterKind,
+    CriterionKind,
+    ParticipationMode,
+    PeriodKind,
+)
 from emulation.core.forms import Form
 
-KIND_CHOICES = list(fmt.CAMPAIGN_KIND_LABELS.items())
-PERIOD_CHOICES = list(fmt.PERIOD_KIND_LABELS.items())
-CRITERION_CHOICES = list(fmt.CRITERION_KIND_LABELS.items())
-MODE_CHOICES = list(fmt.PARTICIPATION_LABELS.items())
-CLUSTER_CHOICES = list(fmt.CLUSTER_KIND_LABELS.items())
+KIND_CHOICES = CampaignKind.choices()
+PERIOD_CHOICES = PeriodKind.choices()
+CRITERION_CHOICES = CriterionKind.choices()
+MODE_CHOICES = ParticipationMode.choices()
+CLUSTER_CHOICES = ClusterKind.choices()
 YEAR = [DataRequired(), NumberRange(min=1901, max=2199)]
 
 
@@ -50,7 +55,8 @@ class PeriodForm(Form):
     kind = SelectField(_l("Kind of period"), choices=PERIOD_CHOICES)
     label = StringField(_l("Label"), validators=[Optional(), Length(max=150)])
     year = IntegerField(_l("Year"), validators=YEAR)
-    deadline = DateField(_l("Deadline"), validators=[DataRequired()])
+    # InputRequired, not DataRequired: a date that does not parse keeps its own message
+    deadline = DateField(_l("Deadline"), validators=[InputRequired()])
 
 
 class MovementForm(Form):
@@ -95,6 +101,3 @@ class ClusterForm(Form):
 class CloneForm(Form):
     year_start = IntegerField(_l("First year of the new campaign"), validators=YEAR)
 
-
-class AttachmentForm(Form):
-    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))])

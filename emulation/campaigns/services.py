@@ -22,7 +22,7 @@ from emulation.campaigns.models import (
     Movement,
     ReportPeriod,
 )
-from emulation.core import audit
+from emulation.core import audit, uploads
 from emulation.core import permissions as perms
 from emulation.core.errors import (
     Conflict,
@@ -77,6 +77,31 @@ def get_campaign_for(user, campaign_id: int) -> Campaign:
     return campaign
 
 
+def period_for(user, period_id: int) -> ReportPeriod:
+    return _part_for(user, ReportPeriod, period_id)
+
+
+def movement_for(user, movement_id: int) -> Movement:
+    return _part_for(user, Movement, movement_id)
+
+
+def criterion_for(user, criterion_id: int) -> Criterion:
+    return _part_for(user, Criterion, criterion_id)
+
+
+def cluster_for(user, cluster_id: int) -> Cluster:
+    return _part_for(user, Cluster, cluster_id)
+
+
+def movement_by_number(campaign: Campaign, number: int | None) -> Movement | None:
+    if not number:
+        return None
+    movement = next((m for m in campaign.movements if m.number == number), None)
+    if movement is None:
+        raise ServiceError(_("There is no movement %(n)d.", n=number))
+    return movement
+
+
 def can_manage(user, campaign: Campaign) -> bool:
     return perms.covers(user, campaign.issuing_unit, ORGANISER)
 
@@ -84,6 +109,15 @@ def can_manage(user, campaign: Campaign) -> bool:
 def participant_unit_ids(campaign_id: int) -> set[int]:
     return set(db.session.scalars(select(CampaignParticipant.unit_id).where(
         CampaignParticipant.campaign_id == campaign_id)))
+
+
+def _part_for(user, model, part_id: int):
+    """A period, movement, criterion or cluster of a campaign the user may see."""
+    part = db.session.get(model, part_id)
+    if part is None:
+        raise NotFound(_("No such record."))
+    get_campaign_for(user, part.campaign_id)
+    return part
 
 
 # --- campaign ------------------------------------------------------------------------------
@@ -163,6 +197,7 @@ def publish(actor, campaign: Campaign, version) -> None:
         raise InvalidState(_("The campaign cannot be published: %(reasons)s",
                              reasons=" ".join(problems)))
     _move(actor, campaign, "published")
+    db.session.commit()
 
 
 def close(actor, campaign: Campaign, version) -> None:
@@ -171,6 +206,7 @@ def close(actor, campaign: Campaign, version) -> None:
     if campaign.state != "published":
         raise InvalidState(_("Only a published campaign can be closed."))
     _move(actor, campaign, "closed")
+    db.session.commit()
 
 
 def clone(actor, source: Campaign, year_start: int, issuing_unit: Unit | None = None) -> Campaign:
@@ -223,6 +259,16 @@ def clone(actor, source: Campaign, year_start: int, issuing_unit: Unit | None = 
     return copy
 
 
+def attach(actor, campaign: Campaign, upload):
+    """A file of the campaign (the directive, its plan): checked, stored and audited."""
+    require_manage(actor, campaign)
+    require_editable(campaign)
+    attachment = uploads.attach(actor, "campaign", campaign.id, upload, record=campaign,
+                                action="campaign.attach")
+    db.session.commit()
+    return attachment
+
+
 def shift_date(value: date | None, years: int) -> date | None:
     if value is None:
         return None
@@ -242,7 +288,6 @@ def _move(actor, campaign: Campaign, state: str) -> None:
     audit.record(db.session, actor=actor, action=f"campaign.{state}", obj=campaign,
                  summary=f"campaign {campaign.id}: {before} → {state}",
                  before={"state": before}, after={"state": state})
-    db.session.commit()
 
 
 def snapshot(campaign: Campaign) -> dict:

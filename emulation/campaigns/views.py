@@ -1,17 +1,13 @@
 """Campaign pages: list, detail (the hub), and the organiser's editing actions."""
 from __future__ import annotations
 
-import re
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
-from emulation.campaigns import services
+from emulation.campaigns import queries, services
+from emulation.campaigns.enums import CampaignState
 from emulation.campaigns.forms import (
-    AttachmentForm,
     CampaignCreateForm,
     CampaignForm,
     CloneForm,
@@ -22,22 +18,21 @@ from emulation.campaigns.forms import (
     ParticipantsForm,
     PeriodForm,
 )
-from emulation.campaigns.models import (
-    Campaign,
-    CampaignParticipant,
-    Cluster,
-    ClusterMember,
-    Criterion,
-    Movement,
-    ReportPeriod,
-)
+from emulation.campaigns.models import Campaign
 from emulation.core import permissions as perms
 from emulation.core import uploads
-from emulation.core.errors import NotFound, ServiceError
+from emulation.core.forms import AttachmentForm
 from emulation.core.text import clean
-from emulation.core.web import attempt, flash_form_errors, page_arg, year_arg
-from emulation.extensions import db
-from emulation.org.models import Unit
+from emulation.core.web import (
+    attempt,
+    flash_form_errors,
+    form_action,
+    load_or_404,
+    page_arg,
+    send_attachment,
+    upload_action,
+    year_arg,
+)
 from emulation.org.services import unit_by_code
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
@@ -47,13 +42,14 @@ ORGANISER = ("organiser",)
 @bp.route("/")
 @login_required
 def index():
-    state = request.args.get("state") if request.args.get("state") in (
-        "draft", "published", "closed") else None
+    state = request.args.get("state")
+    state = state if state in CampaignState.values() else None
     year = year_arg()
-    stmt = services.campaigns_query(current_user, state, year)
-    pagination = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
-    return render_template("campaigns/index.html", pagination=pagination, state=state,
-                           year=year, can_create=perms.can_any(current_user, ORGANISER))
+    return render_template("campaigns/index.html",
+                           pagination=queries.campaign_list(current_user, state, year,
+                                                            page_arg()),
+                           state=state, year=year,
+                           can_create=perms.can_any(current_user, ORGANISER))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -79,6 +75,7 @@ def create():
                 flash(_("Campaign created as a draft."), "success")
                 return redirect(url_for("campaigns.detail", campaign_id=created[0].id))
     else:
+        flash_form_errors(form)
         status = 400
     return render_template("campaigns/form.html", form=form, campaign=None), status
 
@@ -86,50 +83,49 @@ def create():
 @bp.route("/<int:campaign_id>")
 @login_required
 def detail(campaign_id: int):
-    return _detail_page(_campaign_or_404(campaign_id))
+    return _detail_page(load_or_404(services.get_campaign_for, current_user, campaign_id))
 
 
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
 @perms.roles_required(*ORGANISER)
 def edit(campaign_id: int):
-    campaign = _managed_or_404(campaign_id)
-    form = CampaignForm(obj=campaign if request.method == "GET" else None)
-    status = 200
+    campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
+    services.require_manage(current_user, campaign)
     if request.method == "GET":
+        form = CampaignForm(obj=campaign)
         form.version.data = campaign.version
-    elif form.validate_on_submit():
-        status = attempt(lambda: services.update_campaign(
-            current_user, campaign, form.version.data, _fields(form))) or 200
-        if status == 200:
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    else:
-        status = 400
-    return render_template("campaigns/form.html", form=form, campaign=campaign), status
+        return _edit_page(form, campaign)
+    form = CampaignForm()
+    return form_action(lambda: services.update_campaign(current_user, campaign,
+                                                        form.version.data, _fields(form)),
+                       form=form, success=_("Changes saved."), target=_hub(campaign),
+                       on_refusal=lambda status: _edit_page(form, campaign, status))
 
 
 @bp.route("/<int:campaign_id>/publish", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def publish(campaign_id: int):
-    campaign = _managed_or_404(campaign_id)
-    return _act(campaign, lambda: services.publish(current_user, campaign,
-                                                   request.form.get("version")),
-                _("Campaign published."))
+    campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
+    services.require_manage(current_user, campaign)
+    return _on_hub(campaign, lambda: services.publish(current_user, campaign,
+                                                      request.form.get("version")),
+                   _("Campaign published."))
 
 
 @bp.route("/<int:campaign_id>/close", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def close(campaign_id: int):
-    campaign = _managed_or_404(campaign_id)
-    return _act(campaign, lambda: services.close(current_user, campaign,
-                                                 request.form.get("version")),
-                _("Campaign closed."))
+    campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
+    services.require_manage(current_user, campaign)
+    return _on_hub(campaign, lambda: services.close(current_user, campaign,
+                                                    request.form.get("version")),
+                   _("Campaign closed."))
 
 
 @bp.route("/<int:campaign_id>/clone", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def clone(campaign_id: int):
-    campaign = _campaign_or_404(campaign_id)
+    campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
     form = CloneForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -141,136 +137,138 @@ def clone(campaign_id: int):
         return _detail_page(campaign, status)
     flash(_("A draft copy has been made, its dates shifted by the difference in years."),
           "success")
-    return redirect(url_for("campaigns.detail", campaign_id=created[0].id))
+    return redirect(_hub(created[0]))
 
 
 @bp.route("/<int:campaign_id>/periods", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def period_add(campaign_id: int):
-    campaign = _managed_or_404(campaign_id)
+    campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
+    services.require_manage(current_user, campaign)
     form = PeriodForm()
-    return _form_act(campaign, form, lambda: services.add_period(
+    return _on_hub(campaign, lambda: services.add_period(
         current_user, campaign, kind=form.kind.data, label=form.label.data,
-        year=form.year.data, deadline=form.deadline.data), _("Report period added."))
+        year=form.year.data, deadline=form.deadline.data), _("Report period added."), form)
 
 
 @bp.route("/periods/<int:period_id>/delete", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def period_delete(period_id: int):
-    period = db.session.get(ReportPeriod, period_id) or abort(404)
-    campaign = _managed_or_404(period.campaign_id)
-    return _act(campaign, lambda: services.delete_period(current_user, period),
-                _("Report period removed."))
+    period = load_or_404(services.period_for, current_user, period_id)
+    services.require_manage(current_user, period.campaign)
+    return _on_hub(period.campaign, lambda: services.delete_period(current_user, period),
+                   _("Report period removed."))
 
 
 @bp.route("/<int:campaign_id>/movements", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def movement_add(campaign_id: int):
-    campaign = _managed_or_404(campaign_id)
+    campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
+    services.require_manage(current_user, campaign)
     form = MovementForm()
-    return _form_act(campaign, form, lambda: services.add_movement(
-        current_user, campaign, form.title.data, form.description.data), _("Movement added."))
+    return _on_hub(campaign, lambda: services.add_movement(
+        current_user, campaign, form.title.data, form.description.data), _("Movement added."),
+        form)
 
 
 @bp.route("/movements/<int:movement_id>/edit", methods=["GET", "POST"])
 @perms.roles_required(*ORGANISER)
 def movement_edit(movement_id: int):
-    movement = db.session.get(Movement, movement_id) or abort(404)
-    campaign = _managed_or_404(movement.campaign_id)
-    form = MovementForm(obj=movement if request.method == "GET" else None)
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            status = attempt(lambda: services.update_movement(
-                current_user, movement, form.title.data, form.description.data)) or 200
-            if status == 200:
-                flash(_("Changes saved."), "success")
-                return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-        else:
-            status = 400
-    return render_template("campaigns/movement_form.html", form=form, movement=movement,
-                           campaign=campaign), status
+    movement = load_or_404(services.movement_for, current_user, movement_id)
+    services.require_manage(current_user, movement.campaign)
+    campaign = movement.campaign
+
+    def page(status: int = 200):
+        return render_template("campaigns/movement_form.html", form=form, movement=movement,
+                               campaign=campaign), status
+
+    if request.method == "GET":
+        form = MovementForm(obj=movement)
+        return page()
+    form = MovementForm()
+    return form_action(lambda: services.update_movement(
+        current_user, movement, form.title.data, form.description.data), form=form,
+        success=_("Changes saved."), target=_hub(campaign), on_refusal=page)
 
 
 @bp.route("/movements/<int:movement_id>/delete", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def movement_delete(movement_id: int):
-    movement = db.session.get(Movement, movement_id) or abort(404)
-    campaign = _managed_or_404(movement.campaign_id)
-    return _act(campaign, lambda: services.delete_movement(current_user, movement),
-                _("Movement deleted; the others were renumbered."))
+    movement = load_or_404(services.movement_for, current_user, movement_id)
+    services.require_manage(current_user, movement.campaign)
+    return _on_hub(movement.campaign, lambda: services.delete_movement(current_user, movement),
+                   _("Movement deleted; the others were renumbered."))
 
 
 @bp.route("/movements/<int:movement_id>/move", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def movement_move(movement_id: int):
-    movement = db.session.get(Movement, movement_id) or abort(404)
-    campaign = _managed_or_404(movement.campaign_id)
+    movement = load_or_404(services.movement_for, current_user, movement_id)
+    services.require_manage(current_user, movement.campaign)
     form = MoveForm()
-    return _form_act(campaign, form, lambda: services.move_movement(
-        current_user, movement, -1 if form.direction.data == "up" else 1), _("Order saved."))
+    return _on_hub(movement.campaign, lambda: services.move_movement(
+        current_user, movement, -1 if form.direction.data == "up" else 1), _("Order saved."),
+        form)
 
 
 @bp.route("/<int:campaign_id>/criteria", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def criterion_add(campaign_id: int):
-    campaign = _managed_or_404(campaign_id)
+    campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
+    services.require_manage(current_user, campaign)
     form = CriterionForm()
-
-    def add():
-        movement = _movement_by_number(campaign, form.movement_number.data)
-        services.add_criterion(current_user, campaign, code=form.code.data,
-                               title=form.title.data, max_points=form.max_points.data,
-                               weight=form.weight.data, kind=form.kind.data,
-                               movement=movement, guidance=form.guidance.data)
-
-    return _form_act(campaign, form, add, _("Criterion added."))
+    return _on_hub(campaign, lambda: services.add_criterion(
+        current_user, campaign, code=form.code.data, title=form.title.data,
+        max_points=form.max_points.data, weight=form.weight.data, kind=form.kind.data,
+        movement=services.movement_by_number(campaign, form.movement_number.data),
+        guidance=form.guidance.data), _("Criterion added."), form)
 
 
 @bp.route("/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
 @perms.roles_required(*ORGANISER)
 def criterion_edit(criterion_id: int):
-    criterion = db.session.get(Criterion, criterion_id) or abort(404)
-    campaign = _managed_or_404(criterion.campaign_id)
-    form = CriterionForm(obj=criterion if request.method == "GET" else None)
-    status = 200
+    criterion = load_or_404(services.criterion_for, current_user, criterion_id)
+    services.require_manage(current_user, criterion.campaign)
+    campaign = criterion.campaign
+
+    def page(status: int = 200):
+        return render_template("campaigns/criterion_form.html", form=form, criterion=criterion,
+                               campaign=campaign), status
+
     if request.method == "GET":
+        form = CriterionForm(obj=criterion)
         form.movement_number.data = criterion.movement.number if criterion.movement else None
-    else:
-        form.code.data = criterion.code  # the code is the criterion's identity
-        if form.validate_on_submit():
-            status = attempt(lambda: services.update_criterion(
-                current_user, criterion, title=form.title.data,
-                max_points=form.max_points.data, weight=form.weight.data, kind=form.kind.data,
-                movement=_movement_by_number(campaign, form.movement_number.data),
-                guidance=form.guidance.data)) or 200
-            if status == 200:
-                flash(_("Changes saved."), "success")
-                return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-        else:
-            status = 400
-    return render_template("campaigns/criterion_form.html", form=form, criterion=criterion,
-                           campaign=campaign), status
+        return page()
+    form = CriterionForm()
+    form.code.data = criterion.code  # the code is the criterion's identity
+    return form_action(lambda: services.update_criterion(
+        current_user, criterion, title=form.title.data, max_points=form.max_points.data,
+        weight=form.weight.data, kind=form.kind.data,
+        movement=services.movement_by_number(campaign, form.movement_number.data),
+        guidance=form.guidance.data), form=form, success=_("Changes saved."),
+        target=_hub(campaign), on_refusal=page)
 
 
 @bp.route("/criteria/<int:criterion_id>/delete", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def criterion_delete(criterion_id: int):
-    criterion = db.session.get(Criterion, criterion_id) or abort(404)
-    campaign = _managed_or_404(criterion.campaign_id)
-    return _act(campaign, lambda: services.delete_criterion(current_user, criterion),
-                _("Criterion deleted."))
+    criterion = load_or_404(services.criterion_for, current_user, criterion_id)
+    services.require_manage(current_user, criterion.campaign)
+    return _on_hub(criterion.campaign, lambda: services.delete_criterion(current_user,
+                                                                         criterion),
+                   _("Criterion deleted."))
 
 
 @bp.route("/<int:campaign_id>/participants", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def participants(campaign_id: int):
-    campaign = _managed_or_404(campaign_id)
+    campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
+    services.require_manage(current_user, campaign)
     form = ParticipantsForm()
-    return _form_act(campaign, form, lambda: services.set_participants(
+    return _on_hub(campaign, lambda: services.set_participants(
         current_user, campaign, form.mode.data,
-        _unit_ids(form.unit_codes.data) if form.mode.data == "list" else None),
-        _("Participants saved."))
+        queries.unit_ids(form.unit_codes.data) if form.mode.data == "list" else None),
+        _("Participants saved."), form)
 
 
 @bp.route("/<int:campaign_id>/clusters/new", methods=["GET", "POST"])
@@ -279,99 +277,67 @@ def participants(campaign_id: int):
 def cluster_form(campaign_id: int | None = None, cluster_id: int | None = None):
     cluster = None
     if cluster_id is not None:
-        cluster = db.session.get(Cluster, cluster_id) or abort(404)
-        campaign_id = cluster.campaign_id
-    campaign = _managed_or_404(campaign_id)
-    form = ClusterForm(obj=cluster if request.method == "GET" else None)
-    status = 200
-    if request.method == "GET" and cluster is not None:
-        form.member_codes.data = "\n".join(m.unit.code for m in cluster.members)
-        form.leader_code.data = cluster.leader.code if cluster.leader else ""
-        form.deputy_code.data = cluster.deputy.code if cluster.deputy else ""
-    elif request.method == "POST":
-        if form.validate_on_submit():
-            status = attempt(lambda: services.save_cluster(
-                current_user, campaign, cluster=cluster, name=form.name.data,
-                kind=form.kind.data, member_ids=_unit_ids(form.member_codes.data),
-                leader_id=_one_unit_id(form.leader_code.data),
-                deputy_id=_one_unit_id(form.deputy_code.data),
-                compact_text=form.compact_text.data,
-                compact_signed_on=form.compact_signed_on.data)) or 200
-            if status == 200:
-                flash(_("Cluster saved."), "success")
-                return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-        else:
-            status = 400
-    return render_template("campaigns/cluster_form.html", form=form, cluster=cluster,
-                           campaign=campaign), status
+        cluster = load_or_404(services.cluster_for, current_user, cluster_id)
+        services.require_manage(current_user, cluster.campaign)
+        campaign = cluster.campaign
+    else:
+        campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
+        services.require_manage(current_user, campaign)
+
+    def page(status: int = 200):
+        return render_template("campaigns/cluster_form.html", form=form, cluster=cluster,
+                               campaign=campaign), status
+
+    if request.method == "GET":
+        form = ClusterForm(obj=cluster)
+        if cluster is not None:
+            form.member_codes.data = "\n".join(m.unit.code for m in cluster.members)
+            form.leader_code.data = cluster.leader.code if cluster.leader else ""
+            form.deputy_code.data = cluster.deputy.code if cluster.deputy else ""
+        return page()
+    form = ClusterForm()
+    return form_action(lambda: services.save_cluster(
+        current_user, campaign, cluster=cluster, name=form.name.data, kind=form.kind.data,
+        member_ids=queries.unit_ids(form.member_codes.data),
+        leader_id=queries.one_unit_id(form.leader_code.data),
+        deputy_id=queries.one_unit_id(form.deputy_code.data),
+        compact_text=form.compact_text.data, compact_signed_on=form.compact_signed_on.data),
+        form=form, success=_("Cluster saved."), target=_hub(campaign), on_refusal=page)
 
 
 @bp.route("/clusters/<int:cluster_id>/delete", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def cluster_delete(cluster_id: int):
-    cluster = db.session.get(Cluster, cluster_id) or abort(404)
-    campaign = _managed_or_404(cluster.campaign_id)
-    return _act(campaign, lambda: services.delete_cluster(current_user, cluster),
-                _("Cluster deleted."))
+    cluster = load_or_404(services.cluster_for, current_user, cluster_id)
+    services.require_manage(current_user, cluster.campaign)
+    return _on_hub(cluster.campaign, lambda: services.delete_cluster(current_user, cluster),
+                   _("Cluster deleted."))
 
 
 @bp.route("/<int:campaign_id>/attachments", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def attachment_add(campaign_id: int):
-    campaign = _managed_or_404(campaign_id)
-    form = AttachmentForm()
-
-    def add():
-        services.require_editable(campaign)
-        attachment = uploads.store(form.file.data, owner_type="campaign",
-                                   owner_id=campaign.id, actor=current_user)
-        from emulation.core import audit
-        audit.record(db.session, actor=current_user, action="campaign.attach", obj=campaign,
-                     summary=f"attached {attachment.original_name}",
-                     after={"file": attachment.original_name, "sha256": attachment.sha256})
-        db.session.commit()
-
-    return _form_act(campaign, form, add, _("File attached."))
+    campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
+    services.require_manage(current_user, campaign)
+    return upload_action(lambda file: services.attach(current_user, campaign, file),
+                         form=AttachmentForm(), target=_hub(campaign),
+                         on_refusal=lambda status: _detail_page(campaign, status))
 
 
 @bp.route("/<int:campaign_id>/attachments/<int:attachment_id>")
 @login_required
 def attachment(campaign_id: int, attachment_id: int):
-    campaign = _campaign_or_404(campaign_id)
-    found = db.session.get(uploads.Attachment, attachment_id)
-    if found is None or found.owner_type != "campaign" or found.owner_id != campaign.id:
-        abort(404)
-    return uploads.send(found)
+    campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
+    return send_attachment(attachment_id, "campaign", [campaign.id])
 
 
 # --- helpers -------------------------------------------------------------------------------
 
-PARTICIPANTS_SHOWN = 200  # a union-wide campaign has thousands: the rest are in the overview
-
-
 def _detail_page(campaign: Campaign, status: int = 200):
-    manage = services.can_manage(current_user, campaign)
-    taking_part = (select(Unit).join(CampaignParticipant, CampaignParticipant.unit_id == Unit.id)
-                   .where(CampaignParticipant.campaign_id == campaign.id).order_by(Unit.path))
-    participants = db.session.scalars(taking_part.limit(PARTICIPANTS_SHOWN)).all()
-    participant_count = db.session.scalar(select(func.count()).select_from(
-        CampaignParticipant).where(CampaignParticipant.campaign_id == campaign.id))
-    my_units = db.session.scalars(taking_part.where(Unit.id.in_(
-        perms.covered_unit_ids(current_user, ("unit_officer",)))).limit(5)).all()
-    clusters = db.session.scalars(select(Cluster).where(Cluster.campaign_id == campaign.id)
-                                  .options(joinedload(Cluster.leader),
-                                           joinedload(Cluster.deputy))
-                                  .order_by(Cluster.id)).unique().all()
-    member_names: dict[int, list[str]] = {}
-    for cluster_id, name in db.session.execute(  # names only: no ORM object per member
-            select(ClusterMember.cluster_id, Unit.name)
-            .join(Unit, Unit.id == ClusterMember.unit_id)
-            .where(ClusterMember.campaign_id == campaign.id).order_by(Unit.path)):
-        member_names.setdefault(cluster_id, []).append(name)
     return render_template(
-        "campaigns/detail.html", campaign=campaign, manage=manage,
-        participants=participants, participant_count=participant_count,
-        clusters=clusters, member_names=member_names, my_units=my_units,
+        "campaigns/detail.html", campaign=campaign,
+        manage=services.can_manage(current_user, campaign),
+        **vars(queries.hub(current_user, campaign)),
         can_see_ranking=_can_see_ranking(campaign),
         problems=services.publication_problems(campaign) if campaign.state == "draft" else [],
         attachments=uploads.attachments_of("campaign", [campaign.id])[campaign.id],
@@ -383,65 +349,25 @@ def _detail_page(campaign: Campaign, status: int = 200):
         can_clone=perms.can_any(current_user, ORGANISER)), status
 
 
+def _edit_page(form, campaign: Campaign, status: int = 200):
+    return render_template("campaigns/form.html", form=form, campaign=campaign), status
+
+
 def _can_see_ranking(campaign: Campaign) -> bool:
     from emulation.scoring.services import can_see_ranking
 
     return campaign.state != "draft" and can_see_ranking(current_user, campaign)
 
 
-def _act(campaign: Campaign, operation, success: str):
-    status = attempt(operation)
-    if status:
-        return _detail_page(campaign, status)
-    flash(success, "success")
-    return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+def _on_hub(campaign: Campaign, operation, success: str, form=None):
+    """A form posted from the campaign page: back to it, or the page again with the reason."""
+    return form_action(operation, form=form, success=success, target=_hub(campaign),
+                       on_refusal=lambda status: _detail_page(campaign, status))
 
 
-def _form_act(campaign: Campaign, form, operation, success: str):
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return _detail_page(campaign, 400)
-    return _act(campaign, operation, success)
-
-
-def _campaign_or_404(campaign_id: int) -> Campaign:
-    try:
-        return services.get_campaign_for(current_user, campaign_id)
-    except NotFound:
-        abort(404)
-
-
-def _managed_or_404(campaign_id: int) -> Campaign:
-    campaign = _campaign_or_404(campaign_id)
-    if not services.can_manage(current_user, campaign):
-        abort(403)
-    return campaign
-
-
-def _movement_by_number(campaign: Campaign, number: int | None):
-    if not number:
-        return None
-    movement = next((m for m in campaign.movements if m.number == number), None)
-    if movement is None:
-        raise ServiceError(_("There is no movement %(n)d.", n=number))
-    return movement
+def _hub(campaign: Campaign) -> str:
+    return url_for("campaigns.detail", campaign_id=campaign.id)
 
 
 def _fields(form) -> dict:
     return {k: getattr(form, k).data for k in services.CAMPAIGN_FIELDS}
-
-
-def _unit_ids(text: str | None) -> list[int]:
-    codes = [c for c in re.split(r"[\s,;]+", clean(text or "")) if c]
-    if not codes:
-        return []
-    found = dict(db.session.execute(select(Unit.code, Unit.id).where(Unit.code.in_(codes))).all())
-    unknown = [c for c in codes if c not in found]
-    if unknown:
-        raise ServiceError(_("Unknown unit codes: %(codes)s.", codes=", ".join(unknown[:20])))
-    return [found[c] for c in codes]
-
-
-def _one_unit_id(code: str | None) -> int | None:
-    ids = _unit_ids(code)
-    return ids[0] if ids else None

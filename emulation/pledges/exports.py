@@ -1,30 +1,34 @@
 """Pledge register and results workbooks (one shared writer: safe text, typed cells)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
 from emulation.campaigns.models import Campaign, CampaignParticipant, Movement
-from emulation.core.formatting import PLEDGE_STATE_LABELS, REPORT_STATE_LABELS
 from emulation.core.xlsx import Workbook
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 from emulation.pledges import progress
+from emulation.pledges.enums import NOT_STARTED, PLEDGE_STATE_LABELS, REPORT_STATE_LABELS
 from emulation.pledges.models import Pledge, PledgeItem, Report, ReportItem, TitleRegistration
 
-PLEDGE_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Trạng thái đăng ký", "Nội dung số",
-                  "Nội dung thi đua", "Cam kết", "Chỉ tiêu", "Đơn vị tính", "Giá trị chỉ tiêu"]
-TITLE_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Danh hiệu", "Đăng ký cho", "Mã cá nhân",
-                 "Họ và tên"]
+PLEDGE_HEADERS = [_l("Unit code"), _l("Unit name"), _l("Registration state"),
+                  _l("Movement no."), _l("Movement"), _l("Commitment"), _l("Indicator"),
+                  _l("Unit of measure"), _l("Target value")]
+TITLE_HEADERS = [_l("Unit code"), _l("Unit name"), _l("Title registered"),
+                 _l("Registered for"), _l("Person code"), _l("Full name")]
 BATCH = 900  # rows read at a time (and ids in one IN list)
-RESULT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Kỳ báo cáo", "Trạng thái báo cáo",
-                  "Nội dung số", "Chỉ tiêu", "Đơn vị tính", "Giá trị chỉ tiêu", "Đạt được",
-                  "Tiến độ tự đánh giá (%)", "Tiến độ (%)", "Kết quả"]
+RESULT_HEADERS = [_l("Unit code"), _l("Unit name"), _l("Report period"), _l("Report state"),
+                  _l("Movement no."), _l("Indicator"), _l("Unit of measure"),
+                  _l("Target value"), _l("Achieved"), _l("Self-assessed progress (%)"),
+                  _l("Progress (%)"), _l("Result")]
 
 
 def pledges_workbook(campaign: Campaign) -> Workbook:
     wb = Workbook()
-    sheet = wb.sheet("Dang ky thi dua")
+    sheet = wb.sheet(_("Pledges"))
     sheet.header(PLEDGE_HEADERS, [14, 40, 16, 10, 50, 60, 30, 14, 16], autofilter=True)
     movements = list(campaign.movements)
     units = (select(Unit.code, Unit.name, Pledge.id, Pledge.state)
@@ -44,13 +48,13 @@ def pledges_workbook(campaign: Campaign) -> Workbook:
                             PledgeItem.unit_of_measure, PledgeItem.target_value)
                      .where(PledgeItem.pledge_id.in_([r[2] for r in batch if r[2]])))}
         for code, name, pledge_id, state in batch:
-            label = str(PLEDGE_STATE_LABELS[state or "none"])
+            label = str(PLEDGE_STATE_LABELS[state or NOT_STARTED])
             for movement in movements:
                 commitment, indicator, uom, target = items.get((pledge_id, movement.id),
                                                                ("", "", "", None))
                 sheet.append([code, name, label, movement.number, movement.title,
                               commitment, indicator, uom, target])
-    titles = wb.sheet("Dang ky danh hieu")
+    titles = wb.sheet(_("Title registrations"))
     titles.header(TITLE_HEADERS, [14, 40, 12, 12, 14, 30], autofilter=True)
     person = aliased(Person)
     stmt = (select(Unit.code, Unit.name, TitleRegistration.award_code, person.code,
@@ -61,14 +65,14 @@ def pledges_workbook(campaign: Campaign) -> Workbook:
             .where(Pledge.campaign_id == campaign.id)
             .order_by(Unit.path, TitleRegistration.award_code, person.sort_key))
     for code, name, award, person_code, person_name in db.session.execute(stmt):
-        titles.append([code, name, award, "Cá nhân" if person_code else "Tập thể",
+        titles.append([code, name, award, _("Individual") if person_code else _("Collective"),
                        person_code or "", person_name or ""])
     return wb
 
 
 def results_workbook(campaign: Campaign) -> Workbook:
     wb = Workbook()
-    sheet = wb.sheet("Ket qua")
+    sheet = wb.sheet(_("Results"))
     sheet.header(RESULT_HEADERS, [14, 40, 20, 16, 10, 30, 14, 16, 16, 16, 12, 60],
                  autofilter=True)
     items = (select(PledgeItem.id, Unit.code, Unit.name, Unit.id, Movement.number,
@@ -95,7 +99,7 @@ def results_workbook(campaign: Campaign) -> Workbook:
                 value = progress.item_progress(progress.ItemData(number, target, achieved,
                                                                  pct))
                 sheet.append([code, name, period.label,
-                              str(REPORT_STATE_LABELS[states.get(unit_id, "none")]), number,
+                              str(REPORT_STATE_LABELS[states.get(unit_id, NOT_STARTED)]), number,
                               indicator or "", uom or "", target, achieved, pct,
                               round(value, 1) if value is not None else None,
                               narrative or ""])

@@ -3,7 +3,7 @@ the posted form (their number depends on the campaign); these carry CSRF and ver
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from emulation.core.forms import Form
 
@@ -26,7 +26,7 @@ class ReopenForm(Form):
 
 class ExtensionForm(Form):
     unit_code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40)])
-    until = DateField(_l("Extended until"), validators=[DataRequired()])
+    until = DateField(_l("Extended until"), validators=[InputRequired()])
 
 
 class ReportForm(Form):

@@ -1,14 +1,15 @@
-"""Pledges, title registrations and reports: every move checked, recorded and audited."""
+"""Pledges (đăng ký thi đua) and title registrations: every move checked, recorded and
+audited. Each public operation commits once, at its end; the helpers it calls never commit,
+so a refusal half-way leaves nothing for the caller's rollback to miss. Reports and their
+evidence are in reports.py."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import selectinload
 
-from emulation.campaigns.models import Campaign, CampaignParticipant, ReportPeriod
+from emulation.campaigns.models import Campaign, CampaignParticipant
 from emulation.campaigns.services import can_manage, get_campaign_for, require_manage
 from emulation.core import audit, signals
 from emulation.core import permissions as perms
@@ -26,6 +27,7 @@ from emulation.core.numbers import parse_number
 from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
+from emulation.pledges.enums import PledgeState
 from emulation.pledges.models import (
     PERSON_TITLES,
     UNIT_TITLES,
@@ -33,13 +35,13 @@ from emulation.pledges.models import (
     Pledge,
     PledgeItem,
     PledgeStep,
-    Report,
-    ReportItem,
     TitleRegistration,
 )
 
 OFFICER = ("unit_officer",)
-EDITABLE = ("draft", "returned")
+EDITABLE = (PledgeState.DRAFT, PledgeState.RETURNED)
+ITEM_FIELDS = ("commitment", "indicator", "unit_of_measure", "target_value")  # per movement
+PEOPLE_SHOWN = 2000  # people offered for title registration on one page
 
 
 # --- access --------------------------------------------------------------------------------
@@ -70,6 +72,23 @@ def campaign_unit_for(user, campaign_id: int, unit_id: int) -> tuple[Campaign, U
     return campaign, unit
 
 
+def pledge_for(user, pledge_id: int) -> Pledge:
+    """A pledge the user may read (its unit's officers, the campaign's organisers)."""
+    pledge = db.session.get(Pledge, pledge_id)
+    if pledge is None:
+        raise NotFound(_("No such pledge."))
+    campaign_unit_for(user, pledge.campaign_id, pledge.unit_id)
+    return pledge
+
+
+def people_for_titles(unit: Unit) -> list[Person]:
+    """Active people of the unit and the units below it, for title registration."""
+    return list(db.session.scalars(select(Person).where(
+        Person.active.is_(True), Person.unit_id.in_(select(Unit.id).where(
+            Unit.path.startswith(unit.path, autoescape=True))))
+        .order_by(Person.sort_key).limit(PEOPLE_SHOWN)))
+
+
 def unit_campaigns(user):
     """(campaign, unit, pledge) for published/closed campaigns of the units the user serves."""
     stmt = (select(Campaign, Unit, Pledge)
@@ -94,7 +113,7 @@ def save_pledge(actor, campaign: Campaign, unit: Unit, version, entries: dict,
                 locale: str = "vi") -> Pledge:
     """Save the draft: `entries` maps movement id → dict(commitment, indicator,
     unit_of_measure, target_value as text). Numbers are checked before anything is written."""
-    _require_officer(actor, unit)
+    require_officer(actor, unit)
     require_participant(campaign, unit)
     if campaign.state != "published":
         raise InvalidState(_("Pledges can be made only while the campaign is published."))
@@ -102,7 +121,7 @@ def save_pledge(actor, campaign: Campaign, unit: Unit, version, entries: dict,
     if pledge is None:
         if version not in (None, "", "0", 0):
             raise StaleRecord(stale_message())
-        pledge = Pledge(campaign=campaign, unit=unit, state="draft")
+        pledge = Pledge(campaign=campaign, unit=unit, state=PledgeState.DRAFT)
         db.session.add(pledge)
     else:
         check_version(pledge, version)
@@ -154,7 +173,7 @@ def save_pledge(actor, campaign: Campaign, unit: Unit, version, entries: dict,
 def set_titles(actor, pledge: Pledge, version, unit_titles: list[str],
                person_titles: dict[str, list[int]]) -> None:
     """Replace the title registrations: for the unit, and for people of the unit."""
-    _require_officer(actor, pledge.unit)
+    require_officer(actor, pledge.unit)
     check_version(pledge, version)
     if pledge.state not in EDITABLE:
         raise InvalidState(_("A submitted or approved pledge cannot be changed."))
@@ -186,7 +205,7 @@ def set_titles(actor, pledge: Pledge, version, unit_titles: list[str],
 
 
 def submit(actor, pledge: Pledge, version, today: date) -> None:
-    _require_officer(actor, pledge.unit)
+    require_officer(actor, pledge.unit)
     check_version(pledge, version)
     if pledge.state not in EDITABLE:
         raise InvalidState(_("Only a draft or returned pledge can be submitted."))
@@ -206,37 +225,38 @@ def submit(actor, pledge: Pledge, version, today: date) -> None:
                                  "organiser for an extension.", date=deadline.strftime(
                                      "%d/%m/%Y")))
     pledge.submitted_at = utcnow()
-    _step(actor, pledge, "submitted")
+    _step(actor, pledge, PledgeState.SUBMITTED)
+    db.session.commit()
 
 
 def approve(actor, pledge: Pledge, version) -> None:
-    _require_organiser(actor, pledge)
     check_version(pledge, version)
-    if pledge.state != "submitted":
-        raise InvalidState(_("Only a submitted pledge can be approved."))
-    pledge.decided_at = utcnow()
-    _step(actor, pledge, "approved")
+    _approve(actor, pledge)
+    db.session.commit()
 
 
 def return_pledge(actor, pledge: Pledge, version, reason: str) -> None:
-    _require_organiser(actor, pledge)
+    require_organiser(actor, pledge)
     check_version(pledge, version)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Give the reason for returning the pledge."))
-    if pledge.state not in ("submitted", "approved"):
+    if pledge.state not in (PledgeState.SUBMITTED, PledgeState.APPROVED):
         raise InvalidState(_("Only a submitted or approved pledge can be returned."))
     pledge.decided_at = utcnow()
-    _step(actor, pledge, "returned", reason[:5000])
+    _step(actor, pledge, PledgeState.RETURNED, reason[:5000])
+    db.session.commit()
 
 
 def bulk_approve(actor, campaign: Campaign, pledge_ids: list[int]) -> list[Pledge]:
-    """Approve the chosen submitted pledges of the campaign; returns those approved."""
+    """Approve the chosen pledges of the campaign that are submitted — exactly those the
+    preview listed (`bulk_candidates`); the others chosen are left as they are. All or
+    nothing: each is checked as a single approval is, and if any is refused the error is
+    raised before the one commit, so the caller's rollback leaves every pledge unchanged."""
     require_manage(actor, campaign)
     pledges = bulk_candidates(campaign, pledge_ids)
     for pledge in pledges:
-        pledge.decided_at = utcnow()
-        _step(actor, pledge, "approved", commit=False)
+        _approve(actor, pledge)
     db.session.commit()
     return pledges
 
@@ -247,7 +267,7 @@ def bulk_candidates(campaign: Campaign, pledge_ids: list[int]) -> list[Pledge]:
         return []
     return list(db.session.scalars(select(Pledge).join(Unit).where(
         Pledge.campaign_id == campaign.id, Pledge.id.in_(pledge_ids),
-        Pledge.state == "submitted").order_by(Unit.path)))
+        Pledge.state == PledgeState.SUBMITTED).order_by(Unit.path)))
 
 
 def grant_extension(actor, campaign: Campaign, unit: Unit, until: date) -> None:
@@ -291,7 +311,7 @@ def state_counts(campaign: Campaign) -> dict[str, int]:
     return dict(rows.all())
 
 
-def _step(actor, pledge: Pledge, to_state: str, reason: str = "", commit: bool = True) -> None:
+def _step(actor, pledge: Pledge, to_state: str, reason: str = "") -> None:
     from_state = pledge.state
     pledge.state = to_state
     pledge.steps.append(PledgeStep(actor_id=getattr(actor, "id", None),
@@ -301,12 +321,18 @@ def _step(actor, pledge: Pledge, to_state: str, reason: str = "", commit: bool =
                  summary=f"pledge of {pledge.unit.code}: {from_state} → {to_state}",
                  before={"state": from_state},
                  after={"state": to_state, **({"reason": reason} if reason else {})})
-    if to_state == "approved":
+    if to_state == PledgeState.APPROVED:
         signals.pledge_approved.send(pledge)
-    elif to_state == "returned":
+    elif to_state == PledgeState.RETURNED:
         signals.pledge_returned.send(pledge, reason=reason)
-    if commit:
-        db.session.commit()
+
+
+def _approve(actor, pledge: Pledge) -> None:
+    require_organiser(actor, pledge)
+    if pledge.state != PledgeState.SUBMITTED:
+        raise InvalidState(_("Only a submitted pledge can be approved."))
+    pledge.decided_at = utcnow()
+    _step(actor, pledge, PledgeState.APPROVED)
 
 
 def _item_dict(item: PledgeItem) -> dict:
@@ -314,146 +340,25 @@ def _item_dict(item: PledgeItem) -> dict:
             "unit_of_measure": item.unit_of_measure, "target_value": item.target_value}
 
 
-def _require_officer(actor, unit: Unit) -> None:
+def require_officer(actor, unit: Unit) -> None:
     if not can_edit_for_unit(actor, unit):
         raise PermissionDenied(_("Only an officer of %(name)s may do this.", name=unit.name))
 
 
-def _require_organiser(actor, pledge: Pledge) -> None:
+def require_organiser(actor, pledge: Pledge) -> None:
+    """Only an organiser of the campaign decides on a pledge (PermissionDenied otherwise)."""
     require_manage(actor, pledge.campaign)
 
 
-# --- reports ---------------------------------------------------------------------------------
-
-def report_of(unit: Unit, period: ReportPeriod) -> Report | None:
-    return db.session.scalar(select(Report).where(Report.unit_id == unit.id,
-                                                  Report.period_id == period.id))
+_MOVED_TO_REPORTS = ("report_of", "reports_of", "save_report", "submit_report",
+                     "reopen_report", "add_evidence", "report_snapshot")
 
 
-def reports_of(campaign: Campaign, unit: Unit) -> list[Report]:
-    return list(db.session.scalars(
-        select(Report).join(ReportPeriod, ReportPeriod.id == Report.period_id)
-        .where(Report.campaign_id == campaign.id, Report.unit_id == unit.id)
-        .options(selectinload(Report.items))
-        .order_by(ReportPeriod.deadline, ReportPeriod.id)))
+def __getattr__(name: str):
+    """The report operations moved to reports.py; the API, the demo data and the test
+    factories still reach them here until they import `emulation.pledges.reports`."""
+    if name in _MOVED_TO_REPORTS:
+        from emulation.pledges import reports
 
-
-def save_report(actor, campaign: Campaign, unit: Unit, period: ReportPeriod, version,
-                sections: dict, entries: dict, locale: str = "vi") -> Report:
-    """Save a report draft: the four evaluation texts and, per pledge item, achieved value,
-    narrative and self-assessed progress (entries: pledge item id → dict of texts)."""
-    _require_officer(actor, unit)
-    require_participant(campaign, unit)
-    if period.campaign_id != campaign.id:
-        raise NotFound(_("No such report period."))
-    pledge = pledge_of(campaign, unit)
-    if pledge is None or pledge.state != "approved":
-        raise InvalidState(_("Results can be reported once the pledge is approved."))
-    if campaign.state != "published":
-        raise InvalidState(_("Results can be reported only while the campaign is published."))
-    report = report_of(unit, period)
-    if report is None:
-        if version not in (None, "", "0", 0):
-            raise StaleRecord(stale_message())
-        report = Report(campaign_id=campaign.id, unit=unit, period=period, state="draft")
-        db.session.add(report)
-    else:
-        check_version(report, version)
-        if report.state != "draft":
-            raise InvalidState(_("A submitted report cannot be changed."))
-    items = {i.id: i for i in pledge.items}
-    errors, cleaned = [], {}
-    for item_id, entry in entries.items():
-        item = items.get(item_id)
-        if item is None:
-            raise ServiceError(_("That pledge item belongs to another pledge."))
-        label = _("Movement %(n)d", n=item.movement.number)
-        try:
-            achieved = parse_number(entry.get("achieved_value"), locale)
-        except ValueError:
-            errors.append(_("%(item)s: the achieved value is not a number.", item=label))
-            continue
-        try:
-            progress = parse_number(entry.get("progress_pct"), locale)
-        except ValueError:
-            progress = Decimal(-1)
-        if progress is not None and not (0 <= progress <= 100):
-            errors.append(_("%(item)s: progress must be between 0 and 100.", item=label))
-            continue
-        cleaned[item_id] = {"achieved_value": achieved, "progress_pct": progress,
-                            "narrative": clean_block(entry.get("narrative"), 20000)}
-    if errors:
-        raise ServiceError(" ".join(errors))
-    before = report_snapshot(report) if report.id else {}
-    for key in ("integration", "task_progress", "target_attainment", "difficulties"):
-        setattr(report, key, clean_block(sections.get(key), 50000))
-    current = {ri.pledge_item_id: ri for ri in report.items}
-    for item_id, values in cleaned.items():
-        row = current.get(item_id)
-        if row is None:
-            row = ReportItem(pledge_item_id=item_id)
-            report.items.append(row)
-        for key, value in values.items():
-            setattr(row, key, value)
-    report.updated_at = utcnow()
-    db.session.flush()
-    old, new = audit.diff(before, report_snapshot(report))
-    audit.record(db.session, actor=actor, action="report.save", obj=report,
-                 summary=f"report of {unit.code} for {period.label} saved", before=old,
-                 after=new)
-    db.session.commit()
-    return report
-
-
-def submit_report(actor, report: Report, version) -> None:
-    _require_officer(actor, report.unit)
-    check_version(report, version)
-    if report.state != "draft":
-        raise InvalidState(_("This report has already been submitted."))
-    report.state, report.submitted_at = "submitted", utcnow()
-    audit.record(db.session, actor=actor, action="report.submitted", obj=report,
-                 summary=f"report of {report.unit.code} for {report.period.label} submitted",
-                 before={"state": "draft"}, after={"state": "submitted"})
-    db.session.commit()
-
-
-def reopen_report(actor, report: Report, version, reason: str) -> None:
-    campaign = db.session.get(Campaign, report.campaign_id)
-    require_manage(actor, campaign)
-    check_version(report, version)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_("Give the reason for reopening the report."))
-    if report.state != "submitted":
-        raise InvalidState(_("Only a submitted report can be reopened."))
-    report.state = "draft"
-    audit.record(db.session, actor=actor, action="report.reopened", obj=report,
-                 summary=f"report of {report.unit.code} reopened", before={"state": "submitted"},
-                 after={"state": "draft", "reason": reason[:2000]})
-    db.session.commit()
-
-
-def add_evidence(actor, report: Report, item: ReportItem, upload):
-    from emulation.core import uploads
-
-    _require_officer(actor, report.unit)
-    if item.report_id != report.id:
-        raise NotFound(_("No such report item."))
-    if report.state != "draft":
-        raise InvalidState(_("A submitted report cannot be changed."))
-    attachment = uploads.store(upload, owner_type="report_item", owner_id=item.id, actor=actor)
-    audit.record(db.session, actor=actor, action="report.evidence", obj=report,
-                 summary=f"evidence {attachment.original_name} for item {item.id}",
-                 after={"file": attachment.original_name, "sha256": attachment.sha256})
-    db.session.commit()
-    return attachment
-
-
-def report_snapshot(report: Report) -> dict:
-    data = {k: getattr(report, k) for k in ("integration", "task_progress",
-                                             "target_attainment", "difficulties")}
-    for row in report.items:
-        data[f"item {row.pledge_item_id}"] = {
-            "achieved_value": row.achieved_value, "progress_pct": row.progress_pct,
-            "narrative": row.narrative}
-    return data
+        return getattr(reports, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
