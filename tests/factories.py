@@ -150,6 +150,7 @@ def gen_campaign_world(world: World) -> CampaignWorld:
     from emulation.campaigns import services as cs
     from emulation.core import uploads
     from emulation.core.permissions import SYSTEM
+    from emulation.pledges import reports as pledge_reports
     from emulation.pledges import services as ps
 
     top = db.session.get(Unit, world.top.id)
@@ -171,8 +172,9 @@ def gen_campaign_world(world: World) -> CampaignWorld:
     ps.submit(SYSTEM, pledge, pledge.version, date(2026, 2, 1))
     ps.approve(SYSTEM, pledge, pledge.version)
     period = campaign.periods[0]
-    report = ps.save_report(SYSTEM, campaign, unit1, period, 0, {"integration": "Đã lồng ghép"},
-                            {pledge.items[0].id: {"achieved_value": "5"}})
+    report = pledge_reports.save_report(SYSTEM, campaign, unit1, period, 0,
+                                        {"integration": "Đã lồng ghép"},
+                                        {pledge.items[0].id: {"achieved_value": "5"}})
     attachment = uploads.store(FileStorage(io.BytesIO(b"%PDF-1.4 chi thi"), "chỉ thị.pdf"),
                                owner_type="campaign", owner_id=campaign.id, actor=SYSTEM)
     evidence = uploads.store(FileStorage(io.BytesIO(b"%PDF-1.4 minh chung"), "minh chứng.pdf"),

@@ -16,7 +16,8 @@ from emulation.core.errors import InvalidState, NotFound, PermissionDenied, Serv
 from emulation.core.models import utcnow
 from emulation.core.text import clean
 from emulation.extensions import db
-from emulation.pledges.services import pledge_of, report_of
+from emulation.pledges.reports import report_of
+from emulation.pledges.services import pledge_of
 
 PREFIX = "td_"
 

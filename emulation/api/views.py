@@ -33,6 +33,7 @@ from emulation.campaigns import services as campaigns
 from emulation.core import permissions as perms
 from emulation.core.web import local_today
 from emulation.org import services as org
+from emulation.pledges import reports as pledge_reports
 from emulation.pledges import services as pledges
 from emulation.scoring import services as scoring
 
@@ -223,7 +224,7 @@ class Reports(MethodView):
     def get(self, campaign_id, unit_id):
         """The unit's result reports, one per report period started."""
         campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
-        return pledges.reports_of(campaign, unit)
+        return pledge_reports.reports_of(campaign, unit)
 
 
 @bp.route("/campaigns/<int:campaign_id>/units/<int:unit_id>/reports/<int:period_id>")
@@ -241,8 +242,8 @@ class ReportItem(MethodView):
         period = period_of(campaign, period_id)
         entries = report_entries(pledges.pledge_of(campaign, unit), body.pop("items"))
         version = body.pop("version")
-        return pledges.save_report(g.api_user, campaign, unit, period, version, body, entries,
-                                   "en")
+        return pledge_reports.save_report(g.api_user, campaign, unit, period, version, body,
+                                          entries, "en")
 
 
 @bp.route("/campaigns/<int:campaign_id>/units/<int:unit_id>/reports/<int:period_id>/submit")
@@ -253,7 +254,7 @@ class ReportSubmit(MethodView):
         """Submit the period's report (the unit's officers); it is read-only afterwards."""
         campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
         report = report_for(unit, period_of(campaign, period_id))
-        pledges.submit_report(g.api_user, report, body["version"])
+        pledge_reports.submit_report(g.api_user, report, body["version"])
         return report
 
 

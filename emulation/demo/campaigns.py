@@ -17,6 +17,7 @@ from emulation.core.permissions import SYSTEM
 from emulation.demo.directive import MOVEMENTS, PREAMBLE, TITLE
 from emulation.extensions import db
 from emulation.org.models import Unit
+from emulation.pledges import reports as pledge_reports
 from emulation.pledges import services as ps
 from emulation.scoring import services as scoring
 from emulation.scoring.models import ScoreSheet
@@ -43,7 +44,7 @@ def load(today: date) -> dict:
         ps.approve(SYSTEM, pledge, pledge.version)
         for period in old.periods:
             report = _report(old, unit, pledge, period, rng, 1.0)
-            ps.submit_report(SYSTEM, report, report.version)
+            pledge_reports.submit_report(SYSTEM, report, report.version)
     _score(old, units, rng, on=date(2020, 12, 1), peer_share=1.0, council=3)
     scoring.add_adjustment(SYSTEM, old, units[1], Decimal(2),
                            "Điểm thưởng: đơn vị có sáng kiến được Bộ công nhận.")
@@ -71,7 +72,7 @@ def load(today: date) -> dict:
             report = _report(new, unit, pledge, midyear, rng, 0.55)
             _evidence(report)
             if index % 4:
-                ps.submit_report(SYSTEM, report, report.version)
+                pledge_reports.submit_report(SYSTEM, report, report.version)
         states[pledge.state] += 1
     _score(new, units, rng, on=date(2026, 11, 20), peer_share=0.5, council=0)
     db.session.commit()
@@ -179,7 +180,7 @@ def _report(campaign, unit, pledge, period, rng, share: float):
             entries[item.id] = {"progress_pct": str(rng.randint(int(share * 60),
                                                                 min(100, int(share * 110))))}
         entries[item.id]["narrative"] = "Đã triển khai theo kế hoạch; có báo cáo kèm theo."
-    return ps.save_report(SYSTEM, campaign, unit, period, 0, {
+    return pledge_reports.save_report(SYSTEM, campaign, unit, period, 0, {
         "integration": f"{unit.name} đã đưa các nội dung của Chỉ thị vào kế hoạch công tác năm.",
         "task_progress": "Các nhiệm vụ được giao triển khai đúng tiến độ.",
         "target_attainment": "Phần lớn chỉ tiêu đạt hoặc vượt kế hoạch.",

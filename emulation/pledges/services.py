@@ -348,17 +348,3 @@ def require_officer(actor, unit: Unit) -> None:
 def require_organiser(actor, pledge: Pledge) -> None:
     """Only an organiser of the campaign decides on a pledge (PermissionDenied otherwise)."""
     require_manage(actor, pledge.campaign)
-
-
-_MOVED_TO_REPORTS = ("report_of", "reports_of", "save_report", "submit_report",
-                     "reopen_report", "add_evidence", "report_snapshot")
-
-
-def __getattr__(name: str):
-    """The report operations moved to reports.py; the API, the demo data and the test
-    factories still reach them here until they import `emulation.pledges.reports`."""
-    if name in _MOVED_TO_REPORTS:
-        from emulation.pledges import reports
-
-        return getattr(reports, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

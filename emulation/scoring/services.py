@@ -613,7 +613,7 @@ def _cluster_of_units(campaign_id: int) -> dict[int, int]:
 def _progress_by_unit(campaign: Campaign, among=None) -> dict[int, Decimal | None]:
     """The self-assessed progress of each unit (of the unit-id query `among` when given) in
     the campaign's latest report period."""
-    from emulation.pledges.dashboard import unit_items
+    from emulation.pledges.reports import unit_items
 
     if not campaign.periods:
         return {}

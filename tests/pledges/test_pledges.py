@@ -13,6 +13,7 @@ from emulation.core.errors import InvalidState
 from emulation.core.permissions import SYSTEM
 from emulation.extensions import db
 from emulation.org.models import Unit
+from emulation.pledges import reports as pledge_reports
 from emulation.pledges import services as ps
 from emulation.pledges.models import Pledge, Report
 from tests.factories import gen_person
@@ -221,7 +222,7 @@ def test_report_needs_an_approved_pledge(world, cworld, ctx):
     unit2 = db.session.get(Unit, world.unit2.id)
     ps.save_pledge(SYSTEM, campaign, unit2, 0, {cworld.movements[0]: {"commitment": "A"}})
     with pytest.raises(InvalidState):
-        ps.save_report(SYSTEM, campaign, unit2, campaign.periods[0], 0, {}, {})
+        pledge_reports.save_report(SYSTEM, campaign, unit2, campaign.periods[0], 0, {}, {})
 
 
 def test_evidence_is_checked_and_served_as_attachment(world, cworld, login, app):
@@ -289,7 +290,7 @@ def test_dashboard_query_count_does_not_grow(world, cworld, login, in_app, queri
                 "commitment": "A", "target_value": "4"}})
             ps.submit(SYSTEM, pledge, pledge.version, date(2026, 1, 10))
             ps.approve(SYSTEM, pledge, pledge.version)
-            ps.save_report(SYSTEM, campaign, unit, campaign.periods[0], 0, {},
+            pledge_reports.save_report(SYSTEM, campaign, unit, campaign.periods[0], 0, {},
                            {pledge.items[0].id: {"achieved_value": "2"}})
     with queries() as large:
         page = c.get(f"/campaigns/{cworld.campaign}/dashboard")
