@@ -53,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from emulation.api.views import init_api
     init_api(app)
 
+    # After init_api: the app's HTTPException handler replaces the one flask-smorest registers.
     from emulation.core.web import register_error_handlers
     register_error_handlers(app)
 

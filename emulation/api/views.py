@@ -7,7 +7,6 @@ import http
 from flask import abort, g, request
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
-from flask_smorest.utils import prepare_response
 from marshmallow import fields, validate
 
 from emulation.api import schemas as s
@@ -39,25 +38,10 @@ from emulation.scoring import services as scoring
 
 
 class ThiDuaApi(Api):
-    """flask-smorest without its own error handlers: the app's handlers answer problem+json
-    for every /api/ path, so HTML pages keep theirs. Error responses are documented as
-    `application/problem+json` with the problem schema."""
+    """flask-smorest documenting its error responses with the problem schema (`ERROR_SCHEMA`
+    is its documented hook); see `_document_problems` for their content type."""
 
     ERROR_SCHEMA = s.ProblemSchema
-
-    def _register_error_handlers(self):
-        pass
-
-    def _register_responses(self):
-        for status in http.HTTPStatus:
-            response = {"description": status.phrase}
-            if not (100 <= status < 200) and status not in (204, 304):
-                response["schema"] = self.ERROR_SCHEMA
-            prepare_response(response, self.spec, PROBLEM)
-            self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "Problem details (RFC 9457)", "schema": self.ERROR_SCHEMA}
-        prepare_response(response, self.spec, PROBLEM)
-        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
 PROBLEM = "application/problem+json"
@@ -355,6 +339,19 @@ def _dict_key_pattern(converter, field, **kwargs) -> dict:
     return {}
 
 
+def _document_problems(spec) -> None:
+    """The error responses flask-smorest registers (one per status and DEFAULT_ERROR, lazily:
+    in the document once an operation refers to them) are `application/problem+json`, as the
+    app's handlers answer every /api/ error — flask-smorest's own handler never answers: the
+    app registers its `HTTPException` handler after `init_api` and so replaces it."""
+    names = {status.name for status in http.HTTPStatus} | {"DEFAULT_ERROR"}
+    for name, response in spec.components.responses_lazy.items():
+        content = response.get("content")
+        if name in names and content:
+            response["content"] = {PROBLEM: content.pop("application/json")}
+    spec.components.responses_lazy["DEFAULT_ERROR"]["description"] = "Problem details (RFC 9457)"
+
+
 def init_api(app) -> None:
     app.config.update({
         "API_TITLE": "Thi đua API", "API_VERSION": "v1", "OPENAPI_VERSION": "3.1.0",
@@ -364,6 +361,7 @@ def init_api(app) -> None:
                                  "type": "http", "scheme": "bearer"}}}},
     })
     api.init_app(app)
+    _document_problems(api.spec)
     api.ma_plugin.converter.add_attribute_function(_dict_key_pattern)
     api.register_blueprint(bp)
     from emulation.extensions import csrf
