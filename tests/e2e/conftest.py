@@ -1,7 +1,8 @@
 """Browser tests: Playwright drives Debian's Chromium against a live server.
 
-Skipped, with the reason printed, when Chromium or Playwright is missing; `.ci/run` installs
-Chromium so CI always runs them. A failing test leaves a screenshot in `tests/e2e/screenshots/`.
+When Chromium or Playwright is missing each browser test is reported skipped, with the reason —
+except under `CI=true`, where each one fails: CI must run them (`.ci/run` installs Chromium).
+A failing test leaves a screenshot in `tests/e2e/screenshots/`.
 """
 from __future__ import annotations
 
@@ -24,16 +25,27 @@ try:
 except ImportError:  # pragma: no cover - requirements-dev installs it
     sync_playwright = None
 
-SKIPPED = None
-if sync_playwright is None or not Path(CHROMIUM).exists():
-    SKIPPED = (f"Chromium not found at {CHROMIUM} (apt install chromium)"
-               if sync_playwright else "playwright is not installed")
-    collect_ignore_glob = ["test_*.py"]
+MISSING = None
+if sync_playwright is None:
+    MISSING = "playwright is not installed"
+elif not Path(CHROMIUM).exists():
+    MISSING = f"Chromium not found at {CHROMIUM} (apt install chromium)"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _browser():
+    """First of every browser test's fixtures (autouse, session scope): without a browser the
+    test is skipped, or fails under CI=true, before the live server or the world is made."""
+    if MISSING and IN_CI:
+        pytest.fail(f"CI=true and the browser tests cannot run: {MISSING}", pytrace=False)
+    if MISSING:
+        pytest.skip(f"browser tests: {MISSING}")
 
 
 def pytest_terminal_summary(terminalreporter):
-    if SKIPPED:
-        terminalreporter.write_line(f"*** browser tests (tests/e2e) SKIPPED: {SKIPPED} ***",
+    if MISSING and not IN_CI:
+        terminalreporter.write_line(f"*** browser tests (tests/e2e) SKIPPED: {MISSING} ***",
                                     yellow=True, bold=True)
 
 
