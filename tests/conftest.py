@@ -1,4 +1,5 @@
-"""Fixtures: one app and schema per session, every table emptied after each test.
+"""Fixtures: one app and schema per session, every table emptied after each test; the demo
+data loaded once per session, into a database of its own (`demo`).
 
 `DATABASE_URL` chooses the database (the suite runs on SQLite and again on PostgreSQL).
 """
@@ -6,9 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import event, text
+from flask import Flask
+from sqlalchemy import event, make_url, text
 
 from emulation import create_app
 from emulation.extensions import db
@@ -23,22 +26,8 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    if not url or not url.startswith("postgres"):
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    app = create_app({
-        "TESTING": True,
-        "DEMO_COMMANDS": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        "SESSION_COOKIE_SECURE": False,
-        "SECRET_KEY": "test-secret",
-        # Cheap hashing keeps the suite fast; test_password_hash_default covers scrypt.
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
-        # the suite logs in hundreds of times from one address; test_rate_limit lowers it
-        "LOGIN_RATE_LIMIT": "100000 per minute",
-    })
+    url = _postgres_url() or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    app = _test_app(url, tmp_path_factory)
     with app.app_context():
         if url.startswith("postgres"):
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -46,6 +35,44 @@ def app(tmp_path_factory):
         db.drop_all()
         db.create_all()
     yield app
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """The demo data (`flask demo`), loaded once per session for every test that reads it: a
+    load takes 15 s or more, and three tests used to load it each.
+
+    `_clean_tables` empties every table of `app`'s database after each test, so the demo lives
+    in a database of its own with an app of its own: a file of its own on SQLite, the schema
+    `demo` of the test database on PostgreSQL (same dialect as the rest of the suite). The one
+    load is `flask demo --reset` over the test world — the path that erases and then loads, and
+    plain `flask demo` on an empty database is that load without the erasing. Its output is
+    kept for the tests to read; tests may add to the demo data but must not remove any.
+    """
+    from tests import factories
+
+    url = _postgres_url()
+    if url:
+        url = make_url(url).update_query_dict({"options": "-csearch_path=demo"}) \
+            .render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    demo_app = _test_app(url, tmp_path_factory)
+    with demo_app.app_context():
+        if url.startswith("postgres"):
+            db.session.execute(text("DROP SCHEMA IF EXISTS demo CASCADE; CREATE SCHEMA demo"))
+            db.session.commit()
+        db.create_all()
+        factories.gen_world()
+        db.session.remove()
+    result = demo_app.test_cli_runner().invoke(args=["demo", "--reset"])
+    yield Demo(demo_app, result.output, result.exit_code)
+    with demo_app.app_context():
+        if url.startswith("postgres"):
+            db.session.execute(text("DROP SCHEMA demo CASCADE"))
+            db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -154,3 +181,39 @@ def queries(app):
     def _count():
         return count_queries(engine)
     return _count
+
+
+@dataclass
+class Demo:
+    """What the `demo` fixture gives: its app, the command's output and exit code."""
+
+    app: Flask
+    output: str
+    exit_code: int
+
+    @contextlib.contextmanager
+    def session(self):
+        with self.app.app_context():
+            yield db.session
+            db.session.remove()
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    return url if url and url.startswith("postgres") else None
+
+
+def _test_app(url: str, tmp_path_factory) -> Flask:
+    return create_app({
+        "TESTING": True,
+        "DEMO_COMMANDS": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "SECRET_KEY": "test-secret",
+        # Cheap hashing keeps the suite fast; test_password_hash_default covers scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        # the suite logs in hundreds of times from one address; test_rate_limit lowers it
+        "LOGIN_RATE_LIMIT": "100000 per minute",
+    })

@@ -14,12 +14,10 @@ from emulation.org.models import Person, Unit
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_demo_loads_once_and_keeps_data(runner, in_app, app, monkeypatch):
-    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    assert "donvi1" in result.output and DEMO_PASSWORD in result.output
-    with in_app() as session:
+def test_demo_loads_once_and_keeps_data(demo):
+    assert demo.exit_code == 0, demo.output
+    assert "donvi1" in demo.output and DEMO_PASSWORD in demo.output
+    with demo.session() as session:
         top = session.scalar(select(Unit).where(Unit.name == "Công đoàn Công Thương Việt Nam"))
         assert top is not None and top.parent_id is None
         assert session.scalar(select(func.count(Unit.id))) >= 20
@@ -34,17 +32,15 @@ def test_demo_loads_once_and_keeps_data(runner, in_app, app, monkeypatch):
         unit2 = users["donvi2"].grants[0].unit_id
         assert unit1 != unit2
         count = session.scalar(select(func.count(Person.id)))
-    again = runner.invoke(args=["demo"])
+    again = demo.app.test_cli_runner().invoke(args=["demo"])
     assert again.exit_code == 0 and "already holds data" in again.output
-    with in_app() as session:
+    with demo.session() as session:
         assert session.scalar(select(func.count(Person.id))) == count
 
 
-def test_demo_logins_work(runner, app, monkeypatch):
-    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
-    runner.invoke(args=["demo"])
+def test_demo_logins_work(demo):
     for username in ("admin", "tochuc", "donvi1", "hoidong7", "xem"):
-        c = app.test_client()
+        c = demo.app.test_client()
         response = c.post("/login", data={"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, username
 
@@ -74,11 +70,10 @@ def test_migrations_match_the_models(tmp_path):
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_demo_reset_replaces_the_data(runner, in_app, app, monkeypatch, world):
-    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
-    result = runner.invoke(args=["demo", "--reset"])
-    assert result.exit_code == 0, result.output
-    with in_app() as session:
+def test_demo_reset_replaces_the_data(demo):
+    """The `demo` fixture loads the demo with --reset over the test world."""
+    assert demo.exit_code == 0, demo.output
+    with demo.session() as session:
         assert session.scalar(select(Unit).where(Unit.code == "CS-1")) is None  # world is gone
         assert session.scalar(select(func.count(Person.id))) >= 300
 
