@@ -1,10 +1,14 @@
 """The yearly cycle as each role clicks it, in one browser session per role.
 
-The steps run in order (each test builds on the one before) against one live server."""
+The steps run in order (each test builds on the one before) against one live server. Each step
+checks what it produced twice: on the page (the state badge, the values shown) and in the
+database (read by table name through `_rows`)."""
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 TODAY = date.today()
 YEAR = TODAY.year
@@ -38,7 +42,40 @@ def _ok(page) -> None:
     assert page.locator(".alert-success").count() >= 1, page.content()[:2000]
 
 
-def test_1_organiser_issues_and_publishes_a_campaign(open_as):
+def _badge(page) -> str:
+    """The state shown in the page's heading (campaign, pledge, report, sheet, dossier…)."""
+    return page.locator("h1 .badge").first.inner_text().strip()
+
+
+def _rows(live_app, table: str, **where) -> list:
+    """The rows of a table matching `where`, in id order. Tables are read by name, not through
+    the models, so that the checks do not depend on which module holds a model."""
+    from emulation.extensions import db
+
+    with live_app.app_context():
+        t = db.metadata.tables[table]
+        stmt = select(t).where(*(t.c[k] == v for k, v in where.items())).order_by(t.c.id)
+        rows = db.session.execute(stmt).mappings().all()
+        db.session.remove()
+    return rows
+
+
+def _one(live_app, table: str, **where):
+    rows = _rows(live_app, table, **where)
+    assert len(rows) == 1, (table, where, rows)
+    return rows[0]
+
+
+def _unit_id(live_app, code: str) -> int:
+    return _one(live_app, "unit", code=code)["id"]
+
+
+def _id_in(url: str) -> int:
+    """The id that ends a page's URL (/nominations/12, /decisions/3 …)."""
+    return int(re.search(r"/(\d+)$", url).group(1))
+
+
+def test_1_organiser_issues_and_publishes_a_campaign(open_as, live_app):
     page = open_as("tochuc")
     page.goto("/campaigns/new")
     page.fill("[name=number]", f"01/CT-CĐCT-{YEAR}")
@@ -85,9 +122,32 @@ def test_1_organiser_issues_and_publishes_a_campaign(open_as):
     _submit(page, "/publish")
     _ok(page)
     assert page.locator("form[action$='/close']").count() == 1  # published: it can be closed
+    assert _badge(page) == "Đã phát động"
+    page.goto(f"/campaigns/{STATE['campaign']}")
+    assert page.get_by_text("Thi đua thực hiện thắng lợi nhiệm vụ sản xuất kinh doanh").count()
+    assert page.get_by_text("Hoàn thành chỉ tiêu").count()
+
+    campaign_id = STATE["campaign"]
+    campaign = _one(live_app, "campaign", id=campaign_id)
+    assert (campaign["state"], campaign["number"]) == ("published", f"01/CT-CĐCT-{YEAR}")
+    assert [m["title"] for m in _rows(live_app, "movement", campaign_id=campaign_id)] == [
+        "Thi đua thực hiện thắng lợi nhiệm vụ sản xuất kinh doanh"]
+    period = _one(live_app, "report_period", campaign_id=campaign_id)
+    assert (period["kind"], period["year"], period["deadline"].isoformat()) == (
+        "yearend", YEAR, LATER)
+    criterion = _one(live_app, "criterion", campaign_id=campaign_id)
+    assert (criterion["code"], criterion["max_points"]) == ("TC1", Decimal(10))
+    units = [_unit_id(live_app, code) for code in ("CS-1", "CS-2", "CS-3")]
+    assert sorted(p["unit_id"] for p in _rows(live_app, "campaign_participant",
+                                              campaign_id=campaign_id)) == sorted(units)
+    cluster = _one(live_app, "cluster", campaign_id=campaign_id)
+    assert (cluster["name"], cluster["leader_unit_id"], cluster["deputy_unit_id"]) == (
+        "Cụm thi đua số 1", units[0], units[1])
+    assert sorted(m["unit_id"] for m in _rows(live_app, "cluster_member",
+                                              cluster_id=cluster["id"])) == sorted(units)
 
 
-def test_2_unit_officer_pledges_and_the_organiser_approves(open_as):
+def test_2_unit_officer_pledges_and_the_organiser_approves(open_as, live_app):
     officer = open_as("donvi1")
     officer.goto("/pledges/")
     officer.locator(f"a[href*='/campaigns/{STATE['campaign']}/units/']").first.click()
@@ -100,15 +160,24 @@ def test_2_unit_officer_pledges_and_the_organiser_approves(open_as):
     _ok(officer)
     _submit(officer, "/pledge/submit")
     _ok(officer)
+    assert _badge(officer) == "Đã gửi"
     STATE["pledge_url"] = officer.url
+    pledge = _one(live_app, "pledge", campaign_id=STATE["campaign"],
+                  unit_id=_unit_id(live_app, "CS-1"))
+    assert pledge["state"] == "submitted"
 
     organiser = open_as("tochuc")
     organiser.goto(STATE["pledge_url"])
     _submit(organiser, "/approve")
     _ok(organiser)
+    assert _badge(organiser) == "Đã duyệt"
+    assert _one(live_app, "pledge", id=pledge["id"])["state"] == "approved"
+    item = _rows(live_app, "pledge_item", pledge_id=pledge["id"])[0]
+    assert (item["commitment"], item["target_value"]) == (
+        "Hoàn thành 100% kế hoạch sản xuất; 3 sáng kiến được công nhận", Decimal(3))
 
 
-def test_3_unit_officer_reports_with_evidence(open_as, tmp_path):
+def test_3_unit_officer_reports_with_evidence(open_as, tmp_path, live_app):
     officer = open_as("donvi1")
     officer.goto(STATE["pledge_url"])
     officer.locator("a[href*='/reports/']").first.click()
@@ -129,9 +198,20 @@ def test_3_unit_officer_reports_with_evidence(open_as, tmp_path):
     assert officer.get_by_text("Biên bản công nhận sáng kiến.pdf").count() >= 1
     _submit(officer, "/submit")
     _ok(officer)
+    assert _badge(officer) == "Đã gửi"
+
+    report = _one(live_app, "report", campaign_id=STATE["campaign"],
+                  unit_id=_unit_id(live_app, "CS-1"))
+    assert (report["state"], report["integration"]) == (
+        "submitted", "Đã lồng ghép phong trào vào nghị quyết của đơn vị")
+    item = _rows(live_app, "report_item", report_id=report["id"])[0]
+    assert (item["achieved_value"], item["narrative"]) == (
+        Decimal(3), "Ba sáng kiến được công nhận")
+    stored = _one(live_app, "attachment", original_name="Biên bản công nhận sáng kiến.pdf")
+    assert stored["size"] == len(evidence.read_bytes())
 
 
-def test_4_peers_and_the_council_score(open_as):
+def test_4_peers_and_the_council_score(open_as, live_app):
     organiser = open_as("tochuc")
     organiser.goto(f"/campaigns/{STATE['campaign']}/scoring")
     organiser.select_option("form[action$='/peer-assignments'] [name=mode]", "all")
@@ -140,6 +220,10 @@ def test_4_peers_and_the_council_score(open_as):
     organiser.fill("form[action$='/council-scorers'] [name=username]", "giamkhao")
     _submit(organiser, "/council-scorers")
     _ok(organiser)
+    sheets = _rows(live_app, "score_sheet", campaign_id=STATE["campaign"])
+    kinds = [sheet["scorer_kind"] for sheet in sheets]
+    # three units in one cluster: each scores the two others; the scorer scores all three
+    assert (kinds.count("peer"), kinds.count("council")) == (6, 3), kinds
     for username in ("donvi1", "giamkhao"):
         scorer = open_as(username)
         scorer.goto("/scoring/")
@@ -151,11 +235,16 @@ def test_4_peers_and_the_council_score(open_as):
         _ok(scorer)
         _submit(scorer, "/submit")
         _ok(scorer)
+        assert _badge(scorer) == "Đã gửi"
+        sheet = _one(live_app, "score_sheet", id=_id_in(scorer.url))
+        assert (sheet["state"], sheet["total"]) == ("submitted", Decimal("8.5"))
+        assert [s["points"] for s in _rows(live_app, "score", sheet_id=sheet["id"])] == [
+            Decimal("8.5")]
     organiser.goto(f"/campaigns/{STATE['campaign']}/ranking")
     assert organiser.get_by_text("8,5").count() >= 1
 
 
-def test_5_unit_officer_nominates_and_the_dossier_climbs(open_as, e2e_world):
+def test_5_unit_officer_nominates_and_the_dossier_climbs(open_as, e2e_world, live_app):
     officer = open_as("donvi1")
     officer.goto("/nominations/new")
     officer.select_option("[name=award]", label="LDTT — Lao động tiên tiến")
@@ -170,11 +259,18 @@ def test_5_unit_officer_nominates_and_the_dossier_climbs(open_as, e2e_world):
         reason.fill("Kết quả đánh giá năm nay chưa được nhập vào hệ thống")
     _submit(officer, "/submit")
     _ok(officer)
+    assert _badge(officer) == "Đã gửi"
+    nomination_id = _id_in(STATE["nomination"])
+    nomination = _one(live_app, "nomination", id=nomination_id)
+    assert nomination["state"] == "submitted"
+    assert nomination["person_id"] == _one(live_app, "person", code="P1")["id"]
+    assert nomination["award_type_id"] == _one(live_app, "award_type", code="LDTT")["id"]
 
     branch = open_as("tochuc_a")
     branch.goto(STATE["nomination"])
     _submit(branch, "/receive")
     _ok(branch)
+    assert _badge(branch) == "Đã tiếp nhận"
     _submit(branch, "/forward")
     _ok(branch)
     top = open_as("tochuc")
@@ -183,9 +279,21 @@ def test_5_unit_officer_nominates_and_the_dossier_climbs(open_as, e2e_world):
     _ok(top)
     _submit(top, "/agenda")
     _ok(top)
+    assert _badge(top) == "Đã đưa vào chương trình họp Hội đồng"
+
+    # forwarded once: from the proposing unit's level (CS-1) to its parent's (CD-A), where the
+    # top's organiser, who covers every level, receives it and puts it on the agenda
+    nomination = _one(live_app, "nomination", id=nomination_id)
+    branch_level = _unit_id(live_app, "CD-A")
+    assert (nomination["state"], nomination["level_unit_id"]) == ("on_agenda", branch_level)
+    steps = _rows(live_app, "nomination_step", nomination_id=nomination_id)
+    assert [(step["to_state"], step["actor_name"]) for step in steps] == [
+        ("submitted", "donvi1"), ("received", "tochuc_a"), ("forwarded", "tochuc_a"),
+        ("received", "tochuc"), ("on_agenda", "tochuc")]
+    assert steps[2]["level_unit_id"] == branch_level
 
 
-def test_6_secretary_runs_the_meeting_and_seven_members_vote(open_as):
+def test_6_secretary_runs_the_meeting_and_seven_members_vote(open_as, live_app):
     organiser = open_as("tochuc")
     organiser.goto("/councils/")
     organiser.fill("[name=name]", "Hội đồng Thi đua - Khen thưởng")
@@ -226,6 +334,19 @@ def test_6_secretary_runs_the_meeting_and_seven_members_vote(open_as):
     secretary.goto(STATE["meeting"])
     _submit(secretary, "/close")
     _ok(secretary)
+    assert _badge(secretary) == "Đã kết thúc"
+
+    council = _one(live_app, "council", id=_id_in(council_url))
+    roles = {_one(live_app, "user", id=m["user_id"])["username"]: m["role"]
+             for m in _rows(live_app, "council_member", council_id=council["id"])}
+    assert roles == dict(members)
+    meeting = _one(live_app, "council_meeting", id=_id_in(STATE["meeting"]))
+    assert meeting["state"] == "closed"
+    assert len(_rows(live_app, "meeting_attendance", meeting_id=meeting["id"])) == 8
+    item = _one(live_app, "agenda_item", meeting_id=meeting["id"])
+    assert item["nomination_id"] == _id_in(STATE["nomination"])
+    assert (item["agree"], item["disagree"], item["abstain"], item["passed"]) == (7, 0, 0, True)
+    assert len(_rows(live_app, "ballot_participation", item_id=item["id"])) == 7
 
 
 def test_7_organiser_publishes_and_issues_the_decision(open_as, live_app):
@@ -257,6 +378,17 @@ def test_7_organiser_publishes_and_issues_the_decision(open_as, live_app):
     organiser.wait_for_load_state()
     _ok(organiser)
     assert organiser.get_by_text("Đã ban hành").count() >= 1
+    assert _badge(organiser) == "Đã ban hành"
+
+    assert _one(live_app, "publication", meeting_id=_id_in(STATE["meeting"]))
+    decision = _one(live_app, "decision", id=_id_in(organiser.url))
+    assert (decision["state"], decision["number"]) == ("issued", f"15/QĐ-CĐCT-{YEAR}")
+    item = _one(live_app, "decision_item", decision_id=decision["id"])
+    assert item["nomination_id"] == _id_in(STATE["nomination"])
+    record = _one(live_app, "award_record", id=item["award_record_id"])
+    assert (record["award_code"], record["person_id"], record["year"],
+            record["decision_number"], record["revoked"]) == (
+        "LDTT", _one(live_app, "person", code="P1")["id"], YEAR, f"15/QĐ-CĐCT-{YEAR}", False)
 
 
 def test_8_the_honour_roll_shows_the_award(open_as):
