@@ -34,6 +34,13 @@ def _pg_base() -> str | None:
     return url.rsplit("/", 1)[0] if url.startswith("postgres") else None
 
 
+def _pg_live_name() -> str:
+    """The live server's database, named after the suite's (test → test_concurrency), so that
+    suites run side by side on one PostgreSQL server never drop each other's."""
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
+    return url.rsplit("/", 1)[1].split("?")[0] + "_concurrency"
+
+
 BACKENDS = ["sqlite"] + (["postgresql"] if _pg_base() else [])
 
 
@@ -111,11 +118,11 @@ def live(request, tmp_path):
     else:
         import psycopg
 
-        base = _pg_base()
+        base, name = _pg_base(), _pg_live_name()
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS thidua_concurrency")
-            conn.execute("CREATE DATABASE thidua_concurrency")
-        url = f"{base}/thidua_concurrency"
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = f"{base}/{name}"
     ids = _prepare(url)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -144,7 +151,7 @@ def live(request, tmp_path):
         import psycopg
 
         with psycopg.connect(f"{_pg_base()}/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS thidua_concurrency WITH (FORCE)")
+            conn.execute(f'DROP DATABASE IF EXISTS "{_pg_live_name()}" WITH (FORCE)')
 
 
 def _csrf(html: str) -> str:
