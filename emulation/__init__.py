@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from emulation.config import load_config
-from emulation.extensions import babel, csrf, db, limiter, login_manager, migrate
+from emulation.extensions import babel, csrf, db, limiter, login_manager, migrate, queue
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +49,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_models()
     _register_blueprints(app)
     _register_template_helpers(app)
+    _register_tasks()
+    app.config["QUEUE_FILE"] = app.config.get("QUEUE_FILE") or _queue_file(app)
+    queue.init_app(app)
 
     from emulation.api.views import init_api
     init_api(app)
@@ -156,6 +159,21 @@ def _register_models() -> None:
     from emulation.awards import blueprints as awards
 
     awards.register_models()
+
+
+def _register_tasks() -> None:
+    # Import every area's tasks so that each app's queue (and its worker) knows them all.
+    import emulation.notify.tasks  # noqa: F401
+
+
+def _queue_file(app: Flask) -> str:
+    """The queue's SQLite file: beside an SQLite database (one queue per database), else in
+    the instance folder."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        database = Path(url[len("sqlite:///"):])
+        return str(database.with_name(database.stem + "-queue.db"))
+    return str(Path(app.instance_path) / "queue.db")
 
 
 def _register_blueprints(app: Flask) -> None:

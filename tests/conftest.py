@@ -38,6 +38,8 @@ def app(tmp_path_factory):
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         # the suite logs in hundreds of times from one address; test_rate_limit lowers it
         "LOGIN_RATE_LIMIT": "100000 per minute",
+        # jobs run in-process where they are asked for
+        "QUEUE_IMMEDIATE": True,
     })
     with app.app_context():
         if url.startswith("postgres"):
@@ -65,6 +67,7 @@ def _clean_tables(app):
                 db.session.execute(table.delete())
         db.session.commit()
         db.session.remove()
+    app.extensions["huey"].flush()  # retries a test left scheduled
 
 
 @pytest.fixture

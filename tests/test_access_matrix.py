@@ -170,6 +170,8 @@ MATRIX = {
     "main.api_docs": ("GET", "/api/docs", EVERYONE),
     "notify.index": ("GET", "/notifications/", AUTHED),
     "notify.mark_read": ("POST", "/notifications/read", AUTHED),
+    "notify.mail": ("GET", "/notifications/mail/", ADMIN),
+    "notify.mail_resend": ("POST", "/notifications/mail/999999/resend", set()),
     # The API answers to bearer tokens only: a browser session gets 401 (tests/api).
     **{endpoint: (method, url, TOKEN) for endpoint, method, url in (
         ("api.Units", "GET", "/api/v1/units"), ("api.UnitItem", "GET", "/api/v1/units/{unit}"),
