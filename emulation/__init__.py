@@ -151,6 +151,7 @@ def _register_models() -> None:
     import emulation.core.audit
     import emulation.core.calendar
     import emulation.core.uploads
+    import emulation.jobs.models
     import emulation.notify.models
     import emulation.notify.services
     import emulation.org.models
@@ -163,7 +164,11 @@ def _register_models() -> None:
 
 def _register_tasks() -> None:
     # Import every area's tasks so that each app's queue (and its worker) knows them all.
-    import emulation.notify.tasks  # noqa: F401
+    import emulation.jobs.tasks
+    import emulation.notify.tasks
+    import emulation.org.tasks
+    import emulation.pledges.tasks
+    import emulation.scoring.tasks  # noqa: F401
 
 
 def _queue_file(app: Flask) -> str:
@@ -181,13 +186,15 @@ def _register_blueprints(app: Flask) -> None:
     from emulation.auth.views import bp as auth_bp
     from emulation.awards import blueprints as awards
     from emulation.campaigns.views import bp as campaigns_bp
+    from emulation.jobs.views import bp as jobs_bp
     from emulation.main.views import bp as main_bp
     from emulation.notify.views import bp as notify_bp
     from emulation.org.views import bp as org_bp
     from emulation.pledges.views import bp as pledges_bp
     from emulation.scoring.views import bp as scoring_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, org_bp, campaigns_bp, pledges_bp, scoring_bp):
+    for bp in (main_bp, auth_bp, admin_bp, org_bp, campaigns_bp, pledges_bp, scoring_bp,
+               jobs_bp):
         app.register_blueprint(bp)
     awards.register(app)
     app.register_blueprint(notify_bp)

@@ -86,6 +86,13 @@ def load_config(instance_path: Path) -> dict:
         # then shown to administrators as failed (/notifications/mail/).
         "MAIL_RETRIES": int(os.environ.get("MAIL_RETRIES", "5")),
         "MAIL_RETRY_DELAY": int(os.environ.get("MAIL_RETRY_DELAY", "300")),
+        # Exports of more than EXPORT_JOB_ROWS rows run as jobs; their files are kept in
+        # JOBS_FOLDER for JOB_FILE_HOURS hours (shared storage when the worker runs elsewhere).
+        "EXPORT_JOB_ROWS": int(os.environ.get("EXPORT_JOB_ROWS", "20000")),
+        "JOBS_FOLDER": os.environ.get("JOBS_FOLDER") or str(instance_path / "jobs"),
+        "JOB_FILE_HOURS": int(os.environ.get("JOB_FILE_HOURS", "24")),
+        # Imports of more rows than this run as jobs too (20,000 changed people take ~3 s).
+        "IMPORT_JOB_ROWS": int(os.environ.get("IMPORT_JOB_ROWS", "10000")),
         # Deadline reminders, sent by the worker every morning: this many days ahead.
         "REMIND_DAYS": int(os.environ.get("REMIND_DAYS", "3")),
     }

@@ -38,8 +38,9 @@ def app(tmp_path_factory):
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         # the suite logs in hundreds of times from one address; test_rate_limit lowers it
         "LOGIN_RATE_LIMIT": "100000 per minute",
-        # jobs run in-process where they are asked for
+        # jobs run in-process where they are asked for (tests/test_jobs.py also runs a worker)
         "QUEUE_IMMEDIATE": True,
+        "JOBS_FOLDER": str(tmp_path_factory.mktemp("jobs")),
     })
     with app.app_context():
         if url.startswith("postgres"):

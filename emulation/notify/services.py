@@ -34,6 +34,14 @@ MESSAGES = {
     "decision_issued": _l("Decision %(number)s names your unit or its people."),
     "objection": _l("An objection was made to the dossier #%(id)s (%(subject)s)."),
     "reminder": _l("Reminder: %(what)s for %(campaign)s is due on %(date)s."),
+    "export_ready": _l("Your export “%(title)s” is ready: download it within %(hours)s "
+                       "hours."),
+    "export_failed": _l("Your export “%(title)s” could not be made."),
+    "import_done": _l("“%(title)s” finished: %(created)s created, %(updated)s updated, "
+                      "%(unchanged)s unchanged."),
+    "import_failed": _l("The import “%(title)s” could not be run; nothing was written."),
+    "import_refused": _l("“%(title)s” wrote nothing: %(error_count)s rows have errors, or "
+                         "records changed meanwhile."),
 }
 _PENDING = "thidua_pending_mail"
 STUCK_MINUTES = 15  # a mail still queued after this long is shown to administrators
