@@ -1,23 +1,19 @@
 """A job's states with their translated labels."""
 from __future__ import annotations
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
-
-class JobState(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    EXPIRED = "expired"
+from emulation.core.enums import LabelledEnum
 
 
-STATE_LABELS = {
-    JobState.QUEUED: _l("Waiting for the worker"),
-    JobState.RUNNING: _l("In progress"),
-    JobState.DONE: _l("Ready to download"),
-    JobState.FAILED: _l("Failed"),
-    JobState.EXPIRED: _l("Expired: the file was deleted"),
-}
+class JobState(LabelledEnum):
+    """queued → running → done (→ expired once its file is deleted) | failed."""
+
+    QUEUED = "queued", _l("Waiting for the worker")
+    RUNNING = "running", _l("In progress")
+    DONE = "done", _l("Ready to download")
+    FAILED = "failed", _l("Failed")
+    EXPIRED = "expired", _l("Expired: the file was deleted")
+
+
+STATE_LABELS = JobState.labels()

@@ -8,8 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emulation.core.models import Base, UTCDateTime, utcnow
-
-STATES = ("queued", "running", "done", "failed", "expired")
+from emulation.jobs.enums import JobState
 
 
 class Job(Base):
@@ -39,8 +38,7 @@ class Job(Base):
     user = relationship("User", lazy="joined")
 
     __table_args__ = (
-        CheckConstraint("state IN ('queued', 'running', 'done', 'failed', 'expired')",
-                        name="state"),
+        CheckConstraint(f"state IN ({JobState.sql_in()})", name="state"),
         CheckConstraint("rows_done >= 0", name="rows_done"),
         CheckConstraint("state <> 'done' OR (expires_at IS NOT NULL AND "
                         "(file_path <> '' OR result <> ''))", name="done_has_outcome"),
