@@ -1,4 +1,4 @@
-# Thi đua — the two commands: `make run` and `make test`.
+# Thi đua — the two commands: `make run` (server and job worker) and `make test`.
 PYTHON ?= $(firstword $(foreach p,python3.11 python3.12 python3.13 python3.14 python3,$(shell command -v $(p))))
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,7 +14,11 @@ run: install compile-translations
 	@mkdir -p instance
 	THIDUA_ENV=development $(FLASK) db upgrade
 	THIDUA_ENV=development $(FLASK) demo
-	@echo "Serving on http://127.0.0.1:$(PORT)"
+	@echo "Serving on http://127.0.0.1:$(PORT), with the job queue's worker"
+	@# One shell: the worker runs beside the server and is stopped when the server stops
+	@# (Ctrl-C, or the server failing to start).
+	@THIDUA_ENV=development $(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	THIDUA_ENV=development $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev compile-translations

@@ -1,15 +1,28 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py wsgi:app`.
 
-Every value can be overridden from the environment (GUNICORN_WORKERS, GUNICORN_BIND, …)."""
+Every value can be overridden from the environment (GUNICORN_WORKERS, GUNICORN_BIND, …).
+
+The web workers never run long jobs: large exports, notification emails (with their retries)
+and the morning reminders go through the job queue, run by `flask --app wsgi worker`, a
+process of its own started beside gunicorn (a second systemd unit, for example):
+
+    QUEUE_REDIS_URL=redis://127.0.0.1:6379/1 .venv/bin/gunicorn -c gunicorn.conf.py wsgi:app
+    QUEUE_REDIS_URL=redis://127.0.0.1:6379/1 .venv/bin/flask --app wsgi worker
+
+On one machine the queue may stay the default SQLite file (QUEUE_FILE). With several
+machines set the same QUEUE_REDIS_URL on every web and worker process, put JOBS_FOLDER (like
+UPLOAD_FOLDER) on storage they share, and run `worker --no-periodic` on all machines but one
+so that the reminders and the clean-up are scheduled once."""
 import multiprocessing
 import os
 
-# Sync workers: requests are short (pages aim under 150 ms); exports stream from memory.
+# Sync workers: requests are short (pages aim under 150 ms); exports stream from a temporary
+# file, and those of more than EXPORT_JOB_ROWS rows are made by the job worker instead.
 # (2 × cores) + 1 is gunicorn's rule of thumb; on SQLite keep it small, one writer at a time.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# A big export or import of 200,000 rows takes tens of seconds; anything longer is stuck.
+# Large exports and imports are jobs of the worker; a request longer than this is stuck.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from emulation.config import load_config
-from emulation.extensions import babel, csrf, db, limiter, login_manager, migrate
+from emulation.extensions import babel, csrf, db, limiter, login_manager, migrate, queue
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +49,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_models()
     _register_blueprints(app)
     _register_template_helpers(app)
+    _register_tasks()
+    app.config["QUEUE_FILE"] = app.config.get("QUEUE_FILE") or _queue_file(app)
+    queue.init_app(app)
 
     from emulation.api.views import init_api
     init_api(app)
@@ -149,6 +152,7 @@ def _register_models() -> None:
     import emulation.core.audit
     import emulation.core.calendar
     import emulation.core.uploads
+    import emulation.jobs.models
     import emulation.notify.models
     import emulation.notify.services
     import emulation.org.models
@@ -159,18 +163,39 @@ def _register_models() -> None:
     awards.register_models()
 
 
+def _register_tasks() -> None:
+    # Import every area's tasks so that each app's queue (and its worker) knows them all.
+    import emulation.jobs.tasks
+    import emulation.notify.tasks
+    import emulation.org.tasks
+    import emulation.pledges.tasks
+    import emulation.scoring.tasks  # noqa: F401
+
+
+def _queue_file(app: Flask) -> str:
+    """The queue's SQLite file: beside an SQLite database (one queue per database), else in
+    the instance folder."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        database = Path(url[len("sqlite:///"):])
+        return str(database.with_name(database.stem + "-queue.db"))
+    return str(Path(app.instance_path) / "queue.db")
+
+
 def _register_blueprints(app: Flask) -> None:
     from emulation.admin.views import bp as admin_bp
     from emulation.auth.views import bp as auth_bp
     from emulation.awards import blueprints as awards
     from emulation.campaigns.views import bp as campaigns_bp
+    from emulation.jobs.views import bp as jobs_bp
     from emulation.main.views import bp as main_bp
     from emulation.notify.views import bp as notify_bp
     from emulation.org.views import bp as org_bp
     from emulation.pledges.views import bp as pledges_bp
     from emulation.scoring.views import bp as scoring_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, org_bp, campaigns_bp, pledges_bp, scoring_bp):
+    for bp in (main_bp, auth_bp, admin_bp, org_bp, campaigns_bp, pledges_bp, scoring_bp,
+               jobs_bp):
         app.register_blueprint(bp)
     awards.register(app)
     app.register_blueprint(notify_bp)

@@ -1,4 +1,4 @@
-"""Command line: `flask --app wsgi create-admin|import|backup|remind ...` (the demo command
+"""Command line: `flask --app wsgi worker|create-admin|import|backup|remind ...` (the demo command
 lives in `emulation.demo.commands`)."""
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from emulation.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(worker_command)
     app.cli.add_command(remind_command)
     app.cli.add_command(create_token_command)
     app.cli.add_command(seed_catalogue_command)
@@ -60,6 +61,37 @@ def restore_command(path: str, yes: bool) -> None:
     tables = backup.fingerprint()
     click.echo(f"restored from {path}: {len(tables)} tables, "
                f"{sum(rows for rows, _ in tables.values())} rows")
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--workers", "-w", type=click.IntRange(1, 64), default=None,
+              help="Threads running jobs (default QUEUE_WORKERS, 2).")
+@click.option("--no-periodic", is_flag=True,
+              help="Do not start the periodic jobs (reminders, clean-up): for the second and "
+                   "further workers on one Redis queue.")
+def worker_command(workers: int | None, no_periodic: bool) -> None:
+    """Run the job queue's consumer until stopped (Ctrl-C or SIGTERM): exports, imports,
+    emails and the periodic reminders and clean-up."""
+    import logging
+
+    from flask import current_app
+
+    huey = current_app.extensions["huey"]
+    if huey.immediate:
+        raise click.ClickException("QUEUE_IMMEDIATE is on: jobs run where they are asked "
+                                   "for, there is nothing for a worker to do.")
+    logging.getLogger("huey").setLevel(logging.INFO)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    where = current_app.config["QUEUE_REDIS_URL"] and "redis" or current_app.config[
+        "QUEUE_FILE"]
+    click.echo(f"worker: queue {huey.name} on {where}")
+    consumer = huey.create_consumer(
+        workers=workers or current_app.config["QUEUE_WORKERS"], worker_type="thread",
+        periodic=not no_periodic, check_worker_health=True)
+    consumer.run()
 
 
 @click.command("remind")

@@ -73,4 +73,26 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # The job queue (huey), run by `flask --app wsgi worker`: an SQLite file by default
+        # (QUEUE_FILE; empty = beside an SQLite database, else instance/queue.db), Redis when
+        # QUEUE_REDIS_URL is set (several machines); QUEUE_IMMEDIATE=1 runs every job at once
+        # in the process that asks (the test suite).
+        "QUEUE_NAME": os.environ.get("QUEUE_NAME", "thidua"),
+        "QUEUE_REDIS_URL": os.environ.get("QUEUE_REDIS_URL", ""),
+        "QUEUE_FILE": os.environ.get("QUEUE_FILE", ""),
+        "QUEUE_IMMEDIATE": os.environ.get("QUEUE_IMMEDIATE", "0") == "1",
+        "QUEUE_WORKERS": int(os.environ.get("QUEUE_WORKERS", "2")),
+        # A mail that fails is tried again MAIL_RETRIES times, MAIL_RETRY_DELAY seconds apart,
+        # then shown to administrators as failed (/notifications/mail/).
+        "MAIL_RETRIES": int(os.environ.get("MAIL_RETRIES", "5")),
+        "MAIL_RETRY_DELAY": int(os.environ.get("MAIL_RETRY_DELAY", "300")),
+        # Exports of more than EXPORT_JOB_ROWS rows run as jobs; their files are kept in
+        # JOBS_FOLDER for JOB_FILE_HOURS hours (shared storage when the worker runs elsewhere).
+        "EXPORT_JOB_ROWS": int(os.environ.get("EXPORT_JOB_ROWS", "20000")),
+        "JOBS_FOLDER": os.environ.get("JOBS_FOLDER") or str(instance_path / "jobs"),
+        "JOB_FILE_HOURS": int(os.environ.get("JOB_FILE_HOURS", "24")),
+        # Imports of more rows than this run as jobs too (20,000 changed people take ~3 s).
+        "IMPORT_JOB_ROWS": int(os.environ.get("IMPORT_JOB_ROWS", "10000")),
+        # Deadline reminders, sent by the worker every morning: this many days ahead.
+        "REMIND_DAYS": int(os.environ.get("REMIND_DAYS", "3")),
     }

@@ -8,6 +8,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from emulation.core.models import Base
+from emulation.core.queue import JobQueue
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -17,3 +18,6 @@ babel = Babel()
 # Per client IP (behind a proxy set TRUSTED_PROXIES so the IP is the client's); storage from
 # RATELIMIT_STORAGE_URI (memory:// by default, redis://… to share counts between workers).
 limiter = Limiter(get_remote_address, default_limits=[])
+# The job queue (huey): tasks are declared on it at import; each app's huey is made from its
+# config in create_app (see core/queue.py).
+queue = JobQueue()

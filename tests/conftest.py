@@ -92,6 +92,7 @@ def _clean_tables(app):
                 db.session.execute(table.delete())
         db.session.commit()
         db.session.remove()
+    app.extensions["huey"].flush()  # retries a test left scheduled
 
 
 @pytest.fixture
@@ -216,4 +217,7 @@ def _test_app(url: str, tmp_path_factory) -> Flask:
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         # the suite logs in hundreds of times from one address; test_rate_limit lowers it
         "LOGIN_RATE_LIMIT": "100000 per minute",
+        # jobs run in-process where they are asked for (tests/test_jobs.py also runs a worker)
+        "QUEUE_IMMEDIATE": True,
+        "JOBS_FOLDER": str(tmp_path_factory.mktemp("jobs")),
     })

@@ -170,6 +170,12 @@ MATRIX = {
     "main.api_docs": ("GET", "/api/docs", EVERYONE),
     "notify.index": ("GET", "/notifications/", AUTHED),
     "notify.mark_read": ("POST", "/notifications/read", AUTHED),
+    "notify.mail": ("GET", "/notifications/mail/", ADMIN),
+    "notify.mail_resend": ("POST", "/notifications/mail/999999/resend", set()),
+    # a job is its requester's alone; tests/test_jobs.py covers the requester
+    "jobs.detail": ("GET", "/jobs/" + "x" * 43, set()),
+    "jobs.status": ("GET", "/jobs/" + "x" * 43 + "/status", set()),
+    "jobs.download": ("GET", "/jobs/" + "x" * 43 + "/file", set()),
     # The API answers to bearer tokens only: a browser session gets 401 (tests/api).
     **{endpoint: (method, url, TOKEN) for endpoint, method, url in (
         ("api.Units", "GET", "/api/v1/units"), ("api.UnitItem", "GET", "/api/v1/units/{unit}"),

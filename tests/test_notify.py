@@ -1,8 +1,12 @@
+import datetime
+import smtplib
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from emulation.campaigns.models import Campaign
+from emulation.core.audit import AuditEvent
 from emulation.core.permissions import SYSTEM
 from emulation.extensions import db
 from emulation.notify.models import Notification, ReminderSent
@@ -161,3 +165,136 @@ def test_no_area_imports_notify():
             if any(n == "emulation.notify" or n.startswith("emulation.notify.") for n in names):
                 offenders.append(f"{path.relative_to(root)}:{node.lineno}")
     assert not offenders, offenders
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens there once closed
+
+
+class _FakeSMTP:
+    """smtplib.SMTP for a mail server that is back: keeps what it was sent."""
+
+    sent: list = []
+
+    def __init__(self, host, port, timeout=None):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_message(self, message):
+        _FakeSMTP.sent.append(message)
+
+
+@pytest.fixture
+def smtp_down(app):
+    """Mail on, pointed at a port where no server listens."""
+    saved = {k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_closed_port(), MAIL_USE_TLS=False)
+    _FakeSMTP.sent = []
+    yield
+    app.config.update(saved)
+
+
+def _returned_pledge_with_mail_down(world, cworld, in_app, login):
+    """donvi2 (with an email) submits; the organiser returns the pledge on the web."""
+    from emulation.auth.models import User
+
+    with in_app() as session:
+        officer = session.scalar(select(User).where(User.username == "donvi2"))
+        officer.email = "donvi2@example.vn"
+        session.commit()
+        campaign = session.get(Campaign, cworld.campaign)
+        pledge = ps.save_pledge(SYSTEM, campaign, session.get(Unit, world.unit2.id), 0,
+                                {cworld.movements[0]: {"commitment": "A"}})
+        ps.submit(SYSTEM, pledge, pledge.version, date(2026, 1, 10))
+        pledge_id, version = pledge.id, pledge.version
+    response = login("tochuc").post(f"/pledges/{pledge_id}/return", data={
+        "version": str(version), "reason": "Thiếu chỉ tiêu"})
+    assert response.status_code == 302  # the page succeeds although no mail could go
+
+
+def _note(session, username) -> Notification:
+    [note] = _notes(session, username)
+    return note
+
+
+def _run_scheduled(app) -> int:
+    """Run the retries the queue has scheduled (as the worker would once they are due)."""
+    huey = app.extensions["huey"]
+    tasks = huey.read_schedule(datetime.datetime.now(datetime.timezone.utc).replace(
+        tzinfo=None) + datetime.timedelta(days=365))
+    for task in tasks:
+        with app.app_context():
+            huey.execute(task, task.eta)
+    return len(tasks)
+
+
+def test_a_page_succeeds_with_the_mail_server_down_and_the_mail_is_retried(
+        world, cworld, app, in_app, login, smtp_down, monkeypatch):
+    _returned_pledge_with_mail_down(world, cworld, in_app, login)
+    with in_app() as session:
+        note = _note(session, "donvi2")
+        assert note.kind == "pledge_returned" and note.mail_state == "retrying"
+        assert note.mail_attempts == 1 and "ConnectionRefusedError" in note.mail_error
+    [retry] = app.extensions["huey"].scheduled()
+    assert retry.retries == app.config["MAIL_RETRIES"] - 1
+    assert (retry.eta - datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)) \
+        .total_seconds() > app.config["MAIL_RETRY_DELAY"] - 60
+    monkeypatch.setattr(smtplib, "SMTP", _FakeSMTP)  # the mail server is back
+    assert _run_scheduled(app) == 1
+    [mail] = _FakeSMTP.sent
+    assert mail["To"] == "donvi2@example.vn" and "Thiếu chỉ tiêu" in mail.get_content()
+    with in_app() as session:
+        note = _note(session, "donvi2")
+        assert note.mail_state == "sent" and note.mail_attempts == 2 and note.mailed_at
+    assert app.extensions["huey"].scheduled() == []
+
+
+def test_a_mail_that_keeps_failing_is_shown_to_administrators(world, cworld, app, in_app,
+                                                              login, smtp_down, monkeypatch):
+    _returned_pledge_with_mail_down(world, cworld, in_app, login)
+    runs = 0
+    while _run_scheduled(app):
+        runs += 1
+    assert runs == app.config["MAIL_RETRIES"]
+    with in_app() as session:
+        note = _note(session, "donvi2")
+        assert note.mail_state == "failed"
+        assert note.mail_attempts == app.config["MAIL_RETRIES"] + 1
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "mail.failed"))
+        assert event.object_type == "notification" and event.object_id == note.id
+        assert "donvi2@example.vn" in event.summary
+        note_id = note.id
+    admin = login("admin")
+    page = admin.get("/notifications/mail/").get_data(as_text=True)
+    assert "donvi2@example.vn" in page and "ConnectionRefusedError" in page
+    assert "Thất bại" in page and f"/notifications/mail/{note_id}/resend" in page
+    assert login("tochuc").get("/notifications/mail/").status_code == 403
+    monkeypatch.setattr(smtplib, "SMTP", _FakeSMTP)
+    assert admin.post(f"/notifications/mail/{note_id}/resend").status_code == 302
+    assert len(_FakeSMTP.sent) == 1
+    with in_app() as session:
+        assert _note(session, "donvi2").mail_state == "sent"
+        assert session.scalar(select(AuditEvent.action).where(
+            AuditEvent.action == "mail.resend")) == "mail.resend"
+    assert "Mọi thư đều đã được gửi" in admin.get("/notifications/mail/").get_data(as_text=True)
+    assert admin.post(f"/notifications/mail/{note_id}/resend").status_code == 404  # already sent
+
+
+def test_reminders_are_a_periodic_job(app):
+    from huey import crontab  # noqa: F401 - the schedule is huey's
+
+    huey = app.extensions["huey"]
+    periodic = {t.__name__: t for t in huey._registry._periodic_tasks}
+    assert set(periodic) >= {"send_reminders", "clean_jobs"}
+    morning = datetime.datetime(2026, 3, 29, 0, 0)  # 07:00 in Vietnam
+    assert periodic["send_reminders"]().validate_datetime(morning)
+    assert not periodic["send_reminders"]().validate_datetime(morning.replace(hour=5))

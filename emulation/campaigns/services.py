@@ -106,6 +106,14 @@ def can_manage(user, campaign: Campaign) -> bool:
     return perms.covers(user, campaign.issuing_unit, ORGANISER)
 
 
+def managed_campaign(user, params: dict) -> Campaign | None:
+    """The campaign `params["campaign_id"]` if the user organises it, else None (a job's
+    export checks this when asked, when it runs and at each download)."""
+    campaign_id = params.get("campaign_id")
+    campaign = db.session.get(Campaign, campaign_id) if isinstance(campaign_id, int) else None
+    return campaign if campaign is not None and can_manage(user, campaign) else None
+
+
 def participant_unit_ids(campaign_id: int) -> set[int]:
     return set(db.session.scalars(select(CampaignParticipant.unit_id).where(
         CampaignParticipant.campaign_id == campaign_id)))

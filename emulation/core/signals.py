@@ -21,3 +21,6 @@ dossier_forwarded = _signals.signal("dossier-forwarded",
 ballot_opened = _signals.signal("ballot-opened", doc="sender: CouncilMeeting")
 objection_made = _signals.signal("objection-made", doc="sender: Objection")
 decision_issued = _signals.signal("decision-issued", doc="sender: Decision")
+job_finished = _signals.signal(
+    "job-finished", doc="sender: Job (jobs.models), done or failed: an export with its file, "
+                        "an import with its outcome")

@@ -5,6 +5,7 @@ Rows are written in order with `constant_memory`, so memory stays flat at any si
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -15,10 +16,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SheetWriter:
-    def __init__(self, workbook, worksheet, formats):
+    def __init__(self, workbook, worksheet, formats, on_row=None):
         self.workbook, self.sheet, self.formats = workbook, worksheet, formats
         self.row = 0
         self.filter_columns = 0
+        self.on_row = on_row  # called after each data row (the workbook counts them)
 
     def header(self, titles: list[str], widths: list[int] | None = None,
                autofilter: bool = False) -> None:
@@ -39,6 +41,8 @@ class SheetWriter:
         for col, value in enumerate(values):
             self._write(col, value)
         self.row += 1
+        if self.on_row is not None:
+            self.on_row()
 
     def _write(self, col: int, value) -> None:
         sheet, row = self.sheet, self.row
@@ -73,11 +77,17 @@ def is_risky(text: str) -> bool:
 class Workbook:
     """`wb = Workbook(); ws = wb.sheet("Name"); ws.append(...)`; then hand `wb` to
     `core.web.xlsx_response`, which streams its file: the workbook is written to a temporary
-    file, never held in memory whole."""
+    file, never held in memory whole.
 
-    def __init__(self):
+    `progress(rows)`, when given, is called with the number of data rows written so far (all
+    sheets, headers not counted) every `every` rows: a background job records it."""
+
+    def __init__(self, progress: Callable[[int], None] | None = None,
+                 every: int = STREAM_ROWS):
         self.buffer = tempfile.TemporaryFile()
         self.sheets: list[SheetWriter] = []
+        self.rows = 0
+        self.progress, self.every = progress, every
         self.book = xlsxwriter.Workbook(self.buffer, {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False, "in_memory": False})
@@ -89,9 +99,15 @@ class Workbook:
         }
 
     def sheet(self, name: str) -> SheetWriter:
-        writer = SheetWriter(self.book, self.book.add_worksheet(name[:31]), self.formats)
+        writer = SheetWriter(self.book, self.book.add_worksheet(name[:31]), self.formats,
+                             self._row_written)
         self.sheets.append(writer)
         return writer
+
+    def _row_written(self) -> None:
+        self.rows += 1
+        if self.progress is not None and self.rows % self.every == 0:
+            self.progress(self.rows)
 
     def close(self):
         """Finish the workbook; the open file, at its start, and its size in bytes."""

@@ -1,5 +1,6 @@
-"""Notify users in the application and, when SMTP is configured, by email — sent only after
-the transaction that caused it commits, in the recipient's language."""
+"""Notify users in the application and, when SMTP is configured, by email: each mail is queued
+for the worker once the transaction that caused it commits, sent in the recipient's language,
+tried again while the mail server is down, and shown to administrators if it never goes."""
 from __future__ import annotations
 
 import json
@@ -10,10 +11,14 @@ from email.message import EmailMessage
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, select
+from sqlalchemy import and_, event, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
+from emulation.core import audit
+from emulation.core.errors import NotFound
 from emulation.core.formatting import fmt_date
+from emulation.core.models import utcnow
+from emulation.core.permissions import SYSTEM
 from emulation.extensions import db
 from emulation.notify.models import Notification, ReminderSent
 
@@ -29,24 +34,37 @@ MESSAGES = {
     "decision_issued": _l("Decision %(number)s names your unit or its people."),
     "objection": _l("An objection was made to the dossier #%(id)s (%(subject)s)."),
     "reminder": _l("Reminder: %(what)s for %(campaign)s is due on %(date)s."),
+    "export_ready": _l("Your export “%(title)s” is ready: download it within %(hours)s "
+                       "hours."),
+    "export_failed": _l("Your export “%(title)s” could not be made."),
+    "import_done": _l("“%(title)s” finished: %(created)s created, %(updated)s updated, "
+                      "%(unchanged)s unchanged."),
+    "import_failed": _l("The import “%(title)s” could not be run; nothing was written."),
+    "import_refused": _l("“%(title)s” wrote nothing: %(error_count)s rows have errors, or "
+                         "records changed meanwhile."),
 }
 _PENDING = "thidua_pending_mail"
+STUCK_MINUTES = 15  # a mail still queued after this long is shown to administrators
+MAIL_STATE_LABELS = {"queued": _l("Queued"), "retrying": _l("Being retried"),
+                     "sent": _l("Sent"), "failed": _l("Failed")}
 
 
 def notify(users, kind: str, params: dict, link: str = "") -> None:
-    """Add a notification for each user (deduplicated) to the current transaction."""
+    """Add a notification for each user (deduplicated) to the current transaction; with
+    mail on, its email is queued once the transaction commits (never if it rolls back)."""
     seen = set()
+    mail_on = bool(current_app.config.get("MAIL_SERVER") or current_app.config.get(
+        "MAIL_CAPTURE"))
     for user in users:
         if user is None or user.id in seen or not user.active:
             continue
         seen.add(user.id)
-        db.session.add(Notification(user_id=user.id, kind=kind, link=link,
-                                    params=json.dumps(params, ensure_ascii=False, default=str)))
-        if current_app.config.get("MAIL_SERVER") or current_app.config.get("MAIL_CAPTURE"):
-            if user.email:
-                db.session.info.setdefault(_PENDING, []).append(
-                    (user.email, user.locale or current_app.config["BABEL_DEFAULT_LOCALE"],
-                     kind, params, link))
+        note = Notification(user_id=user.id, kind=kind, link=link,
+                            params=json.dumps(params, ensure_ascii=False, default=str),
+                            mail_state="queued" if mail_on and user.email else None)
+        db.session.add(note)
+        if note.mail_state:
+            db.session.info.setdefault(_PENDING, []).append(note)
 
 
 def officers_of(unit):
@@ -100,12 +118,85 @@ def unread_count(user) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
+def deliver(notification_id: int, last_try: bool) -> None:
+    """Send one notification's email (the worker's job `send_mail`), in the recipient's
+    language. A failed try records its error and raises MailNotSent so that the queue tries
+    again; the last failed try marks the mail failed, with an audit event, for the
+    administrators' list."""
+    from emulation.auth.models import User
+
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.mail_state not in ("queued", "retrying"):
+        return
+    user = db.session.get(User, note.user_id)
+    note.mail_attempts += 1
+    try:
+        if not user.email:
+            raise MailNotSent("the recipient has no email address any more")
+        _send(_message(user.email, user.locale or current_app.config["BABEL_DEFAULT_LOCALE"],
+                       note))
+    except (OSError, smtplib.SMTPException, MailNotSent) as err:
+        note.mail_error = f"{type(err).__name__}: {err}"[:500]
+        if not last_try:
+            note.mail_state = "retrying"
+            db.session.commit()
+            raise MailNotSent(note.mail_error) from err
+        note.mail_state = "failed"
+        audit.record(db.session, actor=SYSTEM, action="mail.failed", obj=note,
+                     summary=f"{user.email or user.username}: {note.mail_error}",
+                     after={"attempts": note.mail_attempts, "kind": note.kind})
+        db.session.commit()
+        current_app.logger.error("mail %s to %s failed %s times: %s", note.id, user.email,
+                                 note.mail_attempts, note.mail_error)
+        return
+    note.mail_state, note.mail_error, note.mailed_at = "sent", "", utcnow()
+    db.session.commit()
+
+
+class MailNotSent(Exception):
+    """A try to send a mail failed (the queue tries again later)."""
+
+
+def mail_problems():
+    """Mails that failed, are being retried, or have waited in the queue for more than
+    STUCK_MINUTES: a select of (Notification, User), newest first."""
+    from emulation.auth.models import User
+
+    stuck = utcnow() - timedelta(minutes=STUCK_MINUTES)
+    return (select(Notification, User).join(User, User.id == Notification.user_id)
+            .where(or_(Notification.mail_state.in_(("failed", "retrying")),
+                       and_(Notification.mail_state == "queued",
+                            Notification.created_at < stuck)))
+            .order_by(Notification.id.desc()))
+
+
+def resend(actor, notification_id: int) -> Notification:
+    """Queue a failed (or stuck) mail again, once this transaction commits."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.mail_state not in ("failed", "queued"):
+        raise NotFound(_l("This mail is not waiting to be sent again."))
+    before = note.mail_state
+    note.mail_state = "queued"
+    audit.record(db.session, actor=actor, action="mail.resend", obj=note,
+                 before={"mail_state": before}, after={"mail_state": "queued"})
+    db.session.info.setdefault(_PENDING, []).append(note)
+    db.session.commit()
+    return note
+
+
 @event.listens_for(Session, "after_commit")
-def _send_after_commit(session):
+def _queue_after_commit(session):
     pending = session.info.pop(_PENDING, None)
-    if pending:
-        for item in pending:
-            _send(*item)
+    for note in pending or ():
+        identity = inspect(note).identity  # read without loading: the commit expired it
+        if identity is None:
+            continue
+        try:
+            from emulation.notify.tasks import send_mail
+
+            send_mail(identity[0])
+        except Exception as err:  # noqa: BLE001 - a queue that is down must not fail the page
+            current_app.logger.error("mail %s not queued: %s", identity[0], err)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -113,29 +204,33 @@ def _drop_after_rollback(session):
     session.info.pop(_PENDING, None)
 
 
-def _send(address, locale, kind, params, link) -> None:
+def _message(address: str, locale: str, note: Notification) -> EmailMessage:
     config = current_app.config
+    params = json.loads(note.params or "{}")
     with force_locale(locale):
-        subject = str(_l("Emulation and recognition")) + ": " + text(kind, params)[:120]
-        body = text(kind, params) + (f"\n\n{config.get('SERVER_URL', '')}{link}" if link else "")
+        subject = str(_l("Emulation and recognition")) + ": " + text(note.kind, params)[:120]
+        body = text(note.kind, params) + (
+            f"\n\n{config.get('SERVER_URL', '')}{note.link}" if note.link else "")
     message = EmailMessage()
     message["From"] = config.get("MAIL_FROM", "thidua@localhost")
     message["To"] = address
     message["Subject"] = subject
     message.set_content(body)
+    return message
+
+
+def _send(message: EmailMessage) -> None:
+    config = current_app.config
     if config.get("MAIL_CAPTURE"):
         current_app.extensions.setdefault("outbox", []).append(message)
         return
-    try:
-        with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 587)),
-                          timeout=10) as smtp:
-            if config.get("MAIL_USE_TLS", True):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as err:  # mail must never break the request
-        current_app.logger.error("mail to %s failed: %s", address, err)
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 587)),
+                      timeout=10) as smtp:
+        if config.get("MAIL_USE_TLS", True):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+        smtp.send_message(message)
 
 
 def remind(today: date, days: int) -> int:

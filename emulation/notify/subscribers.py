@@ -17,6 +17,7 @@ def connect() -> None:
     signals.ballot_opened.connect(_ballot_opened)
     signals.objection_made.connect(_objection_made)
     signals.decision_issued.connect(_decision_issued)
+    signals.job_finished.connect(_job_finished)
 
 
 def _pledge_link(pledge) -> str:
@@ -77,3 +78,28 @@ def _decision_issued(decision, **_kw) -> None:
              for i in decision.items}
     notify([u for unit in named for u in officers_of(unit)], "decision_issued",
            {"number": decision.number}, f"/decisions/{decision.id}")
+
+
+def _job_finished(job, **_kw) -> None:
+    """The requester learns the outcome: the download link of an export, the counts of an
+    import, or that it failed (the job's page says more)."""
+    from flask import current_app
+
+    from emulation.jobs import services as jobs
+
+    user = job.user
+    if user is None:
+        return
+    title, page = jobs.title_for(user, job), f"/jobs/{job.id}"
+    outcome = jobs.outcome(job)
+    if job.state == "failed":
+        notify([user], "import_failed" if job.kind in jobs.IMPORT_KINDS else "export_failed",
+               {"title": title}, page)
+    elif outcome is not None:
+        refused = outcome["error_count"] or outcome.get("conflict")
+        notify([user], "import_refused" if refused else "import_done", {"title": title, **{
+            k: outcome[k] for k in ("created", "updated", "unchanged", "error_count")}}, page)
+    else:
+        notify([user], "export_ready", {"title": title,
+                                        "hours": current_app.config["JOB_FILE_HOURS"]},
+               f"{page}/file")

@@ -1,7 +1,7 @@
 """Spreadsheets of units and people in the import format (the template is the same file, empty)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from emulation.core import permissions as perms
@@ -46,14 +46,14 @@ def export_units(user) -> Workbook:
     return wb
 
 
-def export_people(user) -> Workbook:
+def export_people(user, on_progress=None) -> Workbook:
+    """The active people the user may see, in the import format; `on_progress` as in Workbook."""
     stmt = (select(Person.code, Person.full_name, Person.gender, Person.birth_date,
                    Person.position, Unit.code, Person.email)
             .join(Unit, Person.unit_id == Unit.id)
-            .where(Person.unit_id.in_(perms.covered_unit_ids(user, perms.VIEW_PEOPLE)),
-                   Person.active.is_(True))
+            .where(_people_condition(user))
             .order_by(Unit.path, Person.sort_key))
-    wb = Workbook()
+    wb = Workbook(on_progress)
     sheet = wb.sheet("Ca nhan")
     sheet.header([c.header for c in PEOPLE_COLUMNS], _PEOPLE_WIDTHS)
     for code, name, gender, birth, position, unit_code, email in db.session.execute(
@@ -61,3 +61,13 @@ def export_people(user) -> Workbook:
         sheet.append([code, name, GENDER_WORDS_VI.get(gender, ""), birth, position, unit_code,
                       email])
     return wb
+
+
+def count_people(user) -> int:
+    """Rows of `export_people` for this user."""
+    return db.session.scalar(select(func.count(Person.id)).where(_people_condition(user))) or 0
+
+
+def _people_condition(user):
+    return and_(Person.unit_id.in_(perms.covered_unit_ids(user, perms.VIEW_PEOPLE)),
+                Person.active.is_(True))

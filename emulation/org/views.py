@@ -20,6 +20,8 @@ from emulation.core.errors import ServiceError, StaleRecord
 from emulation.core.tabular import TableError, read_table
 from emulation.core.text import clean
 from emulation.core.web import form_action, int_arg, load_or_404, paginate, xlsx_response
+from emulation.jobs import services as jobs
+from emulation.jobs.web import export_response
 from emulation.org import exports, importers, services
 from emulation.org.forms import (
     ImportForm,
@@ -279,7 +281,8 @@ def person_set_active(person_id: int):
 @bp.route("/people/import", methods=["GET", "POST"])
 @perms.roles_required(*perms.MANAGE_PEOPLE)
 def people_import():
-    return _import_page("people", importers.PEOPLE_COLUMNS, importers.import_people)
+    return _import_page("people", importers.PEOPLE_COLUMNS, importers.import_people,
+                        job_kind="people_import")
 
 
 @bp.route("/people/import/template.xlsx")
@@ -291,12 +294,15 @@ def people_template():
 @bp.route("/people/export.xlsx")
 @perms.roles_required(*perms.VIEW_PEOPLE)
 def people_export():
-    return xlsx_response(exports.export_people(current_user), "ca-nhan.xlsx")
+    return export_response("people", {})
 
 
 # --- helpers -------------------------------------------------------------------------------
 
-def _import_page(kind: str, columns, run_import, template_url: str | None = None):
+def _import_page(kind: str, columns, run_import, template_url: str | None = None,
+                 job_kind: str | None = None):
+    """The import page; a file of more than IMPORT_JOB_ROWS rows is imported by the worker
+    when the import has a `job_kind` (jobs.services.register_import)."""
     form = ImportForm()
     result, status, file_error = None, 200, None
     if form.validate_on_submit():
@@ -307,6 +313,13 @@ def _import_page(kind: str, columns, run_import, template_url: str | None = None
         except TableError as err:
             file_error, status = str(err), 400
         else:
+            if job_kind and len(rows) > current_app.config["IMPORT_JOB_ROWS"]:
+                job = jobs.start_import(current_user, job_kind, upload.stream,
+                                        upload.filename, len(rows))
+                flash(_("This file is large, so it is being imported in the background. You "
+                        "may leave this page: a notification will tell you the outcome."),
+                      "info")
+                return redirect(url_for("jobs.detail", token=job.id))
             try:
                 result = run_import(current_user, rows)
             except StaleRecord as err:  # a record changed while the file was imported

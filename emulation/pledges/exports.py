@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from emulation.campaigns.models import Campaign, CampaignParticipant, Movement
@@ -26,8 +26,9 @@ RESULT_HEADERS = [_l("Unit code"), _l("Unit name"), _l("Report period"), _l("Rep
                   _l("Progress (%)"), _l("Result")]
 
 
-def pledges_workbook(campaign: Campaign) -> Workbook:
-    wb = Workbook()
+def pledges_workbook(campaign: Campaign, on_progress=None) -> Workbook:
+    """Unit × movement register and the title registrations; `on_progress` as in Workbook."""
+    wb = Workbook(on_progress)
     sheet = wb.sheet(_("Pledges"))
     sheet.header(PLEDGE_HEADERS, [14, 40, 16, 10, 50, 60, 30, 14, 16], autofilter=True)
     movements = list(campaign.movements)
@@ -70,8 +71,9 @@ def pledges_workbook(campaign: Campaign) -> Workbook:
     return wb
 
 
-def results_workbook(campaign: Campaign) -> Workbook:
-    wb = Workbook()
+def results_workbook(campaign: Campaign, on_progress=None) -> Workbook:
+    """Targets vs achieved per unit × item and period; `on_progress` as in Workbook."""
+    wb = Workbook(on_progress)
     sheet = wb.sheet(_("Results"))
     sheet.header(RESULT_HEADERS, [14, 40, 20, 16, 10, 30, 14, 16, 16, 16, 12, 60],
                  autofilter=True)
@@ -104,3 +106,21 @@ def results_workbook(campaign: Campaign) -> Workbook:
                               round(value, 1) if value is not None else None,
                               narrative or ""])
     return wb
+
+
+def count_pledges(campaign: Campaign) -> int:
+    """Rows of the pledge register: one per participant and movement, plus the titles."""
+    units = db.session.scalar(select(func.count()).select_from(CampaignParticipant).where(
+        CampaignParticipant.campaign_id == campaign.id)) or 0
+    titles = db.session.scalar(select(func.count(TitleRegistration.id)).join(
+        Pledge, Pledge.id == TitleRegistration.pledge_id).where(
+        Pledge.campaign_id == campaign.id)) or 0
+    return units * len(campaign.movements) + titles
+
+
+def count_results(campaign: Campaign) -> int:
+    """Rows of the results workbook: approved pledge items × report periods."""
+    items = db.session.scalar(select(func.count(PledgeItem.id)).join(
+        Pledge, Pledge.id == PledgeItem.pledge_id).where(
+        Pledge.campaign_id == campaign.id, Pledge.state == "approved")) or 0
+    return items * len(campaign.periods)

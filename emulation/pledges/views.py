@@ -24,11 +24,11 @@ from emulation.core.web import (
     paginate_rows,
     send_attachment,
     upload_action,
-    xlsx_response,
 )
+from emulation.jobs.web import export_response
 from emulation.org.models import Unit
 from emulation.org.services import unit_by_code
-from emulation.pledges import exports, reports, services
+from emulation.pledges import reports, services
 from emulation.pledges.enums import NOT_STARTED, PledgeState
 from emulation.pledges.forms import (
     EvidenceForm,
@@ -191,7 +191,7 @@ def campaign_dashboard(campaign_id: int):
 def export_pledges(campaign_id: int):
     campaign = load_or_404(campaigns.get_campaign_for, current_user, campaign_id)
     campaigns.require_manage(current_user, campaign)
-    return xlsx_response(exports.pledges_workbook(campaign), f"dang-ky-thi-dua-{campaign.id}.xlsx")
+    return export_response("pledges", {"campaign_id": campaign.id})
 
 
 @bp.route("/campaigns/<int:campaign_id>/export/results.xlsx")
@@ -199,7 +199,7 @@ def export_pledges(campaign_id: int):
 def export_results(campaign_id: int):
     campaign = load_or_404(campaigns.get_campaign_for, current_user, campaign_id)
     campaigns.require_manage(current_user, campaign)
-    return xlsx_response(exports.results_workbook(campaign), f"ket-qua-thi-dua-{campaign.id}.xlsx")
+    return export_response("results", {"campaign_id": campaign.id})
 
 
 # --- reports -----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Scores workbook: every score line, then one sheet per cluster with its ranking."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from emulation.auth.models import User
@@ -19,10 +19,11 @@ RANK_HEADERS = ["Hạng", "Mã đơn vị", "Tên đơn vị", "Điểm cuối c
                 "Độ lệch chuẩn hội đồng", "Đồng hạng", "Đề nghị cờ"]
 
 
-def scores_workbook(campaign: Campaign) -> Workbook:
+def scores_workbook(campaign: Campaign, on_progress=None) -> Workbook:
+    """Every score line, then each cluster's ranking; `on_progress(rows)` as in Workbook."""
     from emulation.scoring.services import ranking_view
 
-    wb = Workbook()
+    wb = Workbook(on_progress)
     sheet = wb.sheet("Diem chi tiet")
     sheet.header(LINE_HEADERS, [14, 40, 10, 40, 12, 30, 12, 8, 10, 40], autofilter=True)
     scorer_unit = aliased(Unit)
@@ -63,6 +64,16 @@ def scores_workbook(campaign: Campaign) -> Workbook:
                            r.spread.get("council", (0, None))[1], "Có" if r.tied else "",
                            "Có" if r.leader else ""])
     return wb
+
+
+def count_scores(campaign: Campaign) -> int:
+    """Rows of the scores workbook: its score lines and one ranking row per cluster member."""
+    from emulation.campaigns.services import cluster_member_count
+
+    lines = db.session.scalar(select(func.count(Score.id)).join(
+        ScoreSheet, ScoreSheet.id == Score.sheet_id).where(
+        ScoreSheet.campaign_id == campaign.id)) or 0
+    return lines + cluster_member_count(campaign)
 
 
 def _sheet_name(name: str, used: set) -> str:

@@ -18,11 +18,11 @@ from emulation.core.web import (
     load_or_404,
     local_today,
     paginate,
-    xlsx_response,
 )
+from emulation.jobs.web import export_response
 from emulation.org.services import unit_by_code
 from emulation.pledges import services as pledges
-from emulation.scoring import exports, queries, services
+from emulation.scoring import queries, services
 from emulation.scoring.forms import (
     AdjustmentForm,
     CouncilForm,
@@ -245,7 +245,7 @@ UNITS_ON_ONE_PAGE = 300
 @login_required
 def export_scores(campaign_id: int):
     campaign = _managed(campaign_id)
-    return xlsx_response(exports.scores_workbook(campaign), f"diem-thi-dua-{campaign.id}.xlsx")
+    return export_response("scores", {"campaign_id": campaign.id})
 
 
 @bp.route("/campaigns/<int:campaign_id>/units/<int:unit_id>/scores")

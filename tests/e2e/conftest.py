@@ -59,7 +59,8 @@ def live_app(tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'e2e.db'}",
         "SECRET_KEY": "e2e", "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "UPLOAD_FOLDER": str(folder / "up"),
-        "LOGIN_RATE_LIMIT": "100000 per minute",
+        "LOGIN_RATE_LIMIT": "100000 per minute", "JOBS_FOLDER": str(folder / "jobs"),
+        "QUEUE_FILE": str(folder / "queue.db"),  # no worker here: nothing is consumed
     })
     with app.app_context():
         db.create_all()

@@ -1,0 +1,373 @@
+"""Exports and imports that may run as jobs.
+
+A small export is written at once; a large one is queued for the worker, which records its
+progress, keeps its file for JOB_FILE_HOURS and notifies the requester with the download
+link. Only the requester downloads it, and only while they may still read what it holds.
+An import of more than IMPORT_JOB_ROWS rows is likewise run by the worker from the uploaded
+file, which is deleted once read; its outcome (counts, or every bad row) is on the job's page.
+
+An area makes one of its spreadsheets a job with `register_export(ExportKind(...))` in its
+tasks.py, and its view answers with `jobs.web.export_response(kind, params)`; an import with
+`register_import(ImportKind(...))` and `start_import(...)` from its import page."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from emulation.core import audit, signals
+from emulation.core.models import utcnow
+from emulation.core.permissions import SYSTEM
+from emulation.core.xlsx import Workbook
+from emulation.extensions import db
+from emulation.jobs.models import Job
+
+log = logging.getLogger(__name__)
+PROGRESS_SECONDS = 0.5  # progress is written at most this often (and every 1,000 rows)
+STALE_HOURS = 6  # a job still queued or running after this long was lost by a worker
+UNFINISHED = ("queued", "running")
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """One spreadsheet that may run as a job.
+
+    - `subject(user, params)`: what it exports, loaded for `user` and checked — None when the
+      record does not exist or the user may not read it (at the request, when the worker
+      starts, and at each download);
+    - `count(subject)`: the rows it will write (an estimate read cheaply; the bar's total);
+    - `write(subject, progress)`: the `core.xlsx.Workbook`, made with `progress` passed on;
+    - `filename(subject)`: the download's name;
+    - `label`: a lazy-gettext title with `%(name)s`, and `name(subject)` its value."""
+
+    kind: str
+    subject: Callable[[Any, dict], Any | None]
+    count: Callable[[Any], int]
+    write: Callable[[Any, Callable[[int], None] | None], Workbook]
+    filename: Callable[[Any], str]
+    label: Any
+    name: Callable[[Any], str] = lambda subject: ""
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """One import that may run as a job: `run(user, rows, on_progress)` is the import itself
+    (all-or-nothing, an ImportResult; `on_progress(rows)` as it goes), `columns` the file's
+    columns for `core.tabular.read_table`, `label` its title."""
+
+    kind: str
+    columns: list
+    run: Callable[[Any, list, Callable[[int], None] | None], Any]
+    label: Any
+
+
+KINDS: dict[str, ExportKind] = {}
+IMPORT_KINDS: dict[str, ImportKind] = {}
+MAX_ERRORS_KEPT = 1000  # bad rows of an import kept for its page
+
+
+def register_export(kind: ExportKind) -> ExportKind:
+    KINDS[kind.kind] = kind
+    return kind
+
+
+def register_import(kind: ImportKind) -> ImportKind:
+    IMPORT_KINDS[kind.kind] = kind
+    return kind
+
+
+@dataclass
+class Plan:
+    """What `plan_export` decided: a workbook to send now, or the job that will make it."""
+
+    workbook: Workbook | None = None
+    filename: str = ""
+    job: Job | None = None
+
+
+def plan_export(user, kind_name: str, params: dict) -> Plan | None:
+    """Write the export now when it has at most EXPORT_JOB_ROWS rows, else queue it as a
+    job (reusing the user's unfinished job for the same export). None: not readable."""
+    kind = KINDS[kind_name]
+    subject = kind.subject(user, params)
+    if subject is None:
+        return None
+    rows = kind.count(subject)
+    if rows <= current_app.config["EXPORT_JOB_ROWS"]:
+        return Plan(workbook=kind.write(subject, None), filename=kind.filename(subject))
+    return Plan(job=start_export(user, kind, params, subject, rows))
+
+
+def start_export(user, kind: ExportKind, params: dict, subject, rows: int) -> Job:
+    """Queue the export for the worker (committed first, so the worker finds it)."""
+    text = json.dumps({**params, "name": kind.name(subject)}, ensure_ascii=False,
+                      sort_keys=True)
+    running = db.session.scalar(select(Job).where(
+        Job.user_id == user.id, Job.kind == kind.kind, Job.params == text,
+        Job.state.in_(UNFINISHED)).limit(1))
+    if running is not None:
+        return running
+    return _queue(Job(id=secrets.token_urlsafe(32), user_id=user.id, kind=kind.kind,
+                      params=text, state="queued", rows_done=0, rows_total=rows), user)
+
+
+def start_import(user, kind_name: str, stream, filename: str, rows: int) -> Job:
+    """Keep the uploaded file (read already, `rows` rows) and queue its import."""
+    token = secrets.token_urlsafe(32)
+    target = folder() / f"{token}.upload"
+    stream.seek(0)
+    with target.open("wb") as out:
+        shutil.copyfileobj(stream, out, 1024 * 1024)
+    params = json.dumps({"name": (filename or "")[:200], "file": target.name},
+                        ensure_ascii=False, sort_keys=True)
+    return _queue(Job(id=token, user_id=user.id, kind=kind_name, params=params,
+                      state="queued", rows_done=0, rows_total=rows), user)
+
+
+def run(job_id: str) -> None:
+    """The worker's part: make the export (or run the import) with its progress, keep the
+    file, notify the requester. A job already started (a duplicated message) is left alone."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.state != "queued":
+        return
+    _move(job, "running", started_at=_now())
+    db.session.commit()
+    if job.kind in IMPORT_KINDS:
+        _run_import(job_id)
+        return
+    kind, user = KINDS.get(job.kind), job.user
+    try:
+        subject = kind.subject(user, job.data) if kind and user.active else None
+        if subject is None:
+            raise PermissionError(f"{job.kind}: not readable by {user.username}")
+        workbook = kind.write(subject, Progress(job.id))
+        file, _size = workbook.close()
+        path = _store(job.id, file)
+        filename = kind.filename(subject)
+    except Exception as err:
+        log.exception("job %s (%s) failed", job_id, getattr(job, "kind", "?"))
+        db.session.rollback()
+        _fail(db.session.get(Job, job_id), f"{type(err).__name__}: {err}")
+        return
+    db.session.rollback()  # end the long read before writing (SQLite: a fresh snapshot)
+    job = db.session.get(Job, job_id)
+    hours, finished = current_app.config["JOB_FILE_HOURS"], _now()
+    _move(job, "done", rows_done=workbook.rows,
+          rows_total=max(workbook.rows, job.rows_total or 0), file_path=path.name,
+          file_name=filename, finished_at=finished,
+          expires_at=finished + timedelta(hours=hours))
+    signals.job_finished.send(job)
+    db.session.commit()
+
+
+class Progress:
+    """`progress(rows)` for a workbook: writes `rows_done` on a connection of its own (the
+    job's session keeps reading its rows meanwhile), at most every PROGRESS_SECONDS."""
+
+    def __init__(self, job_id: str):
+        self.job_id = job_id
+        self.last = 0.0
+
+    def __call__(self, rows: int) -> None:
+        now = time.monotonic()
+        if now - self.last < PROGRESS_SECONDS:
+            return
+        self.last = now
+        save_progress(self.job_id, rows)
+
+
+def save_progress(job_id: str, rows: int) -> None:
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(update(Job).where(Job.id == job_id).values(rows_done=rows))
+    except SQLAlchemyError as err:  # progress is a courtesy: never fail the export for it
+        log.warning("job %s: progress not saved: %s", job_id, err)
+
+
+def readable(user, token: str) -> Job | None:
+    """The job if `user` asked for it (anyone else: None, shown as 404)."""
+    if not token or len(token) > 64 or not all(c.isalnum() or c in "-_" for c in token):
+        return None
+    job = db.session.get(Job, token)
+    if job is None or job.user_id != getattr(user, "id", None):
+        return None
+    return job
+
+
+def download(user, token: str) -> tuple[Path, str] | None:
+    """(file, download name) while the job's file is kept and the user may still read what
+    it holds, else None (404)."""
+    job = readable(user, token)
+    if job is None or job.state != "done" or job.expires_at is None or \
+            job.expires_at <= _now():
+        return None
+    kind = KINDS.get(job.kind)
+    if kind is None or kind.subject(user, job.data) is None:
+        return None
+    path = folder() / job.file_path
+    if not path.is_file():
+        return None
+    return path, job.file_name
+
+
+def status(job: Job) -> dict:
+    """What the job page polls: {"state", "rows_done", "rows_total", "percent" (0–100),
+    "finished" (no more changes), "download" (URL once done, else null)}."""
+    return {"state": job.state, "rows_done": job.rows_done, "rows_total": job.rows_total,
+            "percent": job.percent, "finished": job.state not in UNFINISHED,
+            "download": url_for("jobs.download", token=job.id) if job.state == "done"
+            else None}
+
+
+def title(job: Job) -> str:
+    """The job's title in the reader's language, e.g. "Scores of Thi đua 2026"."""
+    kind = KINDS.get(job.kind) or IMPORT_KINDS.get(job.kind)
+    if kind is None:
+        return job.kind
+    return str(kind.label) % {"name": job.data.get("name", "")}
+
+
+def title_for(user, job: Job) -> str:
+    """The title in `user`'s language (their notification keeps it as written)."""
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return title(job)
+
+
+def outcome(job: Job) -> dict | None:
+    """An import's outcome: {"created", "updated", "unchanged", "errors": [[row, message]],
+    "error_count", "conflict" (a record changed meanwhile: text)}; None for an export."""
+    return json.loads(job.result) if job.result else None
+
+
+def cleanup(now: datetime | None = None) -> dict:
+    """Delete the files of expired jobs (state → expired) and fail jobs a worker lost.
+    Returns {"expired": n, "lost": n}."""
+    now = now or _now()
+    expired = db.session.scalars(select(Job).where(
+        Job.state == "done", Job.file_path != "", Job.expires_at <= now)).all()
+    for job in expired:
+        if job.file_path:
+            (folder() / job.file_path).unlink(missing_ok=True)
+        _move(job, "expired", file_path="")
+    lost = db.session.scalars(select(Job).where(
+        Job.state.in_(UNFINISHED),
+        Job.created_at < now - timedelta(hours=STALE_HOURS))).all()
+    for job in lost:
+        _fail(job, "interrupted: no worker finished it", commit=False)
+    db.session.commit()
+    return {"expired": len(expired), "lost": len(lost)}
+
+
+def unfinished_count(user) -> int:
+    return db.session.scalar(select(func.count(Job.id)).where(
+        Job.user_id == user.id, Job.state.in_(UNFINISHED))) or 0
+
+
+def folder() -> Path:
+    path = Path(current_app.config["JOBS_FOLDER"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _queue(job: Job, user) -> Job:
+    db.session.add(job)
+    audit.record(db.session, actor=user, action="job.queued", object_type="job",
+                 summary=f"{job.kind} {job.id}", after={"state": "queued",
+                                                         "rows": job.rows_total})
+    token = job.id
+    db.session.commit()
+    from emulation.jobs.tasks import run_job
+
+    run_job(token)
+    return db.session.get(Job, token, populate_existing=True)
+
+
+def _run_import(job_id: str) -> None:
+    """Read the kept upload, import it all-or-nothing with progress, delete the upload."""
+    from emulation.core.errors import StaleRecord
+    from emulation.core.tabular import read_table
+
+    job = db.session.get(Job, job_id)
+    kind, user, upload = IMPORT_KINDS[job.kind], job.user, folder() / job.data["file"]
+    try:
+        if not user.active:
+            raise PermissionError(f"{job.kind}: {user.username} is no longer active")
+        with upload.open("rb") as stream:
+            rows = read_table(stream, job.data["name"], kind.columns, 10_000_000)
+        try:
+            result = kind.run(user, rows, Progress(job_id))
+            outcome = {"created": result.created, "updated": result.updated,
+                       "unchanged": result.unchanged, "error_count": len(result.errors),
+                       "errors": [[e.row, str(e.message)]
+                                  for e in result.errors[:MAX_ERRORS_KEPT]]}
+        except StaleRecord as err:  # nothing was kept: the page says why
+            db.session.rollback()
+            outcome = {"created": 0, "updated": 0, "unchanged": 0, "error_count": 0,
+                       "errors": [], "conflict": str(err.message)}
+    except Exception as err:  # any failure (a TableError too) ends the job, visibly
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        db.session.rollback()
+        _fail(db.session.get(Job, job_id), f"{type(err).__name__}: {err}")
+        return
+    finally:
+        upload.unlink(missing_ok=True)
+    db.session.rollback()
+    job = db.session.get(Job, job_id)
+    finished = _now()
+    _move(job, "done", rows_done=job.rows_total or len(rows), result=json.dumps(
+        outcome, ensure_ascii=False), finished_at=finished,
+        expires_at=finished + timedelta(hours=current_app.config["JOB_FILE_HOURS"]))
+    signals.job_finished.send(job)
+    db.session.commit()
+
+
+def _move(job: Job, state: str, **changes) -> None:
+    """Change the job's state (and other columns) with its audit event."""
+    before = job.state
+    job.state = state
+    for key, value in changes.items():
+        setattr(job, key, value)
+    after = {"state": state, "rows": job.rows_done}
+    if changes.get("error"):
+        after["error"] = changes["error"]
+    audit.record(db.session, actor=SYSTEM, action=f"job.{state}", object_type="job",
+                 summary=f"{job.kind} {job.id}", before={"state": before}, after=after)
+
+
+def _fail(job: Job | None, error: str, commit: bool = True) -> None:
+    if job is None:
+        return
+    _move(job, "failed", error=error[:1000], finished_at=_now())
+    signals.job_finished.send(job)
+    if commit:
+        db.session.commit()
+
+
+def _store(token: str, file) -> Path:
+    """Copy the finished workbook into JOBS_FOLDER under the job's token (atomically)."""
+    target = folder() / f"{token}.xlsx"
+    partial = target.with_suffix(".part")
+    with partial.open("wb") as out:
+        shutil.copyfileobj(file, out, 1024 * 1024)
+    file.close()
+    os.replace(partial, target)
+    return target
+
+
+def _now() -> datetime:
+    return utcnow()

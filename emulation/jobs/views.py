@@ -1,0 +1,56 @@
+"""A job's page (with its progress bar), the status it polls, and its file."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, send_file
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from emulation.core.formatting import fmt_number
+from emulation.jobs import services
+from emulation.jobs.enums import STATE_LABELS
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/<token>")
+@login_required
+def detail(token: str):
+    job = _job_or_404(token)
+    return render_template("jobs/detail.html", job=job, title=services.title(job),
+                           status=_status(job), labels=STATE_LABELS,
+                           outcome=services.outcome(job),
+                           hours=current_app.config["JOB_FILE_HOURS"])
+
+
+@bp.route("/<token>/status")
+@login_required
+def status(token: str):
+    """JSON for the page's script: see services.status, plus `label` and `text`."""
+    return jsonify(_status(_job_or_404(token)))
+
+
+@bp.route("/<token>/file")
+@login_required
+def download(token: str):
+    found = services.download(current_user, token)
+    if found is None:
+        abort(404)
+    path, name = found
+    return send_file(path, mimetype=XLSX, as_attachment=True, download_name=name,
+                     max_age=0)
+
+
+def _job_or_404(token: str):
+    job = services.readable(current_user, token)
+    if job is None:
+        abort(404)
+    return job
+
+
+def _status(job) -> dict:
+    data = services.status(job)
+    data["label"] = str(STATE_LABELS[job.state])
+    data["text"] = _("%(done)s of %(total)s rows", done=fmt_number(job.rows_done),
+                     total=fmt_number(job.rows_total or 0))
+    return data

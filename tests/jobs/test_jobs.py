@@ -1,0 +1,254 @@
+"""Exports as jobs (the queue runs them in-process here, QUEUE_IMMEDIATE): the redirect to
+the job's page, progress, the notification with the link, who may download, expiry."""
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from emulation.auth.models import RoleGrant, User
+from emulation.core.audit import AuditEvent
+from emulation.core.models import utcnow
+from emulation.jobs import services
+from emulation.jobs.models import Job
+from emulation.notify.models import Notification
+from emulation.org.models import Person, Unit
+
+
+@pytest.fixture
+def as_job(app):
+    """Every export runs as a job."""
+    app.config["EXPORT_JOB_ROWS"] = 0
+    yield
+    app.config["EXPORT_JOB_ROWS"] = 20000
+
+
+def _start(client, url: str) -> str:
+    """Ask for an export that runs as a job; the token of the job it was sent to."""
+    response = client.get(url)
+    assert response.status_code == 302, response.status_code
+    found = re.fullmatch(r"/jobs/([A-Za-z0-9_-]{43})", response.headers["Location"])
+    assert found, response.headers["Location"]
+    return found.group(1)
+
+
+def _scores_url(cworld) -> str:
+    return f"/campaigns/{cworld.campaign}/export/scores.xlsx"
+
+
+def test_a_small_export_is_sent_at_once(world, cworld, login, in_app):
+    response = login("tochuc").get(_scores_url(cworld))
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    with in_app() as session:
+        assert session.scalar(select(Job)) is None
+
+
+def test_a_large_export_runs_as_a_job_and_notifies_the_link(world, cworld, login, in_app,
+                                                             as_job):
+    c = login("tochuc")
+    token = _start(c, _scores_url(cworld))
+    page = c.get(f"/jobs/{token}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Sẵn sàng tải về" in text
+    assert f'href="/jobs/{token}/file"' in text and "diem-thi-dua-" in text
+    status = c.get(f"/jobs/{token}/status").get_json()
+    assert status["state"] == "done" and status["finished"] and status["percent"] == 100
+    assert status["download"] == f"/jobs/{token}/file"
+    with in_app() as session:
+        job = session.get(Job, token)
+        assert job.rows_done == job.rows_total and job.rows_done > 0
+        assert job.expires_at - job.finished_at == timedelta(hours=24)
+        user = session.scalar(select(User).where(User.username == "tochuc"))
+        [note] = session.scalars(select(Notification).where(
+            Notification.user_id == user.id, Notification.kind == "export_ready")).all()
+        assert note.link == f"/jobs/{token}/file"
+        states = session.scalars(select(AuditEvent.action).where(
+            AuditEvent.object_type == "job").order_by(AuditEvent.id)).all()
+        assert states == ["job.queued", "job.running", "job.done"]
+    bell = c.get("/notifications/").get_data(as_text=True)
+    assert f'href="/jobs/{token}/file"' in bell and "đã sẵn sàng" in bell
+    download = c.get(f"/jobs/{token}/file")
+    assert download.status_code == 200
+    assert "attachment" in download.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(download.data), read_only=True)
+    assert book.sheetnames[0] == "Diem chi tiet"
+
+
+def test_asking_again_while_it_runs_reuses_the_job(world, cworld, login, in_app, as_job):
+    with in_app() as session:
+        user = session.scalar(select(User).where(User.username == "tochuc"))
+        campaign_id = cworld.campaign
+        from emulation.campaigns.models import Campaign
+
+        kind = services.KINDS["scores"]
+        subject = session.get(Campaign, campaign_id)
+        queued = Job(id="q" * 43, user_id=user.id, kind="scores", state="queued",
+                     params=f'{{"campaign_id": {campaign_id}, "name": "{subject.title}"}}')
+        session.add(queued)
+        session.commit()
+        again = services.start_export(user, kind, {"campaign_id": campaign_id}, subject, 5)
+        assert again.id == "q" * 43
+
+
+def test_progress_is_recorded_as_rows_are_written(world, login, in_app, as_job, monkeypatch):
+    seen = []
+    original = services.save_progress
+
+    def spy(job_id, rows):
+        seen.append(rows)
+        original(job_id, rows)
+        with in_app() as session:  # another connection sees it while the export runs
+            assert session.get(Job, job_id).rows_done == rows
+
+    monkeypatch.setattr(services, "save_progress", spy)
+    monkeypatch.setattr(services, "PROGRESS_SECONDS", 0)
+    with in_app() as session:
+        unit = session.get(Unit, world.unit2.id)
+        for n in range(2500):
+            person = Person(code=f"X{n:05}", unit=unit)
+            person.set_name(f"Nguyễn Văn {n}")
+            session.add(person)
+        session.commit()
+    c = login("tochuc")
+    token = _start(c, "/people/export.xlsx")
+    assert seen == [1000, 2000]
+    with in_app() as session:
+        job = session.get(Job, token)
+        assert job.state == "done" and job.rows_total == job.rows_done == 2502
+    rows = openpyxl.load_workbook(io.BytesIO(c.get(f"/jobs/{token}/file").data),
+                                  read_only=True).active.max_row
+    assert rows == 2503  # and the header
+
+
+def test_only_the_requester_who_may_still_read_it_downloads(world, cworld, login, in_app,
+                                                            as_job):
+    token = _start(login("tochuc"), _scores_url(cworld))
+    for other in ("tochuc_a", "donvi1", "admin", "xem"):  # another unit's, or anyone else
+        c = login(other)
+        for path in ("", "/status", "/file"):
+            assert c.get(f"/jobs/{token}{path}").status_code == 404, (other, path)
+    anonymous = login("tochuc").application.test_client()
+    assert anonymous.get(f"/jobs/{token}/file").status_code == 302  # to the login page
+    c = login("tochuc")
+    assert c.get(f"/jobs/{token}/file").status_code == 200
+    with in_app() as session:  # the organiser's grant moves to a branch: no longer theirs
+        user = session.scalar(select(User).where(User.username == "tochuc"))
+        grant = session.scalar(select(RoleGrant).where(RoleGrant.user_id == user.id))
+        grant.unit_id = world.branch_b.id
+        session.commit()
+    assert c.get(f"/jobs/{token}/file").status_code == 404
+    for bad in ("x" * 43, "../../etc/passwd", "%00", "a" * 200):
+        assert c.get(f"/jobs/{bad}").status_code == 404
+
+
+def test_expired_files_are_deleted_by_the_periodic_clean_up(world, cworld, login, in_app,
+                                                           as_job, app):
+    from emulation.jobs.tasks import clean_jobs
+
+    c = login("tochuc")
+    token = _start(c, _scores_url(cworld))
+    path = services_folder(app) / f"{token}.xlsx"
+    assert path.is_file()
+    with in_app() as session:
+        session.get(Job, token).expires_at = utcnow() - timedelta(minutes=1)
+        session.commit()
+    assert c.get(f"/jobs/{token}/file").status_code == 404  # expired: refused at once
+    with app.app_context():
+        clean_jobs()  # the periodic task, run here (immediate mode)
+    assert not path.exists()
+    with in_app() as session:
+        job = session.get(Job, token)
+        assert job.state == "expired" and job.file_path == ""
+        assert session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "job.expired")).summary == f"scores {token}"
+    page = c.get(f"/jobs/{token}").get_data(as_text=True)
+    assert "Hết hạn" in page and "Hãy xuất lại" in page
+
+
+def test_a_failing_export_fails_visibly(world, cworld, login, in_app, as_job, monkeypatch):
+    def broken(campaign, on_progress=None):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(services.KINDS, "scores",
+                        dataclasses.replace(services.KINDS["scores"], write=broken))
+    c = login("tochuc")
+    token = _start(c, _scores_url(cworld))
+    page = c.get(f"/jobs/{token}").get_data(as_text=True)
+    assert "Không xuất được tệp" in page
+    with in_app() as session:
+        job = session.get(Job, token)
+        assert job.state == "failed" and "disk full" in job.error
+        assert session.scalar(select(Notification.kind).where(
+            Notification.kind == "export_failed")) == "export_failed"
+    assert c.get(f"/jobs/{token}/file").status_code == 404
+
+
+def test_jobs_lost_by_a_worker_are_failed(world, in_app):
+    with in_app() as session:
+        user = session.scalar(select(User).where(User.username == "tochuc"))
+        session.add(Job(id="l" * 43, user_id=user.id, kind="scores", state="running",
+                        created_at=utcnow() - timedelta(hours=7)))
+        session.commit()
+        assert services.cleanup() == {"expired": 0, "lost": 1}
+        assert session.get(Job, "l" * 43).state == "failed"
+
+
+def services_folder(app):
+    from pathlib import Path
+
+    return Path(app.config["JOBS_FOLDER"])
+
+
+@pytest.fixture
+def imports_as_jobs(app):
+    app.config["IMPORT_JOB_ROWS"] = 1
+    yield
+    app.config["IMPORT_JOB_ROWS"] = 10000
+
+
+def _import(client, rows) -> str:
+    from tests.org.test_import import PEOPLE_HEADERS, upload, xlsx
+
+    response = upload(client, "/people/import", xlsx(PEOPLE_HEADERS, rows), "nguoi.xlsx")
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def test_a_large_import_runs_as_a_job_with_its_outcome(world, login, in_app, app,
+                                                       imports_as_jobs):
+    c = login("donvi1")
+    token = _import(c, [[f"N{n}", f"Lê Thị {n}", "Nữ", "01/02/1990", "Chuyên viên", "CS-1",
+                         ""] for n in range(3)])
+    page = c.get(f"/jobs/{token}").get_data(as_text=True)
+    assert "nguoi.xlsx" in page and "tạo mới 3, cập nhật 0" in page
+    with in_app() as session:
+        job = session.get(Job, token)
+        assert job.state == "done" and services.outcome(job)["created"] == 3
+        assert session.scalar(select(Person).where(Person.code == "N2")).unit_id == \
+            world.unit1.id
+        user = session.scalar(select(User).where(User.username == "donvi1"))
+        assert session.scalar(select(Notification.kind).where(
+            Notification.user_id == user.id)) == "import_done"
+    assert not list(services_folder(app).glob(f"{token}*"))  # the upload is not kept
+    assert c.get(f"/jobs/{token}/file").status_code == 404  # nothing to download
+    assert login("donvi2").get(f"/jobs/{token}").status_code == 404
+
+
+def test_an_import_job_with_bad_rows_writes_nothing_and_lists_them(world, login, in_app,
+                                                                  imports_as_jobs):
+    c = login("donvi1")
+    token = _import(c, [["N1", "Lê Thị Một", "Nữ", "01/02/1990", "Chuyên viên", "CS-1", ""],
+                        ["N2", "Lê Thị Hai", "Nữ", "01/02/1990", "Chuyên viên", "CS-2", ""]])
+    page = c.get(f"/jobs/{token}").get_data(as_text=True)
+    assert "CS-2" in page  # the bad row's reason: another unit's people
+    with in_app() as session:
+        assert services.outcome(session.get(Job, token))["error_count"] == 1
+        assert session.scalar(select(Person).where(Person.code == "N1")) is None
+        assert session.scalar(select(Notification.kind).where(
+            Notification.kind == "import_refused")) == "import_refused"
