@@ -165,6 +165,7 @@ def _register_models() -> None:
 
 def _register_tasks() -> None:
     # Import every area's tasks so that each app's queue (and its worker) knows them all.
+    import emulation.awards.records.tasks
     import emulation.jobs.tasks
     import emulation.notify.tasks
     import emulation.org.tasks

@@ -252,3 +252,23 @@ def test_an_import_job_with_bad_rows_writes_nothing_and_lists_them(world, login,
         assert session.scalar(select(Person).where(Person.code == "N1")) is None
         assert session.scalar(select(Notification.kind).where(
             Notification.kind == "import_refused")) == "import_refused"
+
+
+def test_the_honour_roll_export_runs_as_a_job_with_its_rows(world, login, in_app, as_job):
+    from emulation.awards.records.models import AwardRecord
+
+    with in_app() as session:
+        session.add_all([AwardRecord(award_code="LDTT", person_id=world.person1.id, year=2025,
+                                     decision_number=f"{n}/QĐ") for n in range(3)]
+                        + [AwardRecord(award_code="LDTT", person_id=world.person2.id,
+                                       year=2024, decision_number="9/QĐ")])
+        session.commit()
+    c = login("xem")
+    token = _start(c, "/honours/export.xlsx?year=2025")
+    with in_app() as session:
+        job = session.get(Job, token)
+        assert job.state == "done" and job.rows_total == job.rows_done == 3
+    sheet = openpyxl.load_workbook(io.BytesIO(c.get(f"/jobs/{token}/file").data),
+                                   read_only=True).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [2025] * 3
+    assert login("donvi1").get(f"/jobs/{token}/file").status_code == 404

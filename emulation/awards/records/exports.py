@@ -20,10 +20,11 @@ def import_template(kind: str) -> Workbook:
     return wb
 
 
-def honours(year: int | None, code: str = "") -> Workbook:
-    """The roll (year, award code and name, recipient, decision, issuer, cash in VND)."""
+def honours(year: int | None, code: str = "", on_progress=None) -> Workbook:
+    """The roll (year, award code and name, recipient, decision, issuer, cash in VND);
+    `on_progress(rows)` as in `core.xlsx.Workbook`."""
     award_names = names()
-    wb = Workbook()
+    wb = Workbook(on_progress)
     sheet = wb.sheet("Bang vang")
     sheet.header([_("Year"), _("Award code"), _("Award"), _("Name or collective"),
                   _("Decision number"), _("Issued by"), _("Cash award (VND)")],
@@ -33,6 +34,11 @@ def honours(year: int | None, code: str = "") -> Workbook:
         sheet.append([year_, award_code, award_names.get(award_code, ""), subject, number,
                       issuer, cash])
     return wb
+
+
+def count_honours(year: int | None, code: str = "") -> int:
+    """How many rows `honours` will write (the job's progress total)."""
+    return services.honours_count(year, code)
 
 
 def statistics(year: int | None) -> Workbook:

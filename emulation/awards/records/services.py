@@ -56,6 +56,12 @@ def honours_rows(year: int | None, code: str = ""):
         .outerjoin(Unit, Unit.id == AwardRecord.unit_id), year, code)
 
 
+def honours_count(year: int | None, code: str = "") -> int:
+    """Awards on the roll for this year and award (all years / awards when not given)."""
+    return db.session.scalar(_honours_filter(select(func.count(AwardRecord.id)), year, code)
+                             .order_by(None))
+
+
 def honours_stats(year: int | None) -> list:
     """(year, award code, count, cash) of the roll, per year and award."""
     return db.session.execute(

@@ -13,6 +13,7 @@ from emulation.awards.records import services as award_records
 from emulation.awards.records.importers import COLUMNS
 from emulation.core import permissions as perms
 from emulation.core.web import page_arg, xlsx_response, year_arg
+from emulation.jobs.web import export_response
 from emulation.org.views import _import_page
 
 
@@ -57,5 +58,6 @@ def statistics_export():
 @decisions_bp.route("/honours/export.xlsx")
 @login_required
 def honours_export():
-    return xlsx_response(exports.honours(year_arg(), (request.args.get("award") or "")[:20]),
-                         "bang-vang.xlsx")
+    """The roll as a spreadsheet: at once when small, else a job with its progress."""
+    return export_response("honours", {"year": year_arg(),
+                                       "award": (request.args.get("award") or "")[:20]})

@@ -1,0 +1,24 @@
+"""The worker's jobs of the records: the honour roll export (a year of the budget's size,
+about 170,000 awards, takes several seconds), with its progress."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from emulation.awards.records import exports
+from emulation.jobs.services import ExportKind, register_export
+
+
+def _roll(user, params: dict):
+    """(year, award code) of the roll asked; every logged-in user reads the honour roll."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    year = params.get("year")
+    return (int(year) if year else None, str(params.get("award") or "")[:20])
+
+
+HONOURS = register_export(ExportKind(
+    kind="honours", subject=_roll, count=lambda roll: exports.count_honours(*roll),
+    write=lambda roll, progress: exports.honours(*roll, on_progress=progress),
+    filename=lambda roll: f"bang-vang{'-' + str(roll[0]) if roll[0] else ''}.xlsx",
+    label=_l("Honour roll %(name)s"),
+    name=lambda roll: " ".join(str(part) for part in roll if part)))
