@@ -38,9 +38,8 @@ def publish(meeting_id: int):
 def memo(meeting_id: int):
     """Tờ trình with the list of the meeting's nominations and their eligibility."""
     meeting = load_or_404(councils.get_meeting_for, current_user, meeting_id)
-    with force_locale("vi"):
-        data = documents.submission_memo(meeting, service.agenda_rows(meeting), local_today())
-    return _docx(data, f"to-trinh-{meeting.id}.docx")
+    return _docx(lambda: documents.submission_memo(meeting, service.agenda_rows(meeting),
+                                                   local_today()), f"to-trinh-{meeting.id}.docx")
 
 
 @bp.route("/meetings/<int:meeting_id>/list.xlsx")
@@ -59,13 +58,14 @@ def minutes(meeting_id: int):
         return render_template("errors/error.html", status=409, title=_("Conflict"),
                                message=_("The minutes are written once the ballot is "
                                          "closed.")), 409
-    with force_locale("vi"):
+    def build():
         rows = [{**row, "agree": item.agree, "disagree": item.disagree,
                  "abstain": item.abstain, "result": _("Passed") if item.passed
                  else _("Not passed")}
                 for item, row in zip(meeting.items, service.agenda_rows(meeting), strict=True)]
-        data = documents.minutes(meeting, rows)
-    return _docx(data, f"bien-ban-{meeting.id}.docx")
+        return documents.minutes(meeting, rows)
+
+    return _docx(build, f"bien-ban-{meeting.id}.docx")
 
 
 @bp.route("/publications/")
@@ -159,9 +159,8 @@ def annex(decision_id: int):
 @login_required
 def draft(decision_id: int):
     decision = load_or_404(service.get_decision_for, current_user, decision_id)
-    with force_locale("vi"):
-        data = documents.decision_draft(decision, service.decision_rows(decision))
-    return _docx(data, f"quyet-dinh-{decision.id}.docx")
+    return _docx(lambda: documents.decision_draft(decision, service.decision_rows(decision)),
+                 f"quyet-dinh-{decision.id}.docx")
 
 
 def _create_page(status: int = 200):
@@ -176,7 +175,11 @@ def _detail_page(decision, status: int = 200):
                                                ("organiser",))), status
 
 
-def _docx(data: bytes, filename: str) -> Response:
+def _docx(build, filename: str) -> Response:
+    """A Word document of the decision's papers, built in Vietnamese whatever the reader's
+    language (they are official papers), as a download."""
+    with force_locale("vi"):
+        data = build()
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
                                     "wordprocessingml.document",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',

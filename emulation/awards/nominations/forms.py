@@ -6,7 +6,18 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from emulation.core.forms import Form
 
 
-class NominationForm(Form):
+class DossierTexts(Form):
+    """The achievement report's texts (báo cáo thành tích), shared by both forms below."""
+
+    summary = TextAreaField(_l("Summary of achievements"), validators=[Optional(),
+                                                                        Length(max=50000)])
+    achievements = TextAreaField(_l("Achievements per movement"),
+                                 validators=[Optional(), Length(max=50000)])
+    initiatives_text = TextAreaField(_l("Initiatives and research"),
+                                     validators=[Optional(), Length(max=50000)])
+
+
+class NominationForm(DossierTexts):
     award = SelectField(_l("Award"), choices=[])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=1950,
                                                                             max=2100)])
@@ -17,22 +28,10 @@ class NominationForm(Form):
     proposing_unit_code = StringField(_l("Proposing unit code"),
                                       validators=[DataRequired(), Length(max=40)])
     campaign_id = SelectField(_l("Campaign"), coerce=int, choices=[])
-    summary = TextAreaField(_l("Summary of achievements"), validators=[Optional(),
-                                                                        Length(max=50000)])
-    achievements = TextAreaField(_l("Achievements per movement"),
-                                 validators=[Optional(), Length(max=50000)])
-    initiatives_text = TextAreaField(_l("Initiatives and research"),
-                                     validators=[Optional(), Length(max=50000)])
 
 
-class NominationTextForm(Form):
+class NominationTextForm(DossierTexts):
     version = HiddenField()
-    summary = TextAreaField(_l("Summary of achievements"), validators=[Optional(),
-                                                                        Length(max=50000)])
-    achievements = TextAreaField(_l("Achievements per movement"),
-                                 validators=[Optional(), Length(max=50000)])
-    initiatives_text = TextAreaField(_l("Initiatives and research"),
-                                     validators=[Optional(), Length(max=50000)])
 
 
 class NominationActionForm(Form):
