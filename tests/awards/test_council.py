@@ -267,3 +267,18 @@ def test_meeting_documents(meeting, app):
         response = agenda_list(meeting.id)
         sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
         assert sheet["B1"].value == "Họ tên / Tập thể" and sheet.max_row == 3
+
+
+def test_an_unreadable_date_is_said_to_be_invalid_not_missing(meeting, app):
+    """A DataRequired date field answers "required" for a date it cannot read; the forms
+    use InputRequired so the reason shown is the real one."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{_user('tochuc').id}:{_user('tochuc').session_version}"
+        session["_fresh"] = True
+    response = client.post("/decisions/new", data={"unit_code": "CDCTVN", "number": "1/QĐ",
+                                                   "signer": "Chủ tịch",
+                                                   "signed_on": "31/02/2026-bad"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Ngày không hợp lệ." in text and "bắt buộc" not in text

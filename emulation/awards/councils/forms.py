@@ -1,7 +1,7 @@
 """Forms of councils and meetings. The templates write their fields by hand (same names)."""
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from emulation.awards.councils.enums import Choice, CouncilRole
 from emulation.core.forms import Form
@@ -21,7 +21,7 @@ class MemberForm(Form):
 
 class MeetingForm(Form):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=255)])
-    held_on = DateField(_l("Meeting date"), validators=[DataRequired()])
+    held_on = DateField(_l("Meeting date"), validators=[InputRequired()])
 
 
 class MeetingVersionForm(Form):

@@ -1,7 +1,7 @@
 """Forms of decisions and objections. The templates write their fields by hand (same names)."""
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from emulation.core.forms import Form
 
@@ -12,7 +12,7 @@ class DecisionForm(Form):
     unit_code = StringField(_l("Issuing unit code"), validators=[DataRequired(),
                                                                   Length(max=40)])
     number = StringField(_l("Decision number"), validators=[Optional(), Length(max=60)])
-    signed_on = DateField(_l("Signing date"), validators=[DataRequired()])
+    signed_on = DateField(_l("Signing date"), validators=[InputRequired()])
     signer = StringField(_l("Signer"), validators=[Optional(), Length(max=255)])
 
 
