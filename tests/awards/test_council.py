@@ -2,7 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 
 from emulation.auth.models import User
 from emulation.awards.catalogue.data import seed
@@ -282,3 +282,16 @@ def test_an_unreadable_date_is_said_to_be_invalid_not_missing(meeting, app):
     text = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Ngày không hợp lệ." in text and "bắt buộc" not in text
+
+
+def test_a_council_for_an_unknown_unit_code_is_refused_with_the_reason(meeting, app):
+    from emulation.awards.councils.models import Council
+
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{_user('tochuc').id}:{_user('tochuc').session_version}"
+    before = db.session.scalar(select(func.count(Council.id)))
+    response = client.post("/councils/", data={"unit_code": "KHONG-CO", "name": "Hội đồng"})
+    assert response.status_code == 400
+    assert "KHONG-CO" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Council.id))) == before

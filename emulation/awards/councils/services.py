@@ -93,9 +93,12 @@ def agenda_candidates(user, meeting: CouncilMeeting) -> list[Nomination]:
     if not is_secretary(user, council) or meeting.state != "scheduled":
         return []
     on_agenda = {i.nomination_id for i in meeting.items}
-    return [n for n in db.session.scalars(select(Nomination).where(
-        Nomination.state == "on_agenda")) if n.id not in on_agenda and
-        n.level_unit.path.startswith(council.unit.path)]
+    # one query: the level's path is compared in the database, not per dossier in Python
+    return list(db.session.scalars(
+        select(Nomination).join(Unit, Unit.id == Nomination.level_unit_id)
+        .where(Nomination.state == "on_agenda", Unit.path.startswith(council.unit.path),
+               Nomination.id.not_in(on_agenda))
+        .order_by(Nomination.id)))
 
 
 def councils_query(user):
@@ -105,6 +108,16 @@ def councils_query(user):
                           | Council.id.in_(select(CouncilMember.council_id).where(
                               CouncilMember.user_id == user.id)))
     return stmt.order_by(Council.id)
+
+
+def create_council_for(actor, unit_code: str, name: str, quorum_pct: Decimal) -> Council:
+    """`create_council` for the unit with this code (ServiceError if there is none)."""
+    from emulation.org.services import unit_by_code
+
+    unit = unit_by_code(unit_code or "")
+    if unit is None:
+        raise ServiceError(_("No unit has the code %(code)s.", code=clean(unit_code)))
+    return create_council(actor, unit, name, quorum_pct)
 
 
 def create_council(actor, unit: Unit, name: str, quorum_pct: Decimal) -> Council:

@@ -20,10 +20,8 @@ from emulation.awards.councils.forms import (
     VoteForm,
 )
 from emulation.awards.councils.models import Council, CouncilMeeting
-from emulation.core.errors import ServiceError
 from emulation.core.forms import Form
 from emulation.core.web import form_action, load_or_404
-from emulation.org.services import unit_by_code
 
 DEFAULT_QUORUM = Decimal("66.67")
 
@@ -36,15 +34,9 @@ def index():
     form = CouncilForm()
     made = []
 
-    def create():
-        unit = unit_by_code(form.unit_code.data or "")
-        if unit is None:
-            raise ServiceError(_("No unit has the code %(code)s.",
-                                         code=form.unit_code.data or ""))
-        made.append(service.create_council(current_user, unit, form.name.data,
-                                           form.quorum_pct.data or DEFAULT_QUORUM))
-
-    response = form_action(create, form=form, success=_("Council created."),
+    response = form_action(lambda: made.append(service.create_council_for(
+        current_user, form.unit_code.data, form.name.data,
+        form.quorum_pct.data or DEFAULT_QUORUM)), form=form, success=_("Council created."),
                            target=url_for("councils.index"), on_refusal=_index_page)
     return redirect(url_for("councils.council", council_id=made[0].id)) if made else response
 
