@@ -4,56 +4,18 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, inspect, select
 
-from emulation.auth.models import User
-from emulation.awards.catalogue.data import seed
 from emulation.awards.catalogue.services import award_by_code
 from emulation.awards.councils import services as cs
-from emulation.awards.councils.models import AgendaItem, BallotParticipation
+from emulation.awards.councils.models import AgendaItem, BallotPaper, BallotParticipation
 from emulation.awards.nominations import services as nom
 from emulation.awards.nominations.models import Nomination
-from emulation.awards.records.models import Appraisal
 from emulation.core.audit import AuditEvent
 from emulation.core.errors import InvalidState, PermissionDenied, ServiceError
 from emulation.core.permissions import SYSTEM
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
+from tests.awards.conftest import _user
 from tests.factories import gen_user
-
-
-def _user(name):
-    return db.session.scalar(select(User).where(User.username == name))
-
-
-@pytest.fixture
-def meeting(world, ctx):
-    """A council of the top unit with a secretary and five members; one dossier per award on
-    the agenda (LĐTT: majority of those present; CSTĐ bộ: 90% of all members)."""
-    seed(db.session)
-    top = db.session.get(Unit, world.top.id)
-    council = cs.create_council(SYSTEM, top, "Hội đồng TĐKT", Decimal("66.67"))
-    cs.add_member(SYSTEM, council, _user("thuky"), "secretary")
-    for i in range(1, 6):
-        user = _user("hoidong1") if i == 1 else gen_user(f"hd{i}", "council_member", top)
-        cs.add_member(SYSTEM, council, user, "chair" if i == 1 else "member")
-    unit1 = db.session.get(Unit, world.unit1.id)
-    person = db.session.get(Person, world.person1.id)
-    db.session.add(Appraisal(person_id=person.id, year=2026, level="good"))
-    db.session.commit()
-    dossiers = []
-    for code in ("LDTT", "CSTD_BO"):
-        n = nom.create(SYSTEM, award=award_by_code(code), year=2026, proposing_unit=unit1,
-                       person=person, texts={"summary": "Thành tích"})
-        nom.submit(SYSTEM, n, n.version, "Giải trình")
-        nom.receive(SYSTEM, n, n.version)
-        for _level in range(2):
-            nom.forward(SYSTEM, n, n.version)
-            nom.receive(SYSTEM, n, n.version)
-        nom.put_on_agenda(SYSTEM, n, n.version)
-        dossiers.append(n)
-    meeting = cs.schedule(_user("thuky"), council, "Phiên họp năm 2026", date(2026, 12, 20))
-    for n in dossiers:
-        cs.add_to_agenda(_user("thuky"), meeting, n)
-    return meeting
 
 
 def _attend(meeting, usernames):
@@ -103,15 +65,21 @@ def test_votes_tally_thresholds_and_secrecy(meeting):
     assert cstd.passed is False         # 4/6 < 90% of all members
     with pytest.raises(InvalidState):   # closed: nothing more is accepted
         cs.cast_vote(_user("hd5"), ldtt, "agree")
-    # Secrecy: no stored row links a member to a choice.
-    participation_columns = {c.key for c in inspect(BallotParticipation).columns}
-    assert participation_columns == {"id", "item_id", "member_id"}
+    # Secrecy: no stored row links a member to a choice; the papers are gone once counted.
+    assert {c.key for c in inspect(BallotParticipation).columns} == {"item_id", "member_id"}
+    assert {c.key for c in inspect(BallotPaper).columns} == {"id", "item_id", "sealed"}
     item_columns = {c.key for c in inspect(AgendaItem).columns}
     assert not {"member_id", "user_id", "choice"} & item_columns
-    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.action ==
-                                                             "ballot.vote")):
-        text = f"{event.summary} {event.before} {event.after}"
-        assert not any(word in text for word in ("agree", "disagree", "abstain"))
+    assert db.session.scalar(select(func.count()).select_from(BallotPaper)) == 0
+    assert meeting.ballot_salt is None
+    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action ==
+                                                           "ballot.vote")).all()
+    # the audit names who voted on what, in alphabetical order, never the choices
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action ==
+                                                       "ballot.participation"))
+    assert event.after_data == {str(ldtt.nomination_id): sorted(choices),
+                           str(cstd.nomination_id): sorted(choices)}
+    assert not any(word in event.after for word in ("agree", "disagree", "abstain"))
 
 
 def test_absent_member_cannot_vote(meeting):
@@ -211,6 +179,7 @@ def test_upheld_objection_withdraws_the_nomination(meeting, world):
     cs.open_ballot(_user("thuky"), meeting, meeting.version)
     for name in ("thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5"):
         cs.cast_vote(_user(name), meeting.items[0], "agree")
+        cs.cast_vote(_user(name), meeting.items[1], "disagree")
     cs.close_ballot(_user("thuky"), meeting, meeting.version)
     ds.publish(_user("tochuc"), meeting, d(2026, 12, 21))
     n = meeting.items[0].nomination

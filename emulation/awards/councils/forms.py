@@ -1,6 +1,14 @@
 """Forms of councils and meetings. The templates write their fields by hand (same names)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from emulation.awards.councils.enums import Choice, CouncilRole
@@ -11,7 +19,8 @@ class CouncilForm(Form):
     unit_code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
     quorum_pct = DecimalField(_l("Quorum, in percent of the members"), places=2,
-                              default=None, validators=[Optional()])
+                              default=None,
+                              validators=[Optional(), NumberRange(min=50, max=100)])
 
 
 class MemberForm(Form):
@@ -33,6 +42,11 @@ class MeetingVersionForm(Form):
 class AgendaForm(Form):
     nomination = IntegerField(_l("Dossier"), validators=[Optional(),
                                                           NumberRange(min=1, max=2**31 - 1)])
+
+
+class ReopenForm(Form):
+    reason = TextAreaField(_l("Reason for reopening the vote"),
+                           validators=[DataRequired(), Length(max=2000)])
 
 
 class VoteForm(Form):

@@ -1,7 +1,7 @@
 """Councils (hội đồng thi đua – khen thưởng), their meetings and secret ballots."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -9,16 +9,19 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emulation.awards.councils.enums import Choice, CouncilRole, MeetingState
 from emulation.awards.nominations.models import Nomination
-from emulation.core.models import Base, TimestampMixin, VersionedMixin
+from emulation.core.models import Base, TimestampMixin, UTCDateTime, VersionedMixin
 from emulation.org.models import Unit
 
 COUNCIL_ROLES = CouncilRole.values()
@@ -42,6 +45,11 @@ class Council(TimestampMixin, Base):
                                                         order_by="CouncilMember.id")
     meetings: Mapped[list[CouncilMeeting]] = relationship(back_populates="council",
                                                           order_by="CouncilMeeting.id.desc()")
+
+    __table_args__ = (
+        # a ballot of fewer than half the members decides nothing (QUORUM_MIN_PCT)
+        CheckConstraint("quorum_pct >= 50 AND quorum_pct <= 100", name="quorum_at_least_half"),
+    )
 
 
 class CouncilMember(Base):
@@ -74,6 +82,9 @@ class CouncilMeeting(TimestampMixin, VersionedMixin, Base):
     state: Mapped[str] = mapped_column(String(10), default="scheduled")
     members_total: Mapped[int | None] = mapped_column(Integer)
     members_present: Mapped[int | None] = mapped_column(Integer)
+    # The salt of the open ballot's key (see ballot_box): set when the ballot opens, wiped when
+    # it closes, so the papers left in the WAL or a backup can no longer be opened.
+    ballot_salt: Mapped[bytes | None] = mapped_column(LargeBinary(32))
 
     council: Mapped[Council] = relationship(back_populates="meetings")
     attendance: Mapped[list[MeetingAttendance]] = relationship(cascade="all, delete-orphan")
@@ -82,7 +93,9 @@ class CouncilMeeting(TimestampMixin, VersionedMixin, Base):
                                                    order_by="AgendaItem.id")
 
     __table_args__ = (CheckConstraint(f"state IN ({MeetingState.sql_in()})",
-                                      name="state_known"),)
+                                      name="state_known"),
+                      CheckConstraint("(state = 'voting') = (ballot_salt IS NOT NULL)",
+                                      name="salt_only_while_voting"))
 
 
 class MeetingAttendance(Base):
@@ -99,8 +112,9 @@ class MeetingAttendance(Base):
 class AgendaItem(Base):
     """A nomination on a meeting's agenda, with the tally of its secret ballot.
 
-    The ballot keeps two things apart: who has voted (BallotParticipation, one row per member)
-    and how many chose each answer (the counters here). No row ever links a member to a choice.
+    The counters are written once, when the ballot closes (see ballot_box): while it is open
+    the choices exist only as sealed papers. A voted item may be reopened by an organiser, with
+    a reason, before the dossier goes on another meeting; its result then no longer counts.
     """
 
     __tablename__ = "agenda_item"
@@ -114,20 +128,54 @@ class AgendaItem(Base):
     abstain: Mapped[int] = mapped_column(Integer, default=0)
     passed: Mapped[bool | None] = mapped_column(Boolean)
     base: Mapped[int | None] = mapped_column(Integer)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                  ondelete="RESTRICT"))
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
 
     meeting: Mapped[CouncilMeeting] = relationship(back_populates="items")
     nomination: Mapped[Nomination] = relationship(lazy="joined")
 
-    __table_args__ = (UniqueConstraint("meeting_id", "nomination_id", name="agenda_once"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "nomination_id", name="agenda_once"),
+        CheckConstraint("(reopened_at IS NULL) = (reopen_reason IS NULL)",
+                        name="reopened_with_reason"),
+    )
+
+    @property
+    def counts(self) -> bool:
+        """Whether the item's result stands: voted, and not reopened since."""
+        return self.passed is not None and self.reopened_at is None
 
 
 class BallotParticipation(Base):
-    """That a member has voted on an item — never what they chose."""
+    """That a member has voted on an item — never what they chose, nor when: its key is the
+    pair (item, member), so no serial number orders the votes (on SQLite the table has no
+    rowid either); the primary key makes a second vote impossible."""
 
     __tablename__ = "ballot_participation"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("council_member.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("council_member.id", ondelete="CASCADE"),
+                                           primary_key=True)
 
-    __table_args__ = (UniqueConstraint("item_id", "member_id", name="vote_once"),)
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class BallotPaper(Base):
+    """A sealed ballot paper (phiếu bầu): one choice, encrypted under its ballot's key.
+
+    No member, no time, no order: a random key (on SQLite the table has no rowid, so rows sit
+    in the key's random order), the agenda item in clear (it is bound to the ciphertext), and
+    `ballot_box.PAPER_BYTES` of ciphertext whatever the choice. Deleted when the ballot closes.
+    """
+
+    __tablename__ = "ballot_paper"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary(64))
+
+    __table_args__ = (Index("ix_ballot_paper_item_id", "item_id"),
+                      {"sqlite_with_rowid": False})

@@ -1,24 +1,34 @@
 """Councils, meetings and the secret ballot (bỏ phiếu kín).
 
-Secrecy by construction: a vote writes a BallotParticipation row (member, item — who has voted)
-and increments a counter on the agenda item (how many chose what), in one transaction. Nothing
-stores a member next to a choice, so no one — administrators and database readers included —
-can tell how a member voted. A unique constraint makes a second vote impossible.
+Secrecy by construction (see `ballot_box` and the README's threat model): a vote writes that
+the member has voted (BallotParticipation) and a sealed paper (BallotPaper: the choice
+encrypted under the ballot's key, with no member, time or order); no counter moves while the
+ballot is open, and the audit log names who voted only when the ballot closes. Closing opens
+the papers, stores the totals, deletes the papers and wipes the key's salt.
+
+A ballot is closed only once every item has enough votes that no one's choice can be told
+(at least two, and at least the quorum of the council's members); a voted dossier goes on
+another meeting only after an organiser reopens it with a reason.
 """
 from __future__ import annotations
 
+import math
 from datetime import date
 from decimal import Decimal
 
+from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from emulation.auth.models import User
+from emulation.awards.councils import ballot_box
 from emulation.awards.councils.models import (
     CHOICES,
     COUNCIL_ROLES,
     AgendaItem,
+    BallotPaper,
     BallotParticipation,
     Council,
     CouncilMeeting,
@@ -35,9 +45,17 @@ from emulation.core.errors import (
     ServiceError,
     check_version,
 )
+from emulation.core.models import utcnow
 from emulation.core.text import clean
 from emulation.extensions import db
 from emulation.org.models import Unit
+
+# A council's quorum is a setting (DESIGN §4), seeded two thirds and never below half of its
+# members: fewer present than that could not make a majority of the council.
+QUORUM_MIN_PCT = Decimal(50)
+QUORUM_DEFAULT_PCT = Decimal("66.67")
+# Fewer voters than this and a result could tell one person's choice.
+MIN_VOTES = 2
 
 
 def can_manage(user, council: Council) -> bool:
@@ -126,8 +144,10 @@ def create_council(actor, unit: Unit, name: str, quorum_pct: Decimal) -> Council
     name = clean(name)
     if not name:
         raise ServiceError(_("A council needs a name."))
-    if not (Decimal(1) <= quorum_pct <= Decimal(100)):
-        raise ServiceError(_("The quorum is a percentage between 1 and 100."))
+    if not (QUORUM_MIN_PCT <= quorum_pct <= Decimal(100)):
+        raise ServiceError(_("The quorum is a percentage of the members between %(low)s and "
+                             "100: a council decides with at least half of its members.",
+                             low=format_decimal(QUORUM_MIN_PCT)))
     council = Council(name=name, unit=unit, quorum_pct=quorum_pct)
     db.session.add(council)
     db.session.flush()
@@ -214,6 +234,9 @@ def set_attendance(actor, meeting: CouncilMeeting, version, member_ids: list[int
 
 
 def add_to_agenda(actor, meeting: CouncilMeeting, nomination: Nomination) -> AgendaItem:
+    """Put a dossier on a scheduled meeting's agenda (the secretary). A dossier that a council
+    already voted on comes back only after an organiser reopened that vote (`reopen_item`).
+    PermissionDenied / InvalidState otherwise."""
     _require_secretary(actor, meeting)
     if meeting.state != "scheduled":
         raise InvalidState(_("The agenda is set before the ballot opens."))
@@ -225,6 +248,11 @@ def add_to_agenda(actor, meeting: CouncilMeeting, nomination: Nomination) -> Age
         AgendaItem.nomination_id == nomination.id, CouncilMeeting.state != "closed"))
     if busy:
         raise InvalidState(_("This dossier is already on the agenda of a meeting."))
+    voted = last_vote(nomination.id)
+    if voted is not None:
+        raise InvalidState(_("The council already voted on this dossier (%(meeting)s): an "
+                             "organiser must reopen that vote, with a reason, before it goes "
+                             "on another meeting.", meeting=voted.meeting.title))
     item = AgendaItem(meeting=meeting, nomination=nomination)
     db.session.add(item)
     db.session.flush()
@@ -234,7 +262,56 @@ def add_to_agenda(actor, meeting: CouncilMeeting, nomination: Nomination) -> Age
     return item
 
 
+def last_vote(nomination_id: int) -> AgendaItem | None:
+    """The closed vote on this dossier whose result stands (not reopened), or None."""
+    return db.session.scalar(select(AgendaItem).join(CouncilMeeting).where(
+        AgendaItem.nomination_id == nomination_id, CouncilMeeting.state == "closed",
+        AgendaItem.reopened_at.is_(None)).order_by(AgendaItem.id.desc()).limit(1))
+
+
+def can_reopen(user, item: AgendaItem) -> bool:
+    """Whether the user may reopen this voted item: an organiser of the council's unit, the
+    meeting closed, the result standing and not yet granted by a decision."""
+    return (item.meeting.state == "closed" and item.counts
+            and can_manage(user, item.meeting.council) and not _granted(item.nomination_id))
+
+
+def reopen_item(actor, item: AgendaItem, reason: str) -> None:
+    """Set aside a council's vote on a dossier so that it can be voted again at another
+    meeting (an organiser, with a reason; audited). Its result no longer counts: it is not
+    published nor granted. PermissionDenied, InvalidState (not voted, reopened already, or
+    granted by a decision — revoke the decision first), ServiceError (no reason)."""
+    if not can_manage(actor, item.meeting.council):
+        raise PermissionDenied(_("Only an organiser of %(name)s may do this.",
+                                 name=item.meeting.council.unit.name))
+    if item.meeting.state != "closed" or item.passed is None:
+        raise InvalidState(_("Only a vote that was held can be reopened."))
+    if item.reopened_at is not None:
+        raise InvalidState(_("This vote has already been reopened."))
+    if _granted(item.nomination_id):
+        raise InvalidState(_("A decision grants this dossier: revoke the decision before "
+                             "reopening the vote."))
+    reason = clean(reason)
+    if not reason:
+        raise ServiceError(_("Give the reason for reopening the vote."))
+    item.reopened_at, item.reopened_by_id, item.reopen_reason = utcnow(), actor.id, reason
+    audit.record(db.session, actor=actor, action="ballot.reopen", obj=item.meeting,
+                 summary=f"vote on nomination {item.nomination_id} reopened",
+                 before={"passed": item.passed}, after={"reason": reason})
+    db.session.commit()
+
+
+def _granted(nomination_id: int) -> bool:
+    from emulation.awards.decisions.models import Decision, DecisionItem
+
+    return db.session.scalar(select(func.count()).select_from(DecisionItem).join(Decision)
+                             .where(DecisionItem.nomination_id == nomination_id,
+                                    Decision.state != "revoked")) > 0
+
+
 def open_ballot(actor, meeting: CouncilMeeting, version) -> None:
+    """Open the secret ballot (the secretary): a quorum present, at least two members, an
+    agenda. Draws the ballot's salt (see `ballot_box`). InvalidState otherwise."""
     _require_secretary(actor, meeting)
     check_version(meeting, version)
     if meeting.state != "scheduled":
@@ -244,18 +321,47 @@ def open_ballot(actor, meeting: CouncilMeeting, version) -> None:
     if not meeting.items:
         raise InvalidState(_("The agenda is empty."))
     if total == 0 or Decimal(present) * 100 < Decimal(meeting.council.quorum_pct) * total:
-        raise InvalidState(_("Quorum not met: %(present)d of %(total)d members present, "
-                             "%(pct)s%% needed.", present=present, total=total,
-                             pct=f"{meeting.council.quorum_pct:g}"))
+        raise InvalidState(_("Quorum not met: %(present)s of %(total)s members present, "
+                             "%(pct)s%% needed.", present=format_decimal(present),
+                             total=format_decimal(total),
+                             pct=format_decimal(meeting.council.quorum_pct)))
+    if present < MIN_VOTES:
+        raise InvalidState(_("A secret ballot needs at least %(n)s members present.",
+                             n=format_decimal(MIN_VOTES)))
     meeting.state, meeting.members_total, meeting.members_present = "voting", total, present
+    meeting.ballot_salt = ballot_box.new_salt()
     signals.ballot_opened.send(meeting)
     audit.record(db.session, actor=actor, action="meeting.open_ballot", obj=meeting,
                  summary=f"ballot opened: {present}/{total} present, {len(meeting.items)} items")
     db.session.commit()
 
 
+def votes_needed(meeting: CouncilMeeting) -> int:
+    """The votes each item of this meeting needs before its ballot may close
+    (`min_votes`)."""
+    total = meeting.members_total or len(meeting.council.members)
+    return min_votes(Decimal(meeting.council.quorum_pct), total)
+
+
+def min_votes(quorum_pct: Decimal, members: int) -> int:
+    """Votes an item needs before a ballot closes: at least `MIN_VOTES` (two), and at least
+    the quorum (in percent) of the council's `members`, so that a result never tells one
+    person's choice."""
+    return max(MIN_VOTES, math.ceil(quorum_pct * members / 100))
+
+
+def votes_cast(meeting: CouncilMeeting) -> dict[int, int]:
+    """{agenda item id: number of members who have voted on it} — counts, never choices."""
+    return dict(db.session.execute(
+        select(BallotParticipation.item_id, func.count()).join(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id).group_by(BallotParticipation.item_id)).all())
+
+
 def cast_vote(actor, item: AgendaItem, choice: str) -> None:
-    """One vote of a present member. Who voted and what was chosen are written apart."""
+    """One vote of a present member: that they voted, and a sealed paper with their choice,
+    written apart; nothing is counted and nothing audited until the ballot closes.
+    PermissionDenied (not a present member), ServiceError (unknown choice), InvalidState
+    (ballot not open, or voted already)."""
     meeting = item.meeting
     member = member_of(actor, meeting.council)
     if member is None:
@@ -267,12 +373,13 @@ def cast_vote(actor, item: AgendaItem, choice: str) -> None:
     # Take the meeting row's write lock and check the ballot is open in one statement, so a
     # vote cannot slip past the closing: PostgreSQL locks the row (a closing waits, or the vote
     # sees it closed); SQLite starts its write transaction here instead of at the INSERT below,
-    # after a read that a closing could have overtaken.
-    open_ballot_row = db.session.execute(
+    # after a read that a closing could have overtaken. The salt is read under that lock.
+    salt = db.session.execute(
         update(CouncilMeeting).where(CouncilMeeting.id == meeting.id,
                                      CouncilMeeting.state == "voting")
-        .values(state="voting").execution_options(synchronize_session=False))
-    if open_ballot_row.rowcount != 1:
+        .values(state="voting").returning(CouncilMeeting.ballot_salt)
+        .execution_options(synchronize_session=False)).scalar()
+    if salt is None:
         db.session.rollback()
         raise InvalidState(_("The ballot is not open."))
     try:
@@ -281,34 +388,89 @@ def cast_vote(actor, item: AgendaItem, choice: str) -> None:
     except IntegrityError:
         db.session.rollback()
         raise InvalidState(_("You have already voted on this item.")) from None
-    column = getattr(AgendaItem, choice)
-    db.session.execute(update(AgendaItem).where(AgendaItem.id == item.id)
-                       .values({choice: column + 1}))
-    audit.record(db.session, actor=actor, action="ballot.vote", object_type="agenda_item",
-                 object_id=item.id, summary=f"{actor.username} voted on item {item.id}")
+    key = ballot_box.ballot_key(_secret(), salt, meeting.id)
+    db.session.add(BallotPaper(id=ballot_box.new_paper_id(), item_id=item.id,
+                               sealed=ballot_box.seal(key, item.id, choice)))
     db.session.commit()
 
 
 def close_ballot(actor, meeting: CouncilMeeting, version) -> None:
+    """Close the ballot (the secretary): open the papers, store each item's totals and
+    result against its award's threshold, delete the papers, wipe the salt, and write in the
+    audit log who voted on what item (never the choices, never the order). InvalidState if
+    an item has fewer votes than `votes_needed`, or a paper does not open."""
     _require_secretary(actor, meeting)
     check_version(meeting, version)
     if meeting.state != "voting":
         raise InvalidState(_("The ballot is not open."))
-    meeting.state = "closed"
-    db.session.flush()
+    # The meeting's row lock first (a vote takes it too): no vote slips in after the count.
+    db.session.execute(update(CouncilMeeting).where(CouncilMeeting.id == meeting.id)
+                       .values(state="voting").execution_options(synchronize_session=False))
+    cast, needed = votes_cast(meeting), votes_needed(meeting)
+    short = [i for i in meeting.items if cast.get(i.id, 0) < needed]
+    if short:
+        db.session.rollback()
+        raise InvalidState(_("The ballot cannot close yet: %(item)s has %(cast)s votes, and "
+                             "every item needs at least %(needed)s so that no one's choice "
+                             "can be told.", item=short[0].nomination.subject_name,
+                             cast=format_decimal(cast.get(short[0].id, 0)),
+                             needed=format_decimal(needed)))
+    try:
+        tallies = _count_papers(meeting)
+    except ballot_box.UnreadablePaper:
+        db.session.rollback()
+        raise InvalidState(_("The ballot's papers cannot be opened: the application's secret "
+                             "key changed while the ballot was open.")) from None
     for item in meeting.items:
         db.session.refresh(item)
+        for choice, count in tallies.get(item.id, {}).items():
+            setattr(item, choice, getattr(item, choice) + count)
         award = item.nomination.award_type
         base = meeting.members_total if award.vote_base == "all" else meeting.members_present
         item.base = base
         item.passed = bool(base) and Decimal(item.agree) * 100 >= \
             Decimal(award.vote_threshold_pct) * base
+    db.session.execute(delete(BallotPaper).where(
+        BallotPaper.item_id.in_([i.id for i in meeting.items])))
+    meeting.state, meeting.ballot_salt = "closed", None
+    audit.record(db.session, actor=actor, action="ballot.participation", obj=meeting,
+                 summary=f"{len(cast)} items voted on",
+                 after=_participants(meeting))
     audit.record(db.session, actor=actor, action="meeting.close_ballot", obj=meeting,
                  summary=f"ballot closed: {sum(1 for i in meeting.items if i.passed)} of "
                          f"{len(meeting.items)} passed",
                  after={str(i.nomination_id): [i.agree, i.disagree, i.abstain, i.passed]
                         for i in meeting.items})
     db.session.commit()
+
+
+def _count_papers(meeting: CouncilMeeting) -> dict[int, dict[str, int]]:
+    key = ballot_box.ballot_key(_secret(), meeting.ballot_salt, meeting.id)
+    tallies: dict[int, dict[str, int]] = {}
+    for item_id, sealed in db.session.execute(select(BallotPaper.item_id, BallotPaper.sealed)
+                                              .join(AgendaItem)
+                                              .where(AgendaItem.meeting_id == meeting.id)):
+        choice = ballot_box.unseal(key, item_id, sealed)
+        counts = tallies.setdefault(item_id, {})
+        counts[choice] = counts.get(choice, 0) + 1
+    return tallies
+
+
+def _participants(meeting: CouncilMeeting) -> dict[str, list[str]]:
+    """{nomination id: the usernames who voted on it, in alphabetical order}."""
+    rows = db.session.execute(
+        select(AgendaItem.nomination_id, User.username).select_from(BallotParticipation)
+        .join(AgendaItem).join(CouncilMember, CouncilMember.id == BallotParticipation.member_id)
+        .join(User, User.id == CouncilMember.user_id)
+        .where(AgendaItem.meeting_id == meeting.id))
+    voters: dict[str, list[str]] = {}
+    for nomination_id, username in rows:
+        voters.setdefault(str(nomination_id), []).append(username)
+    return {k: sorted(v) for k, v in voters.items()}
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
 
 
 def voted_items(actor, meeting: CouncilMeeting) -> set[int]:

@@ -1,8 +1,6 @@
 """Council pages: councils and members, meetings with attendance, agenda and the ballot."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,13 +15,12 @@ from emulation.awards.councils.forms import (
     MeetingForm,
     MeetingVersionForm,
     MemberForm,
+    ReopenForm,
     VoteForm,
 )
 from emulation.awards.councils.models import Council, CouncilMeeting
 from emulation.core.forms import Form
 from emulation.core.web import form_action, load_or_404
-
-DEFAULT_QUORUM = Decimal("66.67")
 
 
 @bp.route("/councils/", methods=["GET", "POST"])
@@ -36,8 +33,9 @@ def index():
 
     response = form_action(lambda: made.append(service.create_council_for(
         current_user, form.unit_code.data, form.name.data,
-        form.quorum_pct.data or DEFAULT_QUORUM)), form=form, success=_("Council created."),
-                           target=url_for("councils.index"), on_refusal=_index_page)
+        form.quorum_pct.data or service.QUORUM_DEFAULT_PCT)), form=form,
+        success=_("Council created."), target=url_for("councils.index"),
+        on_refusal=_index_page)
     return redirect(url_for("councils.council", council_id=made[0].id)) if made else response
 
 
@@ -130,6 +128,23 @@ def vote(item_id: int):
         on_refusal=lambda status: _meeting_page(meeting, status))
 
 
+@bp.route("/agenda/<int:item_id>/reopen", methods=["POST"])
+@login_required
+def reopen(item_id: int):
+    """An organiser sets a council's vote on a dossier aside, with a reason, so that it can be
+    voted again at another meeting."""
+    item = load_or_404(service.get_item_for, current_user, item_id)
+    meeting = item.meeting
+    if not is_fresh() and service.can_manage(current_user, meeting.council):
+        return confirm_first()
+    form = ReopenForm()
+    return form_action(
+        lambda: service.reopen_item(current_user, item, form.reason.data or ""), form=form,
+        success=_("The vote has been reopened: the dossier can go on another meeting."),
+        target=url_for("councils.meeting", meeting_id=meeting.id),
+        on_refusal=lambda status: _meeting_page(meeting, status))
+
+
 def _ballot(meeting_id: int, operation):
     """Opening and closing the ballot: the secretary confirms their password first."""
     meeting = load_or_404(service.get_meeting_for, current_user, meeting_id)
@@ -167,4 +182,7 @@ def _meeting_page(meeting: CouncilMeeting, status: int = 200):
         candidates=service.agenda_candidates(current_user, meeting), form=Form(formdata=None),
         secretary=service.is_secretary(current_user, council),
         can_vote=member is not None and member.id in present and meeting.state == "voting",
-        voted=service.voted_items(current_user, meeting)), status
+        voted=service.voted_items(current_user, meeting),
+        cast=service.votes_cast(meeting) if meeting.state == "voting" else {},
+        needed=service.votes_needed(meeting),
+        reopenable={i.id for i in meeting.items if service.can_reopen(current_user, i)}), status

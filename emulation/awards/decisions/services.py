@@ -50,7 +50,7 @@ def publish(actor, meeting: CouncilMeeting, today: date) -> Publication:
         raise InvalidState(_("Publish the list once the ballot is closed."))
     if db.session.scalar(select(Publication.id).where(Publication.meeting_id == meeting.id)):
         raise InvalidState(_("This list has already been published."))
-    passed = [i for i in meeting.items if i.passed]
+    passed = [i for i in meeting.items if i.passed and i.counts]
     if not passed:
         raise InvalidState(_("No nomination passed at this meeting."))
     days = max(i.nomination.award_type.publication_days for i in passed)
@@ -106,7 +106,8 @@ def resolve(actor, objection: Objection, upheld: bool, reason: str) -> None:
 def _published(nomination: Nomination) -> Publication | None:
     return db.session.scalar(select(Publication).join(
         AgendaItem, AgendaItem.meeting_id == Publication.meeting_id).where(
-        AgendaItem.nomination_id == nomination.id, AgendaItem.passed.is_(True)))
+        AgendaItem.nomination_id == nomination.id, AgendaItem.passed.is_(True),
+        AgendaItem.reopened_at.is_(None)))
 
 
 # --- decisions ---------------------------------------------------------------------------------
@@ -285,7 +286,8 @@ def publications(limit: int = 500) -> tuple[list, dict[int, list[Objection]]]:
     rows = db.session.execute(
         select(Publication, AgendaItem).join(AgendaItem, AgendaItem.meeting_id ==
                                              Publication.meeting_id)
-        .where(AgendaItem.passed.is_(True)).order_by(Publication.id.desc(), AgendaItem.id)
+        .where(AgendaItem.passed.is_(True), AgendaItem.reopened_at.is_(None))
+        .order_by(Publication.id.desc(), AgendaItem.id)
         .limit(limit)).all()
     objections: dict[int, list[Objection]] = {}
     for o in db.session.scalars(select(Objection).where(Objection.nomination_id.in_(
@@ -298,7 +300,8 @@ def grantable_candidates(user, today: date) -> list[Nomination]:
     """Nominations passed by a council, at a level the user organises, that a decision may
     grant today."""
     stmt = (select(Nomination).join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
-            .where(AgendaItem.passed.is_(True), Nomination.state != "withdrawn",
+            .where(AgendaItem.passed.is_(True), AgendaItem.reopened_at.is_(None),
+                   Nomination.state != "withdrawn",
                    Nomination.level_unit_id.in_(perms.covered_unit_ids(user, ORGANISER)))
             .order_by(Nomination.id))
     return [n for n in db.session.scalars(stmt) if grantable(n, today) is None]

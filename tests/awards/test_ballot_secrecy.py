@@ -1,0 +1,395 @@
+"""The secret ballot against someone who reads the database: the attacks of issue 13.
+
+Each attack ran against the old ballot (a counter per choice incremented in the vote's
+transaction) and linked every member to every choice. Here each runs as the attacker would and
+must recover nothing, while the tallies stay right:
+
+- (a) SQLite: a copy of the database and its WAL taken after every commit, replayed one by one;
+- (b) PostgreSQL, superuser: old row versions read with `pageinspect`, joined on `t_xmin`;
+- (c) PostgreSQL, a read-only connection polling `xmin` and the counters after every vote.
+
+Plus the refusals: no close before enough votes, never with one vote, a quorum of at least
+half, and no second vote on a dossier without an audited reopening.
+"""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.pool import NullPool
+
+from emulation.awards.councils import ballot_box
+from emulation.awards.councils import services as cs
+from emulation.awards.councils.models import AgendaItem, BallotPaper, CouncilMeeting
+from emulation.core.audit import AuditEvent
+from emulation.core.errors import InvalidState, PermissionDenied, ServiceError
+from emulation.core.permissions import SYSTEM
+from emulation.extensions import db
+from emulation.org.models import Unit
+from tests.awards.conftest import _user
+
+MEMBERS = ("thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5")
+# 12 votes: six members on two items, every choice present on each item
+CHOICES = {("thuky", 0): "agree", ("hoidong1", 0): "agree", ("hd2", 0): "disagree",
+           ("hd3", 0): "abstain", ("hd4", 0): "agree", ("hd5", 0): "disagree",
+           ("thuky", 1): "disagree", ("hoidong1", 1): "abstain", ("hd2", 1): "agree",
+           ("hd3", 1): "agree", ("hd4", 1): "agree", ("hd5", 1): "agree"}
+COUNTERS = ("agree", "disagree", "abstain")
+
+
+def _open(meeting):
+    members = [m.id for m in meeting.council.members]
+    cs.set_attendance(_user("thuky"), meeting, meeting.version, members)
+    cs.open_ballot(_user("thuky"), meeting, meeting.version)
+
+
+def _member_ids(meeting) -> dict[str, int]:
+    return {m.user.username: m.id for m in meeting.council.members}
+
+
+def _vote_all(meeting, after_each=None) -> None:
+    """Cast the 12 votes; `after_each(member_id, item_id, choice)` runs after each commit."""
+    members = _member_ids(meeting)
+    items = list(meeting.items)
+    for (name, index), choice in CHOICES.items():
+        cs.cast_vote(_user(name), items[index], choice)
+        if after_each:
+            after_each(members[name], items[index].id, choice)
+
+
+def _expected_tallies(meeting) -> dict[int, tuple[int, int, int]]:
+    items = list(meeting.items)
+    return {items[i].id: tuple(sum(1 for (_n, j), c in CHOICES.items() if j == i and c == k)
+                               for k in COUNTERS) for i in range(2)}
+
+
+def _assert_tallies(meeting) -> None:
+    expected = _expected_tallies(meeting)
+    cs.close_ballot(_user("thuky"), meeting, meeting.version)
+    for item in meeting.items:
+        db.session.refresh(item)
+        assert (item.agree, item.disagree, item.abstain) == expected[item.id]
+
+
+def _counter_attack(observations) -> dict[int, str]:
+    """The attack that broke the old ballot: whichever counter moved with a member's vote is
+    that member's choice. `observations`: [(member_id, {item_id: (agree, disagree,
+    abstain)})] in commit order, the counters as read right after each vote."""
+    linked: dict[int, str] = {}
+    previous: dict[int, tuple] | None = None
+    for member_id, counters in observations:
+        if previous is not None:
+            for item_id, now in counters.items():
+                before = previous.get(item_id, now)
+                for k, name in enumerate(COUNTERS):
+                    if now[k] == before[k] + 1:
+                        linked[member_id] = name
+        previous = counters
+    return linked
+
+
+def _try_to_open(papers, salt: bytes, meeting_id: int) -> int:
+    """How many papers open with keys an attacker holding the database could derive: the
+    salt he sees and every secret he might guess (none of them the application's)."""
+    opened = 0
+    for guess in ("", "dev", "secret", "ci", "thidua", salt.hex()):
+        key = ballot_box.ballot_key(guess, salt, meeting_id)
+        for item_id, sealed in papers:
+            try:
+                ballot_box.unseal(key, item_id, sealed)
+                opened += 1
+            except ballot_box.UnreadablePaper:
+                pass
+    return opened
+
+
+def _sqlite_file() -> Path | None:
+    url = db.engine.url
+    return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+
+
+# --- (a) SQLite: the WAL replayed commit by commit ------------------------------------------------
+
+def test_wal_replay_recovers_no_choice(meeting, tmp_path):
+    database = _sqlite_file()
+    if database is None:
+        pytest.skip("the WAL replay attack reads an SQLite database's files")
+    _open(meeting)
+    snapshots: list[tuple[int, Path]] = []
+
+    def snapshot(member_id, item_id, choice):
+        copy = tmp_path / f"snap{len(snapshots)}"
+        copy.mkdir()
+        for suffix in ("", "-wal"):
+            source = Path(f"{database}{suffix}")
+            if source.exists():
+                shutil.copyfile(source, copy / f"db{suffix}")
+        snapshots.append((member_id, copy / "db"))
+
+    _vote_all(meeting, snapshot)
+    observations, all_papers, sizes = [], set(), set()
+    salt = None
+    for member_id, path in snapshots:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        counters = {row[0]: tuple(row[1:]) for row in con.execute(
+            "SELECT id, agree, disagree, abstain FROM agenda_item")}
+        observations.append((member_id, counters))
+        papers = con.execute("SELECT item_id, sealed FROM ballot_paper").fetchall()
+        all_papers.update((item_id, bytes(sealed)) for item_id, sealed in papers)
+        sizes.update(len(sealed) for _i, sealed in papers)
+        salt = con.execute("SELECT ballot_salt FROM council_meeting WHERE id = ?",
+                           (meeting.id,)).fetchone()[0]
+        # no order in the rows: no serial id, no rowid, no time
+        with pytest.raises(sqlite3.OperationalError):
+            con.execute("SELECT rowid FROM ballot_participation")
+        with pytest.raises(sqlite3.OperationalError):
+            con.execute("SELECT rowid FROM ballot_paper")
+        con.close()
+    assert len(all_papers) == len(CHOICES)          # the attacker has every paper…
+    assert sizes == {ballot_box.PAPER_BYTES}        # …all of one size, whatever the choice
+    assert _counter_attack(observations) == {}      # no counter moved with a vote
+    assert _try_to_open(all_papers, bytes(salt), meeting.id) == 0
+    _assert_tallies(meeting)
+
+
+def test_a_closed_ballot_leaves_no_key_material(meeting):
+    _open(meeting)
+    _vote_all(meeting)
+    _assert_tallies(meeting)
+    assert db.session.scalar(select(func.count()).select_from(BallotPaper)) == 0
+    assert db.session.scalar(select(CouncilMeeting.ballot_salt)
+                             .where(CouncilMeeting.id == meeting.id)) is None
+
+
+# --- (b) PostgreSQL superuser: old row versions with pageinspect ----------------------------------
+
+def _postgres_or_skip():
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the xmin attacks read PostgreSQL's row versions")
+
+
+def test_pageinspect_recovers_no_choice(meeting):
+    _postgres_or_skip()
+    try:
+        with db.engine.connect() as con:
+            con.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
+            con.commit()
+    except Exception:  # noqa: BLE001 - the contrib package or the superuser may be missing
+        pytest.skip("pageinspect is not available")
+    _open(meeting)
+    _vote_all(meeting)
+    with db.engine.connect() as con:
+        voted = con.execute(text("SELECT xmin::text::bigint, member_id "
+                                 "FROM ballot_participation")).all()
+        pages = con.execute(text("SELECT relpages FROM pg_class WHERE relname = 'agenda_item'")
+                            ).scalar() or 1
+        versions = []  # every version of every agenda_item row, dead ones included
+        for page in range(max(pages, 1)):
+            versions += con.execute(text(
+                "SELECT t_xmin::text::bigint FROM heap_page_items(get_raw_page('agenda_item', "
+                ":page)) WHERE t_xmin IS NOT NULL"), {"page": page}).scalars().all()
+        paper_versions = con.execute(text(
+            "SELECT p.xmin::text::bigint, p.item_id, p.sealed FROM ballot_paper p")).all()
+        salt = con.execute(text("SELECT ballot_salt FROM council_meeting WHERE id = :id"),
+                           {"id": meeting.id}).scalar()
+    vote_xids = {xid for xid, _member in voted}
+    # the old attack: an agenda_item version written by the vote's transaction
+    assert not vote_xids & set(versions)
+    # what the xmin join does give: each member's paper — sealed, and it does not open
+    linked = [(item_id, bytes(sealed)) for xid, item_id, sealed in paper_versions
+              if xid in vote_xids]
+    assert len(linked) == len(CHOICES)
+    assert _try_to_open(linked, bytes(salt), meeting.id) == 0
+    _assert_tallies(meeting)
+
+
+# --- (c) PostgreSQL: a read-only connection polling xmin and the counters -------------------------
+
+def test_read_only_polling_recovers_no_choice(meeting):
+    _postgres_or_skip()
+    _open(meeting)
+    observations = []
+    # a connection of its own (not the pool's), read-only like the attacker's role
+    reader_engine = create_engine(db.engine.url, poolclass=NullPool)
+    with reader_engine.connect() as reader:
+        reader.execute(text("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"))
+
+        def poll(member_id, item_id, choice):
+            rows = reader.execute(text(
+                "SELECT id, xmin::text, agree, disagree, abstain FROM agenda_item")).all()
+            reader.commit()
+            observations.append((member_id, {r[0]: tuple(r[2:]) for r in rows},
+                                 {r[0]: r[1] for r in rows}))
+
+        poll(None, None, None)
+        _vote_all(meeting, poll)
+    reader_engine.dispose()
+    assert _counter_attack([(m, c) for m, c, _x in observations]) == {}
+    # the agenda rows are never rewritten while the ballot is open
+    assert len({tuple(sorted(x.items())) for _m, _c, x in observations}) == 1
+    _assert_tallies(meeting)
+
+
+# --- what an administrator sees in the application ------------------------------------------------
+
+def test_the_audit_log_neither_orders_nor_reveals_votes(meeting):
+    _open(meeting)
+    before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    _vote_all(meeting)
+    # a vote writes nothing to the audit log (its time would order the votes)…
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before
+    _assert_tallies(meeting)
+    # …the closing names who voted on what, alphabetically, and counts only
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action ==
+                                                       "ballot.participation"))
+    items = {i.id: str(i.nomination_id) for i in meeting.items}
+    assert event.after_data == {n: sorted(MEMBERS) for n in items.values()}
+    assert not any(c in (event.after or "") for c in COUNTERS)
+
+
+def test_the_page_shows_counts_of_voters_not_choices(meeting_id, login, in_app):
+    with in_app() as session:
+        meeting = session.get(CouncilMeeting, meeting_id)
+        _open(meeting)
+        for name in ("hd2", "hd3"):
+            cs.cast_vote(_user(name), meeting.items[0], "disagree")
+    page = login("thuky").get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    assert "2/6 thành viên có mặt đã bỏ phiếu" in page   # item 1
+    assert "0/6 thành viên có mặt đã bỏ phiếu" in page   # item 2
+    assert "Không đồng ý 2" not in page and "disagree 2" not in page
+
+
+# --- refusals -------------------------------------------------------------------------------------
+
+def test_no_close_before_enough_votes(meeting):
+    _open(meeting)
+    items = list(meeting.items)
+    needed = cs.votes_needed(meeting)
+    assert needed == 5  # ⌈66.67% × 6⌉
+    for name in MEMBERS[:needed - 1]:
+        cs.cast_vote(_user(name), items[0], "agree")
+        cs.cast_vote(_user(name), items[1], "agree")
+    with pytest.raises(InvalidState, match="5"):
+        cs.close_ballot(_user("thuky"), meeting, meeting.version)
+    db.session.refresh(meeting)
+    assert meeting.state == "voting" and meeting.ballot_salt is not None
+    assert db.session.scalar(select(func.count()).select_from(BallotPaper)) == 2 * (needed - 1)
+    cs.cast_vote(_user(MEMBERS[needed - 1]), items[0], "agree")
+    cs.cast_vote(_user(MEMBERS[needed - 1]), items[1], "agree")
+    cs.close_ballot(_user("thuky"), meeting, meeting.version)
+    assert meeting.state == "closed"
+
+
+@pytest.mark.parametrize(("pct", "members", "needed"), [
+    ("50", 1, 2), ("50", 2, 2), ("50", 3, 2), ("50", 5, 3), ("66.67", 6, 5), ("66.67", 9, 7),
+    ("100", 7, 7)])
+def test_never_a_single_vote(pct, members, needed):
+    assert cs.min_votes(Decimal(pct), members) == needed
+
+
+def test_open_needs_two_members_present(meeting):
+    council = meeting.council
+    council.quorum_pct = Decimal(50)
+    db.session.commit()
+    secretary = next(m for m in council.members if m.role == "secretary")
+    cs.set_attendance(_user("thuky"), meeting, meeting.version, [secretary.id])
+    with pytest.raises(InvalidState):
+        cs.open_ballot(_user("thuky"), meeting, meeting.version)
+
+
+@pytest.mark.parametrize("pct", ["1", "49.99", "100.01"])
+def test_quorum_is_at_least_half(world, ctx, pct):
+    top = db.session.get(Unit, world.top.id)
+    with pytest.raises(ServiceError):
+        cs.create_council(SYSTEM, top, "Hội đồng", Decimal(pct))
+    assert db.session.scalar(select(func.count()).select_from(
+        cs.Council)) == 0
+
+
+def test_quorum_bound_holds_in_the_database(world, ctx):
+    top = db.session.get(Unit, world.top.id)
+    council = cs.create_council(SYSTEM, top, "Hội đồng", Decimal(50))
+    council.quorum_pct = Decimal(1)
+    with pytest.raises(Exception, match="(?i)check"):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_quorum_refused_through_the_form(world, login):
+    response = login("tochuc").post("/councils/", data={"unit_code": world.top.code,
+                                                        "name": "Hội đồng", "quorum_pct": "1"})
+    assert response.status_code == 400
+
+
+def _close_with(meeting, choice):
+    _open(meeting)
+    for name in MEMBERS:
+        for item in meeting.items:
+            cs.cast_vote(_user(name), item, choice)
+    cs.close_ballot(_user("thuky"), meeting, meeting.version)
+
+
+def _next_meeting(meeting):
+    from datetime import date
+
+    return cs.schedule(_user("thuky"), meeting.council, "Phiên họp lại", date(2026, 12, 28))
+
+
+def test_a_voted_dossier_needs_a_reopening_to_be_voted_again(meeting):
+    _close_with(meeting, "disagree")  # both rejected
+    item = meeting.items[0]
+    again = _next_meeting(meeting)
+    with pytest.raises(InvalidState):
+        cs.add_to_agenda(_user("thuky"), again, item.nomination)
+    # only an organiser reopens, and only with a reason
+    with pytest.raises(PermissionDenied):
+        cs.reopen_item(_user("thuky"), item, "Bổ sung hồ sơ")
+    with pytest.raises(ServiceError):
+        cs.reopen_item(_user("tochuc"), item, "   ")
+    assert item.reopened_at is None
+    cs.reopen_item(_user("tochuc"), item, "Bổ sung minh chứng sáng kiến")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ballot.reopen"))
+    assert event.actor_name == "tochuc" and "Bổ sung minh chứng" in event.after
+    with pytest.raises(InvalidState):  # once
+        cs.reopen_item(_user("tochuc"), item, "Lần nữa")
+    added = cs.add_to_agenda(_user("thuky"), again, item.nomination)
+    assert added.nomination_id == item.nomination_id
+
+
+def test_a_reopened_pass_is_neither_published_nor_granted(meeting):
+    from datetime import date
+
+    from emulation.awards.decisions import services as ds
+
+    _close_with(meeting, "agree")
+    first, second = meeting.items
+    cs.reopen_item(_user("tochuc"), first, "Có đơn thư phản ánh")
+    publication = ds.publish(_user("tochuc"), meeting, date(2026, 12, 21))
+    assert publication is not None
+    assert ds.grantable(first.nomination, date(2027, 3, 1)) is not None
+    rows, _objections = ds.publications()
+    assert [item.id for _p, item in rows] == [second.id]
+
+
+def test_reopen_through_the_page(meeting_id, login, in_app):
+    with in_app() as session:
+        meeting = session.get(CouncilMeeting, meeting_id)
+        _close_with(meeting, "disagree")
+        item_id = meeting.items[0].id
+    organiser = login("tochuc")
+    page = organiser.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    assert f"/agenda/{item_id}/reopen" in page
+    member = login("hoidong1")
+    assert f"/agenda/{item_id}/reopen" not in member.get(f"/meetings/{meeting_id}").get_data(
+        as_text=True)
+    assert member.post(f"/agenda/{item_id}/reopen", data={"reason": "x"}).status_code == 403
+    refused = organiser.post(f"/agenda/{item_id}/reopen", data={"reason": ""})
+    assert refused.status_code == 400
+    done = organiser.post(f"/agenda/{item_id}/reopen", data={"reason": "Bổ sung hồ sơ"})
+    assert done.status_code == 302
+    with in_app() as session:
+        assert session.get(AgendaItem, item_id).reopen_reason == "Bổ sung hồ sơ"
