@@ -165,6 +165,21 @@ def test_a_closed_ballot_leaves_no_key_material(meeting):
                              .where(CouncilMeeting.id == meeting.id)) is None
 
 
+def test_the_database_file_keeps_no_trace_of_a_closed_ballot(meeting):
+    database = _sqlite_file()
+    if database is None:
+        pytest.skip("reads an SQLite database's file")
+    _open(meeting)
+    salt = bytes(meeting.ballot_salt)
+    _vote_all(meeting)
+    papers = [bytes(p) for p in db.session.scalars(select(BallotPaper.sealed))]
+    _assert_tallies(meeting)
+    db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    content = database.read_bytes()
+    assert salt not in content
+    assert not [p for p in papers if p in content]
+
+
 # --- (b) PostgreSQL superuser: old row versions with pageinspect ----------------------------------
 
 def _postgres_or_skip():
