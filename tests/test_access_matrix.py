@@ -146,6 +146,7 @@ MATRIX = {
     "councils.ballot_open": ("POST", "/meetings/{meeting}/open", {"thuky"}),
     "councils.ballot_close": ("POST", "/meetings/{meeting}/close", {"thuky"}),
     "councils.vote": ("POST", "/agenda/{item}/vote", set()),
+    "councils.reopen": ("POST", "/agenda/{item}/reopen", ORGANISERS),
     "decisions.publish": ("POST", "/meetings/{meeting}/publish", ORGANISERS),
     "decisions.publications": ("GET", "/publications/", AUTHED),
     "decisions.memo": ("GET", "/meetings/{meeting}/memo.docx", COUNCIL),

@@ -135,7 +135,9 @@ def reopen(item_id: int):
     voted again at another meeting."""
     item = load_or_404(service.get_item_for, current_user, item_id)
     meeting = item.meeting
-    if not is_fresh() and service.can_manage(current_user, meeting.council):
+    if not service.can_manage(current_user, meeting.council):
+        abort(403)
+    if not is_fresh():
         return confirm_first()
     form = ReopenForm()
     return form_action(
