@@ -29,6 +29,7 @@ from alembic.util import CommandError
 from flask import current_app
 from sqlalchemy import func, inspect, select, table, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
 
 from emulation.core.files import private_dir, private_temp, write_private
 from emulation.extensions import db
@@ -100,7 +101,10 @@ def plan_restore(path: str | Path) -> Plan:
     url = _url()
     schemas = _sqlite_contents(source) if url.get_backend_name() == "sqlite" \
         else _pg_contents(source)
-    schema, now, revision_now = _live()
+    try:
+        schema, now, revision_now = _live()
+    except SQLAlchemyError as err:
+        raise BackupError(f"cannot read the database to compare: {err}") from None
     found = schemas.get(schema, Tables())
     head = _head()
     expected = revision_now or head
