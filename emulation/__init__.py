@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
+from urllib.parse import unquote
 
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from emulation.config import load_config
+from emulation.core.files import ensure_private_file, private_dir
 from emulation.extensions import babel, csrf, db, limiter, login_manager, migrate, queue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +101,31 @@ def select_locale() -> str:
         if choice in languages:
             return choice
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@event.listens_for(Engine, "do_connect")
+def _sqlite_file_owner_only(dialect, connection_record, cargs, cparams):
+    """SQLite: create the database file 0600 (and a missing folder 0700) before SQLite does
+    with the umask's mode; its -wal, -shm and -journal files take the database file's mode."""
+    if dialect.name != "sqlite" or not cargs:
+        return
+    path = sqlite_path(str(cargs[0]), bool(cparams.get("uri")))
+    if path is not None:
+        try:
+            private_dir(Path(path).parent)
+            ensure_private_file(path)
+        except OSError:  # a read-only place, a missing mount: SQLite says why, as before
+            pass
+
+
+def sqlite_path(database: str, uri: bool) -> str | None:
+    """The file an SQLite connection string names; None for a memory database."""
+    if uri and database.startswith("file:"):
+        location, _, query = database[len("file:"):].partition("?")
+        if "mode=memory" in query.split("&"):
+            return None
+        database = unquote(location)
+    return None if database in ("", ":memory:") else database
 
 
 @event.listens_for(Engine, "connect")

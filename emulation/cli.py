@@ -48,19 +48,42 @@ def backup_command(path: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
 def restore_command(path: str, yes: bool) -> None:
-    """Replace the database's content with the backup at PATH (stop the workers first)."""
+    """Replace the database's content with the backup at PATH (stop the workers first).
+    The backup is checked first — every table of this schema, the same schema revision, a
+    user and an administrator — and the rows of each table now and in the backup are shown
+    before anything is replaced."""
     from emulation.core import backup
 
+    try:
+        plan = backup.plan_restore(path)
+    except backup.BackupError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{path}: schema revision {plan.revision}")
+    click.echo(_comparison(plan.comparison))
     if not yes:
         click.confirm("Every record in the database will be replaced by the backup's. "
                       "Continue?", abort=True)
     try:
-        backup.restore(path)
+        backup.restore(plan)
     except backup.BackupError as err:
         raise click.ClickException(str(err)) from None
     tables = backup.fingerprint()
     click.echo(f"restored from {path}: {len(tables)} tables, "
                f"{sum(rows for rows, _ in tables.values())} rows")
+
+
+def _comparison(rows: list[tuple[str, int | None, int | None]]) -> str:
+    """table | now | in the backup, a line a table ("-": no such table), with the totals."""
+    def cell(value: int | None) -> str:
+        return "-" if value is None else str(value)
+
+    header = ("table", "now", "in the backup")
+    totals = ("total", str(sum(now or 0 for _, now, _ in rows)),
+              str(sum(then or 0 for _, _, then in rows)))
+    lines = [header, *((name, cell(now), cell(then)) for name, now, then in rows), totals]
+    width = [max(len(line[i]) for line in lines) for i in range(3)]
+    return "\n".join(f"{a:<{width[0]}} | {b:>{width[1]}} | {c:>{width[2]}}"
+                     for a, b, c in lines)
 
 
 @click.command("worker")

@@ -6,6 +6,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from emulation.core.files import private_dir, write_private
+
 
 def _secret_key(instance_path: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in instance/."""
@@ -15,11 +17,18 @@ def _secret_key(instance_path: Path) -> str:
     key_file = instance_path / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
+    private_dir(instance_path)
+    # written whole under another name, then linked: a worker starting at the same moment
+    # reads the one key that won, never a half-written file or a second key
+    partial = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    write_private(partial, secrets.token_hex(32).encode(), exclusive=True)
+    try:
+        os.link(partial, key_file)
+    except FileExistsError:
+        pass
+    finally:
+        partial.unlink()
+    return key_file.read_text().strip()
 
 
 def load_config(instance_path: Path) -> dict:

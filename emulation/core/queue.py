@@ -16,6 +16,8 @@ from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
 
+from emulation.core.files import ensure_private_file, private_dir
+
 
 class QueuedTask:
     """A declared task. `task(*args)` enqueues it on the current app's queue (in immediate
@@ -91,7 +93,8 @@ def make_huey(config) -> Huey:
     if config.get("QUEUE_REDIS_URL"):
         return RedisHuey(name, url=config["QUEUE_REDIS_URL"], results=False, utc=True)
     path = Path(config["QUEUE_FILE"])
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    ensure_private_file(path)  # the queue holds the jobs' arguments (mail text among them)
     return SqliteHuey(name, filename=str(path), results=False, utc=True)
 
 

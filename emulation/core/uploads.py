@@ -15,6 +15,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from emulation.core.errors import NotFound, ServiceError
+from emulation.core.files import private_dir, write_private
 from emulation.core.models import Base, UTCDateTime, utcnow
 from emulation.extensions import db
 
@@ -98,9 +99,7 @@ def store(upload, *, owner_type: str, owner_id: int, actor) -> Attachment:
         raise ServiceError(_("The content of %(name)s is not a real %(ext)s file.", name=name,
                              ext=ext.upper()))
     stored_name = uuid.uuid4().hex
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored_name).write_bytes(data)
+    write_private(private_dir(upload_folder()) / stored_name, data, exclusive=True)
     attachment = Attachment(owner_type=owner_type, owner_id=owner_id, original_name=name,
                             stored_name=stored_name, content_type=MIME[ext], size=len(data),
                             sha256=hashlib.sha256(data).hexdigest(),

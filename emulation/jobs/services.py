@@ -29,6 +29,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from emulation.core import audit, signals
+from emulation.core.files import open_private, private_dir
 from emulation.core.models import utcnow
 from emulation.core.permissions import SYSTEM
 from emulation.core.xlsx import Workbook
@@ -129,7 +130,7 @@ def start_import(user, kind_name: str, stream, filename: str, rows: int) -> Job:
     token = secrets.token_urlsafe(32)
     target = folder() / f"{token}.upload"
     stream.seek(0)
-    with target.open("wb") as out:
+    with open_private(target, exclusive=True) as out:
         shutil.copyfileobj(stream, out, 1024 * 1024)
     params = json.dumps({"name": (filename or "")[:200], "file": target.name},
                         ensure_ascii=False, sort_keys=True)
@@ -277,9 +278,7 @@ def unfinished_count(user) -> int:
 
 
 def folder() -> Path:
-    path = Path(current_app.config["JOBS_FOLDER"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(current_app.config["JOBS_FOLDER"])
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -362,7 +361,7 @@ def _store(token: str, file) -> Path:
     """Copy the finished workbook into JOBS_FOLDER under the job's token (atomically)."""
     target = folder() / f"{token}.xlsx"
     partial = target.with_suffix(".part")
-    with partial.open("wb") as out:
+    with open_private(partial) as out:
         shutil.copyfileobj(file, out, 1024 * 1024)
     file.close()
     os.replace(partial, target)
