@@ -74,14 +74,7 @@ def backup(path: str | Path) -> Path:
     try:
         url = _url()
         if url.get_backend_name() == "sqlite":
-            source = sqlite3.connect(_sqlite_file(url))
-            try:
-                dest = sqlite3.connect(partial)
-                with dest:
-                    source.backup(dest)
-                dest.close()
-            finally:
-                source.close()
+            _sqlite_copy(_sqlite_file(url), partial)
         else:
             _pg(url, ["pg_dump", "--format=custom", "--no-owner", "--file", str(partial)],
                 connect=True)
@@ -145,14 +138,8 @@ def restore(path_or_plan: str | Path | Plan) -> None:
     db.engine.dispose()  # no pooled connection may hold a lock or a stale schema
     url = _url()
     if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
-        try:  # checked by plan_restore, and unchanged since
-            dest = sqlite3.connect(_sqlite_file(url))
-            with dest:
-                source.backup(dest)
-            dest.close()
-        finally:
-            source.close()
+        # checked by plan_restore, and unchanged since
+        _sqlite_copy(f"file:{source_path}?mode=ro", _sqlite_file(url), uri=True)
     else:
         _pg(url, ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
                   str(source_path)], connect=True, url_option="--dbname")
@@ -378,3 +365,16 @@ def _tool(name: str) -> str:
     if found is None:
         raise BackupError(f"{name} is not installed (PostgreSQL client tools)")
     return found
+
+
+def _sqlite_copy(source, target, uri: bool = False) -> None:
+    """Copy one SQLite database into another with SQLite's online backup API (a consistent
+    copy while others keep writing)."""
+    src = sqlite3.connect(source, uri=uri)
+    try:
+        dest = sqlite3.connect(target)
+        with dest:
+            src.backup(dest)
+        dest.close()
+    finally:
+        src.close()
