@@ -48,13 +48,14 @@ def _badge(page) -> str:
 
 
 def _rows(live_app, table: str, **where) -> list:
-    """The rows of a table matching `where`, in id order. Tables are read by name, not through
-    the models, so that the checks do not depend on which module holds a model."""
+    """The rows of a table matching `where`, in primary-key order. Tables are read by name, not
+    through the models, so that the checks do not depend on which module holds a model."""
     from emulation.extensions import db
 
     with live_app.app_context():
         t = db.metadata.tables[table]
-        stmt = select(t).where(*(t.c[k] == v for k, v in where.items())).order_by(t.c.id)
+        stmt = select(t).where(*(t.c[k] == v for k, v in where.items())).order_by(
+            *t.primary_key.columns)
         rows = db.session.execute(stmt).mappings().all()
         db.session.remove()
     return rows
@@ -347,6 +348,7 @@ def test_6_secretary_runs_the_meeting_and_seven_members_vote(open_as, live_app):
     assert item["nomination_id"] == _id_in(STATE["nomination"])
     assert (item["agree"], item["disagree"], item["abstain"], item["passed"]) == (7, 0, 0, True)
     assert len(_rows(live_app, "ballot_participation", item_id=item["id"])) == 7
+    assert not _rows(live_app, "ballot_paper", item_id=item["id"])  # opened and destroyed
 
 
 def test_7_organiser_publishes_and_issues_the_decision(open_as, live_app):
