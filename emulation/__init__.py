@@ -35,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if overrides:
         app.config.update(overrides)
+    _warn_weak_secret(app)
     # every <int:…> in a URL is a row id: one past the 32-bit range is a 404, not a database
     # overflow (500) on SQLite or PostgreSQL
     app.url_map.converters["int"] = RowIdConverter
@@ -126,6 +127,21 @@ def sqlite_path(database: str, uri: bool) -> str | None:
             return None
         database = unquote(location)
     return None if database in ("", ":memory:") else database
+
+
+# The secret key signs sessions and derives each ballot's key from a salt that the database
+# (and so its WAL and backups) holds while the ballot is open: it must not be guessable.
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _warn_weak_secret(app: Flask) -> None:
+    """Log a warning when SECRET_KEY is shorter than MIN_SECRET_KEY_LENGTH characters."""
+    if len(app.config.get("SECRET_KEY") or "") < MIN_SECRET_KEY_LENGTH:
+        app.logger.warning(
+            "SECRET_KEY is shorter than %d characters: someone holding a copy of the database "
+            "could guess it offline, forge sessions and open a secret ballot's papers. Set a "
+            "random one, e.g. python3 -c 'import secrets; print(secrets.token_hex(32))'.",
+            MIN_SECRET_KEY_LENGTH)
 
 
 @event.listens_for(Engine, "connect")

@@ -147,6 +147,7 @@ MATRIX = {
     "councils.ballot_close": ("POST", "/meetings/{meeting}/close", {"thuky"}),
     "councils.vote": ("POST", "/agenda/{item}/vote", set()),
     "councils.reopen": ("POST", "/agenda/{item}/reopen", ORGANISERS),
+    "councils.ballot_annul": ("POST", "/meetings/{meeting}/annul", {"thuky"}),
     "decisions.publish": ("POST", "/meetings/{meeting}/publish", ORGANISERS),
     "decisions.publications": ("GET", "/publications/", AUTHED),
     "decisions.memo": ("GET", "/meetings/{meeting}/memo.docx", COUNCIL),

@@ -81,7 +81,7 @@ def _prepare(url: str) -> dict:
         users = {"thuky": "secretary", "hoidong1": "chair"}
         for name, role in users.items():
             cs.add_member(SYSTEM, council, _user(name), role)
-        for name in ("tv2", "tv3"):
+        for name in ("tv2", "tv3", "tv4"):
             cs.add_member(SYSTEM, council, f.gen_user(name, "council_member", top), "member")
         db.session.add(Appraisal(person_id=person.id, year=2026, level="good"))
         db.session.commit()
@@ -260,7 +260,7 @@ def test_concurrent_saves_end_in_success_or_conflict(live):
 def test_simultaneous_votes_and_a_vote_racing_the_closing(live):
     base_url, ids, url = live
     meeting = f"{base_url}/meetings/{ids['meeting']}"
-    voters = {name: _login(base_url, name) for name in ("hoidong1", "tv2", "tv3")}
+    voters = {name: _login(base_url, name) for name in ("hoidong1", "tv2", "tv3", "tv4")}
     secretary = _login(base_url, "thuky")
     forms = {name: session.get(meeting).text for name, session in voters.items()}
     outcome: dict[str, int] = {}
@@ -268,17 +268,19 @@ def test_simultaneous_votes_and_a_vote_racing_the_closing(live):
     def vote(name: str, barrier: threading.Barrier) -> None:
         barrier.wait()
         response = voters[name].post(f"{base_url}/agenda/{ids['item']}/vote",
-                                     allow_redirects=False,
-                                     data={"csrf_token": _csrf(forms[name]), "choice": "agree"})
+                                     allow_redirects=False,  # choice 1: agree
+                                     data={"csrf_token": _csrf(forms[name]), "choice": "1"})
         outcome[name] = response.status_code
 
-    both = threading.Barrier(2)
-    pair = [threading.Thread(target=vote, args=(n, both)) for n in ("hoidong1", "tv2")]
-    for thread in pair:
+    # three at once: the fewest votes a ballot may close with (MIN_VOTES)
+    together = threading.Barrier(3)
+    first = [threading.Thread(target=vote, args=(n, together))
+             for n in ("hoidong1", "tv2", "tv3")]
+    for thread in first:
         thread.start()
-    for thread in pair:
+    for thread in first:
         thread.join()
-    assert outcome == {"hoidong1": 302, "tv2": 302}
+    assert outcome == {"hoidong1": 302, "tv2": 302, "tv3": 302}
 
     page = secretary.get(meeting).text
     race = threading.Barrier(2)
@@ -290,14 +292,14 @@ def test_simultaneous_votes_and_a_vote_racing_the_closing(live):
             "csrf_token": _csrf(page), "version": _version(page)})
         closing["status"] = response.status_code
 
-    threads = [threading.Thread(target=vote, args=("tv3", race)),
+    threads = [threading.Thread(target=vote, args=("tv4", race)),
                threading.Thread(target=close)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert closing["status"] == 302
-    assert outcome["tv3"] in (302, 409)  # counted before the closing, or refused after it
+    assert outcome["tv4"] in (302, 409)  # counted before the closing, or refused after it
 
     app, db = _db(url)
     from emulation.awards.councils.models import AgendaItem, BallotParticipation
@@ -307,7 +309,7 @@ def test_simultaneous_votes_and_a_vote_racing_the_closing(live):
         item = db.session.get(AgendaItem, ids["item"])
         voted = db.session.scalar(select(func.count()).select_from(BallotParticipation)
                                   .where(BallotParticipation.item_id == item.id))
-        expected = 3 if outcome["tv3"] == 302 else 2
+        expected = 4 if outcome["tv4"] == 302 else 3
         assert item.agree == voted == expected
         closed = db.session.scalar(select(AuditEvent).where(
             AuditEvent.action == "meeting.close_ballot"))

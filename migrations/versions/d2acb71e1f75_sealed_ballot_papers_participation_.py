@@ -82,6 +82,10 @@ def upgrade():
 
 def downgrade():
     # Papers of an open ballot cannot be turned back into counters: downgrade between ballots.
+    if op.get_bind().execute(sa.text(
+            "SELECT count(*) FROM council_meeting WHERE state = 'voting'")).scalar():
+        raise RuntimeError("A secret ballot is open: close or annul it before downgrading "
+                           "(its sealed papers would be lost).")
     with op.batch_alter_table('council', schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_council_quorum_at_least_half"), type_="check")
     with op.batch_alter_table('council_meeting', schema=None) as batch_op:

@@ -300,20 +300,139 @@ def test_no_close_before_enough_votes(meeting):
 
 
 @pytest.mark.parametrize(("pct", "members", "needed"), [
-    ("50", 1, 2), ("50", 2, 2), ("50", 3, 2), ("50", 5, 3), ("66.67", 6, 5), ("66.67", 9, 7),
-    ("100", 7, 7)])
-def test_never_a_single_vote(pct, members, needed):
+    ("50", 1, 3), ("50", 2, 3), ("50", 3, 3), ("50", 5, 3), ("50", 7, 4), ("66.67", 6, 5),
+    ("66.67", 9, 7), ("100", 7, 7)])
+def test_never_fewer_than_three_votes(pct, members, needed):
+    # with two, each voter would read the other's choice off the totals
     assert cs.min_votes(Decimal(pct), members) == needed
 
 
-def test_open_needs_two_members_present(meeting):
+def test_open_needs_three_members_present(meeting):
     council = meeting.council
     council.quorum_pct = Decimal(50)
-    db.session.commit()
-    secretary = next(m for m in council.members if m.role == "secretary")
-    cs.set_attendance(_user("thuky"), meeting, meeting.version, [secretary.id])
-    with pytest.raises(InvalidState):
+    keep = {"thuky", "hd2", "hd3"}
+    present = [m.id for m in council.members if m.user.username in ("thuky", "hd2")]
+    cs.set_attendance(_user("thuky"), meeting, meeting.version, present)
+    council.members[:] = [m for m in council.members if m.user.username in keep]
+    db.session.commit()  # 2 of 3 present: a quorum of 50%, yet too few to keep a secret
+    with pytest.raises(InvalidState, match="3"):
         cs.open_ballot(_user("thuky"), meeting, meeting.version)
+    assert meeting.state == "scheduled"
+
+
+def test_a_vote_stamps_no_time(meeting):
+    _open(meeting)
+    stamped = db.session.scalar(select(CouncilMeeting.updated_at)
+                                .where(CouncilMeeting.id == meeting.id))
+    _vote_all(meeting)
+    db.session.expire_all()
+    assert db.session.scalar(select(CouncilMeeting.updated_at)
+                             .where(CouncilMeeting.id == meeting.id)) == stamped
+
+
+@pytest.mark.parametrize("tamper", ["delete", "copy"])
+def test_a_tampered_box_is_not_counted(meeting, tamper):
+    """Someone who can write to the database keeps only the victim's paper (or copies it over
+    the others) so that the totals would tell the victim's choice: the close refuses."""
+    _open(meeting)
+    _vote_all(meeting)
+    item = meeting.items[0]
+    victim = db.session.scalar(select(BallotPaper).where(BallotPaper.item_id == item.id)
+                               .limit(1))
+    others = select(BallotPaper.id).where(BallotPaper.item_id == item.id,
+                                          BallotPaper.id != victim.id)
+    table = BallotPaper.__table__
+    if tamper == "delete":
+        db.session.execute(table.delete().where(table.c.id.in_(others)))
+    else:
+        db.session.execute(table.update().where(table.c.id.in_(others))
+                           .values(sealed=victim.sealed))
+    db.session.commit()
+    with pytest.raises(InvalidState, match="không khớp"):
+        cs.close_ballot(_user("thuky"), meeting, meeting.version)
+    db.session.refresh(meeting)
+    assert meeting.state == "voting"
+    for item in meeting.items:
+        db.session.refresh(item)
+    assert {(i.agree, i.disagree, i.abstain) for i in meeting.items} == {(0, 0, 0)}
+
+
+def test_annulling_destroys_the_papers_uncounted(meeting):
+    from emulation.awards.councils.models import BallotParticipation
+
+    _open(meeting)
+    for name in MEMBERS[:2]:
+        cs.cast_vote(_user(name), meeting.items[0], "agree")
+    with pytest.raises(PermissionDenied):
+        cs.annul_ballot(_user("tochuc"), meeting, meeting.version, "Không đủ phiếu")
+    with pytest.raises(ServiceError):
+        cs.annul_ballot(_user("thuky"), meeting, meeting.version, " ")
+    cs.annul_ballot(_user("thuky"), meeting, meeting.version, "Hai thành viên phải về sớm")
+    assert meeting.state == "scheduled" and meeting.ballot_salt is None
+    for model in (BallotPaper, BallotParticipation):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ballot.annul"))
+    assert "Hai thành viên phải về sớm" in event.after
+    with pytest.raises(InvalidState):  # not open any more
+        cs.annul_ballot(_user("thuky"), meeting, meeting.version, "Lần nữa")
+    cs.open_ballot(_user("thuky"), meeting, meeting.version)  # a new ballot, a new salt
+    _vote_all(meeting)
+    _assert_tallies(meeting)
+
+
+def test_a_vote_posts_one_digit_whatever_the_choice(meeting_id, login, in_app):
+    from emulation.awards.councils.forms import VOTE_CODES
+
+    assert sorted(VOTE_CODES.values()) == sorted(COUNTERS)
+    assert {len(code) for code in VOTE_CODES} == {1}
+    with in_app() as session:
+        meeting = session.get(CouncilMeeting, meeting_id)
+        _open(meeting)
+        item_id = meeting.items[0].id
+    member = login("hd2")
+    page = member.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    assert 'name="choice" value="1"' in page and 'value="agree"' not in page
+    assert member.post(f"/agenda/{item_id}/vote", data={"choice": "agree"}).status_code == 400
+    assert member.post(f"/agenda/{item_id}/vote", data={"choice": "2"}).status_code == 302
+    with in_app() as session:
+        assert session.scalar(select(func.count()).select_from(BallotPaper)) == 1
+
+
+def test_voted_dossiers_are_not_offered_for_the_agenda(meeting):
+    _close_with(meeting, "disagree")
+    again = _next_meeting(meeting)
+    assert cs.agenda_candidates(_user("thuky"), again) == []
+    cs.reopen_item(_user("tochuc"), meeting.items[0], "Bổ sung hồ sơ")
+    assert [n.id for n in cs.agenda_candidates(_user("thuky"), again)] == \
+        [meeting.items[0].nomination_id]
+
+
+def test_the_minutes_say_a_vote_was_reopened(meeting_id, login, in_app):
+    import io
+
+    from docx import Document
+
+    with in_app() as session:
+        meeting = session.get(CouncilMeeting, meeting_id)
+        _close_with(meeting, "disagree")
+        cs.reopen_item(_user("tochuc"), meeting.items[0], "Bổ sung minh chứng")
+    response = login("tochuc").get(f"/meetings/{meeting_id}/minutes.docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "Bổ sung minh chứng" in " ".join(cells + [p.text for p in document.paragraphs])
+
+
+def test_a_weak_secret_key_is_warned(caplog):
+    from emulation import create_app
+
+    with caplog.at_level("WARNING"):
+        create_app({"SECRET_KEY": "ci", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "SECRET_KEY is shorter than 32" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        create_app({"SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "SECRET_KEY" not in caplog.text
 
 
 @pytest.mark.parametrize("pct", ["1", "49.99", "100.01"])

@@ -49,5 +49,19 @@ class ReopenForm(Form):
                            validators=[DataRequired(), Length(max=2000)])
 
 
+# What a vote posts: one digit per answer, so that every vote's request has the same length
+# (its size on the wire or in a proxy's log tells nothing).
+VOTE_CODES = {"1": Choice.AGREE.value, "2": Choice.DISAGREE.value, "3": Choice.ABSTAIN.value}
+
+
 class VoteForm(Form):
-    choice = SelectField(_l("Your vote"), choices=Choice.choices(), validate_choice=False)
+    choice = SelectField(_l("Your vote"), choices=list(VOTE_CODES), validate_choice=False)
+
+    def chosen(self) -> str:
+        """The answer posted ('agree', 'disagree', 'abstain'), or '' for anything else."""
+        return VOTE_CODES.get(self.choice.data or "", "")
+
+
+class AnnulForm(MeetingVersionForm):
+    reason = TextAreaField(_l("Reason for annulling the ballot"),
+                           validators=[DataRequired(), Length(max=2000)])

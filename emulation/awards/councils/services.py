@@ -54,8 +54,10 @@ from emulation.org.models import Unit
 # members: fewer present than that could not make a majority of the council.
 QUORUM_MIN_PCT = Decimal(50)
 QUORUM_DEFAULT_PCT = Decimal("66.67")
-# Fewer voters than this and a result could tell one person's choice.
-MIN_VOTES = 2
+# Fewer voters than this and a result could tell one person's choice: with two, each voter
+# reads the other's choice off the totals. (Enough voters acting together can always work out
+# the rest, and a unanimous result tells everyone's choice — as on paper.)
+MIN_VOTES = 3
 
 
 def can_manage(user, council: Council) -> bool:
@@ -111,11 +113,14 @@ def agenda_candidates(user, meeting: CouncilMeeting) -> list[Nomination]:
     if not is_secretary(user, council) or meeting.state != "scheduled":
         return []
     on_agenda = {i.nomination_id for i in meeting.items}
-    # one query: the level's path is compared in the database, not per dossier in Python
+    # one query: the level's path is compared in the database, not per dossier in Python; a
+    # dossier whose vote stands (not reopened) is not offered — `add_to_agenda` refuses it
+    voted = (select(AgendaItem.nomination_id).join(CouncilMeeting)
+             .where(CouncilMeeting.state == "closed", AgendaItem.reopened_at.is_(None)))
     return list(db.session.scalars(
         select(Nomination).join(Unit, Unit.id == Nomination.level_unit_id)
         .where(Nomination.state == "on_agenda", Unit.path.startswith(council.unit.path),
-               Nomination.id.not_in(on_agenda))
+               Nomination.id.not_in(on_agenda), Nomination.id.not_in(voted))
         .order_by(Nomination.id)))
 
 
@@ -310,8 +315,8 @@ def _granted(nomination_id: int) -> bool:
 
 
 def open_ballot(actor, meeting: CouncilMeeting, version) -> None:
-    """Open the secret ballot (the secretary): a quorum present, at least two members, an
-    agenda. Draws the ballot's salt (see `ballot_box`). InvalidState otherwise."""
+    """Open the secret ballot (the secretary): a quorum present, at least `MIN_VOTES`
+    members, an agenda. Draws the ballot's salt (see `ballot_box`). InvalidState otherwise."""
     _require_secretary(actor, meeting)
     check_version(meeting, version)
     if meeting.state != "scheduled":
@@ -344,7 +349,7 @@ def votes_needed(meeting: CouncilMeeting) -> int:
 
 
 def min_votes(quorum_pct: Decimal, members: int) -> int:
-    """Votes an item needs before a ballot closes: at least `MIN_VOTES` (two), and at least
+    """Votes an item needs before a ballot closes: at least `MIN_VOTES` (three), and at least
     the quorum (in percent) of the council's `members`, so that a result never tells one
     person's choice."""
     return max(MIN_VOTES, math.ceil(quorum_pct * members / 100))
@@ -374,10 +379,12 @@ def cast_vote(actor, item: AgendaItem, choice: str) -> None:
     # vote cannot slip past the closing: PostgreSQL locks the row (a closing waits, or the vote
     # sees it closed); SQLite starts its write transaction here instead of at the INSERT below,
     # after a read that a closing could have overtaken. The salt is read under that lock.
+    # The row keeps its updated_at: a vote stamps no time anywhere.
     salt = db.session.execute(
         update(CouncilMeeting).where(CouncilMeeting.id == meeting.id,
                                      CouncilMeeting.state == "voting")
-        .values(state="voting").returning(CouncilMeeting.ballot_salt)
+        .values(state="voting", updated_at=CouncilMeeting.updated_at)
+        .returning(CouncilMeeting.ballot_salt)
         .execution_options(synchronize_session=False)).scalar()
     if salt is None:
         db.session.rollback()
@@ -405,7 +412,8 @@ def close_ballot(actor, meeting: CouncilMeeting, version) -> None:
         raise InvalidState(_("The ballot is not open."))
     # The meeting's row lock first (a vote takes it too): no vote slips in after the count.
     db.session.execute(update(CouncilMeeting).where(CouncilMeeting.id == meeting.id)
-                       .values(state="voting").execution_options(synchronize_session=False))
+                       .values(state="voting", updated_at=CouncilMeeting.updated_at)
+                       .execution_options(synchronize_session=False))
     cast, needed = votes_cast(meeting), votes_needed(meeting)
     short = [i for i in meeting.items if cast.get(i.id, 0) < needed]
     if short:
@@ -416,11 +424,13 @@ def close_ballot(actor, meeting: CouncilMeeting, version) -> None:
                              cast=format_decimal(cast.get(short[0].id, 0)),
                              needed=format_decimal(needed)))
     try:
-        tallies = _count_papers(meeting)
+        tallies = _count_papers(meeting, cast)
     except ballot_box.UnreadablePaper:
         db.session.rollback()
-        raise InvalidState(_("The ballot's papers cannot be opened: the application's secret "
-                             "key changed while the ballot was open.")) from None
+        raise InvalidState(_("The ballot's papers do not match who voted, or cannot be opened "
+                             "(the application's secret key changed, or the database was "
+                             "altered): nothing was counted. Annul the ballot and vote "
+                             "again.")) from None
     for item in meeting.items:
         db.session.refresh(item)
         for choice, count in tallies.get(item.id, {}).items():
@@ -444,15 +454,48 @@ def close_ballot(actor, meeting: CouncilMeeting, version) -> None:
     db.session.commit()
 
 
-def _count_papers(meeting: CouncilMeeting) -> dict[int, dict[str, int]]:
+def annul_ballot(actor, meeting: CouncilMeeting, version, reason: str) -> None:
+    """Annul an open ballot (the secretary, with a reason; audited): its papers and who voted
+    are deleted, the salt wiped, and the meeting is scheduled again — for a ballot that cannot
+    close (members who will not vote, papers that do not open). PermissionDenied,
+    InvalidState (not open), ServiceError (no reason)."""
+    _require_secretary(actor, meeting)
+    check_version(meeting, version)
+    if meeting.state != "voting":
+        raise InvalidState(_("The ballot is not open."))
+    reason = clean(reason)
+    if not reason:
+        raise ServiceError(_("Give the reason for annulling the ballot."))
+    items = [i.id for i in meeting.items]
+    db.session.execute(delete(BallotPaper).where(BallotPaper.item_id.in_(items)))
+    db.session.execute(delete(BallotParticipation).where(BallotParticipation.item_id.in_(items)))
+    meeting.state, meeting.ballot_salt, meeting.members_total = "scheduled", None, None
+    audit.record(db.session, actor=actor, action="ballot.annul", obj=meeting,
+                 summary="ballot annulled: papers destroyed, nothing counted",
+                 after={"reason": reason})
+    db.session.commit()
+
+
+def _count_papers(meeting: CouncilMeeting, cast: dict[int, int]) -> dict[int, dict[str, int]]:
+    """{item id: {choice: count}} from the sealed papers. UnreadablePaper if a paper does not
+    open, or if the box was tampered with: each item must hold exactly one paper per member
+    who voted on it (`cast`), all distinct — so that no one can delete or copy papers in the
+    database to make the count reveal a single choice."""
     key = ballot_box.ballot_key(_secret(), meeting.ballot_salt, meeting.id)
     tallies: dict[int, dict[str, int]] = {}
+    seen: set[bytes] = set()
     for item_id, sealed in db.session.execute(select(BallotPaper.item_id, BallotPaper.sealed)
                                               .join(AgendaItem)
                                               .where(AgendaItem.meeting_id == meeting.id)):
+        sealed = bytes(sealed)
+        if sealed in seen:
+            raise ballot_box.UnreadablePaper
+        seen.add(sealed)
         choice = ballot_box.unseal(key, item_id, sealed)
         counts = tallies.setdefault(item_id, {})
         counts[choice] = counts.get(choice, 0) + 1
+    if {i: sum(c.values()) for i, c in tallies.items()} != {i: n for i, n in cast.items() if n}:
+        raise ballot_box.UnreadablePaper
     return tallies
 
 

@@ -10,7 +10,9 @@ from emulation.awards.blueprints import councils as bp
 from emulation.awards.councils import services as service
 from emulation.awards.councils.enums import CouncilRole
 from emulation.awards.councils.forms import (
+    VOTE_CODES,
     AgendaForm,
+    AnnulForm,
     CouncilForm,
     MeetingForm,
     MeetingVersionForm,
@@ -115,6 +117,25 @@ def ballot_close(meeting_id: int):
     return _ballot(meeting_id, service.close_ballot)
 
 
+@bp.route("/meetings/<int:meeting_id>/annul", methods=["POST"])
+@login_required
+def ballot_annul(meeting_id: int):
+    """The secretary annuls an open ballot that cannot close, with a reason."""
+    meeting = load_or_404(service.get_meeting_for, current_user, meeting_id)
+    if not service.is_secretary(current_user, meeting.council):
+        abort(403)
+    if not is_fresh():
+        return confirm_first()
+    form = AnnulForm()
+    return form_action(
+        lambda: service.annul_ballot(current_user, meeting, form.version.data,
+                                     form.reason.data or ""), form=form,
+        success=_("The ballot was annulled: nothing was counted, and the meeting can vote "
+                  "again."),
+        target=url_for("councils.meeting", meeting_id=meeting.id),
+        on_refusal=lambda status: _meeting_page(meeting, status))
+
+
 @bp.route("/agenda/<int:item_id>/vote", methods=["POST"])
 @login_required
 def vote(item_id: int):
@@ -122,7 +143,7 @@ def vote(item_id: int):
     meeting = item.meeting
     form = VoteForm()
     return form_action(
-        lambda: service.cast_vote(current_user, item, form.choice.data or ""), form=form,
+        lambda: service.cast_vote(current_user, item, form.chosen()), form=form,
         success=_("Your vote has been recorded. No one can see what you chose."),
         target=url_for("councils.meeting", meeting_id=meeting.id),
         on_refusal=lambda status: _meeting_page(meeting, status))
@@ -184,7 +205,7 @@ def _meeting_page(meeting: CouncilMeeting, status: int = 200):
         candidates=service.agenda_candidates(current_user, meeting), form=Form(formdata=None),
         secretary=service.is_secretary(current_user, council),
         can_vote=member is not None and member.id in present and meeting.state == "voting",
-        voted=service.voted_items(current_user, meeting),
+        voted=service.voted_items(current_user, meeting), vote_codes=VOTE_CODES,
         cast=service.votes_cast(meeting) if meeting.state == "voting" else {},
         needed=service.votes_needed(meeting),
         reopenable={i.id for i in meeting.items if service.can_reopen(current_user, i)}), status

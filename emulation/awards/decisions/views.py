@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -60,12 +60,20 @@ def minutes(meeting_id: int):
                                          "closed.")), 409
     def build():
         rows = [{**row, "agree": item.agree, "disagree": item.disagree,
-                 "abstain": item.abstain, "result": _("Passed") if item.passed
-                 else _("Not passed")}
+                 "abstain": item.abstain, "result": _minutes_result(item)}
                 for item, row in zip(meeting.items, service.agenda_rows(meeting), strict=True)]
         return documents.minutes(meeting, rows)
 
     return _docx(build, f"bien-ban-{meeting.id}.docx")
+
+
+def _minutes_result(item) -> str:
+    """An item's result as the minutes state it; a reopened vote says so, with its reason."""
+    result = _("Passed") if item.passed else _("Not passed")
+    if item.reopened_at is not None:
+        result = _("%(result)s — vote reopened on %(date)s: %(reason)s", result=result,
+                   date=format_date(item.reopened_at), reason=item.reopen_reason)
+    return result
 
 
 @bp.route("/publications/")
