@@ -98,11 +98,12 @@ def test_files_are_written_through_the_owner_only_helpers():
     """The kind, not the instances: any new place that writes a file goes through
     core/files.py (or says here why not)."""
     allowed = {ROOT / "core" / "files.py"}
-    # SQLite opens files made beforehand: a backup read-only, the database the engine made
-    # (the do_connect hook), the backup's partial file made by private_temp
+    # SQLite opens files made beforehand: a backup read-only, and in _sqlite_copy either the
+    # database the engine made (the do_connect hook) or the backup's partial file made by
+    # private_temp
     readers = {(ROOT / "core" / "backup.py", 'sqlite3.connect(f"file:'),
-               (ROOT / "core" / "backup.py", "sqlite3.connect(_sqlite_file(url))"),
-               (ROOT / "core" / "backup.py", "sqlite3.connect(partial)")}
+               (ROOT / "core" / "backup.py", "sqlite3.connect(source, uri=uri)"),
+               (ROOT / "core" / "backup.py", "sqlite3.connect(target)")}
     offenders = []
     for path in ROOT.rglob("*.py"):
         if path in allowed:
