@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import event, make_url, text
 
 from emulation import create_app
-from emulation.extensions import db
+from emulation.extensions import db, limiter
 from tests.factories import PASSWORD
 
 # Property tests judge results, not speed: on a loaded machine (CI on 2 cores) Hypothesis's
@@ -100,6 +100,7 @@ def _clean_tables(app):
         db.session.commit()
         db.session.remove()
     app.extensions["huey"].flush()  # retries a test left scheduled
+    limiter.reset()  # rate-limit and refusal counts start again with each test
 
 
 @pytest.fixture
