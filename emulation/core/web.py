@@ -145,7 +145,8 @@ def refuse_repeated_failures(scope: str) -> None:
     for item in _failure_limits(scope):
         if not strategy.test(item, scope, request.remote_addr or ""):
             stats = strategy.get_window_stats(item, scope, request.remote_addr or "")
-            raise TooManyRequests(retry_after=max(1, int(stats.reset_time - time.time())))
+            raise TooManyRequests(description=str(item),
+                                  retry_after=max(1, int(stats.reset_time - time.time())))
 
 
 def count_failure(scope: str) -> None:
@@ -215,6 +216,9 @@ def register_error_handlers(app: Flask) -> None:
         response = app.make_response(render_error(err.code or 500))
         audit_refusal(err.code or 500, str(getattr(err, "description", "") or "")
                       if err.code == 429 else "")
+        retry_after = getattr(err, "retry_after", None)
+        if retry_after is not None:  # a 429 says when to try again (RFC 6585)
+            response.headers.setdefault("Retry-After", str(retry_after))
         allowed = getattr(err, "valid_methods", None)
         if allowed:  # a 405 says which methods are allowed (RFC 9110)
             response.headers["Allow"] = ", ".join(sorted(allowed))
