@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from emulation import create_app, warn_unshared_limits
 from emulation.api.services import create_token
 from emulation.auth.models import User
+from emulation.config import load_config
 from emulation.core.audit import AuditEvent
 from emulation.core.permissions import SYSTEM
 
@@ -35,7 +36,13 @@ def _token(in_app, username) -> dict:
         return {"Authorization": f"Bearer {create_token(SYSTEM, user, 'test')[1]}"}
 
 
-def test_bad_tokens_are_rate_limited_and_audited_in_aggregate(world, client, in_app):
+def test_bad_tokens_are_rate_limited_and_audited_in_aggregate(world, client, in_app, app,
+                                                              monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.delenv("API_BAD_TOKEN_LIMIT", raising=False)
+    production = load_config(tmp_path)["API_BAD_TOKEN_LIMIT"]
+    assert production == "10 per minute;100 per hour"
+    monkeypatch.setitem(app.config, "API_BAD_TOKEN_LIMIT", production)
     statuses = [client.get("/api/v1/units", headers={"Authorization": f"Bearer td_bad{i}"},
                            environ_base=ATTACKER).status_code for i in range(400)]
     assert statuses[:10] == [401] * 10  # API_BAD_TOKEN_LIMIT: 10 per minute
