@@ -3,7 +3,7 @@
 Logging out deletes the browser's login session, so a copy of its cookie no longer logs in.
 
 Revision ID: 1e55f4950fb4
-Revises: 2b6e22851c49
+Revises: d2acb71e1f75
 Create Date: 2026-11-30 08:51:24.686478
 
 Tokens made before this revision get 90 days from the upgrade (API_TOKEN_DAYS' default) and
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '1e55f4950fb4'
-down_revision = '2b6e22851c49'
+down_revision = 'd2acb71e1f75'
 branch_labels = None
 depends_on = None
 
