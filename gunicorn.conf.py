@@ -20,6 +20,9 @@ import os
 # file, and those of more than EXPORT_JOB_ROWS rows are made by the job worker instead.
 # (2 × cores) + 1 is gunicorn's rule of thumb; on SQLite keep it small, one writer at a time.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# The app learns how many workers share the work (WEB_WORKERS): with several, rate limits
+# must be counted in Redis (RATELIMIT_STORAGE_URI), and the app warns at start when not.
+os.environ["THIDUA_WEB_WORKERS"] = str(workers)
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Large exports and imports are jobs of the worker; a request longer than this is stuck.
@@ -45,6 +48,12 @@ proc_name = "thidua"
 # a second instance under the same account takes it over. Off unless a path is given.
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
+
+
+def on_starting(server):
+    """The worker count as finally set (a `-w` on the command line included), for the app
+    loaded in each worker after this."""
+    os.environ["THIDUA_WEB_WORKERS"] = str(server.cfg.workers)
 
 
 def post_worker_init(worker):

@@ -47,6 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                      compare_type=True, render_item=_render_migration_item)
     csrf.init_app(app)
     limiter.init_app(app)
+    warn_unshared_limits(app)
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)
     _register_models()
@@ -85,6 +86,19 @@ def create_app(overrides: dict | None = None) -> Flask:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
+
+
+def warn_unshared_limits(app: Flask) -> None:
+    """Several web workers counting in `memory://` each keep their own counts: the login
+    limit and the bad-token limit are then as many times looser as there are workers."""
+    workers = int(app.config.get("WEB_WORKERS") or 1)
+    storage = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if workers > 1 and storage.startswith("memory://"):
+        app.logger.warning(
+            "RATELIMIT_STORAGE_URI is memory:// with %d web workers: each worker counts "
+            "login attempts and refusals on its own, so every limit is %d times looser. "
+            "Start Redis and set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (README, "
+            "Production).", workers, workers)
 
 
 def select_locale() -> str:
@@ -176,17 +190,16 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from emulation.auth.models import User
+        from emulation.auth.services import SESSION_KEY, session_user
 
         try:
             raw_id, raw_version = user_id.split(":", 1)
             uid, version = int(raw_id), int(raw_version)
         except (ValueError, AttributeError):
             return None
-        user = db.session.get(User, uid)
-        if user is None or not user.active or user.session_version != version:
-            return None
-        return user
+        # the account's session version and this browser's server-side session must both
+        # still hold: a password change, "sign out everywhere", deactivation or logout ends it
+        return session_user(uid, version, session.get(SESSION_KEY))
 
 
 def _register_models() -> None:

@@ -132,16 +132,25 @@ def remind_command(days: int) -> None:
 @with_appcontext
 @click.argument("username")
 @click.option("--name", default="script", help="A name to recognise the token by.")
-def create_token_command(username: str, name: str) -> None:
+@click.option("--days", type=int, default=None,
+              help="Valid for this many days (default API_TOKEN_DAYS, at most "
+                   "API_TOKEN_MAX_DAYS).")
+def create_token_command(username: str, name: str, days: int | None) -> None:
     """Create a personal access token for USERNAME and print it (it is shown only once)."""
     from emulation.api.services import create_token
     from emulation.auth.models import User
+    from emulation.core.errors import ServiceError
 
     user = db.session.scalar(select(User).where(User.username == username.lower()))
     if user is None or not user.active:
         click.echo(f"error: no active user {username}", err=True)
         sys.exit(2)
-    _token, secret = create_token(SYSTEM, user, name)
+    try:
+        _token, secret = create_token(SYSTEM, user, name, days)
+    except ServiceError as err:
+        db.session.rollback()
+        click.echo(f"error: {err.message}", err=True)
+        sys.exit(2)
     click.echo(secret)
 
 

@@ -79,6 +79,20 @@ def load_config(instance_path: Path) -> dict:
         # Login attempts per client IP, on top of the per-account lockout.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute;300 per hour"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # gunicorn.conf.py tells the app how many web workers run: with more than one the
+        # counts above must be shared (redis://…), and the app warns at start when they are not.
+        "WEB_WORKERS": int(os.environ.get("THIDUA_WEB_WORKERS", "1")),
+        # Requests with a missing or bad API token, per client IP: past this, 429.
+        "API_BAD_TOKEN_LIMIT": os.environ.get("API_BAD_TOKEN_LIMIT",
+                                              "10 per minute;100 per hour"),
+        # Refusals of requests nobody is signed in for (401, 429, 403) are audited once per
+        # client IP and kind in this many minutes, then again at the 10th, 100th, … with the
+        # count, so that no flood of requests writes a flood of audit rows.
+        "REFUSAL_AUDIT_MINUTES": int(os.environ.get("REFUSAL_AUDIT_MINUTES", "15")),
+        # API tokens: valid API_TOKEN_DAYS days unless their owner chooses fewer; never more
+        # than API_TOKEN_MAX_DAYS.
+        "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "90")),
+        "API_TOKEN_MAX_DAYS": int(os.environ.get("API_TOKEN_MAX_DAYS", "365")),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import event, make_url, text
 
 from emulation import create_app
-from emulation.extensions import db
+from emulation.extensions import db, limiter
 from tests.factories import PASSWORD
 
 # Property tests judge results, not speed: on a loaded machine (CI on 2 cores) Hypothesis's
@@ -100,6 +100,7 @@ def _clean_tables(app):
         db.session.commit()
         db.session.remove()
     app.extensions["huey"].flush()  # retries a test left scheduled
+    limiter.reset()  # rate-limit and refusal counts start again with each test
 
 
 @pytest.fixture
@@ -224,6 +225,9 @@ def _test_app(url: str, tmp_path_factory) -> Flask:
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         # the suite logs in hundreds of times from one address; test_rate_limit lowers it
         "LOGIN_RATE_LIMIT": "100000 per minute",
+        # the access matrix and the crawler send hundreds of tokenless API requests;
+        # test_refusal_flood sets the production limit
+        "API_BAD_TOKEN_LIMIT": "100000 per minute",
         # jobs run in-process where they are asked for (tests/test_jobs.py also runs a worker)
         "QUEUE_IMMEDIATE": True,
         "JOBS_FOLDER": str(tmp_path_factory.mktemp("jobs")),

@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
+from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager
 
 from emulation.api.models import ApiToken
+from emulation.auth.models import User
 from emulation.awards.catalogue.models import AwardType
 from emulation.awards.eligibility import engine
 from emulation.campaigns.models import ReportPeriod
@@ -22,8 +27,10 @@ from emulation.pledges.services import pledge_of
 PREFIX = "td_"
 
 
-def create_token(actor, user, name: str) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns (record, secret). The secret is never stored."""
+def create_token(actor, user, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token for `user`, valid `days` days (API_TOKEN_DAYS by default, at most
+    API_TOKEN_MAX_DAYS); returns (record, secret). The secret is never stored. The token
+    ends with the account's next security event (its session version)."""
     if getattr(actor, "id", None) != user.id and not actor.is_admin:
         raise PermissionDenied(_("Only an administrator may do this."))
     name = clean(name)
@@ -31,13 +38,19 @@ def create_token(actor, user, name: str) -> tuple[ApiToken, str]:
         raise ServiceError(_("Give the token a name."))
     if len(name) > 100:
         raise ServiceError(_("The name is longer than %(n)d characters.", n=100))
+    longest = current_app.config["API_TOKEN_MAX_DAYS"]
+    days = min(current_app.config["API_TOKEN_DAYS"], longest) if days is None else days
+    if not 1 <= days <= longest:
+        raise ServiceError(_("A token is valid for 1 to %(n)s days.", n=format_decimal(longest)))
     secret = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, prefix=secret[:10],
-                     token_hash=_hash(secret))
+    token = ApiToken(user_id=user.id, name=name, prefix=secret[:10], token_hash=_hash(secret),
+                     expires_at=utcnow() + timedelta(days=days),
+                     session_version=user.session_version)
     db.session.add(token)
     db.session.flush()
     audit.record(db.session, actor=actor, action="token.create", obj=token,
-                 summary=f"API token {name} for {user.username}", after={"prefix": token.prefix})
+                 summary=f"API token {name} for {user.username}, {days} days",
+                 after={"prefix": token.prefix, "expires_at": token.expires_at})
     db.session.commit()
     return token, secret
 
@@ -68,15 +81,19 @@ def token_for(user, token_id: int) -> ApiToken:
 
 
 def user_for(secret: str):
-    """The active user a bearer secret belongs to, or None."""
+    """The active user a bearer secret belongs to, or None: the token is not revoked, not
+    expired, and was made under the account's current session version."""
     if not secret or not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(secret),
-                                                     ApiToken.revoked_at.is_(None)))
-    if token is None or not token.user.active:
+    now = utcnow()
+    token = db.session.scalar(select(ApiToken).join(ApiToken.user).where(
+        ApiToken.token_hash == _hash(secret), ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > now, ApiToken.session_version == User.session_version,
+        User.active.is_(True)).options(contains_eager(ApiToken.user)))
+    if token is None:
         return None
     db.session.execute(update(ApiToken).where(ApiToken.id == token.id)
-                       .values(last_used_at=utcnow()))
+                       .values(last_used_at=now))
     db.session.commit()
     return token.user
 

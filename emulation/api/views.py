@@ -30,7 +30,7 @@ from emulation.awards.nominations.services import nominations_query
 from emulation.awards.records import services as award_records
 from emulation.campaigns import services as campaigns
 from emulation.core import permissions as perms
-from emulation.core.web import local_today
+from emulation.core.web import count_failure, local_today, refuse_repeated_failures
 from emulation.org import services as org
 from emulation.pledges import reports as pledge_reports
 from emulation.pledges import services as pledges
@@ -54,9 +54,13 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1",
 
 @bp.before_request
 def authenticate():
+    """The bearer token's owner, or 401; a client IP that keeps sending missing or bad
+    tokens gets 429 for a while (API_BAD_TOKEN_LIMIT) before any token is looked up."""
+    refuse_repeated_failures("api-token")
     header = request.headers.get("Authorization", "")
     user = user_for(header[7:].strip()) if header.startswith("Bearer ") else None
     if user is None:
+        count_failure("api-token")
         abort(401)
     g.api_user = user
 

@@ -1,7 +1,7 @@
 """Forms of the accounts area."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
 from emulation.auth.enums import Role
 from emulation.core.forms import Form
@@ -53,6 +53,15 @@ class ResetPasswordForm(Form):
 class GrantForm(Form):
     role = SelectField(_l("Role"), choices=Role.choices(), validators=[DataRequired()])
     unit_code = StringField(_l("Unit code"), validators=[Optional(), Length(max=40)])
+
+
+class TokenForm(Form):
+    """A new personal access token: its name and, when shorter than the default, its life in
+    days (the service bounds it by API_TOKEN_MAX_DAYS)."""
+
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
+    days = IntegerField(_l("Valid for (days)"), validators=[
+        Optional(), NumberRange(min=1, max=100_000)])
 
 
 class ConfirmForm(Form):

@@ -1,6 +1,7 @@
 """Fresh login: sensitive actions (issuing or revoking a decision, changing role grants,
-resetting a password, opening or closing a ballot) need a password typed in the last
-`FRESH_LOGIN_MINUTES` minutes. A stale session is sent to confirm its password and back."""
+resetting a password, opening or closing a ballot, creating an API token) need a password
+typed in the last `FRESH_LOGIN_MINUTES` minutes. A stale session is sent to confirm its
+password and back."""
 from __future__ import annotations
 
 import time

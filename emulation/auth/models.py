@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emulation.auth.enums import Role
-from emulation.core.models import Base, TimestampMixin, UTCDateTime, VersionedMixin
+from emulation.core.models import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 
 ROLES = Role.values()
 
@@ -90,3 +90,15 @@ class RoleGrant(TimestampMixin, Base):
         # Only admin is organisation-wide; every other role is held on a unit.
         CheckConstraint("role = 'admin' OR unit_id IS NOT NULL", name="unit_required"),
     )
+
+
+class LoginSession(Base):
+    """Phiên đăng nhập: one signed-in browser. Its cookie carries a secret whose hash is kept
+    here; logging out deletes the row, so a copy of the cookie no longer logs in."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -4,14 +4,19 @@ Each operation checks state and permission, makes the change and writes its audi
 """
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import case, delete, func, literal, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from emulation.auth.models import ROLES, RoleGrant, User
+from emulation.auth import passwords
+from emulation.auth.models import ROLES, LoginSession, RoleGrant, User
 from emulation.core import audit
 from emulation.core.errors import (
     InvalidState,
@@ -20,12 +25,17 @@ from emulation.core.errors import (
     ServiceError,
     check_version,
 )
-from emulation.core.models import utcnow
+from emulation.core.models import UTCDateTime, utcnow
 from emulation.core.text import clean
 from emulation.extensions import db
 
-# A fixed hash to compare against when the username is unknown, so timing does not tell.
+# A fixed hash to compare against when the username is unknown or the account locked, so
+# that the time of the answer does not tell either.
 _DUMMY_HASH: str | None = None
+# The session key that names the browser's LoginSession (its secret, hashed in the database).
+SESSION_KEY = "login_session"
+# What a password check found.
+OK, WRONG, LOCKED = "ok", "wrong", "locked"
 
 
 @dataclass
@@ -38,72 +48,161 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def check_password_policy(password: str) -> None:
+def check_password_policy(password: str, username: str = "") -> None:
+    """Refuse a password that is short, common, a repetition or sequence, or that contains
+    the username, with the reason (every place a password is set calls this)."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password or "") < minimum:
+    reason = passwords.weakness(password, username=username, min_length=minimum)
+    if reason == passwords.SHORT:
         raise ServiceError(_("The password must have at least %(n)d characters.", n=minimum))
+    if reason == passwords.USERNAME:
+        raise ServiceError(_("The password must not contain the username."))
+    if reason == passwords.PATTERN:
+        raise ServiceError(_("The password is a repetition or a sequence of characters (like "
+                             "aaaa, abcabc or 12345): choose one that is harder to guess."))
+    if reason == passwords.COMMON:
+        raise ServiceError(_("This is one of the most common passwords (or one with digits or "
+                             "signs added): choose one that is harder to guess."))
 
 
-def authenticate(username: str, password: str) -> LoginResult:
-    """Check the credentials, counting failures and locking the account after too many."""
-    global _DUMMY_HASH
+def login_refused_message() -> str:
+    """One answer for an unknown username, a wrong password and a locked account, so that
+    the answer does not tell which accounts exist or are locked."""
+    return _("Wrong username or password, or the account is temporarily locked after too "
+             "many failed attempts (it unlocks after %(minutes)s minutes).",
+             minutes=_lock_minutes())
+
+
+def authenticate(username: str, password: str, *, where: str = "login") -> LoginResult:
+    """Check the credentials, counting failures and locking the account after too many.
+    `where` names the form in the audit (login, reauth)."""
     username = clean(username).lower()
     user = db.session.scalar(select(User).where(func.lower(User.username) == username))
-    now = utcnow()
     if user is None:
-        if _DUMMY_HASH is None:
-            _DUMMY_HASH = hash_password("not-a-real-password")
-        check_password_hash(_DUMMY_HASH, password or "")
+        _dummy_check(password)
         audit.record(db.session, actor=None, action="auth.login_failed", object_type="user",
-                     summary=f"unknown username {username[:60]!r}")
+                     summary=f"unknown username {username[:60]!r} ({where})")
         db.session.commit()
-        return LoginResult(None, _("Wrong username or password."))
-    if user.locked_until and user.locked_until > now:
-        audit.record(db.session, actor=None, action="auth.login_locked", obj=user,
-                     summary=f"login refused while locked: {user.username}")
-        db.session.commit()
-        return LoginResult(None, _("This account is locked after too many failed logins. "
-                                   "Try again in 15 minutes or ask an administrator."))
-    if not check_password_hash(user.password_hash, password or ""):
-        _count_failure(user, now)
-        return LoginResult(None, _("Wrong username or password."))
+        return LoginResult(None, login_refused_message())
+    if check_password(user, password, where=where) != OK:
+        return LoginResult(None, login_refused_message())
     if not user.active:
         audit.record(db.session, actor=None, action="auth.login_failed", obj=user,
-                     summary=f"inactive account: {user.username}")
+                     summary=f"inactive account: {user.username} ({where})")
         db.session.commit()
         return LoginResult(None, _("This account has been deactivated."))
-    db.session.execute(update(User).where(User.id == user.id).values(
-        failed_logins=0, first_failed_at=None, locked_until=None, last_login_at=now))
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
     audit.record(db.session, actor=user, action="auth.login", obj=user,
-                 summary=f"login: {user.username}")
+                 summary=f"login: {user.username}" + (f" ({where})" if where != "login" else ""))
     db.session.commit()
     db.session.refresh(user)
     return LoginResult(user)
 
 
-def _count_failure(user: User, now) -> None:
-    """Counted with a single UPDATE so that failures from several workers all add up."""
-    cfg = current_app.config
-    window_start = now - cfg["LOGIN_FAILURE_WINDOW"]
-    if user.first_failed_at is None or user.first_failed_at < window_start:
-        values = {"failed_logins": 1, "first_failed_at": now}
-    else:
-        values = {"failed_logins": User.failed_logins + 1}
-    db.session.execute(update(User).where(User.id == user.id).values(**values))
-    failures = db.session.scalar(select(User.failed_logins).where(User.id == user.id))
-    summary = f"wrong password for {user.username} ({failures} in window)"
-    if failures >= cfg["LOGIN_MAX_FAILURES"]:
+def check_password(user: User, password: str, *, where: str) -> str:
+    """Every check of a user's password (login, reauth, password change): OK, WRONG or
+    LOCKED. The attempt is counted before the hash is compared, in one conditional UPDATE
+    that also sets the lock, so parallel guesses cannot pass the lockout: at most
+    LOGIN_MAX_FAILURES are compared per window. A right password clears the count."""
+    now = utcnow()
+    count = _claim_attempt(user.id, now)
+    if count is None:
+        _dummy_check(password)
+        audit.record(db.session, actor=None, action="auth.login_locked", obj=user,
+                     summary=f"{where} refused while locked: {user.username}")
+        db.session.commit()
+        return LOCKED
+    if check_password_hash(user.password_hash, password or ""):
         db.session.execute(update(User).where(User.id == user.id).values(
-            locked_until=now + cfg["LOGIN_LOCK_DURATION"]))
+            failed_logins=0, first_failed_at=None, locked_until=None))
+        db.session.commit()
+        return OK
+    summary = f"wrong password for {user.username} at {where} ({count} in window)"
+    if count >= current_app.config["LOGIN_MAX_FAILURES"]:
         summary += "; account locked"
     audit.record(db.session, actor=None, action="auth.login_failed", obj=user, summary=summary)
     db.session.commit()
+    return WRONG
 
 
-def record_logout(user: User) -> None:
-    audit.record(db.session, actor=user, action="auth.logout", obj=user,
-                 summary=f"logout: {user.username}")
+def _claim_attempt(user_id: int, now) -> int | None:
+    """Count one attempt unless the account is locked; the count after it, or None when
+    locked. Committed at once: the hash is compared outside any write transaction."""
+    cfg = current_app.config
+    new_window = or_(User.first_failed_at.is_(None),
+                     User.first_failed_at < now - cfg["LOGIN_FAILURE_WINDOW"])
+    count = case((new_window, 1), else_=User.failed_logins + 1)
+    at = literal(now, UTCDateTime())  # typed: stored as naive UTC on every database
+    until = literal(now + cfg["LOGIN_LOCK_DURATION"], UTCDateTime())
+    stmt = (update(User)
+            .where(User.id == user_id,
+                   or_(User.locked_until.is_(None), User.locked_until <= now))
+            .values(failed_logins=count,
+                    first_failed_at=case((new_window, at), else_=User.first_failed_at),
+                    locked_until=case((count >= cfg["LOGIN_MAX_FAILURES"], until),
+                                      else_=None))
+            .returning(User.failed_logins)
+            .execution_options(synchronize_session=False))
+    claimed = db.session.execute(stmt).scalar()
     db.session.commit()
+    return claimed
+
+
+def _lock_minutes() -> str:
+    return format_decimal(int(current_app.config["LOGIN_LOCK_DURATION"].total_seconds() // 60))
+
+
+def _dummy_check(password: str) -> None:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password("not-a-real-password")
+    check_password_hash(_DUMMY_HASH, password or "")
+
+
+def open_session(user: User) -> str:
+    """A new server-side login session for `user`; returns its secret for the session
+    cookie. The user's sessions older than the session lifetime are deleted on the way."""
+    secret = secrets.token_urlsafe(32)
+    db.session.execute(delete(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.created_at < _session_start_limit()))
+    db.session.add(LoginSession(user_id=user.id, key_hash=_session_hash(secret)))
+    db.session.commit()
+    return secret
+
+
+def session_user(user_id: int, version: int, secret: str | None) -> User | None:
+    """The user a browser session belongs to: its LoginSession exists (not logged out, not
+    older than the session lifetime), the account is active and its session version is
+    the one the session was opened under. One query."""
+    if not secret or not isinstance(secret, str) or len(secret) > 100:
+        return None
+    return db.session.scalar(
+        select(User).join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.id == user_id, User.active.is_(True), User.session_version == version,
+               LoginSession.key_hash == _session_hash(secret),
+               LoginSession.created_at >= _session_start_limit()))
+
+
+def record_logout(user: User | None, secret: str | None) -> None:
+    """End the browser's session server-side: a copy of its cookie no longer logs in."""
+    if secret and isinstance(secret, str):
+        db.session.execute(delete(LoginSession).where(
+            LoginSession.key_hash == _session_hash(secret)))
+    if user is not None:
+        audit.record(db.session, actor=user, action="auth.logout", obj=user,
+                     summary=f"logout: {user.username}")
+    db.session.commit()
+
+
+def _session_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _session_start_limit():
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    if not isinstance(lifetime, timedelta):
+        lifetime = timedelta(seconds=int(lifetime))
+    return utcnow() - lifetime
 
 
 def create_user(actor, *, username: str, password: str, full_name: str = "", email: str = "",
@@ -114,7 +213,7 @@ def create_user(actor, *, username: str, password: str, full_name: str = "", ema
         raise ServiceError(_("A username is required."))
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username)):
         raise ServiceError(_("The username %(name)s is already taken.", name=username))
-    check_password_policy(password)
+    check_password_policy(password, username)
     user = User(username=username, full_name=clean(full_name), email=clean(email),
                 password_hash=hash_password(password), locale=locale or None)
     db.session.add(user)
@@ -149,8 +248,7 @@ def set_active(actor, user: User, active: bool) -> None:
     if user.active == active:
         return
     user.active = active
-    if not active:
-        user.session_version += 1  # ends every session of the account at once
+    user.session_version += 1  # either way: no session or API token outlives the change
     audit.record(db.session, actor=actor, action="user.activate" if active else "user.deactivate",
                  obj=user, summary=f"{'activated' if active else 'deactivated'} {user.username}",
                  before={"active": not active}, after={"active": active})
@@ -159,9 +257,9 @@ def set_active(actor, user: User, active: bool) -> None:
 
 def reset_password(actor, user: User, new_password: str) -> None:
     _require_admin(actor)
-    check_password_policy(new_password)
+    check_password_policy(new_password, user.username)
     user.password_hash = hash_password(new_password)
-    user.session_version += 1
+    user.session_version += 1  # ends every session and API token of the account
     user.failed_logins, user.first_failed_at, user.locked_until = 0, None, None
     audit.record(db.session, actor=actor, action="user.reset_password", obj=user,
                  summary=f"password reset for {user.username}")
@@ -169,9 +267,16 @@ def reset_password(actor, user: User, new_password: str) -> None:
 
 
 def change_own_password(user: User, current_password: str, new_password: str) -> None:
-    if not check_password_hash(user.password_hash, current_password or ""):
+    """The user's own change: the current password is checked like a login (counted, locked
+    after too many failures, audited); every other session and every API token ends."""
+    checked = check_password(user, current_password, where="password change")
+    if checked == LOCKED:
+        raise ServiceError(_("This account is temporarily locked after too many failed "
+                             "attempts. Try again in %(minutes)s minutes or ask an "
+                             "administrator.", minutes=_lock_minutes()))
+    if checked == WRONG:
         raise ServiceError(_("The current password is not correct."))
-    check_password_policy(new_password)
+    check_password_policy(new_password, user.username)
     if check_password_hash(user.password_hash, new_password):
         raise ServiceError(_("The new password must differ from the current one."))
     user.password_hash = hash_password(new_password)
@@ -182,9 +287,11 @@ def change_own_password(user: User, current_password: str, new_password: str) ->
 
 
 def sign_out_everywhere(actor, user: User) -> None:
+    """End every browser session and every API token of `user`."""
     if actor.id != user.id:
         _require_admin(actor)
     user.session_version += 1
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     audit.record(db.session, actor=actor, action="user.sign_out_everywhere", obj=user,
                  summary=f"all sessions of {user.username} ended")
     db.session.commit()

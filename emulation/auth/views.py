@@ -17,17 +17,27 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from emulation.api.services import create_token, revoke_token, token_for, tokens_of
 from emulation.auth import services
-from emulation.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, ReauthForm
-from emulation.auth.fresh import mark_fresh
+from emulation.auth.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    LoginForm,
+    ReauthForm,
+    TokenForm,
+)
+from emulation.auth.fresh import fresh_login_required, mark_fresh
 from emulation.core.errors import ServiceError
-from emulation.core.web import attempt, is_safe_next, load_or_404
+from emulation.core.web import attempt, flash_form_errors, is_safe_next, load_or_404
 from emulation.extensions import limiter
 
 bp = Blueprint("auth", __name__)
+# Every form that checks a password (login, reauth, password change) draws on one budget of
+# attempts per client IP, on top of the per-account lockout.
+password_attempts = limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"],
+                                         scope="password", methods=["POST"])
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@password_attempts
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -42,6 +52,7 @@ def login():
                 session["locale"] = locale
             session.permanent = True
             login_user(result.user)
+            session[services.SESSION_KEY] = services.open_session(result.user)
             mark_fresh()
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("main.index"))
@@ -54,14 +65,15 @@ def login():
 
 @bp.route("/reauth", methods=["GET", "POST"])
 @login_required
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@password_attempts
 def reauth():
     """Confirm the password before a sensitive action."""
     form = ReauthForm()
     status = 200
     target = request.args.get("next")
     if form.validate_on_submit():
-        result = services.authenticate(current_user.username, form.password.data)
+        result = services.authenticate(current_user.username, form.password.data,
+                                       where="reauth")
         if result.user is not None and result.user.id == current_user.id:
             mark_fresh()
             flash(_("Password confirmed."), "success")
@@ -75,8 +87,8 @@ def reauth():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    if current_user.is_authenticated:
-        services.record_logout(current_user)
+    services.record_logout(current_user if current_user.is_authenticated else None,
+                           session.get(services.SESSION_KEY))
     locale = session.get("locale")
     logout_user()
     session.clear()
@@ -88,6 +100,7 @@ def logout():
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
+@password_attempts
 def profile():
     form = ChangePasswordForm()
     status = 200
@@ -111,14 +124,18 @@ def profile():
 
 @bp.route("/profile/tokens", methods=["POST"])
 @login_required
+@fresh_login_required
 def token_create():
-    if not ConfirmForm().validate_on_submit():
-        return profile_page(400)
+    """A new API token: the password must have been typed in the last minutes."""
+    form = TokenForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return profile_page(400, token_form=form)
     made = []
     status = attempt(lambda: made.append(create_token(current_user, current_user,
-                                                      request.form.get("name", ""))))
+                                                      form.name.data, form.days.data)))
     if status:
-        return profile_page(status)
+        return profile_page(status, token_form=form)
     return profile_page(200, new_secret=made[0][1])
 
 
@@ -136,9 +153,13 @@ def token_revoke(token_id: int):
     return redirect(target if is_safe_next(target) else url_for("auth.profile"))
 
 
-def profile_page(status: int = 200, new_secret: str | None = None, form=None):
+def profile_page(status: int = 200, new_secret: str | None = None, form=None,
+                 token_form=None):
     return render_template("auth/profile.html", form=form or ChangePasswordForm(formdata=None),
                            tokens=tokens_of(current_user), new_secret=new_secret,
+                           token_form=token_form or TokenForm(formdata=None),
+                           token_days=current_app.config["API_TOKEN_DAYS"],
+                           token_max_days=current_app.config["API_TOKEN_MAX_DAYS"],
                            confirm_form=ConfirmForm(formdata=None)), status
 
 

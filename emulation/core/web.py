@@ -1,21 +1,34 @@
 """Web helpers shared by every blueprint: error pages, safe redirects, pagination."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, flash, g, jsonify, redirect, render_template, request
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFError
+from limits import parse_many
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, TooManyRequests
 from werkzeug.wsgi import wrap_file
 
 from emulation.core import audit
 from emulation.core.errors import ServiceError, stale_message
-from emulation.extensions import db, login_manager
+from emulation.extensions import db, limiter, login_manager
 
 
 def local_today():
@@ -85,17 +98,70 @@ REFUSALS = {401: "access.unauthenticated", 403: "access.denied", 429: "access.ra
 
 
 def audit_refusal(status: int, reason: str = "") -> None:
-    """Access-control failures and rate limits leave an audit event (own transaction)."""
+    """Access-control failures and rate limits leave an audit event (own transaction). One
+    made by nobody signed in is counted per client IP and kind instead of written each
+    time: written at the 1st, 10th, 100th, … of REFUSAL_AUDIT_MINUTES with the count, so
+    that a flood of refused requests cannot write a flood of audit rows."""
     if status not in REFUSALS:
         return
     actor = getattr(g, "api_user", None) or (
         current_user if getattr(current_user, "is_authenticated", False) else None)
+    summary = f"{request.method} {request.path} {reason}".strip()
+    if actor is None:
+        count = _count_refusal(REFUSALS[status])
+        if count is not None and not _worth_a_row(count):
+            return
+        if count and count > 1:
+            summary += f" ({count} refusals from this address in " \
+                f"{current_app.config['REFUSAL_AUDIT_MINUTES']} min)"
     try:
-        audit.record(db.session, actor=actor, action=REFUSALS[status],
-                     summary=f"{request.method} {request.path} {reason}".strip()[:500])
+        audit.record(db.session, actor=actor, action=REFUSALS[status], summary=summary[:500])
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
+
+
+def _count_refusal(action: str) -> int | None:
+    """This IP's refusals of this kind in the current window (the rate limiter's storage:
+    shared by the workers when it is Redis); None when the storage cannot be reached."""
+    window = current_app.config["REFUSAL_AUDIT_MINUTES"] * 60
+    try:
+        return limiter.storage.incr(f"refusal-audit/{action}/{request.remote_addr}", window)
+    except Exception:  # noqa: BLE001 - a storage outage must not turn a refusal into a 500
+        current_app.logger.warning("rate-limit storage unreachable: refusal audited each time")
+        return None
+
+
+def _worth_a_row(count: int) -> bool:
+    while count % 10 == 0:
+        count //= 10
+    return count == 1
+
+
+def refuse_repeated_failures(scope: str) -> None:
+    """Before a credential is checked: 429 once this client IP has failed `scope` more often
+    than its limit allows (see `count_failure`)."""
+    strategy = limiter.limiter
+    for item in _failure_limits(scope):
+        if not strategy.test(item, scope, request.remote_addr or ""):
+            stats = strategy.get_window_stats(item, scope, request.remote_addr or "")
+            raise TooManyRequests(description=str(item),
+                                  retry_after=max(1, int(stats.reset_time - time.time())))
+
+
+def count_failure(scope: str) -> None:
+    """Count one failed credential of `scope` (the API's bearer token) for this client IP."""
+    strategy = limiter.limiter
+    for item in _failure_limits(scope):
+        strategy.hit(item, scope, request.remote_addr or "")
+
+
+def _failure_limits(scope: str):
+    return parse_many(current_app.config[FAILURE_LIMITS[scope]])
+
+
+# a scope of failures → the setting that holds its limit
+FAILURE_LIMITS = {"api-token": "API_BAD_TOKEN_LIMIT"}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -150,6 +216,9 @@ def register_error_handlers(app: Flask) -> None:
         response = app.make_response(render_error(err.code or 500))
         audit_refusal(err.code or 500, str(getattr(err, "description", "") or "")
                       if err.code == 429 else "")
+        retry_after = getattr(err, "retry_after", None)
+        if retry_after is not None:  # a 429 says when to try again (RFC 6585)
+            response.headers.setdefault("Retry-After", str(retry_after))
         allowed = getattr(err, "valid_methods", None)
         if allowed:  # a 405 says which methods are allowed (RFC 9110)
             response.headers["Allow"] = ", ".join(sorted(allowed))

@@ -15,7 +15,7 @@ from emulation.core.permissions import SYSTEM
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 from tests.awards.conftest import _user
-from tests.factories import gen_user
+from tests.factories import PASSWORD, gen_user
 
 
 def _attend(meeting, usernames):
@@ -242,9 +242,8 @@ def test_an_unreadable_date_is_said_to_be_invalid_not_missing(meeting, app):
     """A DataRequired date field answers "required" for a date it cannot read; the forms
     use InputRequired so the reason shown is the real one."""
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = f"{_user('tochuc').id}:{_user('tochuc').session_version}"
-        session["_fresh"] = True
+    assert client.post("/login", data={"username": "tochuc", "password": PASSWORD}) \
+        .status_code == 302
     response = client.post("/decisions/new", data={"unit_code": "CDCTVN", "number": "1/QĐ",
                                                    "signer": "Chủ tịch",
                                                    "signed_on": "31/02/2026-bad"})
@@ -257,8 +256,8 @@ def test_a_council_for_an_unknown_unit_code_is_refused_with_the_reason(meeting, 
     from emulation.awards.councils.models import Council
 
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = f"{_user('tochuc').id}:{_user('tochuc').session_version}"
+    assert client.post("/login", data={"username": "tochuc", "password": PASSWORD}) \
+        .status_code == 302
     before = db.session.scalar(select(func.count(Council.id)))
     response = client.post("/councils/", data={"unit_code": "KHONG-CO", "name": "Hội đồng"})
     assert response.status_code == 400
