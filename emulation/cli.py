@@ -16,6 +16,9 @@ from emulation.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    from emulation.refdata.commands import reference_group
+
+    app.cli.add_command(reference_group)
     app.cli.add_command(worker_command)
     app.cli.add_command(remind_command)
     app.cli.add_command(create_token_command)

@@ -3,7 +3,7 @@
 A route added without an entry here fails `test_every_route_has_an_entry`.
 """
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from emulation.auth.models import RoleGrant, User
 from emulation.extensions import db
@@ -42,6 +42,10 @@ MATRIX = {
     "admin.grant_add": ("POST", "/admin/users/{user}/grants", ADMIN),
     "admin.grant_remove": ("POST", "/admin/grants/{grant}/delete", ADMIN),
     "admin.audit_log": ("GET", "/admin/audit/", ADMIN),
+    "refdata.base_salaries": ("POST", "/admin/base-salaries/", ADMIN),
+    "refdata.base_salary_delete": ("POST", "/admin/base-salaries/{salary}/delete", ADMIN),
+    "refdata.calendar": ("POST", "/admin/calendar/", ADMIN),
+    "refdata.calendar_delete": ("POST", "/admin/calendar/{calendar_day}/delete", ADMIN),
     "org.units": ("GET", "/units/", AUTHED),
     "org.unit_detail": ("GET", "/units/{unit}", AUTHED),
     "org.units_export": ("GET", "/units/export.xlsx", AUTHED),
@@ -198,7 +202,11 @@ MATRIX = {
         ("api.ReportSubmit", "POST",
          "/api/v1/campaigns/{campaign}/units/{unit}/reports/{period}/submit"),
         ("api.NominationItem", "GET", "/api/v1/nominations/{nomination}"),
-        ("api.NominationSubmit", "POST", "/api/v1/nominations/{nomination}/submit"))},
+        ("api.NominationSubmit", "POST", "/api/v1/nominations/{nomination}/submit"),
+        ("api.BaseSalaries", "POST", "/api/v1/base-salaries"),
+        ("api.BaseSalaryItem", "DELETE", "/api/v1/base-salaries/{salary}"),
+        ("api.Calendar", "POST", "/api/v1/calendar"),
+        ("api.CalendarItem", "DELETE", "/api/v1/calendar/{calendar_day}"))},
 }
 # Sent with every POST: a stale version and no-op values, so nothing is changed by the probe.
 PROBE_FORM = {"version": "-1", "active": "1"}
@@ -226,7 +234,7 @@ def probe_ids(world, cworld) -> dict:
             "report_item": cworld.report_item, "evidence": cworld.evidence,
             "sheet": cworld.sheet, "rule": _rule_id(),
             "nomination": _nomination_id(world), **_council_ids(world),
-            **_NOMINATION_EXTRA}
+            **_NOMINATION_EXTRA, **_reference_ids()}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -239,6 +247,8 @@ def test_access_matrix(role, world, cworld, login, in_app, app):
         url = template.format(**ids)
         if method == "GET":
             response = client.get(url)
+        elif method == "DELETE":
+            response = client.delete(url)
         else:
             response = client.post(url, data=PROBE_FORM)
         status, location = response.status_code, response.headers.get("Location", "")
@@ -263,6 +273,15 @@ def test_access_matrix(role, world, cworld, login, in_app, app):
         assert user.active
         grant_left = session.get(RoleGrant, ids["grant"]) is not None
         assert grant_left == (role != "admin")
+
+
+def _reference_ids() -> dict:
+    """A base salary and a calendar override of the seed (`_rule_id` seeds first)."""
+    from emulation.awards.decisions.models import BaseSalary
+    from emulation.core.calendar import Holiday
+
+    return {"salary": db.session.scalar(select(func.min(BaseSalary.id))),
+            "calendar_day": db.session.scalar(select(func.min(Holiday.id)))}
 
 
 def _rule_id():

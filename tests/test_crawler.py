@@ -24,7 +24,8 @@ MALFORMED_FORM = {"version": "abc", "code": "\x00" * 3, "name": "x" * 70000,
 # POSTs that succeed on purpose with an empty form: they carry no data to validate.
 NO_FIELDS = {"main.set_language", "auth.logout", "notify.mark_read", "auth.sign_out_everywhere",
              "admin.user_sign_out", "admin.grant_remove", "campaigns.cluster_delete",
-             "scoring.self_sheet", "awards.rule_delete"}
+             "scoring.self_sheet", "awards.rule_delete", "refdata.base_salary_delete",
+             "refdata.calendar_delete"}
 # Tables that a refusal may touch: the audit log records refusals; tokens note their use.
 BOOKKEEPING = {"audit_event", "api_token"}
 

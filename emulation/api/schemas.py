@@ -458,3 +458,50 @@ class RuleResultOut(Schema):
 class EligibilityOut(Schema):
     eligible = fields.Boolean(allow_none=True)
     rules = fields.List(fields.Nested(RuleResultOut))
+
+
+class BaseSalarySchema(Schema):
+    """Mức lương cơ sở: the amount in VND, the day it takes effect and its legal source."""
+
+    id = fields.Integer()
+    effective_from = fields.Date()
+    amount = fields.Integer()
+    legal_reference = fields.String()
+
+
+class BaseSalaryIn(Schema):
+    effective_from = fields.Date(required=True)
+    amount = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000_000))
+    legal_reference = nonblank(255, required=True)
+
+
+class CalendarArgs(Schema):
+    year = fields.Integer(required=True, validate=validate.Range(min=1995, max=2100))
+
+
+class CalendarDaySchema(Schema):
+    """A day of the working calendar that is not an ordinary one: a statutory holiday (no
+    `override_id`), or an override with its source."""
+
+    day = fields.Date()
+    name = fields.String()
+    kind = fields.String(metadata={"enum": ["holiday", "day_off", "working_day"]})
+    working = fields.Boolean()
+    source = fields.String()
+    override_id = fields.Integer(allow_none=True)
+
+
+class CalendarDayIn(Schema):
+    day = fields.Date(required=True)
+    kind = fields.String(required=True,
+                         validate=validate.OneOf(["holiday", "day_off", "working_day"]))
+    name = nonblank(150, required=True)
+    source = nonblank(255, required=True)
+
+
+class CalendarOverrideSchema(Schema):
+    id = fields.Integer()
+    day = fields.Date()
+    name = fields.String()
+    kind = fields.String()
+    source = fields.String()

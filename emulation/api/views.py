@@ -364,6 +364,8 @@ def init_api(app) -> None:
                              "components": {"securitySchemes": {"bearer": {
                                  "type": "http", "scheme": "bearer"}}}},
     })
+    import emulation.api.refdata  # noqa: F401  (its routes join `bp`)
+
     api.init_app(app)
     _document_problems(api.spec)
     api.ma_plugin.converter.add_attribute_function(_dict_key_pattern)

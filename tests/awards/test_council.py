@@ -156,8 +156,10 @@ def test_publication_objection_decision_and_revocation(meeting, world):
     with pytest.raises(PermissionDenied):
         ds.issue(_user("tochuc_a"), decision, decision.version, d(2026, 12, 30))
     ds.issue(_user("tochuc"), decision, decision.version, d(2026, 12, 30))
-    assert decision.state == "issued" and decision.base_salary == 2_340_000
-    assert decision.items[0].cash_amount == 710_000 and decision.total_cash == 710_000
+    # signed 30/12/2026: the base salary in force is 2,530,000 VND (from 01/07/2026), and
+    # 0.3 × 2,530,000 = 759,000 is rounded up to 760,000
+    assert decision.state == "issued" and decision.base_salary == 2_530_000
+    assert decision.items[0].cash_amount == 760_000 and decision.total_cash == 760_000
     record = db.session.get(AwardRecord, decision.items[0].award_record_id)
     assert record.award_code == "LDTT" and record.source == "decision"
     with pytest.raises(InvalidState):

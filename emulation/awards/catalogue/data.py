@@ -118,21 +118,7 @@ QUOTAS = [("CSTDCS", "LDTT", Decimal(15), "Nghị định 91/2017/NĐ-CP (đã t
            "Tỷ lệ 15% theo quy định cũ; giữ làm tham số, cần đối chiếu văn bản hiện hành.")]
 
 
-# Base salary (mức lương cơ sở) with the date it takes effect.
-BASE_SALARIES = [("2019-07-01", 1_490_000, "Nghị định 38/2019/NĐ-CP"),
-                 ("2023-07-01", 1_800_000, "Nghị định 24/2023/NĐ-CP"),
-                 ("2024-07-01", 2_340_000, "Nghị định 73/2024/NĐ-CP")]
-# Public holidays used to count publication working days (Tết dates from the lunar calendar).
-HOLIDAYS = [("2025-01-01", "Tết Dương lịch"), *[(f"2025-01-{d}", "Tết Nguyên đán")
-                                                for d in range(27, 32)],
-            ("2025-02-01", "Tết Nguyên đán"), ("2025-04-07", "Giỗ Tổ Hùng Vương"),
-            ("2025-04-30", "Ngày Giải phóng miền Nam"), ("2025-05-01", "Quốc tế Lao động"),
-            ("2025-09-01", "Quốc khánh"), ("2025-09-02", "Quốc khánh"),
-            ("2026-01-01", "Tết Dương lịch"), *[(f"2026-02-{d}", "Tết Nguyên đán")
-                                                for d in range(16, 21)],
-            ("2026-04-27", "Giỗ Tổ Hùng Vương"), ("2026-04-30", "Ngày Giải phóng miền Nam"),
-            ("2026-05-01", "Quốc tế Lao động"), ("2026-09-01", "Quốc khánh"),
-            ("2026-09-02", "Quốc khánh")]
+# Base salaries and the working calendar are seeded by emulation.refdata.data.
 
 
 def seed(session) -> int:
@@ -161,20 +147,9 @@ def seed(session) -> int:
         session.add(award)
         added += 1
     session.flush()
-    from datetime import date
+    from emulation.refdata.data import seed as seed_reference
 
-    from emulation.awards.decisions.models import BaseSalary
-    from emulation.core.calendar import Holiday
-
-    known = set(session.scalars(select(BaseSalary.effective_from)))
-    for day, amount, ref in BASE_SALARIES:
-        if date.fromisoformat(day) not in known:
-            session.add(BaseSalary(effective_from=date.fromisoformat(day), amount=amount,
-                                   legal_reference=ref))
-    known = set(session.scalars(select(Holiday.day)))
-    for day, name in HOLIDAYS:
-        if date.fromisoformat(day) not in known:
-            session.add(Holiday(day=date.fromisoformat(day), name=name))
+    seed_reference(session)
     by_code = {a.code: a for a in session.scalars(select(AwardType))}
     for code, of_code, pct, ref, note in QUOTAS:
         award = by_code[code]
