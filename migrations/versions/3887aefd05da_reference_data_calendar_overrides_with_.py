@@ -6,7 +6,7 @@ working as holidays. A database that already holds the seeded base salaries gets
 force from 01/07/2026 and the 2025–2026 swaps, as a new database's seed does.
 
 Revision ID: 3887aefd05da
-Revises: d2acb71e1f75
+Revises: 1e55f4950fb4
 Create Date: 2026-11-30 09:30:37.275656
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '3887aefd05da'
-down_revision = 'd2acb71e1f75'
+down_revision = '1e55f4950fb4'
 branch_labels = None
 depends_on = None
 
