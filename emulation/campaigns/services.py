@@ -119,6 +119,20 @@ def participant_unit_ids(campaign_id: int) -> set[int]:
         CampaignParticipant.campaign_id == campaign_id)))
 
 
+def participant_by_code(campaign: Campaign, code: str | None) -> Unit:
+    """The unit taking part in the campaign that a form names by code. An unknown code and a
+    unit that does not take part get the same answer (NotFound), so a code typed here
+    reveals nothing about units elsewhere in the tree."""
+    code = clean(code)
+    unit = db.session.scalar(select(Unit).join(
+        CampaignParticipant, CampaignParticipant.unit_id == Unit.id).where(
+        CampaignParticipant.campaign_id == campaign.id, Unit.code == code)) if code else None
+    if unit is None:
+        raise NotFound(_("No unit taking part in the campaign has the code %(code)s.",
+                         code=code))
+    return unit
+
+
 def _part_for(user, model, part_id: int):
     """A period, movement, criterion or cluster of a campaign the user may see."""
     part = db.session.get(model, part_id)

@@ -22,7 +22,6 @@ from emulation.campaigns.models import Campaign
 from emulation.core import permissions as perms
 from emulation.core import uploads
 from emulation.core.forms import AttachmentForm
-from emulation.core.text import clean
 from emulation.core.web import (
     attempt,
     flash_form_errors,
@@ -33,7 +32,7 @@ from emulation.core.web import (
     upload_action,
     year_arg,
 )
-from emulation.org.services import unit_by_code
+from emulation.org.services import managed_unit_by_code
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 ORGANISER = ("organiser",)
@@ -62,18 +61,14 @@ def create():
         if grant:
             form.issuing_unit_code.data = grant.unit.code
     elif form.validate_on_submit():
-        unit = unit_by_code(form.issuing_unit_code.data or "")
-        if unit is None:
-            flash(_("No unit has the code %(code)s.", code=clean(form.issuing_unit_code.data)),
-                  "danger")
-            status = 400
-        else:
-            created = []
-            status = attempt(lambda: created.append(services.create_campaign(
-                current_user, unit, _fields(form)))) or 200
-            if created:
-                flash(_("Campaign created as a draft."), "success")
-                return redirect(url_for("campaigns.detail", campaign_id=created[0].id))
+        created = []
+        # an unknown code and a unit the user does not organise get the same answer
+        status = attempt(lambda: created.append(services.create_campaign(
+            current_user, managed_unit_by_code(current_user, form.issuing_unit_code.data or "",
+                                               ORGANISER), _fields(form)))) or 200
+        if created:
+            flash(_("Campaign created as a draft."), "success")
+            return redirect(url_for("campaigns.detail", campaign_id=created[0].id))
     else:
         flash_form_errors(form)
         status = 400

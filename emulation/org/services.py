@@ -81,19 +81,19 @@ def visible_unit(user, unit_id: int | None, roles=perms.VIEW_UNITS) -> Unit | No
     return unit if unit is not None and perms.covers(user, unit, roles) else None
 
 
-def parent_by_code(code: str | None) -> Unit | None:
-    """The unit a form names by code; None when the field is empty."""
+def parent_by_code(user, code: str | None) -> Unit | None:
+    """The parent unit a form names by code, if the user may manage units under it; None
+    when the field is empty. An unknown code and a unit out of the user's reach get the same
+    answer, so a code typed here reveals nothing."""
     code = clean(code)
     if not code:
         return None
-    unit = unit_by_code(code)
-    if unit is None:
-        raise ServiceError(_("No unit has the code %(code)s.", code=code))
-    return unit
+    return managed_unit_by_code(user, code, perms.MANAGE_UNITS)
 
 
 def managed_unit_by_code(user, code: str, roles=perms.MANAGE_PEOPLE) -> Unit:
-    """The unit a form names by code, if the user manages it with `roles`."""
+    """The unit a form names by code, if the user manages it with `roles`; an unknown code
+    and a unit the user does not manage are refused with the same words (ServiceError)."""
     unit = unit_by_code(code)
     if unit is None or not perms.covers(user, unit, roles):
         raise ServiceError(_("No unit you manage has the code %(code)s.", code=clean(code)))

@@ -86,7 +86,7 @@ def unit_create():
             form.parent_code.data = parent.code
     if form.validate_on_submit():
         try:
-            parent = services.parent_by_code(form.parent_code.data)
+            parent = services.parent_by_code(current_user, form.parent_code.data)
             unit = services.create_unit(current_user, code=form.code.data, name=form.name.data,
                                         parent=parent, kind=form.kind.data,
                                         address=form.address.data)
@@ -120,9 +120,10 @@ def unit_move(unit_id: int):
     form = UnitMoveForm()
 
     def move():
-        parent = services.parent_by_code(form.parent_code.data)
-        if parent is None or not perms.covers(current_user, parent, perms.VIEW_UNITS):
-            raise ServiceError(_("No unit has the code %(code)s.", code=form.parent_code.data))
+        parent = services.parent_by_code(current_user, form.parent_code.data)
+        if parent is None:
+            raise ServiceError(_("No unit you manage has the code %(code)s.",
+                                 code=form.parent_code.data))
         services.move_unit(current_user, unit, version=form.version.data, new_parent=parent)
 
     return form_action(move, success=_("Unit moved."), form=form,

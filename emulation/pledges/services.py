@@ -174,20 +174,20 @@ def set_titles(actor, pledge: Pledge, version, unit_titles: list[str],
                person_titles: dict[str, list[int]]) -> None:
     """Replace the title registrations: for the unit, and for people of the unit."""
     require_officer(actor, pledge.unit)
-    check_version(pledge, version)
-    if pledge.state not in EDITABLE:
-        raise InvalidState(_("A submitted or approved pledge cannot be changed."))
-    if set(unit_titles) - set(UNIT_TITLES) or set(person_titles) - set(PERSON_TITLES):
-        raise ServiceError(_("Unknown title."))
     wanted_people = {pid for ids in person_titles.values() for pid in ids}
-    if wanted_people:
+    if wanted_people:  # the ids first: a foreign one is answered as one that does not exist
         allowed = set(db.session.scalars(select(Person.id).where(
             Person.id.in_(wanted_people), Person.active.is_(True),
             Person.unit_id.in_(select(Unit.id).where(
                 Unit.path.startswith(pledge.unit.path, autoescape=True))))))
         if wanted_people - allowed:
-            raise PermissionDenied(_("Titles can be registered only for active people of "
-                                     "this unit."))
+            raise NotFound(_("Titles can be registered only for active people of this "
+                             "unit."))
+    check_version(pledge, version)
+    if pledge.state not in EDITABLE:
+        raise InvalidState(_("A submitted or approved pledge cannot be changed."))
+    if set(unit_titles) - set(UNIT_TITLES) or set(person_titles) - set(PERSON_TITLES):
+        raise ServiceError(_("Unknown title."))
     wanted = {(code, None) for code in unit_titles}
     wanted |= {(code, pid) for code, ids in person_titles.items() for pid in ids}
     current = {(t.award_code, t.person_id): t for t in pledge.titles}
@@ -262,12 +262,18 @@ def bulk_approve(actor, campaign: Campaign, pledge_ids: list[int]) -> list[Pledg
 
 
 def bulk_candidates(campaign: Campaign, pledge_ids: list[int]) -> list[Pledge]:
-    """Exactly the pledges a bulk approval would touch: chosen, of this campaign, submitted."""
+    """Exactly the pledges a bulk approval would touch: chosen, of this campaign, submitted.
+    An id that is not a pledge of this campaign refuses the whole choice (NotFound, as for an
+    id that does not exist); one that is no longer submitted is left out."""
     if not pledge_ids:
         return []
-    return list(db.session.scalars(select(Pledge).join(Unit).where(
-        Pledge.campaign_id == campaign.id, Pledge.id.in_(pledge_ids),
-        Pledge.state == PledgeState.SUBMITTED).order_by(Unit.path)))
+    chosen = list(db.session.scalars(select(Pledge).join(Unit).where(
+        Pledge.campaign_id == campaign.id, Pledge.id.in_(pledge_ids)).order_by(Unit.path)))
+    foreign = sorted(set(pledge_ids) - {p.id for p in chosen})
+    if foreign:
+        raise NotFound(_("No pledge of this campaign has the number %(list)s.",
+                         list=", ".join(f"#{i}" for i in foreign[:20])))
+    return [p for p in chosen if p.state == PledgeState.SUBMITTED]
 
 
 def grant_extension(actor, campaign: Campaign, unit: Unit, until: date) -> None:

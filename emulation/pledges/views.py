@@ -27,7 +27,6 @@ from emulation.core.web import (
 )
 from emulation.jobs.web import export_response
 from emulation.org.models import Unit
-from emulation.org.services import unit_by_code
 from emulation.pledges import reports, services
 from emulation.pledges.enums import NOT_STARTED, PledgeState
 from emulation.pledges.forms import (
@@ -164,12 +163,9 @@ def extension(campaign_id: int):
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _overview_page(campaign, 400)
-    unit = unit_by_code(form.unit_code.data)
-    if unit is None:
-        flash(_("No unit has the code %(code)s.", code=form.unit_code.data), "danger")
-        return _overview_page(campaign, 400)
-    return form_action(lambda: services.grant_extension(current_user, campaign, unit,
-                                                        form.until.data),
+    return form_action(lambda: services.grant_extension(
+        current_user, campaign, campaigns.participant_by_code(campaign, form.unit_code.data),
+        form.until.data),
                        success=_("Extension granted."),
                        target=url_for("pledges.overview", campaign_id=campaign.id),
                        on_refusal=lambda status: _overview_page(campaign, status))

@@ -20,7 +20,6 @@ from emulation.core.web import (
     paginate,
 )
 from emulation.jobs.web import export_response
-from emulation.org.services import unit_by_code
 from emulation.pledges import services as pledges
 from emulation.scoring import queries, services
 from emulation.scoring.forms import (
@@ -100,11 +99,9 @@ def adjustment(campaign_id: int):
     form = AdjustmentForm()
 
     def add():
-        unit = unit_by_code(form.unit_code.data)
-        if unit is None:
-            raise ServiceError(_("No unit has the code %(code)s.", code=form.unit_code.data))
-        services.add_adjustment(current_user, campaign, unit, form.points.data,
-                                form.reason.data)
+        services.add_adjustment(current_user, campaign,
+                                campaigns.participant_by_code(campaign, form.unit_code.data),
+                                form.points.data, form.reason.data)
 
     return form_action(add, success=_("Bonus or penalty recorded."), form=form,
                        target=url_for("scoring.hub", campaign_id=campaign.id),

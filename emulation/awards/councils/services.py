@@ -135,11 +135,10 @@ def councils_query(user):
 
 def create_council_for(actor, unit_code: str, name: str, quorum_pct: Decimal) -> Council:
     """`create_council` for the unit with this code (ServiceError if there is none)."""
-    from emulation.org.services import unit_by_code
+    from emulation.org.services import managed_unit_by_code
 
-    unit = unit_by_code(unit_code or "")
-    if unit is None:
-        raise ServiceError(_("No unit has the code %(code)s.", code=clean(unit_code)))
+    # an unknown code and a unit the actor does not organise get the same answer
+    unit = managed_unit_by_code(actor, unit_code or "", ("organiser",))
     return create_council(actor, unit, name, quorum_pct)
 
 
@@ -172,11 +171,15 @@ def add_member_by_username(actor, council: Council, username: str,
 
 
 def add_to_agenda_by_id(actor, meeting: CouncilMeeting, nomination_id: int | None) -> AgendaItem:
-    """`add_to_agenda` for the nomination with this id (ServiceError if there is none)."""
+    """`add_to_agenda` for the nomination with this id. An id that names no dossier of the
+    council's level or below is answered as one that does not exist (NotFound)."""
     _require_secretary(actor, meeting)
-    nomination = db.session.get(Nomination, nomination_id) if nomination_id else None
-    if nomination is None:
+    if not nomination_id:
         raise ServiceError(_("Choose a dossier."))
+    nomination = db.session.get(Nomination, nomination_id)
+    if nomination is None or not nomination.level_unit.path.startswith(
+            meeting.council.unit.path):
+        raise NotFound(_("No such dossier at this council's level."))
     return add_to_agenda(actor, meeting, nomination)
 
 

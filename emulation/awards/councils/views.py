@@ -23,6 +23,7 @@ from emulation.awards.councils.forms import (
 from emulation.awards.councils.models import Council, CouncilMeeting
 from emulation.core.forms import Form
 from emulation.core.web import form_action, load_or_404
+from emulation.org.services import unit_choices
 
 
 @bp.route("/councils/", methods=["GET", "POST"])
@@ -185,7 +186,9 @@ def _meeting_action(meeting: CouncilMeeting, form, operation):
 
 
 def _index_page(status: int = 200):
+    # the new-council form offers only the units the user organises (nobody else's names)
     return render_template("awards/councils.html", councils=service.councils_for(current_user),
+                           organised_units=unit_choices(current_user, ("organiser",)),
                            form=Form(formdata=None)), status
 
 

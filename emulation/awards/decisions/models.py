@@ -106,8 +106,10 @@ class DecisionItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id", ondelete="CASCADE"),
                                              index=True)
+    # not unique: after a decision is revoked, a corrected one may grant the nomination
+    # again; the award record's unique index keeps one grant in force per subject and year
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="RESTRICT"),
-                                               unique=True)
+                                               index=True)
     award_record_id: Mapped[int | None] = mapped_column(ForeignKey("award_record.id",
                                                                    ondelete="SET NULL"))
     cash_amount: Mapped[int | None] = mapped_column(Integer)

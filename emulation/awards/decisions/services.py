@@ -28,6 +28,7 @@ from emulation.core.errors import (
     ServiceError,
     check_version,
 )
+from emulation.core.integrity import conflict_on_duplicate
 from emulation.core.text import clean
 from emulation.extensions import db
 from emulation.org.models import Unit
@@ -142,6 +143,7 @@ def create_decision(actor, unit: Unit, *, number: str, signed_on: date, signer: 
         raise Conflict(_("The decision number %(number)s is already used.", number=number))
     if not nominations:
         raise ServiceError(_("Choose the nominations the decision grants."))
+    _require_grantable_by(actor, unit, nominations)
     problems = [f"#{n.id}: {why}" for n in nominations if (why := grantable(n, today))]
     if problems:
         raise InvalidState(_("These nominations cannot be granted: %(list)s",
@@ -163,11 +165,17 @@ def issue(actor, decision: Decision, version, today: date) -> None:
     check_version(decision, version)
     if decision.state != "draft":
         raise InvalidState(_("An issued decision cannot be changed."))
+    # the draft was checked when it was made; the actor and the tree may have changed since
+    _require_grantable_by(actor, decision.issuing_unit, [i.nomination for i in decision.items])
     problems = [f"#{i.nomination_id}: {why}" for i in decision.items
                 if (why := _grantable_for(i.nomination, today, decision))]
     if problems:
         raise InvalidState(_("These nominations cannot be granted: %(list)s",
                              list="; ".join(problems)))
+    held = [i.nomination.subject_name for i in decision.items if _already_held(i.nomination)]
+    if held:
+        raise Conflict(_("Already granted this award for the year (a decision in force or "
+                         "the imported history): %(names)s.", names=", ".join(held[:20])))
     salary = base_salary_on(decision.signed_on)
     if salary is None:
         raise InvalidState(_("No base salary is in force on the decision date."))
@@ -180,7 +188,11 @@ def issue(actor, decision: Decision, version, today: date) -> None:
                              issuer=decision.issuing_unit.name, cash_amount=amount,
                              source="decision")
         db.session.add(record)
-        db.session.flush()
+        # a decision issued at the same instant with the same award hits the database's
+        # one-award-per-subject-and-year index: a clean conflict, nothing written
+        with conflict_on_duplicate(_("Already granted this award for the year: %(names)s.",
+                                     names=n.subject_name)):
+            db.session.flush()
         item.award_record_id, item.cash_amount = record.id, amount
         total += amount or 0
     decision.state, decision.base_salary, decision.total_cash = "issued", salary, total
@@ -221,6 +233,30 @@ def _grantable_for(n: Nomination, today: date, decision: Decision) -> str | None
             Decision.id != decision.id))
         return why if others else None
     return why
+
+
+def _require_grantable_by(actor, unit: Unit, nominations: list[Nomination]) -> None:
+    """Every nomination is handled at a level the actor organises, inside the issuing unit's
+    tree; one that is not refuses the whole decision, answered as a nomination that does not
+    exist (NotFound), so that a foreign id reveals nothing."""
+    foreign = sorted(n.id for n in nominations if not _grantable_scope(actor, unit, n))
+    if foreign:
+        raise NotFound(_("No nomination you may grant has the number %(list)s.",
+                         list=", ".join(f"#{i}" for i in foreign[:20])))
+
+
+def _grantable_scope(actor, unit: Unit, n: Nomination) -> bool:
+    level = n.level_unit
+    return perms.covers(actor, level, ORGANISER) and level.path.startswith(unit.path)
+
+
+def _already_held(n: Nomination) -> bool:
+    """Does the subject hold this award for the year already (not revoked)?"""
+    subject = (AwardRecord.person_id == n.person_id) if n.person_id else \
+        (AwardRecord.unit_id == n.unit_id)
+    return db.session.scalar(select(AwardRecord.id).where(
+        subject, AwardRecord.award_code == n.award_type.code, AwardRecord.year == n.year,
+        AwardRecord.revoked.is_(False)).limit(1)) is not None
 
 
 def _require_organiser(actor, decision: Decision) -> None:
@@ -265,10 +301,11 @@ def decisions_page(user, page: int, per_page: int = 50):
     return db.paginate(decisions_query(user), page=page, per_page=per_page, error_out=False)
 
 
-def get_nomination(nomination_id: int) -> Nomination:
-    """Any nomination by id (objections are open to every logged-in user); else NotFound."""
+def get_published_nomination(nomination_id: int) -> Nomination:
+    """A nomination of a published list, by id (objections to those are open to every
+    logged-in user); any other id is answered as one that does not exist (NotFound)."""
     nomination = db.session.get(Nomination, nomination_id)
-    if nomination is None:
+    if nomination is None or _published(nomination) is None:
         raise NotFound(_("No such nomination."))
     return nomination
 
@@ -310,13 +347,16 @@ def grantable_candidates(user, today: date) -> list[Nomination]:
 def create_decision_for(actor, unit_code: str, nomination_ids: set[int], *, number: str,
                         signed_on: date, signer: str, today: date) -> Decision:
     """`create_decision` from the issuing unit's code and the chosen nominations' ids."""
-    from emulation.org.services import unit_by_code
+    from emulation.org.services import managed_unit_by_code
 
-    unit = unit_by_code(unit_code or "")
-    if unit is None:
-        raise ServiceError(_("No unit has the code %(code)s.", code=clean(unit_code)))
+    # an unknown code and a unit the actor does not organise get the same answer
+    unit = managed_unit_by_code(actor, unit_code or "", ORGANISER)
     chosen = list(db.session.scalars(select(Nomination).where(
-        Nomination.id.in_(nomination_ids)))) if nomination_ids else []
+        Nomination.id.in_(nomination_ids)).order_by(Nomination.id))) if nomination_ids else []
+    missing = sorted(set(nomination_ids) - {n.id for n in chosen})
+    if missing:  # answered exactly as a nomination out of the actor's scope
+        raise NotFound(_("No nomination you may grant has the number %(list)s.",
+                         list=", ".join(f"#{i}" for i in missing[:20])))
     return create_decision(actor, unit, number=number, signed_on=signed_on, signer=signer,
                            nominations=chosen, today=today)
 

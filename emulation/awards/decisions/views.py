@@ -21,6 +21,7 @@ from emulation.core.web import (
     page_arg,
     xlsx_response,
 )
+from emulation.org.services import unit_choices
 
 
 @bp.route("/meetings/<int:meeting_id>/publish", methods=["POST"])
@@ -88,7 +89,7 @@ def publications():
 @bp.route("/nominations/<int:nomination_id>/objections", methods=["POST"])
 @login_required
 def objection_add(nomination_id: int):
-    nomination = load_or_404(service.get_nomination, nomination_id)
+    nomination = load_or_404(service.get_published_nomination, nomination_id)
     form = ObjectionForm()
     target = url_for("decisions.publications")
     return form_action(lambda: service.object_to(current_user, nomination, form.text.data),
@@ -174,6 +175,7 @@ def draft(decision_id: int):
 def _create_page(status: int = 200):
     return render_template("awards/decision_new.html",
                            candidates=service.grantable_candidates(current_user, local_today()),
+                           organised_units=unit_choices(current_user, ("organiser",)),
                            form=Form(formdata=None), today=local_today()), status
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,6 +21,11 @@ from emulation.core.models import Base, TimestampMixin, UTCDateTime, VersionedMi
 from emulation.org.models import Person, Unit
 
 NOMINATION_STATES = NominationState.values()
+
+
+def _active(subject: str):
+    """The rows an active-nomination unique index covers: not withdrawn, of this subject."""
+    return text(f"{subject} IS NOT NULL AND state <> 'withdrawn'")
 
 
 class Nomination(TimestampMixin, VersionedMixin, Base):
@@ -68,6 +74,11 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
         CheckConstraint("NOT flagged OR explanation <> ''", name="flagged_explained"),
         # lists are newest year and nomination first: read in this order, never sorted
         Index("ix_nomination_year_id", "year", "id"),
+        # one active (not withdrawn) nomination per subject, award and year, enforced by the
+        # database so that simultaneous submissions cannot both pass the service's check
+        *(Index(f"uq_nomination_active_{subject}", subject, "award_type_id", "year",
+                unique=True, sqlite_where=_active(subject), postgresql_where=_active(subject))
+          for subject in ("person_id", "unit_id")),
     )
 
     @property

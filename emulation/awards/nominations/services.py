@@ -25,6 +25,7 @@ from emulation.core.errors import (
     ServiceError,
     check_version,
 )
+from emulation.core.integrity import conflict_on_duplicate
 from emulation.core.text import clean_block
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
@@ -81,7 +82,8 @@ def create_from_codes(actor, *, award_id: int, year: int, proposing_unit_code: s
 
     award = db.session.get(AwardType, award_id) if award_id else None
     proposing = unit_by_code(proposing_unit_code or "")
-    if award is None or proposing is None:
+    # a unit the actor does not serve is answered as an unknown one: its name stays unsaid
+    if award is None or proposing is None or not perms.covers(actor, proposing, OFFICER):
         raise ServiceError(_("Choose an award and a proposing unit you serve."))
     person = unit = None
     if person_code:
@@ -138,25 +140,46 @@ def create(actor, *, award: AwardType, year: int, proposing_unit: Unit,
         raise PermissionDenied(_("A unit nominates only its own people and units."))
     if not 1950 <= year <= 2100:
         raise ServiceError(_("The year is not plausible."))
+    if campaign_id is not None:
+        _require_visible_campaign(actor, campaign_id)
+    duplicate_message = _("This subject is already nominated for %(award)s in %(year)d.",
+                          award=award.name, year=year)
     duplicate = db.session.scalar(select(Nomination.id).where(
         Nomination.award_type_id == award.id, Nomination.year == year,
         Nomination.state != "withdrawn",
         (Nomination.person_id == person.id) if person else (Nomination.unit_id == unit.id)))
     if duplicate:
-        raise Conflict(_("This subject is already nominated for %(award)s in %(year)d.",
-                             award=award.name, year=year))
+        raise Conflict(duplicate_message)
     n = Nomination(award_type=award, year=year, campaign_id=campaign_id, person=person,
                    unit=unit, proposing_unit=proposing_unit, level_unit=proposing_unit,
                    state="draft",
                    **{k: clean_block((texts or {}).get(k), 50000) for k in TEXT_FIELDS})
     db.session.add(n)
-    db.session.flush()
+    if commit:
+        # a submission racing this one passed the check above too: the database's partial
+        # unique index (one active nomination per subject, award and year) refuses it
+        with conflict_on_duplicate(duplicate_message):
+            db.session.flush()
+    else:
+        db.session.flush()  # a bulk caller turns a duplicate into one Conflict for all
     audit.record(db.session, actor=actor, action="nomination.create", obj=n,
                  summary=f"{award.code} {year} for {n.subject_name}",
                  after={"award": award.code, "year": year, "subject": n.subject_name})
     if commit:
         db.session.commit()
     return n
+
+
+def _require_visible_campaign(actor, campaign_id: int) -> None:
+    """A nomination names a campaign the actor may see; any other id is answered as one
+    that does not exist."""
+    from emulation.campaigns.models import Campaign
+    from emulation.campaigns.services import campaigns_query
+
+    if not isinstance(campaign_id, int) or db.session.scalar(
+            campaigns_query(actor).where(Campaign.id == campaign_id)
+            .with_only_columns(Campaign.id).order_by(None)) is None:
+        raise NotFound(_("No such campaign, or you may not see it."))
 
 
 def update(actor, n: Nomination, version, texts: dict) -> None:
@@ -278,45 +301,49 @@ def from_title_registrations(actor, campaign, unit: Unit, year: int) -> int:
     are committed together or none is. Returns how many were made."""
     from emulation.pledges.services import pledge_of
 
+    if not perms.covers(actor, unit, OFFICER):
+        raise NotFound(_("No unit you manage has the code %(code)s.", code=unit.code))
     pledge = pledge_of(campaign, unit)
     if pledge is None or pledge.state != "approved":
         raise InvalidState(_("The unit has no approved pledge in this campaign."))
     codes = {a.code: a for a in db.session.scalars(select(AwardType))}
-    made = 0
-    for registration in pledge.titles:
-        award = codes.get(registration.award_code)
-        if award is None:
-            continue
-        try:
-            create(actor, award=award, year=year, proposing_unit=unit, campaign_id=campaign.id,
-                   person=registration.person, unit=None if registration.person else unit,
-                   commit=False)
-            made += 1
-        except ServiceError:
-            continue  # refused before writing anything
-    db.session.commit()
-    return made
+    return _create_all(actor, [
+        {"award": codes[r.award_code], "year": year, "proposing_unit": unit,
+         "campaign_id": campaign.id, "person": r.person, "unit": None if r.person else unit}
+        for r in pledge.titles if r.award_code in codes])
 
 
 def from_ranking(actor, campaign, year: int, award_code: str = "CO_BO") -> int:
     """Drafts for the leaders of the frozen ranking, each proposed by its parent unit; a
     leader that cannot be nominated is skipped. All drafts are committed together or none
     is. Returns how many were made."""
+    from emulation.campaigns.services import require_manage
     from emulation.scoring.models import RankingEntry
     from emulation.scoring.services import settings_for
 
+    require_manage(actor, campaign)
     if settings_for(campaign).frozen_at is None:
         raise InvalidState(_("The ranking is not frozen."))
     award = catalogue.award_by_code(award_code)
+    leaders = db.session.scalars(select(RankingEntry).where(
+        RankingEntry.campaign_id == campaign.id, RankingEntry.leader.is_(True))).all()
+    return _create_all(actor, [
+        {"award": award, "year": year, "proposing_unit": e.unit.parent or e.unit,
+         "campaign_id": campaign.id, "unit": e.unit} for e in leaders])
+
+
+def _create_all(actor, drafts: list[dict]) -> int:
+    """Create each draft (one that is refused is skipped, nothing of it written) and commit
+    them together. A duplicate that a concurrent request made meanwhile refuses them all
+    (Conflict), so the batch is never half-made. Returns how many were made."""
     made = 0
-    for entry in db.session.scalars(select(RankingEntry).where(
-            RankingEntry.campaign_id == campaign.id, RankingEntry.leader.is_(True))):
-        proposing = entry.unit.parent or entry.unit
-        try:
-            create(actor, award=award, year=year, proposing_unit=proposing,
-                   campaign_id=campaign.id, unit=entry.unit, commit=False)
-            made += 1
-        except ServiceError:
-            continue  # refused before writing anything
-    db.session.commit()
+    with conflict_on_duplicate(_("Someone nominated some of these subjects at the same "
+                                 "time; nothing was made. Try again.")):
+        for fields in drafts:
+            try:
+                create(actor, commit=False, **fields)
+                made += 1
+            except ServiceError:
+                continue  # refused before writing anything
+        db.session.commit()
     return made

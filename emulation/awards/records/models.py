@@ -15,6 +15,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,6 +26,11 @@ from emulation.org.models import Person, Unit
 APPRAISAL_LEVELS = AppraisalLevel.values()
 INITIATIVE_SCOPES = InitiativeScope.values()
 DISCIPLINE_LEVELS = DisciplineLevel.values()
+
+
+def _held(subject: str):
+    """The rows a one-award-held unique index covers: not revoked, of this subject."""
+    return text(f"{subject} IS NOT NULL AND NOT revoked")
 
 
 class Appraisal(Base):
@@ -111,8 +117,11 @@ class AwardRecord(Base):
 
     __table_args__ = (
         CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
-        UniqueConstraint("award_code", "person_id", "unit_id", "year", "decision_number",
-                         name="award_record_once"),
+        # one award in force (not revoked) per subject, award and year: the database refuses
+        # a second grant even when two decisions are issued at the same instant
+        *(Index(f"uq_award_record_held_{subject}", subject, "award_code", "year", unique=True,
+                sqlite_where=_held(subject), postgresql_where=_held(subject))
+          for subject in ("person_id", "unit_id")),
         # the honour roll of a year: its page reads it in order (year, award, id), its
         # statistics per award read nothing else
         Index("ix_award_record_year_code", "year", "award_code", "id", "revoked",
