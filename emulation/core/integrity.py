@@ -16,6 +16,15 @@ from emulation.core.errors import Conflict
 UNIQUE_VIOLATION = "23505"
 
 
+def duplicate_message() -> str:
+    """What a user is told when a unique constraint refused their save and the service had
+    no more precise words for it."""
+    from flask_babel import gettext as _
+
+    return _("Someone saved the same record at the same moment, so yours was not saved. "
+             "Reload the page to see it.")
+
+
 def is_unique_violation(err: IntegrityError) -> bool:
     """Was this integrity error a unique constraint or unique index refusing a duplicate?"""
     orig = getattr(err, "orig", None)

@@ -21,13 +21,14 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFError
 from limits import parse_many
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 from werkzeug.wsgi import wrap_file
 
 from emulation.core import audit
 from emulation.core.errors import ServiceError, stale_message
+from emulation.core.integrity import duplicate_message, is_unique_violation
 from emulation.extensions import db, limiter, login_manager
 
 
@@ -234,6 +235,14 @@ def register_error_handlers(app: Flask) -> None:
     def stale_error(err):
         return render_error(409, stale_message())
 
+    @app.errorhandler(IntegrityError)
+    def integrity_error(err):
+        # a request racing another past the service's duplicate check: the database's unique
+        # constraint refused it, nothing was written (the areas' own messages come first)
+        if is_unique_violation(err):
+            return render_error(409, duplicate_message())
+        return unexpected(err)
+
     @app.errorhandler(OperationalError)
     def database_error(err):
         app.logger.error("database error: %s", err)
@@ -274,6 +283,12 @@ def attempt(operation) -> int | None:
         flash(str(err.message), "danger")
         audit_refusal(err.status)
         return err.status
+    except IntegrityError as err:
+        if not is_unique_violation(err):
+            raise
+        db.session.rollback()
+        flash(duplicate_message(), "danger")
+        return 409
     return None
 
 

@@ -17,6 +17,7 @@ from emulation.core.errors import (
     ServiceError,
     check_version,
 )
+from emulation.core.integrity import conflict_on_duplicate
 from emulation.core.text import clean, like_pattern
 from emulation.extensions import db
 from emulation.org.models import GENDERS, UNIT_KINDS, Person, Unit
@@ -161,14 +162,16 @@ def create_unit(actor, *, code: str, name: str, parent: Unit | None, kind: str =
     elif not perms.covers(actor, parent, perms.MANAGE_UNITS):
         raise PermissionDenied(_("You may not add units under %(name)s.", name=parent.name))
     _validate_unit_fields(code, name, kind)
+    used = _("The unit code %(code)s is already used.", code=code)
     if unit_by_code(code) is not None:
-        raise Conflict(_("The unit code %(code)s is already used.", code=code))
+        raise Conflict(used)
     if parent is not None and not parent.active:
         raise InvalidState(_("The parent unit is inactive."))
     unit = Unit(code=code, kind=kind, address=clean(address)[:255], parent=parent)
     unit.set_name(name)
     db.session.add(unit)
-    db.session.flush()
+    with conflict_on_duplicate(used):  # the same code created at the same instant
+        db.session.flush()
     unit.path = (parent.path if parent else "/") + f"{unit.id}/"
     unit.depth = parent.depth + 1 if parent else 0
     audit.record(db.session, actor=actor, action="unit.create", obj=unit,
@@ -311,14 +314,16 @@ def create_person(actor, *, code: str, full_name: str, unit: Unit, gender: str |
     code = clean(code)
     fields = _person_fields(full_name, gender, birth_date, position, email)
     _validate_person_code(code)
+    used = _("The person code %(code)s is already used.", code=code)
     if db.session.scalar(select(Person.id).where(Person.code == code)) is not None:
-        raise Conflict(_("The person code %(code)s is already used.", code=code))
+        raise Conflict(used)
     if not unit.active:
         raise InvalidState(_("The unit %(name)s is inactive.", name=unit.name))
     person = Person(code=code, unit=unit, **{k: v for k, v in fields.items() if k != "full_name"})
     person.set_name(fields["full_name"])
     db.session.add(person)
-    db.session.flush()
+    with conflict_on_duplicate(used):  # the same code created at the same instant
+        db.session.flush()
     audit.record(db.session, actor=actor, action="person.create", obj=person,
                  summary=f"created person {code}", after=person_snapshot(person))
     db.session.commit()

@@ -144,11 +144,7 @@ def create(actor, *, award: AwardType, year: int, proposing_unit: Unit,
         _require_visible_campaign(actor, campaign_id)
     duplicate_message = _("This subject is already nominated for %(award)s in %(year)d.",
                           award=award.name, year=year)
-    duplicate = db.session.scalar(select(Nomination.id).where(
-        Nomination.award_type_id == award.id, Nomination.year == year,
-        Nomination.state != "withdrawn",
-        (Nomination.person_id == person.id) if person else (Nomination.unit_id == unit.id)))
-    if duplicate:
+    if active_nomination(award, year, person, unit) is not None:
         raise Conflict(duplicate_message)
     n = Nomination(award_type=award, year=year, campaign_id=campaign_id, person=person,
                    unit=unit, proposing_unit=proposing_unit, level_unit=proposing_unit,
@@ -168,6 +164,15 @@ def create(actor, *, award: AwardType, year: int, proposing_unit: Unit,
     if commit:
         db.session.commit()
     return n
+
+
+def active_nomination(award: AwardType, year: int, person: Person | None,
+                      unit: Unit | None) -> int | None:
+    """The id of the subject's active (not withdrawn) nomination for the award and year."""
+    return db.session.scalar(select(Nomination.id).where(
+        Nomination.award_type_id == award.id, Nomination.year == year,
+        Nomination.state != "withdrawn",
+        (Nomination.person_id == person.id) if person else (Nomination.unit_id == unit.id)))
 
 
 def _require_visible_campaign(actor, campaign_id: int) -> None:
