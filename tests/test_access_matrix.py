@@ -157,7 +157,8 @@ MATRIX = {
     "decisions.memo": ("GET", "/meetings/{meeting}/memo.docx", COUNCIL),
     "decisions.agenda_list": ("GET", "/meetings/{meeting}/list.xlsx", COUNCIL),
     "decisions.minutes": ("GET", "/meetings/{closed_meeting}/minutes.docx", COUNCIL),
-    "decisions.objection_add": ("POST", "/nominations/{nomination}/objections", AUTHED),
+    "decisions.objection_add": ("POST", "/nominations/{published_nomination}/objections",
+                                AUTHED),
     "decisions.objection_resolve": ("POST", "/objections/{objection}/resolve", ORGANISERS),
     "decisions.index": ("GET", "/decisions/", AUTHED),
     "decisions.create": ("GET", "/decisions/new", ORGANISERS),
@@ -361,8 +362,17 @@ def _council_ids(world):
     db.session.commit()
     closed = cs.schedule(SYSTEM, council, "Phiên đã họp", date(2026, 11, 1))
     closed.state = "closed"
+    # objections are taken on published lists only (any other id is a 404): the dossier was
+    # passed at the closed meeting and its list published
+    from emulation.awards.councils.models import AgendaItem
+    from emulation.awards.decisions.models import Publication
+
+    db.session.add_all([AgendaItem(meeting=closed, nomination=n, passed=True),
+                        Publication(meeting=closed, starts_on=date(2026, 11, 2),
+                                    ends_on=date(2026, 11, 20), published_by="system")])
+    db.session.commit()
     return {"council": council.id, "meeting": meeting.id, "item": item.id,
-            "closed_meeting": closed.id,
+            "closed_meeting": closed.id, "published_nomination": n.id,
             "objection": objection.id, "decision": decision.id}
 
 

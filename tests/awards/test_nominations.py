@@ -229,7 +229,9 @@ def test_honour_roll_queries_do_not_grow_with_its_rows(world, login, in_app, que
             for i in range(start, start + count):
                 person = gen_person(f"H{i}", unit, f"Người được khen {i}")
                 session.add(AwardRecord(award_code="LDTT", person_id=person.id, year=2025))
-            session.add(AwardRecord(award_code="TTLDXS", unit_id=world.unit2.id, year=2025))
+            if start == 0:  # one award of a unit per year (a second would be refused)
+                session.add(AwardRecord(award_code="TTLDXS", unit_id=world.unit2.id,
+                                        year=2025))
             session.commit()
 
     c = login("xem")
@@ -273,10 +275,12 @@ def test_lists_show_each_user_exactly_their_part_of_the_tree(awards_world):
 
     w = awards_world
     ldtt = award_by_code("LDTT").id
-    for person, proposing, level in ((w.person1, w.unit1, w.branch_a),
-                                     (w.person2, w.unit2, w.branch_b),
-                                     (w.person2, w.unit2, w.top)):
-        db.session.add(Nomination(award_type_id=ldtt, year=2026, person_id=person.id,
+    # one active nomination per subject, award and year: P2's two are for two awards
+    cstdcs = award_by_code("CSTDCS").id
+    for person, proposing, level, award in ((w.person1, w.unit1, w.branch_a, ldtt),
+                                            (w.person2, w.unit2, w.branch_b, ldtt),
+                                            (w.person2, w.unit2, w.top, cstdcs)):
+        db.session.add(Nomination(award_type_id=award, year=2026, person_id=person.id,
                                   proposing_unit_id=proposing.id, level_unit_id=level.id,
                                   state="submitted"))
     db.session.add_all([AwardRecord(award_code="LDTT", person_id=w.person1.id, year=2025),

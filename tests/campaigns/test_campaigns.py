@@ -40,7 +40,9 @@ def test_organiser_creates_a_draft_campaign(world, login, in_app):
 def test_organiser_cannot_issue_for_a_unit_above_them(world, login):
     response = login("tochuc_a").post("/campaigns/new", data={
         "issuing_unit_code": "CDCTVN", "title": "X", "kind": "regular", "year_start": "2026"})
-    assert response.status_code == 403
+    # answered as an unknown code, the unit's name unsaid
+    assert response.status_code == 400
+    assert "do bạn quản lý mang mã CDCTVN" in response.get_data(as_text=True)
     assert login("donvi1").get("/campaigns/new").status_code == 403
 
 

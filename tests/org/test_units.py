@@ -26,7 +26,8 @@ def test_organiser_cannot_create_outside_subtree_or_at_root(world, login, in_app
     c = login("tochuc_a")
     outside = c.post("/units/new", data={"code": "X1", "name": "X", "parent_code": "CD-B",
                                          "kind": "grassroots"})
-    assert outside.status_code == 403
+    # answered as an unknown code: whether CD-B exists is not revealed
+    assert outside.status_code == 400
     root = c.post("/units/new", data={"code": "X2", "name": "X", "kind": "union"})
     assert root.status_code == 403
     assert _unit(in_app, "X1") is None and _unit(in_app, "X2") is None
@@ -90,7 +91,7 @@ def test_organiser_cannot_move_own_root_or_into_other_branch(world, login):
     # A unit outside the organiser's tree is not even named to them.
     other = c.post(f"/units/{world.unit1.id}/move", data={"version": "1", "parent_code": "CD-B"})
     assert other.status_code == 400
-    assert "Không có đơn vị nào mang mã CD-B" in other.get_data(as_text=True)
+    assert "Không có đơn vị nào do bạn quản lý mang mã CD-B" in other.get_data(as_text=True)
 
 
 def test_deactivate_needs_children_inactive_first(world, login, in_app):
