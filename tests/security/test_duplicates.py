@@ -212,3 +212,91 @@ def test_any_unique_refusal_in_a_form_post_is_a_clean_conflict(app, world):
         assert attempt(duplicate) == 409
         assert db.session.scalar(select(func.count(Unit.id)).where(Unit.code == "CS-1")) == 1
         db.session.remove()
+
+
+def test_the_migration_resolves_the_duplicates_already_written(fresh_url):
+    """A database written before the unique indexes may hold the duplicates the races made:
+    the migration withdraws the later nominations (with a step saying why) and revokes the
+    later award records, then creates the indexes."""
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from emulation import create_app
+    from emulation.awards.nominations.models import NominationStep
+    from tests.factories import gen_world
+
+    root = Path(__file__).resolve().parents[2]
+    path = next((root / "migrations" / "versions").glob("2f07a2ca0537_*.py"))
+    spec = importlib.util.spec_from_file_location("migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    url = fresh_url
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "x"}
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"]
+
+    def upgrade(*target):
+        done = subprocess.run([*flask, *target], cwd=root, env=env, capture_output=True,
+                              text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+
+    upgrade(migration.down_revision)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
+    with app.app_context():
+        world = gen_world()
+        seed(db.session)
+        award = award_by_code("LDTT").id
+        fields = {"award_type_id": award, "year": 2026, "person_id": world.person1.id,
+                  "proposing_unit_id": world.unit1.id, "level_unit_id": world.unit1.id}
+        db.session.add_all([Nomination(**fields, state="draft"),
+                            Nomination(**fields, state="received"),
+                            Nomination(**fields, state="submitted")])
+        db.session.add_all([AwardRecord(award_code="LDTT", unit_id=world.unit2.id, year=2025,
+                                        decision_number=number) for number in ("1", "2")])
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    log = upgrade()
+    assert "withdrawn: a duplicate of nomination 2" in log
+    with app.app_context():
+        states = db.session.execute(select(Nomination.id, Nomination.state)
+                                    .order_by(Nomination.id)).all()
+        assert states == [(1, "withdrawn"), (2, "received"), (3, "withdrawn")]
+        steps = db.session.scalars(select(NominationStep)
+                                   .order_by(NominationStep.nomination_id)).all()
+        assert [(s.nomination_id, s.actor_name, s.to_state) for s in steps] == [
+            (1, "migration", "withdrawn"), (3, "migration", "withdrawn")]
+        assert all("#2" in s.reason for s in steps)
+        assert db.session.execute(select(AwardRecord.decision_number, AwardRecord.revoked)
+                                  .order_by(AwardRecord.id)).all() == [("1", False),
+                                                                       ("2", True)]
+        db.session.add(Nomination(**fields, state="draft"))
+        with pytest.raises(IntegrityError):
+            db.session.commit()  # and the index is there
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def fresh_url(tmp_path):
+    """An empty database of the suite's kind: a file on SQLite; on PostgreSQL one named
+    after the suite's (test_x → test_x_migration), made anew and dropped afterwards."""
+    import os
+
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    name = name.split("?")[0] + "_migration"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{base}/{name}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
