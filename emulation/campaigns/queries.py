@@ -60,19 +60,22 @@ def hub(user, campaign: Campaign) -> Hub:
                member_names)
 
 
-def unit_ids(text: str | None) -> list[int]:
-    """The ids of units given by their codes (one per line or separated by commas), in the
-    order given; an unknown code refuses the whole list."""
+def unit_ids(text: str | None, within: Unit) -> list[int]:
+    """The ids of units inside `within`'s tree given by their codes (one per line or
+    separated by commas), in the order given; an unknown code refuses the whole list, and so
+    does a code of a unit outside the tree, with the same words (its existence unsaid)."""
     codes = [c for c in re.split(r"[\s,;]+", clean(text or "")) if c]
     if not codes:
         return []
-    found = dict(db.session.execute(select(Unit.code, Unit.id).where(Unit.code.in_(codes))).all())
+    found = dict(db.session.execute(select(Unit.code, Unit.id).where(
+        Unit.code.in_(codes), Unit.path.startswith(within.path, autoescape=True))).all())
     unknown = [c for c in codes if c not in found]
     if unknown:
         raise ServiceError(_("Unknown unit codes: %(codes)s.", codes=", ".join(unknown[:20])))
     return [found[c] for c in codes]
 
 
-def one_unit_id(code: str | None) -> int | None:
-    ids = unit_ids(code)
+def one_unit_id(code: str | None, within: Unit) -> int | None:
+    """`unit_ids` of one code; None when the field is empty."""
+    ids = unit_ids(code, within)
     return ids[0] if ids else None

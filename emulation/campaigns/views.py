@@ -262,7 +262,8 @@ def participants(campaign_id: int):
     form = ParticipantsForm()
     return _on_hub(campaign, lambda: services.set_participants(
         current_user, campaign, form.mode.data,
-        queries.unit_ids(form.unit_codes.data) if form.mode.data == "list" else None),
+        queries.unit_ids(form.unit_codes.data, campaign.issuing_unit)
+        if form.mode.data == "list" else None),
         _("Participants saved."), form)
 
 
@@ -293,9 +294,9 @@ def cluster_form(campaign_id: int | None = None, cluster_id: int | None = None):
     form = ClusterForm()
     return form_action(lambda: services.save_cluster(
         current_user, campaign, cluster=cluster, name=form.name.data, kind=form.kind.data,
-        member_ids=queries.unit_ids(form.member_codes.data),
-        leader_id=queries.one_unit_id(form.leader_code.data),
-        deputy_id=queries.one_unit_id(form.deputy_code.data),
+        member_ids=queries.unit_ids(form.member_codes.data, campaign.issuing_unit),
+        leader_id=queries.one_unit_id(form.leader_code.data, campaign.issuing_unit),
+        deputy_id=queries.one_unit_id(form.deputy_code.data, campaign.issuing_unit),
         compact_text=form.compact_text.data, compact_signed_on=form.compact_signed_on.data),
         form=form, success=_("Cluster saved."), target=_hub(campaign), on_refusal=page)
 
