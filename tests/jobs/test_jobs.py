@@ -258,8 +258,10 @@ def test_the_honour_roll_export_runs_as_a_job_with_its_rows(world, login, in_app
     from emulation.awards.records.models import AwardRecord
 
     with in_app() as session:
-        session.add_all([AwardRecord(award_code="LDTT", person_id=world.person1.id, year=2025,
-                                     decision_number=f"{n}/QĐ") for n in range(3)]
+        # one award in force per subject, award and year: three awards of the year
+        session.add_all([AwardRecord(award_code=code, person_id=world.person1.id, year=2025,
+                                     decision_number=f"{n}/QĐ")
+                         for n, code in enumerate(("LDTT", "CSTDCS", "BK_BO"))]
                         + [AwardRecord(award_code="LDTT", person_id=world.person2.id,
                                        year=2024, decision_number="9/QĐ")])
         session.commit()
