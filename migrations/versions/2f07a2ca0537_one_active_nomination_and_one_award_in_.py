@@ -12,7 +12,7 @@ The decision item's nomination is no longer unique: after a revocation a correct
 may grant the nomination again (the award record's index keeps one grant in force).
 
 Revision ID: 2f07a2ca0537
-Revises: d2acb71e1f75
+Revises: 3887aefd05da
 Create Date: 2026-11-30 08:49:28.914307
 
 """
@@ -31,7 +31,7 @@ PROGRESS = {"on_agenda": 6, "forwarded": 5, "received": 4, "submitted": 3, "retu
 
 # revision identifiers, used by Alembic.
 revision = '2f07a2ca0537'
-down_revision = 'd2acb71e1f75'
+down_revision = '3887aefd05da'
 branch_labels = None
 depends_on = None
 
