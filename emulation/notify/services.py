@@ -139,7 +139,7 @@ def deliver(notification_id: int, last_try: bool) -> None:
     except (OSError, smtplib.SMTPException, MailNotSent) as err:
         _failed_try(note, user, err, last_try)
         return
-    except Exception as err:  # noqa: BLE001 - a mail that cannot be built: no retry helps
+    except Exception as err:
         current_app.logger.exception("mail %s cannot be built", note.id)
         _failed_try(note, user, err, last_try=True)
         return
