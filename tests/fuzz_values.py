@@ -12,6 +12,8 @@ NUMBERS = ["sNaN", "NaN", "Infinity", "-Infinity", "1e1", "1E+400", "-1", "-9999
            "10.00000000000000000001", "0x10"]
 DATES = ["0001-01-01", "9999-12-31", "1899-12-31", "2101-01-01", "31/02/2026", "2026-13-45"]
 VALUES = [*TEXTS, *NUMBERS, *DATES]
+# The values that get past a form when they are not refused there: sent to each field alone.
+DEEP = [NUL, NONCHAR, "sNaN", "9" * 5000, "١٠", "-99999999999", "0001-01-01"]
 
 
 def xlsx(rows=(("Mã đơn vị", "Tên đơn vị"), ("X1", "Một"))) -> bytes:
@@ -74,6 +76,13 @@ def damaged_csvs() -> dict[str, bytes]:
         "huge field": "Mã đơn vị,Tên đơn vị\n".encode() + b"x" * 200_000 + b",y\n",
         "latin-1": "Mã,Tên".encode("latin-1"),
     }
+
+
+def damaged_files() -> dict[str, bytes]:
+    """Every damaged file by the name it is uploaded under."""
+    return {**{f"{k}.xlsx": v for k, v in damaged_workbooks().items()},
+            **{f"{k}.csv": v for k, v in damaged_csvs().items()},
+            "damaged.docx": damaged_office("docx"), "damaged.pdf": damaged_office("pdf")}
 
 
 def damaged_office(kind: str) -> bytes:

@@ -280,3 +280,56 @@ def test_damaged_attachments_never_answer_a_server_error(world, cworld, login):
         response = c.post(url, data={"file": (io.BytesIO(damaged_office(kind)), f"x.{kind}")},
                           content_type="multipart/form-data")
         assert response.status_code in (302, 400), kind
+
+
+# --- found by the fuzzer ----------------------------------------------------------------
+
+def test_id_lists_take_ascii_ids_only(world, cworld, login, app, in_app):
+    """`²`.isdigit() is true and int("²") raises; 5,000 digits exceed Python's int limit: each
+    was a 500 in the attendance and decision forms."""
+    with in_app():
+        ids = probe_ids(world, cworld)
+    thuky, tochuc = login("thuky"), login("tochuc")
+    before = _state(app)
+    for value in ("²", "9" * 5000, "١", "99999999999"):
+        response = thuky.post(f"/meetings/{ids['meeting']}/attendance",
+                              data={"version": "1", "member": [value]})
+        assert response.status_code < 500, value
+        response = tochuc.post("/decisions/new", data={
+            "number": "9/QĐ", "signed_on": "2026-12-01", "signer": "A",
+            "unit_code": world.top.code, "nomination": [value]})
+        assert 400 <= response.status_code < 500, value
+    from emulation.core.web import ids_from
+
+    assert ids_from(["12", "²", "١", "9" * 5000, "-1", "0", "2147483648", " 3"]) == [12]
+    assert {k: v for k, v in _state(app).items() if k != "meeting"} == {
+        k: v for k, v in before.items() if k != "meeting"}
+
+
+def test_rule_parameters_with_a_huge_number_are_refused(world, login, in_app):
+    from emulation.awards.catalogue.data import seed
+
+    with in_app() as session:
+        seed(session)
+        session.commit()
+    response = login("admin").post("/awards/CSTDCS/rules", data={
+        "kind": "appraisal", "subject": "both", "params": '{"min": ' + "9" * 5000 + "}"},
+        follow_redirects=True)
+    assert response.status_code == 400
+    assert "JSON" in response.get_data(as_text=True)
+
+
+def test_a_quota_saved_from_its_page_without_a_note(world, login, in_app):
+    """The quota form's page has no note field: the missing note was a NOT NULL error."""
+    from emulation.awards.catalogue.data import seed
+    from emulation.awards.catalogue.models import AwardQuota
+
+    with in_app() as session:
+        seed(session)
+        session.commit()
+    response = login("admin").post("/awards/CSTDCS/quotas", data={
+        "of_code": "LDTT", "max_pct": "15", "legal_reference": "Điều 23"})
+    assert response.status_code == 302
+    with in_app() as session:
+        quota = session.scalar(select(AwardQuota).order_by(AwardQuota.id.desc()))
+        assert (quota.max_pct, quota.note) == (Decimal(15), "")
