@@ -333,3 +333,20 @@ def test_a_quota_saved_from_its_page_without_a_note(world, login, in_app):
     with in_app() as session:
         quota = session.scalar(select(AwardQuota).order_by(AwardQuota.id.desc()))
         assert (quota.max_pct, quota.note) == (Decimal(15), "")
+
+
+def test_no_form_uses_wtforms_own_number_or_date_fields():
+    """WTForms' DecimalField reads `sNaN` and `1e1`, its IntegerField `١٠`, its DateField the
+    year 1: every form takes these fields from core.forms."""
+    import pathlib
+    import re
+
+    offenders = []
+    for path in pathlib.Path("emulation").rglob("*.py"):
+        if path.as_posix() == "emulation/core/forms.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for block in re.findall(r"from wtforms(?:\.validators)? import (\([^)]*\)|[^\n]*)", text):
+            if re.search(r"\b(DateField|DecimalField|IntegerField|NumberRange)\b", block):
+                offenders.append(path.as_posix())
+    assert not offenders, offenders
