@@ -290,20 +290,19 @@ def test_id_lists_take_ascii_ids_only(world, cworld, login, app, in_app):
     with in_app():
         ids = probe_ids(world, cworld)
     thuky, tochuc = login("thuky"), login("tochuc")
-    before = _state(app)
     for value in ("²", "9" * 5000, "١", "99999999999"):
         response = thuky.post(f"/meetings/{ids['meeting']}/attendance",
                               data={"version": "1", "member": [value]})
-        assert response.status_code < 500, value
+        assert response.status_code < 500, value  # bad ids are ignored: nobody is present
+        before = _state(app)
         response = tochuc.post("/decisions/new", data={
             "number": "9/QĐ", "signed_on": "2026-12-01", "signer": "A",
             "unit_code": world.top.code, "nomination": [value]})
         assert 400 <= response.status_code < 500, value
+        assert _state(app) == before
     from emulation.core.web import ids_from
 
     assert ids_from(["12", "²", "١", "9" * 5000, "-1", "0", "2147483648", " 3"]) == [12]
-    assert {k: v for k, v in _state(app).items() if k != "meeting"} == {
-        k: v for k, v in before.items() if k != "meeting"}
 
 
 def test_rule_parameters_with_a_huge_number_are_refused(world, login, in_app):
