@@ -181,6 +181,23 @@ def test_parse_number_takes_ascii_digits_and_the_exact_value():
     assert refused.value.places == 1
 
 
+def test_integer_fields_take_ascii_digits_within_the_database_integer(app):
+    """WTForms' IntegerField is int(): `١٠`, `１０` and `1_0` were read as 10."""
+    from werkzeug.datastructures import MultiDict
+
+    from emulation.core.forms import Form, IntegerField
+
+    class Numbers(Form):
+        n = IntegerField()
+
+    with app.test_request_context():
+        for value in ("١٠", "１０", "1_0", " 1 0", "9" * 5000, "2147483648", "1e1", "0x10"):
+            form = Numbers(formdata=MultiDict({"n": value}), meta={"csrf": False})
+            assert not form.validate() and form.n.data is None, value
+        form = Numbers(formdata=MultiDict({"n": "-12"}), meta={"csrf": False})
+        assert form.validate() and form.n.data == -12
+
+
 def test_integer_fields_refuse_other_scripts_and_out_of_range(world, cworld, login, app):
     tochuc = login("tochuc")
     before = _state(app)
