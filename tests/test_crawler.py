@@ -1,6 +1,8 @@
 """A crawler: every route as every role, with real ids, ids of records the role may not see,
 ids that do not exist and malformed query strings — never a server error. Every POST with
 missing or malformed fields is refused with a 4xx and a message, and writes nothing."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -95,3 +97,293 @@ def test_posts_with_missing_or_malformed_fields_are_refused_and_write_nothing(
     changed = sorted(t for t in before if before[t] != after[t])
     assert not failures, "\n".join(failures)
     assert not changed, f"tables written by refused posts: {changed}"
+
+
+# --- the fuzzer ----------------------------------------------------------------------------
+# Every form of every page a role can open, read from the page's HTML, is sent back with one
+# field at a time replaced by each hostile value of tests/fuzz_values.py (file inputs get the
+# damaged files); every API operation of the OpenAPI document gets the same values in each
+# query parameter and body property, as strings and as raw JSON. Never a 5xx; a refusal is a
+# 4xx with a message; when every value sent to a field was refused, nothing was written; at
+# the end no table holds a character no field keeps. Forms that check a password (profile,
+# reauthentication) are left to tests/auth: wrong guesses there lock the account.
+
+FUZZ_ROLES = ["anonymous", "admin", "tochuc", "donvi1", "chamdiem", "hoidong1", "thuky", "xem"]
+PASSWORD_CHECKS = {"/profile", "/reauth"}
+RAW_JSON = ["9" * 5000, "-1", "-99999999999", "99999999999999999999", "1e400", "-1e400", "NaN",
+            "Infinity", "1.5", "true", "null", "[]", "{}", '"\\ud800"', '"a\\u0000b"',
+            '"\\uffff"']
+DEEP_JSON = "[" * 10_000 + "]" * 10_000
+
+
+def test_fuzz_every_form_field(world, cworld, login, in_app, app):
+    """Each form twice over: every value in all its fields at once (every field meets every
+    value), then each field alone with the values that reach past the form (the others keep
+    plausible values, so that services see the hostile one)."""
+    from tests.fuzz_forms import forms_of
+    from tests.fuzz_values import DEEP, VALUES
+
+    real = _ids_of_records(world, cworld, in_app)
+    done, failures, sent = set(), [], 0
+    for role in FUZZ_ROLES:
+        client = app.test_client() if role == "anonymous" else login(role)
+        for url in _html_pages(real):
+            for form in _page_forms(client, url, forms_of):
+                fields = [f for f in form.fields.values()
+                          if f.name != "csrf_token" and f.kind != "submit"]
+                if form.key in done or form.action in PASSWORD_CHECKS or not fields:
+                    continue
+                done.add(form.key)
+                sent += _fuzz_fields(app, client, url, form, fields, VALUES, failures)
+                for field in _one_per_pattern(fields):
+                    sent += _fuzz_fields(app, client, url, form, [field], DEEP, failures)
+    _assert_nothing_unstorable_was_kept(app, failures)
+    assert sent > 3000 and len(done) > 80, (sent, len(done))
+    assert not failures, "\n".join(failures[:60])
+
+
+def test_fuzz_every_api_operation(world, cworld, in_app, app):
+    from tests.fuzz_values import VALUES
+
+    real = _ids_of_records(world, cworld, in_app)
+    paths = {"unit_id": real["unit"], "person_id": real["person"],
+             "campaign_id": real["campaign"], "period_id": real["period"],
+             "nomination_id": real["nomination"]}
+    client = app.test_client()
+    spec = client.get("/api/v1/openapi.json").get_json()
+    failures, operations = [], 0
+    for role in ("admin",):  # every operation is open to the administrator
+        headers = _token(app, role)
+        for path, ops in spec["paths"].items():
+            url = path.format(**paths)
+            for method, op in ops.items():
+                if method == "parameters":
+                    continue
+                operations += 1
+                call = getattr(client, method)
+                for param in op.get("parameters", []):
+                    if param["in"] != "query":
+                        continue
+                    for value in VALUES:
+                        response = call(url, query_string={param["name"]: value},
+                                        headers=headers)
+                        _check_api(response, f"{method} {url}?{param['name']}={value[:12]!r}",
+                                   failures)
+                schema = op.get("requestBody", {}).get("content", {}).get(
+                    "application/json", {}).get("schema")
+                if schema is None:
+                    continue
+                body = _example(spec, schema)
+                for target in (DEEP_JSON, '"text"', "[1]", "\x00"):
+                    response = call(url, data=target, headers={
+                        **headers, "Content-Type": "application/json"})
+                    _check_api(response, f"{method} {url} body {target[:10]!r}", failures,
+                               refused=True)
+                for location in _locations(body):
+                    before = _business_state_in(app)
+                    accepted = False
+                    raws = [*(_json_string(v) for v in VALUES), *RAW_JSON]
+                    for raw in raws:
+                        response = call(url, data=_with_raw(body, location, raw), headers={
+                            **headers, "Content-Type": "application/json"})
+                        accepted |= response.status_code < 400
+                        _check_api(response, f"{method} {url} {location}={raw[:12]!r}",
+                                   failures)
+                    if not accepted and _business_state_in(app) != before:
+                        failures.append(f"{method} {url} {location}: refused but written")
+    _assert_nothing_unstorable_was_kept(app, failures)
+    assert operations >= 26, operations
+    assert not failures, "\n".join(failures[:60])
+
+
+def _one_per_pattern(fields):
+    """One field of each name pattern: a pledge's `m12-target_value`, `m13-target_value`…
+    are read by the same code, and a pledge form has a hundred of them."""
+    seen = set()
+    for field in fields:
+        pattern = re.sub(r"[0-9]+", "#", field.name)
+        if pattern not in seen:
+            seen.add(pattern)
+            yield field
+
+
+def _html_pages(real) -> list[str]:
+    """The pages of MATRIX that are HTML (not files, not the API)."""
+    return [template.format(**real) for endpoint, (method, template, _a) in MATRIX.items()
+            if method == "GET" and not template.startswith(("/api/", "/static/", "/jobs/"))
+            and not template.endswith((".xlsx", ".docx", ".json")) and endpoint != "static"]
+
+
+def _page_forms(client, url, forms_of):
+    response = client.get(url)
+    if response.status_code != 200 or "html" not in response.content_type:
+        return []
+    return forms_of(response.get_data(as_text=True), url)
+
+
+def _fuzz_fields(app, client, url, form, fields, values, failures) -> int:
+    """Send `form` once per hostile value, put in each of `fields` (damaged files in a file
+    input); the other fields keep the page's values, or plausible ones where it left them
+    empty. Returns the number of requests."""
+    import io
+
+    from tests.fuzz_values import damaged_files
+
+    files = damaged_files() if any(f.kind == "file" for f in fields) else {}
+    before, accepted, sent = _business_state_in(app), False, 0
+    baseline = _filled(form)
+    for value in values if not files or len(fields) > 1 else files:
+        data = {**baseline, **{f.name: [value] for f in fields if f.kind != "file"}}
+        where = f"{form.method} {form.action} {'+'.join(f.name for f in fields)}={value[:12]!r}"
+        if form.method == "get":
+            response = client.get(form.action.split("?")[0], query_string=data)
+        elif files:
+            for f in fields:
+                if f.kind == "file":
+                    name = value if value in files else "damaged.xlsx"
+                    data[f.name] = [(io.BytesIO(files[name]), name)]
+            response = client.post(form.action, data=data, content_type="multipart/form-data")
+        else:
+            response = client.post(form.action, data=data)
+        sent += 1
+        status = response.status_code
+        if status >= 500:
+            failures.append(f"{where}: {status}")
+        elif 400 <= status < 500 and not response.get_data(as_text=True).strip():
+            failures.append(f"{where}: {status} without a message")
+        if status < 400 and form.method == "post":
+            accepted = True
+            baseline = _refreshed(client, url, form, baseline)
+    # a refused login is counted on purpose (the lockout): the one write a refusal makes
+    if form.method == "post" and not accepted and form.action != "/login" and \
+            _business_state_in(app) != before:
+        failures.append(f"post {form.action} {'+'.join(f.name for f in fields)}: refused but "
+                        "written")
+    return sent
+
+
+# Values for fields the page leaves empty, so that the hostile value meets the deeper checks
+# (services) and not only "this field is required".
+PLAUSIBLE = {"email": "fuzz@example.vn", "number": "1", "date": "2026-12-01",
+             "unit_code": "CS-1", "parent_code": "TOP", "issuing_unit_code": "TOP",
+             "proposing_unit_code": "CS-1", "person_code": "NV-1", "username": "xem",
+             "max_points": "10", "points": "1", "quorum_pct": "70", "max_pct": "10",
+             "params": "{}", "of_code": "LDTT", "code": "FZ-1", "year_start": "2027"}
+
+
+def _filled(form) -> dict[str, list[str]]:
+    data = form.baseline()
+    for f in form.fields.values():
+        if f.kind in ("file", "submit", "checkbox", "radio", "hidden", "password"):
+            continue
+        if not any(v.strip() for v in data.get(f.name, [])):
+            data[f.name] = [PLAUSIBLE.get(f.name) or PLAUSIBLE.get(f.kind) or "Fuzz"]
+    return data
+
+
+def _refreshed(client, url, form, baseline):
+    """After an accepted value, the page's new values (a version moved on)."""
+    from tests.fuzz_forms import forms_of
+
+    for again in _page_forms(client, url, forms_of):
+        if again.key == form.key:
+            return {**baseline, **{k: v for k, v in again.baseline().items()
+                                   if k in ("version", "csrf_token")}}
+    return baseline
+
+
+def _business_state_in(app) -> dict:
+    with app.app_context():
+        state = _business_state()
+        db.session.remove()
+    return state
+
+
+def _assert_nothing_unstorable_was_kept(app, failures) -> None:
+    from sqlalchemy import String, Text
+
+    from emulation.core.text import has_unstorable
+
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            columns = [c for c in table.columns if isinstance(c.type, (String, Text))]
+            for row in db.session.execute(select(*columns)) if columns else ():
+                bad = [c.name for c, v in zip(columns, row, strict=True) if has_unstorable(v)]
+                if bad:
+                    failures.append(f"{table.name}.{bad[0]} holds an unstorable character")
+        db.session.remove()
+
+
+def _check_api(response, where, failures, refused=False) -> None:
+    status = response.status_code
+    if status >= 500 or (refused and status < 400):
+        failures.append(f"{where}: {status}")
+    elif 400 <= status < 500:
+        problem = response.get_json(silent=True) or {}
+        if not problem.get("detail"):
+            failures.append(f"{where}: {status} without a problem detail")
+
+
+def _example(spec, schema, depth=0):
+    """A plausible value for an OpenAPI schema: the fuzzer's starting body."""
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next(k for k in kind if k != "null")
+    if kind == "object" or "properties" in schema:
+        return {name: _example(spec, prop, depth + 1)
+                for name, prop in schema.get("properties", {}).items()
+                if not prop.get("readOnly")}
+    if kind == "array":
+        return [_example(spec, schema.get("items", {}), depth + 1)] if depth < 4 else []
+    if kind == "integer":
+        return max(1, schema.get("minimum", 1))
+    if kind == "number":
+        return 1
+    if kind == "boolean":
+        return False
+    if schema.get("format") == "date":
+        return "2026-01-01"
+    if schema.get("format") == "decimal":
+        return "1"
+    if schema.get("format") == "email":
+        return "fuzz@example.vn"
+    return "Fuzz"
+
+
+def _locations(value, path=()):
+    """The path of every leaf of the body (into the first item of lists)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _locations(item, (*path, key))
+    elif isinstance(value, list) and value:
+        yield from _locations(value[0], (*path, 0))
+    else:
+        yield path
+
+
+MARK = "\u0001FUZZ\u0001"
+
+
+def _with_raw(body, location, raw: str) -> str:
+    """The body as JSON text with the leaf at `location` replaced by the raw JSON `raw`."""
+    import copy
+    import json
+
+    changed = copy.deepcopy(body)
+    node = changed
+    for key in location[:-1]:
+        node = node[key]
+    node[location[-1]] = MARK
+    return json.dumps(changed).replace(json.dumps(MARK), raw)
+
+
+def _json_string(value: str) -> str:
+    """`value` as a JSON string; a lone surrogate is written as its escape, as a client
+    would send it."""
+    import json
+
+    return json.dumps(value)

@@ -298,3 +298,71 @@ def test_reminders_are_a_periodic_job(app):
     morning = datetime.datetime(2026, 3, 29, 0, 0)  # 07:00 in Vietnam
     assert periodic["send_reminders"]().validate_datetime(morning)
     assert not periodic["send_reminders"]().validate_datetime(morning.replace(hour=5))
+
+
+def test_a_multi_line_reason_is_mailed_with_a_one_line_subject(world, cworld, app, in_app,
+                                                               login):
+    """A return reason typed on several lines: the page succeeds, the mail goes, its subject
+    is one line (header values cannot hold a line break) and its body keeps the lines."""
+    app.config["MAIL_CAPTURE"] = True
+    app.extensions["outbox"] = []
+    try:
+        with in_app() as session:
+            from emulation.auth.models import User
+
+            officer = session.scalar(select(User).where(User.username == "donvi2"))
+            officer.email = "donvi2@example.vn"
+            session.commit()
+            campaign = session.get(Campaign, cworld.campaign)
+            pledge = ps.save_pledge(SYSTEM, campaign, session.get(Unit, world.unit2.id), 0,
+                                    {cworld.movements[0]: {"commitment": "A"}})
+            ps.submit(SYSTEM, pledge, pledge.version, date(2026, 1, 10))
+            pledge_id, version = pledge.id, pledge.version
+        response = login("tochuc").post(f"/pledges/{pledge_id}/return", data={
+            "version": str(version), "reason": "Thiếu chỉ tiêu\r\nBổ sung\rminh chứng\n\u2028X"})
+        assert response.status_code == 302
+        [mail] = app.extensions["outbox"]
+        assert mail["Subject"] == (
+            "Thi đua – Khen thưởng: Bản đăng ký của Công đoàn Công ty Thuốc lá Sài Gòn trong "
+            "Thi đua yêu nước 2026 bị trả lại: Thiếu chỉ tiêu Bổ sung minh chứng X")
+        assert "\n" not in mail["Subject"] and "\r" not in mail["Subject"]
+        assert "Thiếu chỉ tiêu\nBổ sung" in mail.get_content()
+        with in_app() as session:
+            assert _note(session, "donvi2").mail_state == "sent"
+    finally:
+        app.config["MAIL_CAPTURE"] = False
+
+
+def test_a_mail_that_cannot_be_built_fails_without_an_error_page(world, cworld, app, in_app,
+                                                                 login, monkeypatch):
+    """Whatever goes wrong with a mail (here: the message cannot be built) is the mail's
+    failure, shown to administrators — never the page's."""
+    from emulation.notify import services as notify_services
+
+    def broken(*args):
+        raise ValueError("header broken")
+
+    monkeypatch.setattr(notify_services, "_message", broken)
+    app.config["MAIL_CAPTURE"] = True
+    app.extensions["outbox"] = []
+    try:
+        with in_app() as session:
+            from emulation.auth.models import User
+
+            officer = session.scalar(select(User).where(User.username == "donvi2"))
+            officer.email = "donvi2@example.vn"
+            session.commit()
+            campaign = session.get(Campaign, cworld.campaign)
+            pledge = ps.save_pledge(SYSTEM, campaign, session.get(Unit, world.unit2.id), 0,
+                                    {cworld.movements[0]: {"commitment": "A"}})
+            ps.submit(SYSTEM, pledge, pledge.version, date(2026, 1, 10))
+            pledge_id, version = pledge.id, pledge.version
+        response = login("tochuc").post(f"/pledges/{pledge_id}/return", data={
+            "version": str(version), "reason": "Thiếu chỉ tiêu"})
+        assert response.status_code == 302
+        assert app.extensions["outbox"] == []
+        with in_app() as session:
+            note = _note(session, "donvi2")
+            assert note.mail_state == "failed" and "header broken" in note.mail_error
+    finally:
+        app.config["MAIL_CAPTURE"] = False

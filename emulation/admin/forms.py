@@ -1,9 +1,9 @@
 """Forms of the administration pages that are the admin area's own."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, StringField
-from wtforms.validators import NumberRange, Optional
+from wtforms import StringField
+from wtforms.validators import Optional
 
-from emulation.core.forms import Form
+from emulation.core.forms import DateField, Form, IntegerField, NumberRange
 from emulation.core.text import clean
 
 

@@ -6,14 +6,22 @@ from marshmallow import Schema, fields, validate
 from emulation.awards.nominations.models import NOMINATION_STATES
 from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, InitiativeScope
 from emulation.campaigns.models import CAMPAIGN_STATES
+from emulation.core.forms import DATE_MAX, DATE_MIN
 from emulation.org.models import GENDERS, UNIT_KINDS
 
 ROW_ID = validate.Range(min=1, max=2**31 - 1)
+# Dates a person types: a year 1 or 9999 is a typing error (and overflows date arithmetic).
+DATE_RANGE = validate.Range(min=DATE_MIN, max=DATE_MAX)
 
 
 def row_id(**kwargs):
     """A database id: 1 … 2³¹−1."""
     return fields.Integer(validate=ROW_ID, **kwargs)
+
+
+def a_date(**kwargs):
+    """A date between DATE_MIN and DATE_MAX (1900–2100)."""
+    return fields.Date(validate=DATE_RANGE, **kwargs)
 
 
 def text(limit: int, **kwargs):
@@ -48,9 +56,10 @@ def decimal_string(**kwargs):
                           **kwargs)
 
 
-# A non-negative decimal sent as a string with a point: "1500", "12.5".
-AMOUNT = r"^[0-9]{1,15}(\.[0-9]{1,6})?$"
-PERCENT = r"^(100(\.0{1,6})?|[0-9]{1,2}(\.[0-9]{1,6})?)$"
+# A non-negative decimal sent as a string with a point: "1500", "12.5", with no more decimal
+# places than its column holds (amounts two, percentages one): never silently rounded.
+AMOUNT = r"^[0-9]{1,15}(\.[0-9]{1,2})?$"
+PERCENT = r"^(100(\.0)?|[0-9]{1,2}(\.[0-9])?)$"
 
 
 def decimal_in(pattern: str, **kwargs):
@@ -155,7 +164,7 @@ class PersonIn(Schema):
     full_name = nonblank(150, required=True)
     unit_id = row_id(required=True)
     gender = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(GENDERS))
-    birth_date = fields.Date(load_default=None, allow_none=True)
+    birth_date = a_date(load_default=None, allow_none=True)
     position = text(150, load_default="")
     email = fields.Email(load_default="", validate=validate.Length(max=254))
 
@@ -167,7 +176,7 @@ class PersonPatch(Schema):
     full_name = nonblank(150)
     unit_id = row_id()
     gender = fields.String(allow_none=True, validate=validate.OneOf(GENDERS))
-    birth_date = fields.Date(allow_none=True)
+    birth_date = a_date(allow_none=True)
     position = text(150)
     email = fields.Email(validate=validate.Length(max=254))
 
@@ -413,8 +422,8 @@ class InitiativeIn(Schema):
 
 class DisciplineIn(Schema):
     level = fields.String(required=True, validate=validate.OneOf(DisciplineLevel.values()))
-    start = fields.Date(required=True, data_key="from")
-    end = fields.Date(required=True, data_key="to")
+    start = a_date(required=True, data_key="from")
+    end = a_date(required=True, data_key="to")
 
 
 class MembersIn(Schema):

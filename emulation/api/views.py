@@ -3,11 +3,14 @@ its owner's grants and nothing more. Errors are `application/problem+json` (RFC 
 from __future__ import annotations
 
 import http
+import json
 
 from flask import abort, g, request
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 from marshmallow import fields, validate
+from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import abort as refuse
 
 from emulation.api import schemas as s
 from emulation.api.services import (
@@ -30,6 +33,7 @@ from emulation.awards.nominations.services import nominations_query
 from emulation.awards.records import services as award_records
 from emulation.campaigns import services as campaigns
 from emulation.core import permissions as perms
+from emulation.core.text import has_unstorable
 from emulation.core.web import count_failure, local_today, refuse_repeated_failures
 from emulation.org import services as org
 from emulation.pledges import reports as pledge_reports
@@ -47,9 +51,56 @@ class ThiDuaApi(Api):
 PROBLEM = "application/problem+json"
 
 
+class ApiParser(FlaskParser):
+    """webargs' parser, refusing with a 4xx what it would let through as a server error: JSON
+    nested too deep (RecursionError) or with a number of more than 4,300 digits (Python's
+    limit, a ValueError) is invalid JSON (400); a text anywhere in the request with a character
+    no field keeps (NUL, U+FFFF, a lone surrogate…) is invalid data (422)."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except json.JSONDecodeError:
+            raise
+        except (RecursionError, ValueError) as err:
+            self._handle_invalid_json_error(json.JSONDecodeError(type(err).__name__, "-", 0),
+                                            req)
+
+    def _load_location_data(self, *, schema, req, location):
+        data = super()._load_location_data(schema=schema, req=req, location=location)
+        raw = {"json": lambda: data, "query": lambda: req.args.to_dict(flat=False),
+               "querystring": lambda: req.args.to_dict(flat=False),
+               "form": lambda: req.form.to_dict(flat=False)}.get(location, lambda: None)()
+        bad = sorted(_unstorable_paths(raw))
+        if bad:
+            message = "Contains a control character or an invalid character."
+            refuse(422, messages={location: {path: [message] for path in bad[:20]}})
+        return data
+
+
+def _unstorable_paths(value, path: str = ""):
+    """The paths (`items.0.commitment`) of every text, key included, that `has_unstorable`."""
+    if isinstance(value, str):
+        if has_unstorable(value):
+            yield path or "_"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else str(key)
+            if has_unstorable(key):
+                yield inner
+            yield from _unstorable_paths(item, inner)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unstorable_paths(item, f"{path}.{index}" if path else str(index))
+
+
+class ThiDuaBlueprint(Blueprint):
+    ARGUMENTS_PARSER = ApiParser()
+
+
 api = ThiDuaApi()
-bp = Blueprint("api", __name__, url_prefix="/api/v1",
-               description="Thi đua API v1 (Bearer token required).")
+bp = ThiDuaBlueprint("api", __name__, url_prefix="/api/v1",
+                     description="Thi đua API v1 (Bearer token required).")
 
 
 @bp.before_request

@@ -1,15 +1,7 @@
 """Forms of the campaigns area (organisers only)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    DateField,
-    DecimalField,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from emulation.campaigns.enums import (
     CampaignKind,
@@ -18,7 +10,7 @@ from emulation.campaigns.enums import (
     ParticipationMode,
     PeriodKind,
 )
-from emulation.core.forms import Form
+from emulation.core.forms import DateField, DecimalField, Form, IntegerField, NumberRange
 
 KIND_CHOICES = CampaignKind.choices()
 PERIOD_CHOICES = PeriodKind.choices()

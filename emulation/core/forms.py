@@ -1,14 +1,32 @@
-"""The base of every form: WTForms' own messages translated through our catalogue.
+"""The base of every form: WTForms' own messages translated through our catalogue, and the
+fields every form uses for numbers and dates.
 
 WTForms ships no Vietnamese catalogue, so its built-in messages ("This field is required.")
 are listed below for extraction and translated in `emulation/translations/vi`.
+
+No input is a server error: every text field refuses the characters no text keeps
+(`core.text.has_unstorable`), numbers are ASCII digits with the reader's separators and no
+more decimals than their column holds, dates lie between DATE_MIN and DATE_MAX.
 """
 from __future__ import annotations
 
-from flask_babel import get_translations
+import re
+from datetime import date
+
+import wtforms
+from flask_babel import format_date, format_decimal, get_locale, get_translations
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from wtforms.validators import StopValidation, ValidationError
+
+from emulation.core.numbers import NumberError, parse_number
+from emulation.core.text import has_unstorable
+
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # the database's integer
+_INTEGER = re.compile(r"[+-]?[0-9]{1,10}", re.ASCII)
 
 
 class _CatalogueTranslations:
@@ -25,6 +43,110 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _CatalogueTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, wtforms.StringField):
+                field.validators = [storable_text, *field.validators]
+            return field
+
+
+def storable_text(form, field) -> None:
+    """Refuse NUL, other control characters, lone surrogates and noncharacters (U+FFFF…):
+    no database column, Word or Excel file can hold them."""
+    if any(has_unstorable(value) for value in field.raw_data or ()):
+        raise StopValidation(_("This text contains a control character or an invalid "
+                               "character. Remove it and try again."))
+
+
+class _ReadFirst:
+    """A value that could not be read is said so, and no other validator speaks: DataRequired
+    would clear the reason and answer "This field is required" for `sNaN`."""
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+class DateField(_ReadFirst, wtforms.DateField):
+    """A date (the browser sends ISO), between DATE_MIN and DATE_MAX: a year 1 or 9999 is a
+    typing error and would overflow date arithmetic."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not DATE_MIN <= self.data <= DATE_MAX:
+            self.data = None
+            raise ValueError(_("Enter a date between %(first)s and %(last)s.",
+                               first=format_date(DATE_MIN), last=format_date(DATE_MAX)))
+
+
+class IntegerField(_ReadFirst, wtforms.IntegerField):
+    """A whole number in ASCII digits (not `١٠`, `１０` or `1_000`) that fits the database's
+    integer; anything else is "Not a valid integer value"."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = valuelist[0].strip() if isinstance(valuelist[0], str) else ""
+        number = int(text) if _INTEGER.fullmatch(text) else None
+        if number is None or not INT_MIN <= number <= INT_MAX:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        self.data = number
+
+
+class DecimalField(_ReadFirst, wtforms.DecimalField):
+    """A decimal typed in the reader's locale (`12,5` in vi, `12.5` in en) and read by
+    `core.numbers.parse_number`: ASCII digits, no exponent, NaN or infinity, and no more
+    decimal places than `places` (the column's scale) — the exact value typed is checked,
+    never a rounded one. Negative numbers only when `signed`."""
+
+    def __init__(self, label=None, validators=None, places: int = 2, signed: bool = False,
+                 **kwargs):
+        super().__init__(label, validators, places=places, **kwargs)
+        self.signed = signed
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = parse_number(valuelist[0], str(get_locale() or "vi"),
+                                     places=self.places, signed=self.signed)
+        except NumberError as err:
+            self.data = None
+            if err.places is not None:
+                raise ValueError(_("At most %(n)d decimal places.", n=err.places)) from None
+            raise ValueError(self.gettext("Not a valid decimal value.")) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_decimal(self.data, format="0." + "#" * self.places)
+
+
+class NumberRange:
+    """WTForms' NumberRange with its bounds written as the reader writes numbers (Babel):
+    `1.000` in vi, never `1000` or `1E+3`."""
+
+    def __init__(self, min=None, max=None):
+        self.min, self.max = min, max
+        self.field_flags = {k: v for k, v in (("min", min), ("max", max)) if v is not None}
+
+    def __call__(self, form, field):
+        data = field.data
+        if data is None or (self.min is not None and data < self.min) or (
+                self.max is not None and data > self.max):
+            low = format_decimal(self.min) if self.min is not None else None
+            high = format_decimal(self.max) if self.max is not None else None
+            if low is not None and high is not None:
+                message = _("Number must be between %(min)s and %(max)s.", min=low, max=high)
+            elif low is not None:
+                message = _("Number must be at least %(min)s.", min=low)
+            else:
+                message = _("Number must be at most %(max)s.", max=high)
+            raise ValidationError(message)
 
 
 class AttachmentForm(Form):

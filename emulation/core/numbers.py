@@ -1,19 +1,34 @@
 """Numbers as people type them and money as the law counts it: no Flask, no database."""
 from __future__ import annotations
 
+import re
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 from emulation.core.text import clean
 
 MAX_VALUE = Decimal("1e15")
+_DIGITS = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+_GROUPS = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+", re.ASCII)
 
 
-def parse_number(value, locale: str = "vi") -> Decimal | None:
+class NumberError(ValueError):
+    """A typed number refused: `places` is set when only its decimal places are too many."""
+
+    def __init__(self, value, places: int | None = None):
+        super().__init__(value)
+        self.value, self.places = value, places
+
+
+def parse_number(value, locale: str = "vi", places: int = 2,
+                 signed: bool = False) -> Decimal | None:
     """A number as people type it: `1.234,5` or `12,5` (vi), `1,234.5` (en), `1234.5`.
 
+    ASCII digits and the separators only: no exponent, NaN, infinity or other scripts' digits.
     A lone separator followed by exactly three digits is a thousands separator in the
-    locale that uses it so (`1.500` is 1500 in vi, `1,500` is 1500 in en). Empty → None;
-    anything else, negative or absurd → ValueError.
+    locale that uses it so (`1.500` is 1500 in vi, `1,500` is 1500 in en); thousands groups
+    have three digits. The exact value typed is checked, never a rounded one: more than
+    `places` decimal places (the column's scale) is refused. Empty → None; anything else,
+    negative (unless `signed`) or absurd → NumberError (a ValueError).
     """
     text = clean(value).replace(" ", "").replace("\u00a0", "")
     if not text:
@@ -30,14 +45,22 @@ def parse_number(value, locale: str = "vi") -> Decimal | None:
     elif text.count(",") > 1 or text.count(".") > 1:
         thousands = "," if text.count(",") > 1 else "."
         decimal = "." if thousands == "," else ","
+    whole = text.split(decimal)[0].replace(thousands, ",")
+    if "," in whole and not _GROUPS.fullmatch(whole):
+        raise NumberError(value)
     text = text.replace(thousands, "").replace(decimal, ".")
+    if not _DIGITS.fullmatch(text) or (text.startswith("-") and not signed):
+        raise NumberError(value)
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(value) from None
-    if not number.is_finite() or number < 0 or number >= MAX_VALUE:
-        raise ValueError(value)
-    return number.quantize(Decimal("0.01"))
+        raise NumberError(value) from None
+    if abs(number) >= MAX_VALUE:
+        raise NumberError(value)
+    quantum = Decimal(1).scaleb(-places)
+    if number != number.quantize(quantum):
+        raise NumberError(value, places)
+    return number.quantize(quantum)
 
 
 def round_up_vnd(amount: Decimal, step: int = 10_000) -> int:

@@ -55,7 +55,20 @@ class TableError(Exception):
 
 
 def read_table(stream, filename: str, columns: list[Column], max_rows: int) -> list[Row]:
-    """Rows of the file as dicts keyed by column key; entirely empty rows are skipped."""
+    """Rows of the file as dicts keyed by column key; entirely empty rows are skipped.
+
+    Any file that cannot be read raises TableError with a message, whatever the reader's
+    own error: a damaged zip, broken XML inside the workbook, a truncated or odd CSV."""
+    try:
+        return _read_table(stream, filename, columns, max_rows)
+    except TableError:
+        raise
+    except Exception as err:  # any reader error on a user's file means it is damaged
+        raise TableError(_("The file is damaged or is not an Excel (.xlsx) or CSV file. Open "
+                           "it in Excel, save it again and retry.")) from err
+
+
+def _read_table(stream, filename: str, columns: list[Column], max_rows: int) -> list[Row]:
     name = (filename or "").lower()
     data = stream.read()
     if name.endswith(".xlsx"):
@@ -152,6 +165,8 @@ def _xlsx_rows(data: bytes):
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise TableError(_("The file is not a valid .xlsx workbook.")) from err
+    if not workbook.worksheets:
+        raise TableError(_("The file is not a valid .xlsx workbook."))
     sheet = workbook.worksheets[0]
     for row in sheet.iter_rows(values_only=True):
         yield list(row)

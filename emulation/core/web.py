@@ -68,6 +68,14 @@ def int_arg(name: str, low: int = 1, high: int = 2**31 - 1, source=None) -> int 
     return value if value is not None and low <= value <= high else None
 
 
+def ids_from(values) -> list[int]:
+    """Row ids posted as a list (`member`, `nomination`, `pledge`): ASCII digits within the
+    database's integer; anything else (`²`, `١`, 5,000 digits) is ignored."""
+    return [int(v) for v in values
+            if isinstance(v, str) and v.isascii() and v.isdigit() and 0 < len(v) <= 10
+            and 0 < int(v) <= 2**31 - 1]
+
+
 class RowsPagination(SelectPagination):
     """A page of rows of several columns or entities (Flask-SQLAlchemy's paginate keeps only
     the first entity of each row)."""

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import xlsxwriter
 
+from emulation.core.text import xml_safe
+
 STREAM_ROWS = 1000  # rows an export reads from the database at a time
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,7 +29,7 @@ class SheetWriter:
         for col, title in enumerate(titles):
             if widths:
                 self.sheet.set_column(col, col, widths[col])
-            self.sheet.write_string(self.row, col, str(title), self.formats["header"])
+            self.sheet.write_string(self.row, col, xml_safe(title), self.formats["header"])
         self.sheet.freeze_panes(1, 0)
         self.filter_columns = len(titles) if autofilter else 0
         self.row += 1
@@ -58,7 +60,7 @@ class SheetWriter:
             sheet.write_datetime(row, col, datetime(value.year, value.month, value.day),
                                  self.formats["date"])
         else:
-            text = str(value)
+            text = xml_safe(value)  # what XML cannot hold would make the file unreadable
             if is_risky(text):
                 # Stored as text with Excel's quote prefix: shown as typed, never evaluated,
                 # and still text when someone edits the cell later.

@@ -19,6 +19,7 @@ from emulation.core.errors import NotFound
 from emulation.core.formatting import fmt_date
 from emulation.core.models import utcnow
 from emulation.core.permissions import SYSTEM
+from emulation.core.text import one_line
 from emulation.extensions import db
 from emulation.notify.models import Notification, ReminderSent
 
@@ -136,21 +137,31 @@ def deliver(notification_id: int, last_try: bool) -> None:
         _send(_message(user.email, user.locale or current_app.config["BABEL_DEFAULT_LOCALE"],
                        note))
     except (OSError, smtplib.SMTPException, MailNotSent) as err:
-        note.mail_error = f"{type(err).__name__}: {err}"[:500]
-        if not last_try:
-            note.mail_state = "retrying"
-            db.session.commit()
-            raise MailNotSent(note.mail_error) from err
-        note.mail_state = "failed"
-        audit.record(db.session, actor=SYSTEM, action="mail.failed", obj=note,
-                     summary=f"{user.email or user.username}: {note.mail_error}",
-                     after={"attempts": note.mail_attempts, "kind": note.kind})
-        db.session.commit()
-        current_app.logger.error("mail %s to %s failed %s times: %s", note.id, user.email,
-                                 note.mail_attempts, note.mail_error)
+        _failed_try(note, user, err, last_try)
+        return
+    except Exception as err:
+        current_app.logger.exception("mail %s cannot be built", note.id)
+        _failed_try(note, user, err, last_try=True)
         return
     note.mail_state, note.mail_error, note.mailed_at = "sent", "", utcnow()
     db.session.commit()
+
+
+def _failed_try(note: Notification, user, err: Exception, last_try: bool) -> None:
+    """Record a failed try: retried later (MailNotSent raised for the queue), or, on the last
+    try, marked failed with an audit event for the administrators' list."""
+    note.mail_error = f"{type(err).__name__}: {err}"[:500]
+    if not last_try:
+        note.mail_state = "retrying"
+        db.session.commit()
+        raise MailNotSent(note.mail_error) from err
+    note.mail_state = "failed"
+    audit.record(db.session, actor=SYSTEM, action="mail.failed", obj=note,
+                 summary=f"{user.email or user.username}: {note.mail_error}",
+                 after={"attempts": note.mail_attempts, "kind": note.kind})
+    db.session.commit()
+    current_app.logger.error("mail %s to %s failed %s times: %s", note.id, user.email,
+                             note.mail_attempts, note.mail_error)
 
 
 class MailNotSent(Exception):
@@ -208,12 +219,13 @@ def _message(address: str, locale: str, note: Notification) -> EmailMessage:
     config = current_app.config
     params = json.loads(note.params or "{}")
     with force_locale(locale):
-        subject = str(_l("Emulation and recognition")) + ": " + text(note.kind, params)[:120]
+        subject = one_line(str(_l("Emulation and recognition")) + ": "
+                           + text(note.kind, params))[:160]
         body = text(note.kind, params) + (
             f"\n\n{config.get('SERVER_URL', '')}{note.link}" if note.link else "")
     message = EmailMessage()
-    message["From"] = config.get("MAIL_FROM", "thidua@localhost")
-    message["To"] = address
+    message["From"] = one_line(config.get("MAIL_FROM", "thidua@localhost"))
+    message["To"] = one_line(address)
     message["Subject"] = subject
     message.set_content(body)
     return message

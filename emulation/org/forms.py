@@ -1,11 +1,11 @@
 """Forms of the organisation area: one per purpose, so no form carries fields a role may not set."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from emulation.auth.forms import EMAIL_RULE
-from emulation.core.forms import Form
+from emulation.core.forms import DateField, Form
 from emulation.org.enums import Gender, UnitKind
 
 CODE_RULE = Regexp(r"^[^\s]+$", message=_l("A code has no spaces."))

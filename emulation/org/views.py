@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -136,7 +137,7 @@ def unit_move(unit_id: int):
 def unit_set_active(unit_id: int):
     unit = load_or_404(services.get_unit_for, current_user, unit_id)
     form = VersionForm()
-    active = request.form.get("active") == "1"
+    active = _active_flag()
     return form_action(lambda: services.set_unit_active(
         current_user, unit, version=form.version.data, active=active),
         success=_("Unit activated.") if active else _("Unit deactivated."), form=form,
@@ -271,7 +272,7 @@ def person_set_active(person_id: int):
     person = load_or_404(services.get_person_for, current_user, person_id,
                          perms.MANAGE_PEOPLE)
     form = VersionForm()
-    active = request.form.get("active") == "1"
+    active = _active_flag()
     return form_action(lambda: services.set_person_active(
         current_user, person, version=form.version.data, active=active),
         success=_("Person activated.") if active else _("Person deactivated."), form=form,
@@ -299,6 +300,14 @@ def people_export():
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+def _active_flag() -> bool:
+    """The posted `active`: "1" or "0"; anything else is a bad request, never "inactive"."""
+    value = request.form.get("active")
+    if value not in ("0", "1"):
+        abort(400)
+    return value == "1"
+
 
 def _import_page(kind: str, columns, run_import, template_url: str | None = None,
                  job_kind: str | None = None):

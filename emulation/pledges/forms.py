@@ -2,10 +2,10 @@
 the posted form (their number depends on the campaign); these carry CSRF and versions."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from emulation.core.forms import Form
+from emulation.core.forms import DateField, Form
 
 
 class VersionedForm(Form):

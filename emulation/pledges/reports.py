@@ -133,7 +133,7 @@ def save_report(actor, campaign: Campaign, unit: Unit, period: ReportPeriod, ver
             errors.append(_("%(item)s: the achieved value is not a number.", item=label))
             continue
         try:
-            progress = parse_number(entry.get("progress_pct"), locale)
+            progress = parse_number(entry.get("progress_pct"), locale, places=1)
         except ValueError:
             progress = Decimal(-1)
         if progress is not None and not (0 <= progress <= 100):

@@ -136,7 +136,7 @@ def save_pledge(actor, campaign: Campaign, unit: Unit, version, entries: dict,
             raise ServiceError(_("That movement belongs to another campaign."))
         try:
             target = parse_number(entry.get("target_value"), locale)
-        except ValueError:
+        except ValueError:  # NumberError: not a number, or more than two decimal places
             errors.append(_("Movement %(n)d: the target %(value)s is not a number.",
                             n=movement.number, value=clean(entry.get("target_value"))[:30]))
             continue
@@ -238,7 +238,7 @@ def approve(actor, pledge: Pledge, version) -> None:
 def return_pledge(actor, pledge: Pledge, version, reason: str) -> None:
     require_organiser(actor, pledge)
     check_version(pledge, version)
-    reason = (reason or "").strip()
+    reason = clean_block(reason, 20000)
     if not reason:
         raise ServiceError(_("Give the reason for returning the pledge."))
     if pledge.state not in (PledgeState.SUBMITTED, PledgeState.APPROVED):

@@ -18,6 +18,7 @@ from emulation.core.web import (
     current_locale,
     flash_form_errors,
     form_action,
+    ids_from,
     int_arg,
     load_or_404,
     local_today,
@@ -350,4 +351,4 @@ def _report_url(campaign, unit, period) -> str:
 
 def _ids(values) -> list[int]:
     """Row ids posted as a list; anything else is ignored."""
-    return [int(v) for v in values if v.isdigit() and len(v) < 10]
+    return ids_from(values)

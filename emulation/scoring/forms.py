@@ -1,18 +1,9 @@
 """Forms of scoring: the organiser's settings and actions; sheet lines are read by the view."""
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField,
-    DateField,
-    DecimalField,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
-from emulation.core.forms import Form
+from emulation.core.forms import DateField, DecimalField, Form, IntegerField, NumberRange
 
 COMBINE_CHOICES = [("mean", _l("Mean")), ("median", _l("Median")),
                    ("trimmed", _l("Trimmed mean (drop highest and lowest when 5 or more)"))]
@@ -62,7 +53,7 @@ class CouncilForm(Form):
 
 class AdjustmentForm(Form):
     unit_code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40)])
-    points = DecimalField(_l("Points (negative for a penalty)"), places=2,
+    points = DecimalField(_l("Points (negative for a penalty)"), places=2, signed=True,
                           validators=[DataRequired(), NumberRange(min=-1000, max=1000)])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
 

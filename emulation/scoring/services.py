@@ -10,6 +10,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
@@ -31,8 +32,8 @@ from emulation.core.errors import (
     check_version,
 )
 from emulation.core.models import utcnow
-from emulation.core.numbers import parse_number
-from emulation.core.text import clean_block
+from emulation.core.numbers import NumberError, parse_number
+from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.pledges import progress as progress_calc
@@ -313,24 +314,21 @@ def save_sheet(actor, sheet: ScoreSheet, version, lines: dict, today: date,
     check_version(sheet, version)
     criteria = {c.id: c for c in campaign.criteria}
     errors, values = [], {}
-    quantum = Decimal(1).scaleb(-settings.decimals)
     for criterion_id, (raw, comment) in lines.items():
         criterion = criteria.get(criterion_id)
         if criterion is None:
             raise ServiceError(_("That criterion belongs to another campaign."))
-        try:
-            points = parse_number(raw, locale)
-        except ValueError:
-            errors.append(_("%(code)s: %(value)s is not a number.", code=criterion.code,
-                            value=str(raw)[:20]))
+        try:  # the exact value typed: never rounded before the maximum is checked
+            points = parse_number(raw, locale, places=settings.decimals)
+        except NumberError as err:
+            errors.append(_("%(code)s: at most %(n)d decimal places.", code=criterion.code,
+                            n=settings.decimals) if err.places is not None
+                          else _("%(code)s: %(value)s is not a number.", code=criterion.code,
+                                 value=clean(raw)[:20]))
             continue
         if points is not None and points > criterion.max_points:
             errors.append(_("%(code)s: at most %(max)s points.", code=criterion.code,
-                            max=criterion.max_points.normalize()))
-            continue
-        if points is not None and points != points.quantize(quantum):
-            errors.append(_("%(code)s: at most %(n)d decimal places.", code=criterion.code,
-                            n=settings.decimals))
+                            max=format_decimal(criterion.max_points)))
             continue
         values[criterion_id] = (points, clean_block(comment, 5000))
     if errors:
@@ -388,7 +386,7 @@ def reopen_sheet(actor, sheet: ScoreSheet, version, reason: str) -> None:
     require_manage(actor, campaign)
     _require_not_frozen(settings_for(campaign))
     check_version(sheet, version)
-    reason = (reason or "").strip()
+    reason = clean_block(reason, 20000)
     if not reason:
         raise ServiceError(_("Give the reason for reopening the sheet."))
     if sheet.state != "submitted":
@@ -418,7 +416,7 @@ def add_adjustment(actor, campaign: Campaign, unit: Unit, points: Decimal,
                    reason: str) -> ScoreAdjustment:
     require_manage(actor, campaign)
     _require_not_frozen(settings_for(campaign))
-    reason = (reason or "").strip()
+    reason = clean_block(reason, 20000)
     if not reason:
         raise ServiceError(_("Give the reason for the bonus or penalty."))
     if points is None or points == 0 or abs(points) > 1000:
@@ -552,7 +550,7 @@ def unfreeze(actor, campaign: Campaign, version, reason: str) -> None:
     require_manage(actor, campaign)
     settings = settings_for(campaign)
     check_version(settings, version)
-    reason = (reason or "").strip()
+    reason = clean_block(reason, 20000)
     if not reason:
         raise ServiceError(_("Give the reason for reopening the ranking."))
     if settings.frozen_at is None:

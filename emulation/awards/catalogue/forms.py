@@ -1,19 +1,11 @@
 """Forms of the award catalogue (administrators)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField,
-    DecimalField,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from emulation.awards.catalogue.enums import AwardCategory, Subject, VoteBase
 from emulation.awards.eligibility.engine import RULE_KINDS
-from emulation.core.forms import Form
+from emulation.core.forms import DecimalField, Form, IntegerField, NumberRange
 
 SUBJECT_CHOICES = Subject.choices()
 

@@ -11,7 +11,7 @@ from emulation.awards.catalogue.models import SUBJECTS, AwardQuota, AwardRule, A
 from emulation.awards.eligibility import engine
 from emulation.core import audit
 from emulation.core.errors import NotFound, PermissionDenied, ServiceError, check_version
-from emulation.core.text import clean
+from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 
 AWARD_FIELDS = ("name", "category", "subject", "level", "issuing_authority", "cash_multiple",
@@ -78,7 +78,7 @@ def save_rule(actor, award: AwardType, rule: AwardRule | None, *, kind: str, par
     _require_admin(actor)
     try:
         params = json.loads(params_text or "{}")
-    except json.JSONDecodeError as err:
+    except (ValueError, RecursionError) as err:  # JSONDecodeError, a 5,000-digit number…
         raise ServiceError(_("The parameters are not valid JSON: %(error)s",
                              error=str(err))) from None
     if not isinstance(params, dict):
@@ -95,7 +95,7 @@ def save_rule(actor, award: AwardType, rule: AwardRule | None, *, kind: str, par
         award.rules.append(rule)
     rule.kind, rule.subject = kind, subject
     rule.params = json.dumps(params, ensure_ascii=False, sort_keys=True)
-    rule.legal_reference, rule.note = clean(legal_reference)[:255], (note or "").strip()
+    rule.legal_reference, rule.note = clean(legal_reference)[:255], clean_block(note, 5000)
     db.session.flush()
     audit.record(db.session, actor=actor, action="award.rule_save", obj=award,
                  summary=f"rule {rule.position} of {award.code} saved", before=before,
@@ -126,7 +126,8 @@ def save_quota(actor, award: AwardType, of_code: str, max_pct: Decimal, legal_re
     if quota is None:
         quota = AwardQuota(of_code=of_code)
         award.quotas.append(quota)
-    quota.max_pct, quota.legal_reference, quota.note = max_pct, clean(legal_reference), note
+    quota.max_pct, quota.legal_reference, quota.note = (max_pct, clean(legal_reference),
+                                                           clean_block(note, 5000))
     audit.record(db.session, actor=actor, action="award.quota", obj=award,
                  summary=f"quota {award.code} ≤ {max_pct}% of {of_code}", before=before,
                  after={"of": of_code, "max_pct": max_pct})

@@ -1,18 +1,10 @@
 """Forms of councils and meetings. The templates write their fields by hand (same names)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    DateField,
-    DecimalField,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from emulation.awards.councils.enums import Choice, CouncilRole
-from emulation.core.forms import Form
+from emulation.core.forms import DateField, DecimalField, Form, IntegerField, NumberRange
 
 
 class CouncilForm(Form):

@@ -22,7 +22,7 @@ from emulation.awards.councils.forms import (
 )
 from emulation.awards.councils.models import Council, CouncilMeeting
 from emulation.core.forms import Form
-from emulation.core.web import form_action, load_or_404
+from emulation.core.web import form_action, ids_from, load_or_404
 from emulation.org.services import unit_choices
 
 
@@ -92,7 +92,7 @@ def meeting(meeting_id: int):
 def attendance(meeting_id: int):
     meeting = load_or_404(service.get_meeting_for, current_user, meeting_id)
     form = MeetingVersionForm()
-    ids = [int(v) for v in request.form.getlist("member") if v.isdigit()]
+    ids = ids_from(request.form.getlist("member"))
     return _meeting_action(meeting, form, lambda: service.set_attendance(
         current_user, meeting, form.version.data, ids))
 

@@ -10,6 +10,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
+from emulation.core.text import xml_safe
+
 FONT = "Times New Roman"
 
 
@@ -161,7 +163,7 @@ def _paragraph(doc, text, *, bold=False, italic=False, size=14,
                align=WD_ALIGN_PARAGRAPH.JUSTIFY):
     paragraph = doc.add_paragraph()
     paragraph.alignment = align
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_safe(text))
     run.bold, run.italic, run.font.size, run.font.name = bold, italic, Pt(size), FONT
     return paragraph
 
@@ -169,7 +171,7 @@ def _paragraph(doc, text, *, bold=False, italic=False, size=14,
 def _cell(cell, text, *, bold=False, italic=False, size=13, align=WD_ALIGN_PARAGRAPH.LEFT):
     paragraph = cell.paragraphs[0] if not cell.paragraphs[0].text else cell.add_paragraph()
     paragraph.alignment = align
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_safe(text))
     run.bold, run.italic, run.font.size, run.font.name = bold, italic, Pt(size), FONT
 
 

@@ -1,9 +1,9 @@
 """Forms of decisions and objections. The templates write their fields by hand (same names)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from emulation.core.forms import Form
+from emulation.core.forms import DateField, Form
 
 
 class DecisionForm(Form):

@@ -29,7 +29,7 @@ from emulation.core.errors import (
     check_version,
 )
 from emulation.core.integrity import conflict_on_duplicate
-from emulation.core.text import clean
+from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 from emulation.org.models import Unit
 
@@ -69,7 +69,7 @@ def publish(actor, meeting: CouncilMeeting, today: date) -> Publication:
 
 
 def object_to(actor, nomination: Nomination, text: str) -> Objection:
-    text = (text or "").strip()
+    text = clean_block(text, 20000)
     if not text:
         raise ServiceError(_("Write the objection."))
     if not _published(nomination):
@@ -89,7 +89,7 @@ def resolve(actor, objection: Objection, upheld: bool, reason: str) -> None:
     if not perms.covers(actor, n.level_unit, ORGANISER):
         raise PermissionDenied(_("Only an organiser of %(name)s may do this.",
                                  name=n.level_unit.name))
-    reason = (reason or "").strip()
+    reason = clean_block(reason, 20000)
     if not reason:
         raise ServiceError(_("Give the reason for the resolution."))
     if objection.state != "open":
@@ -206,7 +206,7 @@ def issue(actor, decision: Decision, version, today: date) -> None:
 def revoke(actor, decision: Decision, version, reason: str) -> None:
     _require_organiser(actor, decision)
     check_version(decision, version)
-    reason = (reason or "").strip()
+    reason = clean_block(reason, 20000)
     if not reason:
         raise ServiceError(_("Give the reason for revoking the decision."))
     if decision.state != "issued":

@@ -16,6 +16,7 @@ from emulation.core import permissions as perms
 from emulation.core.forms import Form
 from emulation.core.web import (
     form_action,
+    ids_from,
     load_or_404,
     local_today,
     page_arg,
@@ -123,7 +124,7 @@ def create():
     if request.method == "GET":
         return _create_page()
     form = DecisionForm()
-    chosen = {int(v) for v in request.form.getlist("nomination") if v.isdigit()}
+    chosen = set(ids_from(request.form.getlist("nomination")))
     made = []
     response = form_action(lambda: made.append(service.create_decision_for(
         current_user, form.unit_code.data, chosen, number=form.number.data,

@@ -1,9 +1,9 @@
 """Forms of nominations: a new dossier, its texts, and the actions on it."""
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
-from emulation.core.forms import Form
+from emulation.core.forms import Form, IntegerField, NumberRange
 
 
 class DossierTexts(Form):

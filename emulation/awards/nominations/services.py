@@ -238,7 +238,7 @@ def receive(actor, n: Nomination, version) -> None:
 
 
 def return_(actor, n: Nomination, version, reason: str) -> None:
-    reason = (reason or "").strip()
+    reason = clean_block(reason, 20000)
     if not reason:
         raise ServiceError(_("Give the reason for returning the dossier."))
     _handle(actor, n, version, ("submitted", "received", "forwarded"), "returned", reason,
@@ -271,7 +271,7 @@ def withdraw(actor, n: Nomination, version, reason: str) -> None:
     check_version(n, version)
     if n.state in ("on_agenda", "withdrawn"):
         raise InvalidState(_("This nomination cannot be withdrawn now."))
-    _step(actor, n, "withdrawn", (reason or "").strip())
+    _step(actor, n, "withdrawn", clean_block(reason, 20000))
 
 
 def _handle(actor, n, version, allowed_from, to_state, reason="", commit=True) -> None:
