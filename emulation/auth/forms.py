@@ -1,10 +1,10 @@
 """Forms of the accounts area."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from emulation.auth.enums import Role
-from emulation.core.forms import Form
+from emulation.core.forms import Form, IntegerField, NumberRange
 from emulation.core.text import EMAIL_PATTERN
 
 EMAIL_RULE = Regexp(EMAIL_PATTERN, message=_l("This is not a valid email address."))

@@ -1,10 +1,10 @@
 """Forms of the reference data pages (administrators only)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
 
 from emulation.core.calendar import DayKind
-from emulation.core.forms import Form
+from emulation.core.forms import DateField, Form, IntegerField, NumberRange
 
 
 class BaseSalaryForm(Form):

@@ -79,7 +79,7 @@ def test_forms_refuse_unstorable_text_with_a_message(world, cworld, login, app, 
     before = _state(app)
     for text in ("Thiếu\x00 chỉ tiêu", "Tên\uffff"):
         posts = [(f"/pledges/{ids['pledge']}/return", {"version": "1", "reason": text}),
-                 (f"/nominations/{ids['nomination']}/objections", {"text": text}),
+                 (f"/nominations/{ids['published_nomination']}/objections", {"text": text}),
                  (f"/units/{world.unit1.id}/edit", {"version": "1", "name": text,
                                                     "kind": "other"}),
                  ("/units/new", {"code": "MOI", "name": text, "parent_code": world.top.code,
