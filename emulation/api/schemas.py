@@ -418,6 +418,12 @@ class InitiativeIn(Schema):
     year = fields.Integer(required=True, validate=validate.Range(min=1900, max=2200))
     scope = fields.String(required=True, validate=validate.OneOf(InitiativeScope.values()))
     research = fields.Boolean(load_default=False)
+    used_for = fields.String(load_default=None, allow_none=True,
+                             validate=validate.Length(min=1, max=20),
+                             metadata={"description": "Code of the award this initiative "
+                                                      "already backed (it backs one only)."})
+    used_for_year = fields.Integer(load_default=None, allow_none=True,
+                                   validate=validate.Range(min=1900, max=2200))
 
 
 class DisciplineIn(Schema):
@@ -464,8 +470,19 @@ class RuleResultOut(Schema):
     legal_reference = fields.String()
 
 
+class RuleSetOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    legal_source = fields.String()
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+
+
 class EligibilityOut(Schema):
     eligible = fields.Boolean(allow_none=True)
+    rule_set = fields.Nested(RuleSetOut, allow_none=True,
+                             metadata={"description": "The dated rule set in force for the "
+                                                      "year, which judged the subject."})
     rules = fields.List(fields.Nested(RuleResultOut))
 
 

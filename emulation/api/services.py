@@ -113,7 +113,9 @@ def records_from_subject(subject: dict) -> engine.Records:
     return engine.Records(
         subject["kind"], {int(y): v for y, v in subject["appraisals"].items()},
         tuple((a["code"], a["year"]) for a in subject["awards"]),
-        tuple((i["year"], i["scope"], i["research"]) for i in subject["initiatives"]),
+        tuple((i["year"], i["scope"], i["research"], i["used_for"], i["used_for_year"])
+              if i["used_for"] else (i["year"], i["scope"], i["research"])
+              for i in subject["initiatives"]),
         tuple((d["level"], d["start"], d["end"]) for d in subject["disciplines"]),
         members, subject["rank"])
 

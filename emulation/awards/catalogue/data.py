@@ -1,9 +1,14 @@
-"""The seeded award catalogue of DESIGN.md §4 (Law 06/2022/QH15, Decree 98/2023/NĐ-CP and the
-trade union's own forms). Everything here is data, copied into the database and editable by
-administrators; the code never reads these constants to decide eligibility."""
+"""The seeded award catalogue of DESIGN.md §4 (Law 06/2022/QH15 with Decree 98/2023/NĐ-CP, then
+Decree 152/2025/NĐ-CP from 01/07/2025, and the trade union's own forms). Everything here is
+data, copied into the database and editable by administrators; the code never reads these
+constants to decide eligibility."""
 from __future__ import annotations
 
+import json
+from datetime import date
 from decimal import Decimal
+
+from sqlalchemy import select
 
 LAW = "Luật Thi đua, khen thưởng 06/2022/QH15"
 DECREE = "Nghị định 152/2025/NĐ-CP"
@@ -172,30 +177,38 @@ QUOTAS = [("CSTDCS", "LDTT", Decimal(15), "Nghị định 91/2017/NĐ-CP (đã t
 
 
 def seed(session) -> int:
-    """Insert the catalogue where a code is missing; never overwrite an administrator's edits."""
-    import json
+    """Insert the catalogue where a code is missing; never overwrite an administrator's edits.
 
-    from sqlalchemy import select
+    Award types already present are upgraded only where nobody changed them: empty cash
+    multiples are filled, and rules that no administrator ever saved or deleted (the audit
+    trail says so) are replaced by the seeded rule sets' rules."""
+    from emulation.awards.catalogue.models import AwardQuota, AwardType
 
-    from emulation.awards.catalogue.models import AwardQuota, AwardRule, AwardType
-
-    existing = set(session.scalars(select(AwardType.code)))
+    sets = _seed_rule_sets(session)
+    existing = {a.code: a for a in session.scalars(select(AwardType))}
     added = 0
     for (code, name, category, subject, level, authority, cash, ref, rules, threshold, base,
          days, note) in CATALOGUE:
-        if code in existing:
+        award = existing.get(code)
+        if award is None:
+            award = AwardType(code=code, name=name, category=category, subject=subject,
+                              level=level, issuing_authority=authority, cash_multiple=cash,
+                              cash_multiple_collective=COLLECTIVE_CASH.get(code),
+                              legal_reference=ref, vote_threshold_pct=Decimal(threshold),
+                              vote_base=base, publication_days=days, note=note)
+            session.add(award)
+            _add_rules(award, rules, sets)
+            added += 1
             continue
-        award = AwardType(code=code, name=name, category=category, subject=subject,
-                          level=level, issuing_authority=authority, cash_multiple=cash,
-                          legal_reference=ref, vote_threshold_pct=Decimal(threshold),
-                          vote_base=base, publication_days=days, note=note)
-        for position, rule in enumerate(rules, start=1):
-            award.rules.append(AwardRule(
-                position=position, kind=rule["kind"], subject=rule.get("subject", "both"),
-                params=json.dumps(rule["params"], ensure_ascii=False),
-                legal_reference=rule.get("legal_reference", ""), note=rule.get("note", "")))
-        session.add(award)
-        added += 1
+        if award.cash_multiple is None and cash is not None:
+            award.cash_multiple = cash
+        if award.cash_multiple_collective is None and code in COLLECTIVE_CASH:
+            award.cash_multiple_collective = COLLECTIVE_CASH[code]
+        if not any(r.rule_set_id for r in award.rules) and not _rules_edited(session, award):
+            for rule in list(award.rules):
+                award.rules.remove(rule)
+            session.flush()
+            _add_rules(award, rules, sets)
     session.flush()
     from emulation.refdata.data import seed as seed_reference
 
@@ -207,3 +220,43 @@ def seed(session) -> int:
             award.quotas.append(AwardQuota(of_code=of_code, max_pct=pct, legal_reference=ref,
                                            note=note))
     return added
+
+
+def _seed_rule_sets(session) -> list:
+    """The seeded rule sets, added where their code is missing, with the decree each names."""
+    from emulation.awards.catalogue.models import RuleSet
+
+    known = {s.code: s for s in session.scalars(select(RuleSet))}
+    sets = []
+    for code, name, source, valid_from, valid_to, decree in RULE_SETS:
+        rule_set = known.get(code)
+        if rule_set is None:
+            rule_set = RuleSet(code=code, name=name, legal_source=source,
+                               valid_from=date.fromisoformat(valid_from),
+                               valid_to=date.fromisoformat(valid_to) if valid_to else None)
+            session.add(rule_set)
+        sets.append((rule_set, decree))
+    session.flush()
+    return sets
+
+
+def _add_rules(award, rules: list[dict], sets: list) -> None:
+    from emulation.awards.catalogue.models import AwardRule
+
+    for rule_set, decree in sets:
+        for position, rule in enumerate(rules, start=1):
+            award.rules.append(AwardRule(
+                rule_set=rule_set, position=position, kind=rule["kind"],
+                subject=rule.get("subject", "both"),
+                params=json.dumps(rule["params"], ensure_ascii=False),
+                legal_reference=rule.get("legal_reference", "").replace(DECREE, decree),
+                note=rule.get("note", "")))
+
+
+def _rules_edited(session, award) -> bool:
+    """Whether an administrator ever saved or deleted a rule of this award."""
+    from emulation.core.audit import AuditEvent
+
+    return session.scalar(select(AuditEvent.id).where(
+        AuditEvent.object_type == "award_type", AuditEvent.object_id == award.id,
+        AuditEvent.action.in_(("award.rule_save", "award.rule_delete"))).limit(1)) is not None

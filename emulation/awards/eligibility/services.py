@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from emulation.awards.catalogue.models import AwardType
+from emulation.awards.catalogue.models import AwardRule, AwardType
 from emulation.awards.catalogue.services import names
 from emulation.awards.eligibility import engine
 from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, Initiative
@@ -20,9 +20,41 @@ if TYPE_CHECKING:
     from emulation.awards.nominations.models import Nomination
 
 
-def engine_rules(award: AwardType) -> list[engine.Rule]:
+def engine_rules(award: AwardType, year: int | None = None) -> list[engine.Rule]:
+    """The award's rules for a nomination's year: those of the rule set in force then (see
+    `rule_set_in_force`) and those that belong to no set (they apply to any year)."""
+    chosen = rule_set_in_force(award, year) if year is not None else None
     return [engine.Rule(r.kind, r.params_data, r.subject, r.legal_reference, r.note)
-            for r in award.rules]
+            for r in award.rules
+            if r.rule_set is None or chosen is None or r.rule_set.code == chosen.code]
+
+
+def rule_set_in_force(award: AwardType, year: int) -> engine.RuleSet | None:
+    """The rule set that judges this award for the year, among the sets that hold its rules
+    (None when its rules belong to no set)."""
+    sets = {r.rule_set.code: r.rule_set for r in award.rules if r.rule_set is not None}
+    return engine.rule_set_for([_engine_set(s) for s in sets.values()], year)
+
+
+def judge(award: AwardType, records: engine.Records, year: int,
+          award_names: dict[str, str] | None = None) -> engine.Verdict:
+    """The award's verdict for these records and year: the rule set in force for the year, the
+    subject kinds the award takes, its code (initiatives that backed another award do not
+    count)."""
+    return engine.check(engine_rules(award, year), records, year,
+                        names() if award_names is None else award_names,
+                        subjects=subjects_of(award), award=award.code,
+                        rule_set=rule_set_in_force(award, year))
+
+
+def subjects_of(award: AwardType) -> tuple[str, ...]:
+    """The subject kinds an award takes ('both' is an individual or a collective)."""
+    return engine.SUBJECT_KINDS if award.subject == "both" else (award.subject,)
+
+
+def _engine_set(rule_set) -> engine.RuleSet:
+    return engine.RuleSet(rule_set.code, rule_set.name, rule_set.legal_source,
+                          rule_set.valid_from, rule_set.valid_to)
 
 
 def people_records(person_ids: list[int]) -> dict[int, engine.Records]:
@@ -137,13 +169,13 @@ def award_for(kind: str, code: str) -> AwardType | None:
 
 def check_person(award: AwardType, person: Person, year: int) -> engine.Verdict:
     records = people_records([person.id])[person.id]
-    return engine.check(engine_rules(award), records, year, names())
+    return judge(award, records, year)
 
 
 def check_unit(award: AwardType, unit: Unit, year: int,
                rank: int | None = None) -> engine.Verdict:
     records = units_records([unit.id], year, {unit.id: rank} if rank else None)[unit.id]
-    return engine.check(engine_rules(award), records, year, names())
+    return judge(award, records, year)
 
 
 def _chunks(ids: list[int], size: int = 900):
@@ -166,13 +198,13 @@ def check_batch(nominations: list[Nomination]) -> dict[int, engine.Verdict]:
     )).all()) if any(n.unit_id and n.campaign_id for n in nominations) else {}
     units = {year: units_records(sorted(ids), year, ranks)
              for year, ids in by_year_units.items()}
-    rules = {a.id: engine_rules(a) for a in db.session.scalars(
+    awards = {a.id: a for a in db.session.scalars(
         select(AwardType).where(AwardType.id.in_({n.award_type_id for n in nominations}))
-        .options(selectinload(AwardType.rules)))}
+        .options(selectinload(AwardType.rules).joinedload(AwardRule.rule_set)))}
     result = {}
     for n in nominations:
         records = people[n.person_id] if n.person_id else units[n.year][n.unit_id]
-        result[n.id] = engine.check(rules[n.award_type_id], records, n.year, award_names)
+        result[n.id] = judge(awards[n.award_type_id], records, n.year, award_names)
     return result
 
 
@@ -195,7 +227,11 @@ def quota_results(nominations: list[Nomination]) -> list[engine.QuotaResult]:
 
 
 def serialise(verdict: engine.Verdict) -> dict:
+    """A verdict as stored with a nomination: the answer, the rule set and each rule's result."""
+    rule_set = verdict.rule_set
     return {"eligible": verdict.eligible,
+            "rule_set": {"code": rule_set.code, "name": rule_set.name,
+                         "legal_source": rule_set.legal_source} if rule_set else None,
             "rules": [{"kind": r.kind, "passed": r.passed, "vi": r.message_vi,
                        "en": r.message_en, "legal_reference": r.legal_reference}
                       for r in verdict.rules]}
