@@ -213,6 +213,9 @@ class RuleSchema(Schema):
     params = fields.Dict(attribute="params_data")
     legal_reference = fields.String()
     note = fields.String()
+    rule_set = fields.String(attribute="rule_set.code", allow_none=True,
+                             metadata={"description": "The dated rule set the rule belongs "
+                                                      "to; none means every year."})
 
 
 class AwardTypeSchema(Schema):
@@ -222,6 +225,7 @@ class AwardTypeSchema(Schema):
     subject = fields.String()
     level = fields.String()
     cash_multiple = decimal_string(allow_none=True)
+    cash_multiple_collective = decimal_string(allow_none=True)
     legal_reference = fields.String()
     rules = fields.List(fields.Nested(RuleSchema))
 

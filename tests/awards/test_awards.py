@@ -44,6 +44,10 @@ def test_catalogue_is_seeded_once_and_keeps_edits(world, ctx):
     cstdcs = catalogue_services.award_by_code("CSTDCS")
     assert cstdcs.quotas[0].of_code == "LDTT" and cstdcs.quotas[0].note
     assert all(r.legal_reference for r in cstdcs.rules)
+    multiples = {code: (a.cash_multiple, a.cash_multiple_collective) for code, a in (
+        (c, catalogue_services.award_by_code(c)) for c in ("BK_TTG", "BK_BO", "GK", "TTLDXS"))}
+    assert multiples == {"BK_TTG": (Decimal(3), Decimal(6)), "BK_BO": (Decimal("1.5"), Decimal(3)),
+                         "GK": (Decimal("0.3"), Decimal("0.6")), "TTLDXS": (Decimal("1.5"), None)}
 
 
 def _undated(award, params):
