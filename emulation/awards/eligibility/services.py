@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
@@ -206,6 +207,51 @@ def check_batch(nominations: list[Nomination]) -> dict[int, engine.Verdict]:
         records = people[n.person_id] if n.person_id else units[n.year][n.unit_id]
         result[n.id] = judge(awards[n.award_type_id], records, n.year, award_names)
     return result
+
+
+def overlap_warnings(nominations: list[Nomination]) -> dict[int, list[str]]:
+    """Warnings per nomination, in two queries for any number: another commendation form
+    proposed for the same subject and year (one achievement, one form: Law 06/2022 Art. 5.2),
+    and the same award already granted to the subject for the year."""
+    from emulation.awards.decisions.models import DecisionItem
+    from emulation.awards.nominations.models import Nomination as NominationModel
+
+    warnings: dict[int, list[str]] = {n.id: [] for n in nominations}
+    if not nominations:
+        return warnings
+    people = {n.person_id for n in nominations if n.person_id}
+    units = {n.unit_id for n in nominations if n.unit_id}
+    years = {n.year for n in nominations}
+    others = db.session.execute(
+        select(NominationModel.id, NominationModel.person_id, NominationModel.unit_id,
+               NominationModel.year, AwardType.name)
+        .join(AwardType, AwardType.id == NominationModel.award_type_id)
+        .where(AwardType.category == "commendation", NominationModel.state != "withdrawn",
+               NominationModel.year.in_(years),
+               NominationModel.person_id.in_(people) | NominationModel.unit_id.in_(units))
+        .order_by(NominationModel.id)).all()
+    held = db.session.execute(
+        select(AwardRecord.person_id, AwardRecord.unit_id, AwardRecord.year,
+               AwardRecord.award_code, AwardRecord.decision_number, DecisionItem.nomination_id)
+        .outerjoin(DecisionItem, DecisionItem.award_record_id == AwardRecord.id)
+        .where(AwardRecord.revoked.is_(False), AwardRecord.year.in_(years),
+               AwardRecord.person_id.in_(people) | AwardRecord.unit_id.in_(units))).all()
+    for n in nominations:
+        subject = (n.person_id, n.unit_id, n.year)
+        if n.award_type.category == "commendation":
+            for other_id, person_id, unit_id, year, name in others:
+                if other_id != n.id and (person_id, unit_id, year) == subject:
+                    warnings[n.id].append(_(
+                        "Also proposed for %(award)s for %(year)s (dossier #%(id)s): one "
+                        "achievement is commended with one form only (Law 06/2022 Art. 5.2).",
+                        award=name, year=year, id=other_id))
+        for person_id, unit_id, year, code, number, from_nomination in held:
+            if (person_id, unit_id, year) == subject and code == n.award_type.code \
+                    and from_nomination != n.id:
+                warnings[n.id].append(_(
+                    "Already holds %(award)s for %(year)s (decision %(number)s).",
+                    award=n.award_type.name, year=year, number=number or "—"))
+    return warnings
 
 
 def quota_results(nominations: list[Nomination]) -> list[engine.QuotaResult]:
