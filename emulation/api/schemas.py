@@ -4,7 +4,12 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from emulation.awards.nominations.models import NOMINATION_STATES
-from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, InitiativeScope
+from emulation.awards.records.enums import (
+    AppraisalLevel,
+    CommendationKind,
+    DisciplineLevel,
+    InitiativeScope,
+)
 from emulation.campaigns.models import CAMPAIGN_STATES
 from emulation.core.forms import DATE_MAX, DATE_MIN
 from emulation.org.models import GENDERS, UNIT_KINDS
@@ -240,6 +245,7 @@ class AwardRecordSchema(Schema):
     issuer = fields.String()
     cash_amount = fields.Integer(allow_none=True)
     revoked = fields.Boolean()
+    kind = fields.String()
 
 
 class NominationSchema(Schema):
@@ -416,6 +422,10 @@ def page_of(item_schema):
 class AwardRef(Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=20))
     year = fields.Integer(required=True, validate=validate.Range(min=1900, max=2200))
+    kind = fields.String(load_default="regular",
+                         validate=validate.OneOf(CommendationKind.values()),
+                         metadata={"description": "Kind of commendation (Law Art. 8); only "
+                                                  "regular awards count for later ones."})
 
 
 class InitiativeIn(Schema):

@@ -1,4 +1,6 @@
-"""Dated rule sets (bộ tiêu chuẩn) and a collective's cash multiple
+"""Dated rule sets (bộ tiêu chuẩn), a collective's cash multiple, the kind of an award record
+
+Award records gain their kind of commendation (Law Art. 8); existing ones are regular.
 
 Rules gain the rule set they belong to; existing rules keep none, which means "any year", so
 verdicts do not change with the upgrade. `flask seed-catalogue` then adds the seeded rule sets
@@ -46,9 +48,18 @@ def upgrade():
     with op.batch_alter_table("award_type", schema=None) as batch_op:
         batch_op.add_column(sa.Column("cash_multiple_collective",
                                       sa.Numeric(precision=6, scale=2), nullable=True))
+    with op.batch_alter_table("award_record", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("kind", sa.String(length=12), server_default="regular",
+                                      nullable=False))
+        batch_op.create_check_constraint(
+            "kind_known", "kind IN ('regular', 'thematic', 'one_off', 'career', "
+                          "'long_service', 'foreign')")
 
 
 def downgrade():
+    with op.batch_alter_table("award_record", schema=None) as batch_op:
+        batch_op.drop_constraint("kind_known", type_="check")
+        batch_op.drop_column("kind")
     with op.batch_alter_table("award_type", schema=None) as batch_op:
         batch_op.drop_column("cash_multiple_collective")
     with op.batch_alter_table("award_rule", schema=None) as batch_op:

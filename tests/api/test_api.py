@@ -246,3 +246,14 @@ def test_list_filters_by_status_unit_and_year(client, token, world, cworld):
                       headers=organiser).get_json()["total"] == 0
     assert client.get("/api/v1/decisions?status=issued", headers=organiser).get_json() == {
         "items": [], "total": 0, "page": 1, "per_page": 50}
+
+
+def test_art8_api_only_regular_awards_count(client, token):
+    subject = {"kind": "individual", "appraisals": {"2026": "good"},
+               "awards": [{"code": "CSTDCS", "year": 2025, "kind": "thematic"},
+                          {"code": "CSTDCS", "year": 2026}],
+               "initiatives": [{"year": 2025, "scope": "grassroots"},
+                               {"year": 2026, "scope": "grassroots"}]}
+    assert _verdict(client, token("xem"), "BK_BO", 2026, subject)["eligible"] is False
+    subject["awards"][0]["kind"] = "regular"
+    assert _verdict(client, token("xem"), "BK_BO", 2026, subject)["eligible"] is True

@@ -158,6 +158,19 @@ def test_record_imports_all_kinds_then_reimport_adds_nothing(world, catalogue, l
         assert session.scalar(select(func.count(AwardRecord.id))) == 2
 
 
+def test_art8_imported_awards_carry_their_kind(world, catalogue, login, in_app):
+    text = ("Mã cá nhân,Mã khen thưởng,Năm,Số quyết định,Loại khen thưởng\n"
+            "P1,BK_BO,2024,1/QĐ,Chuyên đề\nP1,CSTDCS,2025,2/QĐ,\n")
+    assert upload(login("admin"), "awards", csv(text)).status_code == 200
+    bad = csv("Mã cá nhân,Mã khen thưởng,Năm,Loại khen thưởng\nP1,LDTT,2025,bất chợt\n")
+    response = upload(login("admin"), "awards", bad)
+    assert response.status_code == 400
+    assert "bất chợt" in response.get_data(as_text=True)
+    with in_app() as session:
+        kinds = dict(session.execute(select(AwardRecord.award_code, AwardRecord.kind)).all())
+        assert kinds == {"BK_BO": "thematic", "CSTDCS": "regular"}
+
+
 def test_record_import_errors_and_scope(world, catalogue, login, in_app):
     bad = csv("Mã cá nhân,Năm,Xếp loại\nP1,2025,tuyệt vời\nP404,2025,tốt\nP1,năm ngoái,tốt\n")
     response = upload(login("admin"), "appraisals", bad)

@@ -389,3 +389,19 @@ def test_rule_set_in_force_for_the_year():
     assert rule_set_for([old, new], 2030) is new
     assert rule_set_for([old, new], 2020) is old
     assert rule_set_for([], 2025) is None
+
+
+def test_art8_only_regular_awards_count_for_later_ones():
+    thematic = person({2026: "good"}, awards=[("CSTDCS", 2025, "thematic"), ("CSTDCS", 2026)],
+                      initiatives=[(2025, "grassroots", False), (2026, "grassroots", False)])
+    verdict = judge("BK_BO", thematic, 2026)
+    assert verdict.eligible is False
+    assert "chuỗi 1 năm (2026)" in verdict.rules[0].parts[0].message_vi
+    regular = person({2026: "good"}, awards=[("CSTDCS", 2025, "regular"), ("CSTDCS", 2026)],
+                     initiatives=[(2025, "grassroots", False), (2026, "grassroots", False)])
+    assert judge("BK_BO", regular, 2026).eligible is True
+    # a thematic Bằng khen bộ neither opens "the following 5 years" nor uses them up
+    career = person({y: "good" for y in range(2020, 2027)},
+                    awards=[("BK_BO", 2021, "thematic"), ("CSTDCS", 2022), ("CSTDCS", 2024),
+                            ("CSTDCS", 2026)])
+    assert judge("BK_TTG", career, 2026).eligible is False

@@ -44,11 +44,12 @@ class MemberStats:
 class Records:
     """A subject's history. An initiative is (year, scope, is_research) or, when it already
     backed an award, (year, scope, is_research, award code, award year): an initiative backs
-    one commendation only."""
+    one commendation only. An award is (code, year) or (code, year, kind of commendation): rules
+    that require an earlier award count regular ones only (Law Art. 8)."""
 
     kind: str  # individual | collective
     appraisals: dict[int, str] = field(default_factory=dict)
-    awards: tuple[tuple[str, int], ...] = ()
+    awards: tuple[tuple, ...] = ()
     initiatives: tuple[tuple, ...] = ()
     disciplines: tuple[tuple[str, date, date], ...] = ()
     members: MemberStats | None = None
@@ -227,7 +228,7 @@ def _appraisal(p, r: Records, year, ctx):
 def _award(p, r: Records, year, ctx):
     code, mode = p["award"], p.get("mode", "in_year")
     count, end = int(p.get("count", 1)), year - int(p.get("end_offset", 0))
-    held = sorted({y for c, y in r.awards if c == code})
+    held = sorted({y for c, y in _regular(r) if c == code})
     name = ctx.names.get(code, code)
     anchor = _anchor(p, r, year)
     if mode == "in_year":
@@ -290,7 +291,8 @@ def _run(p, r: Records, year, ctx):
     blocking = p.get("discipline_level", "khien_trach")
     _rank(DISCIPLINE_ORDER, blocking)
     anchor = _anchor(p, r, year)
-    held_each = {y for c, y in r.awards if c == each}
+    awards = _regular(r)
+    held_each = {y for c, y in awards if c == each}
     run, y, stop = [], year, None
     while True:
         if anchor and y <= anchor[1]:
@@ -308,7 +310,6 @@ def _run(p, r: Records, year, ctx):
         run.append(y)
         y -= 1
     run.sort()
-    awards = set(r.awards)
     held = [x for x in run if code and (code, x) in awards]
     found = _usable_initiatives(r, set(run), ini or {}, ctx, year) if ini else []
     ini_k = int(ini.get("count", 1)) if ini else 0
@@ -536,11 +537,16 @@ def _codes(value) -> list[str]:
 def _anchor(p, r: Records, year) -> tuple[str, int] | None:
     """(code, year) of the last award among `after_last` granted before the year."""
     codes = _codes(p.get("after_last"))
-    found = [(y, c) for c, y in r.awards if c in codes and y < year]
+    found = [(y, c) for c, y in _regular(r) if c in codes and y < year]
     if not found:
         return None
     y, c = max(found)
     return c, y
+
+
+def _regular(r: Records) -> set[tuple[str, int]]:
+    """(code, year) of the regular awards (thường xuyên): only they count for later awards."""
+    return {(a[0], a[1]) for a in r.awards if len(a) < 3 or a[2] in (None, "", "regular")}
 
 
 def _used_note(vi, en, used, anchor, ctx):

@@ -67,10 +67,10 @@ def people_records(person_ids: list[int]) -> dict[int, engine.Records]:
                 Appraisal.person_id, Appraisal.year, Appraisal.level)
                 .where(Appraisal.person_id.in_(chunk))):
             appraisals[pid][year] = level
-        for pid, code, year in db.session.execute(select(
-                AwardRecord.person_id, AwardRecord.award_code, AwardRecord.year)
+        for pid, code, year, kind in db.session.execute(select(
+                AwardRecord.person_id, AwardRecord.award_code, AwardRecord.year, AwardRecord.kind)
                 .where(AwardRecord.person_id.in_(chunk), AwardRecord.revoked.is_(False))):
-            awards[pid].append((code, year))
+            awards[pid].append((code, year, kind))
         for pid, year, scope, research in db.session.execute(select(
                 Initiative.person_id, Initiative.year, Initiative.scope, Initiative.is_research)
                 .where(Initiative.person_id.in_(chunk))):
@@ -99,10 +99,10 @@ def units_records(unit_ids: list[int], year: int,
                 Appraisal.unit_id, Appraisal.year, Appraisal.level)
                 .where(Appraisal.unit_id.in_(chunk))):
             appraisals[uid][y] = level
-        for uid, code, y in db.session.execute(select(
-                AwardRecord.unit_id, AwardRecord.award_code, AwardRecord.year)
+        for uid, code, y, kind in db.session.execute(select(
+                AwardRecord.unit_id, AwardRecord.award_code, AwardRecord.year, AwardRecord.kind)
                 .where(AwardRecord.unit_id.in_(chunk), AwardRecord.revoked.is_(False))):
-            awards[uid].append((code, y))
+            awards[uid].append((code, y, kind))
         for uid, n in db.session.execute(select(Person.unit_id, func.count(Person.id))
                                          .where(Person.unit_id.in_(chunk),
                                                 Person.active.is_(True))
