@@ -8,7 +8,7 @@ verdicts do not change with the upgrade. `flask seed-catalogue` then adds the se
 rules no administrator has edited onto them; edited awards keep their rules as they are.
 
 Revision ID: 685f1b75f691
-Revises: 3887aefd05da
+Revises: 2f07a2ca0537
 Create Date: 2026-11-30 09:34:24.347864
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '685f1b75f691'
-down_revision = '3887aefd05da'
+down_revision = '2f07a2ca0537'
 branch_labels = None
 depends_on = None
 
