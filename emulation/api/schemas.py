@@ -4,7 +4,12 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from emulation.awards.nominations.models import NOMINATION_STATES
-from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, InitiativeScope
+from emulation.awards.records.enums import (
+    AppraisalLevel,
+    CommendationKind,
+    DisciplineLevel,
+    InitiativeScope,
+)
 from emulation.campaigns.models import CAMPAIGN_STATES
 from emulation.core.forms import DATE_MAX, DATE_MIN
 from emulation.org.models import GENDERS, UNIT_KINDS
@@ -213,6 +218,9 @@ class RuleSchema(Schema):
     params = fields.Dict(attribute="params_data")
     legal_reference = fields.String()
     note = fields.String()
+    rule_set = fields.String(attribute="rule_set.code", allow_none=True,
+                             metadata={"description": "The dated rule set the rule belongs "
+                                                      "to; none means every year."})
 
 
 class AwardTypeSchema(Schema):
@@ -222,6 +230,7 @@ class AwardTypeSchema(Schema):
     subject = fields.String()
     level = fields.String()
     cash_multiple = decimal_string(allow_none=True)
+    cash_multiple_collective = decimal_string(allow_none=True)
     legal_reference = fields.String()
     rules = fields.List(fields.Nested(RuleSchema))
 
@@ -236,6 +245,7 @@ class AwardRecordSchema(Schema):
     issuer = fields.String()
     cash_amount = fields.Integer(allow_none=True)
     revoked = fields.Boolean()
+    kind = fields.String()
 
 
 class NominationSchema(Schema):
@@ -412,12 +422,22 @@ def page_of(item_schema):
 class AwardRef(Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=20))
     year = fields.Integer(required=True, validate=validate.Range(min=1900, max=2200))
+    kind = fields.String(load_default="regular",
+                         validate=validate.OneOf(CommendationKind.values()),
+                         metadata={"description": "Kind of commendation (Law Art. 8); only "
+                                                  "regular awards count for later ones."})
 
 
 class InitiativeIn(Schema):
     year = fields.Integer(required=True, validate=validate.Range(min=1900, max=2200))
     scope = fields.String(required=True, validate=validate.OneOf(InitiativeScope.values()))
     research = fields.Boolean(load_default=False)
+    used_for = fields.String(load_default=None, allow_none=True,
+                             validate=validate.Length(min=1, max=20),
+                             metadata={"description": "Code of the award this initiative "
+                                                      "already backed (it backs one only)."})
+    used_for_year = fields.Integer(load_default=None, allow_none=True,
+                                   validate=validate.Range(min=1900, max=2200))
 
 
 class DisciplineIn(Schema):
@@ -464,8 +484,19 @@ class RuleResultOut(Schema):
     legal_reference = fields.String()
 
 
+class RuleSetOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    legal_source = fields.String()
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+
+
 class EligibilityOut(Schema):
     eligible = fields.Boolean(allow_none=True)
+    rule_set = fields.Nested(RuleSetOut, allow_none=True,
+                             metadata={"description": "The dated rule set in force for the "
+                                                      "year, which judged the subject."})
     rules = fields.List(fields.Nested(RuleResultOut))
 
 

@@ -112,8 +112,10 @@ def records_from_subject(subject: dict) -> engine.Records:
                                      {"canh_cao": m["disciplined"]})
     return engine.Records(
         subject["kind"], {int(y): v for y, v in subject["appraisals"].items()},
-        tuple((a["code"], a["year"]) for a in subject["awards"]),
-        tuple((i["year"], i["scope"], i["research"]) for i in subject["initiatives"]),
+        tuple((a["code"], a["year"], a["kind"]) for a in subject["awards"]),
+        tuple((i["year"], i["scope"], i["research"], i["used_for"], i["used_for_year"])
+              if i["used_for"] else (i["year"], i["scope"], i["research"])
+              for i in subject["initiatives"]),
         tuple((d["level"], d["start"], d["end"]) for d in subject["disciplines"]),
         members, subject["rank"])
 

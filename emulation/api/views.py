@@ -26,7 +26,6 @@ from emulation.api.services import (
 )
 from emulation.awards.catalogue import services as catalogue
 from emulation.awards.decisions.services import decisions_query
-from emulation.awards.eligibility import engine
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.nominations import services as nominations
 from emulation.awards.nominations.services import nominations_query
@@ -377,10 +376,14 @@ class Eligibility(MethodView):
         """Check one subject against one award type; nothing is stored."""
         award = catalogue.award_by_code(body["award"])
         records = records_from_subject(body["subject"])
-        verdict = engine.check(eligibility.engine_rules(award), records, body["year"],
-                               catalogue.names())
+        verdict = eligibility.judge(award, records, body["year"])
         locale = request.accept_languages.best_match(["vi", "en"]) or "vi"
+        rule_set = verdict.rule_set
         return {"eligible": verdict.eligible,
+                "rule_set": {"code": rule_set.code, "name": rule_set.name,
+                             "legal_source": rule_set.legal_source,
+                             "valid_from": rule_set.valid_from,
+                             "valid_to": rule_set.valid_to} if rule_set else None,
                 "rules": [{"code": r.kind, "passed": r.passed, "message": r.message(locale),
                            "legal_reference": r.legal_reference} for r in verdict.rules]}
 

@@ -61,6 +61,62 @@ def test_eligibility_endpoint_uses_the_engine(client, token):
                        headers=headers).get_json()["eligible"] is True
 
 
+def _verdict(client, headers, award, year, subject):
+    response = client.post("/api/v1/eligibility", json={"award": award, "year": year,
+                                                         "subject": subject}, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_eligibility_names_the_rule_set_in_force_for_the_year(client, token):
+    headers = token("xem")
+    subject = {"kind": "individual", "appraisals": {"2024": "good", "2026": "good"}}
+    recent = _verdict(client, headers, "LDTT", 2026, subject)
+    assert recent["eligible"] is True
+    assert recent["rule_set"]["code"] == "TDKT2022-ND152"
+    assert recent["rule_set"]["valid_from"] == "2025-07-01"
+    assert "Nghị định 152/2025/NĐ-CP" in recent["rule_set"]["legal_source"]
+    assert recent["rules"][1]["legal_reference"] == "Nghị định 152/2025/NĐ-CP, Điều 4"
+    older = _verdict(client, headers, "LDTT", 2024, subject)
+    assert older["rule_set"]["code"] == "TDKT2022-ND98"
+    assert older["rules"][1]["legal_reference"] == "Nghị định 98/2023/NĐ-CP, Điều 4"
+
+
+def test_art24_api_individual_title_for_a_collective_is_not_eligible(client, token):
+    result = _verdict(client, token("xem"), "CSTDCS", 2026, {
+        "kind": "collective", "appraisals": {"2026": "excellent"},
+        "members": {"total": 10, "ldtt": 10, "cstdcs": 2, "completed_tasks": 10}})
+    assert result["eligible"] is False
+    assert result["rules"] == [{
+        "code": "subject", "passed": False, "legal_reference": "",
+        "message": "Chưa đạt: Chiến sĩ thi đua cơ sở chỉ xét tặng cho cá nhân, không xét cho "
+                   "tập thể"}]
+
+
+def test_art74_2_api_bk_bo_for_a_collective_is_for_the_council(client, token):
+    result = _verdict(client, token("xem"), "BK_BO", 2026, {"kind": "collective"})
+    assert result["eligible"] is None
+    assert result["rules"][0]["message"] == ("Cần Hội đồng xem xét: tiêu chuẩn tập thể theo "
+                                             "Điều 74.2 (định tính)")
+
+
+def test_art74_1_d_api_initiative_used_for_another_award_does_not_count(client, token):
+    subject = {"kind": "individual", "appraisals": {"2025": "excellent", "2026": "excellent"},
+               "initiatives": [{"year": 2025, "scope": "grassroots"},
+                               {"year": 2026, "scope": "grassroots", "research": True}]}
+    assert _verdict(client, token("xem"), "BK_BO", 2026, subject)["eligible"] is True
+    subject["initiatives"][0].update(used_for="GK", used_for_year=2025)
+    assert _verdict(client, token("xem"), "BK_BO", 2026, subject)["eligible"] is False
+
+
+def test_art28_api_ttldtt_at_least_70_percent(client, token):
+    subject = {"kind": "collective", "appraisals": {"2026": "good"},
+               "members": {"total": 10, "ldtt": 6}}
+    assert _verdict(client, token("xem"), "TTLDTT", 2026, subject)["eligible"] is False
+    subject["members"]["ldtt"] = 7
+    assert _verdict(client, token("xem"), "TTLDTT", 2026, subject)["eligible"] is True
+
+
 def test_validation_errors_are_problem_json_with_fields(client, token):
     headers = token("xem")
     response = client.post("/api/v1/eligibility", json={"award": "CSTDCS", "year": "soon",
@@ -190,3 +246,14 @@ def test_list_filters_by_status_unit_and_year(client, token, world, cworld):
                       headers=organiser).get_json()["total"] == 0
     assert client.get("/api/v1/decisions?status=issued", headers=organiser).get_json() == {
         "items": [], "total": 0, "page": 1, "per_page": 50}
+
+
+def test_art8_api_only_regular_awards_count(client, token):
+    subject = {"kind": "individual", "appraisals": {"2026": "good"},
+               "awards": [{"code": "CSTDCS", "year": 2025, "kind": "thematic"},
+                          {"code": "CSTDCS", "year": 2026}],
+               "initiatives": [{"year": 2025, "scope": "grassroots"},
+                               {"year": 2026, "scope": "grassroots"}]}
+    assert _verdict(client, token("xem"), "BK_BO", 2026, subject)["eligible"] is False
+    subject["awards"][0]["kind"] = "regular"
+    assert _verdict(client, token("xem"), "BK_BO", 2026, subject)["eligible"] is True

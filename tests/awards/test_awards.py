@@ -1,14 +1,16 @@
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from emulation.awards.catalogue import services as catalogue_services
 from emulation.awards.catalogue.data import seed
-from emulation.awards.catalogue.models import AwardType
+from emulation.awards.catalogue.models import AwardRule, AwardType
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, Initiative
+from emulation.core import audit
 from emulation.core.errors import PermissionDenied, ServiceError
 from emulation.core.permissions import SYSTEM
 from emulation.extensions import db
@@ -42,6 +44,43 @@ def test_catalogue_is_seeded_once_and_keeps_edits(world, ctx):
     cstdcs = catalogue_services.award_by_code("CSTDCS")
     assert cstdcs.quotas[0].of_code == "LDTT" and cstdcs.quotas[0].note
     assert all(r.legal_reference for r in cstdcs.rules)
+    multiples = {code: (a.cash_multiple, a.cash_multiple_collective) for code, a in (
+        (c, catalogue_services.award_by_code(c)) for c in ("BK_TTG", "BK_BO", "GK", "TTLDXS"))}
+    assert multiples == {"BK_TTG": (Decimal(3), Decimal(6)), "BK_BO": (Decimal("1.5"), Decimal(3)),
+                         "GK": (Decimal("0.3"), Decimal("0.6")), "TTLDXS": (Decimal("1.5"), None)}
+
+
+def _undated(award, params):
+    """The award as seeded before rule sets existed: one rule of no set."""
+    for rule in list(award.rules):
+        award.rules.remove(rule)
+    award.rules.append(AwardRule(position=1, kind="members_share", subject="both",
+                                 params=params))
+
+
+def test_seed_catalogue_upgrades_unedited_rules_and_keeps_edited_ones(world, ctx):
+    seed(db.session)
+    ttldtt, tt_edited = (catalogue_services.award_by_code(c) for c in ("TTLDTT", "TTLDXS"))
+    _undated(ttldtt, '{"award": "LDTT", "min_pct": 50}')
+    _undated(tt_edited, '{"award": "LDTT", "min_pct": 60}')
+    audit.record(db.session, actor=SYSTEM, action="award.rule_save", obj=tt_edited,
+                 summary="edited by an administrator")
+    bk_bo, gk = (catalogue_services.award_by_code(c) for c in ("BK_BO", "GK"))
+    bk_bo.cash_multiple, bk_bo.cash_multiple_collective = None, None
+    gk.cash_multiple = Decimal("0.5")
+    db.session.commit()
+    assert seed(db.session) == 0
+    db.session.commit()
+    db.session.expire_all()
+    ttldtt = catalogue_services.award_by_code("TTLDTT")
+    assert {r.rule_set.code for r in ttldtt.rules} == {"TDKT2022-ND98", "TDKT2022-ND152"}
+    assert {"award": "LDTT", "min_pct": 70} in [r.params_data for r in ttldtt.rules]
+    edited = catalogue_services.award_by_code("TTLDXS")
+    assert [(r.rule_set, r.params_data) for r in edited.rules] == [
+        (None, {"award": "LDTT", "min_pct": 60})]
+    assert catalogue_services.award_by_code("BK_BO").cash_multiple == Decimal("1.5")
+    assert catalogue_services.award_by_code("BK_BO").cash_multiple_collective == Decimal("3")
+    assert catalogue_services.award_by_code("GK").cash_multiple == Decimal("0.5")
 
 
 def test_rules_are_validated_before_saving(world, catalogue, ctx):
@@ -54,27 +93,36 @@ def test_rules_are_validated_before_saving(world, catalogue, ctx):
                               params_text='{"min": "excellent", "years": 2}',
                               subject="individual", legal_reference="Điều 24", note="Thử")
     assert rule.params_data == {"min": "excellent", "years": 2}
-    assert len(award.rules) == 3
+    # a new rule joins the award's newest rule set, so older verdicts keep their rules
+    assert rule.rule_set.code == "TDKT2022-ND152"
+    assert [r.position for r in award.rules if r.rule_set is rule.rule_set] == [1, 2, 3]
     from emulation.auth.models import User
 
     officer = db.session.scalar(select(User).where(User.username == "donvi1"))
     with pytest.raises(PermissionDenied):
         catalogue_services.delete_rule(officer, rule)
+    rule_set = rule.rule_set
     catalogue_services.delete_rule(SYSTEM, rule)
-    assert [r.position for r in award.rules] == [1, 2]
+    assert [r.position for r in award.rules if r.rule_set is rule_set] == [1, 2]
 
 
 def test_changing_a_threshold_changes_the_verdict_without_code(world, catalogue, ctx):
     person = db.session.get(Person, world.person1.id)
     db.session.add(Appraisal(person_id=person.id, year=2026, level="complete"))
+    db.session.add(Appraisal(person_id=person.id, year=2024, level="complete"))
     db.session.commit()
     award = catalogue_services.award_by_code("LDTT")
     assert eligibility.check_person(award, person, 2026).eligible is False
-    rule = award.rules[0]
+    rule = next(r for r in award.rules if r.rule_set.code == "TDKT2022-ND152")
     catalogue_services.save_rule(SYSTEM, award, rule, kind="appraisal",
                                  params_text='{"min": "complete"}',
                                  subject="both", legal_reference=rule.legal_reference, note="")
-    assert eligibility.check_person(award, person, 2026).eligible is True
+    verdict = eligibility.check_person(award, person, 2026)
+    assert verdict.eligible is True and verdict.rule_set.code == "TDKT2022-ND152"
+    # the rules of 2024 are another set's: its verdicts do not move
+    old = eligibility.check_person(award, person, 2024)
+    assert old.eligible is False and old.rule_set.code == "TDKT2022-ND98"
+    assert old.rules[0].legal_reference == "Luật Thi đua, khen thưởng 06/2022/QH15, Điều 24"
 
 
 def test_admin_only_edits_the_catalogue(world, catalogue, login):
@@ -108,6 +156,19 @@ def test_record_imports_all_kinds_then_reimport_adds_nothing(world, catalogue, l
         assert session.scalar(select(Initiative)).is_research is True
         assert session.scalar(select(Discipline)).level == "khien_trach"
         assert session.scalar(select(func.count(AwardRecord.id))) == 2
+
+
+def test_art8_imported_awards_carry_their_kind(world, catalogue, login, in_app):
+    text = ("Mã cá nhân,Mã khen thưởng,Năm,Số quyết định,Loại khen thưởng\n"
+            "P1,BK_BO,2024,1/QĐ,Chuyên đề\nP1,CSTDCS,2025,2/QĐ,\n")
+    assert upload(login("admin"), "awards", csv(text)).status_code == 200
+    bad = csv("Mã cá nhân,Mã khen thưởng,Năm,Loại khen thưởng\nP1,LDTT,2025,bất chợt\n")
+    response = upload(login("admin"), "awards", bad)
+    assert response.status_code == 400
+    assert "bất chợt" in response.get_data(as_text=True)
+    with in_app() as session:
+        kinds = dict(session.execute(select(AwardRecord.award_code, AwardRecord.kind)).all())
+        assert kinds == {"BK_BO": "thematic", "CSTDCS": "regular"}
 
 
 def test_record_import_errors_and_scope(world, catalogue, login, in_app):

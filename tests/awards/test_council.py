@@ -191,6 +191,44 @@ def test_upheld_objection_withdraws_the_nomination(meeting, world):
     assert ds.grantable(n, d(2027, 1, 10)) is not None
 
 
+def test_decree152_art49_titles_of_one_period_are_paid_only_the_highest(meeting, world):
+    from datetime import date as d
+
+    from emulation.awards.decisions import services as ds
+    from emulation.awards.decisions.cash import cash_amount
+
+    _attend(meeting, ["thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5"])
+    cs.open_ballot(_user("thuky"), meeting, meeting.version)
+    for name in ("thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5"):
+        for item in meeting.items:
+            cs.cast_vote(_user(name), item, "agree")
+    cs.close_ballot(_user("thuky"), meeting, meeting.version)
+    ds.publish(_user("tochuc"), meeting, d(2026, 12, 21))
+    ldtt, cstd_bo = (item.nomination for item in meeting.items)
+    top = db.session.get(Unit, world.top.id)
+    decision = ds.create_decision(_user("tochuc"), top, number="2/QĐ-CĐCT",
+                                  signed_on=d(2026, 12, 30), signer="Chủ tịch",
+                                  nominations=[ldtt, cstd_bo], today=d(2026, 12, 22))
+    ds.issue(_user("tochuc"), decision, decision.version, d(2026, 12, 30))
+    paid = {i.nomination.award_type.code: i.cash_amount for i in decision.items}
+    highest = cash_amount(Decimal("3.0"), decision.base_salary)
+    assert paid == {"LDTT": 0, "CSTD_BO": highest}
+    assert decision.total_cash == highest
+
+
+def test_decree152_art49_54_cash_multiples_per_subject_kind():
+    from emulation.awards.decisions.cash import multiple_for, pay_highest_title
+
+    assert multiple_for("individual", Decimal("1.5"), Decimal("3.0")) == Decimal("1.5")
+    assert multiple_for("collective", Decimal("1.5"), Decimal("3.0")) == Decimal("3.0")
+    assert multiple_for("collective", Decimal("0.8"), None) == Decimal("0.8")
+    assert pay_highest_title([("a", 1, 710_000), ("b", 1, 2_340_000), ("c", 2, 710_000)]) == \
+        {"a": 0, "b": 2_340_000, "c": 710_000}
+    # an earlier title of the period was paid: the highest tops it up to its own amount
+    assert pay_highest_title([("b", 1, 2_340_000)], {1: 710_000}) == {"b": 1_630_000}
+    assert pay_highest_title([("b", 1, 710_000)], {1: 2_340_000}) == {"b": 0}
+
+
 def test_working_days_and_cash():
     from datetime import date as d
 

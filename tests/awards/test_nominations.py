@@ -375,3 +375,21 @@ def test_workflow_invariants_hold_in_the_database(awards_world, table, values):
         db.session.execute(update(model).where(model.id == row.id).values(**values))
         db.session.flush()
     db.session.rollback()
+
+
+def test_law_art5_2_two_forms_for_one_achievement_and_an_award_held_are_flagged(awards_world):
+    world = awards_world
+    gk = _nominate(world, "GK")
+    bk = _nominate(world, "BK_BO")
+    ldtt = _nominate(world, "LDTT")
+    db.session.add(AwardRecord(award_code="LDTT", person_id=world.person1.id, year=2026,
+                               decision_number="5/QĐ"))
+    db.session.commit()
+    warnings = eligibility.overlap_warnings([gk, bk, ldtt])
+    assert warnings[gk.id] == [
+        f"Đồng thời được đề nghị Bằng khen cấp bộ, ngành, tỉnh năm 2026 (hồ sơ #{bk.id}): một "
+        f"thành tích chỉ được khen một hình thức (Điều 5.2 Luật 06/2022)."]
+    assert len(warnings[bk.id]) == 1 and f"#{gk.id}" in warnings[bk.id][0]
+    assert warnings[ldtt.id] == ["Đã được tặng Lao động tiên tiến năm 2026 (quyết định 5/QĐ)."]
+    nom.withdraw(_user("donvi1"), bk, bk.version, "Trùng")
+    assert eligibility.overlap_warnings([gk])[gk.id] == []

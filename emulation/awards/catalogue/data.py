@@ -1,19 +1,43 @@
-"""The seeded award catalogue of DESIGN.md §4 (Law 06/2022/QH15, Decree 98/2023/NĐ-CP and the
-trade union's own forms). Everything here is data, copied into the database and editable by
-administrators; the code never reads these constants to decide eligibility."""
+"""The seeded award catalogue of DESIGN.md §4 (Law 06/2022/QH15 with Decree 98/2023/NĐ-CP, then
+Decree 152/2025/NĐ-CP from 01/07/2025, and the trade union's own forms). Everything here is
+data, copied into the database and editable by administrators; the code never reads these
+constants to decide eligibility."""
 from __future__ import annotations
 
+import json
+from datetime import date
 from decimal import Decimal
 
-LAW = "Luật Thi đua, khen thưởng 06/2022/QH15"
-GOOD = {"kind": "appraisal", "params": {"min": "good"}}
-NO_DISCIPLINE = {"kind": "no_discipline", "params": {"min_level": "khien_trach"},
-                 "legal_reference": "Nghị định 98/2023/NĐ-CP",
-                 "note": "Người đang bị kỷ luật không được đề nghị khen thưởng (Điều 5 Nghị định "
-                         "98/2023); mức kỷ luật chặn khen thưởng cần đối chiếu văn bản hiện hành."}
+from sqlalchemy import select
 
-# code, name, category, subject, level, authority, cash multiple, reference, rules,
-# vote threshold %, vote base, publication working days, note
+LAW = "Luật Thi đua, khen thưởng 06/2022/QH15"
+DECREE = "Nghị định 152/2025/NĐ-CP"
+GOOD = {"kind": "appraisal", "params": {"min": "good"}}
+
+
+def no_discipline(years: int = 1) -> dict:
+    """No discipline over the whole period the award looks at (Decree 152/2025 Art. 4)."""
+    return {"kind": "no_discipline", "subject": "individual",
+            "params": {"min_level": "khien_trach", "years": years},
+            "legal_reference": f"{DECREE}, Điều 4",
+            "note": "Không khen thưởng người đang bị kỷ luật; sau kỷ luật, thành tích chỉ tính từ "
+                    "khi hết thời hạn kỷ luật, nên xét trên toàn bộ thời gian của danh hiệu."}
+
+
+NO_DISCIPLINE = no_discipline()
+
+# Rule sets (bộ tiêu chuẩn): the seeded rules are copied into each, with the decree of its period.
+# code, name, legal source, valid from, valid to, decree named in the rules' references
+RULE_SETS = [
+    ("TDKT2022-ND98", "Luật TĐKT 2022 và Nghị định 98/2023",
+     f"{LAW}; Nghị định 98/2023/NĐ-CP", "2024-01-01", "2025-06-30", "Nghị định 98/2023/NĐ-CP"),
+    ("TDKT2022-ND152", "Luật TĐKT 2022 và Nghị định 152/2025",
+     f"{LAW}; {DECREE}", "2025-07-01", None, DECREE),
+]
+
+# code, name, category, subject, level, authority, cash multiple (an individual's, or the
+# collective's for collective titles), reference, rules, vote threshold %, vote base,
+# publication working days, note
 CATALOGUE = [
     ("LDTT", "Lao động tiên tiến", "title", "individual", "Cơ sở", "Thủ trưởng cơ quan, đơn vị",
      Decimal("0.3"), f"{LAW}, Điều 24", [
@@ -30,27 +54,34 @@ CATALOGUE = [
           "legal_reference": f"{LAW}, Điều 23.1"}, NO_DISCIPLINE], 50, "present", 0, ""),
     ("CSTD_BO", "Chiến sĩ thi đua cấp bộ, ngành, tỉnh", "title", "individual",
      "Bộ, ngành, tỉnh", "Bộ trưởng", Decimal("3.0"), f"{LAW}, Điều 22", [
-         {"kind": "award", "params": {"award": "CSTDCS", "mode": "consecutive", "count": 3},
-          "legal_reference": f"{LAW}, Điều 22"},
-         {"kind": "initiatives", "params": {"count": 1, "min_scope": "ministry", "window": 3},
+         {"kind": "award", "params": {"award": "CSTDCS", "mode": "consecutive", "count": 3,
+                                      "after_last": "CSTD_BO"},
+          "legal_reference": f"{LAW}, Điều 22",
+          "note": "Ba lần liên tục CSTĐCS; các năm đã dùng cho lần CSTĐ cấp bộ trước không "
+                  "được tính lại (các chu kỳ 3 năm không trùng nhau)."},
+         {"kind": "initiatives", "params": {"count": 1, "min_scope": "ministry", "window": 3,
+                                            "after_last": "CSTD_BO"},
           "legal_reference": f"{LAW}, Điều 22",
           "note": "Sáng kiến có phạm vi ảnh hưởng cấp bộ trong thời gian đạt 3 lần CSTĐCS."},
-         NO_DISCIPLINE], 90, "all", 0,
-     "Ngưỡng 90% tổng số thành viên Hội đồng theo quy định cũ; cần đối chiếu văn bản hiện hành."),
+         no_discipline(3)], 90, "all", 0,
+     "Ngưỡng 90% tổng số thành viên Hội đồng theo Nghị định 91/2017 (đã hết hiệu lực); giữ làm "
+     "ví dụ có thể sửa."),
     ("CSTD_TQ", "Chiến sĩ thi đua toàn quốc", "title", "individual", "Nhà nước",
      "Thủ tướng Chính phủ", Decimal("4.5"), f"{LAW}, Điều 21", [
-         {"kind": "award", "params": {"award": "CSTD_BO", "mode": "consecutive", "count": 2,
-                                      "end_offset": 0}, "legal_reference": f"{LAW}, Điều 21",
-          "note": "Hai lần liên tục CSTĐ cấp bộ; khoảng cách giữa hai lần theo quy định "
-                  "hướng dẫn."},
-         {"kind": "initiatives", "params": {"count": 1, "min_scope": "national", "window": 6},
-          "legal_reference": f"{LAW}, Điều 21"}, NO_DISCIPLINE], 90, "all", 10, ""),
+         {"kind": "award", "params": {"award": "CSTD_BO", "mode": "blocks", "count": 2,
+                                      "block": 3, "after_last": "CSTD_TQ"},
+          "legal_reference": f"{LAW}, Điều 21",
+          "note": "Hai lần liên tục CSTĐ cấp bộ: hai chu kỳ 3 năm liền nhau (ví dụ 2022 và "
+                  "2025), không phải hai năm dương lịch liền nhau."},
+         {"kind": "initiatives", "params": {"count": 1, "min_scope": "national", "window": 6,
+                                            "after_last": "CSTD_TQ"},
+          "legal_reference": f"{LAW}, Điều 21"}, no_discipline(6)], 90, "all", 10, ""),
     ("TTLDTT", "Tập thể lao động tiên tiến", "title", "collective", "Cơ sở",
      "Thủ trưởng cơ quan, đơn vị", Decimal("0.8"), f"{LAW}, Điều 28", [
          {"kind": "appraisal", "params": {"min": "good"}, "legal_reference": f"{LAW}, Điều 28"},
-         {"kind": "members_share", "params": {"award": "LDTT", "min_pct": 50},
+         {"kind": "members_share", "params": {"award": "LDTT", "min_pct": 70},
           "legal_reference": f"{LAW}, Điều 28",
-          "note": "Ngưỡng 50% cần xác minh theo văn bản hướng dẫn; để ở dạng tham số."},
+          "note": "Có ít nhất 70% cá nhân trong tập thể đạt danh hiệu Lao động tiên tiến."},
          {"kind": "members_discipline", "params": {"min_level": "canh_cao"},
           "legal_reference": f"{LAW}, Điều 28"}], 50, "present", 0, ""),
     ("TTLDXS", "Tập thể lao động xuất sắc", "title", "collective", "Bộ, ngành, tỉnh",
@@ -67,9 +98,9 @@ CATALOGUE = [
           "legal_reference": f"{LAW}, Điều 27"}], 50, "present", 0, ""),
     ("CO_BO", "Cờ thi đua cấp bộ, ngành, tỉnh", "title", "collective", "Bộ, ngành, tỉnh",
      "Bộ trưởng", Decimal("8"), f"{LAW}, Điều 26", [
-         {"kind": "rank", "params": {"max_rank": 1}, "legal_reference": f"{LAW}, Điều 26"},
-         {"kind": "award", "params": {"award": "TTLDXS", "mode": "in_year"},
-          "legal_reference": f"{LAW}, Điều 26"}], 50, "present", 0, ""),
+         {"kind": "rank", "params": {"max_rank": 1}, "legal_reference": f"{LAW}, Điều 26",
+          "note": "Dẫn đầu cụm, khối thi đua; Điều 26 không đòi hỏi danh hiệu Tập thể lao động "
+                  "xuất sắc."}], 50, "present", 0, ""),
     ("CO_CP", "Cờ thi đua của Chính phủ", "title", "collective", "Nhà nước", "Thủ tướng Chính phủ",
      Decimal("12"), f"{LAW}, Điều 25", [
          {"kind": "award", "params": {"award": "CO_BO", "mode": "in_year"},
@@ -79,28 +110,47 @@ CATALOGUE = [
                                        "text_en": "chosen among cluster leaders that exceeded "
                                                   "their targets"},
           "legal_reference": f"{LAW}, Điều 25"}], 90, "all", 10, ""),
-    ("GK", "Giấy khen", "commendation", "both", "Cơ sở", "Thủ trưởng cơ quan, đơn vị", None,
-     f"{LAW}, Điều 75", [
+    ("GK", "Giấy khen", "commendation", "both", "Cơ sở", "Thủ trưởng cơ quan, đơn vị",
+     Decimal("0.3"), f"{LAW}, Điều 75", [
          {"kind": "manual", "params": {"text": "tiêu chuẩn do cấp ra quyết định quy định",
                                        "text_en": "criteria set by the issuing body"},
           "legal_reference": f"{LAW}, Điều 75"}], 50, "present", 0, ""),
     ("BK_BO", "Bằng khen cấp bộ, ngành, tỉnh", "commendation", "both", "Bộ, ngành, tỉnh",
-     "Bộ trưởng", None, f"{LAW}, Điều 74", [
+     "Bộ trưởng", Decimal("1.5"), f"{LAW}, Điều 74", [
          {"kind": "any_of", "subject": "individual", "params": {"rules": [
-             {"kind": "award", "params": {"award": "CSTDCS", "mode": "consecutive",
-                                          "count": 2}},
-             {"kind": "all_of", "params": {"rules": [
-                 {"kind": "appraisal", "params": {"min": "excellent", "years": 2}},
-                 {"kind": "initiatives", "params": {"count": 2, "min_scope": "grassroots",
-                                                    "window": 2}}]}}]},
-          "legal_reference": f"{LAW}, Điều 74.1.d"}, NO_DISCIPLINE], 50, "present", 0, ""),
+             {"kind": "run", "params": {
+                 "each_award": "CSTDCS", "years": 2, "after_last": "BK_BO",
+                 "initiatives": {"count": 2, "min_scope": "grassroots", "research": True}}},
+             {"kind": "run", "params": {
+                 "min": "excellent", "years": 2, "after_last": "BK_BO",
+                 "initiatives": {"count": 2, "min_scope": "grassroots", "research": True}}}]},
+          "legal_reference": f"{LAW}, Điều 74.1.d",
+          "note": "02 lần liên tục CSTĐCS hoặc 02 năm trở lên liên tục hoàn thành xuất sắc "
+                  "nhiệm vụ, trong thời gian đó có 02 sáng kiến (hoặc đề tài) cấp cơ sở chưa dùng "
+                  "cho khen thưởng khác (cách hiểu của Bộ Nội vụ: điều kiện sáng kiến áp dụng cho "
+                  "cả hai trường hợp). Điều 74.1.a–c là tiêu chuẩn định tính do Hội đồng xem xét."},
+         no_discipline(2),
+         {"kind": "manual", "subject": "collective",
+          "params": {"text": "tiêu chuẩn tập thể theo Điều 74.2 (định tính)",
+                     "text_en": "the collective criteria of Art. 74.2 (qualitative)"},
+          "legal_reference": f"{LAW}, Điều 74.2"}], 50, "present", 0,
+     "Mức tiền thưởng tập thể gấp đôi cá nhân theo Điều 49 Nghị định 152/2025 (theo báo cáo, "
+     "cần đối chiếu)."),
     ("BK_TTG", "Bằng khen của Thủ tướng Chính phủ", "commendation", "both", "Nhà nước",
-     "Thủ tướng Chính phủ", None, f"{LAW}, Điều 73", [
-         {"kind": "award", "subject": "individual",
-          "params": {"award": "BK_BO", "mode": "ever"}, "legal_reference": f"{LAW}, Điều 73.1.b"},
+     "Thủ tướng Chính phủ", Decimal("3.0"), f"{LAW}, Điều 73", [
          {"kind": "run", "subject": "individual",
-          "params": {"min": "good", "years": 5, "award": "CSTDCS", "count": 3},
-          "legal_reference": f"{LAW}, Điều 73.1.b"}, NO_DISCIPLINE], 90, "all", 10, ""),
+          "params": {"min": "good", "years": 5, "award": "CSTDCS", "count": 3,
+                     "after_last": "BK_BO", "after_required": True},
+          "legal_reference": f"{LAW}, Điều 73.1.b",
+          "note": "Đã được tặng Bằng khen cấp bộ, 05 năm tiếp theo trở lên liên tục hoàn thành "
+                  "tốt nhiệm vụ, trong thời gian đó có 03 lần CSTĐCS."},
+         no_discipline(5),
+         {"kind": "manual", "subject": "collective",
+          "params": {"text": "tiêu chuẩn tập thể theo Điều 73.2 (định tính)",
+                     "text_en": "the collective criteria of Art. 73.2 (qualitative)"},
+          "legal_reference": f"{LAW}, Điều 73.2"}], 90, "all", 10,
+     "Mức tiền thưởng tập thể gấp đôi cá nhân theo Điều 49 Nghị định 152/2025 (theo báo cáo, "
+     "cần đối chiếu)."),
     ("BK_TLD", "Bằng khen của Tổng Liên đoàn Lao động Việt Nam", "commendation", "both",
      "Tổng Liên đoàn", "Chủ tịch Tổng Liên đoàn", None, "Quy chế khen thưởng của Tổng Liên đoàn",
      [{"kind": "manual", "params": {"text": "theo quy chế khen thưởng của Tổng Liên đoàn",
@@ -113,6 +163,11 @@ CATALOGUE = [
                                     "text_en": "by the union's own rules"}}],
      50, "present", 0, ""),
 ]
+# A collective's multiple for a commendation form that both kinds receive: twice the
+# individual's (Decree 152/2025 Art. 49, as reported: verify). Collective titles carry theirs
+# in the catalogue's own column.
+COLLECTIVE_CASH = {"BK_TTG": Decimal("6.0"), "BK_BO": Decimal("3.0"), "GK": Decimal("0.6")}
+CASH_REFERENCE = f"{DECREE}, Điều 49, 50, 54"
 # award, of award, max %, reference, note
 QUOTAS = [("CSTDCS", "LDTT", Decimal(15), "Nghị định 91/2017/NĐ-CP (đã thay thế)",
            "Tỷ lệ 15% theo quy định cũ; giữ làm tham số, cần đối chiếu văn bản hiện hành.")]
@@ -122,30 +177,38 @@ QUOTAS = [("CSTDCS", "LDTT", Decimal(15), "Nghị định 91/2017/NĐ-CP (đã t
 
 
 def seed(session) -> int:
-    """Insert the catalogue where a code is missing; never overwrite an administrator's edits."""
-    import json
+    """Insert the catalogue where a code is missing; never overwrite an administrator's edits.
 
-    from sqlalchemy import select
+    Award types already present are upgraded only where nobody changed them: empty cash
+    multiples are filled, and rules that no administrator ever saved or deleted (the audit
+    trail says so) are replaced by the seeded rule sets' rules."""
+    from emulation.awards.catalogue.models import AwardQuota, AwardType
 
-    from emulation.awards.catalogue.models import AwardQuota, AwardRule, AwardType
-
-    existing = set(session.scalars(select(AwardType.code)))
+    sets = _seed_rule_sets(session)
+    existing = {a.code: a for a in session.scalars(select(AwardType))}
     added = 0
     for (code, name, category, subject, level, authority, cash, ref, rules, threshold, base,
          days, note) in CATALOGUE:
-        if code in existing:
+        award = existing.get(code)
+        if award is None:
+            award = AwardType(code=code, name=name, category=category, subject=subject,
+                              level=level, issuing_authority=authority, cash_multiple=cash,
+                              cash_multiple_collective=COLLECTIVE_CASH.get(code),
+                              legal_reference=ref, vote_threshold_pct=Decimal(threshold),
+                              vote_base=base, publication_days=days, note=note)
+            session.add(award)
+            _add_rules(award, rules, sets)
+            added += 1
             continue
-        award = AwardType(code=code, name=name, category=category, subject=subject,
-                          level=level, issuing_authority=authority, cash_multiple=cash,
-                          legal_reference=ref, vote_threshold_pct=Decimal(threshold),
-                          vote_base=base, publication_days=days, note=note)
-        for position, rule in enumerate(rules, start=1):
-            award.rules.append(AwardRule(
-                position=position, kind=rule["kind"], subject=rule.get("subject", "both"),
-                params=json.dumps(rule["params"], ensure_ascii=False),
-                legal_reference=rule.get("legal_reference", ""), note=rule.get("note", "")))
-        session.add(award)
-        added += 1
+        if award.cash_multiple is None and cash is not None:
+            award.cash_multiple = cash
+        if award.cash_multiple_collective is None and code in COLLECTIVE_CASH:
+            award.cash_multiple_collective = COLLECTIVE_CASH[code]
+        if not any(r.rule_set_id for r in award.rules) and not _rules_edited(session, award):
+            for rule in list(award.rules):
+                award.rules.remove(rule)
+            session.flush()
+            _add_rules(award, rules, sets)
     session.flush()
     from emulation.refdata.data import seed as seed_reference
 
@@ -157,3 +220,43 @@ def seed(session) -> int:
             award.quotas.append(AwardQuota(of_code=of_code, max_pct=pct, legal_reference=ref,
                                            note=note))
     return added
+
+
+def _seed_rule_sets(session) -> list:
+    """The seeded rule sets, added where their code is missing, with the decree each names."""
+    from emulation.awards.catalogue.models import RuleSet
+
+    known = {s.code: s for s in session.scalars(select(RuleSet))}
+    sets = []
+    for code, name, source, valid_from, valid_to, decree in RULE_SETS:
+        rule_set = known.get(code)
+        if rule_set is None:
+            rule_set = RuleSet(code=code, name=name, legal_source=source,
+                               valid_from=date.fromisoformat(valid_from),
+                               valid_to=date.fromisoformat(valid_to) if valid_to else None)
+            session.add(rule_set)
+        sets.append((rule_set, decree))
+    session.flush()
+    return sets
+
+
+def _add_rules(award, rules: list[dict], sets: list) -> None:
+    from emulation.awards.catalogue.models import AwardRule
+
+    for rule_set, decree in sets:
+        for position, rule in enumerate(rules, start=1):
+            award.rules.append(AwardRule(
+                rule_set=rule_set, position=position, kind=rule["kind"],
+                subject=rule.get("subject", "both"),
+                params=json.dumps(rule["params"], ensure_ascii=False),
+                legal_reference=rule.get("legal_reference", "").replace(DECREE, decree),
+                note=rule.get("note", "")))
+
+
+def _rules_edited(session, award) -> bool:
+    """Whether an administrator ever saved or deleted a rule of this award."""
+    from emulation.core.audit import AuditEvent
+
+    return session.scalar(select(AuditEvent.id).where(
+        AuditEvent.object_type == "award_type", AuditEvent.object_id == award.id,
+        AuditEvent.action.in_(("award.rule_save", "award.rule_delete"))).limit(1)) is not None

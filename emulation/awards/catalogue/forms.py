@@ -20,6 +20,9 @@ class AwardForm(Form):
                                     validators=[Optional(), Length(max=255)])
     cash_multiple = DecimalField(_l("Cash award, multiple of the base salary"), places=2,
                                  validators=[Optional(), NumberRange(min=0, max=1000)])
+    cash_multiple_collective = DecimalField(
+        _l("Cash award of a collective, multiple of the base salary (forms both receive)"),
+        places=2, validators=[Optional(), NumberRange(min=0, max=1000)])
     legal_reference = StringField(_l("Legal reference"), validators=[Optional(),
                                                                      Length(max=255)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
@@ -33,6 +36,8 @@ class AwardForm(Form):
 
 class RuleForm(Form):
     kind = SelectField(_l("Kind of rule"), choices=[(k, k) for k in RULE_KINDS])
+    # choices are the rule sets, filled in by the view; empty keeps the rule's set
+    rule_set = SelectField(_l("Rule set"), choices=[], validate_choice=False)
     subject = SelectField(_l("Applies to"), choices=SUBJECT_CHOICES, default="both")
     params = TextAreaField(_l("Parameters (JSON)"), validators=[DataRequired(),
                                                                Length(max=20000)])

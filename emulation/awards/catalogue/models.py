@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Integer,
     Numeric,
@@ -33,7 +35,9 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
     subject: Mapped[str] = mapped_column(String(12), default="individual")
     level: Mapped[str] = mapped_column(String(60), default="")
     issuing_authority: Mapped[str] = mapped_column(String(255), default="")
+    # an individual's multiple (a collective title's own); a collective's for a form both take
     cash_multiple: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    cash_multiple_collective: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     legal_reference: Mapped[str] = mapped_column(String(255), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     vote_threshold_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(50))
@@ -41,9 +45,9 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
     publication_days: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    rules: Mapped[list[AwardRule]] = relationship(back_populates="award_type",
-                                                  order_by="AwardRule.position",
-                                                  cascade="all, delete-orphan")
+    rules: Mapped[list[AwardRule]] = relationship(
+        back_populates="award_type", order_by="[AwardRule.rule_set_id, AwardRule.position]",
+        cascade="all, delete-orphan")
     quotas: Mapped[list[AwardQuota]] = relationship(back_populates="award_type",
                                                     cascade="all, delete-orphan")
 
@@ -54,14 +58,38 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
     )
 
 
+class RuleSet(TimestampMixin, Base):
+    """Bộ tiêu chuẩn: the rules in force for a period (valid_from..valid_to, open ends allowed)
+    and the legal texts they come from. A nomination is judged by the set in force on 31
+    December of its year; rules without a set (from before sets existed) apply to any year."""
+
+    __tablename__ = "rule_set"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    legal_source: Mapped[str] = mapped_column(String(500), default="")
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from",
+                        name="period_ordered"),
+    )
+
+
 class AwardRule(TimestampMixin, Base):
-    """Tiêu chuẩn: one machine-checkable condition; all rules of an award must pass."""
+    """Tiêu chuẩn: one machine-checkable condition; all rules of an award (of one rule set)
+    must pass."""
 
     __tablename__ = "award_rule"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id", ondelete="CASCADE"),
                                                index=True)
+    rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("rule_set.id",
+                                                               ondelete="RESTRICT"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     subject: Mapped[str] = mapped_column(String(12), default="both")
     kind: Mapped[str] = mapped_column(String(30))
@@ -70,6 +98,7 @@ class AwardRule(TimestampMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     award_type: Mapped[AwardType] = relationship(back_populates="rules")
+    rule_set: Mapped[RuleSet | None] = relationship()
 
     @property
     def params_data(self) -> dict:

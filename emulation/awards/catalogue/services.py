@@ -2,12 +2,19 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from emulation.awards.catalogue.models import SUBJECTS, AwardQuota, AwardRule, AwardType
+from emulation.awards.catalogue.models import (
+    SUBJECTS,
+    AwardQuota,
+    AwardRule,
+    AwardType,
+    RuleSet,
+)
 from emulation.awards.eligibility import engine
 from emulation.core import audit
 from emulation.core.errors import NotFound, PermissionDenied, ServiceError, check_version
@@ -15,8 +22,8 @@ from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 
 AWARD_FIELDS = ("name", "category", "subject", "level", "issuing_authority", "cash_multiple",
-                "legal_reference", "note", "vote_threshold_pct", "vote_base",
-                "publication_days", "active")
+                "cash_multiple_collective", "legal_reference", "note", "vote_threshold_pct",
+                "vote_base", "publication_days", "active")
 
 
 # --- catalogue -----------------------------------------------------------------------------------
@@ -71,11 +78,19 @@ def update_award(actor, award: AwardType, version, fields: dict) -> None:
     db.session.commit()
 
 
+def rule_sets() -> list[RuleSet]:
+    """Every rule set (bộ tiêu chuẩn), the oldest first."""
+    return list(db.session.scalars(select(RuleSet).order_by(RuleSet.valid_from, RuleSet.id)))
+
+
 def save_rule(actor, award: AwardType, rule: AwardRule | None, *, kind: str, params_text: str,
-              subject: str, legal_reference: str, note: str) -> AwardRule:
+              subject: str, legal_reference: str, note: str,
+              rule_set_code: str | None = None) -> AwardRule:
     """Add or change a rule; its parameters are checked by the engine before anything is
-    written."""
+    written. A new rule joins `rule_set_code`, by default the award's newest rule set (so that
+    old verdicts keep their rules); a changed rule keeps its set unless another is named."""
     _require_admin(actor)
+    rule_set = _rule_set_by_code(rule_set_code) if rule_set_code else None
     try:
         params = json.loads(params_text or "{}")
     except (ValueError, RecursionError) as err:  # JSONDecodeError, a 5,000-digit number…
@@ -91,8 +106,12 @@ def save_rule(actor, award: AwardType, rule: AwardRule | None, *, kind: str, par
         raise ServiceError(_("Unknown subject."))
     before = _rule_dict(rule) if rule else None
     if rule is None:
-        rule = AwardRule(position=len(award.rules) + 1)
+        rule_set = rule_set or _newest_set(award)
+        rule = AwardRule(rule_set=rule_set, position=1 + sum(
+            1 for r in award.rules if r.rule_set is rule_set))
         award.rules.append(rule)
+    elif rule_set is not None:
+        rule.rule_set = rule_set
     rule.kind, rule.subject = kind, subject
     rule.params = json.dumps(params, ensure_ascii=False, sort_keys=True)
     rule.legal_reference, rule.note = clean(legal_reference)[:255], clean_block(note, 5000)
@@ -110,7 +129,8 @@ def delete_rule(actor, rule: AwardRule) -> None:
     audit.record(db.session, actor=actor, action="award.rule_delete", obj=award,
                  summary=f"rule {rule.position} of {award.code} deleted", before=_rule_dict(rule))
     award.rules.remove(rule)
-    for position, r in enumerate(award.rules, start=1):
+    same_set = [r for r in award.rules if r.rule_set_id == rule.rule_set_id]
+    for position, r in enumerate(same_set, start=1):
         r.position = position
     db.session.commit()
 
@@ -134,8 +154,23 @@ def save_quota(actor, award: AwardType, of_code: str, max_pct: Decimal, legal_re
     db.session.commit()
 
 
+def _rule_set_by_code(code: str) -> RuleSet:
+    rule_set = db.session.scalar(select(RuleSet).where(RuleSet.code == clean(code)))
+    if rule_set is None:
+        raise NotFound(_("No rule set has the code %(code)s.", code=clean(code)))
+    return rule_set
+
+
+def _newest_set(award: AwardType) -> RuleSet | None:
+    sets = {r.rule_set.id: r.rule_set for r in award.rules if r.rule_set is not None}
+    if not sets:
+        return None
+    return max(sets.values(), key=lambda s: (s.valid_from or date.min, s.id))
+
+
 def _rule_dict(rule: AwardRule) -> dict:
     return {"kind": rule.kind, "subject": rule.subject, "params": rule.params,
+            "rule_set": rule.rule_set.code if rule.rule_set else None,
             "legal_reference": rule.legal_reference, "note": rule.note}
 
 

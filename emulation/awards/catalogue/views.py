@@ -56,7 +56,7 @@ def rule_save(code: str, rule_id: int | None = None):
     status = attempt(lambda: services.save_rule(
         current_user, award, rule, kind=form.kind.data, params_text=form.params.data,
         subject=form.subject.data, legal_reference=form.legal_reference.data,
-        note=form.note.data))
+        note=form.note.data, rule_set_code=form.rule_set.data or None))
     if status:
         return _award_page(award, status)
     flash(_("Rule saved."), "success")
@@ -94,9 +94,17 @@ def _award_page(award: AwardType, status: int = 200, form=None):
     if form is None:
         form = AwardForm(formdata=None, obj=award)
         form.version.data = award.version
-    rule_forms = {r.id: RuleForm(formdata=None, obj=r) for r in award.rules}
+    choices = [("", _("The award's newest rule set"))] + [
+        (rs.code, f"{rs.code} — {rs.name}") for rs in services.rule_sets()]
+    rule_forms = {}
+    for r in award.rules:
+        rule_forms[r.id] = RuleForm(formdata=None, obj=r)
+        rule_forms[r.id].rule_set.choices = choices
+        rule_forms[r.id].rule_set.data = r.rule_set.code if r.rule_set else ""
+    new_rule = RuleForm(formdata=None)
+    new_rule.rule_set.choices = choices
     return render_template("awards/award.html", award=award, form=form,
-                           rule_forms=rule_forms, new_rule=RuleForm(formdata=None),
+                           rule_forms=rule_forms, new_rule=new_rule,
                            quota_form=QuotaForm(formdata=None),
                            admin=current_user.is_admin), status
 

@@ -6,8 +6,9 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from emulation.awards.catalogue.models import AwardType
 from emulation.awards.councils.models import AgendaItem, CouncilMeeting
-from emulation.awards.decisions.cash import cash_amount
+from emulation.awards.decisions.cash import cash_amount, multiple_for, pay_highest_title
 from emulation.awards.decisions.models import (
     BaseSalary,
     Decision,
@@ -180,9 +181,10 @@ def issue(actor, decision: Decision, version, today: date) -> None:
     if salary is None:
         raise InvalidState(_("No base salary is in force on the decision date."))
     total = 0
+    amounts = _cash_of(decision.items, salary)
     for item in decision.items:
         n = item.nomination
-        amount = cash_amount(n.award_type.cash_multiple, salary)
+        amount = amounts[item.id]
         record = AwardRecord(award_code=n.award_type.code, person_id=n.person_id,
                              unit_id=n.unit_id, year=n.year, decision_number=decision.number,
                              issuer=decision.issuing_unit.name, cash_amount=amount,
@@ -201,6 +203,38 @@ def issue(actor, decision: Decision, version, today: date) -> None:
                  summary=f"decision {decision.number} issued: {len(decision.items)} awards, "
                          f"{total} VND", after={"total_cash": total, "base_salary": salary})
     db.session.commit()
+
+
+def _cash_of(items, salary: int) -> dict[int, int | None]:
+    """Each item's cash: the multiple of its award for its subject's kind × the base salary;
+    titles of one subject for the same year are paid only the highest, less what titles of
+    that year already received (Nghị định 152/2025 Art. 49)."""
+    amounts, titles = {}, []
+    for item in items:
+        n, award = item.nomination, item.nomination.award_type
+        kind = "collective" if n.unit_id else "individual"
+        amounts[item.id] = cash_amount(
+            multiple_for(kind, award.cash_multiple, award.cash_multiple_collective), salary)
+        if award.category == "title":
+            titles.append((item.id, (n.person_id, n.unit_id, n.year), amounts[item.id]))
+    if titles:
+        amounts.update(pay_highest_title(titles, _titles_paid({g for _k, g, _a in titles})))
+    return amounts
+
+
+def _titles_paid(groups: set[tuple]) -> dict[tuple, int]:
+    """Cash already paid for titles, per (person, unit, year) among `groups`."""
+    people = {p for p, _u, _y in groups if p is not None}
+    units = {u for _p, u, _y in groups if u is not None}
+    rows = db.session.execute(
+        select(AwardRecord.person_id, AwardRecord.unit_id, AwardRecord.year,
+               func.sum(AwardRecord.cash_amount))
+        .join(AwardType, AwardType.code == AwardRecord.award_code)
+        .where(AwardType.category == "title", AwardRecord.revoked.is_(False),
+               AwardRecord.year.in_({y for _p, _u, y in groups}),
+               AwardRecord.person_id.in_(people) | AwardRecord.unit_id.in_(units))
+        .group_by(AwardRecord.person_id, AwardRecord.unit_id, AwardRecord.year))
+    return {(p, u, y): int(paid or 0) for p, u, y, paid in rows if (p, u, y) in groups}
 
 
 def revoke(actor, decision: Decision, version, reason: str) -> None:

@@ -12,6 +12,7 @@ from emulation.awards.councils import services as councils
 from emulation.awards.decisions import documents, exports
 from emulation.awards.decisions import services as service
 from emulation.awards.decisions.forms import DecisionForm, ObjectionForm, ResolutionForm
+from emulation.awards.eligibility import services as eligibility
 from emulation.core import permissions as perms
 from emulation.core.forms import Form
 from emulation.core.web import (
@@ -181,7 +182,9 @@ def _create_page(status: int = 200):
 
 
 def _detail_page(decision, status: int = 200):
+    overlaps = eligibility.overlap_warnings([i.nomination for i in decision.items])
     return render_template("awards/decision.html", decision=decision, form=Form(formdata=None),
+                           overlaps=overlaps,
                            manage=perms.covers(current_user, decision.issuing_unit,
                                                ("organiser",))), status
 

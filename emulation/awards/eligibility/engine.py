@@ -25,6 +25,9 @@ DISCIPLINE_VI = {"khien_trach": "khiển trách", "canh_cao": "cảnh cáo",
                  "cach_chuc": "cách chức", "buoc_thoi_viec": "buộc thôi việc"}
 RULE_KINDS = ("appraisal", "award", "run", "initiatives", "no_discipline", "members_share",
               "members_count", "members_discipline", "rank", "any_of", "all_of", "manual")
+SUBJECT_KINDS = ("individual", "collective")
+SUBJECT_VI = {"individual": "cá nhân", "collective": "tập thể"}
+SUBJECT_EN = {"individual": "an individual", "collective": "a collective"}
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,15 @@ class MemberStats:
 
 @dataclass(frozen=True)
 class Records:
+    """A subject's history. An initiative is (year, scope, is_research) or, when it already
+    backed an award, (year, scope, is_research, award code, award year): an initiative backs
+    one commendation only. An award is (code, year) or (code, year, kind of commendation): rules
+    that require an earlier award count regular ones only (Law Art. 8)."""
+
     kind: str  # individual | collective
     appraisals: dict[int, str] = field(default_factory=dict)
-    awards: tuple[tuple[str, int], ...] = ()
-    initiatives: tuple[tuple[int, str, bool], ...] = ()  # (year, scope, is_research)
+    awards: tuple[tuple, ...] = ()
+    initiatives: tuple[tuple, ...] = ()
     disciplines: tuple[tuple[str, date, date], ...] = ()
     members: MemberStats | None = None
     rank: int | None = None
@@ -55,6 +63,17 @@ class Rule:
     subject: str = "both"
     legal_reference: str = ""
     note: str = ""
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Bộ tiêu chuẩn: the rules in force for a period, with the texts they come from."""
+
+    code: str
+    name: str
+    legal_source: str = ""
+    valid_from: date | None = None
+    valid_to: date | None = None
 
 
 @dataclass
@@ -75,22 +94,60 @@ class RuleResult:
 class Verdict:
     eligible: bool | None
     rules: list[RuleResult]
+    rule_set: RuleSet | None = None
+
+
+@dataclass(frozen=True)
+class _Context:
+    names: dict[str, str]
+    award: str = ""
 
 
 def check(rules: list[Rule], records: Records, year: int,
-          names: dict[str, str] | None = None) -> Verdict:
-    """Evaluate every rule that applies to the subject's kind."""
-    names = names or {}
-    results = [evaluate(rule, records, year, names) for rule in rules
+          names: dict[str, str] | None = None, *, subjects: tuple[str, ...] | None = None,
+          award: str = "", rule_set: RuleSet | None = None) -> Verdict:
+    """Evaluate every rule that applies to the subject's kind.
+
+    `subjects` are the kinds the award takes (all when None): another kind is not eligible.
+    A kind the award takes but for which no rule is machine-checkable is for the council
+    (None), never eligible. `award` is the code being checked (an initiative that backed
+    another award does not count again); `rule_set` is named in the verdict."""
+    ctx = _Context(names or {}, award)
+    if subjects is not None and records.kind not in subjects:
+        return Verdict(False, [_wrong_subject(records.kind, subjects, ctx)], rule_set)
+    results = [evaluate(rule, records, year, ctx) for rule in rules
                if rule.subject in ("both", records.kind)]
-    return Verdict(_all(r.passed for r in results), results)
+    if not results:
+        results = [RuleResult(
+            "manual", None, f"Cần Hội đồng xem xét: không có tiêu chuẩn kiểm tra tự động cho "
+            f"{SUBJECT_VI.get(records.kind, records.kind)}",
+            f"For the council to judge: no machine-checkable criteria for "
+            f"{SUBJECT_EN.get(records.kind, records.kind)}")]
+    return Verdict(_all(r.passed for r in results), results, rule_set)
 
 
-def evaluate(rule: Rule, records: Records, year: int, names: dict[str, str]) -> RuleResult:
+def rule_set_for(sets: list[RuleSet], year: int) -> RuleSet | None:
+    """The rule set in force for a nomination's year: the one valid on 31 December of that
+    year; when none covers it, the nearest one (the earliest for older years, the latest for
+    later ones)."""
+    if not sets:
+        return None
+    day = date(year, 12, 31)
+    covering = [s for s in sets if (s.valid_from is None or s.valid_from <= day)
+                and (s.valid_to is None or day <= s.valid_to)]
+    if covering:
+        return max(covering, key=lambda s: s.valid_from or date.min)
+    ordered = sorted(sets, key=lambda s: s.valid_from or date.min)
+    return ordered[0] if ordered[0].valid_from and day < ordered[0].valid_from else ordered[-1]
+
+
+def evaluate(rule: Rule, records: Records, year: int, names) -> RuleResult:
+    """One rule's result; `names` is the award names by code (or the check's context)."""
+    ctx = names if isinstance(names, _Context) else _Context(names or {})
     handler = _HANDLERS.get(rule.kind)
     if handler is None:
         raise ValueError(f"unknown rule kind {rule.kind!r}")
-    result = handler(rule.params, records, year, names)
+    result = handler(rule.params, records, year, ctx)
     result.legal_reference = rule.legal_reference
     return result
 
@@ -100,8 +157,9 @@ def validate(kind: str, params: dict) -> list[str]:
     if kind not in RULE_KINDS:
         return [f"unknown kind {kind!r}"]
     try:
-        _HANDLERS[kind](params, Records(kind="individual"), 2000, {})
-        _HANDLERS[kind](params, Records(kind="collective", members=MemberStats(1)), 2000, {})
+        _HANDLERS[kind](params, Records(kind="individual"), 2000, _Context({}))
+        _HANDLERS[kind](params, Records(kind="collective", members=MemberStats(1)), 2000,
+                        _Context({}))
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         return [f"{kind}: {err}"]
     return []
@@ -141,46 +199,67 @@ def check_quota(award: str, of_award: str, max_pct: Decimal,
 
 
 # --- rule kinds ----------------------------------------------------------------------------------
+# Every handler takes (params, records, year, context). Multi-year rules accept "after_last": an
+# award code (or list) whose last grant before the year starts the window afresh, so the years an
+# earlier award of that kind used are not counted again.
 
-def _appraisal(p, r: Records, year, names):
+def _appraisal(p, r: Records, year, ctx):
     level, n = p["min"], int(p.get("years", 1))
     _rank(APPRAISAL_ORDER, level)
     years = list(range(year - n + 1, year + 1))
-    ok = [y for y in years if y in r.appraisals and _ge(APPRAISAL_ORDER, r.appraisals[y], level)]
-    bad = [y for y in years if y in r.appraisals and y not in ok]
-    missing = [y for y in years if y not in r.appraisals]
-    passed = False if bad else (None if missing else True)
+    anchor = _anchor(p, r, year)
+    used = [y for y in years if anchor and y <= anchor[1]]
+    ok = [y for y in years if y in r.appraisals and _ge(APPRAISAL_ORDER, r.appraisals[y], level)
+          and y not in used]
+    bad = [y for y in years if y in r.appraisals and y not in ok and y not in used]
+    missing = [y for y in years if y not in r.appraisals and y not in used]
+    passed = False if bad or used else (None if missing else True)
     span_vi = f"năm {year}" if n == 1 else f"{n} năm liên tục đến {year}"
     span_en = f"in {year}" if n == 1 else f"{n} consecutive years up to {year}"
     vi = f"Xếp loại từ \"{APPRAISAL_VI[level]}\" trở lên {span_vi}"
     en = f"Rated \"{APPRAISAL_EN[level]}\" or better {span_en}"
-    return RuleResult("appraisal", passed, *_detail(vi, en, passed, ok, bad, missing),
+    vi, en = _detail(vi, en, passed, ok, bad, missing)
+    vi, en = _used_note(vi, en, used, anchor, ctx)
+    return RuleResult("appraisal", passed, vi, en,
                       looked_at={"years": years, "appraisals": {y: r.appraisals.get(y)
                                                                  for y in years}})
 
 
-def _award(p, r: Records, year, names):
+def _award(p, r: Records, year, ctx):
     code, mode = p["award"], p.get("mode", "in_year")
     count, end = int(p.get("count", 1)), year - int(p.get("end_offset", 0))
-    held = sorted({y for c, y in r.awards if c == code})
-    name = names.get(code, code)
+    held = sorted({y for c, y in _regular(r) if c == code})
+    name = ctx.names.get(code, code)
+    anchor = _anchor(p, r, year)
     if mode == "in_year":
         years = [end]
     elif mode == "consecutive":
         years = list(range(end - count + 1, end + 1))
+    elif mode == "blocks":
+        block = int(p["block"])
+        if block < 1:
+            raise ValueError("block must be at least 1")
+        years = [end - block * i for i in range(count - 1, -1, -1)]
     elif mode == "within":
         years = list(range(end - int(p["window"]) + 1, end + 1))
     elif mode == "ever":
         years = [y for y in held if y < year]
     else:
         raise ValueError(f"unknown mode {mode!r}")
-    have = [y for y in years if y in held]
-    if mode in ("in_year", "consecutive"):
-        passed = len(have) == len(years)
-        missing = [y for y in years if y not in held]
-        label = {"in_year": (f"Đạt {name} năm {end}", f"Holds {name} in {end}"),
-                 "consecutive": (f"{count} năm liên tục đạt {name} đến {end}",
-                                 f"{name} {count} consecutive years up to {end}")}[mode]
+    used = [y for y in years if anchor and y <= anchor[1]]
+    have = [y for y in years if y in held and y not in used]
+    if mode in ("in_year", "consecutive", "blocks"):
+        missing = [y for y in years if y not in held and y not in used]
+        passed = not missing and not used
+        if mode == "blocks":
+            label = (f"{count} lần liên tục đạt {name} theo các chu kỳ {p['block']} năm không "
+                     f"trùng nhau, lần cuối năm {end}",
+                     f"{name} {count} times in a row, in non-overlapping {p['block']}-year "
+                     f"blocks, the last in {end}")
+        else:
+            label = {"in_year": (f"Đạt {name} năm {end}", f"Holds {name} in {end}"),
+                     "consecutive": (f"{count} năm liên tục đạt {name} đến {end}",
+                                     f"{name} {count} consecutive years up to {end}")}[mode]
         vi, en = _detail(*label, passed, have, [], missing, missing_word=("thiếu", "missing"))
     else:
         passed = len(have) >= count
@@ -191,68 +270,148 @@ def _award(p, r: Records, year, names):
         en = (f"{name} at least {count} times {span_en}: {len(have)}"
               f"{' (' + ', '.join(map(str, have)) + ')' if have else ''}")
         vi, en = _prefix(passed, vi, en)
+    vi, en = _used_note(vi, en, used, anchor, ctx)
     return RuleResult("award", passed, vi, en, looked_at={"award": code, "years": years,
-                                                          "held": have})
+                                                          "held": have, "used": used})
 
 
-def _run(p, r: Records, year, names):
-    """A run of ≥ N consecutive years rated ≥ level ending with the year, with K of an award
-    inside it."""
-    level, n = p["min"], int(p["years"])
-    code, k = p["award"], int(p.get("count", 0))
-    _rank(APPRAISAL_ORDER, level)
-    run, y = [], year
-    while y in r.appraisals and _ge(APPRAISAL_ORDER, r.appraisals[y], level):
+def _run(p, r: Records, year, ctx):
+    """A run of N or more consecutive years ending with the year, each year rated ≥ `min`
+    and/or holding `each_award`, with K × `award` and K initiatives anywhere inside it. The run
+    starts after the last `after_last` award (required when `after_required`) and after the end
+    of any discipline (Decree 152/2025 Art. 4: achievements count from the end of a discipline)."""
+    n = int(p["years"])
+    level, each = p.get("min"), p.get("each_award")
+    if level is None and each is None:
+        raise ValueError("a run needs 'min' or 'each_award'")
+    if level is not None:
+        _rank(APPRAISAL_ORDER, level)
+    code, k = p.get("award"), int(p.get("count", 0))
+    ini = p.get("initiatives")
+    blocking = p.get("discipline_level", "khien_trach")
+    _rank(DISCIPLINE_ORDER, blocking)
+    anchor = _anchor(p, r, year)
+    awards = _regular(r)
+    held_each = {y for c, y in awards if c == each}
+    run, y, stop = [], year, None
+    while True:
+        if anchor and y <= anchor[1]:
+            stop = "anchor"
+        elif _disciplined_in(r, y, blocking):
+            stop = "discipline"
+        elif level is not None and y not in r.appraisals:
+            stop = "missing"
+        elif level is not None and not _ge(APPRAISAL_ORDER, r.appraisals[y], level):
+            stop = "below"
+        elif each is not None and y not in held_each:
+            stop = "no_award"
+        if stop:
+            break
         run.append(y)
         y -= 1
-    broken_by_gap = len(run) < n and y not in r.appraisals
-    held = [x for x in run if (code, x) in set(r.awards)]
-    if len(run) >= n:
-        passed = len(held) >= k
-    else:
-        passed = None if broken_by_gap else False
-    span = f"{min(run)}–{year}" if run else "—"
-    name = names.get(code, code)
-    vi = (f"Liên tục {n} năm trở lên đạt từ \"{APPRAISAL_VI[level]}\" đến {year}, trong đó "
-          f"{k} lần {name}: chuỗi {len(run)} năm ({span}), {len(held)} lần {name}")
-    en = (f"An unbroken run of {n}+ years rated \"{APPRAISAL_EN[level]}\" or better up to "
-          f"{year} with {k} × {name}: run of {len(run)} ({span}), {len(held)} × {name}")
-    if passed is None:
+    run.sort()
+    held = [x for x in run if code and (code, x) in awards]
+    found = _usable_initiatives(r, set(run), ini or {}, ctx, year) if ini else []
+    ini_k = int(ini.get("count", 1)) if ini else 0
+    passed = len(run) >= n and len(held) >= k and len(found) >= ini_k
+    if p.get("after_required") and anchor is None:
+        passed = False
+    elif not passed and stop == "missing" and len(run) < n:
+        passed = None
+    span = "—" if not run else str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}"
+    what_vi, what_en = [], []
+    if level is not None:
+        what_vi.append(f"đạt từ \"{APPRAISAL_VI[level]}\"")
+        what_en.append(f"rated \"{APPRAISAL_EN[level]}\" or better")
+    if each is not None:
+        what_vi.append(f"đạt {ctx.names.get(each, each)}")
+        what_en.append(f"holding {ctx.names.get(each, each)}")
+    vi = f"Liên tục {n} năm trở lên {' và '.join(what_vi)} đến {year}"
+    en = f"An unbroken run of {n} or more years {' and '.join(what_en)} up to {year}"
+    inside_vi, inside_en, have_vi, have_en = [], [], [], []
+    if code and k:
+        name = ctx.names.get(code, code)
+        inside_vi.append(f"{k} lần {name}")
+        inside_en.append(f"{k} × {name}")
+        have_vi.append(f"{len(held)} lần {name}" + (f" ({_years(held)})" if held else ""))
+        have_en.append(f"{len(held)} × {name}" + (f" ({_years(held)})" if held else ""))
+    if ini:
+        scope = ini.get("min_scope", "grassroots")
+        inside_vi.append(f"{ini_k} sáng kiến/đề tài {SCOPE_VI[scope]} trở lên chưa dùng cho "
+                         f"khen thưởng khác")
+        inside_en.append(f"{ini_k} initiatives/research at {scope} level or above not used "
+                         f"for another award")
+        have_vi.append(f"{len(found)} sáng kiến/đề tài")
+        have_en.append(f"{len(found)} initiatives/research")
+    if inside_vi:
+        vi += ", trong thời gian đó có " + ", ".join(inside_vi)
+        en += ", with " + ", ".join(inside_en) + " inside it"
+    if anchor:
+        aname = ctx.names.get(anchor[0], anchor[0])
+        vi += f", tính từ sau {aname} năm {anchor[1]}"
+        en += f", counted after the {aname} of {anchor[1]}"
+    vi += f": chuỗi {len(run)} năm ({span})"
+    en += f": run of {len(run)} ({span})"
+    if have_vi:
+        vi += ", " + ", ".join(have_vi)
+        en += ", " + ", ".join(have_en)
+    if p.get("after_required") and anchor is None:
+        codes = _codes(p.get("after_last"))
+        vi += "; chưa có " + " hoặc ".join(ctx.names.get(c, c) for c in codes) + " trước đó"
+        en += "; no earlier " + " or ".join(ctx.names.get(c, c) for c in codes)
+    elif stop == "missing" and passed is None:
         vi += f"; thiếu xếp loại năm {y}"
         en += f"; no appraisal for {y}"
+    elif stop == "discipline":
+        vi += f"; bị kỷ luật trong năm {y}, thành tích chỉ tính từ khi hết thời hạn kỷ luật"
+        en += f"; disciplined in {y}, achievements count only from the end of the discipline"
     vi, en = _prefix(passed, vi, en)
-    return RuleResult("run", passed, vi, en, looked_at={"run": sorted(run), "held": held})
+    return RuleResult("run", passed, vi, en,
+                      looked_at={"run": run, "held": held, "initiatives": found,
+                                 "after": anchor[1] if anchor else None})
 
 
-def _initiatives(p, r: Records, year, names):
+def _initiatives(p, r: Records, year, ctx):
     k, scope = int(p.get("count", 1)), p.get("min_scope", "grassroots")
     window, research = int(p.get("window", 1)), bool(p.get("research", True))
     _rank(SCOPE_ORDER, scope)
-    years = range(year - window + 1, year + 1)
-    found = [(y, s, res) for y, s, res in r.initiatives if y in years and
-             _ge(SCOPE_ORDER, s, scope) and (research or not res)]
+    anchor = _anchor(p, r, year)
+    first = year - window + 1
+    if anchor:
+        first = max(first, anchor[1] + 1)
+    years = list(range(first, year + 1))
+    found = _usable_initiatives(r, set(years), p, ctx, year)
     passed = len(found) >= k
     span_vi = f"năm {year}" if window == 1 else f"trong {window} năm đến {year}"
     span_en = f"in {year}" if window == 1 else f"within {window} years up to {year}"
     what_vi = "sáng kiến hoặc đề tài khoa học" if research else "sáng kiến"
     what_en = "initiatives or research projects" if research else "initiatives"
-    vi = (f"Có ít nhất {k} {what_vi} được công nhận {SCOPE_VI[scope]} trở lên {span_vi}: "
-          f"có {len(found)}")
-    en = f"At least {k} {what_en} recognised at {scope} level or above {span_en}: {len(found)}"
-    vi, en = _prefix(passed, vi, en)
+    vi = (f"Có ít nhất {k} {what_vi} được công nhận {SCOPE_VI[scope]} trở lên {span_vi}"
+          f", chưa dùng cho khen thưởng khác")
+    en = (f"At least {k} {what_en} recognised at {scope} level or above {span_en}, not used "
+          f"for another award")
+    if anchor:
+        aname = ctx.names.get(anchor[0], anchor[0])
+        vi += f", tính từ sau {aname} năm {anchor[1]}"
+        en += f", counted after the {aname} of {anchor[1]}"
+    vi, en = _prefix(passed, f"{vi}: có {len(found)}", f"{en}: {len(found)}")
     return RuleResult("initiatives", passed, vi, en,
-                      looked_at={"years": list(years), "initiatives": found})
+                      looked_at={"years": years, "initiatives": found})
 
 
-def _no_discipline(p, r: Records, year, names):
-    level = p.get("min_level", "khien_trach")
+def _no_discipline(p, r: Records, year, ctx):
+    """No discipline of level ≥ L overlapping the whole period the award looks at (the last
+    `years` years, Decree 152/2025 Art. 4)."""
+    level, n = p.get("min_level", "khien_trach"), int(p.get("years", 1))
     _rank(DISCIPLINE_ORDER, level)
-    start, end = date(year, 1, 1), date(year, 12, 31)
+    start, end = date(year - n + 1, 1, 1), date(year, 12, 31)
     hits = [(lv, a, b) for lv, a, b in r.disciplines
             if _ge(DISCIPLINE_ORDER, lv, level) and a <= end and b >= start]
     passed = not hits
-    vi = f"Không bị kỷ luật từ hình thức {DISCIPLINE_VI[level]} trở lên trong năm {year}"
-    en = f"No discipline of level {level} or above in {year}"
+    span_vi = f"trong năm {year}" if n == 1 else f"trong {n} năm {year - n + 1}–{year}"
+    span_en = f"in {year}" if n == 1 else f"in the {n} years {year - n + 1}–{year}"
+    vi = f"Không bị kỷ luật từ hình thức {DISCIPLINE_VI[level]} trở lên {span_vi}"
+    en = f"No discipline of level {level} or above {span_en}"
     if hits:
         lv, a, b = hits[0]
         vi += f": có {DISCIPLINE_VI.get(lv, lv)} từ {a:%d/%m/%Y} đến {b:%d/%m/%Y}"
@@ -261,31 +420,36 @@ def _no_discipline(p, r: Records, year, names):
     return RuleResult("no_discipline", passed, vi, en, looked_at={"disciplines": hits})
 
 
-def _members_share(p, r: Records, year, names):
-    pct = Decimal(str(p["min_pct"]))
+def _members_share(p, r: Records, year, ctx):
+    """Share of members: "min_pct" is at least P% (từ P% trở lên), "over_pct" strictly more
+    than P% (trên P%)."""
+    strict = "over_pct" in p
+    pct = Decimal(str(p["over_pct"] if strict else p["min_pct"]))
     m = r.members
     what = p.get("award")
-    label_vi = f"đạt {names.get(what, what)}" if what else "hoàn thành nhiệm vụ"
-    label_en = f"holding {names.get(what, what)}" if what else "completing their tasks"
+    label_vi = f"đạt {ctx.names.get(what, what)}" if what else "hoàn thành nhiệm vụ"
+    label_en = f"holding {ctx.names.get(what, what)}" if what else "completing their tasks"
+    bound_vi = f"trên {pct:g}%" if strict else f"từ {pct:g}% trở lên"
+    bound_en = f"more than {pct:g}%" if strict else f"at least {pct:g}%"
     if m is None or m.total <= 0 or (not what and m.completed_tasks is None):
-        vi = f"Tỷ lệ thành viên {label_vi} từ {pct:g}%: chưa có số liệu thành viên"
-        en = f"Share of members {label_en} at least {pct:g}%: no member data"
+        vi = f"Tỷ lệ thành viên {label_vi} {bound_vi}: chưa có số liệu thành viên"
+        en = f"Share of members {label_en} {bound_en}: no member data"
         return RuleResult("members_share", None, vi, en)
     count = m.awards.get(what, 0) if what else m.completed_tasks
     share = Decimal(count) * 100 / m.total
-    passed = share >= pct
-    vi = (f"Tỷ lệ thành viên {label_vi} từ {pct:g}% trở lên: {count}/{m.total} "
+    passed = share > pct if strict else share >= pct
+    vi = (f"Tỷ lệ thành viên {label_vi} {bound_vi}: {count}/{m.total} "
           f"({share.quantize(Decimal('0.1'))}%)")
-    en = (f"Share of members {label_en} at least {pct:g}%: {count}/{m.total} "
+    en = (f"Share of members {label_en} {bound_en}: {count}/{m.total} "
           f"({share.quantize(Decimal('0.1'))}%)")
     vi, en = _prefix(passed, vi, en)
     return RuleResult("members_share", passed, vi, en,
                       looked_at={"count": count, "total": m.total})
 
 
-def _members_count(p, r: Records, year, names):
+def _members_count(p, r: Records, year, ctx):
     what, k = p["award"], int(p.get("min", 1))
-    name = names.get(what, what)
+    name = ctx.names.get(what, what)
     if r.members is None:
         return RuleResult("members_count", None, f"Có ít nhất {k} thành viên đạt {name}: chưa "
                           f"có số liệu", f"At least {k} members holding {name}: no member data")
@@ -296,7 +460,7 @@ def _members_count(p, r: Records, year, names):
     return RuleResult("members_count", passed, vi, en, looked_at={"count": count})
 
 
-def _members_discipline(p, r: Records, year, names):
+def _members_discipline(p, r: Records, year, ctx):
     level = p.get("min_level", "canh_cao")
     _rank(DISCIPLINE_ORDER, level)
     if r.members is None:
@@ -312,7 +476,7 @@ def _members_discipline(p, r: Records, year, names):
     return RuleResult("members_discipline", passed, vi, en, looked_at={"count": count})
 
 
-def _rank_rule(p, r: Records, year, names):
+def _rank_rule(p, r: Records, year, ctx):
     limit = int(p.get("max_rank", 1))
     if r.rank is None:
         return RuleResult("rank", None, f"Dẫn đầu cụm, khối (hạng ≤ {limit}): chưa có bảng "
@@ -325,8 +489,8 @@ def _rank_rule(p, r: Records, year, names):
 
 
 def _group(kind):
-    def handler(p, r: Records, year, names):
-        parts = [evaluate(Rule(s["kind"], s.get("params", {})), r, year, names)
+    def handler(p, r: Records, year, ctx):
+        parts = [evaluate(Rule(s["kind"], s.get("params", {})), r, year, ctx)
                  for s in p["rules"]]
         values = [x.passed for x in parts]
         passed = _any(values) if kind == "any_of" else _all(values)
@@ -337,7 +501,7 @@ def _group(kind):
     return handler
 
 
-def _manual(p, r: Records, year, names):
+def _manual(p, r: Records, year, ctx):
     text = p.get("text", "")
     return RuleResult("manual", None, f"Cần Hội đồng xem xét: {text}",
                       f"For the council to judge: {p.get('text_en', text)}")
@@ -351,6 +515,73 @@ _HANDLERS = {"appraisal": _appraisal, "award": _award, "run": _run,
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+def _wrong_subject(kind, subjects, ctx) -> RuleResult:
+    takes_vi = ", ".join(SUBJECT_VI.get(k, k) for k in subjects)
+    takes_en = " or ".join(SUBJECT_EN.get(k, k) for k in subjects)
+    name = ctx.names.get(ctx.award, ctx.award) or "Hình thức này"
+    name_en = ctx.names.get(ctx.award, ctx.award) or "This award"
+    return RuleResult("subject", False,
+                      f"Chưa đạt: {name} chỉ xét tặng cho {takes_vi}, không xét cho "
+                      f"{SUBJECT_VI.get(kind, kind)}",
+                      f"Not met: {name_en} is given only to {takes_en}, not to "
+                      f"{SUBJECT_EN.get(kind, kind)}", looked_at={"subjects": list(subjects)})
+
+
+def _codes(value) -> list[str]:
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _anchor(p, r: Records, year) -> tuple[str, int] | None:
+    """(code, year) of the last award among `after_last` granted before the year."""
+    codes = _codes(p.get("after_last"))
+    found = [(y, c) for c, y in _regular(r) if c in codes and y < year]
+    if not found:
+        return None
+    y, c = max(found)
+    return c, y
+
+
+def _regular(r: Records) -> set[tuple[str, int]]:
+    """(code, year) of the regular awards (thường xuyên): only they count for later awards."""
+    return {(a[0], a[1]) for a in r.awards if len(a) < 3 or a[2] in (None, "", "regular")}
+
+
+def _used_note(vi, en, used, anchor, ctx):
+    if not used:
+        return vi, en
+    aname = ctx.names.get(anchor[0], anchor[0])
+    return (f"{vi}; năm {_years(used)} đã dùng để xét {aname} năm {anchor[1]}",
+            f"{en}; {_years(used)} already counted for the {aname} of {anchor[1]}")
+
+
+def _disciplined_in(r: Records, year: int, level: str) -> bool:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return any(_ge(DISCIPLINE_ORDER, lv, level) and a <= end and b >= start
+               for lv, a, b in r.disciplines)
+
+
+def _usable_initiatives(r: Records, years: set[int], p: dict, ctx, year) -> list[tuple]:
+    """Initiatives in `years` of scope ≥ min_scope (research counted unless excluded) that
+    did not back another award (an initiative backs one commendation only)."""
+    scope, research = p.get("min_scope", "grassroots"), bool(p.get("research", True))
+    _rank(SCOPE_ORDER, scope)
+    found = []
+    for item in r.initiatives:
+        y, s, res = item[:3]
+        used = tuple(item[3:5]) if len(item) > 3 and item[3] else None
+        if used and not (used[0] == ctx.award and (len(used) < 2 or used[1] == year)):
+            continue
+        if y in years and _ge(SCOPE_ORDER, s, scope) and (research or not res):
+            found.append((y, s, res))
+    return found
+
+
+def _years(values) -> str:
+    return ", ".join(map(str, values))
+
 
 def _rank(order, value) -> int:
     if value not in order:
@@ -385,9 +616,7 @@ def _prefix(passed, vi, en):
 
 
 def _detail(vi, en, passed, ok, bad, missing, missing_word=("thiếu dữ liệu", "no data")):
-    def years(values):
-        return ", ".join(map(str, values))
-
+    years = _years
     extra_vi, extra_en = [], []
     if ok:
         extra_vi.append(f"có {years(ok)}")

@@ -6,10 +6,11 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from emulation.awards.catalogue.models import AwardType
+from emulation.awards.catalogue.models import AwardRule, AwardType
 from emulation.awards.catalogue.services import names
 from emulation.awards.eligibility import engine
 from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, Initiative
@@ -20,9 +21,41 @@ if TYPE_CHECKING:
     from emulation.awards.nominations.models import Nomination
 
 
-def engine_rules(award: AwardType) -> list[engine.Rule]:
+def engine_rules(award: AwardType, year: int | None = None) -> list[engine.Rule]:
+    """The award's rules for a nomination's year: those of the rule set in force then (see
+    `rule_set_in_force`) and those that belong to no set (they apply to any year)."""
+    chosen = rule_set_in_force(award, year) if year is not None else None
     return [engine.Rule(r.kind, r.params_data, r.subject, r.legal_reference, r.note)
-            for r in award.rules]
+            for r in award.rules
+            if r.rule_set is None or chosen is None or r.rule_set.code == chosen.code]
+
+
+def rule_set_in_force(award: AwardType, year: int) -> engine.RuleSet | None:
+    """The rule set that judges this award for the year, among the sets that hold its rules
+    (None when its rules belong to no set)."""
+    sets = {r.rule_set.code: r.rule_set for r in award.rules if r.rule_set is not None}
+    return engine.rule_set_for([_engine_set(s) for s in sets.values()], year)
+
+
+def judge(award: AwardType, records: engine.Records, year: int,
+          award_names: dict[str, str] | None = None) -> engine.Verdict:
+    """The award's verdict for these records and year: the rule set in force for the year, the
+    subject kinds the award takes, its code (initiatives that backed another award do not
+    count)."""
+    return engine.check(engine_rules(award, year), records, year,
+                        names() if award_names is None else award_names,
+                        subjects=subjects_of(award), award=award.code,
+                        rule_set=rule_set_in_force(award, year))
+
+
+def subjects_of(award: AwardType) -> tuple[str, ...]:
+    """The subject kinds an award takes ('both' is an individual or a collective)."""
+    return engine.SUBJECT_KINDS if award.subject == "both" else (award.subject,)
+
+
+def _engine_set(rule_set) -> engine.RuleSet:
+    return engine.RuleSet(rule_set.code, rule_set.name, rule_set.legal_source,
+                          rule_set.valid_from, rule_set.valid_to)
 
 
 def people_records(person_ids: list[int]) -> dict[int, engine.Records]:
@@ -34,10 +67,10 @@ def people_records(person_ids: list[int]) -> dict[int, engine.Records]:
                 Appraisal.person_id, Appraisal.year, Appraisal.level)
                 .where(Appraisal.person_id.in_(chunk))):
             appraisals[pid][year] = level
-        for pid, code, year in db.session.execute(select(
-                AwardRecord.person_id, AwardRecord.award_code, AwardRecord.year)
+        for pid, code, year, kind in db.session.execute(select(
+                AwardRecord.person_id, AwardRecord.award_code, AwardRecord.year, AwardRecord.kind)
                 .where(AwardRecord.person_id.in_(chunk), AwardRecord.revoked.is_(False))):
-            awards[pid].append((code, year))
+            awards[pid].append((code, year, kind))
         for pid, year, scope, research in db.session.execute(select(
                 Initiative.person_id, Initiative.year, Initiative.scope, Initiative.is_research)
                 .where(Initiative.person_id.in_(chunk))):
@@ -66,10 +99,10 @@ def units_records(unit_ids: list[int], year: int,
                 Appraisal.unit_id, Appraisal.year, Appraisal.level)
                 .where(Appraisal.unit_id.in_(chunk))):
             appraisals[uid][y] = level
-        for uid, code, y in db.session.execute(select(
-                AwardRecord.unit_id, AwardRecord.award_code, AwardRecord.year)
+        for uid, code, y, kind in db.session.execute(select(
+                AwardRecord.unit_id, AwardRecord.award_code, AwardRecord.year, AwardRecord.kind)
                 .where(AwardRecord.unit_id.in_(chunk), AwardRecord.revoked.is_(False))):
-            awards[uid].append((code, y))
+            awards[uid].append((code, y, kind))
         for uid, n in db.session.execute(select(Person.unit_id, func.count(Person.id))
                                          .where(Person.unit_id.in_(chunk),
                                                 Person.active.is_(True))
@@ -137,13 +170,13 @@ def award_for(kind: str, code: str) -> AwardType | None:
 
 def check_person(award: AwardType, person: Person, year: int) -> engine.Verdict:
     records = people_records([person.id])[person.id]
-    return engine.check(engine_rules(award), records, year, names())
+    return judge(award, records, year)
 
 
 def check_unit(award: AwardType, unit: Unit, year: int,
                rank: int | None = None) -> engine.Verdict:
     records = units_records([unit.id], year, {unit.id: rank} if rank else None)[unit.id]
-    return engine.check(engine_rules(award), records, year, names())
+    return judge(award, records, year)
 
 
 def _chunks(ids: list[int], size: int = 900):
@@ -166,14 +199,59 @@ def check_batch(nominations: list[Nomination]) -> dict[int, engine.Verdict]:
     )).all()) if any(n.unit_id and n.campaign_id for n in nominations) else {}
     units = {year: units_records(sorted(ids), year, ranks)
              for year, ids in by_year_units.items()}
-    rules = {a.id: engine_rules(a) for a in db.session.scalars(
+    awards = {a.id: a for a in db.session.scalars(
         select(AwardType).where(AwardType.id.in_({n.award_type_id for n in nominations}))
-        .options(selectinload(AwardType.rules)))}
+        .options(selectinload(AwardType.rules).joinedload(AwardRule.rule_set)))}
     result = {}
     for n in nominations:
         records = people[n.person_id] if n.person_id else units[n.year][n.unit_id]
-        result[n.id] = engine.check(rules[n.award_type_id], records, n.year, award_names)
+        result[n.id] = judge(awards[n.award_type_id], records, n.year, award_names)
     return result
+
+
+def overlap_warnings(nominations: list[Nomination]) -> dict[int, list[str]]:
+    """Warnings per nomination, in two queries for any number: another commendation form
+    proposed for the same subject and year (one achievement, one form: Law 06/2022 Art. 5.2),
+    and the same award already granted to the subject for the year."""
+    from emulation.awards.decisions.models import DecisionItem
+    from emulation.awards.nominations.models import Nomination as NominationModel
+
+    warnings: dict[int, list[str]] = {n.id: [] for n in nominations}
+    if not nominations:
+        return warnings
+    people = {n.person_id for n in nominations if n.person_id}
+    units = {n.unit_id for n in nominations if n.unit_id}
+    years = {n.year for n in nominations}
+    others = db.session.execute(
+        select(NominationModel.id, NominationModel.person_id, NominationModel.unit_id,
+               NominationModel.year, AwardType.name)
+        .join(AwardType, AwardType.id == NominationModel.award_type_id)
+        .where(AwardType.category == "commendation", NominationModel.state != "withdrawn",
+               NominationModel.year.in_(years),
+               NominationModel.person_id.in_(people) | NominationModel.unit_id.in_(units))
+        .order_by(NominationModel.id)).all()
+    held = db.session.execute(
+        select(AwardRecord.person_id, AwardRecord.unit_id, AwardRecord.year,
+               AwardRecord.award_code, AwardRecord.decision_number, DecisionItem.nomination_id)
+        .outerjoin(DecisionItem, DecisionItem.award_record_id == AwardRecord.id)
+        .where(AwardRecord.revoked.is_(False), AwardRecord.year.in_(years),
+               AwardRecord.person_id.in_(people) | AwardRecord.unit_id.in_(units))).all()
+    for n in nominations:
+        subject = (n.person_id, n.unit_id, n.year)
+        if n.award_type.category == "commendation":
+            for other_id, person_id, unit_id, year, name in others:
+                if other_id != n.id and (person_id, unit_id, year) == subject:
+                    warnings[n.id].append(_(
+                        "Also proposed for %(award)s for %(year)s (dossier #%(id)s): one "
+                        "achievement is commended with one form only (Law 06/2022 Art. 5.2).",
+                        award=name, year=year, id=other_id))
+        for person_id, unit_id, year, code, number, from_nomination in held:
+            if (person_id, unit_id, year) == subject and code == n.award_type.code \
+                    and from_nomination != n.id:
+                warnings[n.id].append(_(
+                    "Already holds %(award)s for %(year)s (decision %(number)s).",
+                    award=n.award_type.name, year=year, number=number or "—"))
+    return warnings
 
 
 def quota_results(nominations: list[Nomination]) -> list[engine.QuotaResult]:
@@ -195,7 +273,11 @@ def quota_results(nominations: list[Nomination]) -> list[engine.QuotaResult]:
 
 
 def serialise(verdict: engine.Verdict) -> dict:
+    """A verdict as stored with a nomination: the answer, the rule set and each rule's result."""
+    rule_set = verdict.rule_set
     return {"eligible": verdict.eligible,
+            "rule_set": {"code": rule_set.code, "name": rule_set.name,
+                         "legal_source": rule_set.legal_source} if rule_set else None,
             "rules": [{"kind": r.kind, "passed": r.passed, "vi": r.message_vi,
                        "en": r.message_en, "legal_reference": r.legal_reference}
                       for r in verdict.rules]}

@@ -48,6 +48,7 @@ def index():
     quotas = eligibility.quota_results(items)
     return render_template("awards/nominations.html", pagination=pagination, state=state,
                            year=year, verdicts=verdicts, quotas=quotas, locale=current_locale(),
+                           overlaps=eligibility.overlap_warnings(items),
                            can_create=perms.can_any(current_user, service.OFFICER),
                            states=NOMINATION_STATES)
 
@@ -184,6 +185,7 @@ def _page(n: Nomination, status: int = 200, form=None):
     stored = json.loads(n.eligibility) if n.eligibility else None
     return render_template(
         "awards/nomination.html", n=n, form=form, live=live, stored=stored,
+        overlaps=eligibility.overlap_warnings([n])[n.id],
         attachments=uploads.attachments_of("nomination", [n.id])[n.id],
         attachment_form=AttachmentForm(formdata=None),
         locale=current_locale(), action_form=NominationActionForm(formdata=None,

@@ -32,7 +32,19 @@ class DisciplineLevel(LabelledEnum):
     BUOC_THOI_VIEC = "buoc_thoi_viec", _l("Dismissal")
 
 
+class CommendationKind(LabelledEnum):
+    """Loại khen thưởng (Law 06/2022 Art. 8); only regular awards count for later ones."""
+
+    REGULAR = "regular", _l("Regular")
+    THEMATIC = "thematic", _l("Thematic")
+    ONE_OFF = "one_off", _l("One-off")
+    CAREER = "career", _l("For a career")
+    LONG_SERVICE = "long_service", _l("Long service")
+    FOREIGN = "foreign", _l("Foreign")
+
+
 TEMPLATE_LABELS = {
+    "COMMENDATION_KIND_LABELS": CommendationKind.labels(),
     # the appraisal labels are listed best first, as the pages show them
     "APPRAISAL_LABELS": dict(reversed(AppraisalLevel.labels().items())),
     "SCOPE_LABELS": InitiativeScope.labels(),

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from emulation.awards.catalogue.models import AwardType
+from emulation.awards.records.enums import CommendationKind
 from emulation.awards.records.models import (
     APPRAISAL_LEVELS,
     DISCIPLINE_LEVELS,
@@ -39,7 +40,8 @@ COLUMNS = {
                     Column("reason", "Lý do", required=False)],
     "awards": [PERSON, UNIT, Column("award", "Mã khen thưởng", aliases=("award",)), YEAR,
                Column("decision_number", "Số quyết định", required=False),
-               Column("issuer", "Cơ quan ban hành", required=False)],
+               Column("issuer", "Cơ quan ban hành", required=False),
+               Column("kind", "Loại khen thưởng", required=False, aliases=("kind",))],
 }
 LEVEL_WORDS = {"hoan thanh xuat sac nhiem vu": "excellent", "xuat sac": "excellent",
                "hoan thanh tot nhiem vu": "good", "tot": "good",
@@ -53,6 +55,9 @@ DISCIPLINE_WORDS = {"khien trach": "khien_trach", "canh cao": "canh_cao",
                     "ha bac luong": "ha_bac_luong", "giang chuc": "giang_chuc",
                     "cach chuc": "cach_chuc", "buoc thoi viec": "buoc_thoi_viec",
                     **{lv: lv for lv in DISCIPLINE_LEVELS}}
+KIND_WORDS = {"thuong xuyen": "regular", "chuyen de": "thematic", "theo chuyen de": "thematic",
+              "dot xuat": "one_off", "qua trinh cong hien": "career", "nien han": "long_service",
+              "doi ngoai": "foreign", **{k: k for k in CommendationKind.values()}}
 YES = {"co", "x", "yes", "1", "true", "de tai"}
 
 
@@ -138,6 +143,10 @@ def _parse(kind, row: Row, people, units, award_codes, actor, result):
             problems.append(_("the award code %(code)s is unknown", code=item["award"] or "—"))
         item["decision_number"] = text_value(v.get("decision_number"))[:60]
         item["issuer"] = text_value(v.get("issuer"))[:255]
+        kind = text_value(v.get("kind"))
+        item["kind"] = KIND_WORDS.get(fold(kind), "") if kind else "regular"
+        if not item["kind"]:
+            problems.append(_("the kind of commendation %(value)s is unknown", value=kind))
     if problems:
         result.errors.append(RowError(row.number, "; ".join(problems)))
         return None
@@ -172,7 +181,7 @@ def _apply(kind, item, result) -> None:
         _add_once(AwardRecord, result, award_code=item["award"],
                   person_id=person.id if person else None, unit_id=unit.id if unit else None,
                   year=item["year"], decision_number=item["decision_number"],
-                  values={"issuer": item["issuer"], "source": "import"})
+                  values={"issuer": item["issuer"], "source": "import", "kind": item["kind"]})
     db.session.flush()
 
 

@@ -19,7 +19,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, InitiativeScope
+from emulation.awards.records.enums import (
+    AppraisalLevel,
+    CommendationKind,
+    DisciplineLevel,
+    InitiativeScope,
+)
 from emulation.core.models import Base
 from emulation.org.models import Person, Unit
 
@@ -106,6 +111,8 @@ class AwardRecord(Base):
     cash_amount: Mapped[int | None] = mapped_column(Integer)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(12), default="import")
+    # thường xuyên, chuyên đề, đột xuất, …: only regular awards count for later ones
+    kind: Mapped[str] = mapped_column(String(12), default="regular", server_default="regular")
     # The unit the award counts for in the statistics: the collective itself, or the unit
     # the person was in when the award was recorded (one who moves later stays counted
     # where the award was earned). Set on insert (see `_counted_unit` below).
@@ -117,6 +124,7 @@ class AwardRecord(Base):
 
     __table_args__ = (
         CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
+        CheckConstraint(f"kind IN ({CommendationKind.sql_in()})", name="kind_known"),
         # one award in force (not revoked) per subject, award and year: the database refuses
         # a second grant even when two decisions are issued at the same instant
         *(Index(f"uq_award_record_held_{subject}", subject, "award_code", "year", unique=True,
