@@ -61,10 +61,13 @@ def storable_text(form, field) -> None:
 
 class _ReadFirst:
     """A value that could not be read is said so, and no other validator speaks: DataRequired
-    would clear the reason and answer "This field is required" for `sNaN`."""
+    would clear the reason and answer "This field is required" for `sNaN`. A blank value is
+    not unreadable: Optional lets it through, DataRequired / InputRequired ask for it."""
 
     def pre_validate(self, form):
-        if self.process_errors:
+        raw = self.raw_data[0] if self.raw_data else ""
+        blank = isinstance(raw, str) and not raw.strip()
+        if self.process_errors and not blank:
             raise StopValidation()
 
 
