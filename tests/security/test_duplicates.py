@@ -12,7 +12,7 @@ import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import MetaData, func, select
 from sqlalchemy.exc import IntegrityError
 
 from emulation.auth.models import User
@@ -248,15 +248,19 @@ def test_the_migration_resolves_the_duplicates_already_written(fresh_url):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
     with app.app_context():
         world = gen_world()
-        seed(db.session)
-        award = award_by_code("LDTT").id
+        # the award tables as they were at that revision (later ones add columns and tables
+        # the models know): rows written through the reflected schema
+        old = MetaData()
+        old.reflect(bind=db.engine, only=["award_type", "nomination", "award_record"])
+        award = _insert_old(old.tables["award_type"], code="LDTT", name="Lao động tiên tiến",
+                            category="title", subject="individual", vote_base="present")
         fields = {"award_type_id": award, "year": 2026, "person_id": world.person1.id,
                   "proposing_unit_id": world.unit1.id, "level_unit_id": world.unit1.id}
-        db.session.add_all([Nomination(**fields, state="draft"),
-                            Nomination(**fields, state="received"),
-                            Nomination(**fields, state="submitted")])
-        db.session.add_all([AwardRecord(award_code="LDTT", unit_id=world.unit2.id, year=2025,
-                                        decision_number=number) for number in ("1", "2")])
+        for state in ("draft", "received", "submitted"):
+            _insert_old(old.tables["nomination"], **fields, state=state)
+        for number in ("1", "2"):
+            _insert_old(old.tables["award_record"], award_code="LDTT", unit_id=world.unit2.id,
+                        year=2025, decision_number=number, revoked=False)
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -279,6 +283,26 @@ def test_the_migration_resolves_the_duplicates_already_written(fresh_url):
             db.session.commit()  # and the index is there
         db.session.remove()
         db.engine.dispose()
+
+
+def _insert_old(table, **values) -> int:
+    """Insert a row into a reflected table, every other required column given a plain value
+    of its type (an old schema's NOT NULL columns the test does not care about)."""
+    import datetime
+
+    from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric
+
+    for column in table.columns:
+        if column.name in values or column.nullable or column.primary_key \
+                or column.server_default is not None:
+            continue
+        kind = column.type
+        values[column.name] = (
+            False if isinstance(kind, Boolean)
+            else datetime.datetime(2026, 1, 1) if isinstance(kind, DateTime)
+            else datetime.date(2026, 1, 1) if isinstance(kind, Date)
+            else 0 if isinstance(kind, (Integer, Numeric)) else "")
+    return db.session.execute(table.insert().values(**values)).inserted_primary_key[0]
 
 
 @pytest.fixture
