@@ -205,17 +205,7 @@ def smtp_down(app):
 
 def _returned_pledge_with_mail_down(world, cworld, in_app, login):
     """donvi2 (with an email) submits; the organiser returns the pledge on the web."""
-    from emulation.auth.models import User
-
-    with in_app() as session:
-        officer = session.scalar(select(User).where(User.username == "donvi2"))
-        officer.email = "donvi2@example.vn"
-        session.commit()
-        campaign = session.get(Campaign, cworld.campaign)
-        pledge = ps.save_pledge(SYSTEM, campaign, session.get(Unit, world.unit2.id), 0,
-                                {cworld.movements[0]: {"commitment": "A"}})
-        ps.submit(SYSTEM, pledge, pledge.version, date(2026, 1, 10))
-        pledge_id, version = pledge.id, pledge.version
+    pledge_id, version = _submitted_pledge_of_a_mailed_officer(world, cworld, in_app)
     response = login("tochuc").post(f"/pledges/{pledge_id}/return", data={
         "version": str(version), "reason": "Thiếu chỉ tiêu"})
     assert response.status_code == 302  # the page succeeds although no mail could go
@@ -300,6 +290,21 @@ def test_reminders_are_a_periodic_job(app):
     assert not periodic["send_reminders"]().validate_datetime(morning.replace(hour=5))
 
 
+def _submitted_pledge_of_a_mailed_officer(world, cworld, in_app) -> tuple[int, int]:
+    """Unit 2's officer gets an email address and unit 2 submits a pledge: (id, version)."""
+    with in_app() as session:
+        from emulation.auth.models import User
+
+        officer = session.scalar(select(User).where(User.username == "donvi2"))
+        officer.email = "donvi2@example.vn"
+        session.commit()
+        campaign = session.get(Campaign, cworld.campaign)
+        pledge = ps.save_pledge(SYSTEM, campaign, session.get(Unit, world.unit2.id), 0,
+                                {cworld.movements[0]: {"commitment": "A"}})
+        ps.submit(SYSTEM, pledge, pledge.version, date(2026, 1, 10))
+        return pledge.id, pledge.version
+
+
 def test_a_multi_line_reason_is_mailed_with_a_one_line_subject(world, cworld, app, in_app,
                                                                login):
     """A return reason typed on several lines: the page succeeds, the mail goes, its subject
@@ -307,17 +312,7 @@ def test_a_multi_line_reason_is_mailed_with_a_one_line_subject(world, cworld, ap
     app.config["MAIL_CAPTURE"] = True
     app.extensions["outbox"] = []
     try:
-        with in_app() as session:
-            from emulation.auth.models import User
-
-            officer = session.scalar(select(User).where(User.username == "donvi2"))
-            officer.email = "donvi2@example.vn"
-            session.commit()
-            campaign = session.get(Campaign, cworld.campaign)
-            pledge = ps.save_pledge(SYSTEM, campaign, session.get(Unit, world.unit2.id), 0,
-                                    {cworld.movements[0]: {"commitment": "A"}})
-            ps.submit(SYSTEM, pledge, pledge.version, date(2026, 1, 10))
-            pledge_id, version = pledge.id, pledge.version
+        pledge_id, version = _submitted_pledge_of_a_mailed_officer(world, cworld, in_app)
         response = login("tochuc").post(f"/pledges/{pledge_id}/return", data={
             "version": str(version), "reason": "Thiếu chỉ tiêu\r\nBổ sung\rminh chứng\n\u2028X"})
         assert response.status_code == 302
@@ -346,17 +341,7 @@ def test_a_mail_that_cannot_be_built_fails_without_an_error_page(world, cworld, 
     app.config["MAIL_CAPTURE"] = True
     app.extensions["outbox"] = []
     try:
-        with in_app() as session:
-            from emulation.auth.models import User
-
-            officer = session.scalar(select(User).where(User.username == "donvi2"))
-            officer.email = "donvi2@example.vn"
-            session.commit()
-            campaign = session.get(Campaign, cworld.campaign)
-            pledge = ps.save_pledge(SYSTEM, campaign, session.get(Unit, world.unit2.id), 0,
-                                    {cworld.movements[0]: {"commitment": "A"}})
-            ps.submit(SYSTEM, pledge, pledge.version, date(2026, 1, 10))
-            pledge_id, version = pledge.id, pledge.version
+        pledge_id, version = _submitted_pledge_of_a_mailed_officer(world, cworld, in_app)
         response = login("tochuc").post(f"/pledges/{pledge_id}/return", data={
             "version": str(version), "reason": "Thiếu chỉ tiêu"})
         assert response.status_code == 302

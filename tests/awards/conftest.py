@@ -65,3 +65,14 @@ def make_meeting(world):
     for n in dossiers:
         cs.add_to_agenda(_user("thuky"), meeting, n)
     return meeting
+
+
+def close_with(meeting, choice: str) -> None:
+    """Every member present and voting `choice` on every item, then the ballot closed."""
+    members = [m.id for m in meeting.council.members]
+    cs.set_attendance(_user("thuky"), meeting, meeting.version, members)
+    cs.open_ballot(_user("thuky"), meeting, meeting.version)
+    for member in meeting.council.members:
+        for item in meeting.items:
+            cs.cast_vote(member.user, item, choice)
+    cs.close_ballot(_user("thuky"), meeting, meeting.version)

@@ -30,7 +30,7 @@ from emulation.core.errors import InvalidState, PermissionDenied, ServiceError
 from emulation.core.permissions import SYSTEM
 from emulation.extensions import db
 from emulation.org.models import Unit
-from tests.awards.conftest import _user
+from tests.awards.conftest import _user, close_with
 
 MEMBERS = ("thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5")
 # 12 votes: six members on two items, every choice present on each item
@@ -399,7 +399,7 @@ def test_a_vote_posts_one_digit_whatever_the_choice(meeting_id, login, in_app):
 
 
 def test_voted_dossiers_are_not_offered_for_the_agenda(meeting):
-    _close_with(meeting, "disagree")
+    close_with(meeting, "disagree")
     again = _next_meeting(meeting)
     assert cs.agenda_candidates(_user("thuky"), again) == []
     cs.reopen_item(_user("tochuc"), meeting.items[0], "Bổ sung hồ sơ")
@@ -414,7 +414,7 @@ def test_the_minutes_say_a_vote_was_reopened(meeting_id, login, in_app):
 
     with in_app() as session:
         meeting = session.get(CouncilMeeting, meeting_id)
-        _close_with(meeting, "disagree")
+        close_with(meeting, "disagree")
         cs.reopen_item(_user("tochuc"), meeting.items[0], "Bổ sung minh chứng")
     response = login("tochuc").get(f"/meetings/{meeting_id}/minutes.docx")
     assert response.status_code == 200
@@ -459,14 +459,6 @@ def test_quorum_refused_through_the_form(world, login):
     assert response.status_code == 400
 
 
-def _close_with(meeting, choice):
-    _open(meeting)
-    for name in MEMBERS:
-        for item in meeting.items:
-            cs.cast_vote(_user(name), item, choice)
-    cs.close_ballot(_user("thuky"), meeting, meeting.version)
-
-
 def _next_meeting(meeting):
     from datetime import date
 
@@ -474,7 +466,7 @@ def _next_meeting(meeting):
 
 
 def test_a_voted_dossier_needs_a_reopening_to_be_voted_again(meeting):
-    _close_with(meeting, "disagree")  # both rejected
+    close_with(meeting, "disagree")  # both rejected
     item = meeting.items[0]
     again = _next_meeting(meeting)
     with pytest.raises(InvalidState):
@@ -499,7 +491,7 @@ def test_a_reopened_pass_is_neither_published_nor_granted(meeting):
 
     from emulation.awards.decisions import services as ds
 
-    _close_with(meeting, "agree")
+    close_with(meeting, "agree")
     first, second = meeting.items
     cs.reopen_item(_user("tochuc"), first, "Có đơn thư phản ánh")
     publication = ds.publish(_user("tochuc"), meeting, date(2026, 12, 21))
@@ -512,7 +504,7 @@ def test_a_reopened_pass_is_neither_published_nor_granted(meeting):
 def test_reopen_through_the_page(meeting_id, login, in_app):
     with in_app() as session:
         meeting = session.get(CouncilMeeting, meeting_id)
-        _close_with(meeting, "disagree")
+        close_with(meeting, "disagree")
         item_id = meeting.items[0].id
     organiser = login("tochuc")
     page = organiser.get(f"/meetings/{meeting_id}").get_data(as_text=True)

@@ -14,7 +14,7 @@ from emulation.core.errors import InvalidState, PermissionDenied, ServiceError
 from emulation.core.permissions import SYSTEM
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
-from tests.awards.conftest import _user
+from tests.awards.conftest import _user, close_with
 from tests.factories import PASSWORD, gen_user
 
 
@@ -126,12 +126,7 @@ def test_publication_objection_decision_and_revocation(meeting, world):
     from emulation.awards.decisions.models import Objection
     from emulation.awards.records.models import AwardRecord
 
-    _attend(meeting, ["thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5"])
-    cs.open_ballot(_user("thuky"), meeting, meeting.version)
-    for name in ("thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5"):
-        for item in meeting.items:
-            cs.cast_vote(_user(name), item, "agree")
-    cs.close_ballot(_user("thuky"), meeting, meeting.version)
+    close_with(meeting, "agree")
     ldtt = meeting.items[0].nomination
     top = db.session.get(Unit, world.top.id)
     with pytest.raises(ServiceError):  # not published yet
@@ -197,12 +192,7 @@ def test_decree152_art49_titles_of_one_period_are_paid_only_the_highest(meeting,
     from emulation.awards.decisions import services as ds
     from emulation.awards.decisions.cash import cash_amount
 
-    _attend(meeting, ["thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5"])
-    cs.open_ballot(_user("thuky"), meeting, meeting.version)
-    for name in ("thuky", "hoidong1", "hd2", "hd3", "hd4", "hd5"):
-        for item in meeting.items:
-            cs.cast_vote(_user(name), item, "agree")
-    cs.close_ballot(_user("thuky"), meeting, meeting.version)
+    close_with(meeting, "agree")
     ds.publish(_user("tochuc"), meeting, d(2026, 12, 21))
     ldtt, cstd_bo = (item.nomination for item in meeting.items)
     top = db.session.get(Unit, world.top.id)
