@@ -13,8 +13,8 @@ half, and no second vote on a dossier without an audited reopening.
 """
 from __future__ import annotations
 
-import shutil
 import sqlite3
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -107,6 +107,16 @@ def _try_to_open(papers, salt: bytes, meeting_id: int) -> int:
     return opened
 
 
+def _raw_copy(source: Path, target: Path) -> None:
+    """Copy a live SQLite file as an attacker does: from another process (`cp`).
+
+    Opening and closing the file in this process would drop every POSIX lock the process
+    holds on it (fcntl locks belong to the process, and any close() releases them), and the
+    suite's own connections to the database would then read a WAL that another connection
+    reset under them (SQLITE_IOERR_SHORT_READ in the tests that followed)."""
+    subprocess.run(["cp", str(source), str(target)], check=True)
+
+
 def _sqlite_file() -> Path | None:
     url = db.engine.url
     return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
@@ -127,7 +137,7 @@ def test_wal_replay_recovers_no_choice(meeting, tmp_path):
         for suffix in ("", "-wal"):
             source = Path(f"{database}{suffix}")
             if source.exists():
-                shutil.copyfile(source, copy / f"db{suffix}")
+                _raw_copy(source, copy / f"db{suffix}")
         snapshots.append((member_id, copy / "db"))
 
     _vote_all(meeting, snapshot)
@@ -165,7 +175,7 @@ def test_a_closed_ballot_leaves_no_key_material(meeting):
                              .where(CouncilMeeting.id == meeting.id)) is None
 
 
-def test_the_database_file_keeps_no_trace_of_a_closed_ballot(meeting):
+def test_the_database_file_keeps_no_trace_of_a_closed_ballot(meeting, tmp_path):
     database = _sqlite_file()
     if database is None:
         pytest.skip("reads an SQLite database's file")
@@ -175,7 +185,8 @@ def test_the_database_file_keeps_no_trace_of_a_closed_ballot(meeting):
     papers = [bytes(p) for p in db.session.scalars(select(BallotPaper.sealed))]
     _assert_tallies(meeting)
     db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-    content = database.read_bytes()
+    _raw_copy(database, tmp_path / "copy.db")
+    content = (tmp_path / "copy.db").read_bytes()
     assert salt not in content
     assert not [p for p in papers if p in content]
 
