@@ -2,6 +2,7 @@
 ids that do not exist and malformed query strings — never a server error. Every POST with
 missing or malformed fields is refused with a 4xx and a message, and writes nothing."""
 import re
+import string
 
 import pytest
 from sqlalchemy import select
@@ -146,15 +147,17 @@ def test_fuzz_every_api_operation(world, cworld, in_app, app):
     from tests.fuzz_values import VALUES
 
     real = _ids_of_records(world, cworld, in_app)
-    paths = {"unit_id": real["unit"], "person_id": real["person"],
-             "campaign_id": real["campaign"], "period_id": real["period"],
-             "nomination_id": real["nomination"]}
+    # every `{x_id}` of the API's paths takes the real record of the access matrix's `x`
+    paths = {f"{name}_id": value for name, value in real.items()}
+    paths["holiday_id"] = real["calendar_day"]
     client = app.test_client()
     spec = client.get("/api/v1/openapi.json").get_json()
     failures, operations = [], 0
     for role in ("admin",):  # every operation is open to the administrator
         headers = _token(app, role)
         for path, ops in spec["paths"].items():
+            placeholders = {n for _t, n, _f, _c in string.Formatter().parse(path) if n}
+            assert placeholders <= paths.keys(), f"no real record for {path}: add it to probe_ids"
             url = path.format(**paths)
             for method, op in ops.items():
                 if method == "parameters":
