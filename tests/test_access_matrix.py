@@ -150,6 +150,7 @@ MATRIX = {
     "councils.ballot_open": ("POST", "/meetings/{meeting}/open", {"thuky"}),
     "councils.ballot_close": ("POST", "/meetings/{meeting}/close", {"thuky"}),
     "councils.vote": ("POST", "/agenda/{item}/vote", set()),
+    "councils.written_opinion": ("POST", "/agenda/{item}/written", {"thuky"}),
     "councils.reopen": ("POST", "/agenda/{item}/reopen", ORGANISERS),
     "councils.ballot_annul": ("POST", "/meetings/{meeting}/annul", {"thuky"}),
     "decisions.publish": ("POST", "/meetings/{meeting}/publish", ORGANISERS),

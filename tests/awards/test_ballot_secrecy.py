@@ -166,6 +166,91 @@ def test_wal_replay_recovers_no_choice(meeting, tmp_path):
     _assert_tallies(meeting)
 
 
+# hd5 is absent and gives a written opinion on CSTĐ bộ (items[1]), recorded by the secretary in
+# the middle of the present members' votes; LĐTT (items[0]) takes no written opinions.
+WRITTEN = ("hd5", 1)
+
+
+def _open_with_hd5_absent(meeting):
+    present = [m.id for m in meeting.council.members if m.user.username != "hd5"]
+    cs.set_attendance(_user("thuky"), meeting, meeting.version, present)
+    cs.open_ballot(_user("thuky"), meeting, meeting.version)
+
+
+def _vote_with_written(meeting, after_each=None) -> None:
+    """The 12 choices of CHOICES, hd5's on items[1] as a written opinion and hd5's on items[0]
+    not at all; `after_each(member_id, item_id, choice)` runs after each commit."""
+    members = _member_ids(meeting)
+    items = list(meeting.items)
+    for (name, index), choice in CHOICES.items():
+        if name == "hd5" and (name, index) != WRITTEN:
+            continue
+        if (name, index) == WRITTEN:
+            cs.record_written_opinion(_user("thuky"), items[index], members[name], choice)
+        else:
+            cs.cast_vote(_user(name), items[index], choice)
+        if after_each:
+            after_each(members[name], items[index].id, choice)
+
+
+def _assert_tallies_with_written(meeting) -> None:
+    items = list(meeting.items)
+    expected = {items[i].id: tuple(
+        sum(1 for (n, j), c in CHOICES.items()
+            if j == i and c == k and (n != "hd5" or (n, j) == WRITTEN)) for k in COUNTERS)
+        for i in range(2)}
+    cs.close_ballot(_user("thuky"), meeting, meeting.version)
+    for item in meeting.items:
+        db.session.refresh(item)
+        assert (item.agree, item.disagree, item.abstain) == expected[item.id]
+
+
+def test_wal_replay_recovers_no_written_opinion(meeting, tmp_path):
+    """The attacker replays the WAL and sees which paper arrived with the written opinion's
+    participation: it is a paper like every other — same columns, same size — and it does not
+    open; no counter moves."""
+    database = _sqlite_file()
+    if database is None:
+        pytest.skip("the WAL replay attack reads an SQLite database's files")
+    _open_with_hd5_absent(meeting)
+    snapshots: list[tuple[int, Path]] = []
+
+    def snapshot(member_id, item_id, choice):
+        copy = tmp_path / f"snap{len(snapshots)}"
+        copy.mkdir()
+        for suffix in ("", "-wal"):
+            source = Path(f"{database}{suffix}")
+            if source.exists():
+                _raw_copy(source, copy / f"db{suffix}")
+        snapshots.append((member_id, copy / "db"))
+
+    _vote_with_written(meeting, snapshot)
+    observations, papers_seen, written_papers = [], set(), []
+    salt = None
+    for member_id, path in snapshots:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        observations.append((member_id, {row[0]: tuple(row[1:]) for row in con.execute(
+            "SELECT id, agree, disagree, abstain FROM agenda_item")}))
+        papers = {(i, bytes(p)) for i, p in con.execute("SELECT item_id, sealed "
+                                                        "FROM ballot_paper")}
+        new = papers - papers_seen
+        assert len(new) == 1  # one paper per commit, whoever dropped it
+        if con.execute("SELECT count(*) FROM ballot_participation WHERE written").fetchone()[0] \
+                and not written_papers:
+            written_papers = list(new)  # the paper of the written opinion's commit
+        papers_seen |= papers
+        assert {r[1] for r in con.execute("PRAGMA table_info(ballot_paper)")} == \
+            {"id", "item_id", "sealed"}  # nothing on a paper says how it was cast
+        salt = con.execute("SELECT ballot_salt FROM council_meeting WHERE id = ?",
+                           (meeting.id,)).fetchone()[0]
+        con.close()
+    assert len(written_papers) == 1
+    assert {len(p) for _i, p in papers_seen} == {ballot_box.PAPER_BYTES}
+    assert _counter_attack(observations) == {}
+    assert _try_to_open(papers_seen, bytes(salt), meeting.id) == 0
+    _assert_tallies_with_written(meeting)
+
+
 def test_a_closed_ballot_leaves_no_key_material(meeting):
     _open(meeting)
     _vote_all(meeting)
@@ -258,6 +343,42 @@ def test_read_only_polling_recovers_no_choice(meeting):
     # the agenda rows are never rewritten while the ballot is open
     assert len({tuple(sorted(x.items())) for _m, _c, x in observations}) == 1
     _assert_tallies(meeting)
+
+
+def test_xmin_and_polling_recover_no_written_opinion(meeting):
+    """PostgreSQL: a read-only connection polling the counters and `xmin` while votes and a
+    written opinion arrive sees nothing move; joining the written opinion's participation to
+    its paper by `xmin` gives a sealed paper that does not open."""
+    _postgres_or_skip()
+    _open_with_hd5_absent(meeting)
+    observations = []
+    reader_engine = create_engine(db.engine.url, poolclass=NullPool)
+    with reader_engine.connect() as reader:
+        reader.execute(text("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"))
+
+        def poll(member_id, item_id, choice):
+            rows = reader.execute(text(
+                "SELECT id, xmin::text, agree, disagree, abstain FROM agenda_item")).all()
+            reader.commit()
+            observations.append((member_id, {r[0]: tuple(r[2:]) for r in rows},
+                                 {r[0]: r[1] for r in rows}))
+
+        poll(None, None, None)
+        _vote_with_written(meeting, poll)
+        written_xid = reader.execute(text(
+            "SELECT xmin::text::bigint FROM ballot_participation WHERE written")).scalar_one()
+        linked = [(i, bytes(p)) for i, p in reader.execute(text(
+            "SELECT item_id, sealed FROM ballot_paper WHERE xmin::text::bigint = :x"),
+            {"x": written_xid})]
+        salt = reader.execute(text("SELECT ballot_salt FROM council_meeting WHERE id = :id"),
+                              {"id": meeting.id}).scalar()
+        reader.commit()
+    reader_engine.dispose()
+    assert _counter_attack([(m, c) for m, c, _x in observations]) == {}
+    assert len({tuple(sorted(x.items())) for _m, _c, x in observations}) == 1
+    assert len(linked) == 1 and len(linked[0][1]) == ballot_box.PAPER_BYTES
+    assert _try_to_open(linked, bytes(salt), meeting.id) == 0
+    _assert_tallies_with_written(meeting)
 
 
 # --- what an administrator sees in the application ------------------------------------------------

@@ -66,7 +66,8 @@ def test_votes_tally_thresholds_and_secrecy(meeting):
     with pytest.raises(InvalidState):   # closed: nothing more is accepted
         cs.cast_vote(_user("hd5"), ldtt, "agree")
     # Secrecy: no stored row links a member to a choice; the papers are gone once counted.
-    assert {c.key for c in inspect(BallotParticipation).columns} == {"item_id", "member_id"}
+    assert {c.key for c in inspect(BallotParticipation).columns} == {"item_id", "member_id",
+                                                                  "written"}
     assert {c.key for c in inspect(BallotPaper).columns} == {"id", "item_id", "sealed"}
     item_columns = {c.key for c in inspect(AgendaItem).columns}
     assert not {"member_id", "user_id", "choice"} & item_columns

@@ -173,6 +173,23 @@ QUOTAS = [("CSTDCS", "LDTT", Decimal(15), "Nghị định 91/2017/NĐ-CP (đã t
            "Tỷ lệ 15% theo quy định cũ; giữ làm tham số, cần đối chiếu văn bản hiện hành.")]
 
 
+# Written opinions (phiếu ý kiến bằng văn bản) of council members absent from the meeting are
+# seeded as allowed wherever the threshold is counted over all the council's members: there a
+# member who cannot attend would otherwise count as a "no", and attendance decide the outcome.
+# The text that set the "≥ 90% of all members" threshold also said "if a member of the council
+# is absent, take their opinion in writing" (Decree 91/2017/NĐ-CP Art. 45.8, repealed); the
+# provision of Decree 152/2025/NĐ-CP that carries it over is to verify. Editable per award.
+WRITTEN_VOTES_SOURCE = ("Nghị định 91/2017/NĐ-CP, Điều 45.8 (đã hết hiệu lực): thành viên Hội "
+                        "đồng vắng mặt thì lấy ý kiến bằng văn bản; cần đối chiếu Nghị định "
+                        "152/2025/NĐ-CP")
+
+
+def written_votes_seeded(vote_base: str) -> bool:
+    """Whether a seeded award takes written opinions of absent members: where its vote is
+    counted over all members (`WRITTEN_VOTES_SOURCE`)."""
+    return vote_base == "all"
+
+
 # Base salaries and the working calendar are seeded by emulation.refdata.data.
 
 
@@ -195,7 +212,8 @@ def seed(session) -> int:
                               level=level, issuing_authority=authority, cash_multiple=cash,
                               cash_multiple_collective=COLLECTIVE_CASH.get(code),
                               legal_reference=ref, vote_threshold_pct=Decimal(threshold),
-                              vote_base=base, publication_days=days, note=note)
+                              vote_base=base, publication_days=days, note=note,
+                              written_votes_allowed=written_votes_seeded(base))
             session.add(award)
             _add_rules(award, rules, sets)
             added += 1

@@ -29,6 +29,8 @@ class AwardForm(Form):
     vote_threshold_pct = DecimalField(_l("Votes needed, in percent"), places=2,
                                       validators=[DataRequired(), NumberRange(min=1, max=100)])
     vote_base = SelectField(_l("Counted over"), choices=VoteBase.choices())
+    written_votes_allowed = BooleanField(
+        _l("Absent council members may vote by a written opinion"))
     publication_days = IntegerField(_l("Publication, in working days"),
                                     validators=[Optional(), NumberRange(min=0, max=60)])
     active = BooleanField(_l("In use"))

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -42,6 +43,11 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     vote_threshold_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(50))
     vote_base: Mapped[str] = mapped_column(String(10), default="present")
+    # Whether a council member absent from the meeting may vote by a written opinion (phiếu ý
+    # kiến bằng văn bản), recorded by the secretary and sealed like any other paper. Seeded
+    # where the threshold is over all members (see catalogue.data.WRITTEN_VOTES_SOURCE).
+    written_votes_allowed: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                        server_default=false())
     publication_days: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -23,7 +23,7 @@ from emulation.extensions import db
 
 AWARD_FIELDS = ("name", "category", "subject", "level", "issuing_authority", "cash_multiple",
                 "cash_multiple_collective", "legal_reference", "note", "vote_threshold_pct",
-                "vote_base", "publication_days", "active")
+                "vote_base", "written_votes_allowed", "publication_days", "active")
 
 
 # --- catalogue -----------------------------------------------------------------------------------

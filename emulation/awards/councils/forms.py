@@ -54,6 +54,16 @@ class VoteForm(Form):
         return VOTE_CODES.get(self.choice.data or "", "")
 
 
+class WrittenOpinionForm(VoteForm):
+    """The secretary records an absent member's written opinion: the member (a council member
+    id) and the choice on their signed paper, posted as one digit like a vote."""
+
+    member = IntegerField(_l("Absent member"), validators=[InputRequired(),
+                                                           NumberRange(min=1, max=2**31 - 1)])
+    choice = SelectField(_l("Their written opinion"), choices=list(VOTE_CODES),
+                         validate_choice=False)
+
+
 class AnnulForm(MeetingVersionForm):
     reason = TextAreaField(_l("Reason for annulling the ballot"),
                            validators=[DataRequired(), Length(max=2000)])

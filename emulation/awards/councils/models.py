@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -151,7 +152,11 @@ class AgendaItem(Base):
 class BallotParticipation(Base):
     """That a member has voted on an item — never what they chose, nor when: its key is the
     pair (item, member), so no serial number orders the votes (on SQLite the table has no
-    rowid either); the primary key makes a second vote impossible."""
+    rowid either); the primary key makes a second vote impossible.
+
+    `written`: the vote is the written opinion (phiếu ý kiến bằng văn bản) of a member absent
+    from the meeting, recorded by the secretary. It says how the member took part, never what
+    they chose: their paper is sealed like every other and carries no such mark."""
 
     __tablename__ = "ballot_participation"
 
@@ -159,6 +164,7 @@ class BallotParticipation(Base):
                                          primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("council_member.id", ondelete="CASCADE"),
                                            primary_key=True)
+    written: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = ({"sqlite_with_rowid": False},)
 

@@ -9,6 +9,12 @@ the papers, stores the totals, deletes the papers and wipes the key's salt.
 A ballot is closed only once every item has enough votes that no one's choice can be told
 (at least two, and at least the quorum of the council's members); a voted dossier goes on
 another meeting only after an organiser reopens it with a reason.
+
+Written opinions (phiếu ý kiến bằng văn bản): where the award allows it, the secretary
+records, while the ballot is open, the choice a member absent from the meeting signed on
+paper. It goes into the same box: a participation marked `written` and a sealed paper like
+every other. It counts as a vote everywhere (totals, the votes an item needs, the base of the
+threshold); the attendance that opens the ballot stays that of the members present.
 """
 from __future__ import annotations
 
@@ -365,6 +371,33 @@ def votes_cast(meeting: CouncilMeeting) -> dict[int, int]:
         .where(AgendaItem.meeting_id == meeting.id).group_by(BallotParticipation.item_id)).all())
 
 
+def votes_written(meeting: CouncilMeeting) -> dict[int, int]:
+    """{agenda item id: number of written opinions of absent members on it} — counts only."""
+    return dict(db.session.execute(
+        select(BallotParticipation.item_id, func.count()).join(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id, BallotParticipation.written.is_(True))
+        .group_by(BallotParticipation.item_id)).all())
+
+
+def written_by(meeting: CouncilMeeting) -> dict[int, set[int]]:
+    """{agenda item id: ids of the members whose written opinion is recorded on it} — who,
+    never what (for the secretary's page)."""
+    rows = db.session.execute(
+        select(BallotParticipation.item_id, BallotParticipation.member_id).join(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id, BallotParticipation.written.is_(True)))
+    written: dict[int, set[int]] = {}
+    for item_id, member_id in rows:
+        written.setdefault(item_id, set()).add(member_id)
+    return written
+
+
+def absent_members(meeting: CouncilMeeting) -> list[CouncilMember]:
+    """The council's members not recorded as present at the meeting, by name."""
+    present = {a.member_id for a in meeting.attendance}
+    return sorted((m for m in meeting.council.members if m.id not in present),
+                  key=lambda m: (m.user.display_name or "", m.id))
+
+
 def cast_vote(actor, item: AgendaItem, choice: str) -> None:
     """One vote of a present member: that they voted, and a sealed paper with their choice,
     written apart; nothing is counted and nothing audited until the ballot closes.
@@ -378,6 +411,51 @@ def cast_vote(actor, item: AgendaItem, choice: str) -> None:
         raise PermissionDenied(_("Only members recorded as present vote."))
     if choice not in CHOICES:
         raise ServiceError(_("Choose agree, disagree or abstain."))
+    _drop_in_box(item, member.id, choice, written=False,
+                 twice=_("You have already voted on this item."))
+
+
+def record_written_opinion(actor, item: AgendaItem, member_id: int | None,
+                           choice: str) -> None:
+    """The written opinion (phiếu ý kiến bằng văn bản) of a member absent from the meeting,
+    recorded by the secretary from the paper the member signed, while the ballot is open.
+
+    It goes into the ballot box like a vote: a participation marked `written` and a sealed
+    paper, no different from the others; nothing is counted and nothing audited until the
+    ballot closes (the close names, alphabetically, who gave one). Only where the item's award
+    allows written opinions (`AwardType.written_votes_allowed`; legal source in
+    `catalogue.data.WRITTEN_VOTES_SOURCE`). `member_id` is a `CouncilMember` id.
+
+    PermissionDenied (not the council's secretary); ServiceError (not a member of this
+    council, unknown choice); InvalidState (ballot not open, the award takes no written
+    opinions, the member is present — they vote in person —, or their opinion on this item is
+    already recorded)."""
+    meeting = item.meeting
+    _require_secretary(actor, meeting)
+    if meeting.state != "voting":
+        raise InvalidState(_("The ballot is not open."))
+    award = item.nomination.award_type
+    if not award.written_votes_allowed:
+        raise InvalidState(_("The rule of %(award)s does not take written opinions: only the "
+                             "members present vote.", award=award.name))
+    member = next((m for m in meeting.council.members if m.id == member_id), None)
+    if member is None:
+        raise ServiceError(_("Only a member of this council can give a written opinion."))
+    if any(a.member_id == member.id for a in meeting.attendance):
+        raise InvalidState(_("%(name)s is present at the meeting and votes in person.",
+                             name=member.user.display_name))
+    if choice not in CHOICES:
+        raise ServiceError(_("Choose agree, disagree or abstain."))
+    _drop_in_box(item, member.id, choice, written=True,
+                 twice=_("The written opinion of %(name)s on this item is already recorded.",
+                         name=member.user.display_name))
+
+
+def _drop_in_box(item: AgendaItem, member_id: int, choice: str, *, written: bool,
+                 twice: str) -> None:
+    """Write that the member voted on the item and a sealed paper of `choice`, apart, and
+    commit. InvalidState if the ballot is not open, or `twice` if the member voted already."""
+    meeting = item.meeting
     # Take the meeting row's write lock and check the ballot is open in one statement, so a
     # vote cannot slip past the closing: PostgreSQL locks the row (a closing waits, or the vote
     # sees it closed); SQLite starts its write transaction here instead of at the INSERT below,
@@ -393,12 +471,14 @@ def cast_vote(actor, item: AgendaItem, choice: str) -> None:
         db.session.rollback()
         raise InvalidState(_("The ballot is not open."))
     try:
-        db.session.add(BallotParticipation(item_id=item.id, member_id=member.id))
+        db.session.add(BallotParticipation(item_id=item.id, member_id=member_id,
+                                           written=written))
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise InvalidState(_("You have already voted on this item.")) from None
+        raise InvalidState(twice) from None
     key = ballot_box.ballot_key(_secret(), salt, meeting.id)
+    # the paper is the same whoever drops it: no member, no mark of a written opinion
     db.session.add(BallotPaper(id=ballot_box.new_paper_id(), item_id=item.id,
                                sealed=ballot_box.seal(key, item.id, choice)))
     db.session.commit()
@@ -407,8 +487,13 @@ def cast_vote(actor, item: AgendaItem, choice: str) -> None:
 def close_ballot(actor, meeting: CouncilMeeting, version) -> None:
     """Close the ballot (the secretary): open the papers, store each item's totals and
     result against its award's threshold, delete the papers, wipe the salt, and write in the
-    audit log who voted on what item (never the choices, never the order). InvalidState if
-    an item has fewer votes than `votes_needed`, or a paper does not open."""
+    audit log who voted on what item and who of them by a written opinion (never the
+    choices, never the order). Written opinions are votes: they count in the totals, towards
+    `votes_needed`, and in the base of the threshold — the members present plus the written
+    opinions on the item for an award counted over those present; all the members for one
+    counted over all. InvalidState if an item has fewer votes than `votes_needed`, fewer than
+    `MIN_VOTES` of them cast by members present (the secretary read the written ones), or a
+    paper does not open."""
     _require_secretary(actor, meeting)
     check_version(meeting, version)
     if meeting.state != "voting":
@@ -418,6 +503,7 @@ def close_ballot(actor, meeting: CouncilMeeting, version) -> None:
                        .values(state="voting", updated_at=CouncilMeeting.updated_at)
                        .execution_options(synchronize_session=False))
     cast, needed = votes_cast(meeting), votes_needed(meeting)
+    written = votes_written(meeting)
     short = [i for i in meeting.items if cast.get(i.id, 0) < needed]
     if short:
         db.session.rollback()
@@ -426,6 +512,19 @@ def close_ballot(actor, meeting: CouncilMeeting, version) -> None:
                              "can be told.", item=short[0].nomination.subject_name,
                              cast=format_decimal(cast.get(short[0].id, 0)),
                              needed=format_decimal(needed)))
+    # The secretary read the written opinions off their papers: the votes of the members
+    # present must be enough on their own that the totals tell no one of them.
+    few = [i for i in meeting.items
+           if 0 < written.get(i.id, 0) and cast.get(i.id, 0) - written[i.id] < MIN_VOTES]
+    if few:
+        db.session.rollback()
+        raise InvalidState(_("The ballot cannot close yet: %(item)s has %(cast)s votes of "
+                             "members present besides its written opinions, and needs at "
+                             "least %(needed)s: the written opinions were read when they were "
+                             "recorded, so fewer would let the totals tell a present member's "
+                             "choice.", item=few[0].nomination.subject_name,
+                             cast=format_decimal(cast.get(few[0].id, 0) - written[few[0].id]),
+                             needed=format_decimal(MIN_VOTES)))
     try:
         tallies = _count_papers(meeting, cast)
     except ballot_box.UnreadablePaper:
@@ -439,7 +538,9 @@ def close_ballot(actor, meeting: CouncilMeeting, version) -> None:
         for choice, count in tallies.get(item.id, {}).items():
             setattr(item, choice, getattr(item, choice) + count)
         award = item.nomination.award_type
-        base = meeting.members_total if award.vote_base == "all" else meeting.members_present
+        # a written opinion is a vote: over those present, its member joins the base
+        base = meeting.members_total if award.vote_base == "all" else \
+            (meeting.members_present or 0) + written.get(item.id, 0)
         item.base = base
         item.passed = bool(base) and Decimal(item.agree) * 100 >= \
             Decimal(award.vote_threshold_pct) * base
@@ -449,6 +550,10 @@ def close_ballot(actor, meeting: CouncilMeeting, version) -> None:
     audit.record(db.session, actor=actor, action="ballot.participation", obj=meeting,
                  summary=f"{len(cast)} items voted on",
                  after=_participants(meeting))
+    if written:
+        audit.record(db.session, actor=actor, action="ballot.written_opinions", obj=meeting,
+                     summary=f"{sum(written.values())} written opinions of absent members",
+                     after=_participants(meeting, written=True))
     audit.record(db.session, actor=actor, action="meeting.close_ballot", obj=meeting,
                  summary=f"ballot closed: {sum(1 for i in meeting.items if i.passed)} of "
                          f"{len(meeting.items)} passed",
@@ -502,13 +607,17 @@ def _count_papers(meeting: CouncilMeeting, cast: dict[int, int]) -> dict[int, di
     return tallies
 
 
-def _participants(meeting: CouncilMeeting) -> dict[str, list[str]]:
-    """{nomination id: the usernames who voted on it, in alphabetical order}."""
-    rows = db.session.execute(
-        select(AgendaItem.nomination_id, User.username).select_from(BallotParticipation)
-        .join(AgendaItem).join(CouncilMember, CouncilMember.id == BallotParticipation.member_id)
-        .join(User, User.id == CouncilMember.user_id)
-        .where(AgendaItem.meeting_id == meeting.id))
+def _participants(meeting: CouncilMeeting, written: bool = False) -> dict[str, list[str]]:
+    """{nomination id: the usernames who voted on it, in alphabetical order} — only those who
+    voted by a written opinion if `written`."""
+    stmt = (select(AgendaItem.nomination_id, User.username).select_from(BallotParticipation)
+            .join(AgendaItem)
+            .join(CouncilMember, CouncilMember.id == BallotParticipation.member_id)
+            .join(User, User.id == CouncilMember.user_id)
+            .where(AgendaItem.meeting_id == meeting.id))
+    if written:
+        stmt = stmt.where(BallotParticipation.written.is_(True))
+    rows = db.session.execute(stmt)
     voters: dict[str, list[str]] = {}
     for nomination_id, username in rows:
         voters.setdefault(str(nomination_id), []).append(username)

@@ -19,6 +19,7 @@ from emulation.awards.councils.forms import (
     MemberForm,
     ReopenForm,
     VoteForm,
+    WrittenOpinionForm,
 )
 from emulation.awards.councils.models import Council, CouncilMeeting
 from emulation.core.forms import Form
@@ -150,6 +151,24 @@ def vote(item_id: int):
         on_refusal=lambda status: _meeting_page(meeting, status))
 
 
+@bp.route("/agenda/<int:item_id>/written", methods=["POST"])
+@login_required
+def written_opinion(item_id: int):
+    """The secretary records the written opinion an absent member signed (phiếu ý kiến bằng
+    văn bản), sealed like a vote."""
+    item = load_or_404(service.get_item_for, current_user, item_id)
+    meeting = item.meeting
+    if not service.is_secretary(current_user, meeting.council):
+        abort(403)
+    form = WrittenOpinionForm()
+    return form_action(
+        lambda: service.record_written_opinion(current_user, item, form.member.data,
+                                               form.chosen()), form=form,
+        success=_("The written opinion has been recorded, sealed like the other votes."),
+        target=url_for("councils.meeting", meeting_id=meeting.id) + "#written-opinions",
+        on_refusal=lambda status: _meeting_page(meeting, status))
+
+
 @bp.route("/agenda/<int:item_id>/reopen", methods=["POST"])
 @login_required
 def reopen(item_id: int):
@@ -203,12 +222,19 @@ def _meeting_page(meeting: CouncilMeeting, status: int = 200):
     council = meeting.council
     present = {a.member_id for a in meeting.attendance}
     member = service.member_of(current_user, council)
+    secretary = service.is_secretary(current_user, council)
+    voting = meeting.state == "voting"
     return render_template(
         "awards/meeting.html", meeting=meeting, council=council, present=present,
         candidates=service.agenda_candidates(current_user, meeting), form=Form(formdata=None),
-        secretary=service.is_secretary(current_user, council),
-        can_vote=member is not None and member.id in present and meeting.state == "voting",
+        secretary=secretary,
+        can_vote=member is not None and member.id in present and voting,
         voted=service.voted_items(current_user, meeting), vote_codes=VOTE_CODES,
-        cast=service.votes_cast(meeting) if meeting.state == "voting" else {},
+        cast=service.votes_cast(meeting) if voting else {},
+        # how many written opinions each item holds (counts; after the close too, for the
+        # result) and, for the secretary while voting, whose are recorded — never a choice
+        written=service.votes_written(meeting) if meeting.state != "scheduled" else {},
+        written_by=service.written_by(meeting) if secretary and voting else {},
+        absent=service.absent_members(meeting) if secretary and voting else [],
         needed=service.votes_needed(meeting),
         reopenable={i.id for i in meeting.items if service.can_reopen(current_user, i)}), status

@@ -85,7 +85,9 @@ def submission_memo(meeting, rows: list[dict], today) -> bytes:
 
 
 def minutes(meeting, rows: list[dict]) -> bytes:
-    """Biên bản: attendance and the tally of each agenda item."""
+    """Biên bản: attendance and the tally of each agenda item. A row's optional `written` is
+    the number of its votes given as written opinions of absent members (phiếu ý kiến bằng
+    văn bản); when any, the minutes say so and the table shows them per item."""
     council = meeting.council
     doc = _document()
     _header(doc, council.unit.name, f"......./BB-{_acronym(council.unit.name)}",
@@ -98,12 +100,22 @@ def minutes(meeting, rows: list[dict]) -> bytes:
     present = meeting.members_present or len(meeting.attendance)
     _paragraph(doc, f"Thành phần: có mặt {present}/{total} thành viên Hội đồng (tỷ lệ có mặt "
                     f"tối thiểu {council.quorum_pct:g}%).")
+    written = [r.get("written", 0) for r in rows]
+    if any(written):
+        _paragraph(doc, f"Thành viên Hội đồng vắng mặt có ý kiến bằng văn bản: tổng cộng "
+                        f"{sum(written)} phiếu ý kiến, được niêm phong và kiểm cùng các phiếu "
+                        f"bầu tại phiên họp (số phiếu của từng trường hợp ghi tại cột “Trong "
+                        f"đó phiếu bằng văn bản”).")
     _paragraph(doc, "Hội đồng đã bỏ phiếu kín đối với từng trường hợp; kết quả kiểm phiếu như "
                     "sau:")
-    _rows_table(doc, "", ("STT", "Họ tên / Tập thể", "Hình thức", "Đồng ý", "Không đồng ý",
-                          "Không biểu quyết", "Kết quả"),
-                [(str(i), r["subject"], r["award"], str(r["agree"]), str(r["disagree"]),
-                  str(r["abstain"]), r["result"]) for i, r in enumerate(rows, start=1)])
+    headers = ("STT", "Họ tên / Tập thể", "Hình thức", "Đồng ý", "Không đồng ý",
+               "Không biểu quyết", "Kết quả")
+    table = [(str(i), r["subject"], r["award"], str(r["agree"]), str(r["disagree"]),
+              str(r["abstain"]), r["result"]) for i, r in enumerate(rows, start=1)]
+    if any(written):
+        headers = headers[:6] + ("Trong đó phiếu bằng văn bản",) + headers[6:]
+        table = [t[:6] + (str(w),) + t[6:] for t, w in zip(table, written, strict=True)]
+    _rows_table(doc, "", headers, table)
     _paragraph(doc, "Biên bản được lập và thông qua tại phiên họp./.")
     _signature(doc, "THƯ KÝ HỘI ĐỒNG", "CHỦ TỊCH HỘI ĐỒNG")
     return _bytes(doc)

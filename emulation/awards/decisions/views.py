@@ -62,8 +62,10 @@ def minutes(meeting_id: int):
                                message=_("The minutes are written once the ballot is "
                                          "closed.")), 409
     def build():
+        written = councils.votes_written(meeting)
         rows = [{**row, "agree": item.agree, "disagree": item.disagree,
-                 "abstain": item.abstain, "result": _minutes_result(item)}
+                 "abstain": item.abstain, "written": written.get(item.id, 0),
+                 "result": _minutes_result(item)}
                 for item, row in zip(meeting.items, service.agenda_rows(meeting), strict=True)]
         return documents.minutes(meeting, rows)
 
