@@ -383,3 +383,16 @@ def test_person_records_count_queries_do_not_see_other_units(world, in_app):
         assert exports.count_records(export) == 1
         assert exports.records_subject(officer, {"kind": "units"}) is None
         assert session.scalar(select(func.count(Person.id))) == 2
+
+
+def test_each_list_page_links_its_export_with_the_filters_on_screen(world, login):
+    admin = login("admin")
+    audit = admin.get("/admin/audit/?actor=admin&from=2026-01-31&page=2").get_data(as_text=True)
+    assert "/admin/audit/export.xlsx?actor=admin&amp;from=2026-01-31" in audit
+    assert "page=2" not in audit.split("export.xlsx", 1)[1].split('"', 1)[0]
+    campaigns = admin.get("/campaigns/?state=draft&year=2026").get_data(as_text=True)
+    assert "/campaigns/export.xlsx?state=draft&amp;year=2026" in campaigns
+    assert "/awards/export.xlsx" in login("xem").get("/awards/").get_data(as_text=True)
+    people = login("donvi1").get("/people/").get_data(as_text=True)
+    assert all(f"/records/export/{k}.xlsx" in people
+               for k in ("appraisals", "initiatives", "disciplines", "awards"))
