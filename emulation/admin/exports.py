@@ -42,6 +42,7 @@ class AuditList:
                 "date_to": self.date_to.isoformat() if self.date_to else None}
 
     def query(self):
+        """`queries.audit_query` with these filters (the page's query)."""
         return queries.audit_query(actor=self.actor, action=self.action,
                                    object_type=self.object_type, object_id=self.object_id,
                                    q=self.q, date_from=self.date_from, date_to=self.date_to)

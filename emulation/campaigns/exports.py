@@ -43,6 +43,7 @@ class CampaignList:
     year: int | None = None
 
     def query(self):
+        """`campaigns_query` for the user and filters (the list page's query)."""
         return campaigns_query(self.user, self.state, self.year)
 
 

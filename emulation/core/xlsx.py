@@ -109,7 +109,7 @@ class SheetWriter:
 
     def _write_header(self) -> None:
         for col, title in enumerate(self.titles):
-            if self.widths:
+            if self.widths and col < len(self.widths):
                 self.sheet.set_column(col, col, self.widths[col])
             self._check(self.sheet.write_string(self.row, col, title, self.formats["header"]))
         self.sheet.freeze_panes(1, 0)

@@ -44,7 +44,9 @@ def export_units(user) -> Workbook:
     sheet.header([c.header for c in UNIT_COLUMNS], _UNIT_WIDTHS)
     for code, name, parent_code, kind, address in db.session.execute(
             stmt.execution_options(yield_per=STREAM_ROWS)):
-        sheet.append([code, name, parent_code or "", KIND_WORDS_VI.get(kind, ""), address])
+        sheet.append(_in_columns(UNIT_COLUMNS, {
+            "code": code, "name": name, "parent_code": parent_code or "",
+            "kind": KIND_WORDS_VI.get(kind, ""), "address": address}))
     return wb
 
 
@@ -60,9 +62,17 @@ def export_people(user, on_progress=None) -> Workbook:
     sheet.header([c.header for c in PEOPLE_COLUMNS], _PEOPLE_WIDTHS)
     for code, name, gender, birth, position, unit_code, email in db.session.execute(
             stmt.execution_options(yield_per=STREAM_ROWS)):
-        sheet.append([code, name, GENDER_WORDS_VI.get(gender, ""), birth, position, unit_code,
-                      email])
+        sheet.append(_in_columns(PEOPLE_COLUMNS, {
+            "code": code, "full_name": name, "gender": GENDER_WORDS_VI.get(gender, ""),
+            "birth_date": birth, "position": position, "unit_code": unit_code,
+            "email": email}))
     return wb
+
+
+def _in_columns(columns, values: dict) -> list:
+    """`values` (keyed as the importer's columns) in the importer's column order: the
+    export is the import format whatever columns the importer reads."""
+    return [values.get(c.key) for c in columns]
 
 
 def count_people(user) -> int:

@@ -6,6 +6,7 @@ import io
 from datetime import date, datetime
 
 import openpyxl
+
 from emulation.awards.catalogue.data import seed
 from emulation.awards.catalogue.services import award_by_code
 from emulation.awards.councils.models import CouncilMeeting
