@@ -223,7 +223,12 @@ def _register_models() -> None:
 
 def _register_tasks() -> None:
     # Import every area's tasks so that each app's queue (and its worker) knows them all.
+    import emulation.admin.tasks
+    import emulation.awards.catalogue.tasks
+    import emulation.awards.decisions.tasks
+    import emulation.awards.nominations.tasks
     import emulation.awards.records.tasks
+    import emulation.campaigns.tasks
     import emulation.jobs.tasks
     import emulation.notify.tasks
     import emulation.org.tasks

@@ -32,6 +32,7 @@ from emulation.core.web import (
     upload_action,
     year_arg,
 )
+from emulation.jobs.web import export_response
 from emulation.org.services import managed_unit_by_code
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
@@ -49,6 +50,15 @@ def index():
                                                             page_arg()),
                            state=state, year=year,
                            can_create=perms.can_any(current_user, ORGANISER))
+
+
+@bp.route("/export.xlsx")
+@login_required
+def export():
+    """The list as a spreadsheet, with the page's filters (a large one is a job)."""
+    state = request.args.get("state")
+    return export_response("campaigns", {
+        "state": state if state in CampaignState.values() else None, "year": year_arg()})
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -154,7 +154,9 @@ def run(job_id: str) -> None:
         subject = kind.subject(user, job.data) if kind and user.active else None
         if subject is None:
             raise PermissionError(f"{job.kind}: not readable by {user.username}")
-        workbook = kind.write(subject, Progress(job.id))
+        # headers and words in the requester's language, as when sent at once
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            workbook = kind.write(subject, Progress(job.id))
         file, _size = workbook.close()
         path = _store(job.id, file)
         filename = kind.filename(subject)

@@ -12,10 +12,12 @@ from emulation.org.models import GENDER_WORDS_VI, KIND_WORDS_VI, Person, Unit
 
 _UNIT_WIDTHS = [16, 50, 20, 22, 40]
 _PEOPLE_WIDTHS = [16, 30, 10, 14, 30, 16, 30]
+# the import format is Vietnamese whatever the reader's language (its headers are fixed)
+UNITS_SHEET, PEOPLE_SHEET = "Đơn vị", "Cá nhân"
 
 def units_template() -> Workbook:
     wb = Workbook()
-    sheet = wb.sheet("Don vi")
+    sheet = wb.sheet(UNITS_SHEET)
     sheet.header([c.header for c in UNIT_COLUMNS], _UNIT_WIDTHS)
     sheet.append(["CDCS-VD", "Công đoàn cơ sở Ví dụ", "CDCT", "Công đoàn cơ sở",
                   "Số 1 Phố Ví Dụ, Hà Nội"])
@@ -24,7 +26,7 @@ def units_template() -> Workbook:
 
 def people_template() -> Workbook:
     wb = Workbook()
-    sheet = wb.sheet("Ca nhan")
+    sheet = wb.sheet(PEOPLE_SHEET)
     sheet.header([c.header for c in PEOPLE_COLUMNS], _PEOPLE_WIDTHS)
     sheet.append(["CN-0001", "Nguyễn Thị Ví Dụ", "Nữ", "15/03/1985", "Chuyên viên", "CDCS-VD",
                   "vidu@example.vn"])
@@ -38,11 +40,13 @@ def export_units(user) -> Workbook:
             .where(perms.unit_condition(user, perms.VIEW_UNITS), Unit.active.is_(True))
             .order_by(Unit.path))
     wb = Workbook()
-    sheet = wb.sheet("Don vi")
+    sheet = wb.sheet(UNITS_SHEET)
     sheet.header([c.header for c in UNIT_COLUMNS], _UNIT_WIDTHS)
     for code, name, parent_code, kind, address in db.session.execute(
             stmt.execution_options(yield_per=STREAM_ROWS)):
-        sheet.append([code, name, parent_code or "", KIND_WORDS_VI.get(kind, ""), address])
+        sheet.append(_in_columns(UNIT_COLUMNS, {
+            "code": code, "name": name, "parent_code": parent_code or "",
+            "kind": KIND_WORDS_VI.get(kind, ""), "address": address}))
     return wb
 
 
@@ -54,13 +58,21 @@ def export_people(user, on_progress=None) -> Workbook:
             .where(_people_condition(user))
             .order_by(Unit.path, Person.sort_key))
     wb = Workbook(on_progress)
-    sheet = wb.sheet("Ca nhan")
+    sheet = wb.sheet(PEOPLE_SHEET)
     sheet.header([c.header for c in PEOPLE_COLUMNS], _PEOPLE_WIDTHS)
     for code, name, gender, birth, position, unit_code, email in db.session.execute(
             stmt.execution_options(yield_per=STREAM_ROWS)):
-        sheet.append([code, name, GENDER_WORDS_VI.get(gender, ""), birth, position, unit_code,
-                      email])
+        sheet.append(_in_columns(PEOPLE_COLUMNS, {
+            "code": code, "full_name": name, "gender": GENDER_WORDS_VI.get(gender, ""),
+            "birth_date": birth, "position": position, "unit_code": unit_code,
+            "email": email}))
     return wb
+
+
+def _in_columns(columns, values: dict) -> list:
+    """`values` (keyed as the importer's columns) in the importer's column order: the
+    export is the import format whatever columns the importer reads."""
+    return [values.get(c.key) for c in columns]
 
 
 def count_people(user) -> int:

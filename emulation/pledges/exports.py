@@ -30,7 +30,7 @@ def pledges_workbook(campaign: Campaign, on_progress=None) -> Workbook:
     """Unit × movement register and the title registrations; `on_progress` as in Workbook."""
     wb = Workbook(on_progress)
     sheet = wb.sheet(_("Pledges"))
-    sheet.header(PLEDGE_HEADERS, [14, 40, 16, 10, 50, 60, 30, 14, 16], autofilter=True)
+    sheet.header(PLEDGE_HEADERS, [14, 40, 16, 10, 50, 60, 30, 14, 16])
     movements = list(campaign.movements)
     units = (select(Unit.code, Unit.name, Pledge.id, Pledge.state)
              .select_from(CampaignParticipant)
@@ -56,7 +56,7 @@ def pledges_workbook(campaign: Campaign, on_progress=None) -> Workbook:
                 sheet.append([code, name, label, movement.number, movement.title,
                               commitment, indicator, uom, target])
     titles = wb.sheet(_("Title registrations"))
-    titles.header(TITLE_HEADERS, [14, 40, 12, 12, 14, 30], autofilter=True)
+    titles.header(TITLE_HEADERS, [14, 40, 12, 12, 14, 30])
     person = aliased(Person)
     stmt = (select(Unit.code, Unit.name, TitleRegistration.award_code, person.code,
                    person.full_name)
@@ -75,8 +75,7 @@ def results_workbook(campaign: Campaign, on_progress=None) -> Workbook:
     """Targets vs achieved per unit × item and period; `on_progress` as in Workbook."""
     wb = Workbook(on_progress)
     sheet = wb.sheet(_("Results"))
-    sheet.header(RESULT_HEADERS, [14, 40, 20, 16, 10, 30, 14, 16, 16, 16, 12, 60],
-                 autofilter=True)
+    sheet.header(RESULT_HEADERS, [14, 40, 20, 16, 10, 30, 14, 16, 16, 16, 12, 60])
     items = (select(PledgeItem.id, Unit.code, Unit.name, Unit.id, Movement.number,
                     PledgeItem.indicator, PledgeItem.unit_of_measure, PledgeItem.target_value)
              .join(Pledge, Pledge.id == PledgeItem.pledge_id)

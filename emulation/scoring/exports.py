@@ -1,6 +1,8 @@
 """Scores workbook: every score line, then one sheet per cluster with its ranking."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -9,23 +11,26 @@ from emulation.campaigns.models import Campaign, Criterion
 from emulation.core.xlsx import STREAM_ROWS, Workbook
 from emulation.extensions import db
 from emulation.org.models import Unit
+from emulation.scoring.enums import SheetKind, SheetState
 from emulation.scoring.models import Score, ScoreSheet
 
-KIND_VI = {"self": "Tự chấm", "peer": "Chấm chéo", "council": "Hội đồng"}
-LINE_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Tiêu chí", "Loại phiếu",
-                "Người chấm", "Trạng thái phiếu", "Điểm", "Điểm tối đa", "Nhận xét"]
-RANK_HEADERS = ["Hạng", "Mã đơn vị", "Tên đơn vị", "Điểm cuối cùng", "Tự chấm", "Chấm chéo",
-                "Hội đồng", "Điểm thưởng/trừ", "Số phiếu", "Độ lệch chuẩn chấm chéo",
-                "Độ lệch chuẩn hội đồng", "Đồng hạng", "Đề nghị cờ"]
+LINE_HEADERS = [_l("Unit code"), _l("Unit name"), _l("Criterion code"), _l("Criterion"),
+                _l("Sheet kind"), _l("Scorer"), _l("Sheet state"), _l("Points"),
+                _l("Maximum points"), _l("Comment")]
+RANK_HEADERS = [_l("Rank"), _l("Unit code"), _l("Unit name"), _l("Final score"),
+                _l("Self-score"), _l("Peer score"), _l("Council score"),
+                _l("Bonus or penalty"), _l("Sheets"), _l("Peer standard deviation"),
+                _l("Council standard deviation"), _l("Tied"), _l("Proposed for a flag")]
 
 
 def scores_workbook(campaign: Campaign, on_progress=None) -> Workbook:
     """Every score line, then each cluster's ranking; `on_progress(rows)` as in Workbook."""
     from emulation.scoring.services import ranking_view
 
+    kinds, states, yes = SheetKind.labels(), SheetState.labels(), _("Yes")
     wb = Workbook(on_progress)
-    sheet = wb.sheet("Diem chi tiet")
-    sheet.header(LINE_HEADERS, [14, 40, 10, 40, 12, 30, 12, 8, 10, 40], autofilter=True)
+    sheet = wb.sheet(_("Score lines"))
+    sheet.header(LINE_HEADERS, [14, 40, 10, 40, 12, 30, 12, 8, 10, 40])
     scorer_unit = aliased(Unit)
     stmt = (select(Unit.code, Unit.name, Criterion.code, Criterion.title,
                    ScoreSheet.scorer_kind, scorer_unit.name, User.full_name, User.username,
@@ -42,27 +47,24 @@ def scores_workbook(campaign: Campaign, on_progress=None) -> Workbook:
     for code, name, c_code, c_title, kind, s_unit, full_name, username, state, points, \
             max_points, comment in db.session.execute(stmt):
         scorer = s_unit or full_name or username or ""
-        sheet.append([code, name, c_code, c_title, KIND_VI[kind], scorer,
-                      "Đã nộp" if state == "submitted" else "Nháp", points, max_points,
-                      comment or ""])
-    used = set()
+        sheet.append([code, name, c_code, c_title, str(kinds[kind]), scorer,
+                      str(states.get(state, state)), points, max_points, comment or ""])
     # one cluster at a time (a cluster is ranked on its own): memory stays that of a cluster
     for cluster in sorted(campaign.clusters, key=lambda c: c.id):
         rankings, _frozen = ranking_view(campaign, cluster.id)
         units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(
             {r.unit for c in rankings for r in c.rows})))}
         for cluster_ranking in rankings:
-            ws = wb.sheet(_sheet_name(cluster.name, used))
-            ws.header(RANK_HEADERS, [6, 14, 40, 12, 10, 10, 10, 12, 8, 12, 12, 10, 10],
-                      autofilter=True)
+            ws = wb.sheet(cluster.name)  # the helper shortens it, keeping its end
+            ws.header(RANK_HEADERS, [6, 14, 40, 12, 10, 10, 10, 12, 8, 12, 12, 10, 10])
             for r in cluster_ranking.rows:
                 unit = units[r.unit]
                 count = sum(n for n, _d in r.spread.values())
                 ws.append([r.rank, unit.code, unit.name, r.final, r.components.get("self"),
                            r.components.get("peer"), r.components.get("council"),
                            r.adjustment, count, r.spread.get("peer", (0, None))[1],
-                           r.spread.get("council", (0, None))[1], "Có" if r.tied else "",
-                           "Có" if r.leader else ""])
+                           r.spread.get("council", (0, None))[1], yes if r.tied else "",
+                           yes if r.leader else ""])
     return wb
 
 
@@ -75,12 +77,3 @@ def count_scores(campaign: Campaign) -> int:
         ScoreSheet.campaign_id == campaign.id)) or 0
     return lines + cluster_member_count(campaign)
 
-
-def _sheet_name(name: str, used: set) -> str:
-    """Excel sheet names: ≤ 31 characters, no []:*?/\\, unique."""
-    clean = "".join(ch for ch in name if ch not in "[]:*?/\\")[:28] or "Cum"
-    candidate, n = clean, 2
-    while candidate.lower() in used:
-        candidate, n = f"{clean[:26]} {n}", n + 1
-    used.add(candidate.lower())
-    return candidate

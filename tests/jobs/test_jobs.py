@@ -77,7 +77,7 @@ def test_a_large_export_runs_as_a_job_and_notifies_the_link(world, cworld, login
     assert download.status_code == 200
     assert "attachment" in download.headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(download.data), read_only=True)
-    assert book.sheetnames[0] == "Diem chi tiet"
+    assert book.sheetnames[0] == "Điểm chi tiết"
 
 
 def test_asking_again_while_it_runs_reuses_the_job(world, cworld, login, in_app, as_job):

@@ -7,9 +7,13 @@ from pathlib import Path
 import openpyxl
 from sqlalchemy import select
 
+from emulation.auth.models import User
+from emulation.awards.catalogue.models import AwardType
 from emulation.awards.decisions.models import Decision
 from emulation.awards.nominations.models import Nomination
 from emulation.awards.records.models import AwardRecord
+from emulation.campaigns.models import Campaign
+from emulation.core import audit
 from emulation.org.models import Person, Unit
 from emulation.pledges.models import PledgeItem, ReportItem
 from tests.test_access_matrix import MATRIX, probe_ids
@@ -18,7 +22,9 @@ HOSTILE = ["=cmd|' /C calc'!A0", "@SUM(1)", "+1", "-1", "http://x"]
 # exports that list the records made hostile below (templates hold headers only)
 WITH_DATA = {"org.units_export", "org.people_export", "pledges.export_pledges",
              "pledges.export_results", "decisions.honours_export", "decisions.annex",
-             "decisions.agenda_list", "decisions.statistics_export"}
+             "decisions.agenda_list", "decisions.statistics_export", "nominations.export",
+             "decisions.export", "admin.audit_export", "campaigns.export",
+             "awards.catalogue_export", "awards.records_export"}
 
 
 def _make_hostile(session, world, ids) -> None:
@@ -35,6 +41,10 @@ def _make_hostile(session, world, ids) -> None:
     decision.signer, decision.number = HOSTILE[0], HOSTILE[2]
     session.add(AwardRecord(award_code="LDTT", person_id=world.person1.id, year=2025,
                             decision_number=HOSTILE[3], issuer=HOSTILE[4], source="import"))
+    session.get(Campaign, ids["campaign"]).title = HOSTILE[2]
+    session.scalar(select(AwardType).where(AwardType.code == "LDTT")).note = HOSTILE[0]
+    audit.record(session, actor=session.scalar(select(User).where(User.username == "admin")),
+                 action="test.hostile", summary=HOSTILE[1])
     session.commit()
 
 
@@ -44,8 +54,8 @@ def test_every_export_is_formula_and_link_safe(world, cworld, login, in_app):
         _make_hostile(session, world, ids)
     admin = login("admin")
     seen, problems = set(), []
-    exports = {e: t for e, (m, t, _a) in MATRIX.items() if t.endswith(".xlsx")}
-    assert len(exports) >= 12
+    exports = {e: t for e, (m, t, _a) in MATRIX.items() if t.split("?")[0].endswith(".xlsx")}
+    assert len(exports) >= 18
     for endpoint, template in exports.items():
         response = admin.get(template.format(**ids))
         assert response.status_code == 200, endpoint

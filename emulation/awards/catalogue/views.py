@@ -11,12 +11,20 @@ from emulation.awards.catalogue.forms import AwardForm, QuotaForm, RuleForm
 from emulation.awards.catalogue.models import AwardType
 from emulation.core import permissions as perms
 from emulation.core.web import attempt, flash_form_errors, load_or_404
+from emulation.jobs.web import export_response
 
 
 @bp.route("/awards/")
 @login_required
 def catalogue():
     return render_template("awards/catalogue.html", awards=services.award_types())
+
+
+@bp.route("/awards/export.xlsx")
+@login_required
+def catalogue_export():
+    """Award types, rule sets, rules with their legal references, and quotas."""
+    return export_response("catalogue", {})
 
 
 @bp.route("/awards/<code>", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """Publication, objections, and decisions with their annex and draft."""
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -18,11 +18,14 @@ from emulation.core.forms import Form
 from emulation.core.web import (
     form_action,
     ids_from,
+    int_arg,
     load_or_404,
     local_today,
     page_arg,
     xlsx_response,
+    year_arg,
 )
+from emulation.jobs.web import export_response
 from emulation.org.services import unit_choices
 
 
@@ -119,6 +122,18 @@ def index():
     return render_template("awards/decisions.html",
                            pagination=service.decisions_page(current_user, page_arg()),
                            can_create=perms.can_any(current_user, ("organiser",)))
+
+
+@bp.route("/decisions/export.xlsx")
+@login_required
+def export():
+    """The decisions the user may read with their awards and cash; `?decision=` one of them
+    (its page's button). A large list is a job."""
+    decision_id = int_arg("decision")
+    if decision_id is None and request.args.get("decision"):
+        abort(404)
+    return export_response("decisions", {"decision": decision_id, "year": year_arg(),
+                                         "state": request.args.get("state") or None})
 
 
 @bp.route("/decisions/new", methods=["GET", "POST"])

@@ -30,6 +30,7 @@ from emulation.core.web import (
     upload_action,
     year_arg,
 )
+from emulation.jobs.web import export_response
 from emulation.org.services import unit_by_code
 
 ACTIONS = {"submit": service.submit, "receive": service.receive, "return": service.return_,
@@ -51,6 +52,14 @@ def index():
                            overlaps=eligibility.overlap_warnings(items),
                            can_create=perms.can_any(current_user, service.OFFICER),
                            states=NOMINATION_STATES)
+
+
+@bp.route("/export.xlsx")
+@login_required
+def export():
+    """The list as a spreadsheet, with the page's filters (a large one is a job)."""
+    state = request.args.get("state") if request.args.get("state") in NOMINATION_STATES else None
+    return export_response("nominations", {"state": state, "year": year_arg()})
 
 
 @bp.route("/new", methods=["GET", "POST"])

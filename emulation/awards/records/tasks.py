@@ -22,3 +22,8 @@ HONOURS = register_export(ExportKind(
     filename=lambda roll: f"bang-vang{'-' + str(roll[0]) if roll[0] else ''}.xlsx",
     label=_l("Honour roll %(name)s"),
     name=lambda roll: " ".join(str(part) for part in roll if part)))
+
+RECORDS = register_export(ExportKind(
+    kind="records", subject=exports.records_subject, count=exports.count_records,
+    write=exports.records, filename=lambda export: f"{export.kind}.xlsx",
+    label=_l("Records (%(name)s)"), name=lambda export: exports.SHEETS[export.kind]))

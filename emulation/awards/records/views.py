@@ -36,6 +36,16 @@ def records_template(kind: str):
     return xlsx_response(exports.import_template(kind), f"mau-{kind}.xlsx")
 
 
+@bp.route("/records/export/<kind>.xlsx")
+@perms.roles_required(*perms.MANAGE_PEOPLE)
+def records_export(kind: str):
+    """The records of `kind` the user may import, in the import format (it re-imports as
+    is); a large export is a job."""
+    if kind not in COLUMNS:
+        abort(404)
+    return export_response("records", {"kind": kind})
+
+
 @decisions_bp.route("/honours/")
 @login_required
 def honours():

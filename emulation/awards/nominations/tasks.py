@@ -1,0 +1,14 @@
+"""The worker's jobs of nominations: the nominations list when it is large (each batch of
+1,000 is checked for eligibility as it is written)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from emulation.awards.nominations import exports
+from emulation.jobs.services import ExportKind, register_export
+
+NOMINATIONS = register_export(ExportKind(
+    kind="nominations", subject=exports.subject, count=exports.count,
+    write=exports.workbook, filename=lambda _list: "de-nghi-khen-thuong.xlsx",
+    label=_l("Nominations %(name)s"),
+    name=lambda n: " ".join(str(part) for part in (n.year, n.state) if part)))
