@@ -211,7 +211,8 @@ def _quota_values(award: AwardType, fields: dict) -> dict:
             raise ServiceError(_("Name the award the quota is a share of."))
         if of_code == award.code:
             raise ServiceError(_("A quota cannot be a share of its own award."))
-        award_by_code(of_code)
+        if db.session.scalar(select(AwardType.id).where(AwardType.code == of_code)) is None:
+            raise ServiceError(_("No award type has the code %(code)s.", code=of_code))
     valid_from, valid_to = fields.get("valid_from"), fields.get("valid_to")
     if valid_from and valid_to and valid_to < valid_from:
         raise ServiceError(_("The end of validity comes before its start."))
