@@ -481,7 +481,7 @@ def test_the_verdict_names_the_initiatives_it_relied_on():
 
 # --- the migration -----------------------------------------------------------------------------
 
-def test_the_migration_marks_the_seeded_quota_as_an_example(fresh_url):
+def test_the_migration_marks_the_seeded_quota_as_an_example(fresh_url):  # noqa: F811
     """Quotas written before the kinds existed are shares of nominations' awards, rounded down,
     undated; the seeded 15% CSTĐCS one becomes the marked example, an administrator's own
     quota is kept as it was."""
