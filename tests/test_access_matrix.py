@@ -131,6 +131,7 @@ MATRIX = {
     "awards.rule_save": ("POST", "/awards/CSTDCS/rules", ADMIN),
     "awards.rule_delete": ("POST", "/awards/CSTDCS/rules/{rule}/delete", ADMIN),
     "awards.quota_save": ("POST", "/awards/CSTDCS/quotas", ADMIN),
+    "awards.quota_delete": ("POST", "/awards/CSTDCS/quotas/{quota}/delete", ADMIN),
     "awards.records_import": ("GET", "/records/import/appraisals", PEOPLE_MANAGERS),
     "awards.records_template": ("GET", "/records/import/awards/template.xlsx",
                                 PEOPLE_MANAGERS),
@@ -240,7 +241,7 @@ def probe_ids(world, cworld) -> dict:
             "movement": cworld.movements[0], "criterion": cworld.criterion,
             "cluster": cworld.cluster, "pledge": cworld.pledge, "report": cworld.report,
             "report_item": cworld.report_item, "evidence": cworld.evidence,
-            "sheet": cworld.sheet, "rule": _rule_id(),
+            "sheet": cworld.sheet, "rule": _rule_id(), "quota": _quota_id(),
             "nomination": _nomination_id(world), **_council_ids(world),
             **_NOMINATION_EXTRA, **_reference_ids()}
 
@@ -300,6 +301,13 @@ def _rule_id():
     db.session.commit()
     return db.session.scalar(select(AwardRule.id).join(AwardType).where(
         AwardType.code == "CSTDCS").order_by(AwardRule.position.desc()))
+
+
+def _quota_id():
+    """The seeded CSTĐCS quota (`_rule_id` seeds first)."""
+    from emulation.awards.catalogue.models import AwardQuota
+
+    return db.session.scalar(select(func.min(AwardQuota.id)))
 
 
 def _nomination_id(world):

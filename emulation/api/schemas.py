@@ -223,6 +223,25 @@ class RuleSchema(Schema):
                                                       "to; none means every year."})
 
 
+class QuotaSchema(Schema):
+    base = fields.String(metadata={"description": "awards: a share of the unit's awards of "
+                                                  "`of_code` (granted and nominated); "
+                                                  "headcount: a share of its people; absolute: "
+                                                  "a maximum number."})
+    of_code = fields.String()
+    max_pct = decimal_string(allow_none=True)
+    max_count = fields.Integer(allow_none=True)
+    rounding = fields.String(metadata={"description": "floor (down) or half_up."})
+    unit_kind = fields.String(metadata={"description": "The level counted over (a unit kind); "
+                                                       "empty: the proposing unit."})
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+    legal_reference = fields.String()
+    note = fields.String()
+    is_example = fields.Boolean(metadata={"description": "An editable example, not the law "
+                                                         "in force."})
+
+
 class AwardTypeSchema(Schema):
     code = fields.String()
     name = fields.String()
@@ -233,6 +252,9 @@ class AwardTypeSchema(Schema):
     cash_multiple_collective = decimal_string(allow_none=True)
     legal_reference = fields.String()
     rules = fields.List(fields.Nested(RuleSchema))
+    quotas = fields.List(fields.Nested(QuotaSchema),
+                         metadata={"description": "Maximums on this award per unit and year "
+                                                  "(không quá)."})
 
 
 class AwardRecordSchema(Schema):

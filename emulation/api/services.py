@@ -9,11 +9,11 @@ from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from emulation.api.models import ApiToken
 from emulation.auth.models import User
-from emulation.awards.catalogue.models import AwardType
+from emulation.awards.catalogue.models import AwardRule, AwardType
 from emulation.awards.eligibility import engine
 from emulation.campaigns.models import ReportPeriod
 from emulation.core import audit
@@ -185,4 +185,7 @@ def report_for(unit, period):
 def active_award_types() -> list:
     """The award catalogue's active types, by id."""
     return db.session.scalars(select(AwardType).where(AwardType.active.is_(True))
-                              .order_by(AwardType.id)).all()
+                              .order_by(AwardType.id)
+                              .options(selectinload(AwardType.rules)
+                                       .joinedload(AwardRule.rule_set),
+                                       selectinload(AwardType.quotas))).all()

@@ -82,6 +82,18 @@ def test_eligibility_names_the_rule_set_in_force_for_the_year(client, token):
     assert older["rules"][1]["legal_reference"] == "Nghị định 98/2023/NĐ-CP, Điều 4"
 
 
+def test_award_types_list_their_quotas_and_the_example_is_marked(client, token):
+    response = client.get("/api/v1/award-types", headers=token("xem"))
+    assert response.status_code == 200
+    cstdcs = next(a for a in response.get_json() if a["code"] == "CSTDCS")
+    [quota] = cstdcs["quotas"]
+    assert {k: quota[k] for k in ("base", "of_code", "max_pct", "max_count", "rounding",
+                                  "unit_kind", "is_example")} == {
+        "base": "awards", "of_code": "LDTT", "max_pct": "15.00", "max_count": None,
+        "rounding": "floor", "unit_kind": "", "is_example": True}
+    assert "91/2017" in quota["legal_reference"] and "152/2025" in quota["note"]
+
+
 def test_art24_api_individual_title_for_a_collective_is_not_eligible(client, token):
     result = _verdict(client, token("xem"), "CSTDCS", 2026, {
         "kind": "collective", "appraisals": {"2026": "excellent"},

@@ -168,9 +168,15 @@ CATALOGUE = [
 # in the catalogue's own column.
 COLLECTIVE_CASH = {"BK_TTG": Decimal("6.0"), "BK_BO": Decimal("3.0"), "GK": Decimal("0.6")}
 CASH_REFERENCE = f"{DECREE}, Điều 49, 50, 54"
-# award, of award, max %, reference, note
-QUOTAS = [("CSTDCS", "LDTT", Decimal(15), "Nghị định 91/2017/NĐ-CP (đã thay thế)",
-           "Tỷ lệ 15% theo quy định cũ; giữ làm tham số, cần đối chiếu văn bản hiện hành.")]
+# Quotas: the law in force (Law 06/2022, Decree 152/2025) sets no national cap on CSTĐCS; the
+# 15% of LĐTT came from repealed Decree 91/2017 and is seeded only as an editable example.
+# award, base, of award, max %, max number, reference, note, example
+QUOTAS = [("CSTDCS", "awards", "LDTT", Decimal(15), None,
+           "Nghị định 91/2017/NĐ-CP (đã hết hiệu lực) — ví dụ",
+           "Ví dụ, không phải quy định hiện hành: tỷ lệ 15% lấy từ Nghị định 91/2017/NĐ-CP (đã "
+           "hết hiệu lực); Luật Thi đua, khen thưởng 06/2022/QH15 và Nghị định 152/2025/NĐ-CP "
+           "không quy định tỷ lệ Chiến sĩ thi đua cơ sở chung toàn quốc. Sửa hoặc xóa theo quy "
+           "chế của đơn vị.", True)]
 
 
 # Written opinions (phiếu ý kiến bằng văn bản) of council members absent from the meeting are
@@ -232,11 +238,12 @@ def seed(session) -> int:
 
     seed_reference(session)
     by_code = {a.code: a for a in session.scalars(select(AwardType))}
-    for code, of_code, pct, ref, note in QUOTAS:
+    for code, base, of_code, pct, count, ref, note, example in QUOTAS:
         award = by_code[code]
-        if not any(q.of_code == of_code for q in award.quotas):
-            award.quotas.append(AwardQuota(of_code=of_code, max_pct=pct, legal_reference=ref,
-                                           note=note))
+        if not any(q.base == base and q.of_code == of_code for q in award.quotas):
+            award.quotas.append(AwardQuota(base=base, of_code=of_code, max_pct=pct,
+                                           max_count=count, legal_reference=ref, note=note,
+                                           is_example=example))
     return added
 
 

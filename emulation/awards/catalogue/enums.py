@@ -26,4 +26,20 @@ class VoteBase(LabelledEnum):
     ALL = "all", _l("All members")
 
 
-TEMPLATE_LABELS = {"SUBJECT_LABELS": Subject.labels()}
+class QuotaBase(LabelledEnum):
+    """What a quota (tỷ lệ, hạn mức) is counted against."""
+
+    AWARDS = "awards", _l("A share of the unit's awards of another type (granted and nominated)")
+    HEADCOUNT = "headcount", _l("A share of the unit's headcount")
+    ABSOLUTE = "absolute", _l("A maximum number per unit and year")
+
+
+class Rounding(LabelledEnum):
+    """How a quota's percentage becomes a number of awards."""
+
+    FLOOR = "floor", _l("Rounded down")
+    HALF_UP = "half_up", _l("Rounded to the nearest (half up)")
+
+
+TEMPLATE_LABELS = {"SUBJECT_LABELS": Subject.labels(), "QUOTA_BASE_LABELS": QuotaBase.labels(),
+                   "ROUNDING_LABELS": Rounding.labels()}

@@ -3,9 +3,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from emulation.awards.catalogue.enums import AwardCategory, Subject, VoteBase
+from emulation.awards.catalogue.enums import AwardCategory, QuotaBase, Rounding, Subject, VoteBase
 from emulation.awards.eligibility.engine import RULE_KINDS
-from emulation.core.forms import DecimalField, Form, IntegerField, NumberRange
+from emulation.core.forms import DateField, DecimalField, Form, IntegerField, NumberRange
+from emulation.org.enums import UnitKind
 
 SUBJECT_CHOICES = Subject.choices()
 
@@ -49,10 +50,29 @@ class RuleForm(Form):
 
 
 class QuotaForm(Form):
-    of_code = StringField(_l("Share of award code"), validators=[DataRequired(),
-                                                                 Length(max=20)])
+    """A quota (tỷ lệ, hạn mức): what it is counted against, the limit, the level it is
+    given to, its validity and source. The service checks the combination."""
+
+    version = HiddenField()
+    base = SelectField(_l("Counted against"), choices=QuotaBase.choices(),
+                       default=QuotaBase.AWARDS.value)
+    of_code = StringField(_l("Share of award code"), validators=[Optional(), Length(max=20)])
     max_pct = DecimalField(_l("At most, in percent"), places=2,
-                           validators=[DataRequired(), NumberRange(min=0, max=100)])
+                           validators=[Optional(), NumberRange(min=0, max=100)])
+    max_count = IntegerField(_l("At most, in number of awards"),
+                             validators=[Optional(), NumberRange(min=0, max=1_000_000)])
+    rounding = SelectField(_l("Rounding"), choices=Rounding.choices(),
+                           default=Rounding.FLOOR.value)
+    unit_kind = SelectField(_l("Counted per"),
+                            choices=[("", _l("Proposing unit"))] + UnitKind.choices(),
+                            default="")
+    valid_from = DateField(_l("Valid from"), validators=[Optional()])
+    valid_to = DateField(_l("Valid to"), validators=[Optional()])
     legal_reference = StringField(_l("Legal reference"), validators=[Optional(),
                                                                      Length(max=255)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    is_example = BooleanField(_l("An example, not the law in force"))
+
+
+class QuotaDeleteForm(Form):
+    version = HiddenField()

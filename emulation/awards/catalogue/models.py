@@ -17,8 +17,9 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
-from emulation.awards.catalogue.enums import AwardCategory, Subject
+from emulation.awards.catalogue.enums import AwardCategory, QuotaBase, Rounding, Subject
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
 
 SUBJECTS = Subject.values()
@@ -54,8 +55,9 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
     rules: Mapped[list[AwardRule]] = relationship(
         back_populates="award_type", order_by="[AwardRule.rule_set_id, AwardRule.position]",
         cascade="all, delete-orphan")
-    quotas: Mapped[list[AwardQuota]] = relationship(back_populates="award_type",
-                                                    cascade="all, delete-orphan")
+    quotas: Mapped[list[AwardQuota]] = relationship(
+        back_populates="award_type", order_by="AwardQuota.id",
+        cascade="all, delete-orphan")
 
     __table_args__ = (
         CheckConstraint(f"category IN ({AwardCategory.sql_in()})", name="category_known"),
@@ -111,16 +113,43 @@ class AwardRule(TimestampMixin, Base):
         return json.loads(self.params or "{}")
 
 
-class AwardQuota(Base):
-    """Tỷ lệ: awards of this type in a unit and year ≤ max_pct % of awards of `of_code`."""
+class AwardQuota(VersionedMixin, Base):
+    """Tỷ lệ, hạn mức khen thưởng: a maximum ("không quá") on the awards of this type in a
+    unit for a year — `max_pct` % of the unit's awards of `of_code`, granted (not revoked) or
+    still nominated (base `awards`), `max_pct` % of its headcount (`headcount`), or at most
+    `max_count` (`absolute`, e.g. the union's thematic Bằng khen per sector union), a
+    percentage rounded by `rounding` (down by default). The unit is the proposing unit, or,
+    when `unit_kind` is set, its nearest enclosing unit of that kind (the level the quota is
+    given to), always with its sub-units. Dated: in force for a year when 31 December of it
+    lies in valid_from..valid_to. `is_example` marks a rate kept only as an editable example
+    (no text in force sets it)."""
 
     __tablename__ = "award_quota"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id", ondelete="CASCADE"))
-    of_code: Mapped[str] = mapped_column(String(20))
-    max_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    base: Mapped[str] = mapped_column(String(12), default="awards", server_default="awards")
+    of_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    max_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    max_count: Mapped[int | None] = mapped_column(Integer)
+    rounding: Mapped[str] = mapped_column(String(10), default="floor", server_default="floor")
+    unit_kind: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
     legal_reference: Mapped[str] = mapped_column(String(255), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     award_type: Mapped[AwardType] = relationship(back_populates="quotas")
+
+    __table_args__ = (
+        CheckConstraint(f"base IN ({QuotaBase.sql_in()})", name="base_known"),
+        CheckConstraint(f"rounding IN ({Rounding.sql_in()})", name="rounding_known"),
+        # a percentage between 0 and 100 for a share, a number of at least 0 for a maximum
+        CheckConstraint("(base = 'absolute' AND max_count IS NOT NULL AND max_count >= 0) OR "
+                        "(base <> 'absolute' AND max_pct IS NOT NULL AND max_pct >= 0 AND "
+                        "max_pct <= 100)", name="limit_given"),
+        CheckConstraint("base <> 'awards' OR of_code <> ''", name="share_names_its_base"),
+        CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from",
+                        name="period_ordered"),
+    )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from emulation.awards.catalogue.enums import QuotaBase, Rounding
 from emulation.awards.catalogue.models import (
     SUBJECTS,
     AwardQuota,
@@ -21,6 +22,8 @@ from emulation.core.errors import NotFound, PermissionDenied, ServiceError, chec
 from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 
+QUOTA_FIELDS = ("base", "of_code", "max_pct", "max_count", "rounding", "unit_kind", "valid_from",
+                "valid_to", "legal_reference", "note", "is_example")
 AWARD_FIELDS = ("name", "category", "subject", "level", "issuing_authority", "cash_multiple",
                 "cash_multiple_collective", "legal_reference", "note", "vote_threshold_pct",
                 "vote_base", "written_votes_allowed", "publication_days", "active")
@@ -135,23 +138,108 @@ def delete_rule(actor, rule: AwardRule) -> None:
     db.session.commit()
 
 
-def save_quota(actor, award: AwardType, of_code: str, max_pct: Decimal, legal_reference: str,
-               note: str) -> None:
+def quota_of(award: AwardType, quota_id: int) -> AwardQuota:
+    """One quota of this award; NotFound if the id is another award's or none."""
+    quota = db.session.get(AwardQuota, quota_id)
+    if quota is None or quota.award_type_id != award.id:
+        raise NotFound(_("No such quota."))
+    return quota
+
+
+def save_quota(actor, award: AwardType, quota: AwardQuota | None = None, *, version=None,
+               fields: dict) -> AwardQuota:
+    """Add a quota to the award (`quota` None) or change one (`version` is the one the form
+    was loaded with: a stale save is refused). `fields` holds QUOTA_FIELDS: `base` is
+    'awards' (at most `max_pct` % of the unit's `of_code` awards, granted and nominated),
+    'headcount' (at most `max_pct` % of its people) or 'absolute' (at most `max_count`);
+    `rounding` 'floor' or 'half_up'; `unit_kind` the level counted over (a UnitKind, empty
+    for the proposing unit); `valid_from` / `valid_to` dates or None; `legal_reference`,
+    `note`, `is_example`. What does not belong to the base is cleared. Refused (ServiceError)
+    when the data cannot be evaluated; audited as `award.quota_save`."""
     _require_admin(actor)
-    award_by_code(of_code)
-    if not (0 <= max_pct <= 100):
-        raise ServiceError(_("A quota is a percentage between 0 and 100."))
-    quota = next((q for q in award.quotas if q.of_code == of_code), None)
-    before = {"of": of_code, "max_pct": quota.max_pct} if quota else None
+    if quota is not None:
+        check_version(quota, version)
+    values = _quota_values(award, fields)
+    before = _quota_dict(quota) if quota is not None else None
     if quota is None:
-        quota = AwardQuota(of_code=of_code)
+        quota = AwardQuota()
         award.quotas.append(quota)
-    quota.max_pct, quota.legal_reference, quota.note = (max_pct, clean(legal_reference),
-                                                           clean_block(note, 5000))
-    audit.record(db.session, actor=actor, action="award.quota", obj=award,
-                 summary=f"quota {award.code} ≤ {max_pct}% of {of_code}", before=before,
-                 after={"of": of_code, "max_pct": max_pct})
+    for key, value in values.items():
+        setattr(quota, key, value)
+    db.session.flush()
+    old, new = audit.diff(before or {}, _quota_dict(quota))
+    audit.record(db.session, actor=actor, action="award.quota_save", obj=award,
+                 summary=f"quota {quota.id} of {award.code} saved: {_quota_summary(quota)}",
+                 before=old if before is not None else None, after=new)
     db.session.commit()
+    return quota
+
+
+def delete_quota(actor, quota: AwardQuota, version) -> None:
+    """Remove a quota (a stale `version` is refused); audited as `award.quota_delete`."""
+    _require_admin(actor)
+    check_version(quota, version)
+    award = quota.award_type
+    audit.record(db.session, actor=actor, action="award.quota_delete", obj=award,
+                 summary=f"quota {quota.id} of {award.code} deleted: {_quota_summary(quota)}",
+                 before=_quota_dict(quota))
+    award.quotas.remove(quota)
+    db.session.commit()
+
+
+def _quota_values(award: AwardType, fields: dict) -> dict:
+    from emulation.org.enums import UnitKind
+
+    base = fields.get("base") or "awards"
+    of_code = clean(fields.get("of_code") or "").upper() if base == "awards" else ""
+    max_pct = fields.get("max_pct") if base != "absolute" else None
+    max_count = fields.get("max_count") if base == "absolute" else None
+    rounding = fields.get("rounding") or "floor"
+    if base not in QuotaBase.values():
+        raise ServiceError(_("Unknown kind of quota."))
+    if rounding not in Rounding.values():
+        raise ServiceError(_("Unknown rounding."))
+    unit_kind = fields.get("unit_kind") or ""
+    if unit_kind and unit_kind not in UnitKind.values():
+        raise ServiceError(_("Unknown kind of unit."))
+    if base == "absolute" and (max_count is None or max_count < 0):
+        raise ServiceError(_("An absolute quota needs a maximum number of at least 0."))
+    if base != "absolute" and (max_pct is None or not 0 <= Decimal(max_pct) <= 100):
+        raise ServiceError(_("A quota is a percentage between 0 and 100."))
+    if base == "awards":
+        if not of_code:
+            raise ServiceError(_("Name the award the quota is a share of."))
+        if of_code == award.code:
+            raise ServiceError(_("A quota cannot be a share of its own award."))
+        if db.session.scalar(select(AwardType.id).where(AwardType.code == of_code)) is None:
+            raise ServiceError(_("No award type has the code %(code)s.", code=of_code))
+    valid_from, valid_to = fields.get("valid_from"), fields.get("valid_to")
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ServiceError(_("The end of validity comes before its start."))
+    problems = engine.validate_quota(engine.Quota(award.code, base, of_code, max_pct,
+                                                  max_count, rounding))
+    if problems:  # the checks above say each in the reader's language; this is a backstop
+        raise ServiceError(_("The quota cannot be evaluated: %(problems)s",
+                             problems="; ".join(problems)))
+    return {"base": base, "of_code": of_code, "max_pct": max_pct, "max_count": max_count,
+            "rounding": rounding, "unit_kind": unit_kind, "valid_from": valid_from,
+            "valid_to": valid_to, "legal_reference": clean(fields.get("legal_reference"))[:255],
+            "note": clean_block(fields.get("note"), 5000),
+            "is_example": bool(fields.get("is_example"))}
+
+
+def _quota_dict(quota: AwardQuota) -> dict:
+    return {key: getattr(quota, key) for key in QUOTA_FIELDS}
+
+
+def _quota_summary(quota: AwardQuota) -> str:
+    if quota.base == "absolute":
+        limit = f"≤ {quota.max_count}"
+    elif quota.base == "headcount":
+        limit = f"≤ {quota.max_pct}% of headcount"
+    else:
+        limit = f"≤ {quota.max_pct}% of {quota.of_code}"
+    return limit + (f" per {quota.unit_kind}" if quota.unit_kind else "")
 
 
 def _rule_set_by_code(code: str) -> RuleSet:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from emulation.awards.blueprints import awards as bp
 from emulation.awards.catalogue import services
-from emulation.awards.catalogue.forms import AwardForm, QuotaForm, RuleForm
+from emulation.awards.catalogue.forms import AwardForm, QuotaDeleteForm, QuotaForm, RuleForm
 from emulation.awards.catalogue.models import AwardType
 from emulation.core import permissions as perms
 from emulation.core.web import attempt, flash_form_errors, load_or_404
@@ -82,19 +82,36 @@ def rule_delete(code: str, rule_id: int):
 
 
 @bp.route("/awards/<code>/quotas", methods=["POST"])
+@bp.route("/awards/<code>/quotas/<int:quota_id>", methods=["POST"])
 @perms.admin_required
-def quota_save(code: str):
+def quota_save(code: str, quota_id: int | None = None):
     award = load_or_404(services.award_by_code, code)
+    quota = load_or_404(services.quota_of, award, quota_id) if quota_id is not None else None
     form = QuotaForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _award_page(award, 400)
     status = attempt(lambda: services.save_quota(
-        current_user, award, form.of_code.data.upper(), form.max_pct.data,
-        form.legal_reference.data, form.note.data))
+        current_user, award, quota, version=form.version.data,
+        fields={k: getattr(form, k).data for k in services.QUOTA_FIELDS}))
     if status:
         return _award_page(award, status)
     flash(_("Quota saved."), "success")
+    return redirect(url_for("awards.award", code=award.code))
+
+
+@bp.route("/awards/<code>/quotas/<int:quota_id>/delete", methods=["POST"])
+@perms.admin_required
+def quota_delete(code: str, quota_id: int):
+    award = load_or_404(services.award_by_code, code)
+    quota = load_or_404(services.quota_of, award, quota_id)
+    form = QuotaDeleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    status = attempt(lambda: services.delete_quota(current_user, quota, form.version.data))
+    if status:
+        return _award_page(award, status)
+    flash(_("Quota deleted."), "success")
     return redirect(url_for("awards.award", code=award.code))
 
 
@@ -114,5 +131,7 @@ def _award_page(award: AwardType, status: int = 200, form=None):
     return render_template("awards/award.html", award=award, form=form,
                            rule_forms=rule_forms, new_rule=new_rule,
                            quota_form=QuotaForm(formdata=None),
+                           quota_forms={q.id: QuotaForm(formdata=None, obj=q)
+                                        for q in award.quotas},
                            admin=current_user.is_admin), status
 

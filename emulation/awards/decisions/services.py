@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from emulation.awards.catalogue.models import AwardType
 from emulation.awards.councils.models import AgendaItem, CouncilMeeting
@@ -17,7 +17,7 @@ from emulation.awards.decisions.models import (
     Publication,
 )
 from emulation.awards.nominations.models import Nomination
-from emulation.awards.records.models import AwardRecord
+from emulation.awards.records.models import AwardRecord, Initiative
 from emulation.core import audit, signals
 from emulation.core import permissions as perms
 from emulation.core.calendar import add_working_days, holidays
@@ -182,6 +182,7 @@ def issue(actor, decision: Decision, version, today: date) -> None:
         raise InvalidState(_("No base salary is in force on the decision date."))
     total = 0
     amounts = _cash_of(decision.items, salary)
+    relied_on = _initiatives_relied_on(decision.items)
     for item in decision.items:
         n = item.nomination
         amount = amounts[item.id]
@@ -197,12 +198,44 @@ def issue(actor, decision: Decision, version, today: date) -> None:
             db.session.flush()
         item.award_record_id, item.cash_amount = record.id, amount
         total += amount or 0
+    consumed = _consume_initiatives(decision.items, relied_on)
     decision.state, decision.base_salary, decision.total_cash = "issued", salary, total
     signals.decision_issued.send(decision)
     audit.record(db.session, actor=actor, action="decision.issue", obj=decision,
                  summary=f"decision {decision.number} issued: {len(decision.items)} awards, "
-                         f"{total} VND", after={"total_cash": total, "base_salary": salary})
+                         f"{total} VND", after={"total_cash": total, "base_salary": salary,
+                                                "initiatives_used": consumed})
     db.session.commit()
+
+
+def _initiatives_relied_on(items) -> dict[int, list[int]]:
+    """Per decision item, the ids of the initiatives its nomination's verdict relied on, for
+    the commendations (hình thức khen thưởng) granted to a person: an initiative backs one
+    commendation only (Law 06/2022 Art. 5.2, DESIGN §4). A title (danh hiệu) does not
+    consume the initiatives it was judged on: Bằng khen bộ counts the initiatives of the two
+    CSTĐCS years it follows. Judged before the records are written."""
+    from emulation.awards.eligibility.services import check_batch
+
+    chosen = [i.nomination for i in items if i.nomination.person_id
+              and i.nomination.award_type.category == "commendation"]
+    verdicts = check_batch(chosen) if chosen else {}
+    return {i.id: [k for k in verdicts[i.nomination_id].initiatives_used() if isinstance(k, int)]
+            for i in items if i.nomination_id in verdicts}
+
+
+def _consume_initiatives(items, relied_on: dict[int, list[int]]) -> dict[int, list[int]]:
+    """Mark the initiatives each item's award relied on as used by its award record; the
+    ids marked per record (for the audit)."""
+    consumed = {}
+    for item in items:
+        ids = relied_on.get(item.id)
+        if not ids:
+            continue
+        db.session.execute(update(Initiative).where(
+            Initiative.id.in_(ids), Initiative.person_id == item.nomination.person_id)
+            .values(used_by_award_id=item.award_record_id))
+        consumed[item.award_record_id] = ids
+    return consumed
 
 
 def _cash_of(items, salary: int) -> dict[int, int | None]:
@@ -245,12 +278,17 @@ def revoke(actor, decision: Decision, version, reason: str) -> None:
         raise ServiceError(_("Give the reason for revoking the decision."))
     if decision.state != "issued":
         raise InvalidState(_("Only an issued decision can be revoked."))
-    for item in decision.items:
-        if item.award_record_id:
-            db.session.get(AwardRecord, item.award_record_id).revoked = True
+    records = [item.award_record_id for item in decision.items if item.award_record_id]
+    for record_id in records:
+        db.session.get(AwardRecord, record_id).revoked = True
+    # the initiatives the revoked awards relied on may back another award
+    freed = db.session.execute(update(Initiative).where(
+        Initiative.used_by_award_id.in_(records)).values(used_by_award_id=None)).rowcount \
+        if records else 0
     decision.state, decision.revoke_reason = "revoked", reason[:5000]
     audit.record(db.session, actor=actor, action="decision.revoke", obj=decision,
-                 summary=f"decision {decision.number} revoked", after={"reason": reason})
+                 summary=f"decision {decision.number} revoked",
+                 after={"reason": reason, "initiatives_freed": freed})
     db.session.commit()
 
 

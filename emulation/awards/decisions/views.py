@@ -16,6 +16,7 @@ from emulation.awards.eligibility import services as eligibility
 from emulation.core import permissions as perms
 from emulation.core.forms import Form
 from emulation.core.web import (
+    current_locale,
     form_action,
     ids_from,
     int_arg,
@@ -199,9 +200,13 @@ def _create_page(status: int = 200):
 
 
 def _detail_page(decision, status: int = 200):
-    overlaps = eligibility.overlap_warnings([i.nomination for i in decision.items])
+    nominations = [i.nomination for i in decision.items]
+    overlaps = eligibility.overlap_warnings(nominations)
+    # quotas over each unit's whole year; a draft's nominations beyond one are named
+    quotas = [q for q in eligibility.quota_results(nominations)
+              if decision.state == "draft" and set(q.exceeding) & {n.id for n in nominations}]
     return render_template("awards/decision.html", decision=decision, form=Form(formdata=None),
-                           overlaps=overlaps,
+                           overlaps=overlaps, quotas=quotas, locale=current_locale(),
                            manage=perms.covers(current_user, decision.issuing_unit,
                                                ("organiser",))), status
 

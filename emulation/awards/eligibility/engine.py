@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from math import floor
 
 APPRAISAL_ORDER = ("incomplete", "complete", "good", "excellent")
@@ -44,8 +44,11 @@ class MemberStats:
 class Records:
     """A subject's history. An initiative is (year, scope, is_research) or, when it already
     backed an award, (year, scope, is_research, award code, award year): an initiative backs
-    one commendation only. An award is (code, year) or (code, year, kind of commendation): rules
-    that require an earlier award count regular ones only (Law Art. 8)."""
+    one commendation only. A sixth item, when given, is the caller's key of the initiative
+    (its id): verdicts name the initiatives they relied on by it (`Verdict.initiatives_used`),
+    (year, scope, is_research, None, None, key) for one not used yet. An award is (code, year)
+    or (code, year, kind of commendation): rules that require an earlier award count regular
+    ones only (Law Art. 8)."""
 
     kind: str  # individual | collective
     appraisals: dict[int, str] = field(default_factory=dict)
@@ -85,6 +88,9 @@ class RuleResult:
     looked_at: dict = field(default_factory=dict)
     legal_reference: str = ""
     parts: list[RuleResult] = field(default_factory=list)
+    # keys of the initiatives a passed rule relied on (see Records): the ones an award it
+    # grants consumes
+    initiatives_used: list = field(default_factory=list)
 
     def message(self, locale: str) -> str:
         return self.message_en if locale == "en" else self.message_vi
@@ -95,6 +101,16 @@ class Verdict:
     eligible: bool | None
     rules: list[RuleResult]
     rule_set: RuleSet | None = None
+
+    def initiatives_used(self) -> list:
+        """Keys of the initiatives the passed rules relied on, each once, in rule order: an
+        award granted on this verdict consumes them (an initiative backs one commendation
+        only). Rules that failed or lack data rely on none."""
+        keys = []
+        for result in self.rules:
+            if result.passed is True:
+                keys += [k for k in result.initiatives_used if k not in keys]
+        return keys
 
 
 @dataclass(frozen=True)
@@ -166,36 +182,173 @@ def validate(kind: str, params: dict) -> list[str]:
 
 
 # --- quotas ------------------------------------------------------------------------------------
+# A quota (tỷ lệ, hạn mức) is a maximum ("không quá"): awards of type X in a unit for a year may
+# be at most P% of a base — the unit's awards of type Y (granted and still nominated) or its
+# headcount — or at most N. The engine only compares counts; the services count the unit's
+# whole set for the year.
+
+QUOTA_BASES = ("awards", "headcount", "absolute")
+ROUNDINGS = ("floor", "half_up")
+
+
+@dataclass(frozen=True)
+class Quota:
+    """Tỷ lệ / hạn mức khen thưởng: at most `max_pct` % of the base (`awards` of `of_award`,
+    or the unit's `headcount`), or at most `max_count` (`absolute`), rounded by `rounding`
+    (`floor`: rounded down, the usual reading of "không quá"; `half_up`). `example` marks a
+    rate kept as an editable example, not the law in force."""
+
+    award: str
+    base: str = "awards"
+    of_award: str = ""
+    max_pct: Decimal | None = None
+    max_count: int | None = None
+    rounding: str = "floor"
+    legal_reference: str = ""
+    example: bool = False
+
+
+@dataclass(frozen=True)
+class QuotaTally:
+    """What a quota looks at in one unit (with its sub-units) for one year: awards of the
+    base award granted (not revoked) and still only nominated, the headcount, awards of the
+    capped award already granted, and the keys of its nominations not yet granted, in the
+    order they were made (the last ones are the first beyond the quota)."""
+
+    base_granted: int = 0
+    base_nominated: int = 0
+    headcount: int = 0
+    granted: int = 0
+    pending: tuple = ()
+    unit: str = ""
+    year: int | None = None
+
 
 @dataclass
 class QuotaResult:
     award: str
     of_award: str
-    max_pct: Decimal
+    max_pct: Decimal | None
     allowed: int
     count: int
     exceeding: list  # nomination keys beyond the quota, last ones first in line
     message_vi: str
     message_en: str
+    base: str = "awards"
+    max_count: int | None = None
+    granted: int = 0
+    base_total: int = 0
+    example: bool = False
+    legal_reference: str = ""
+    unit: object = None  # the services' key of the unit counted over
+    year: int | None = None
+
+    def message(self, locale: str) -> str:
+        return self.message_en if locale == "en" else self.message_vi
+
+
+def quota_allowed(quota: Quota, tally: QuotaTally) -> int:
+    """How many awards the quota allows for this tally (a percentage rounded per
+    `quota.rounding`: down unless `half_up`)."""
+    if quota.base == "absolute":
+        return int(quota.max_count or 0)
+    base = (tally.headcount if quota.base == "headcount"
+            else tally.base_granted + tally.base_nominated)
+    exact = Decimal(base) * Decimal(quota.max_pct or 0) / 100
+    if quota.rounding == "half_up":
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return floor(exact)
+
+
+def evaluate_quota(quota: Quota, tally: QuotaTally,
+                   names: dict[str, str] | None = None) -> QuotaResult:
+    """The quota against one unit's tally for a year: how many it allows, how many are
+    granted or nominated, and which nominations (keys of `tally.pending`) are beyond it —
+    awards already granted take their places first. The message names the base, e.g.
+    "CSTĐCS không quá 15% số LĐTT của đơn vị (đã công nhận 20, đề nghị 0): tối đa 3"."""
+    names = names or {}
+    what = names.get(quota.award, quota.award)
+    allowed = quota_allowed(quota, tally)
+    pending = list(tally.pending)
+    free = max(allowed - tally.granted, 0)
+    exceeding = pending[free:]
+    count = tally.granted + len(pending)
+    unit_vi = tally.unit or "đơn vị"
+    unit_en = tally.unit or "the unit"
+    year_vi = f" năm {tally.year}" if tally.year else ""
+    year_en = f" in {tally.year}" if tally.year else ""
+    rounding_vi = " (làm tròn)" if quota.rounding == "half_up" else ""
+    rounding_en = " (rounded half up)" if quota.rounding == "half_up" else ""
+    if quota.base == "absolute":
+        base_total = int(quota.max_count or 0)
+        vi = f"{what} không quá {quota.max_count} khen thưởng của {unit_vi}{year_vi}"
+        en = f"{what}: at most {quota.max_count} for {unit_en}{year_en}"
+    elif quota.base == "headcount":
+        base_total = tally.headcount
+        vi = (f"{what} không quá {quota.max_pct:g}% số người của {unit_vi}{year_vi} "
+              f"({tally.headcount} người): tối đa {allowed}{rounding_vi}")
+        en = (f"{what} may be at most {quota.max_pct:g}% of the headcount of {unit_en}"
+              f"{year_en} ({tally.headcount} people): at most {allowed}{rounding_en}")
+    else:
+        base_total = tally.base_granted + tally.base_nominated
+        of = names.get(quota.of_award, quota.of_award)
+        vi = (f"{what} không quá {quota.max_pct:g}% số {of} của {unit_vi}{year_vi} "
+              f"(đã công nhận {tally.base_granted}, đề nghị {tally.base_nominated}): "
+              f"tối đa {allowed}{rounding_vi}")
+        en = (f"{what} may be at most {quota.max_pct:g}% of the {of} of {unit_en}{year_en} "
+              f"(granted {tally.base_granted}, nominated {tally.base_nominated}): at most "
+              f"{allowed}{rounding_en}")
+    vi += f"; đã công nhận {tally.granted}, đề nghị {len(pending)}"
+    en += f"; granted {tally.granted}, nominated {len(pending)}"
+    if exceeding:
+        vi += f"; vượt {len(exceeding)}"
+        en += f"; {len(exceeding)} over"
+    if quota.example:
+        vi += " (tỷ lệ ví dụ, không phải quy định hiện hành)"
+        en += " (an example rate, not the law in force)"
+    return QuotaResult(quota.award, quota.of_award,
+                       None if quota.max_pct is None else Decimal(quota.max_pct), allowed,
+                       count, exceeding, vi, en, base=quota.base, max_count=quota.max_count,
+                       granted=tally.granted, base_total=base_total, example=quota.example,
+                       legal_reference=quota.legal_reference, year=tally.year)
 
 
 def check_quota(award: str, of_award: str, max_pct: Decimal,
                 nominations: list[tuple[object, str]]) -> QuotaResult:
-    """`nominations` are (key, award code) of one unit and year, in the order they were made.
-    At most max_pct % of the `of_award` nominations may be for `award`."""
-    base = sum(1 for _k, code in nominations if code == of_award)
-    chosen = [key for key, code in nominations if code == award]
-    allowed = floor(Decimal(base) * Decimal(max_pct) / 100)
-    exceeding = chosen[allowed:]
-    vi = (f"Tỷ lệ {award} không quá {max_pct:g}% số {of_award} ({base}): được tối đa {allowed}, "
-          f"đề nghị {len(chosen)}")
-    en = (f"{award} may be at most {max_pct:g}% of {of_award} ({base}): at most {allowed}, "
-          f"nominated {len(chosen)}")
-    if exceeding:
-        vi += f"; vượt {len(exceeding)}"
-        en += f"; {len(exceeding)} over"
-    return QuotaResult(award, of_award, Decimal(max_pct), allowed, len(chosen), exceeding,
-                       vi, en)
+    """`nominations` are (key, award code) of one unit and year, in the order they were made:
+    at most max_pct % of the `of_award` nominations may be for `award` (rounded down). Kept
+    for callers that hold only nominations; `evaluate_quota` also counts awards granted."""
+    tally = QuotaTally(base_nominated=sum(1 for _k, code in nominations if code == of_award),
+                       pending=tuple(key for key, code in nominations if code == award))
+    return evaluate_quota(Quota(award, "awards", of_award, Decimal(max_pct)), tally)
+
+
+def validate_quota(quota: Quota) -> list[str]:
+    """Problems with a quota's data (empty when it can be evaluated), in English; the
+    services say them in the reader's language."""
+    problems = []
+    if quota.base not in QUOTA_BASES:
+        problems.append(f"unknown base {quota.base!r}")
+    if quota.rounding not in ROUNDINGS:
+        problems.append(f"unknown rounding {quota.rounding!r}")
+    if quota.base == "absolute":
+        if quota.max_count is None or int(quota.max_count) < 0:
+            problems.append("an absolute quota needs a maximum number of at least 0")
+    elif quota.base in QUOTA_BASES:
+        if quota.max_pct is None or not 0 <= Decimal(quota.max_pct) <= 100:
+            problems.append("a percentage quota needs a percentage between 0 and 100")
+    if quota.base == "awards" and not quota.of_award:
+        problems.append("a share of awards names the award it is a share of")
+    if quota.base == "awards" and quota.of_award == quota.award:
+        problems.append("a quota cannot be a share of its own award")
+    return problems
+
+
+def quota_in_force(valid_from: date | None, valid_to: date | None, year: int) -> bool:
+    """Whether a dated quota applies to a year: in force on 31 December of that year, as
+    rule sets are (open ends allowed)."""
+    day = date(year, 12, 31)
+    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
 
 
 # --- rule kinds ----------------------------------------------------------------------------------
@@ -367,8 +520,9 @@ def _run(p, r: Records, year, ctx):
         en += f"; disciplined in {y}, achievements count only from the end of the discipline"
     vi, en = _prefix(passed, vi, en)
     return RuleResult("run", passed, vi, en,
-                      looked_at={"run": run, "held": held, "initiatives": found,
-                                 "after": anchor[1] if anchor else None})
+                      looked_at={"run": run, "held": held, "initiatives": _plain(found),
+                                 "after": anchor[1] if anchor else None},
+                      initiatives_used=_relied_on(found, ini_k) if passed else [])
 
 
 def _initiatives(p, r: Records, year, ctx):
@@ -396,7 +550,8 @@ def _initiatives(p, r: Records, year, ctx):
         en += f", counted after the {aname} of {anchor[1]}"
     vi, en = _prefix(passed, f"{vi}: có {len(found)}", f"{en}: {len(found)}")
     return RuleResult("initiatives", passed, vi, en,
-                      looked_at={"years": years, "initiatives": found})
+                      looked_at={"years": years, "initiatives": _plain(found)},
+                      initiatives_used=_relied_on(found, k) if passed else [])
 
 
 def _no_discipline(p, r: Records, year, ctx):
@@ -497,7 +652,13 @@ def _group(kind):
         joiner_vi, joiner_en = (" hoặc ", " or ") if kind == "any_of" else (" và ", " and ")
         vi = "(" + joiner_vi.join(x.message_vi for x in parts) + ")"
         en = "(" + joiner_en.join(x.message_en for x in parts) + ")"
-        return RuleResult(kind, passed, vi, en, parts=parts)
+        # any_of relies on its first passed part only; all_of on every part
+        relied = [x for x in parts if x.passed is True]
+        relied = relied[:1] if kind == "any_of" else relied
+        used = []
+        for x in relied if passed is True else []:
+            used += [key for key in x.initiatives_used if key not in used]
+        return RuleResult(kind, passed, vi, en, parts=parts, initiatives_used=used)
     return handler
 
 
@@ -565,7 +726,8 @@ def _disciplined_in(r: Records, year: int, level: str) -> bool:
 
 def _usable_initiatives(r: Records, years: set[int], p: dict, ctx, year) -> list[tuple]:
     """Initiatives in `years` of scope ≥ min_scope (research counted unless excluded) that
-    did not back another award (an initiative backs one commendation only)."""
+    did not back another award (an initiative backs one commendation only), each as
+    (year, scope, is_research, key): the record's sixth item, else its first three."""
     scope, research = p.get("min_scope", "grassroots"), bool(p.get("research", True))
     _rank(SCOPE_ORDER, scope)
     found = []
@@ -575,8 +737,20 @@ def _usable_initiatives(r: Records, years: set[int], p: dict, ctx, year) -> list
         if used and not (used[0] == ctx.award and (len(used) < 2 or used[1] == year)):
             continue
         if y in years and _ge(SCOPE_ORDER, s, scope) and (research or not res):
-            found.append((y, s, res))
+            found.append((y, s, res, item[5] if len(item) > 5 else (y, s, res)))
     return found
+
+
+def _relied_on(found: list[tuple], k: int) -> list:
+    """The keys of the `k` initiatives a passed rule relies on: the lowest scope that
+    suffices first, then the oldest, so that wider-scope and newer ones stay free for the
+    awards that need them."""
+    ordered = sorted(found, key=lambda f: (SCOPE_ORDER.index(f[1]), f[0]))
+    return [f[3] for f in ordered[:max(k, 0)]]
+
+
+def _plain(found: list[tuple]) -> list[tuple]:
+    return [f[:3] for f in found]
 
 
 def _years(values) -> str:

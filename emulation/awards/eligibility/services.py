@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from emulation.awards.catalogue.models import AwardRule, AwardType
@@ -59,6 +59,9 @@ def _engine_set(rule_set) -> engine.RuleSet:
 
 
 def people_records(person_ids: list[int]) -> dict[int, engine.Records]:
+    """Each person's records for the engine, in a fixed number of queries per 900 people. An
+    initiative is (year, scope, is_research, award code, award year, id): the award that
+    consumed it (`Initiative.used_by_award_id`, when not revoked), else None twice."""
     ids = list(person_ids)
     appraisals, awards = defaultdict(dict), defaultdict(list)
     initiatives, disciplines = defaultdict(list), defaultdict(list)
@@ -71,10 +74,13 @@ def people_records(person_ids: list[int]) -> dict[int, engine.Records]:
                 AwardRecord.person_id, AwardRecord.award_code, AwardRecord.year, AwardRecord.kind)
                 .where(AwardRecord.person_id.in_(chunk), AwardRecord.revoked.is_(False))):
             awards[pid].append((code, year, kind))
-        for pid, year, scope, research in db.session.execute(select(
-                Initiative.person_id, Initiative.year, Initiative.scope, Initiative.is_research)
-                .where(Initiative.person_id.in_(chunk))):
-            initiatives[pid].append((year, scope, research))
+        for pid, year, scope, research, iid, code, award_year in db.session.execute(select(
+                Initiative.person_id, Initiative.year, Initiative.scope, Initiative.is_research,
+                Initiative.id, AwardRecord.award_code, AwardRecord.year)
+                .outerjoin(AwardRecord, (AwardRecord.id == Initiative.used_by_award_id)
+                           & AwardRecord.revoked.is_(False))
+                .where(Initiative.person_id.in_(chunk)).order_by(Initiative.id)):
+            initiatives[pid].append((year, scope, research, code, award_year, iid))
         for pid, level, start, end in db.session.execute(select(
                 Discipline.person_id, Discipline.level, Discipline.starts_on, Discipline.ends_on)
                 .where(Discipline.person_id.in_(chunk))):
@@ -144,18 +150,20 @@ def units_records(unit_ids: list[int], year: int,
 def history(kind: str, subject_id: int) -> dict[str, list]:
     """What the eligibility page shows of a person ('individual') or a unit ('collective'):
     {"appraisals", "awards", "initiatives", "disciplines"}, newest first (a unit has no
-    initiatives or discipline of its own)."""
+    initiatives or discipline of its own); each initiative with the award it backed
+    (`used_by`, shown while not revoked)."""
     owner = {"individual": "person_id", "collective": "unit_id"}[kind]
 
-    def newest_first(model, order):
+    def newest_first(model, order, *options):
         return list(db.session.scalars(select(model).where(
-            getattr(model, owner) == subject_id).order_by(order.desc())))
+            getattr(model, owner) == subject_id).order_by(order.desc()).options(*options)))
 
     records = {"appraisals": newest_first(Appraisal, Appraisal.year),
                "awards": newest_first(AwardRecord, AwardRecord.year),
                "initiatives": [], "disciplines": []}
     if kind == "individual":
-        records["initiatives"] = newest_first(Initiative, Initiative.year)
+        records["initiatives"] = newest_first(Initiative, Initiative.year,
+                                              selectinload(Initiative.used_by))
         records["disciplines"] = newest_first(Discipline, Discipline.starts_on)
     return records
 
@@ -254,22 +262,130 @@ def overlap_warnings(nominations: list[Nomination]) -> dict[int, list[str]]:
     return warnings
 
 
-def quota_results(nominations: list[Nomination]) -> list[engine.QuotaResult]:
-    """Quotas over the nominations of each proposing unit and year."""
-    groups: dict[tuple[int, int], list[Nomination]] = defaultdict(list)
+def quota_results(nominations: list[Nomination],
+                  award_names: dict[str, str] | None = None) -> list[engine.QuotaResult]:
+    """The quotas of the awards these nominations propose, each counted over the whole set of
+    its unit and year, not only over these nominations (a page of a list, a decision).
+
+    The unit is the nomination's proposing unit or, for a quota given per level
+    (`AwardQuota.unit_kind`), its nearest enclosing unit of that kind; it counts with its
+    sub-units (`Unit.path`). A share of awards counts the base award granted (not revoked,
+    where `AwardRecord.counted_unit_id` puts it) and still nominated (not withdrawn, not yet
+    granted); a share of headcount counts the active people of the unit and its sub-units
+    today (there is no membership history); awards of the capped type already granted take
+    their places before its nominations, which are beyond the quota in the order they were
+    made. Quotas not in force for the year (`engine.quota_in_force`) are skipped; a result
+    with nothing granted or nominated is left out. Each result's `unit` is the counted
+    unit's id. A fixed number of queries per quota and year, whatever the number of units."""
+    groups: dict[tuple[int, int], set[int]] = defaultdict(set)
+    awards: dict[int, AwardType] = {}
     for n in nominations:
-        if n.state != "withdrawn":
-            groups[(n.proposing_unit_id, n.year)].append(n)
+        if n.state != "withdrawn" and n.award_type.quotas:
+            groups[(n.award_type_id, n.year)].add(n.proposing_unit_id)
+            awards[n.award_type_id] = n.award_type
+    if not groups:
+        return []
+    units = _units_and_ancestors({uid for ids in groups.values() for uid in ids})
+    award_names = names() if award_names is None else award_names
     results = []
-    for (_unit, _year), items in groups.items():
-        items.sort(key=lambda n: n.id)
-        for award in {n.award_type for n in items}:
-            for quota in award.quotas:
-                result = engine.check_quota(award.code, quota.of_code, quota.max_pct,
-                                            [(n.id, n.award_type.code) for n in items])
+    for (award_id, year), proposing in sorted(groups.items()):
+        award = awards[award_id]
+        for quota in award.quotas:
+            if not engine.quota_in_force(quota.valid_from, quota.valid_to, year):
+                continue
+            scopes = {scope.id: scope for uid in proposing
+                      if (scope := _quota_unit(units, uid, quota.unit_kind)) is not None}
+            if not scopes:
+                continue
+            tallies = _quota_tallies(award.code, quota, year, list(scopes.values()))
+            rule = engine_quota(award.code, quota)
+            for scope in sorted(scopes.values(), key=lambda u: u.path):
+                result = engine.evaluate_quota(rule, tallies[scope.id], award_names)
                 if result.count:
+                    result.unit = scope.id
                     results.append(result)
     return results
+
+
+def engine_quota(code: str, quota) -> engine.Quota:
+    """The engine's quota from an `AwardQuota` row of the award `code`."""
+    return engine.Quota(code, quota.base, quota.of_code or "", quota.max_pct, quota.max_count,
+                        quota.rounding, quota.legal_reference, bool(quota.is_example))
+
+
+def _units_and_ancestors(unit_ids: set[int]) -> dict[int, Unit]:
+    """The units and every unit above them, by id (two queries)."""
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    above = {a for u in units.values() for a in u.ancestor_ids} - set(units)
+    if above:
+        units.update({u.id: u for u in db.session.scalars(select(Unit).where(
+            Unit.id.in_(above)))})
+    return units
+
+
+def _quota_unit(units: dict[int, Unit], unit_id: int, kind: str) -> Unit | None:
+    """The unit a quota counts over for a nomination proposed by `unit_id`: that unit, or its
+    nearest enclosing unit (itself included) of `kind`; None when it has none."""
+    unit = units.get(unit_id)
+    if unit is None or not kind:
+        return unit
+    for uid in [unit.id, *reversed(unit.ancestor_ids)]:
+        if uid in units and units[uid].kind == kind:
+            return units[uid]
+    return None
+
+
+def _quota_tallies(code: str, quota, year: int,
+                   scopes: list[Unit]) -> dict[int, engine.QuotaTally]:
+    """Each scope unit's tally for the quota and year, its sub-units included: counts read
+    per unit in grouped queries, then added up the tree in Python by path."""
+    from emulation.awards.nominations.models import Nomination as NominationModel
+
+    def inside(column):
+        return or_(*(column.startswith(s.path) for s in scopes))
+
+    def held():  # the nominated subject already holds the nominated award for the year
+        return select(AwardRecord.id).where(
+            AwardRecord.award_code == AwardType.code, AwardRecord.year == NominationModel.year,
+            AwardRecord.revoked.is_(False),
+            or_(AwardRecord.person_id == NominationModel.person_id,
+                AwardRecord.unit_id == NominationModel.unit_id)).exists()
+
+    def nominations(award_code: str, *columns):
+        return (select(*columns)
+                .join(AwardType, AwardType.id == NominationModel.award_type_id)
+                .join(Unit, Unit.id == NominationModel.proposing_unit_id)
+                .where(AwardType.code == award_code, NominationModel.year == year,
+                       NominationModel.state != "withdrawn", ~held(), inside(Unit.path)))
+
+    codes = {code} | ({quota.of_code} if quota.base == "awards" else set())
+    granted = db.session.execute(
+        select(Unit.path, AwardRecord.award_code, func.count(AwardRecord.id))
+        .join(Unit, Unit.id == AwardRecord.counted_unit_id)
+        .where(AwardRecord.year == year, AwardRecord.revoked.is_(False),
+               AwardRecord.award_code.in_(codes), inside(Unit.path))
+        .group_by(Unit.path, AwardRecord.award_code)).all()
+    pending = db.session.execute(nominations(code, NominationModel.id, Unit.path)
+                                 .order_by(NominationModel.id)).all()
+    base_nominated = db.session.execute(
+        nominations(quota.of_code, Unit.path, func.count(NominationModel.id))
+        .group_by(Unit.path)).all() if quota.base == "awards" else []
+    headcount = db.session.execute(
+        select(Unit.path, func.count(Person.id)).join(Unit, Unit.id == Person.unit_id)
+        .where(Person.active.is_(True), inside(Unit.path))
+        .group_by(Unit.path)).all() if quota.base == "headcount" else []
+    tallies = {}
+    for scope in scopes:
+        def total(rows, scope=scope):
+            return sum(n for path, n in rows if path.startswith(scope.path))
+        tallies[scope.id] = engine.QuotaTally(
+            base_granted=total([(p, n) for p, c, n in granted if c == quota.of_code])
+            if quota.base == "awards" else 0,
+            base_nominated=total(base_nominated), headcount=total(headcount),
+            granted=total([(p, n) for p, c, n in granted if c == code]),
+            pending=tuple(nid for nid, path in pending if path.startswith(scope.path)),
+            unit=scope.name, year=year)
+    return tallies
 
 
 def serialise(verdict: engine.Verdict) -> dict:

@@ -195,6 +195,7 @@ def _page(n: Nomination, status: int = 200, form=None):
     return render_template(
         "awards/nomination.html", n=n, form=form, live=live, stored=stored,
         overlaps=eligibility.overlap_warnings([n])[n.id],
+        quotas=eligibility.quota_results([n]),
         attachments=uploads.attachments_of("nomination", [n.id])[n.id],
         attachment_form=AttachmentForm(formdata=None),
         locale=current_locale(), action_form=NominationActionForm(formdata=None,

@@ -59,7 +59,11 @@ class Appraisal(Base):
 
 
 class Initiative(Base):
-    """Sáng kiến / đề tài khoa học recognised in a year at a scope."""
+    """Sáng kiến / đề tài khoa học recognised in a year at a scope.
+
+    An initiative backs one commendation only: `used_by_award_id` is the award (a granted,
+    not revoked record) that relied on it, set when a decision grants a commendation whose
+    verdict used it and cleared when that decision is revoked."""
 
     __tablename__ = "initiative"
 
@@ -71,8 +75,11 @@ class Initiative(Base):
     is_research: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str] = mapped_column(String(500), default="")
     recognised_by: Mapped[str] = mapped_column(String(255), default="")
+    used_by_award_id: Mapped[int | None] = mapped_column(
+        ForeignKey("award_record.id", ondelete="SET NULL"), index=True)
 
     person: Mapped[Person] = relationship()
+    used_by: Mapped[AwardRecord | None] = relationship()
 
     __table_args__ = (CheckConstraint(f"scope IN ({InitiativeScope.sql_in()})",
                                       name="scope_known"),)
