@@ -157,6 +157,8 @@ class PersonSchema(Schema):
     full_name = fields.String()
     gender = fields.String(allow_none=True)
     birth_date = fields.Date(allow_none=True)
+    birth_year = fields.Integer(allow_none=True, metadata={
+        "description": "The birth date's year, or the year alone when only it is known."})
     position = fields.String()
     email = fields.String()
     unit_id = fields.Integer()
@@ -170,6 +172,8 @@ class PersonIn(Schema):
     unit_id = row_id(required=True)
     gender = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(GENDERS))
     birth_date = a_date(load_default=None, allow_none=True)
+    birth_year = fields.Integer(load_default=None, allow_none=True,
+                                validate=validate.Range(1900, 2100))
     position = text(150, load_default="")
     email = fields.Email(load_default="", validate=validate.Length(max=254))
 
@@ -182,6 +186,7 @@ class PersonPatch(Schema):
     unit_id = row_id()
     gender = fields.String(allow_none=True, validate=validate.OneOf(GENDERS))
     birth_date = a_date(allow_none=True)
+    birth_year = fields.Integer(allow_none=True, validate=validate.Range(1900, 2100))
     position = text(150)
     email = fields.Email(validate=validate.Length(max=254))
 

@@ -48,7 +48,8 @@ def export_units(user) -> Workbook:
 
 def export_people(user, on_progress=None) -> Workbook:
     """The active people the user may see, in the import format; `on_progress` as in Workbook."""
-    stmt = (select(Person.code, Person.full_name, Person.gender, Person.birth_date,
+    stmt = (select(Person.code, Person.full_name, Person.gender,
+                   Person.birth_date, Person.birth_year,
                    Person.position, Unit.code, Person.email)
             .join(Unit, Person.unit_id == Unit.id)
             .where(_people_condition(user))
@@ -56,10 +57,11 @@ def export_people(user, on_progress=None) -> Workbook:
     wb = Workbook(on_progress)
     sheet = wb.sheet("Ca nhan")
     sheet.header([c.header for c in PEOPLE_COLUMNS], _PEOPLE_WIDTHS)
-    for code, name, gender, birth, position, unit_code, email in db.session.execute(
+    for code, name, gender, birth, year, position, unit_code, email in db.session.execute(
             stmt.execution_options(yield_per=STREAM_ROWS)):
-        sheet.append([code, name, GENDER_WORDS_VI.get(gender, ""), birth, position, unit_code,
-                      email])
+        # a year of birth alone is written as the year (the import reads it back so)
+        sheet.append([code, name, GENDER_WORDS_VI.get(gender, ""), birth or year, position,
+                      unit_code, email])
     return wb
 
 
