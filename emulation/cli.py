@@ -212,9 +212,8 @@ def _run_import(kind: str, path: str, username: str | None, sheet: str | None = 
     file = Path(path)
     spec = imports.kind_of(kind)
     try:
-        choices = imports.choices_from(sheet, header_row,
-                                       _column_choices(columns, spec.columns) if columns
-                                       else None)
+        choices = imports.choices_from(sheet, header_row)
+        choices.overrides = _column_choices(columns, spec.columns) if columns else None
         data = file.read_bytes()
     except OSError as err:
         click.echo(f"error: {err}", err=True)
@@ -321,8 +320,8 @@ def _import_command(kind: str, help_text: str):
                   help="The header's row number (default: found among the first 20 rows).")
     @click.option("--column", "columns", multiple=True, metavar="COL=FIELD",
                   help="Read column COL (letter or number) as FIELD (a column of the template, "
-                       "e.g. C=full_name or \"C=Họ và tên\"; COL= ignores it); repeatable. "
-                       "Given once, it replaces the columns found.")
+                       "e.g. C=full_name or \"C=Họ và tên\"; COL= ignores it) instead of "
+                       "what its header says; repeatable.")
     @click.option("--dry-run", is_flag=True, help="Check and print the report; write nothing.")
     def command(path: str, username: str | None, sheet: str | None, header_row: int | None,
                 columns: tuple[str, ...], dry_run: bool) -> None:

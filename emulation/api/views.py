@@ -420,7 +420,8 @@ def init_api(app) -> None:
                              "components": {"securitySchemes": {"bearer": {
                                  "type": "http", "scheme": "bearer"}}}},
     })
-    import emulation.api.refdata  # noqa: F401  (its routes join `bp`)
+    import emulation.api.imports
+    import emulation.api.refdata  # noqa: F401  (their routes join `bp`)
 
     api.init_app(app)
     _document_problems(api.spec)

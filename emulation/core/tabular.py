@@ -100,11 +100,19 @@ class Table:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, why)
     last_row: int = 0  # the last row of the sheet that holds anything
     declared: dict = field(default_factory=dict)  # sheet → rows its <dimension> declares
+    # why the rows cannot be imported as the columns stand (a required column missing, one
+    # given twice): the preview shows it beside the columns to choose
+    problem: str = ""
 
     @property
     def declared_rows(self) -> int | None:
         """The rows the chosen sheet of an .xlsx declared (fewer than it holds: stale)."""
         return self.declared.get(self.sheet)
+
+    def require(self) -> None:
+        """Raise TableError when the header or the columns need the user's choice."""
+        if self.problem:
+            raise TableError(self.problem)
 
     @property
     def data_rows(self) -> int:
@@ -143,13 +151,17 @@ class Choices:
     sheet: str | None = None
     header_row: int | None = None
     mapping: dict[int, str] | None = None
+    # changes to the columns found (the CLI's --column): index → key, "" to ignore
+    overrides: dict[int, str] | None = None
 
 
 def read_table(stream, filename: str, columns: list[Column], max_rows: int,
                choices: Choices | None = None) -> Table:
     """The table of an uploaded file (see the module's docstring). Any file that cannot be
     read raises TableError with a translated message, whatever the reader's own error: a
-    damaged zip, broken XML inside the workbook, a truncated or odd CSV, no header row."""
+    damaged zip, broken XML inside the workbook, a truncated or odd CSV, no header row. A
+    header row whose columns need the user's choice (one missing, one twice) is read with
+    `problem` set: call `require()` before importing."""
     try:
         return _read_table(stream, filename, columns, max_rows, choices or Choices())
     except TableError:
@@ -247,34 +259,36 @@ def _choose_header(table: Table, sheets: dict, columns: list[Column], choices: C
     if cells is None:
         cells = _row_at(sheets[chosen.sheet], chosen.row)
     table.headers = [_text(c) for c in cells]
+    keys = {c.key: c.header for c in columns}
     if choices.mapping is not None:
-        mapping = {i: k for i, k in choices.mapping.items() if k}
-        keys = [c.key for c in columns]
-        for index, col_key in mapping.items():
-            if col_key not in keys or index < 0 or index >= max(len(cells), 1) + 50:
-                raise TableError(_("The column mapping is not valid."))
+        mapping = {i: k for i, k in choices.mapping.items()
+                   if k and 0 <= i < len(cells) + 50}
+        if any(k not in keys for k in mapping.values()):
+            raise TableError(_("The column mapping is not valid."))
         seen = list(mapping.values())
-        twice = sorted({k for k in seen if seen.count(k) > 1})
+        twice = [keys[k] for k in keys if seen.count(k) > 1]
         if twice:
-            names = [c.header for c in columns if c.key in twice]
-            raise TableError(_("The column %(name)s appears twice.", name=", ".join(names)))
+            table.problem = _("The column %(name)s appears twice.", name=", ".join(twice))
+            mapping = {i: k for i, k in mapping.items() if keys[k] not in twice}
     else:
         mapping = _match(cells, columns)
-        _refuse_duplicates(cells, columns, mapping)
-    missing = [c.header for c in required if c.key not in mapping.values()]
-    if missing:
-        raise TableError(_("Missing columns: %(names)s. Download the template for the exact "
-                           "headers, or choose the header row and the columns in the "
-                           "preview.", names=", ".join(missing)))
+        wanted = _wanted(columns)
+        for index, cell in enumerate(cells):
+            col_key = wanted.get(_header_key(cell))
+            if col_key is not None and mapping.get(index) != col_key and not table.problem:
+                table.problem = _("The column %(name)s appears twice.", name=_text(cell))
+        for index, col_key in (choices.overrides or {}).items():
+            if col_key and col_key not in keys:
+                raise TableError(_("The column mapping is not valid."))
+            mapping = {i: k for i, k in mapping.items() if i != index and k != col_key}
+            if col_key:
+                mapping[index] = col_key
     table.mapping = dict(sorted(mapping.items()))
-
-
-def _refuse_duplicates(cells: list, columns: list[Column], mapping: dict[int, str]) -> None:
-    wanted = _wanted(columns)
-    for index, cell in enumerate(cells):
-        col_key = wanted.get(_header_key(cell))
-        if col_key is not None and mapping.get(index) != col_key:
-            raise TableError(_("The column %(name)s appears twice.", name=_text(cell)))
+    missing = [c.header for c in required if c.key not in mapping.values()]
+    if missing and not table.problem:
+        table.problem = _("Missing columns: %(names)s. Download the template for the exact "
+                          "headers, or choose the header row and the columns in the "
+                          "preview.", names=", ".join(missing))
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -481,10 +495,18 @@ def _csv_rows(data: bytes, table: Table):
 
 
 def _cp1258_cell(cell: str) -> str:
-    if vnlegacy.convert(cell) is not None:
-        return cell  # converted (and listed) with the other cells
+    """A cell of a Windows-1258 CSV (given as its bytes in Latin-1): decoded, unless it reads
+    as Vietnamese only as a TCVN3 or VNI cell (then it is kept as bytes, to be converted and
+    listed with the other cells)."""
     try:
-        return clean(cell.encode("latin-1").decode("cp1258"))
+        decoded = clean(cell.encode("latin-1").decode("cp1258"))
     except UnicodeDecodeError:
+        decoded = None
+    if decoded is not None and vnlegacy.reads_as_vietnamese(decoded):
+        return decoded
+    if vnlegacy.convert(cell) is not None:
+        return cell
+    if decoded is None:
         raise TableError(_("The CSV file is neither UTF-8 nor Windows-1258 text. Save it as "
-                           "\"CSV UTF-8\" and try again.")) from None
+                           "\"CSV UTF-8\" and try again."))
+    return decoded

@@ -137,6 +137,16 @@ def _plausible(after: str) -> bool:
     return (any(len(w) > 1 for w in changed) and all(is_syllable(w) for w in changed))
 
 
+def reads_as_vietnamese(text: str) -> bool:
+    """Unicode text whose words beyond ASCII are all Vietnamese syllables, with no Latin-1
+    sign of a legacy font and no loose combining mark (a Windows-1258 cell decoded right)."""
+    if any(unicodedata.combining(ch) for ch in text):
+        return False
+    if any(0xA0 <= ord(ch) <= 0xFF and ch not in _VIETNAMESE_LATIN1 for ch in text):
+        return False
+    return all(is_syllable(w) for w in _WORD.findall(text) if not w.isascii())
+
+
 def convert(text: str) -> tuple[str, str] | None:
     """(Unicode NFC text, "TCVN3" or "VNI") when `text` is Vietnamese typed with one of those
     fonts, else None (Unicode text, ASCII, or something that does not read as Vietnamese)."""

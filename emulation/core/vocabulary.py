@@ -10,7 +10,6 @@ depends on no area; awards are also resolved against the award catalogue's codes
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime, timedelta
 
 from emulation.core.text import clean, fold
@@ -237,8 +236,8 @@ def parse_date(value, allow_year: bool = False) -> date | int | None:
         return value
     number = _number(value)
     if number is not None:
-        if allow_year and number.is_integer() and 1900 <= number <= 2100:
-            return int(number)
+        if allow_year and number.is_integer() and 1000 <= number <= 2999:
+            return int(number)  # a year (its plausibility is the caller's)
         if number.is_integer() and _SERIALS[0] <= number <= _SERIALS[1]:
             return _EXCEL_EPOCH + timedelta(days=int(number))
         raise ValueError(value)
@@ -252,7 +251,3 @@ def parse_date(value, allow_year: bool = False) -> date | int | None:
             return date(year, month, day)  # ValueError for 31/02
     raise ValueError(value)
 
-
-def normalise_text(value: str) -> str:
-    """NFC: what every text is stored as."""
-    return unicodedata.normalize("NFC", value)

@@ -117,6 +117,7 @@ def check(user, kind: str, stream, filename: str, choices: Choices | None = None
     report = Report(kind, filename, columns=spec.columns)
     try:
         report.table = read_table(stream, filename, spec.columns, _max_rows(), choices)
+        report.table.require()
     except TableError as err:
         report.state, report.error = "refused", str(err)
         return report
@@ -134,6 +135,7 @@ def run(user, kind: str, stream, filename: str, choices: Choices | None = None,
     report = Report(kind, filename, columns=spec.columns)
     try:
         report.table = read_table(stream, filename, spec.columns, _max_rows(), choices)
+        report.table.require()
     except TableError as err:
         report.state, report.error = "refused", str(err)
         return report
@@ -230,12 +232,16 @@ def _max_rows() -> int:
 def _choices_data(choices: Choices | None) -> dict:
     if choices is None:
         return {}
+    def text_keys(mapping):
+        return {str(i): k for i, k in mapping.items()} if mapping is not None else None
     return {"sheet": choices.sheet, "header_row": choices.header_row,
-            "mapping": {str(i): k for i, k in (choices.mapping or {}).items()}
-            if choices.mapping is not None else None}
+            "mapping": text_keys(choices.mapping), "overrides": text_keys(choices.overrides)}
 
 
 def choices_of(data: dict) -> Choices:
     """The choices a job keeps (see `_choices_data`)."""
-    return choices_from(data.get("sheet"), data.get("header_row"), data.get("mapping"))
+    choices = choices_from(data.get("sheet"), data.get("header_row"), data.get("mapping"))
+    if data.get("overrides") is not None:
+        choices.overrides = choices_from(mapping=data["overrides"]).mapping
+    return choices
 

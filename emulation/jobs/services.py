@@ -315,6 +315,7 @@ def _run_import(job_id: str) -> None:
         with upload.open("rb") as stream:
             table = read_table(stream, job.data["name"], kind.columns, 10_000_000,
                                choices_of(job.data.get("choices") or {}))
+        table.require()
         rows = table.rows
         try:
             result = kind.run(user, rows, Progress(job_id), False)

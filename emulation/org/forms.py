@@ -2,10 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from emulation.auth.forms import EMAIL_RULE
-from emulation.core.forms import DateField, Form, IntegerField
+from emulation.core.forms import DateField, Form, IntegerField, NumberRange
 from emulation.org.enums import Gender, UnitKind
 
 CODE_RULE = Regexp(r"^[^\s]+$", message=_l("A code has no spaces."))

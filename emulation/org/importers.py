@@ -358,7 +358,7 @@ def _parse_person_row(row: Row, result: ImportResult) -> dict | None:
 
 def _person_preview(item: dict) -> dict:
     """A parsed person as the preview shows it (what will be stored)."""
-    birth = fmt_date(item["birth_date"], "short") if item["birth_date"] else (
+    birth = fmt_date(item["birth_date"], "dd/MM/yyyy") if item["birth_date"] else (
         str(item["birth_year"]) if item["birth_year"] else "")
     return {"row": item["row"], "code": item["code"], "full_name": item["full_name"],
             "gender": GENDER_WORDS_VI.get(item["gender"], ""), "birth_date": birth,

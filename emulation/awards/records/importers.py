@@ -106,8 +106,8 @@ def _preview(kind: str, item: dict) -> dict:
                      recognised_by=item["recognised_by"])
     elif kind == "disciplines":
         shown.update(level=str(TEMPLATE_LABELS["DISCIPLINE_LABELS"].get(item["level"], "")),
-                     starts_on=fmt_date(item["starts_on"], "short"),
-                     ends_on=fmt_date(item["ends_on"], "short"), reason=item["reason"])
+                     starts_on=fmt_date(item["starts_on"], "dd/MM/yyyy"),
+                     ends_on=fmt_date(item["ends_on"], "dd/MM/yyyy"), reason=item["reason"])
     else:
         shown.update(award=item["award"], decision_number=item["decision_number"],
                      issuer=item["issuer"],
