@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # --- TCVN3 (VN3) ------------------------------------------------------------------------------
 # byte value (as the Latin-1 character Excel keeps) → Unicode, from glibc's TCVN5712-1 charmap
@@ -93,18 +94,16 @@ _SYLLABLE = re.compile(
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+_BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]")
+_SIGNS = re.compile("[" + "".join(chr(c) for c in range(0xA0, 0x100)
+                                  if chr(c) not in _VIETNAMESE_LATIN1) + "]")
+
+
 def has_legacy_signs(text: str) -> bool:
     """Latin-1 only, with a character Vietnamese Unicode text never holds."""
-    if not text or text.isascii():
+    if not text or text.isascii() or _BEYOND_LATIN1.search(text):
         return False
-    signs = False
-    for ch in text:
-        code = ord(ch)
-        if code > 0xFF:
-            return False
-        if code >= 0xA0 and ch not in _VIETNAMESE_LATIN1:
-            signs = True
-    return signs
+    return _SIGNS.search(text) is not None
 
 
 def is_syllable(word: str) -> bool:
@@ -147,6 +146,7 @@ def reads_as_vietnamese(text: str) -> bool:
     return all(is_syllable(w) for w in _WORD.findall(text) if not w.isascii())
 
 
+@lru_cache(maxsize=4096)  # a list repeats its positions, units and places
 def convert(text: str) -> tuple[str, str] | None:
     """(Unicode NFC text, "TCVN3" or "VNI") when `text` is Vietnamese typed with one of those
     fonts, else None (Unicode text, ASCII, or something that does not read as Vietnamese)."""

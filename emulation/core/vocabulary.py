@@ -193,8 +193,11 @@ def ascii_forms(text: str) -> str:
     return text.translate(_FULL_WIDTH)
 
 
+_FULL_WIDTH_FOUND = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def has_full_width(text: str) -> bool:
-    return any(ord(ch) in _FULL_WIDTH for ch in text)
+    return not text.isascii() and _FULL_WIDTH_FOUND.search(text) is not None
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)

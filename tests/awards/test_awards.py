@@ -1,4 +1,3 @@
-import io
 from datetime import date
 from decimal import Decimal
 

@@ -554,3 +554,52 @@ def test_import_events_are_audited(dap, login, in_app):
         created = session.scalars(select(AuditEvent).where(
             AuditEvent.action == "person.create")).all()
         assert {e.after_data["birth_year"] for e in created} == {1986, 1979}
+
+
+# --- a year of birth alone -----------------------------------------------------------------------
+
+def test_a_year_of_birth_alone_on_the_form_the_api_and_the_export(dap, login, in_app, token,
+                                                                  client):
+    c = login("tochuc_a")
+    response = c.post("/people/new", data={"code": "Y-1", "full_name": "Kiều Thị Yến",
+                                           "gender": "female", "birth_date": "",
+                                           "birth_year": "1986", "position": "",
+                                           "unit_code": "CDCS-DAP", "email": ""})
+    assert response.status_code == 302, text_of(response)[-300:]
+    person = people(in_app, "Y-1")["Y-1"]
+    assert (person.birth_date, person.birth_year) == (None, 1986)
+    assert "1986" in text_of(c.get(f"/people/{person.id}"))
+    headers = token("tochuc_a")
+    with in_app() as session:
+        unit_id = session.scalar(select(Unit.id).where(Unit.code == "CDCS-DAP"))
+    made = client.post("/api/v1/people", headers=headers, json={
+        "code": "Y-2", "full_name": "Kiều Văn Yên", "unit_id": unit_id, "birth_year": 1979})
+    assert made.status_code == 201 and made.get_json()["birth_year"] == 1979
+    dated = client.post("/api/v1/people", headers=headers, json={
+        "code": "Y-3", "full_name": "Kiều Văn Ý", "unit_id": unit_id,
+        "birth_date": "1980-05-01"})
+    assert dated.get_json()["birth_year"] == 1980
+    clash = client.post("/api/v1/people", headers=headers, json={
+        "code": "Y-4", "full_name": "Kiều Văn Ân", "unit_id": unit_id,
+        "birth_date": "1980-05-01", "birth_year": 1981})
+    assert clash.status_code == 400
+    exported = c.get("/people/export.xlsx").data
+    rows = {r[0]: r for r in openpyxl.load_workbook(io.BytesIO(exported)).active.iter_rows(
+        min_row=2, values_only=True)}
+    assert rows["Y-1"][3] == 1986 and rows["Y-3"][3] == datetime(1980, 5, 1)
+    again = upload(c, "/people/import", exported, "ca-nhan.xlsx")
+    assert "tạo mới 0, cập nhật 0" in again.get_data(as_text=True)
+
+
+def test_a_year_alone_never_erases_a_known_date(dap, login, in_app):
+    c = login("tochuc_a")
+    rows = [["D-1", "Tống Văn Đạt", "Nam", "01/05/1980", "", "CDCS-DAP", ""]]
+    upload(c, "/people/import", xlsx(PEOPLE_HEADERS, rows), "d.xlsx")
+    rows[0][3] = "1980"
+    response = upload(c, "/people/import", xlsx(PEOPLE_HEADERS, rows), "d.xlsx")
+    assert "không đổi 1" in response.get_data(as_text=True)
+    assert people(in_app, "D-1")["D-1"].birth_date == date(1980, 5, 1)
+    rows[0][3] = "1981"
+    upload(c, "/people/import", xlsx(PEOPLE_HEADERS, rows), "d.xlsx")
+    person = people(in_app, "D-1")["D-1"]
+    assert (person.birth_date, person.birth_year) == (None, 1981)
