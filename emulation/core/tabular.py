@@ -319,9 +319,17 @@ def _is_numbering(cells: list, mapping: dict[int, str]) -> bool:
 
 def _is_footer(cells: list) -> bool:
     """A signature block, a place-and-date line or a totals row: no data follows it."""
-    texts = [fold(_text(c)) for c in cells if _text(c)]
-    if not texts:
+    first = next((c for c in cells if not _is_blank(c)), None)
+    if not isinstance(first, str):  # a data row starts with its number or its code
         return False
+    if " " not in first.strip() and first.strip().lower().rstrip(":") not in ("cộng",
+                                                                            "tổng"):
+        return False  # a code: every footer's first text has several words
+    head = fold(_text(first))
+    if not (head.startswith(_SIGNATURE + _TOTALS) or head in ("cong", "tong")
+            or _PLACE_DATE.search(head)):
+        return False
+    texts = [fold(_text(c)) for c in cells if _text(c)]
     if texts[0].startswith(_TOTALS) or texts[0] in ("cong", "tong"):
         return all(t.startswith(_TOTALS) or t in ("cong", "tong") or _is_number(t)
                    for t in texts)
