@@ -336,6 +336,32 @@ def _is_footer(cells: list) -> bool:
     return all(t.startswith(_SIGNATURE) or _PLACE_DATE.search(t) for t in texts)
 
 
+def _is_repeated_header(cells: list, table: Table) -> bool:
+    """The header again (a list printed page by page repeats it): most of its mapped cells
+    say what the header's say."""
+    index = next(iter(table.mapping), None)
+    if index is None or index >= len(cells) or not isinstance(cells[index], str):
+        return False
+    if cells[index].strip().lower() != table.headers[index].lower():
+        return False  # the cheap test first: a data row's first mapped cell is not a header
+    same = sum(1 for i in table.mapping if i < len(cells) and i < len(table.headers)
+               and table.headers[i] and _header_key(cells[i]) == _header_key(table.headers[i]))
+    return same * 2 > len(table.mapping)
+
+
+_GROUP = re.compile(r"^([IVXLC]+|[A-Z]|\d+)[.)]\s+\S")
+
+
+def _is_group_heading(cells: list) -> bool:
+    """A heading inside the list (`I. Khối văn phòng`, `PHÒNG KẾ TOÁN`): one cell of several
+    words, or one numbered like `I.`/`A.`/`1.` — no record has only one filled cell."""
+    filled = [c for c in cells if not _is_blank(c)]
+    if len(filled) != 1 or not isinstance(filled[0], str):
+        return False
+    text = filled[0].strip()
+    return " " in text or _GROUP.match(text) is not None
+
+
 def _is_number(text: str) -> bool:
     return re.fullmatch(r"[\d.,\s]+", text) is not None
 
@@ -360,6 +386,12 @@ def _read_rows(table: Table, rows, columns: list[Column], max_rows: int) -> None
         if _is_footer(raw):
             footer_at = number
             table.skipped.append((number, "footer"))
+            continue
+        if _is_repeated_header(raw, table):
+            table.skipped.append((number, "header"))
+            continue
+        if _is_group_heading(raw):
+            table.skipped.append((number, "group"))
             continue
         if len(table.rows) >= max_rows:
             raise TableError(_("The file has more than %(n)d rows.", n=max_rows))

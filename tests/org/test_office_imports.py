@@ -603,3 +603,22 @@ def test_a_year_alone_never_erases_a_known_date(dap, login, in_app):
     upload(c, "/people/import", xlsx(PEOPLE_HEADERS, rows), "d.xlsx")
     person = people(in_app, "D-1")["D-1"]
     assert (person.birth_date, person.birth_year) == (None, 1981)
+
+
+def test_repeated_headers_and_headings_inside_the_list_are_left_out(dap, login, in_app):
+    header = ["STT", *PEOPLE_HEADERS]
+    data = _workbook({"DS": [
+        ["DANH SÁCH ĐOÀN VIÊN"], header,
+        ["I. KHỐI VĂN PHÒNG"],
+        [1, "G-1", "Cao Thị Gấm", "Nữ", "", "Văn thư", "CDCS-DAP", ""],
+        header,  # the header again, as a list printed page by page has it
+        [None, None, "PHÒNG KẾ TOÁN"],
+        [2, "G-2", "Cao Văn Giáp", "Nam", "", "Kế toán", "CDCS-DAP", ""],
+        [3, "G-3", "", "Nam", "", "", "CDCS-DAP", ""],  # a real record with a gap: an error
+    ]})
+    shown = preview(login("tochuc_a"), "/people/import", data, "g.xlsx")
+    page = text_of(shown)
+    assert "Dòng 3: một tiêu đề nhóm" in page and "Dòng 5: dòng tiêu đề lặp lại" in page
+    assert "Dòng 6: một tiêu đề nhóm" in page
+    assert shown.status_code == 400 and "<td>8</td>" in shown.get_data(as_text=True)
+    assert 'data-rows="3"' in shown.get_data(as_text=True)
