@@ -399,7 +399,8 @@ def imports(app, counter, size) -> None:
             if not wanted(label):
                 continue
             def go(columns=columns, run=run, data=data):
-                result = run(SYSTEM, read_table(io.BytesIO(data), "f.csv", columns, 10**7))
+                table = read_table(io.BytesIO(data), "f.csv", columns, 10**7)
+                result = run(SYSTEM, table.rows)
                 assert result.ok, result.errors[:3]
                 db.session.rollback()
             counter.count = 0

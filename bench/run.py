@@ -109,7 +109,7 @@ def to_csv(columns, rows) -> bytes:
 
 
 def run_import(columns, run, data: bytes):
-    rows = read_table(io.BytesIO(data), "bench.csv", columns, 10_000_000)
+    rows = read_table(io.BytesIO(data), "bench.csv", columns, 10_000_000).rows
     result = run(SYSTEM, rows)
     assert result.ok, result.errors[:5]
     return f"created {result.created:,}, updated {result.updated:,}, " \

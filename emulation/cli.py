@@ -2,6 +2,7 @@
 lives in `emulation.demo.commands`)."""
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -11,7 +12,6 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from emulation.core.permissions import SYSTEM
-from emulation.core.tabular import TableError, read_table
 from emulation.extensions import db
 
 
@@ -191,13 +191,18 @@ def create_admin_command(username: str, password: str, full_name: str) -> None:
 
 @click.group("import")
 def import_group() -> None:
-    """Import units, people or their records from .xlsx or .csv (all-or-nothing)."""
+    """Import units, people or their records from .xlsx or .csv (all-or-nothing). The report
+    shows what the web's preview shows: the sheet and header row found, the columns, the rows
+    read, the cells converted and every row error."""
 
 
-def _run_import(kind: str, path: str, username: str | None) -> None:
+def _run_import(kind: str, path: str, username: str | None, sheet: str | None = None,
+                header_row: int | None = None, columns: tuple[str, ...] = (),
+                dry_run: bool = False) -> None:
     from emulation.auth.models import User
+    from emulation.core.errors import ServiceError
+    from emulation.jobs import imports
 
-    columns, run = importer(kind)
     actor = SYSTEM
     if username:
         actor = db.session.scalar(select(User).where(User.username == username.lower()))
@@ -205,65 +210,133 @@ def _run_import(kind: str, path: str, username: str | None) -> None:
             click.echo(f"error: no active user {username}", err=True)
             sys.exit(2)
     file = Path(path)
+    spec = imports.kind_of(kind)
     try:
-        with file.open("rb") as stream:
-            rows = read_table(stream, file.name, columns, 10_000_000)
-    except (OSError, TableError) as err:
+        choices = imports.choices_from(sheet, header_row)
+        choices.overrides = _column_choices(columns, spec.columns) if columns else None
+        data = file.read_bytes()
+    except OSError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
-    result = run(actor, rows)
-    if not result.ok:
-        for error in result.errors:
-            click.echo(str(error), err=True)
-        click.echo(f"{len(result.errors)} bad rows; nothing was written.", err=True)
+    except (ServiceError, click.BadParameter) as err:
+        click.echo(f"error: {getattr(err, 'message', err)}", err=True)
+        sys.exit(2)
+    try:
+        with io.BytesIO(data) as stream:
+            if dry_run:
+                report = imports.check(actor, kind, stream, file.name, choices)
+            else:
+                report = imports.run(actor, kind, stream, file.name, choices,
+                                     job_rows=sys.maxsize)
+    except ServiceError as err:  # a record changed meanwhile (409): nothing was written
+        db.session.rollback()
+        click.echo(f"error: {err.message}", err=True)
         sys.exit(1)
+    _print_report(report)
+    if report.error:
+        click.echo(f"error: {report.error}", err=True)
+        sys.exit(2)
+    if not report.result.ok:
+        for error in report.result.errors:
+            click.echo(str(error), err=True)
+        click.echo(f"{len(report.result.errors)} bad rows; nothing was written.", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo("dry run: nothing was written.")
+        return
+    result = report.result
     click.echo(f"created: {result.created}, updated: {result.updated}, "
                f"unchanged: {result.unchanged}")
 
 
-def importer(kind: str):
-    """(columns, run(actor, rows)) of an import kind; one table for the web and the CLI."""
-    from emulation.awards.records import importers as records
-    from emulation.org import importers
+def _column_choices(given: tuple[str, ...], columns) -> dict[int, str]:
+    """`--column C=full_name` (a column letter or number = a column key or template header)
+    as {column index: key}."""
+    from openpyxl.utils import column_index_from_string
 
-    if kind in records.COLUMNS:
-        return records.COLUMNS[kind], lambda actor, rows: records.run_import(kind, actor, rows)
-    return {"units": (importers.UNIT_COLUMNS, importers.import_units),
-            "people": (importers.PEOPLE_COLUMNS, importers.import_people)}[kind]
+    from emulation.core.vocabulary import key as word_key
+
+    keys = {c.key: c.key for c in columns} | {word_key(c.header): c.key for c in columns}
+    mapping: dict[int, str] = {}
+    for item in given:
+        where, _sep, name = item.partition("=")
+        where, name = where.strip(), name.strip()
+        try:
+            index = int(where) - 1 if where.isdigit() else column_index_from_string(
+                where.upper()) - 1
+        except ValueError:
+            raise click.BadParameter(f"{item}: the column is a letter or a number") from None
+        if name and word_key(name) not in keys and name not in keys:
+            raise click.BadParameter(f"{item}: no column {name} in this import "
+                                     f"({', '.join(c.key for c in columns)})")
+        mapping[index] = keys.get(name) or keys.get(word_key(name), "")
+    return mapping
 
 
-def _records_command(kind: str, help_text: str):
+def _print_report(report) -> None:
+    """The preview's content as text."""
+    from openpyxl.utils import get_column_letter
+
+    table = report.table
+    if table is None:
+        return
+    where = f'sheet "{table.sheet}", ' if table.format == "xlsx" else ""
+    encoding = f", {table.encoding}" if table.encoding else ""
+    click.echo(f"file: {report.filename} ({where}header row {table.header_row}{encoding})")
+    extent = ""
+    if table.declared_rows and table.declared_rows < table.last_row:
+        extent = (f" (the file declared {table.declared_rows} rows; all {table.last_row} "
+                  "were read)")
+    click.echo(f"data rows: {table.data_rows}{extent}")
+    if table.ambiguous:
+        others = "; ".join(f'sheet "{c.sheet}" row {c.row}' for c in table.candidates
+                           if c.complete)
+        click.echo(f"several header rows would do: {others} (the first is used; see "
+                   "--sheet and --header-row)")
+    names = {c.key: c.header for c in report.columns}
+    for index, header in enumerate(table.headers):
+        target = table.mapping.get(index)
+        if header or target:
+            shown = f"{names[target]} ({target})" if target else "not imported"
+            click.echo(f"  column {get_column_letter(index + 1)} \"{header}\" -> {shown}")
+    for row, why in table.skipped:
+        click.echo(f"row {row} left out: {why}")
+    for c in report.conversions:
+        click.echo(f"row {c.row}, {c.column}: \"{c.before}\" -> \"{c.after}\" ({c.kind})")
+    if report.result is not None and report.result.preview:
+        click.echo("first rows as they will be stored:")
+        for item in report.result.preview[:5]:
+            values = " | ".join(str(item.get(c.key, "")) for c in report.columns)
+            click.echo(f"  row {item['row']}: {values}")
+
+
+def _import_command(kind: str, help_text: str):
     @import_group.command(kind, help=help_text)
     @with_appcontext
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
     @click.option("--user", "username", help="Act as this user (their permissions apply).")
-    def command(path: str, username: str | None) -> None:
-        _run_import(kind, path, username)
+    @click.option("--sheet", help="The sheet to read (default: the one whose header matches).")
+    @click.option("--header-row", type=click.IntRange(1, 1_048_576),
+                  help="The header's row number (default: found among the first 20 rows).")
+    @click.option("--column", "columns", multiple=True, metavar="COL=FIELD",
+                  help="Read column COL (letter or number) as FIELD (a column of the template, "
+                       "e.g. C=full_name or \"C=Họ và tên\"; COL= ignores it) instead of "
+                       "what its header says; repeatable.")
+    @click.option("--dry-run", is_flag=True, help="Check and print the report; write nothing.")
+    def command(path: str, username: str | None, sheet: str | None, header_row: int | None,
+                columns: tuple[str, ...], dry_run: bool) -> None:
+        _run_import(kind, path, username, sheet, header_row, columns, dry_run)
     return command
 
 
-for _kind, _help in (("appraisals", "Appraisals: Mã cá nhân or Mã đơn vị, Năm, Xếp loại."),
+for _kind, _help in (("units", "Units: Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên[, Loại đơn vị, "
+                               "Địa chỉ]."),
+                     ("people", "People: Mã cá nhân, Họ và tên, Giới tính, Ngày sinh (or Năm "
+                                "sinh), Chức vụ, Mã đơn vị[, Email]."),
+                     ("appraisals", "Appraisals: Mã cá nhân or Mã đơn vị, Năm, Xếp loại."),
                      ("initiatives", "Initiatives: Mã cá nhân, Năm, Phạm vi, Tên sáng kiến."),
                      ("disciplines", "Disciplines: Mã cá nhân, Hình thức kỷ luật, Từ ngày, "
                                      "Đến ngày."),
-                     ("awards", "Award history: Mã cá nhân or Mã đơn vị, Mã khen thưởng, "
-                                "Năm.")):
-    _records_command(_kind, _help)
-
-
-@import_group.command("units")
-@with_appcontext
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--user", "username", help="Act as this user (their permissions apply).")
-def import_units_command(path: str, username: str | None) -> None:
-    """Units: Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên[, Loại đơn vị, Địa chỉ]."""
-    _run_import("units", path, username)
-
-
-@import_group.command("people")
-@with_appcontext
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--user", "username", help="Act as this user (their permissions apply).")
-def import_people_command(path: str, username: str | None) -> None:
-    """People: Mã cá nhân, Họ và tên, Giới tính, Ngày sinh, Chức vụ, Mã đơn vị[, Email]."""
-    _run_import("people", path, username)
+                     ("awards", "Award history: Mã cá nhân or Mã đơn vị, Mã khen thưởng (or "
+                                "the award's name or abbreviation), Năm.")):
+    _import_command(_kind, _help)

@@ -116,6 +116,8 @@ def load_config(instance_path: Path) -> dict:
         "JOB_FILE_HOURS": int(os.environ.get("JOB_FILE_HOURS", "24")),
         # Imports of more rows than this run as jobs too (20,000 changed people take ~3 s).
         "IMPORT_JOB_ROWS": int(os.environ.get("IMPORT_JOB_ROWS", "10000")),
+        # an uploaded file waits this long for its preview to be confirmed
+        "IMPORT_KEEP_HOURS": float(os.environ.get("IMPORT_KEEP_HOURS", "2")),
         # Deadline reminders, sent by the worker every morning: this many days ahead.
         "REMIND_DAYS": int(os.environ.get("REMIND_DAYS", "3")),
     }

@@ -215,7 +215,8 @@ MATRIX = {
         ("api.BaseSalaries", "POST", "/api/v1/base-salaries"),
         ("api.BaseSalaryItem", "DELETE", "/api/v1/base-salaries/{salary}"),
         ("api.Calendar", "POST", "/api/v1/calendar"),
-        ("api.CalendarItem", "DELETE", "/api/v1/calendar/{calendar_day}"))},
+        ("api.CalendarItem", "DELETE", "/api/v1/calendar/{calendar_day}"),
+        ("api.Import", "POST", "/api/v1/imports/people"))},
 }
 # Sent with every POST: a stale version and no-op values, so nothing is changed by the probe.
 PROBE_FORM = {"version": "-1", "active": "1"}

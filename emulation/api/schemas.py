@@ -1,6 +1,7 @@
 """Marshmallow schemas: they validate requests and generate the OpenAPI document."""
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from emulation.awards.nominations.models import NOMINATION_STATES
@@ -157,6 +158,8 @@ class PersonSchema(Schema):
     full_name = fields.String()
     gender = fields.String(allow_none=True)
     birth_date = fields.Date(allow_none=True)
+    birth_year = fields.Integer(allow_none=True, metadata={
+        "description": "The birth date's year, or the year alone when only it is known."})
     position = fields.String()
     email = fields.String()
     unit_id = fields.Integer()
@@ -170,6 +173,8 @@ class PersonIn(Schema):
     unit_id = row_id(required=True)
     gender = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(GENDERS))
     birth_date = a_date(load_default=None, allow_none=True)
+    birth_year = fields.Integer(load_default=None, allow_none=True,
+                                validate=validate.Range(1900, 2100))
     position = text(150, load_default="")
     email = fields.Email(load_default="", validate=validate.Length(max=254))
 
@@ -182,6 +187,7 @@ class PersonPatch(Schema):
     unit_id = row_id()
     gender = fields.String(allow_none=True, validate=validate.OneOf(GENDERS))
     birth_date = a_date(allow_none=True)
+    birth_year = fields.Integer(allow_none=True, validate=validate.Range(1900, 2100))
     position = text(150)
     email = fields.Email(validate=validate.Length(max=254))
 
@@ -567,3 +573,84 @@ class CalendarOverrideSchema(Schema):
     name = fields.String()
     kind = fields.String()
     source = fields.String()
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+class ImportFileIn(Schema):
+    file = Upload(required=True, metadata={"description": "The .xlsx or .csv file."})
+
+
+class ImportIn(Schema):
+    """The import's choices (all optional: by default the sheet and header row are found)."""
+
+    sheet = text(100, load_default=None, metadata={"description": "The sheet to read."})
+    header_row = fields.Integer(load_default=None, validate=validate.Range(1, 1_048_576),
+                                metadata={"description": "The header's row number."})
+    columns = text(5000, load_default=None, metadata={
+        "description": 'The column mapping as JSON, {"column index from 0": "column key or '
+                       'empty to ignore"}, e.g. {"2": "full_name", "0": ""}; it replaces the '
+                       "columns found."})
+    dry_run = fields.Boolean(load_default=False, metadata={
+        "description": "Check and report only: nothing is written (the preview)."})
+
+
+class ImportCandidateSchema(Schema):
+    sheet = fields.String()
+    row = fields.Integer()
+    matched = fields.Integer()
+    missing = fields.List(fields.String())
+
+
+class ImportColumnSchema(Schema):
+    index = fields.Integer()
+    header = fields.String()
+    key = fields.String(allow_none=True)
+    field = fields.String(allow_none=True)
+
+
+class ImportConversionSchema(Schema):
+    row = fields.Integer()
+    column = fields.String()
+    before = fields.String()
+    after = fields.String()
+    kind = fields.String(metadata={"description": "TCVN3, VNI, full-width or prefix."})
+
+
+class ImportRowErrorSchema(Schema):
+    row = fields.Integer()
+    message = fields.String()
+
+
+class ImportSkippedSchema(Schema):
+    row = fields.Integer()
+    reason = fields.String(metadata={"description": "numbering or footer"})
+
+
+class ImportReportSchema(Schema):
+    """What the import read and found, or did: the web's preview as data."""
+
+    kind = fields.String()
+    filename = fields.String()
+    state = fields.String(metadata={"description": "preview (dry run, no error), imported, "
+                                                   "queued (a job: see `job`)"})
+    error = fields.String(allow_none=True)
+    job = fields.String(allow_none=True)
+    sheet = fields.String()
+    sheets = fields.List(fields.String())
+    header_row = fields.Integer()
+    encoding = fields.String(allow_none=True)
+    data_rows = fields.Integer(metadata={"description": "The data rows read."})
+    declared_rows = fields.Integer(allow_none=True, metadata={
+        "description": "The rows an .xlsx declared it holds (may be fewer: all are read)."})
+    last_row = fields.Integer()
+    candidates = fields.List(fields.Nested(ImportCandidateSchema))
+    columns = fields.List(fields.Nested(ImportColumnSchema))
+    skipped = fields.List(fields.Nested(ImportSkippedSchema))
+    conversions = fields.List(fields.Nested(ImportConversionSchema))
+    rows = fields.List(fields.Dict(), metadata={
+        "description": "The first rows as they will be stored, by column key."})
+    errors = fields.List(fields.Nested(ImportRowErrorSchema))
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()

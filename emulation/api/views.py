@@ -190,7 +190,9 @@ class PersonItem(MethodView):
                 if "unit_id" in body else person.unit)
         current = {k: getattr(person, k) for k in ("full_name", "gender", "birth_date",
                                                     "position", "email")}
+        birth_year = body.get("birth_year", None if "birth_date" in body else person.birth_year)
         return org.update_person(g.api_user, person, version=body["version"], unit=unit,
+                                 birth_year=birth_year,
                                  **{k: body.get(k, v) for k, v in current.items()})
 
 
@@ -418,7 +420,8 @@ def init_api(app) -> None:
                              "components": {"securitySchemes": {"bearer": {
                                  "type": "http", "scheme": "bearer"}}}},
     })
-    import emulation.api.refdata  # noqa: F401  (its routes join `bp`)
+    import emulation.api.imports
+    import emulation.api.refdata  # noqa: F401  (their routes join `bp`)
 
     api.init_app(app)
     _document_problems(api.spec)

@@ -1,18 +1,36 @@
-"""Reading `.xlsx` and `.csv` tables for imports: headers matched loosely, rows numbered.
+"""Reading `.xlsx` and `.csv` tables for imports, as offices keep them: the one reader of every
+import (units, people, appraisals, initiatives, disciplines, award history).
 
-Row numbers are the spreadsheet's own (the header is row 1), so a user can find the row.
+- Every row the sheet has is read, whatever size the file declares (`<dimension>` is not
+  trusted), and the report says how many data rows were seen.
+- The header is the row that matches the import's columns best within the first
+  `HEADER_SCAN_ROWS` rows of each sheet: title blocks, the national motto and merged rows
+  above it are skipped, an `STT` column and unknown columns ignored, a numbering row
+  `(1) (2) …` under it and a signature footer (`NGƯỜI LẬP BIỂU`, `CHỦ TỊCH`, `…, ngày …
+  tháng … năm …`) left out. The caller may name the sheet, the header row and the column
+  mapping instead (the preview's choices).
+- Text typed with TCVN3 or VNI fonts is converted to Unicode per cell (`core.vnlegacy`),
+  full-width forms to ASCII; a CSV is UTF-8, UTF-16 or Windows-1258 (what Vietnamese Windows
+  saves as "CSV"), normalised to NFC. Every conversion is listed for the preview.
+
+Row numbers are the spreadsheet's own, so a user can find the row.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 
+from emulation.core import vnlegacy, vocabulary
 from emulation.core.text import clean, fold
+
+HEADER_SCAN_ROWS = 20  # the header is looked for in this many first rows of each sheet
+PREVIEW_ROWS = 20
 
 
 @dataclass
@@ -39,11 +57,82 @@ class RowError:
 
 
 @dataclass
+class Conversion:
+    """A cell the reader changed: `kind` is "TCVN3", "VNI" or "full-width" (the importers add
+    "prefix" for a name's `Ông`/`Bà` removed)."""
+
+    row: int
+    column: str
+    before: str
+    after: str
+    kind: str
+
+
+@dataclass
+class Candidate:
+    """A row of a sheet that looks like the header: `matched` columns found, `missing` the
+    required ones it lacks."""
+
+    sheet: str
+    row: int
+    matched: int
+    missing: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+@dataclass
+class Table:
+    """What the reader found: the rows, and everything the preview and report show."""
+
+    rows: list[Row] = field(default_factory=list)
+    format: str = ""  # "xlsx" or "csv"
+    encoding: str = ""  # a CSV's: "UTF-8", "UTF-16", "Windows-1258"
+    sheets: list[str] = field(default_factory=list)
+    sheet: str = ""
+    header_row: int = 0
+    headers: list[str] = field(default_factory=list)  # the header row's texts, by column
+    mapping: dict[int, str] = field(default_factory=dict)  # column index → column key
+    candidates: list[Candidate] = field(default_factory=list)
+    conversions: list[Conversion] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, why)
+    last_row: int = 0  # the last row of the sheet that holds anything
+    declared: dict = field(default_factory=dict)  # sheet → rows its <dimension> declares
+    # why the rows cannot be imported as the columns stand (a required column missing, one
+    # given twice): the preview shows it beside the columns to choose
+    problem: str = ""
+
+    @property
+    def declared_rows(self) -> int | None:
+        """The rows the chosen sheet of an .xlsx declared (fewer than it holds: stale)."""
+        return self.declared.get(self.sheet)
+
+    def require(self) -> None:
+        """Raise TableError when the header or the columns need the user's choice."""
+        if self.problem:
+            raise TableError(self.problem)
+
+    @property
+    def data_rows(self) -> int:
+        return len(self.rows)
+
+    @property
+    def ambiguous(self) -> bool:
+        """More than one sheet or row would do as the header: the user should choose."""
+        return sum(1 for c in self.candidates if c.complete) > 1
+
+
+@dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # the parsed rows as they will be stored (the preview's first rows), by column key
+    preview: list[dict] = field(default_factory=list)
+    conversions: list[Conversion] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -54,13 +143,27 @@ class TableError(Exception):
     """The file as a whole cannot be read (format, headers, size)."""
 
 
-def read_table(stream, filename: str, columns: list[Column], max_rows: int) -> list[Row]:
-    """Rows of the file as dicts keyed by column key; entirely empty rows are skipped.
+@dataclass
+class Choices:
+    """What the user chose in the preview: a sheet by name, a header row (1-based), and the
+    column mapping (column index → column key, "" to ignore the column)."""
 
-    Any file that cannot be read raises TableError with a message, whatever the reader's
-    own error: a damaged zip, broken XML inside the workbook, a truncated or odd CSV."""
+    sheet: str | None = None
+    header_row: int | None = None
+    mapping: dict[int, str] | None = None
+    # changes to the columns found (the CLI's --column): index → key, "" to ignore
+    overrides: dict[int, str] | None = None
+
+
+def read_table(stream, filename: str, columns: list[Column], max_rows: int,
+               choices: Choices | None = None) -> Table:
+    """The table of an uploaded file (see the module's docstring). Any file that cannot be
+    read raises TableError with a translated message, whatever the reader's own error: a
+    damaged zip, broken XML inside the workbook, a truncated or odd CSV, no header row. A
+    header row whose columns need the user's choice (one missing, one twice) is read with
+    `problem` set: call `require()` before importing."""
     try:
-        return _read_table(stream, filename, columns, max_rows)
+        return _read_table(stream, filename, columns, max_rows, choices or Choices())
     except TableError:
         raise
     except Exception as err:  # any reader error on a user's file means it is damaged
@@ -68,32 +171,292 @@ def read_table(stream, filename: str, columns: list[Column], max_rows: int) -> l
                            "it in Excel, save it again and retry.")) from err
 
 
-def _read_table(stream, filename: str, columns: list[Column], max_rows: int) -> list[Row]:
+def _read_table(stream, filename, columns, max_rows, choices: Choices) -> Table:
     name = (filename or "").lower()
     data = stream.read()
+    table = Table()
     if name.endswith(".xlsx"):
-        raw_rows = _xlsx_rows(data)
+        table.format = "xlsx"
+        sheets = _xlsx_sheets(data, table)
     elif name.endswith(".csv"):
-        raw_rows = _csv_rows(data)
+        table.format = "csv"
+        sheets = {"CSV": _csv_rows(data, table)}
     else:
         raise TableError(_("Only .xlsx and .csv files can be imported."))
-    try:
-        header = next(raw_rows)
-    except StopIteration:
-        raise TableError(_("The file is empty.")) from None
-    mapping = _match_headers(header, columns)
-    rows: list[Row] = []
-    for number, raw in enumerate(raw_rows, start=2):
-        if all(_is_blank(v) for v in raw):
+    table.sheets = list(sheets)
+    if not any(_scan(rows) for rows in sheets.values()):
+        raise TableError(_("The file is empty."))
+    _choose_header(table, sheets, columns, choices)
+    _read_rows(table, sheets[table.sheet], columns, max_rows)
+    return table
+
+
+# --- header -----------------------------------------------------------------------------------
+
+def _header_key(value) -> str:
+    """A header as it is compared: folded, without notes in brackets, `*`, `:`, numbering."""
+    text = fold(_text(value)).replace("_", " ")
+    text = re.sub(r"\([^)]*\)|\[[^]]*\]", " ", text)
+    text = re.sub(r"[*:]+", " ", text)
+    return " ".join(text.split())
+
+
+def _wanted(columns: list[Column]) -> dict[str, str]:
+    wanted: dict[str, str] = {}
+    for col in columns:
+        for name in (col.header, col.key, *col.aliases):
+            wanted.setdefault(_header_key(name), col.key)
+    return wanted
+
+
+def _match(cells: list, columns: list[Column]) -> dict[int, str]:
+    """Column index → key for the header cells that name one of `columns` (first wins)."""
+    wanted = _wanted(columns)
+    mapping: dict[int, str] = {}
+    for index, cell in enumerate(cells):
+        col_key = wanted.get(_header_key(cell))
+        if col_key is not None and col_key not in mapping.values():
+            mapping[index] = col_key
+    return mapping
+
+
+def _choose_header(table: Table, sheets: dict, columns: list[Column], choices: Choices):
+    required = [c for c in columns if c.required]
+    candidates: list[Candidate] = []
+    best: dict[str, Candidate] = {}
+    for sheet_name, rows in sheets.items():
+        for number, cells in _scan(rows)[:HEADER_SCAN_ROWS]:
+            keys = set(_match(cells, columns).values())
+            if len(keys) < 2:
+                continue
+            candidate = Candidate(sheet_name, number, len(keys),
+                                  [c.header for c in required if c.key not in keys])
+            candidates.append(candidate)
+            current = best.get(sheet_name)
+            if current is None or (candidate.complete, candidate.matched) > (
+                    current.complete, current.matched):
+                best[sheet_name] = candidate
+    table.candidates = sorted(best.values(), key=lambda c: (not c.complete, -c.matched))
+    sheet = choices.sheet
+    if sheet is not None and sheet not in sheets:
+        raise TableError(_("The file has no sheet named %(name)s.", name=sheet))
+    if choices.header_row is not None:
+        sheet = sheet or (table.candidates[0].sheet if table.candidates else table.sheets[0])
+        found = [c for c in candidates if c.sheet == sheet and c.row == choices.header_row]
+        chosen = found[0] if found else Candidate(sheet, choices.header_row, 0, [])
+    else:
+        pool = [c for c in table.candidates if sheet is None or c.sheet == sheet]
+        chosen = pool[0] if pool else None
+    if chosen is None:
+        raise TableError(_("Could not find the header row: no row among the first %(n)d of "
+                           "%(where)s names the columns. Expected columns like: %(names)s.",
+                           n=HEADER_SCAN_ROWS,
+                           where=_("the sheet %(name)s", name=sheet) if sheet
+                           else _("any sheet"),
+                           names=", ".join(c.header for c in columns)))
+    table.sheet, table.header_row = chosen.sheet, chosen.row
+    cells = dict(_scan(sheets[chosen.sheet])).get(chosen.row)
+    if cells is None:
+        cells = _row_at(sheets[chosen.sheet], chosen.row)
+    table.headers = [_text(c) for c in cells]
+    keys = {c.key: c.header for c in columns}
+    if choices.mapping is not None:
+        mapping = {i: k for i, k in choices.mapping.items()
+                   if k and 0 <= i < len(cells) + 50}
+        if any(k not in keys for k in mapping.values()):
+            raise TableError(_("The column mapping is not valid."))
+        seen = list(mapping.values())
+        twice = [keys[k] for k in keys if seen.count(k) > 1]
+        if twice:
+            table.problem = _("The column %(name)s appears twice.", name=", ".join(twice))
+            mapping = {i: k for i, k in mapping.items() if keys[k] not in twice}
+    else:
+        mapping = _match(cells, columns)
+        wanted = _wanted(columns)
+        for index, cell in enumerate(cells):
+            col_key = wanted.get(_header_key(cell))
+            if col_key is not None and mapping.get(index) != col_key and not table.problem:
+                table.problem = _("The column %(name)s appears twice.", name=_text(cell))
+        for index, col_key in (choices.overrides or {}).items():
+            if col_key and col_key not in keys:
+                raise TableError(_("The column mapping is not valid."))
+            mapping = {i: k for i, k in mapping.items() if i != index and k != col_key}
+            if col_key:
+                mapping[index] = col_key
+    table.mapping = dict(sorted(mapping.items()))
+    missing = [c.header for c in required if c.key not in mapping.values()]
+    if missing and not table.problem:
+        table.problem = _("Missing columns: %(names)s. Download the template for the exact "
+                          "headers, or choose the header row and the columns in the "
+                          "preview.", names=", ".join(missing))
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+_NUMBERING = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$", re.IGNORECASE)
+_SIGNATURE = ("nguoi lap", "thu truong", "chu tich", "pho chu tich", "tm ", "tm.", "t/m",
+              "kt ", "kt.", "k/t", "tl.", "giam doc", "pho giam doc", "truong phong",
+              "ke toan truong", "xac nhan", "(ky", "ky ten", "ky, ghi ro", "noi nhan",
+              "ban chap hanh cong doan")
+_TOTALS = ("tong cong", "tong so", "cong:", "cong ")
+_PLACE_DATE = re.compile(r"ngay\W*[\d.…]*\W*thang\W*[\d.…]*\W*nam\W*[\d.…]*$")
+
+
+def _is_numbering(cells: list, mapping: dict[int, str]) -> bool:
+    """`(1) (2) (3) …` or `1 2 3 …` under the header: every filled cell a small number or a
+    letter, in order, in at least half of the mapped columns."""
+    texts = [(i, _text(c)) for i, c in enumerate(cells) if _text(c)]
+    if len(texts) < max(2, len(mapping) // 2):
+        return False
+    if not all(_NUMBERING.match(t) for _i, t in texts):
+        return False
+    numbers = [re.sub(r"\D", "", t) for _i, t in texts]
+    if all(numbers):
+        values = [int(n) for n in numbers]
+        return values == sorted(values) and len(set(values)) == len(values)
+    return True
+
+
+def _is_footer(cells: list) -> bool:
+    """A signature block, a place-and-date line or a totals row: no data follows it."""
+    first = next((c for c in cells if not _is_blank(c)), None)
+    if not isinstance(first, str):  # a data row starts with its number or its code
+        return False
+    if " " not in first.strip() and first.strip().lower().rstrip(":") not in ("cộng",
+                                                                            "tổng"):
+        return False  # a code: every footer's first text has several words
+    head = fold(_text(first))
+    if not (head.startswith(_SIGNATURE + _TOTALS) or head in ("cong", "tong")
+            or _PLACE_DATE.search(head)):
+        return False
+    texts = [fold(_text(c)) for c in cells if _text(c)]
+    if texts[0].startswith(_TOTALS) or texts[0] in ("cong", "tong"):
+        return all(t.startswith(_TOTALS) or t in ("cong", "tong") or _is_number(t)
+                   for t in texts)
+    return all(t.startswith(_SIGNATURE) or _PLACE_DATE.search(t) for t in texts)
+
+
+def _is_repeated_header(cells: list, table: Table) -> bool:
+    """The header again (a list printed page by page repeats it): most of its mapped cells
+    say what the header's say."""
+    index = next(iter(table.mapping), None)
+    if index is None or index >= len(cells) or not isinstance(cells[index], str):
+        return False
+    if cells[index].strip().lower() != table.headers[index].lower():
+        return False  # the cheap test first: a data row's first mapped cell is not a header
+    same = sum(1 for i in table.mapping if i < len(cells) and i < len(table.headers)
+               and table.headers[i] and _header_key(cells[i]) == _header_key(table.headers[i]))
+    return same * 2 > len(table.mapping)
+
+
+_GROUP = re.compile(r"^([IVXLC]+|[A-Z]|\d+)[.)]\s+\S")
+
+
+def _is_group_heading(cells: list) -> bool:
+    """A heading inside the list (`I. Khối văn phòng`, `PHÒNG KẾ TOÁN`): one cell of several
+    words, or one numbered like `I.`/`A.`/`1.` — no record has only one filled cell."""
+    filled = [c for c in cells if not _is_blank(c)]
+    if len(filled) != 1 or not isinstance(filled[0], str):
+        return False
+    text = filled[0].strip()
+    return " " in text or _GROUP.match(text) is not None
+
+
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"[\d.,\s]+", text) is not None
+
+
+def _read_rows(table: Table, rows, columns: list[Column], max_rows: int) -> None:
+    mapping = table.mapping
+    names = {c.key: c.header for c in columns}
+    after_header = 0
+    footer_at = None
+    for number, raw in rows():
+        table.last_row = max(table.last_row, number) if not _blank_row(raw) else table.last_row
+        if number <= table.header_row:
             continue
-        if len(rows) >= max_rows:
+        if footer_at is not None:
+            continue
+        if _blank_row(raw):
+            continue
+        after_header += 1
+        if after_header <= 2 and _is_numbering(raw, mapping):
+            table.skipped.append((number, "numbering"))
+            continue
+        if _is_footer(raw):
+            footer_at = number
+            table.skipped.append((number, "footer"))
+            continue
+        if _is_repeated_header(raw, table):
+            table.skipped.append((number, "header"))
+            continue
+        if _is_group_heading(raw):
+            table.skipped.append((number, "group"))
+            continue
+        if len(table.rows) >= max_rows:
             raise TableError(_("The file has more than %(n)d rows.", n=max_rows))
         values = {}
-        for index, key in mapping.items():
-            values[key] = raw[index] if index < len(raw) else None
-        rows.append(Row(number, values))
-    return rows
+        for index, col_key in mapping.items():
+            value = raw[index] if index < len(raw) else None
+            if isinstance(value, str):
+                value = _convert(table, number, names[col_key], value)
+            values[col_key] = value
+        table.rows.append(Row(number, values))
 
+
+def _convert(table: Table, number: int, column: str, value: str) -> str:
+    """The cell's text with legacy fonts and full-width forms converted (listed)."""
+    after = value
+    found = vnlegacy.convert(after)
+    if found is not None:
+        table.conversions.append(Conversion(number, column, value, found[0], found[1]))
+        after = found[0]
+    if vocabulary.has_full_width(after):
+        ascii_text = vocabulary.ascii_forms(after)
+        table.conversions.append(Conversion(number, column, after, ascii_text, "full-width"))
+        after = ascii_text
+    return after
+
+
+def _blank_row(raw) -> bool:
+    return all(_is_blank(v) for v in raw)
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value) -> str:
+    """A header or scanned cell as text, legacy fonts converted (a TCVN3 header matches)."""
+    if isinstance(value, str):
+        found = vnlegacy.convert(value)
+        if found is not None:
+            value = found[0]
+        return clean(vocabulary.ascii_forms(value))
+    return text_value(value)
+
+
+def _scan(rows) -> list[tuple[int, list]]:
+    """The first non-blank rows of a sheet, (number, cells), for the header search."""
+    found = []
+    for number, raw in rows():
+        if not _blank_row(raw):
+            found.append((number, raw))
+        if len(found) >= HEADER_SCAN_ROWS or number > 200:
+            break
+    return found
+
+
+def _row_at(rows, wanted: int) -> list:
+    for number, raw in rows():
+        if number == wanted:
+            return raw
+        if number > wanted:
+            break
+    return []
+
+
+# --- cells ------------------------------------------------------------------------------------
 
 def text_value(value) -> str:
     """A cell as clean NFC text; whole numbers from Excel lose their `.0`."""
@@ -109,82 +472,81 @@ def text_value(value) -> str:
 
 
 def date_value(value) -> date | None:
-    """A date cell, or text in Vietnamese order (15/03/1985, 15-03-1985, 15.03.1985) or ISO.
-
-    Raises ValueError when the text is not a date.
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = clean(value)
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    """A date cell, an Excel day number, or text in Vietnamese order (15/03/1985, 15-3-1985,
+    15.03.1985) or ISO (see `vocabulary.parse_date`). Raises ValueError when it is not a
+    date."""
+    found = vocabulary.parse_date(value)
+    return found if isinstance(found, date) or found is None else None
 
 
-def _match_headers(header: list, columns: list[Column]) -> dict[int, str]:
-    wanted = {}
-    for col in columns:
-        for name in (col.header, col.key, *col.aliases):
-            wanted[_header_key(name)] = col.key
-    mapping: dict[int, str] = {}
-    seen: set[str] = set()
-    for index, cell in enumerate(header):
-        key = wanted.get(_header_key(cell))
-        if key is None:
-            continue
-        if key in seen:
-            raise TableError(_("The column %(name)s appears twice.", name=text_value(cell)))
-        seen.add(key)
-        mapping[index] = key
-    missing = [c.header for c in columns if c.required and c.key not in seen]
-    if missing:
-        raise TableError(_("Missing columns: %(names)s. Download the template for the exact "
-                           "headers.", names=", ".join(missing)))
-    return mapping
+# --- readers ----------------------------------------------------------------------------------
 
-
-def _header_key(value) -> str:
-    return fold(text_value(value)).replace("_", " ")
-
-
-def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _xlsx_rows(data: bytes):
+def _xlsx_sheets(data: bytes, table: Table) -> dict:
+    """Sheet name → a function yielding (row number, cells) of every row the sheet holds."""
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise TableError(_("The file is not a valid .xlsx workbook.")) from err
-    if not workbook.worksheets:
+    sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
+    if not sheets:
         raise TableError(_("The file is not a valid .xlsx workbook."))
-    sheet = workbook.worksheets[0]
-    for row in sheet.iter_rows(values_only=True):
-        yield list(row)
-    workbook.close()
+    declared = {}
+    for ws in sheets:
+        declared[ws.title] = ws.max_row if ws.max_row and ws.max_row > 1 else None
+        # openpyxl's read-only mode reads only the rows the file *declares* (<dimension>);
+        # writers that leave a stale one would have rows silently dropped
+        ws.reset_dimensions()
+    table.declared = declared
+
+    def reader(ws):
+        def rows():
+            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield number, list(row)
+        return rows
+    return {ws.title: reader(ws) for ws in sheets}
 
 
-def _csv_rows(data: bytes):
+def _csv_rows(data: bytes, table: Table):
+    cells_from = None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        text, table.encoding = data.decode("utf-16"), "UTF-16"
     else:
         try:
-            text = data.decode("utf-8-sig")
+            text, table.encoding = data.decode("utf-8-sig"), "UTF-8"
         except UnicodeDecodeError:
-            raise TableError(_("The CSV file is not UTF-8 text. Save it as \"CSV UTF-8\" and "
-                               "try again.")) from None
+            # Windows-1258 (Vietnamese Windows' "CSV"); each cell is first looked at as the
+            # bytes it was (a TCVN3 or VNI cell), else decoded, combining marks composed.
+            text, table.encoding = data.decode("latin-1"), "Windows-1258"
+            cells_from = _cp1258_cell
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    yield from csv.reader(io.StringIO(text), dialect)
+    parsed = list(csv.reader(io.StringIO(text), dialect))
+    if cells_from is not None:
+        parsed = [[cells_from(cell) for cell in row] for row in parsed]
+
+    def rows():
+        yield from enumerate(parsed, start=1)
+    return rows
+
+
+def _cp1258_cell(cell: str) -> str:
+    """A cell of a Windows-1258 CSV (given as its bytes in Latin-1): decoded, unless it reads
+    as Vietnamese only as a TCVN3 or VNI cell (then it is kept as bytes, to be converted and
+    listed with the other cells)."""
+    try:
+        decoded = clean(cell.encode("latin-1").decode("cp1258"))
+    except UnicodeDecodeError:
+        decoded = None
+    if decoded is not None and vnlegacy.reads_as_vietnamese(decoded):
+        return decoded
+    if vnlegacy.convert(cell) is not None:
+        return cell
+    if decoded is None:
+        raise TableError(_("The CSV file is neither UTF-8 nor Windows-1258 text. Save it as "
+                           "\"CSV UTF-8\" and try again."))
+    return decoded

@@ -65,9 +65,11 @@ class ExportKind:
 
 @dataclass(frozen=True)
 class ImportKind:
-    """One import that may run as a job: `run(user, rows, on_progress)` is the import itself
-    (all-or-nothing, an ImportResult; `on_progress(rows)` as it goes), `columns` the file's
-    columns for `core.tabular.read_table`, `label` its title."""
+    """One import that may run as a job: `run(user, rows, on_progress, dry_run)` is the
+    import itself (all-or-nothing, an ImportResult; `on_progress(rows)` as it goes; with
+    `dry_run` only checked, nothing written), `columns` the file's columns for
+    `core.tabular.read_table`, `label` its title. The kind is `<import>_import`
+    (jobs.imports.KINDS)."""
 
     kind: str
     columns: list
@@ -125,14 +127,17 @@ def start_export(user, kind: ExportKind, params: dict, subject, rows: int) -> Jo
                       params=text, state="queued", rows_done=0, rows_total=rows), user)
 
 
-def start_import(user, kind_name: str, stream, filename: str, rows: int) -> Job:
-    """Keep the uploaded file (read already, `rows` rows) and queue its import."""
+def start_import(user, kind_name: str, stream, filename: str, rows: int,
+                 choices: dict | None = None) -> Job:
+    """Keep the uploaded file (read already, `rows` rows) and queue its import; `choices`
+    are the sheet, header row and mapping the user chose (jobs.imports)."""
     token = secrets.token_urlsafe(32)
     target = folder() / f"{token}.upload"
     stream.seek(0)
     with open_private(target, exclusive=True) as out:
         shutil.copyfileobj(stream, out, 1024 * 1024)
-    params = json.dumps({"name": (filename or "")[:200], "file": target.name},
+    params = json.dumps({"name": (filename or "")[:200], "file": target.name,
+                         **({"choices": choices} if choices else {})},
                         ensure_ascii=False, sort_keys=True)
     return _queue(Job(id=token, user_id=user.id, kind=kind_name, params=params,
                       state="queued", rows_done=0, rows_total=rows), user)
@@ -302,6 +307,7 @@ def _run_import(job_id: str) -> None:
     """Read the kept upload, import it all-or-nothing with progress, delete the upload."""
     from emulation.core.errors import StaleRecord
     from emulation.core.tabular import read_table
+    from emulation.jobs.imports import choices_of
 
     job = db.session.get(Job, job_id)
     kind, user, upload = IMPORT_KINDS[job.kind], job.user, folder() / job.data["file"]
@@ -309,9 +315,12 @@ def _run_import(job_id: str) -> None:
         if not user.active:
             raise PermissionError(f"{job.kind}: {user.username} is no longer active")
         with upload.open("rb") as stream:
-            rows = read_table(stream, job.data["name"], kind.columns, 10_000_000)
+            table = read_table(stream, job.data["name"], kind.columns, 10_000_000,
+                               choices_of(job.data.get("choices") or {}))
+        table.require()
+        rows = table.rows
         try:
-            result = kind.run(user, rows, Progress(job_id))
+            result = kind.run(user, rows, Progress(job_id), False)
             outcome = {"created": result.created, "updated": result.updated,
                        "unchanged": result.unchanged, "error_count": len(result.errors),
                        "errors": [[e.row, str(e.message)]

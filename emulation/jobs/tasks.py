@@ -16,5 +16,9 @@ def run_job(job_id: str) -> None:
 
 @queue.periodic_task(crontab(minute="*/15"))
 def clean_jobs() -> None:
-    """Expired files deleted (state → expired), lost jobs failed, each with its audit event."""
+    """Expired files deleted (state → expired), lost jobs failed, each with its audit event;
+    uploads kept for an import's preview deleted after IMPORT_KEEP_HOURS."""
+    from emulation.jobs import imports
+
     services.cleanup()
+    imports.cleanup()

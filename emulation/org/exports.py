@@ -52,7 +52,8 @@ def export_units(user) -> Workbook:
 
 def export_people(user, on_progress=None) -> Workbook:
     """The active people the user may see, in the import format; `on_progress` as in Workbook."""
-    stmt = (select(Person.code, Person.full_name, Person.gender, Person.birth_date,
+    stmt = (select(Person.code, Person.full_name, Person.gender,
+                   Person.birth_date, Person.birth_year,
                    Person.position, Unit.code, Person.email)
             .join(Unit, Person.unit_id == Unit.id)
             .where(_people_condition(user))
@@ -60,11 +61,12 @@ def export_people(user, on_progress=None) -> Workbook:
     wb = Workbook(on_progress)
     sheet = wb.sheet(PEOPLE_SHEET)
     sheet.header([c.header for c in PEOPLE_COLUMNS], _PEOPLE_WIDTHS)
-    for code, name, gender, birth, position, unit_code, email in db.session.execute(
+    for code, name, gender, birth, year, position, unit_code, email in db.session.execute(
             stmt.execution_options(yield_per=STREAM_ROWS)):
+        # a year of birth alone is written as the year (the import reads it back so)
         sheet.append(_in_columns(PEOPLE_COLUMNS, {
             "code": code, "full_name": name, "gender": GENDER_WORDS_VI.get(gender, ""),
-            "birth_date": birth, "position": position, "unit_code": unit_code,
+            "birth_date": birth or year, "position": position, "unit_code": unit_code,
             "email": email}))
     return wb
 

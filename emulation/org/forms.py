@@ -5,7 +5,7 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from emulation.auth.forms import EMAIL_RULE
-from emulation.core.forms import DateField, Form
+from emulation.core.forms import DateField, Form, IntegerField, NumberRange
 from emulation.org.enums import Gender, UnitKind
 
 CODE_RULE = Regexp(r"^[^\s]+$", message=_l("A code has no spaces."))
@@ -44,9 +44,22 @@ class PersonForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=150)])
     gender = SelectField(_l("Gender"), choices=[("", "—"), *Gender.choices()], default="")
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
+    birth_year = IntegerField(_l("Year of birth (when the date is not known)"),
+                              validators=[Optional(), NumberRange(1900, 2100)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=150)])
     unit_code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40)])
     email = StringField(_l("Email"), validators=[Optional(), Length(max=254), EMAIL_RULE])
+
+
+class ImportChoicesForm(Form):
+    """The preview's choices (the columns come as `col_<index>` selects, checked by
+    jobs.imports.choices_from) and which button was pressed."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    action = HiddenField(validators=[DataRequired()])
+    sheet = StringField(_l("Sheet"), validators=[Optional(), Length(max=100)])
+    header_row = IntegerField(_l("Header row"), validators=[Optional(),
+                                                            NumberRange(1, 1_048_576)])
 
 
 class ImportForm(Form):

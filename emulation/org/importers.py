@@ -13,44 +13,54 @@ from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.audit import AuditEvent
 from emulation.core.errors import StaleRecord
+from emulation.core.formatting import fmt_date
 from emulation.core.models import utcnow
-from emulation.core.tabular import Column, ImportResult, Row, RowError, date_value, text_value
-from emulation.core.text import EMAIL_PATTERN, fold
-from emulation.extensions import db
-from emulation.org.models import (
-    GENDER_WORDS_VI,
-    KIND_WORDS_VI,
-    UNIT_KINDS,
-    Person,
-    Unit,
+from emulation.core.tabular import (
+    PREVIEW_ROWS,
+    Column,
+    Conversion,
+    ImportResult,
+    Row,
+    RowError,
+    text_value,
 )
+from emulation.core.text import EMAIL_PATTERN
+from emulation.core.vocabulary import HEADERS, SEX, UNIT_KIND, lookup, parse_date, strip_name_prefix
+from emulation.extensions import db
+from emulation.org.models import GENDER_WORDS_VI, KIND_WORDS_VI, Person, Unit
 from emulation.org.services import person_snapshot, rebuild_paths, unit_snapshot
 
+
+def _column(key: str, concept: str, required: bool = True) -> Column:
+    """A column whose header and office synonyms are `vocabulary.HEADERS[concept]`."""
+    header, *aliases = HEADERS[concept]
+    return Column(key, header, required=required, aliases=tuple(aliases))
+
+
 UNIT_COLUMNS = [
-    Column("code", "Mã đơn vị", aliases=("unit code",)),
-    Column("name", "Tên đơn vị", aliases=("unit name", "name")),
-    Column("parent_code", "Mã đơn vị cấp trên", aliases=("parent code", "parent")),
-    Column("kind", "Loại đơn vị", required=False, aliases=("kind", "unit kind")),
-    Column("address", "Địa chỉ", required=False, aliases=("address",)),
+    _column("code", "unit_code"),
+    _column("name", "unit_name"),
+    _column("parent_code", "parent_code"),
+    _column("kind", "unit_kind", required=False),
+    _column("address", "address", required=False),
 ]
 PEOPLE_COLUMNS = [
-    Column("code", "Mã cá nhân", aliases=("person code",)),
-    Column("full_name", "Họ và tên", aliases=("full name", "ho ten")),
-    Column("gender", "Giới tính", aliases=("gender",)),
-    Column("birth_date", "Ngày sinh", aliases=("date of birth", "birth date")),
-    Column("position", "Chức vụ", aliases=("position",)),
-    Column("unit_code", "Mã đơn vị", aliases=("unit code",)),
-    Column("email", "Email", required=False, aliases=("thu dien tu",)),
+    _column("code", "person_code"),
+    _column("full_name", "full_name"),
+    _column("gender", "gender"),
+    _column("birth_date", "birth"),
+    _column("position", "position"),
+    _column("unit_code", "unit_code"),
+    _column("email", "email", required=False),
 ]
-# As people type them in a spreadsheet: the Vietnamese label or the code, any case or accents.
-UNIT_KIND_WORDS = {**{fold(v): k for k, v in KIND_WORDS_VI.items()}, **{k: k for k in UNIT_KINDS}}
-GENDER_WORDS = {**{fold(v): k for k, v in GENDER_WORDS_VI.items()}, "male": "male", "m": "male",
-                "female": "female", "f": "female"}
 _EMAIL = re.compile(EMAIL_PATTERN)
 _CHUNK = 900
 
 
-def import_units(actor, rows: list[Row]) -> ImportResult:
+def import_units(actor, rows: list[Row], on_progress=None, dry_run: bool = False
+                 ) -> ImportResult:
+    """All-or-nothing. With `dry_run` nothing is written: the result holds every row error
+    and the preview (the first rows as they would be stored)."""
     result = ImportResult()
     parsed = _parse_unique(rows, _parse_unit_row, result, lambda code, first: _(
         "the unit code %(code)s appears more than once in the file (first at row %(first)d)",
@@ -81,7 +91,8 @@ def import_units(actor, rows: list[Row]) -> ImportResult:
                     code in existing and not _covered(code, tree, grant_codes, current=True)):
                 result.errors.append(RowError(item["row"], _(
                     "you may not manage the unit %(code)s or its parent", code=code)))
-    if result.errors:
+    result.preview = [_unit_preview(item) for item in list(parsed.values())[:PREVIEW_ROWS]]
+    if result.errors or dry_run:
         result.errors.sort(key=lambda e: e.row)
         return result
 
@@ -131,8 +142,10 @@ def import_units(actor, rows: list[Row]) -> ImportResult:
     return result
 
 
-def import_people(actor, rows: list[Row], on_progress=None) -> ImportResult:
-    """All-or-nothing; `on_progress(rows)` is told every 1,000 rows compared (a job's bar)."""
+def import_people(actor, rows: list[Row], on_progress=None, dry_run: bool = False
+                  ) -> ImportResult:
+    """All-or-nothing; `on_progress(rows)` is told every 1,000 rows compared (a job's bar).
+    With `dry_run` nothing is written: the result holds every row error and the preview."""
     result = ImportResult()
     parsed = _parse_unique(rows, _parse_person_row, result, lambda code, first: _(
         "the person code %(code)s appears more than once in the file (first at row %(first)d)",
@@ -154,7 +167,8 @@ def import_people(actor, rows: list[Row], on_progress=None) -> ImportResult:
         elif code in people and not perms.covers(actor, people[code].unit, perms.MANAGE_PEOPLE):
             result.errors.append(RowError(item["row"], _(
                 "the person code %(code)s belongs to a person you may not manage", code=code)))
-    if result.errors:
+    result.preview = [_person_preview(item) for item in list(parsed.values())[:PREVIEW_ROWS]]
+    if result.errors or dry_run:
         result.errors.sort(key=lambda e: e.row)
         return result
 
@@ -164,10 +178,15 @@ def import_people(actor, rows: list[Row], on_progress=None) -> ImportResult:
         if on_progress is not None and done % 1000 == 0:
             on_progress(done)
         unit = units[item["unit_code"]]
-        fields = {**Person.name_columns(item["full_name"]),
-                  "gender": item["gender"], "birth_date": item["birth_date"],
-                  "position": item["position"], "unit_id": unit.id}
         person = people.get(code)
+        birth_date, birth_year = item["birth_date"], item["birth_year"]
+        if (birth_date is None and person is not None and person.birth_date is not None
+                and person.birth_date.year == birth_year):
+            birth_date = person.birth_date  # the year alone never erases a known date
+        fields = {**Person.name_columns(item["full_name"]),
+                  "gender": item["gender"], "birth_date": birth_date,
+                  "birth_year": birth_year, "position": item["position"],
+                  "unit_id": unit.id}
         if person is None:
             new_rows.append({"code": code, "active": True, "version": 1, "created_at": now,
                              "updated_at": now, **fields,
@@ -195,8 +214,9 @@ def import_people(actor, rows: list[Row], on_progress=None) -> ImportResult:
             audit_rows.append(_audit_row(actor, "person.create", pid, f"import created person "
                                          f"{code}", None, {k: row.get(k) for k in
                                                            ("code", "full_name", "gender",
-                                                            "birth_date", "position", "email",
-                                                            "unit_id")}, now))
+                                                            "birth_date", "birth_year",
+                                                            "position", "email", "unit_id")},
+                                         now))
     result.created = len(new_rows)
     audit_rows.append(_audit_row(actor, "import.people", None,
                                  f"import of people: {result.created} created, {result.updated} "
@@ -267,8 +287,7 @@ def _parse_unit_row(row: Row, result: ImportResult) -> dict | None:
         problems.append(_("a unit cannot be its own parent"))
     kind = ""
     if kind_text:
-        folded = fold(kind_text)
-        kind = UNIT_KIND_WORDS.get(folded, "")
+        kind = lookup(UNIT_KIND, kind_text) or ""
         if not kind:
             problems.append(_("the kind of unit %(kind)s is unknown", kind=kind_text))
     if problems:
@@ -290,36 +309,67 @@ def _parse_person_row(row: Row, result: ImportResult) -> dict | None:
         problems.append(_("the person code is missing"))
     elif len(code) > 40:
         problems.append(_("the person code is longer than %(n)d characters", n=40))
+    named_sex = None
+    if full_name:
+        stripped, named_sex, removed = strip_name_prefix(full_name)
+        if removed:
+            result.conversions.append(Conversion(row.number, "Họ và tên", full_name, stripped,
+                                                 "prefix"))
+            full_name = stripped
     if not full_name:
         problems.append(_("the full name is missing"))
     elif len(full_name) > 150:
         problems.append(_("the full name is longer than %(n)d characters", n=150))
     if not unit_code:
         problems.append(_("the unit code is missing"))
-    gender = None
+    gender = named_sex
     if gender_text:
-        gender = GENDER_WORDS.get(fold(gender_text))
+        gender = lookup(SEX, gender_text)
         if gender is None:
             problems.append(_("the gender %(value)s is unknown (write Nam or Nữ)",
                               value=gender_text))
-    birth_date = None
+    birth_date, birth_year = None, None
     try:
-        birth_date = date_value(v.get("birth_date"))
+        birth = parse_date(v.get("birth_date"), allow_year=True)
     except ValueError:
-        problems.append(_("the date of birth %(value)s is not a date (write dd/mm/yyyy)",
-                          value=text_value(v.get("birth_date"))))
-    if birth_date is not None and not (1900 <= birth_date.year and birth_date <= utcnow().date()):
+        problems.append(_("the date of birth %(value)s is not a date (write dd/mm/yyyy or the "
+                          "year)", value=text_value(v.get("birth_date"))))
+    else:
+        if isinstance(birth, int):
+            birth_year = birth
+        elif birth is not None:
+            birth_date, birth_year = birth, birth.year
+    today = utcnow().date()
+    if birth_date is not None and not (1900 <= birth_date.year and birth_date <= today):
         problems.append(_("the date of birth %(value)s is not plausible",
                           value=birth_date.strftime("%d/%m/%Y")))
+    elif birth_date is None and birth_year is not None and not 1900 <= birth_year <= today.year:
+        problems.append(_("the year of birth %(value)s is not plausible", value=birth_year))
     if email and not _EMAIL.match(email):
         problems.append(_("the email address %(value)s is not valid", value=email))
     if problems:
         result.errors.append(RowError(row.number, "; ".join(problems)))
         return None
     return {"row": row.number, "code": code, "full_name": full_name, "unit_code": unit_code,
-            "gender": gender, "birth_date": birth_date,
+            "gender": gender, "birth_date": birth_date, "birth_year": birth_year,
             "position": text_value(v.get("position"))[:150], "email": email[:254],
             "email_given": "email" in v}
+
+
+def _person_preview(item: dict) -> dict:
+    """A parsed person as the preview shows it (what will be stored)."""
+    birth = fmt_date(item["birth_date"], "dd/MM/yyyy") if item["birth_date"] else (
+        str(item["birth_year"]) if item["birth_year"] else "")
+    return {"row": item["row"], "code": item["code"], "full_name": item["full_name"],
+            "gender": GENDER_WORDS_VI.get(item["gender"], ""), "birth_date": birth,
+            "position": item["position"], "unit_code": item["unit_code"],
+            "email": item["email"]}
+
+
+def _unit_preview(item: dict) -> dict:
+    return {"row": item["row"], "code": item["code"], "name": item["name"],
+            "parent_code": item["parent_code"], "kind": KIND_WORDS_VI.get(item["kind"], ""),
+            "address": item["address"]}
 
 
 def _load_by_code(model, codes: set[str]) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from emulation.core import permissions
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
@@ -81,6 +81,9 @@ class Person(TimestampMixin, VersionedMixin, Base):
     sort_key: Mapped[str] = mapped_column(String(160), index=True, default="")
     gender: Mapped[str | None] = mapped_column(String(10))
     birth_date: Mapped[date | None] = mapped_column(Date)
+    # The year of birth: the birth date's year, or alone when only the year is known (office
+    # lists often give `Năm sinh` 1986); no rule reads either.
+    birth_year: Mapped[int | None] = mapped_column(Integer)
     position: Mapped[str] = mapped_column(String(150), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -90,6 +93,8 @@ class Person(TimestampMixin, VersionedMixin, Base):
 
     __table_args__ = (
         CheckConstraint(f"gender IS NULL OR gender IN ({Gender.sql_in()})", name="gender_known"),
+        CheckConstraint("birth_year IS NULL OR (birth_year >= 1900 AND birth_year <= 2100)",
+                        name="birth_year_plausible"),
     )
 
     def set_name(self, name: str) -> None:
@@ -103,6 +108,18 @@ class Person(TimestampMixin, VersionedMixin, Base):
         folded = fold(name)[:150]
         return {"full_name": clean(name), "name_folded": folded,
                 "sort_key": person_sort_key(folded)[:160]}
+
+    @validates("birth_date")
+    def _year_of_birth_date(self, _key, value: date | None) -> date | None:
+        """A birth date sets the year of birth (clearing the date leaves the year)."""
+        if value is not None:
+            self.birth_year = value.year
+        return value
+
+    @property
+    def birth(self) -> date | int | None:
+        """The birth date when known, else the year of birth, else None (for display)."""
+        return self.birth_date or self.birth_year
 
     @property
     def given_name(self) -> str:

@@ -23,8 +23,8 @@ from emulation.extensions import db
 from emulation.org.models import GENDERS, UNIT_KINDS, Person, Unit
 
 UNIT_FIELDS = ("code", "name", "kind", "address", "active", "parent_id")
-PERSON_FIELDS = ("code", "full_name", "gender", "birth_date", "position", "email", "active",
-                 "unit_id")
+PERSON_FIELDS = ("code", "full_name", "gender", "birth_date", "birth_year", "position", "email",
+                 "active", "unit_id")
 
 
 # --- queries -------------------------------------------------------------------------------
@@ -309,10 +309,13 @@ def _validate_unit_fields(code: str, name: str, kind: str) -> None:
 # --- people --------------------------------------------------------------------------------
 
 def create_person(actor, *, code: str, full_name: str, unit: Unit, gender: str | None = None,
-                  birth_date: date | None = None, position: str = "", email: str = "") -> Person:
+                  birth_date: date | None = None, position: str = "", email: str = "",
+                  birth_year: int | None = None) -> Person:
+    """A new person; `birth_year` alone when only the year of birth is known (with a
+    `birth_date` it must be that date's year, and is taken from it when left out)."""
     _require_manage_people(actor, unit)
     code = clean(code)
-    fields = _person_fields(full_name, gender, birth_date, position, email)
+    fields = _person_fields(full_name, gender, birth_date, position, email, birth_year)
     _validate_person_code(code)
     used = _("The person code %(code)s is already used.", code=code)
     if db.session.scalar(select(Person.id).where(Person.code == code)) is not None:
@@ -332,14 +335,15 @@ def create_person(actor, *, code: str, full_name: str, unit: Unit, gender: str |
 
 def update_person(actor, person: Person, *, version, full_name: str, unit: Unit,
                   gender: str | None, birth_date: date | None, position: str,
-                  email: str) -> Person:
+                  email: str, birth_year: int | None = None) -> Person:
+    """Change a person (see create_person for `birth_year`)."""
     _require_manage_people(actor, person.unit)
     if unit.id != person.unit_id:
         _require_manage_people(actor, unit)
         if not unit.active:
             raise InvalidState(_("The unit %(name)s is inactive.", name=unit.name))
     check_version(person, version)
-    fields = _person_fields(full_name, gender, birth_date, position, email)
+    fields = _person_fields(full_name, gender, birth_date, position, email, birth_year)
     before = person_snapshot(person)
     person.set_name(fields.pop("full_name"))
     for key, value in fields.items():
@@ -378,7 +382,7 @@ def _validate_person_code(code: str) -> None:
         raise ServiceError(_("The person code is longer than %(n)d characters.", n=40))
 
 
-def _person_fields(full_name, gender, birth_date, position, email) -> dict:
+def _person_fields(full_name, gender, birth_date, position, email, birth_year=None) -> dict:
     full_name = clean(full_name)
     if not full_name:
         raise ServiceError(_("A full name is required."))
@@ -388,6 +392,13 @@ def _person_fields(full_name, gender, birth_date, position, email) -> dict:
         raise ServiceError(_("Unknown gender."))
     if birth_date is not None and not (date(1900, 1, 1) <= birth_date <= date.today()):
         raise ServiceError(_("The date of birth is not plausible."))
+    if birth_date is not None:
+        if birth_year is not None and birth_year != birth_date.year:
+            raise ServiceError(_("The year of birth is not the year of the date of birth."))
+        birth_year = birth_date.year
+    elif birth_year is not None and not 1900 <= birth_year <= date.today().year:
+        raise ServiceError(_("The year of birth is not plausible."))
     return {"full_name": full_name, "gender": gender or None, "birth_date": birth_date,
+            "birth_year": birth_year,
             "position": clean(position)[:150], "email": clean(email)[:254]}
 

@@ -19,6 +19,10 @@ PEOPLE = register_export(ExportKind(
     write=exports.export_people, filename=lambda user: "ca-nhan.xlsx",
     label=_l("People")))
 
+UNITS_IMPORT = register_import(ImportKind(
+    kind="units_import", columns=importers.UNIT_COLUMNS, run=importers.import_units,
+    label=_l("Import of units from %(name)s")))
+
 PEOPLE_IMPORT = register_import(ImportKind(
     kind="people_import", columns=importers.PEOPLE_COLUMNS, run=importers.import_people,
     label=_l("Import of people from %(name)s")))

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -18,13 +17,13 @@ from sqlalchemy.orm import joinedload
 from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.errors import ServiceError, StaleRecord
-from emulation.core.tabular import TableError, read_table
 from emulation.core.text import clean
 from emulation.core.web import form_action, int_arg, load_or_404, paginate, xlsx_response
-from emulation.jobs import services as jobs
+from emulation.jobs import imports
 from emulation.jobs.web import export_response
-from emulation.org import exports, importers, services
+from emulation.org import exports, services
 from emulation.org.forms import (
+    ImportChoicesForm,
     ImportForm,
     PersonForm,
     UnitCreateForm,
@@ -159,7 +158,7 @@ def unit_delete(unit_id: int):
 @bp.route("/units/import", methods=["GET", "POST"])
 @perms.roles_required(*perms.MANAGE_UNITS)
 def units_import():
-    return _import_page("units", importers.UNIT_COLUMNS, importers.import_units)
+    return _import_page("units")
 
 
 @bp.route("/units/import/template.xlsx")
@@ -220,7 +219,8 @@ def person_create():
             person = services.create_person(
                 current_user, code=form.code.data, full_name=form.full_name.data, unit=unit,
                 gender=form.gender.data or None, birth_date=form.birth_date.data,
-                position=form.position.data, email=form.email.data)
+                position=form.position.data, email=form.email.data,
+                birth_year=None if form.birth_date.data else form.birth_year.data)
         except ServiceError as err:
             flash(str(err.message), "danger")
             status = err.status
@@ -253,7 +253,8 @@ def person_edit(person_id: int):
                     current_user, person, version=form.version.data,
                     full_name=form.full_name.data, unit=unit, gender=form.gender.data or None,
                     birth_date=form.birth_date.data, position=form.position.data,
-                    email=form.email.data)
+                    email=form.email.data,
+                    birth_year=None if form.birth_date.data else form.birth_year.data)
             except ServiceError as err:
                 flash(str(err.message), "danger")
                 status = err.status
@@ -283,8 +284,7 @@ def person_set_active(person_id: int):
 @bp.route("/people/import", methods=["GET", "POST"])
 @perms.roles_required(*perms.MANAGE_PEOPLE)
 def people_import():
-    return _import_page("people", importers.PEOPLE_COLUMNS, importers.import_people,
-                        job_kind="people_import")
+    return _import_page("people")
 
 
 @bp.route("/people/import/template.xlsx")
@@ -309,43 +309,81 @@ def _active_flag() -> bool:
     return value == "1"
 
 
-def _import_page(kind: str, columns, run_import, template_url: str | None = None,
-                 job_kind: str | None = None):
-    """The import page; a file of more than IMPORT_JOB_ROWS rows is imported by the worker
-    when the import has a `job_kind` (jobs.services.register_import)."""
+def _import_page(kind: str, template_url: str | None = None):
+    """Upload → preview (nothing written) → confirm, for every import (jobs.imports). The
+    preview's form carries the kept file's token and the user's choices (sheet, header row,
+    columns); a file of more than IMPORT_JOB_ROWS rows is imported by the worker."""
+    spec = imports.kind_of(kind)
     form = ImportForm()
-    result, status, file_error = None, 200, None
-    if form.validate_on_submit():
-        upload = form.file.data
+    report, status, file_error = None, 200, None
+    action = request.form.get("action", "") if request.method == "POST" else ""
+    if action:
+        choices_form = ImportChoicesForm()
+        if not choices_form.validate_on_submit() or action not in ("preview", "confirm",
+                                                                    "cancel"):
+            abort(400)
+        token = choices_form.token.data
+        if action == "cancel":
+            imports.discard(current_user, token)
+            flash(_("The import was cancelled; nothing was written."), "info")
+            return redirect(request.path)
         try:
-            rows = read_table(upload.stream, upload.filename, columns,
-                              current_app.config["IMPORT_MAX_ROWS"])
-        except TableError as err:
-            file_error, status = str(err), 400
+            stream, filename = imports.kept(current_user, kind, token)
+            choices = _import_choices(choices_form)
+            if action == "confirm":
+                report = imports.run(current_user, kind, stream, filename, choices)
+            else:
+                report = imports.check(current_user, kind, stream, filename, choices)
+        except StaleRecord as err:  # a record changed while the file was imported
+            file_error, status = str(err.message), 409
+        except ServiceError as err:
+            file_error, status = str(err.message), err.status
         else:
-            if job_kind and len(rows) > current_app.config["IMPORT_JOB_ROWS"]:
-                job = jobs.start_import(current_user, job_kind, upload.stream,
-                                        upload.filename, len(rows))
+            report.token = token
+            if report.state == "queued":
+                imports.discard(current_user, token)
                 flash(_("This file is large, so it is being imported in the background. You "
                         "may leave this page: a notification will tell you the outcome."),
                       "info")
-                return redirect(url_for("jobs.detail", token=job.id))
-            try:
-                result = run_import(current_user, rows)
-            except StaleRecord as err:  # a record changed while the file was imported
-                file_error, status = str(err), 409
-            else:
-                if result.ok:
-                    flash(_("Import finished: %(created)d created, %(updated)d updated, "
-                            "%(unchanged)d unchanged.", created=result.created,
-                            updated=result.updated, unchanged=result.unchanged), "success")
-                else:
-                    status = 400
+                return redirect(url_for("jobs.detail", token=report.job.id))
+            if report.state == "imported":
+                imports.discard(current_user, token)
+                flash(_("Import finished: %(created)d created, %(updated)d updated, "
+                        "%(unchanged)d unchanged.", created=report.result.created,
+                        updated=report.result.updated, unchanged=report.result.unchanged),
+                      "success")
+            elif not report.ok:
+                status = 400
+    elif form.validate_on_submit():
+        upload = form.file.data
+        token = imports.keep(current_user, kind, upload.stream, upload.filename)
+        stream, filename = imports.kept(current_user, kind, token)
+        report = imports.check(current_user, kind, stream, filename)
+        report.token = token
+        if report.table is None:  # the file cannot be read at all: nothing to choose
+            imports.discard(current_user, token)
+            file_error, report, status = report.error, None, 400
+        elif not report.ok:
+            status = 400
     elif request.method == "POST":
         status = 400
-    return render_template("org/import.html", form=form, kind=kind, columns=columns,
-                           result=result, file_error=file_error,
+    if report is not None and report.error:
+        file_error = report.error
+    return render_template("org/import.html", form=form, kind=kind, columns=spec.columns,
+                           report=report, file_error=file_error,
                            template_url=template_url), status
+
+
+def _import_choices(form):
+    """The preview's choices: another sheet than the one shown finds its own header row,
+    another header row its own columns; else the columns as the user set them."""
+    sheet, row = form.sheet.data or None, form.header_row.data
+    mapping = {k[4:]: v for k, v in request.form.items() if k.startswith("col_")}
+    if sheet is not None and sheet != request.form.get("shown_sheet", sheet):
+        row, mapping = None, {}
+    elif row is not None and str(row) != request.form.get("shown_row", str(row)):
+        mapping = {}
+    return imports.choices_from(sheet, row, mapping or None)
 
 
 def _unit_choices() -> list[Unit]:

@@ -1,4 +1,3 @@
-import io
 from datetime import date
 from decimal import Decimal
 
@@ -23,8 +22,10 @@ def csv(text: str) -> bytes:
 
 
 def upload(client, kind, data, name="f.csv"):
-    return client.post(f"/records/import/{kind}", data={"file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    """Upload, then confirm the preview (a refused preview is returned as it is)."""
+    from tests.org.test_import import upload as upload_and_confirm
+
+    return upload_and_confirm(client, f"/records/import/{kind}", data, name)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from emulation.auth.models import RoleGrant, User
 from emulation.core.audit import AuditEvent
 from emulation.core.models import utcnow
+from emulation.extensions import db
 from emulation.jobs import services
 from emulation.jobs.models import Job
 from emulation.notify.models import Notification
@@ -213,6 +214,7 @@ def imports_as_jobs(app):
 
 
 def _import(client, rows) -> str:
+    """Upload, preview, confirm: a large file is handed to a job (its token)."""
     from tests.org.test_import import PEOPLE_HEADERS, upload, xlsx
 
     response = upload(client, "/people/import", xlsx(PEOPLE_HEADERS, rows), "nguoi.xlsx")
@@ -240,11 +242,23 @@ def test_a_large_import_runs_as_a_job_with_its_outcome(world, login, in_app, app
     assert login("donvi2").get(f"/jobs/{token}").status_code == 404
 
 
-def test_an_import_job_with_bad_rows_writes_nothing_and_lists_them(world, login, in_app,
+def test_an_import_job_with_bad_rows_writes_nothing_and_lists_them(world, login, in_app, app,
                                                                   imports_as_jobs):
+    from tests.org.test_import import PEOPLE_HEADERS, preview, xlsx
+
+    rows = [["N1", "Lê Thị Một", "Nữ", "01/02/1990", "Chuyên viên", "CS-1", ""],
+            ["N2", "Lê Thị Hai", "Nữ", "01/02/1990", "Chuyên viên", "CS-2", ""]]
+    data = xlsx(PEOPLE_HEADERS, rows)
     c = login("donvi1")
-    token = _import(c, [["N1", "Lê Thị Một", "Nữ", "01/02/1990", "Chuyên viên", "CS-1", ""],
-                        ["N2", "Lê Thị Hai", "Nữ", "01/02/1990", "Chuyên viên", "CS-2", ""]])
+    shown = preview(c, "/people/import", data, "nguoi.xlsx")
+    assert shown.status_code == 400 and "CS-2" in shown.get_data(as_text=True)  # at once
+    # a file that turns bad between the preview and the worker (a unit handed to another
+    # officer meanwhile): the job imports nothing and lists the rows
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "donvi1"))
+        token = services.start_import(user, "people_import", io.BytesIO(data), "nguoi.xlsx",
+                                      2).id
+        db.session.remove()
     page = c.get(f"/jobs/{token}").get_data(as_text=True)
     assert "CS-2" in page  # the bad row's reason: another unit's people
     with in_app() as session:

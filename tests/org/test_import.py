@@ -1,4 +1,5 @@
 import io
+import re
 import unicodedata
 from datetime import datetime
 
@@ -30,9 +31,29 @@ def csv_bytes(headers, rows, sep=",") -> bytes:
     return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
 
 
-def upload(client, url, data: bytes, filename: str):
+def preview(client, url, data: bytes, filename: str):
+    """Upload a file: the preview (nothing written)."""
     return client.post(url, data={"file": (io.BytesIO(data), filename)},
                        content_type="multipart/form-data")
+
+
+def token_of(response) -> str | None:
+    found = re.search(r'name="token" value="([^"]+)"', response.get_data(as_text=True))
+    return found.group(1) if found else None
+
+
+def confirm(client, url, token: str, **choices):
+    return client.post(url, data={"token": token, "action": "confirm", **choices})
+
+
+def upload(client, url, data: bytes, filename: str):
+    """Upload then confirm, as a user who accepts the preview; a refused preview (a file that
+    cannot be read, row errors) is returned as it is."""
+    shown = preview(client, url, data, filename)
+    token = token_of(shown)
+    if shown.status_code != 200 or token is None:
+        return shown
+    return confirm(client, url, token)
 
 
 def counts(in_app):

@@ -17,7 +17,6 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.sql.expression import false
 
 from emulation.awards.catalogue.enums import AwardCategory, QuotaBase, Rounding, Subject
 from emulation.core.models import Base, TimestampMixin, VersionedMixin

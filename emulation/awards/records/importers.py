@@ -6,75 +6,83 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from emulation.awards.catalogue.models import AwardType
-from emulation.awards.records.enums import CommendationKind
-from emulation.awards.records.models import (
-    APPRAISAL_LEVELS,
-    DISCIPLINE_LEVELS,
-    INITIATIVE_SCOPES,
-    Appraisal,
-    AwardRecord,
-    Discipline,
-    Initiative,
-)
+from emulation.awards.records.enums import TEMPLATE_LABELS
+from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, Initiative
 from emulation.core import audit
 from emulation.core import permissions as perms
-from emulation.core.tabular import Column, ImportResult, Row, RowError, date_value, text_value
-from emulation.core.text import fold
+from emulation.core.formatting import fmt_date
+from emulation.core.tabular import (
+    PREVIEW_ROWS,
+    Column,
+    ImportResult,
+    Row,
+    RowError,
+    date_value,
+    text_value,
+)
+from emulation.core.vocabulary import (
+    APPRAISAL,
+    COMMENDATION_KIND,
+    DISCIPLINE,
+    HEADERS,
+    INITIATIVE_SCOPE,
+    YES,
+    award_lookup,
+    find_award,
+    lookup,
+    year_value,
+)
 from emulation.extensions import db
 from emulation.org.importers import _load_by_code
 from emulation.org.models import Person, Unit
 
-PERSON = Column("person_code", "Mã cá nhân", required=False, aliases=("person code",))
-UNIT = Column("unit_code", "Mã đơn vị", required=False, aliases=("unit code",))
-YEAR = Column("year", "Năm", aliases=("year",))
+
+def _column(key: str, concept: str, required: bool = True) -> Column:
+    """A column whose header and office synonyms are `vocabulary.HEADERS[concept]`."""
+    header, *aliases = HEADERS[concept]
+    return Column(key, header, required=required, aliases=tuple(aliases))
+
+
+PERSON = _column("person_code", "person_code", required=False)
+UNIT = _column("unit_code", "unit_code", required=False)
+YEAR = _column("year", "year")
 COLUMNS = {
-    "appraisals": [PERSON, UNIT, YEAR, Column("level", "Xếp loại", aliases=("level",))],
-    "initiatives": [PERSON, YEAR, Column("scope", "Phạm vi", aliases=("scope",)),
-                    Column("research", "Đề tài khoa học", required=False,
-                           aliases=("research",)),
-                    Column("title", "Tên sáng kiến", aliases=("title",)),
-                    Column("recognised_by", "Cơ quan công nhận", required=False)],
-    "disciplines": [PERSON, Column("level", "Hình thức kỷ luật", aliases=("level",)),
-                    Column("starts_on", "Từ ngày", aliases=("from",)),
-                    Column("ends_on", "Đến ngày", aliases=("to",)),
-                    Column("reason", "Lý do", required=False)],
-    "awards": [PERSON, UNIT, Column("award", "Mã khen thưởng", aliases=("award",)), YEAR,
-               Column("decision_number", "Số quyết định", required=False),
-               Column("issuer", "Cơ quan ban hành", required=False),
-               Column("kind", "Loại khen thưởng", required=False, aliases=("kind",))],
+    "appraisals": [PERSON, UNIT, YEAR, _column("level", "appraisal")],
+    "initiatives": [PERSON, YEAR, _column("scope", "scope"),
+                    _column("research", "research", required=False),
+                    _column("title", "title"),
+                    _column("recognised_by", "recognised_by", required=False)],
+    "disciplines": [PERSON, _column("level", "discipline"),
+                    _column("starts_on", "from"), _column("ends_on", "to"),
+                    _column("reason", "reason", required=False)],
+    "awards": [PERSON, UNIT, _column("award", "award"), YEAR,
+               _column("decision_number", "decision_number", required=False),
+               _column("issuer", "issuer", required=False),
+               _column("kind", "commendation_kind", required=False)],
 }
-LEVEL_WORDS = {"hoan thanh xuat sac nhiem vu": "excellent", "xuat sac": "excellent",
-               "hoan thanh tot nhiem vu": "good", "tot": "good",
-               "hoan thanh nhiem vu": "complete", "hoan thanh": "complete",
-               "khong hoan thanh nhiem vu": "incomplete", "khong hoan thanh": "incomplete",
-               **{lv: lv for lv in APPRAISAL_LEVELS}}
-SCOPE_WORDS = {"co so": "grassroots", "cap co so": "grassroots", "bo": "ministry",
-               "cap bo": "ministry", "bo, nganh, tinh": "ministry", "cap bo, nganh, tinh":
-               "ministry", "toan quoc": "national", **{s: s for s in INITIATIVE_SCOPES}}
-DISCIPLINE_WORDS = {"khien trach": "khien_trach", "canh cao": "canh_cao",
-                    "ha bac luong": "ha_bac_luong", "giang chuc": "giang_chuc",
-                    "cach chuc": "cach_chuc", "buoc thoi viec": "buoc_thoi_viec",
-                    **{lv: lv for lv in DISCIPLINE_LEVELS}}
-KIND_WORDS = {"thuong xuyen": "regular", "chuyen de": "thematic", "theo chuyen de": "thematic",
-              "dot xuat": "one_off", "qua trinh cong hien": "career", "nien han": "long_service",
-              "doi ngoai": "foreign", **{k: k for k in CommendationKind.values()}}
-YES = {"co", "x", "yes", "1", "true", "de tai"}
 
 
-def run_import(kind: str, actor, rows: list[Row]) -> ImportResult:
+def run_import(kind: str, actor, rows: list[Row], on_progress=None,
+               dry_run: bool = False) -> ImportResult:
+    """All-or-nothing import of `kind` (a key of COLUMNS); `on_progress(rows)` every 1,000
+    rows written. With `dry_run` nothing is written: the result holds every row error and
+    the preview (the first rows as they would be stored)."""
     result = ImportResult()
     people = _load_by_code(Person, {text_value(r.values.get("person_code")) for r in rows})
     units = _load_by_code(Unit, {text_value(r.values.get("unit_code")) for r in rows})
-    award_codes = set(db.session.scalars(select(AwardType.code)))
+    awards = award_lookup(db.session.execute(select(AwardType.code, AwardType.name)).all())
     items = []
     for row in rows:
-        item = _parse(kind, row, people, units, award_codes, actor, result)
+        item = _parse(kind, row, people, units, awards, actor, result)
         if item is not None:
             items.append(item)
-    if result.errors:
+    result.preview = [_preview(kind, item) for item in items[:PREVIEW_ROWS]]
+    if result.errors or dry_run:
         result.errors.sort(key=lambda e: e.row)
         return result
-    for item in items:
+    for done, item in enumerate(items, 1):
+        if on_progress is not None and done % 1000 == 0:
+            on_progress(done)
         _apply(kind, item, result)
     audit.record(db.session, actor=actor, action=f"import.{kind}", object_type=kind,
                  summary=f"import of {kind}: {result.created} created, {result.updated} updated, "
@@ -83,7 +91,31 @@ def run_import(kind: str, actor, rows: list[Row]) -> ImportResult:
     return result
 
 
-def _parse(kind, row: Row, people, units, award_codes, actor, result):
+def _preview(kind: str, item: dict) -> dict:
+    """A parsed row as the preview shows it (what will be stored), by column key."""
+    person, unit = item.get("person"), item.get("unit")
+    shown = {"row": item["row"], "person_code": person.code if person else "",
+             "unit_code": unit.code if unit else "", "year": item.get("year") or ""}
+    if person is not None:
+        shown["person_code"] = f"{person.code} — {person.full_name}"
+    if kind == "appraisals":
+        shown["level"] = str(TEMPLATE_LABELS["APPRAISAL_LABELS"].get(item["level"], ""))
+    elif kind == "initiatives":
+        shown.update(scope=str(TEMPLATE_LABELS["SCOPE_LABELS"].get(item["scope"], "")),
+                     research="✓" if item["research"] else "", title=item["title"],
+                     recognised_by=item["recognised_by"])
+    elif kind == "disciplines":
+        shown.update(level=str(TEMPLATE_LABELS["DISCIPLINE_LABELS"].get(item["level"], "")),
+                     starts_on=fmt_date(item["starts_on"], "dd/MM/yyyy"),
+                     ends_on=fmt_date(item["ends_on"], "dd/MM/yyyy"), reason=item["reason"])
+    else:
+        shown.update(award=item["award"], decision_number=item["decision_number"],
+                     issuer=item["issuer"],
+                     kind=str(TEMPLATE_LABELS["COMMENDATION_KIND_LABELS"].get(item["kind"], "")))
+    return shown
+
+
+def _parse(kind, row: Row, people, units, awards, actor, result):
     v, problems = row.values, []
     person = people.get(text_value(v.get("person_code")))
     unit = units.get(text_value(v.get("unit_code")))
@@ -111,21 +143,21 @@ def _parse(kind, row: Row, people, units, award_codes, actor, result):
             problems.append(_("the year %(value)s is not valid", value=text_value(v.get("year"))))
         item["year"] = year
     if kind == "appraisals":
-        item["level"] = LEVEL_WORDS.get(fold(text_value(v.get("level"))))
+        item["level"] = lookup(APPRAISAL, text_value(v.get("level")))
         if item["level"] is None:
             problems.append(_("the appraisal %(value)s is unknown",
                               value=text_value(v.get("level"))))
     elif kind == "initiatives":
-        item["scope"] = SCOPE_WORDS.get(fold(text_value(v.get("scope"))))
+        item["scope"] = lookup(INITIATIVE_SCOPE, text_value(v.get("scope")))
         if item["scope"] is None:
             problems.append(_("the scope %(value)s is unknown", value=text_value(v.get("scope"))))
-        item["research"] = fold(text_value(v.get("research"))) in YES
+        item["research"] = lookup(YES, text_value(v.get("research"))) is True
         item["title"] = text_value(v.get("title"))[:500]
         if not item["title"]:
             problems.append(_("the title is missing"))
         item["recognised_by"] = text_value(v.get("recognised_by"))[:255]
     elif kind == "disciplines":
-        item["level"] = DISCIPLINE_WORDS.get(fold(text_value(v.get("level"))))
+        item["level"] = lookup(DISCIPLINE, text_value(v.get("level")))
         if item["level"] is None:
             problems.append(_("the discipline %(value)s is unknown",
                               value=text_value(v.get("level"))))
@@ -138,13 +170,15 @@ def _parse(kind, row: Row, people, units, award_codes, actor, result):
             problems.append(_("the period of the discipline is not valid (dd/mm/yyyy)"))
         item["reason"] = text_value(v.get("reason"))
     elif kind == "awards":
-        item["award"] = text_value(v.get("award")).upper()
-        if item["award"] not in award_codes:
-            problems.append(_("the award code %(code)s is unknown", code=item["award"] or "—"))
+        written = text_value(v.get("award"))
+        item["award"] = find_award(awards, written) if written else None
+        if item["award"] is None:
+            problems.append(_("the award %(code)s is unknown (write its code, name or "
+                              "abbreviation, e.g. LĐTT)", code=written or "—"))
         item["decision_number"] = text_value(v.get("decision_number"))[:60]
         item["issuer"] = text_value(v.get("issuer"))[:255]
         kind = text_value(v.get("kind"))
-        item["kind"] = KIND_WORDS.get(fold(kind), "") if kind else "regular"
+        item["kind"] = lookup(COMMENDATION_KIND, kind) or "" if kind else "regular"
         if not item["kind"]:
             problems.append(_("the kind of commendation %(value)s is unknown", value=kind))
     if problems:
@@ -203,8 +237,5 @@ def _add_once(model, result, values: dict, **key):
 
 
 def _year(value) -> int | None:
-    try:
-        year = int(float(text_value(value)))
-    except ValueError:
-        return None
-    return year if 1950 <= year <= 2100 else None
+    year = year_value(value)
+    return year if year is not None and 1950 <= year <= 2100 else None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from emulation.awards.records import exports
-from emulation.jobs.services import ExportKind, register_export
+from emulation.awards.records import exports, importers
+from emulation.jobs.services import ExportKind, ImportKind, register_export, register_import
 
 
 def _roll(user, params: dict):
@@ -27,3 +27,18 @@ RECORDS = register_export(ExportKind(
     kind="records", subject=exports.records_subject, count=exports.count_records,
     write=exports.records, filename=lambda export: f"{export.kind}.xlsx",
     label=_l("Records (%(name)s)"), name=lambda export: exports.SHEETS[export.kind]))
+
+
+def _importer(kind: str):
+    def run(user, rows, on_progress=None, dry_run=False):
+        return importers.run_import(kind, user, rows, on_progress, dry_run)
+    return run
+
+
+IMPORT_LABELS = {"appraisals": _l("Import of appraisals from %(name)s"),
+                 "initiatives": _l("Import of initiatives from %(name)s"),
+                 "disciplines": _l("Import of disciplines from %(name)s"),
+                 "awards": _l("Import of award history from %(name)s")}
+for _kind, _label in IMPORT_LABELS.items():
+    register_import(ImportKind(kind=f"{_kind}_import", columns=importers.COLUMNS[_kind],
+                               run=_importer(_kind), label=_label))

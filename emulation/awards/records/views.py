@@ -20,12 +20,9 @@ from emulation.org.views import _import_page
 @bp.route("/records/import/<kind>", methods=["GET", "POST"])
 @perms.roles_required(*perms.MANAGE_PEOPLE)
 def records_import(kind: str):
-    from emulation.cli import importer
-
     if kind not in COLUMNS:
         abort(404)
-    columns, run = importer(kind)
-    return _import_page(kind, columns, run, url_for("awards.records_template", kind=kind))
+    return _import_page(kind, url_for("awards.records_template", kind=kind))
 
 
 @bp.route("/records/import/<kind>/template.xlsx")
