@@ -137,7 +137,8 @@ def erase_all() -> None:
     db.session.execute(delete(Report))
     db.session.execute(delete(Pledge))
     db.session.execute(delete(DeadlineExtension))
-    db.session.execute(Campaign.__table__.update().values(cloned_from_id=None))
+    db.session.execute(Campaign.__table__.update().values(cloned_from_id=None,
+                                                          parent_campaign_id=None))
     db.session.execute(delete(Campaign))
     db.session.execute(delete(RoleGrant))
     db.session.execute(delete(User))
