@@ -135,9 +135,6 @@ class Follow:
         """A query of the followed unit ids (None for the whole campaign: no filter)."""
         return None if self.whole else select(Unit.id).where(self.unit_condition())
 
-    def includes(self, unit: Unit) -> bool:
-        return self.whole or any(unit.path.startswith(p) for p in self.paths)
-
 
 def follow_for(user, campaign: Campaign) -> Follow:
     """The part of a campaign (the user may see) that the user follows as an organiser:

@@ -326,13 +326,13 @@ def compact_sign(cluster_id: int):
 def unit_dashboard(campaign_id: int, unit_id: int):
     """A unit's own dashboard: its pledge, reports and deadlines, progress, rank."""
     from emulation.pledges.services import campaign_unit_for
+    from emulation.scoring.services import published_rank
 
     campaign, unit = load_or_404(campaign_unit_for, current_user, campaign_id, unit_id)
-    data = dashboard.unit_dashboard(campaign, unit, local_today(), int_arg("period"))
     return render_template("campaigns/unit_dashboard.html", campaign=campaign, unit=unit,
-                           data=data, today=local_today(),
-                           rank=_published_rank(campaign, unit),
-                           officer=perms.covers(current_user, unit, ("unit_officer",)))
+                           data=dashboard.unit_dashboard(campaign, unit, local_today(),
+                                                         int_arg("period")),
+                           rank=published_rank(current_user, campaign, unit))
 
 
 @bp.route("/<int:campaign_id>/reminders", methods=["POST"])
@@ -410,14 +410,6 @@ def _parent_choices(form, campaign: Campaign | None = None) -> None:
             form.parent_campaign_id.choices):
         parent = campaign.parent_campaign
         form.parent_campaign_id.choices.append((parent.id, parent.title[:90]))
-
-
-def _published_rank(campaign: Campaign, unit):
-    """The unit's row of the frozen ranking, when it is published to the units (or the
-    reader organises the campaign), with the number of units ranked beside it."""
-    from emulation.scoring import services as scoring
-
-    return scoring.published_rank(current_user, campaign, unit)
 
 
 def _edit_page(form, campaign: Campaign, status: int = 200):
