@@ -6,7 +6,7 @@ import io
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from emulation.auth.models import User
 from emulation.campaigns import services as cs
@@ -14,9 +14,11 @@ from emulation.campaigns.models import Campaign, Cluster, ClusterMember
 from emulation.core.audit import AuditEvent
 from emulation.core.errors import InvalidState, NotFound, ServiceError
 from emulation.core.permissions import SYSTEM
+from emulation.demo import DEMO_PASSWORD
 from emulation.extensions import db
 from emulation.notify.models import Notification
 from emulation.org.models import Unit
+from emulation.pledges.models import Report
 from tests.factories import gen_campaign, gen_user
 
 CS1 = "Công đoàn Công ty DAP"  # CS-1, under CD-A
@@ -269,3 +271,20 @@ def test_compact_signing_refusals(world, cworld, ctx):
     db.session.rollback()
     assert db.session.scalar(select(ClusterMember.compact_signed_at).where(
         ClusterMember.unit_id == unit1.id)) is None
+
+
+def test_the_demo_branch_organiser_follows_its_units(demo):
+    with demo.session() as session:
+        campaign = session.scalar(select(Campaign).where(Campaign.year_start == 2026))
+        campaign_id, version = campaign.id, campaign.version
+        late = session.scalar(select(func.count(Report.id)).where(Report.late_days > 0))
+    assert late  # the demo has late mid-year reports to show
+    c = demo.app.test_client()
+    assert c.post("/login", data={"username": "tochuc_hc", "password": DEMO_PASSWORD}
+                  ).status_code == 302
+    page = c.get(f"/campaigns/{campaign_id}/dashboard").get_data(as_text=True)
+    assert "Công ty CP DAP - Vinachem" in page and "Văn phòng Bộ" not in page
+    overview = c.get(f"/campaigns/{campaign_id}/pledges").get_data(as_text=True)
+    assert "CDCS-DAP" in overview and "CDCS-VP" not in overview
+    assert c.post(f"/campaigns/{campaign_id}/close", data={"version": version}
+                  ).status_code == 403
