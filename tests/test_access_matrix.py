@@ -89,6 +89,11 @@ MATRIX = {
     "campaigns.cluster_form": ("GET", "/campaigns/{campaign}/clusters/new", ORGANISERS),
     "campaigns.cluster_delete": ("POST", "/campaigns/clusters/{cluster}/delete", ORGANISERS),
     "campaigns.attachment_add": ("POST", "/campaigns/{campaign}/attachments", ORGANISERS),
+    "campaigns.unit_dashboard": ("GET", "/campaigns/{campaign}/units/{unit}/dashboard",
+                                 PLEDGE_READERS),
+    "campaigns.remind": ("POST", "/campaigns/{campaign}/reminders", ORGANISERS),
+    # the probe names no member unit: a 404 for everyone (tests/campaigns covers signing)
+    "campaigns.compact_sign": ("POST", "/campaigns/clusters/{cluster}/sign", set()),
     "pledges.mine": ("GET", "/pledges/", OFFICER),
     "pledges.pledge": ("GET", "/campaigns/{campaign}/units/{unit}/pledge", PLEDGE_READERS),
     "pledges.titles": ("POST", "/campaigns/{campaign}/units/{unit}/pledge/titles", OFFICER),

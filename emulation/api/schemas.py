@@ -374,6 +374,9 @@ class ReportSchema(Schema):
     period = fields.String(attribute="period.label")
     state = fields.String()
     submitted_at = fields.DateTime(allow_none=True)
+    late_days = fields.Integer(allow_none=True, metadata={
+        "description": "Days past the period's deadline at the first submission (0: on "
+                       "time; null: not submitted). A late report is accepted and marked."})
     version = fields.Integer()
     integration = fields.String()
     task_progress = fields.String()

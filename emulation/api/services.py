@@ -166,10 +166,11 @@ def pledge_for(campaign, unit):
     return pledge
 
 
-def period_of(campaign, period_id: int):
-    """One of the campaign's report periods."""
+def period_of(campaign, period_id: int, unit=None):
+    """One of the campaign's report periods (asked of `unit`, when given)."""
     period = db.session.get(ReportPeriod, period_id)
-    if period is None or period.campaign_id != campaign.id:
+    if period is None or period.campaign_id != campaign.id or (
+            unit is not None and not period.concerns(unit.id)):
         raise NotFound(_("No such report period."))
     return period
 

@@ -272,14 +272,14 @@ class ReportItem(MethodView):
     @bp.response(200, s.ReportSchema)
     def get(self, campaign_id, unit_id, period_id):
         campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
-        return report_for(unit, period_of(campaign, period_id))
+        return report_for(unit, period_of(campaign, period_id, unit))
 
     @bp.arguments(s.ReportIn)
     @bp.response(200, s.ReportSchema)
     def put(self, body, campaign_id, unit_id, period_id):
         """Save the period's report draft (the unit's officers, once the pledge is approved)."""
         campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
-        period = period_of(campaign, period_id)
+        period = period_of(campaign, period_id, unit)
         entries = report_entries(pledges.pledge_of(campaign, unit), body.pop("items"))
         version = body.pop("version")
         return pledge_reports.save_report(g.api_user, campaign, unit, period, version, body,
@@ -293,8 +293,8 @@ class ReportSubmit(MethodView):
     def post(self, body, campaign_id, unit_id, period_id):
         """Submit the period's report (the unit's officers); it is read-only afterwards."""
         campaign, unit = pledges.campaign_unit_for(g.api_user, campaign_id, unit_id)
-        report = report_for(unit, period_of(campaign, period_id))
-        pledge_reports.submit_report(g.api_user, report, body["version"])
+        report = report_for(unit, period_of(campaign, period_id, unit))
+        pledge_reports.submit_report(g.api_user, report, body["version"], local_today())
         return report
 
 

@@ -1,5 +1,6 @@
 """Campaign dashboard: registration and reporting progress, progress per movement, units behind
-(the campaign's view over its units' pledges and reports).
+(the campaign's view over its units' pledges and reports), for the whole campaign or for the
+branch an organiser follows; the reminders sent to the units behind; a unit's own dashboard.
 
 A fixed number of queries whatever the number of units (asserted by a test).
 """
@@ -10,14 +11,17 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, exists, func, or_, select
 
 from emulation.campaigns.models import Campaign, CampaignParticipant, Movement, ReportPeriod
+from emulation.campaigns.services import Follow
+from emulation.core import audit, signals
+from emulation.core.errors import InvalidState, check_version
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.pledges import progress
 from emulation.pledges.enums import PledgeState, ReportState
-from emulation.pledges.models import Pledge, Report
+from emulation.pledges.models import Pledge, Report, ReportItem
 from emulation.pledges.reports import unit_items
 from emulation.pledges.services import state_counts
 
@@ -27,8 +31,25 @@ class PeriodStatus:
     period: ReportPeriod
     submitted: int = 0
     draft: int = 0
+    late: int = 0  # submitted after the deadline (nộp muộn)
     missing: int = 0
     overdue: bool = False
+    expected: int = 0  # participants the period is asked of
+    with_data: int = 0  # reports holding at least one result
+
+
+@dataclass
+class Behind:
+    """A unit late with its pledge or with the report of periods whose deadline passed."""
+
+    unit: tuple  # (id, name, code, path)
+    pledge: bool
+    periods: list[ReportPeriod]
+
+    @property
+    def reasons(self) -> list[str]:
+        return ([_("pledge not submitted")] if self.pledge else []) + [
+            _("no report for %(period)s", period=p.label) for p in self.periods]
 
 
 @dataclass
@@ -39,43 +60,103 @@ class Dashboard:
     period: ReportPeriod | None
     overall: Decimal | None
     movements: list[tuple[Movement, Decimal | None, int]]
-    unit_progress: list[tuple]  # ((unit id, name), progress)
-    behind: list[tuple] = field(default_factory=list)  # ((unit id, name), reasons)
+    unit_progress: list[tuple]  # ((unit id, name, code, path), progress)
+    behind: list[Behind] = field(default_factory=list)
 
 
-def campaign_dashboard(campaign: Campaign, today: date,
-                       period_id: int | None = None) -> Dashboard:
-    # (id, name) rows, not Unit objects: a union-wide campaign has thousands of participants
-    participants = db.session.execute(
-        select(Unit.id, Unit.name).join(CampaignParticipant, CampaignParticipant.unit_id == Unit.id)
-        .where(CampaignParticipant.campaign_id == campaign.id).order_by(Unit.path)).all()
-    counts = state_counts(campaign)
-    report_counts: dict[tuple[int, str], int] = {
-        (pid, state): n for pid, state, n in db.session.execute(
-            select(Report.period_id, Report.state, func.count(Report.id))
-            .where(Report.campaign_id == campaign.id)
-            .group_by(Report.period_id, Report.state))}
-    periods = []
-    for p in campaign.periods:
-        status = PeriodStatus(p, report_counts.get((p.id, ReportState.SUBMITTED), 0),
-                              report_counts.get((p.id, ReportState.DRAFT), 0))
-        status.missing = len(participants) - status.submitted - status.draft
-        status.overdue = p.deadline < today
-        periods.append(status)
-    chosen = _chosen_period(campaign, periods, period_id)
+def campaign_dashboard(campaign: Campaign, today: date, period_id: int | None = None,
+                       among=None) -> Dashboard:
+    """The dashboard of the campaign's participants (of the unit-id query `among` only, when
+    given: a branch). It opens on the latest period holding results (`period_id` chooses
+    another); without any, on the period due next, else the last one."""
+    # rows, not Unit objects: a union-wide campaign has thousands of participants
+    participants = _participants(campaign, among)
+    counts = state_counts(campaign, among)
+    periods = _period_statuses(campaign, participants, today, among)
+    chosen = _chosen_period(periods, period_id, today)
     overall, movements, unit_progress = None, [], []
     if chosen is not None:
-        overall, movements, unit_progress = _progress(campaign, chosen, participants)
-    behind = _behind(campaign, participants, periods, today)
+        overall, movements, unit_progress = _progress(campaign, chosen, participants, among)
+    behind = _behind(campaign, participants, periods, today, among)
     return Dashboard(len(participants), counts, periods, chosen, overall, movements,
                      unit_progress, behind)
 
 
-def unit_progress(campaign: Campaign, unit: Unit) -> list[tuple]:
-    """Unit dashboard: (period, overall %, {movement number: %}) for each report period."""
+def chase(actor, follow: Follow, version, today: date) -> tuple[int, int]:
+    """Nhắc nhở: remind the officers of every unit behind schedule in what the actor follows
+    of the campaign (the whole campaign, or their branch) — a pledge not submitted after the
+    registration deadline, a report missing after its period's deadline. A unit is reminded
+    at most once a day. `version`: the campaign's, as the page showed it (StaleRecord
+    otherwise). Returns (units reminded now, units behind). Audited."""
+    campaign = follow.campaign
+    check_version(campaign, version)  # the page the organiser saw
+    if campaign.state != "published":
+        raise InvalidState(_("Reminders are sent only while the campaign is published."))
+    among = follow.unit_ids()
+    participants = _participants(campaign, among)
+    periods = [PeriodStatus(p, overdue=p.deadline < today) for p in campaign.periods]
+    behind = _behind(campaign, participants, periods, today, among)
+    overdue = [signals.Overdue(b.unit[0], b.unit[1], b.unit[3], b.pledge,
+                               [p.label for p in b.periods]) for b in behind]
+    sent = sum(result for _receiver, result in signals.units_reminded.send(
+        campaign, units=overdue, today=today) if isinstance(result, int))
+    audit.record(db.session, actor=actor, action="campaign.remind", obj=campaign,
+                 summary=f"reminders to {sent} of {len(behind)} units behind",
+                 after={"reminded": sent, "behind": len(behind),
+                        "units": [b.unit[2] for b in behind][:200],
+                        **({"branch": list(follow.paths)} if follow.paths else {})})
+    db.session.commit()
+    return sent, len(behind)
+
+
+@dataclass
+class UnitDashboard:
+    """A unit's own view of a campaign: its pledge, its reports and deadlines, its progress
+    by movement, its rank once the ranking is published."""
+
+    pledge: Pledge | None
+    rows: list[tuple]  # (period, report or None, overdue?)
+    period: ReportPeriod | None
+    overall: Decimal | None
+    movements: list[tuple[Movement, Decimal | None]]
+    history: list[tuple]  # (period, overall %, {movement number: %})
+
+
+def unit_dashboard(campaign: Campaign, unit: Unit, today: date,
+                   period_id: int | None = None) -> UnitDashboard:
+    """The unit's dashboard; it opens on the latest of its periods holding results."""
+    from emulation.pledges.reports import periods_of, reports_of
+    from emulation.pledges.services import pledge_of
+
+    pledge = pledge_of(campaign, unit)
+    periods = periods_of(campaign, unit)
+    reports = {r.period_id: r for r in reports_of(campaign, unit)}
+    rows = [(p, reports.get(p.id), p.deadline < today and (
+        p.id not in reports or reports[p.id].state != ReportState.SUBMITTED)) for p in periods]
+    history = unit_progress(campaign, unit, periods)
+    numbers = {m.number: m for m in campaign.movements}
+    with_data = [(p, overall, by_movement) for p, overall, by_movement in history
+                 if any(v is not None for v in by_movement.values())]
+    chosen = None
+    if period_id is not None:
+        chosen = next((row for row in history if row[0].id == period_id), None)
+    elif with_data:
+        chosen = with_data[-1]
+    else:
+        upcoming = [row for row in history if row[0].deadline >= today]
+        chosen = upcoming[0] if upcoming else (history[-1] if history else None)
+    period, overall, by_movement = chosen if chosen else (None, None, {})
+    movements = [(m, by_movement.get(n)) for n, m in sorted(numbers.items())]
+    return UnitDashboard(pledge, rows, period, overall, movements, history)
+
+
+def unit_progress(campaign: Campaign, unit: Unit,
+                  periods: list[ReportPeriod] | None = None) -> list[tuple]:
+    """Unit dashboard: (period, overall %, {movement number: %}) for each report period (of
+    `periods`, when given)."""
     numbers = {m.id: m.number for m in campaign.movements}
     rows = []
-    for period in campaign.periods:
+    for period in campaign.periods if periods is None else periods:
         items = [progress.ItemData(movement_id, target, achieved, pct) for
                  _u, movement_id, target, achieved, pct in unit_items(campaign.id, period.id,
                                                                       unit.id)]
@@ -84,9 +165,43 @@ def unit_progress(campaign: Campaign, unit: Unit) -> list[tuple]:
     return rows
 
 
-def _progress(campaign, period, participants):
+def _participants(campaign: Campaign, among=None) -> list[tuple]:
+    stmt = (select(Unit.id, Unit.name, Unit.code, Unit.path)
+            .join(CampaignParticipant, CampaignParticipant.unit_id == Unit.id)
+            .where(CampaignParticipant.campaign_id == campaign.id).order_by(Unit.path))
+    if among is not None:
+        stmt = stmt.where(Unit.id.in_(among))
+    return db.session.execute(stmt).all()
+
+
+def _period_statuses(campaign, participants, today: date, among) -> list[PeriodStatus]:
+    only = [Report.unit_id.in_(among)] if among is not None else []
+    late = func.sum(case((Report.late_days > 0, 1), else_=0))
+    has_results = exists().where(ReportItem.report_id == Report.id, or_(
+        ReportItem.achieved_value.is_not(None), ReportItem.progress_pct.is_not(None)))
+    with_data = func.sum(case((has_results, 1), else_=0))
+    counts: dict[tuple[int, str], tuple[int, int, int]] = {
+        (pid, state): (n, n_late or 0, n_data or 0)
+        for pid, state, n, n_late, n_data in db.session.execute(
+            select(Report.period_id, Report.state, func.count(Report.id), late, with_data)
+            .where(Report.campaign_id == campaign.id, *only)
+            .group_by(Report.period_id, Report.state))}
+    ids = [u.id for u in participants]
+    statuses = []
+    for p in campaign.periods:
+        submitted, n_late, data_submitted = counts.get((p.id, ReportState.SUBMITTED), (0, 0, 0))
+        draft, _late, data_draft = counts.get((p.id, ReportState.DRAFT), (0, 0, 0))
+        expected = len(ids) if not p.asked else len(p.asked_unit_ids.intersection(ids))
+        statuses.append(PeriodStatus(p, submitted, draft, n_late,
+                                     max(0, expected - submitted - draft), p.deadline < today,
+                                     expected, data_submitted + data_draft))
+    return statuses
+
+
+def _progress(campaign, period, participants, among=None):
     by_unit: dict[int, list[progress.ItemData]] = {}
-    for unit_id, movement_id, target, achieved, pct in unit_items(campaign.id, period.id):
+    for unit_id, movement_id, target, achieved, pct in unit_items(campaign.id, period.id,
+                                                                  among=among):
         by_unit.setdefault(unit_id, []).append(progress.ItemData(movement_id, target, achieved,
                                                                  pct))
     per_movement: dict[int, list[Decimal | None]] = {}
@@ -106,29 +221,36 @@ def _progress(campaign, period, participants):
     return overall, movements, unit_progress
 
 
-def _chosen_period(campaign, periods: list[PeriodStatus], period_id):
+def _chosen_period(periods: list[PeriodStatus], period_id, today: date):
+    """The period asked for; else the latest holding results; else the one due next (or
+    the last)."""
     if period_id is not None:
         return next((s.period for s in periods if s.period.id == period_id), None)
-    with_reports = [s.period for s in periods if s.submitted or s.draft]
-    return with_reports[-1] if with_reports else (periods[0].period if periods else None)
+    with_data = [s.period for s in periods if s.with_data]
+    if with_data:
+        return with_data[-1]
+    upcoming = [s.period for s in periods if s.period.deadline >= today]
+    return upcoming[0] if upcoming else (periods[-1].period if periods else None)
 
 
-def _behind(campaign, participants, periods: list[PeriodStatus], today: date):
-    """Units late with their pledge or with the report of a period whose deadline passed."""
+def _behind(campaign, participants, periods: list[PeriodStatus], today: date,
+            among=None) -> list[Behind]:
+    """Units late with their pledge or with the report of a period whose deadline passed
+    (a period asked of chosen units only counts for them)."""
+    only_pledges = [Pledge.unit_id.in_(among)] if among is not None else []
+    only_reports = [Report.unit_id.in_(among)] if among is not None else []
     pledge_states = dict(db.session.execute(select(Pledge.unit_id, Pledge.state).where(
-        Pledge.campaign_id == campaign.id)).all())
+        Pledge.campaign_id == campaign.id, *only_pledges)).all())
     submitted = set(db.session.execute(select(Report.unit_id, Report.period_id).where(
-        Report.campaign_id == campaign.id, Report.state == ReportState.SUBMITTED)).all())
+        Report.campaign_id == campaign.id, Report.state == ReportState.SUBMITTED,
+        *only_reports)).all())
+    pledge_due = bool(campaign.registration_deadline and campaign.registration_deadline < today)
     rows = []
     for unit in participants:
-        reasons = []
-        state = pledge_states.get(unit.id)
-        if campaign.registration_deadline and campaign.registration_deadline < today and \
-                state not in (PledgeState.SUBMITTED, PledgeState.APPROVED):
-            reasons.append(_("pledge not submitted"))
-        for status in periods:
-            if status.overdue and (unit.id, status.period.id) not in submitted:
-                reasons.append(_("no report for %(period)s", period=status.period.label))
-        if reasons:
-            rows.append((unit, reasons))
+        pledge_late = pledge_due and pledge_states.get(unit.id) not in (
+            PledgeState.SUBMITTED, PledgeState.APPROVED)
+        missing = [s.period for s in periods if s.overdue and s.period.concerns(unit.id)
+                   and (unit.id, s.period.id) not in submitted]
+        if pledge_late or missing:
+            rows.append(Behind(unit, pledge_late, missing))
     return rows

@@ -18,13 +18,15 @@ class CampaignKind(LabelledEnum):
 
 
 class PeriodKind(LabelledEnum):
-    """Kỳ báo cáo: quarterly, mid-year, year-end, mid-term (sơ kết), final (tổng kết)."""
+    """Kỳ báo cáo: quarterly, mid-year, year-end, mid-term (sơ kết), final (tổng kết), ad-hoc
+    (đột xuất: asked when needed, of every participant or of chosen units)."""
 
     QUARTERLY = "quarterly", _l("Quarterly")
     MIDYEAR = "midyear", _l("Mid-year")
     YEAREND = "yearend", _l("Year-end")
     MIDTERM = "midterm", _l("Mid-term review (sơ kết)")
     FINAL = "final", _l("Final review (tổng kết)")
+    ADHOC = "adhoc", _l("Ad-hoc report (báo cáo đột xuất)")
     CUSTOM = "custom", _l("Other")
 
 

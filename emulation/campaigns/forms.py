@@ -36,6 +36,9 @@ class CampaignForm(Form):
     scoring_opens = DateField(_l("Scoring opens"), validators=[Optional()])
     scoring_closes = DateField(_l("Scoring closes"), validators=[Optional()])
     nomination_deadline = DateField(_l("Nomination deadline"), validators=[Optional()])
+    # choices set by the view: the campaigns the issuing unit takes part in (0: none)
+    parent_campaign_id = SelectField(_l("Answers the campaign of the level above (hưởng ứng)"),
+                                     coerce=int, choices=[(0, "—")], default=0)
 
 
 class CampaignCreateForm(CampaignForm):
@@ -49,6 +52,9 @@ class PeriodForm(Form):
     year = IntegerField(_l("Year"), validators=YEAR)
     # InputRequired, not DataRequired: a date that does not parse keeps its own message
     deadline = DateField(_l("Deadline"), validators=[InputRequired()])
+    unit_codes = TextAreaField(_l("Asked only of these units (codes, for an ad-hoc report); "
+                                  "empty: every participant"),
+                               validators=[Optional(), Length(max=100000)])
 
 
 class MovementForm(Form):
@@ -88,6 +94,10 @@ class ClusterForm(Form):
     compact_text = TextAreaField(_l("Compact (giao ước) text"),
                                  validators=[Optional(), Length(max=50000)])
     compact_signed_on = DateField(_l("Compact signed on"), validators=[Optional()])
+
+
+class ActionForm(Form):
+    """A button that posts only its action (its CSRF token)."""
 
 
 class CloneForm(Form):

@@ -1,7 +1,7 @@
 """Campaigns and what they are made of."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -24,7 +24,7 @@ from emulation.campaigns.enums import (
     ParticipationMode,
     PeriodKind,
 )
-from emulation.core.models import Base, TimestampMixin, VersionedMixin
+from emulation.core.models import Base, TimestampMixin, UTCDateTime, VersionedMixin
 from emulation.org.models import Unit
 
 CAMPAIGN_KINDS = CampaignKind.values()
@@ -60,8 +60,13 @@ class Campaign(TimestampMixin, VersionedMixin, Base):
     participation_mode: Mapped[str] = mapped_column(String(16), default="children")
     cloned_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaign.id", ondelete="SET NULL"))
+    # Hưởng ứng: the campaign of the level above that this (lower unit's) campaign answers.
+    parent_campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaign.id", ondelete="SET NULL"), index=True)
 
     issuing_unit: Mapped[Unit] = relationship(lazy="joined")
+    parent_campaign: Mapped[Campaign | None] = relationship(
+        remote_side=[id], foreign_keys=[parent_campaign_id])
     movements: Mapped[list[Movement]] = relationship(
         back_populates="campaign", order_by="Movement.number", cascade="all, delete-orphan")
     criteria: Mapped[list[Criterion]] = relationship(
@@ -88,7 +93,9 @@ class Campaign(TimestampMixin, VersionedMixin, Base):
 
 
 class ReportPeriod(Base):
-    """Kỳ báo cáo: quarterly, mid-year, year-end, mid-term review (sơ kết), final (tổng kết)."""
+    """Kỳ báo cáo: quarterly, mid-year, year-end, mid-term review (sơ kết), final (tổng kết),
+    ad-hoc (đột xuất). Asked of every participant, or only of the units in `asked` when it
+    has any (an ad-hoc report asked of a few units)."""
 
     __tablename__ = "report_period"
 
@@ -101,6 +108,34 @@ class ReportPeriod(Base):
     deadline: Mapped[date] = mapped_column(Date)
 
     campaign: Mapped[Campaign] = relationship(back_populates="periods")
+    asked: Mapped[list[ReportPeriodUnit]] = relationship(
+        back_populates="period", cascade="all, delete-orphan", lazy="selectin",
+        order_by="ReportPeriodUnit.id")
+
+    @property
+    def asked_unit_ids(self) -> frozenset[int]:
+        """The units the period is asked of; empty when it is asked of every participant."""
+        return frozenset(a.unit_id for a in self.asked)
+
+    def concerns(self, unit_id: int) -> bool:
+        """Is a report of this period asked of the unit (a participant)?"""
+        return not self.asked or unit_id in self.asked_unit_ids
+
+
+class ReportPeriodUnit(Base):
+    """A unit an ad-hoc report period (báo cáo đột xuất) is asked of."""
+
+    __tablename__ = "report_period_unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("report_period.id", ondelete="CASCADE"),
+                                           index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"),
+                                         index=True)
+
+    period: Mapped[ReportPeriod] = relationship(back_populates="asked")
+
+    __table_args__ = (UniqueConstraint("period_id", "unit_id", name="report_period_unit_once"),)
 
 
 class Movement(Base):
@@ -187,7 +222,8 @@ class Cluster(Base):
 
 
 class ClusterMember(Base):
-    """A unit in a cluster; a unit is in at most one cluster per campaign."""
+    """A unit in a cluster; a unit is in at most one cluster per campaign. The member records
+    once that it signed the cluster's compact (ký giao ước): when, and who signed for it."""
 
     __tablename__ = "cluster_member"
 
@@ -196,6 +232,10 @@ class ClusterMember(Base):
                                             index=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"))
+    compact_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    compact_signed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"))
+    compact_signed_by: Mapped[str] = mapped_column(String(150), default="")
 
     cluster: Mapped[Cluster] = relationship(back_populates="members")
     unit: Mapped[Unit] = relationship(lazy="joined")

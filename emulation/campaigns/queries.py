@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from emulation.campaigns.models import Campaign, CampaignParticipant, Cluster, ClusterMember
-from emulation.campaigns.services import campaigns_query
+from emulation.campaigns.services import campaigns_query, can_follow, can_manage
 from emulation.core import permissions as perms
 from emulation.core.errors import ServiceError
 from emulation.core.text import clean
@@ -36,6 +36,11 @@ class Hub:
     my_units: list[Unit]
     clusters: list[Cluster]
     member_names: dict[int, list[str]] = field(default_factory=dict)
+    # cluster id → (unit id, unit name, signed by, signed at) of each member: the compact's
+    # signatures
+    members: dict[int, list[tuple]] = field(default_factory=dict)
+    answers: list[Campaign] = field(default_factory=list)  # campaigns answering this one
+    follows_branch: bool = False  # an organiser of a branch (not of the issuing unit)
 
 
 def hub(user, campaign: Campaign) -> Hub:
@@ -51,13 +56,28 @@ def hub(user, campaign: Campaign) -> Hub:
                                            joinedload(Cluster.deputy))
                                   .order_by(Cluster.id)).unique().all()
     member_names: dict[int, list[str]] = {}
-    for cluster_id, name in db.session.execute(  # names only: no ORM object per member
-            select(ClusterMember.cluster_id, Unit.name)
+    members: dict[int, list[tuple]] = {}
+    for cluster_id, unit_id, name, signed_by, signed_at in db.session.execute(
+            # columns only: no ORM object per member
+            select(ClusterMember.cluster_id, Unit.id, Unit.name, ClusterMember.compact_signed_by,
+                   ClusterMember.compact_signed_at)
             .join(Unit, Unit.id == ClusterMember.unit_id)
             .where(ClusterMember.campaign_id == campaign.id).order_by(Unit.path)):
         member_names.setdefault(cluster_id, []).append(name)
+        members.setdefault(cluster_id, []).append((unit_id, name, signed_by, signed_at))
     return Hub(list(participants), participant_count, list(my_units), list(clusters),
-               member_names)
+               member_names, members, answering(user, campaign),
+               not can_manage(user, campaign) and can_follow(user, campaign))
+
+
+def answering(user, campaign: Campaign, among=None, limit: int = 500) -> list[Campaign]:
+    """Published or closed campaigns that answer (hưởng ứng) this one and that the user may
+    see — of the units the unit-id query `among` selects, when given (a branch)."""
+    stmt = campaigns_query(user).where(Campaign.parent_campaign_id == campaign.id,
+                                       Campaign.state != "draft")
+    if among is not None:
+        stmt = stmt.where(Campaign.issuing_unit_id.in_(among))
+    return list(db.session.scalars(stmt.limit(limit)))
 
 
 def unit_ids(text: str | None, within: Unit) -> list[int]:

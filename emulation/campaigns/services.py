@@ -2,11 +2,13 @@
 publish, close, clone. Each checks permission and state, changes, and audits."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 
 from emulation.campaigns.models import (
     CAMPAIGN_KINDS,
@@ -21,6 +23,7 @@ from emulation.campaigns.models import (
     Criterion,
     Movement,
     ReportPeriod,
+    ReportPeriodUnit,
 )
 from emulation.core import audit, uploads
 from emulation.core import permissions as perms
@@ -32,6 +35,7 @@ from emulation.core.errors import (
     ServiceError,
     check_version,
 )
+from emulation.core.models import utcnow
 from emulation.core.text import clean
 from emulation.extensions import db
 from emulation.org.models import Unit
@@ -40,6 +44,8 @@ CAMPAIGN_FIELDS = ("number", "title", "kind", "year_start", "year_end", "issuing
                    "signers", "summary", "launch_date", "registration_deadline",
                    "scoring_opens", "scoring_closes", "nomination_deadline")
 ORGANISER = ("organiser",)
+OFFICER = ("unit_officer",)
+PARENT_CHOICES = 200  # campaigns offered as the parent a new campaign answers
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -106,6 +112,60 @@ def can_manage(user, campaign: Campaign) -> bool:
     return perms.covers(user, campaign.issuing_unit, ORGANISER)
 
 
+@dataclass(frozen=True)
+class Follow:
+    """What an organiser follows of a campaign (theo dõi theo nhánh): the whole campaign, for
+    an organiser of the issuing unit, or their branch — the subtrees (`Unit.path`) of the
+    units below the issuing unit that they organise (a corporation's union in the
+    confederation's campaign). Overview, dashboard, reminders and exports read only the
+    participants `unit_condition` selects."""
+
+    campaign: Campaign
+    paths: tuple[str, ...] = ()  # empty: the whole campaign
+
+    @property
+    def whole(self) -> bool:
+        return not self.paths
+
+    def unit_condition(self):
+        """SQL condition on `Unit` for the units followed."""
+        return true() if self.whole else perms.path_condition(self.paths)
+
+    def unit_ids(self):
+        """A query of the followed unit ids (None for the whole campaign: no filter)."""
+        return None if self.whole else select(Unit.id).where(self.unit_condition())
+
+
+def follow_for(user, campaign: Campaign) -> Follow:
+    """The part of a campaign (the user may see) that the user follows as an organiser:
+    all of it, or their branch; PermissionDenied when they organise neither."""
+    if can_manage(user, campaign):
+        return Follow(campaign)
+    paths = perms.paths_below(user, ORGANISER, campaign.issuing_unit.path)
+    if not paths:
+        raise PermissionDenied(_("Only an organiser of %(name)s or of one of its branches may "
+                                 "follow this campaign.", name=campaign.issuing_unit.name))
+    return Follow(campaign, tuple(paths))
+
+
+def can_follow(user, campaign: Campaign) -> bool:
+    """Does the user follow the campaign as an organiser (whole, or their branch)?"""
+    return can_manage(user, campaign) or bool(
+        perms.paths_below(user, ORGANISER, campaign.issuing_unit.path))
+
+
+def followed_campaign(user, params: dict) -> Follow | None:
+    """The part of the campaign `params["campaign_id"]` the user follows, if they may see
+    it (a job's export checks this when asked, when it runs and at each download)."""
+    campaign_id = params.get("campaign_id")
+    if not isinstance(campaign_id, int):
+        return None
+    try:
+        return follow_for(user, get_campaign_for(user, campaign_id))
+    except (NotFound, PermissionDenied):
+        return None
+
+
 def managed_campaign(user, params: dict) -> Campaign | None:
     """The campaign `params["campaign_id"]` if the user organises it, else None (a job's
     export checks this when asked, when it runs and at each download)."""
@@ -155,7 +215,9 @@ def create_campaign(actor, issuing_unit: Unit, fields: dict) -> Campaign:
         raise PermissionDenied(_("You may not issue campaigns for %(name)s.",
                                  name=issuing_unit.name))
     values = _campaign_values(fields)
-    campaign = Campaign(issuing_unit=issuing_unit, state="draft", **values)
+    parent_id = _parent_id(actor, issuing_unit, fields.get("parent_campaign_id"))
+    campaign = Campaign(issuing_unit=issuing_unit, state="draft", parent_campaign_id=parent_id,
+                        **values)
     db.session.add(campaign)
     db.session.flush()
     audit.record(db.session, actor=actor, action="campaign.create", obj=campaign,
@@ -173,6 +235,9 @@ def update_campaign(actor, campaign: Campaign, version, fields: dict) -> Campaig
     before = snapshot(campaign)
     for key, value in _campaign_values(fields).items():
         setattr(campaign, key, value)
+    if "parent_campaign_id" in fields:
+        campaign.parent_campaign_id = _parent_id(actor, campaign.issuing_unit,
+                                                 fields["parent_campaign_id"], campaign)
     old, new = audit.diff(before, snapshot(campaign))
     if new:
         audit.record(db.session, actor=actor, action="campaign.update", obj=campaign,
@@ -313,7 +378,40 @@ def _move(actor, campaign: Campaign, state: str) -> None:
 
 
 def snapshot(campaign: Campaign) -> dict:
-    return {k: getattr(campaign, k) for k in (*CAMPAIGN_FIELDS, "state")}
+    return {k: getattr(campaign, k) for k in (*CAMPAIGN_FIELDS, "state", "parent_campaign_id")}
+
+
+def parent_choices(user, exclude: int | None = None) -> list[Campaign]:
+    """Campaigns a campaign of the user's may answer (hưởng ứng): published or closed ones
+    in which a unit the user organises (or one below it) takes part, newest first."""
+    organised = perms.covered_unit_ids(user, ORGANISER)
+    stmt = (select(Campaign).where(Campaign.state != "draft", Campaign.id.in_(
+        select(CampaignParticipant.campaign_id).where(
+            CampaignParticipant.unit_id.in_(organised))))
+        .order_by(Campaign.year_start.desc(), Campaign.id.desc()).limit(PARENT_CHOICES))
+    if exclude is not None:
+        stmt = stmt.where(Campaign.id != exclude)
+    return list(db.session.scalars(stmt))
+
+
+def _parent_id(actor, issuing_unit: Unit, parent_id, campaign: Campaign | None = None):
+    """The parent campaign chosen for a campaign of `issuing_unit`: one the actor may see,
+    published or closed, in which the issuing unit takes part; none when empty."""
+    if parent_id in (None, "", 0):
+        return None
+    parent = db.session.get(Campaign, parent_id) if isinstance(parent_id, int) else None
+    if parent is None or db.session.scalar(campaigns_query(actor).where(
+            Campaign.id == parent.id).with_only_columns(Campaign.id)) is None:
+        raise NotFound(_("No such campaign, or you may not see it."))
+    if campaign is not None and parent.id == campaign.id:
+        raise ServiceError(_("A campaign cannot answer itself."))
+    if parent.state == "draft" or db.session.scalar(select(CampaignParticipant.id).where(
+            CampaignParticipant.campaign_id == parent.id,
+            CampaignParticipant.unit_id == issuing_unit.id)) is None:
+        raise ServiceError(_("%(unit)s does not take part in the campaign “%(title)s”, so its "
+                             "campaign cannot answer it.", unit=issuing_unit.name,
+                             title=parent.title))
+    return parent.id
 
 
 def require_manage(actor, campaign: Campaign) -> None:
@@ -348,20 +446,31 @@ def _campaign_values(fields: dict) -> dict:
 # --- report periods ------------------------------------------------------------------------
 
 def add_period(actor, campaign: Campaign, *, kind: str, label: str, year: int,
-               deadline: date) -> ReportPeriod:
+               deadline: date, unit_ids: list[int] | None = None) -> ReportPeriod:
+    """A report period, asked of every participant, or only of `unit_ids` (participants)
+    when given: an ad-hoc report (báo cáo đột xuất) asked of a few units."""
     require_manage(actor, campaign)
     require_editable(campaign)
     if kind not in PERIOD_KINDS:
         raise ServiceError(_("Unknown kind of report period."))
     if not (campaign.year_start <= year <= campaign.year_end):
         raise ServiceError(_("The year of the period is outside the campaign's years."))
+    asked = sorted(set(unit_ids or []))
+    if set(asked) - participant_unit_ids(campaign.id):
+        raise ServiceError(_("A report can be asked only of units taking part in the "
+                             "campaign."))
     period = ReportPeriod(campaign=campaign, kind=kind, label=clean(label) or str(year),
-                          year=year, deadline=deadline)
+                          year=year, deadline=deadline,
+                          asked=[ReportPeriodUnit(unit_id=uid) for uid in asked])
     db.session.add(period)
     db.session.flush()
+    codes = list(db.session.scalars(select(Unit.code).where(Unit.id.in_(asked))
+                                    .order_by(Unit.path))) if asked else []
     audit.record(db.session, actor=actor, action="campaign.period_add", obj=campaign,
-                 summary=f"period {period.label} due {deadline}",
-                 after={"period": period.label, "deadline": deadline})
+                 summary=f"period {period.label} due {deadline}"
+                         + (f", asked of {len(asked)} units" if asked else ""),
+                 after={"period": period.label, "kind": kind, "deadline": deadline,
+                        **({"units": codes} if asked else {})})
     db.session.commit()
     return period
 
@@ -571,6 +680,9 @@ def set_participants(actor, campaign: Campaign, mode: str, unit_ids: list[int] |
             campaign.participants.remove(current[uid])
         db.session.execute(ClusterMember.__table__.delete().where(
             ClusterMember.campaign_id == campaign.id, ClusterMember.unit_id.in_(removed)))
+        db.session.execute(ReportPeriodUnit.__table__.delete().where(
+            ReportPeriodUnit.unit_id.in_(removed), ReportPeriodUnit.period_id.in_(
+                select(ReportPeriod.id).where(ReportPeriod.campaign_id == campaign.id))))
     for uid in sorted(wanted - set(current)):
         campaign.participants.append(CampaignParticipant(unit_id=uid))
     campaign.participation_mode = mode
@@ -610,6 +722,10 @@ def save_cluster(actor, campaign: Campaign, *, cluster: Cluster | None, name: st
             raise ServiceError(_("The leader and the deputy must be members of the cluster."))
     if leader_id is not None and leader_id == deputy_id:
         raise ServiceError(_("The leader and the deputy must be different units."))
+    if cluster is not None and (compact_text or "").strip() != cluster.compact_text and any(
+            m.compact_signed_at is not None for m in cluster.members):
+        raise InvalidState(_("Member units have signed the compact; its text can no longer "
+                             "change."))
     created = cluster is None
     if created:
         cluster = Cluster(campaign=campaign)
@@ -631,6 +747,48 @@ def save_cluster(actor, campaign: Campaign, *, cluster: Cluster | None, name: st
                         "leader": leader_id, "deputy": deputy_id})
     db.session.commit()
     return cluster
+
+
+def sign_compact(actor, cluster: Cluster, unit: Unit) -> ClusterMember:
+    """Ký giao ước: an officer of a member unit records that the unit signed the cluster's
+    compact — once (a second signature is refused, naming who signed and when), while the
+    campaign is published and the compact has a text. Audited."""
+    if not perms.covers(actor, unit, OFFICER):
+        raise PermissionDenied(_("Only an officer of %(name)s may do this.", name=unit.name))
+    member = next((m for m in cluster.members if m.unit_id == unit.id), None)
+    if member is None:
+        raise NotFound(_("%(unit)s is not a member of this cluster.", unit=unit.name))
+    if cluster.campaign.state != "published":
+        raise InvalidState(_("The compact can be signed only while the campaign is "
+                             "published."))
+    if not cluster.compact_text.strip():
+        raise InvalidState(_("This cluster has no compact text to sign yet."))
+    name = getattr(actor, "full_name", "") or actor.username
+    signed_at = utcnow()
+    # one conditional write: two officers signing at once cannot both record it
+    done = db.session.execute(ClusterMember.__table__.update().where(
+        ClusterMember.id == member.id, ClusterMember.compact_signed_at.is_(None)).values(
+        compact_signed_at=signed_at, compact_signed_by_id=getattr(actor, "id", None),
+        compact_signed_by=name)).rowcount
+    db.session.refresh(member)
+    if not done:
+        raise InvalidState(_("%(unit)s already signed the compact (%(name)s, %(when)s).",
+                             unit=unit.name, name=member.compact_signed_by,
+                             when=format_datetime(member.compact_signed_at, "short")))
+    audit.record(db.session, actor=actor, action="cluster.compact_signed", obj=cluster,
+                 summary=f"{unit.code} signed the compact of {cluster.name}",
+                 after={"unit": unit.code, "signed_by": name, "signed_at": signed_at})
+    db.session.commit()
+    return member
+
+
+def member_unit_for(user, cluster: Cluster, unit_id: int | None) -> Unit:
+    """A member unit of the cluster that the user serves as unit officer; else NotFound."""
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit is None or not perms.covers(user, unit, OFFICER) or not any(
+            m.unit_id == unit.id for m in cluster.members):
+        raise NotFound(_("No such unit, or you may not see it."))
+    return unit
 
 
 def delete_cluster(actor, cluster: Cluster) -> None:

@@ -5,9 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from emulation.campaigns import queries, services
+from emulation.campaigns import dashboard, queries, services
 from emulation.campaigns.enums import CampaignState
 from emulation.campaigns.forms import (
+    ActionForm,
     CampaignCreateForm,
     CampaignForm,
     CloneForm,
@@ -26,7 +27,9 @@ from emulation.core.web import (
     attempt,
     flash_form_errors,
     form_action,
+    int_arg,
     load_or_404,
+    local_today,
     page_arg,
     send_attachment,
     upload_action,
@@ -65,6 +68,7 @@ def export():
 @perms.roles_required(*ORGANISER)
 def create():
     form = CampaignCreateForm()
+    _parent_choices(form)
     status = 200
     if request.method == "GET":
         grant = next((g for g in current_user.grants if g.role == "organiser" and g.unit), None)
@@ -99,8 +103,11 @@ def edit(campaign_id: int):
     if request.method == "GET":
         form = CampaignForm(obj=campaign)
         form.version.data = campaign.version
+        form.parent_campaign_id.data = campaign.parent_campaign_id or 0
+        _parent_choices(form, campaign)
         return _edit_page(form, campaign)
     form = CampaignForm()
+    _parent_choices(form, campaign)
     return form_action(lambda: services.update_campaign(current_user, campaign,
                                                         form.version.data, _fields(form)),
                        form=form, success=_("Changes saved."), target=_hub(campaign),
@@ -153,7 +160,9 @@ def period_add(campaign_id: int):
     form = PeriodForm()
     return _on_hub(campaign, lambda: services.add_period(
         current_user, campaign, kind=form.kind.data, label=form.label.data,
-        year=form.year.data, deadline=form.deadline.data), _("Report period added."), form)
+        year=form.year.data, deadline=form.deadline.data,
+        unit_ids=queries.unit_ids(form.unit_codes.data, campaign.issuing_unit)),
+        _("Report period added."), form)
 
 
 @bp.route("/periods/<int:period_id>/delete", methods=["POST"])
@@ -311,6 +320,52 @@ def cluster_form(campaign_id: int | None = None, cluster_id: int | None = None):
         form=form, success=_("Cluster saved."), target=_hub(campaign), on_refusal=page)
 
 
+@bp.route("/clusters/<int:cluster_id>/sign", methods=["POST"])
+@perms.roles_required("unit_officer")
+def compact_sign(cluster_id: int):
+    cluster = load_or_404(services.cluster_for, current_user, cluster_id)
+    form = ActionForm()
+    unit = load_or_404(services.member_unit_for, current_user, cluster,
+                       int_arg("unit", source=request.form))
+    return _on_hub(cluster.campaign, lambda: services.sign_compact(current_user, cluster, unit),
+                   _("The compact is signed for %(unit)s.", unit=unit.name), form)
+
+
+@bp.route("/<int:campaign_id>/units/<int:unit_id>/dashboard")
+@login_required
+def unit_dashboard(campaign_id: int, unit_id: int):
+    """A unit's own dashboard: its pledge, reports and deadlines, progress, rank."""
+    from emulation.pledges.services import campaign_unit_for
+    from emulation.scoring.services import published_rank
+
+    campaign, unit = load_or_404(campaign_unit_for, current_user, campaign_id, unit_id)
+    return render_template("campaigns/unit_dashboard.html", campaign=campaign, unit=unit,
+                           data=dashboard.unit_dashboard(campaign, unit, local_today(),
+                                                         int_arg("period")),
+                           rank=published_rank(current_user, campaign, unit))
+
+
+@bp.route("/<int:campaign_id>/reminders", methods=["POST"])
+@perms.roles_required(*ORGANISER)
+def remind(campaign_id: int):
+    """Remind the units behind schedule — of the whole campaign, or of the branch the
+    organiser follows (anyone else: 403)."""
+    campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
+    follow = services.follow_for(current_user, campaign)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _detail_page(campaign, 400)
+    result = []
+    status = attempt(lambda: result.extend(dashboard.chase(
+        current_user, follow, request.form.get("version"), local_today())))
+    if status:
+        return _detail_page(campaign, status)
+    flash(_("Reminders sent to %(sent)s of the %(behind)s units behind schedule (a unit is "
+            "reminded at most once a day).", sent=result[0], behind=result[1]), "success")
+    return redirect(url_for("pledges.campaign_dashboard", campaign_id=campaign.id))
+
+
 @bp.route("/clusters/<int:cluster_id>/delete", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def cluster_delete(cluster_id: int):
@@ -355,6 +410,18 @@ def _detail_page(campaign: Campaign, status: int = 200):
         can_clone=perms.can_any(current_user, ORGANISER)), status
 
 
+def _parent_choices(form, campaign: Campaign | None = None) -> None:
+    """The campaigns a campaign may answer (hưởng ứng), in the form's select."""
+    form.parent_campaign_id.choices = [(0, "—")] + [
+        (c.id, f"{c.number or c.id} — {c.title[:90]} ({c.issuing_unit.name})")
+        for c in services.parent_choices(current_user, campaign.id if campaign else None)]
+    if campaign is not None and campaign.parent_campaign_id and not any(
+            value == campaign.parent_campaign_id for value, _label in
+            form.parent_campaign_id.choices):
+        parent = campaign.parent_campaign
+        form.parent_campaign_id.choices.append((parent.id, parent.title[:90]))
+
+
 def _edit_page(form, campaign: Campaign, status: int = 200):
     return render_template("campaigns/form.html", form=form, campaign=campaign), status
 
@@ -376,4 +443,5 @@ def _hub(campaign: Campaign) -> str:
 
 
 def _fields(form) -> dict:
-    return {k: getattr(form, k).data for k in services.CAMPAIGN_FIELDS}
+    return {**{k: getattr(form, k).data for k in services.CAMPAIGN_FIELDS},
+            "parent_campaign_id": form.parent_campaign_id.data or None}

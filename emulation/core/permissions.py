@@ -82,6 +82,24 @@ def covers(user, unit, roles) -> bool:
     return any(unit.path.startswith(p) for p in grant_paths(user, roles))
 
 
+def paths_below(user, roles, within: str) -> list[str]:
+    """The outermost paths of the units strictly below the path `within` on which the user
+    holds one of `roles`: the branches of that unit the user answers for (empty for an
+    admin, who covers the unit itself)."""
+    if user is None or not user.is_authenticated or user.is_admin:
+        return []
+    return _outermost([p for p in grant_paths(user, roles)
+                       if p.startswith(within) and p != within])
+
+
+def path_condition(paths):
+    """SQL condition on `Unit`: the unit lies in one of the subtrees `paths`."""
+    Unit = _unit()
+    if not paths:
+        return false()
+    return or_(*[Unit.path.startswith(p, autoescape=True) for p in paths])
+
+
 def can_any(user, roles) -> bool:
     """Does the user hold one of `roles` anywhere (used for navigation and page access)?"""
     if not user.is_authenticated:

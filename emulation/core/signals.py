@@ -6,9 +6,23 @@ An area's service sends one when its state change is in the session, before the 
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from blinker import Namespace
 
 _signals = Namespace()
+
+
+class Overdue(NamedTuple):
+    """A unit behind schedule in a campaign (`units_reminded`): its pledge not submitted
+    after the registration deadline, and the labels of the periods it has not reported."""
+
+    unit_id: int
+    unit_name: str
+    unit_path: str
+    pledge: bool
+    periods: list[str]
+
 
 pledge_approved = _signals.signal("pledge-approved", doc="sender: Pledge")
 pledge_returned = _signals.signal("pledge-returned", doc="sender: Pledge; reason: str")
@@ -21,6 +35,10 @@ dossier_forwarded = _signals.signal("dossier-forwarded",
 ballot_opened = _signals.signal("ballot-opened", doc="sender: CouncilMeeting")
 objection_made = _signals.signal("objection-made", doc="sender: Objection")
 decision_issued = _signals.signal("decision-issued", doc="sender: Decision")
+units_reminded = _signals.signal(
+    "units-reminded", doc="sender: Campaign; units: [Overdue]; today: date (an organiser "
+                          "reminds the units behind). Each receiver returns how many units "
+                          "it reminded.")
 job_finished = _signals.signal(
     "job-finished", doc="sender: Job (jobs.models), done or failed: an export with its file, "
                         "an import with its outcome")

@@ -1,7 +1,10 @@
 """Web helpers shared by every blueprint: error pages, safe redirects, pagination."""
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import time
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import (
@@ -31,13 +34,27 @@ from emulation.core.errors import ServiceError, stale_message
 from emulation.core.integrity import duplicate_message, is_unique_violation
 from emulation.extensions import db, limiter, login_manager
 
+_AS_OF: contextvars.ContextVar[date | None] = contextvars.ContextVar("thidua_as_of",
+                                                                     default=None)
+
 
 def local_today():
-    """Deadlines and windows are days in Vietnam."""
+    """Deadlines and windows are days in Vietnam (or the day `as_of` sets)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    return _AS_OF.get() or datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+
+@contextlib.contextmanager
+def as_of(day: date):
+    """Act as if today were `day` inside the block (this context only): the demo enters a
+    past cycle's nominations and reports on their own dates, inside their deadlines."""
+    token = _AS_OF.set(day)
+    try:
+        yield day
+    finally:
+        _AS_OF.reset(token)
 
 
 def current_locale() -> str:

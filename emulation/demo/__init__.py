@@ -70,6 +70,8 @@ PEOPLE_PER_UPPER = 3
 ACCOUNTS = [
     ("admin", "Quản trị hệ thống", "admin", None),
     ("tochuc", "Nguyễn Thị Thi Đua", "organiser", "CDCTVN"),
+    # an organiser of one branch: follows the Vinachem units in the confederation's campaigns
+    ("tochuc_hc", "Đỗ Thị Hóa Chất", "organiser", "CD-VINACHEM"),
     ("donvi1", "Trần Văn Đơn Vị", "unit_officer", "CDCS-DAP"),
     ("donvi2", "Lê Thị Cơ Sở", "unit_officer", "CDCS-TLSG"),
     ("thuky", "Phạm Văn Thư Ký", "council_secretary", "CDCTVN"),
@@ -137,7 +139,8 @@ def erase_all() -> None:
     db.session.execute(delete(Report))
     db.session.execute(delete(Pledge))
     db.session.execute(delete(DeadlineExtension))
-    db.session.execute(Campaign.__table__.update().values(cloned_from_id=None))
+    db.session.execute(Campaign.__table__.update().values(cloned_from_id=None,
+                                                          parent_campaign_id=None))
     db.session.execute(delete(Campaign))
     db.session.execute(delete(RoleGrant))
     db.session.execute(delete(User))

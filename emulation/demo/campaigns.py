@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -44,7 +44,7 @@ def load(today: date) -> dict:
         ps.approve(SYSTEM, pledge, pledge.version)
         for period in old.periods:
             report = _report(old, unit, pledge, period, rng, 1.0)
-            pledge_reports.submit_report(SYSTEM, report, report.version)
+            pledge_reports.submit_report(SYSTEM, report, report.version, period.deadline)
     _score(old, units, rng, on=date(2020, 12, 1), peer_share=1.0, council=3)
     scoring.add_adjustment(SYSTEM, old, units[1], Decimal(2),
                            "Điểm thưởng: đơn vị có sáng kiến được Bộ công nhận.")
@@ -71,8 +71,9 @@ def load(today: date) -> dict:
             ps.approve(SYSTEM, pledge, pledge.version)
             report = _report(new, unit, pledge, midyear, rng, 0.55)
             _evidence(report)
-            if index % 4:
-                pledge_reports.submit_report(SYSTEM, report, report.version)
+            if index % 4:  # one in five of them three days late (nộp muộn)
+                on = midyear.deadline + timedelta(days=3 if index % 5 == 0 else 0)
+                pledge_reports.submit_report(SYSTEM, report, report.version, min(today, on))
         states[pledge.state] += 1
     _score(new, units, rng, on=date(2026, 11, 20), peer_share=0.5, council=0)
     db.session.commit()

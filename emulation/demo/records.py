@@ -69,11 +69,15 @@ def load() -> dict:
 def load_cycle() -> int:
     """After the campaigns exist: the 2020 cycle done, the 2026 nominations submitted."""
     from emulation.campaigns.models import Campaign
+    from emulation.core.web import as_of
 
     campaigns = {c.year_start: c for c in db.session.scalars(select(Campaign))}
     people = db.session.scalars(select(Person).order_by(Person.id)).all()
-    made = _nominations(people, campaigns[2020], 2020)
-    made += _nominations_2026(campaigns[2026])
+    # each cycle's dossiers are filed on a day inside its campaign's nomination deadline
+    with as_of(date(2020, 12, 1)):
+        made = _nominations(people, campaigns[2020], 2020)
+    with as_of(date(2026, 12, 1)):
+        made += _nominations_2026(campaigns[2026])
     _council(campaigns[2020])
     return made
 

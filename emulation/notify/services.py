@@ -35,6 +35,8 @@ MESSAGES = {
     "decision_issued": _l("Decision %(number)s names your unit or its people."),
     "objection": _l("An objection was made to the dossier #%(id)s (%(subject)s)."),
     "reminder": _l("Reminder: %(what)s for %(campaign)s is due on %(date)s."),
+    "overdue": _l("The organiser reminds %(unit)s of what is overdue in %(campaign)s: "
+                  "%(items)s."),
     "export_ready": _l("Your export “%(title)s” is ready: download it within %(hours)s "
                        "hours."),
     "export_failed": _l("Your export “%(title)s” could not be made."),
@@ -78,6 +80,27 @@ def organisers_of(unit):
     return _serving(unit, "organiser")
 
 
+def officers_by_unit(units) -> dict[int, list]:
+    """Unit id → the users who serve it as unit officers, for many units in one query
+    (`units`: (id, path) pairs)."""
+    from emulation.auth.models import RoleGrant, User
+
+    ancestors = {uid: [int(p) for p in path.strip("/").split("/") if p] for uid, path in units}
+    wanted = {a for chain in ancestors.values() for a in chain}
+    if not wanted:
+        return {}
+    by_grant_unit: dict[int, list] = {}
+    ids = sorted(wanted)
+    for start in range(0, len(ids), 500):
+        for unit_id, user in db.session.execute(
+                select(RoleGrant.unit_id, User).join(User, User.id == RoleGrant.user_id).where(
+                    RoleGrant.role == "unit_officer", RoleGrant.unit_id.in_(ids[start:start + 500]),
+                    User.active.is_(True))):
+            by_grant_unit.setdefault(unit_id, []).append(user)
+    return {uid: [u for a in chain for u in by_grant_unit.get(a, [])]
+            for uid, chain in ancestors.items()}
+
+
 def _serving(unit, role: str):
     from emulation.auth.models import RoleGrant, User
 
@@ -107,6 +130,9 @@ def _localised(params: dict) -> dict:
         out["what"] = str(_l("the pledge"))
     elif out.get("what") == "report":
         out["what"] = out.get("period", "")
+    if "periods" in out:  # an organiser's reminder of what is overdue
+        out["items"] = "; ".join(([str(_l("the pledge"))] if out.get("pledge") else [])
+                                 + list(out.get("periods") or []))
     try:
         out["date"] = fmt_date(date.fromisoformat(out["date"]))
     except (KeyError, TypeError, ValueError):
@@ -271,7 +297,8 @@ def remind(today: date, days: int) -> int:
                     Report.period_id == period.id, Report.state == "submitted")))
                 due.append((f"report:{period.id}:{{}}",
                             {"what": "report", "period": period.label}, period.deadline,
-                            [u for u in units if u.id not in done], period.id))
+                            [u for u in units if u.id not in done and period.concerns(u.id)],
+                            period.id))
         for key, what, when, late, period_id in due:
             keys = {key.format(u.id): u for u in late}
             already = set(db.session.scalars(select(ReminderSent.key).where(

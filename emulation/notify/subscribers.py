@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from emulation.core import signals
 from emulation.extensions import db
-from emulation.notify.services import notify, officers_of, organisers_of
+from emulation.notify.services import notify, officers_by_unit, officers_of, organisers_of
 
 
 def connect() -> None:
@@ -18,6 +18,7 @@ def connect() -> None:
     signals.objection_made.connect(_objection_made)
     signals.decision_issued.connect(_decision_issued)
     signals.job_finished.connect(_job_finished)
+    signals.units_reminded.connect(_units_reminded)
 
 
 def _pledge_link(pledge) -> str:
@@ -78,6 +79,30 @@ def _decision_issued(decision, **_kw) -> None:
              for i in decision.items}
     notify([u for unit in named for u in officers_of(unit)], "decision_issued",
            {"number": decision.number}, f"/decisions/{decision.id}")
+
+
+def _units_reminded(campaign, units=(), today=None, **_kw) -> int:
+    """The officers of each unit behind hear what is overdue, at most once a day per unit
+    and campaign (however often the organisers ask); returns how many units were told."""
+    from sqlalchemy import select
+
+    from emulation.notify.models import ReminderSent
+
+    day = today.isoformat() if today else ""
+    keyed = {f"overdue:{campaign.id}:{u.unit_id}:{day}": u for u in units}
+    already = set()
+    keys = list(keyed)
+    for start in range(0, len(keys), 500):
+        already.update(db.session.scalars(select(ReminderSent.key).where(
+            ReminderSent.key.in_(keys[start:start + 500]))))
+    due = {key: u for key, u in keyed.items() if key not in already}
+    officers = officers_by_unit([(u.unit_id, u.unit_path) for u in due.values()])
+    for key, u in due.items():
+        db.session.add(ReminderSent(key=key))
+        notify(officers.get(u.unit_id, []), "overdue", {
+            "unit": u.unit_name, "campaign": campaign.title, "pledge": u.pledge,
+            "periods": u.periods}, f"/campaigns/{campaign.id}/units/{u.unit_id}/dashboard")
+    return len(due)
 
 
 def _job_finished(job, **_kw) -> None:

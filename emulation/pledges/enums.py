@@ -25,10 +25,18 @@ class ReportState(LabelledEnum):
     SUBMITTED = "submitted", _l("Submitted")
 
 
+class ExtensionKind(LabelledEnum):
+    """Gia hạn: the deadline an organiser extends for one unit."""
+
+    REGISTRATION = "registration", _l("Registration (pledge)")
+    NOMINATION = "nomination", _l("Nominations")
+
+
 PLEDGE_STATE_LABELS = {NOT_STARTED: NOT_STARTED_LABEL, **PledgeState.labels()}
 REPORT_STATE_LABELS = {NOT_STARTED: NOT_STARTED_LABEL, **ReportState.labels()}
 
 TEMPLATE_LABELS = {
     "PLEDGE_STATE_LABELS": PLEDGE_STATE_LABELS,
     "REPORT_STATE_LABELS": REPORT_STATE_LABELS,
+    "EXTENSION_KIND_LABELS": ExtensionKind.labels(),
 }

@@ -23,11 +23,12 @@ BATCH = 900  # rows read at a time (and ids in one IN list)
 RESULT_HEADERS = [_l("Unit code"), _l("Unit name"), _l("Report period"), _l("Report state"),
                   _l("Movement no."), _l("Indicator"), _l("Unit of measure"),
                   _l("Target value"), _l("Achieved"), _l("Self-assessed progress (%)"),
-                  _l("Progress (%)"), _l("Result")]
+                  _l("Progress (%)"), _l("Result"), _l("Days late")]
 
 
-def pledges_workbook(campaign: Campaign, on_progress=None) -> Workbook:
-    """Unit × movement register and the title registrations; `on_progress` as in Workbook."""
+def pledges_workbook(campaign: Campaign, on_progress=None, among=None) -> Workbook:
+    """Unit × movement register and the title registrations; `on_progress` as in Workbook;
+    only the units the unit-id query `among` selects, when given (a branch)."""
     wb = Workbook(on_progress)
     sheet = wb.sheet(_("Pledges"))
     sheet.header(PLEDGE_HEADERS, [14, 40, 16, 10, 50, 60, 30, 14, 16])
@@ -37,7 +38,8 @@ def pledges_workbook(campaign: Campaign, on_progress=None) -> Workbook:
              .join(Unit, Unit.id == CampaignParticipant.unit_id)
              .outerjoin(Pledge, and_(Pledge.campaign_id == campaign.id,
                                      Pledge.unit_id == Unit.id))
-             .where(CampaignParticipant.campaign_id == campaign.id).order_by(Unit.path))
+             .where(CampaignParticipant.campaign_id == campaign.id, *_among(Unit.id, among))
+             .order_by(Unit.path))
     # a batch of units at a time, with their items (one per movement, with their texts):
     # memory stays flat in the campaign's size
     per_batch = max(1, BATCH // max(1, len(movements)))
@@ -63,7 +65,7 @@ def pledges_workbook(campaign: Campaign, on_progress=None) -> Workbook:
             .join(Pledge, Pledge.id == TitleRegistration.pledge_id)
             .join(Unit, Unit.id == Pledge.unit_id)
             .outerjoin(person, person.id == TitleRegistration.person_id)
-            .where(Pledge.campaign_id == campaign.id)
+            .where(Pledge.campaign_id == campaign.id, *_among(Unit.id, among))
             .order_by(Unit.path, TitleRegistration.award_code, person.sort_key))
     for code, name, award, person_code, person_name in db.session.execute(stmt):
         titles.append([code, name, award, _("Individual") if person_code else _("Collective"),
@@ -71,22 +73,26 @@ def pledges_workbook(campaign: Campaign, on_progress=None) -> Workbook:
     return wb
 
 
-def results_workbook(campaign: Campaign, on_progress=None) -> Workbook:
-    """Targets vs achieved per unit × item and period; `on_progress` as in Workbook."""
+def results_workbook(campaign: Campaign, on_progress=None, among=None) -> Workbook:
+    """Targets vs achieved per unit × item and period, with the days a report came late;
+    `on_progress` as in Workbook; only the units `among` selects, when given (a branch).
+    A period asked of chosen units lists only those."""
     wb = Workbook(on_progress)
     sheet = wb.sheet(_("Results"))
-    sheet.header(RESULT_HEADERS, [14, 40, 20, 16, 10, 30, 14, 16, 16, 16, 12, 60])
+    sheet.header(RESULT_HEADERS, [14, 40, 20, 16, 10, 30, 14, 16, 16, 16, 12, 60, 10])
     items = (select(PledgeItem.id, Unit.code, Unit.name, Unit.id, Movement.number,
                     PledgeItem.indicator, PledgeItem.unit_of_measure, PledgeItem.target_value)
              .join(Pledge, Pledge.id == PledgeItem.pledge_id)
              .join(Unit, Unit.id == Pledge.unit_id)
              .join(Movement, Movement.id == PledgeItem.movement_id)
-             .where(Pledge.campaign_id == campaign.id, Pledge.state == "approved")
+             .where(Pledge.campaign_id == campaign.id, Pledge.state == "approved",
+                    *_among(Unit.id, among))
              .order_by(Unit.path, Movement.number, PledgeItem.id)
              .execution_options(yield_per=BATCH))
     for period in campaign.periods:
-        states = dict(db.session.execute(select(Report.unit_id, Report.state).where(
-            Report.campaign_id == campaign.id, Report.period_id == period.id)).all())
+        states = {unit_id: (state, late) for unit_id, state, late in db.session.execute(
+            select(Report.unit_id, Report.state, Report.late_days).where(
+                Report.campaign_id == campaign.id, Report.period_id == period.id))}
         # a batch of items at a time, with their results: memory stays flat
         for batch in db.session.execute(items).partitions():
             results = {row[0]: row[1:] for row in db.session.execute(
@@ -96,30 +102,39 @@ def results_workbook(campaign: Campaign, on_progress=None) -> Workbook:
                 .where(Report.period_id == period.id,
                        ReportItem.pledge_item_id.in_([r[0] for r in batch])))}
             for item_id, code, name, unit_id, number, indicator, uom, target in batch:
+                if not period.concerns(unit_id):
+                    continue
+                state, late = states.get(unit_id, (NOT_STARTED, None))
                 achieved, pct, narrative = results.get(item_id, (None, None, ""))
                 value = progress.item_progress(progress.ItemData(number, target, achieved,
                                                                  pct))
-                sheet.append([code, name, period.label,
-                              str(REPORT_STATE_LABELS[states.get(unit_id, NOT_STARTED)]), number,
+                sheet.append([code, name, period.label, str(REPORT_STATE_LABELS[state]), number,
                               indicator or "", uom or "", target, achieved, pct,
                               round(value, 1) if value is not None else None,
-                              narrative or ""])
+                              narrative or "", late or None])
     return wb
 
 
-def count_pledges(campaign: Campaign) -> int:
+def count_pledges(campaign: Campaign, among=None) -> int:
     """Rows of the pledge register: one per participant and movement, plus the titles."""
     units = db.session.scalar(select(func.count()).select_from(CampaignParticipant).where(
-        CampaignParticipant.campaign_id == campaign.id)) or 0
+        CampaignParticipant.campaign_id == campaign.id,
+        *_among(CampaignParticipant.unit_id, among))) or 0
     titles = db.session.scalar(select(func.count(TitleRegistration.id)).join(
         Pledge, Pledge.id == TitleRegistration.pledge_id).where(
-        Pledge.campaign_id == campaign.id)) or 0
+        Pledge.campaign_id == campaign.id, *_among(Pledge.unit_id, among))) or 0
     return units * len(campaign.movements) + titles
 
 
-def count_results(campaign: Campaign) -> int:
-    """Rows of the results workbook: approved pledge items × report periods."""
+def count_results(campaign: Campaign, among=None) -> int:
+    """Rows of the results workbook (at most): approved pledge items × report periods."""
     items = db.session.scalar(select(func.count(PledgeItem.id)).join(
         Pledge, Pledge.id == PledgeItem.pledge_id).where(
-        Pledge.campaign_id == campaign.id, Pledge.state == "approved")) or 0
+        Pledge.campaign_id == campaign.id, Pledge.state == "approved",
+        *_among(Pledge.unit_id, among))) or 0
     return items * len(campaign.periods)
+
+
+def _among(column, among) -> list:
+    """The condition keeping the rows of the units `among` selects (none: every unit)."""
+    return [] if among is None else [column.in_(among)]

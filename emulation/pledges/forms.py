@@ -2,10 +2,11 @@
 the posted form (their number depends on the campaign); these carry CSRF and versions."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from emulation.core.forms import DateField, Form
+from emulation.pledges.enums import ExtensionKind
 
 
 class VersionedForm(Form):
@@ -25,6 +26,8 @@ class ReopenForm(Form):
 
 
 class ExtensionForm(Form):
+    kind = SelectField(_l("Deadline extended"), choices=ExtensionKind.choices(),
+                       default=ExtensionKind.REGISTRATION.value)
     unit_code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40)])
     until = DateField(_l("Extended until"), validators=[InputRequired()])
 

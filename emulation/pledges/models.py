@@ -8,6 +8,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Integer,
     Numeric,
     String,
     Text,
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from emulation.campaigns.models import Campaign, Movement, ReportPeriod
 from emulation.core.models import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from emulation.org.models import Person, Unit
-from emulation.pledges.enums import PledgeState, ReportState
+from emulation.pledges.enums import ExtensionKind, PledgeState, ReportState
 
 PLEDGE_STATES = PledgeState.values()
 REPORT_STATES = ReportState.values()
@@ -116,18 +117,25 @@ class TitleRegistration(Base):
 
 
 class DeadlineExtension(Base):
-    """Gia hạn: an organiser lets one unit submit its pledge after the deadline."""
+    """Gia hạn: an organiser lets one unit submit after a deadline of the campaign — its
+    pledge (`kind` registration) or its nominations (`kind` nomination)."""
 
     __tablename__ = "deadline_extension"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(16), default=ExtensionKind.REGISTRATION,
+                                      server_default=ExtensionKind.REGISTRATION.value)
     until: Mapped[date] = mapped_column(Date)
     granted_by: Mapped[str] = mapped_column(String(150), default="")
 
-    __table_args__ = (UniqueConstraint("campaign_id", "unit_id",
-                                       name="extension_campaign_unit"),)
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", "kind",
+                                       name="extension_campaign_unit_kind"),
+                      CheckConstraint(f"kind IN ({ExtensionKind.sql_in()})",
+                                      name="kind_known"))
 
 
 class Report(TimestampMixin, VersionedMixin, Base):
@@ -144,6 +152,9 @@ class Report(TimestampMixin, VersionedMixin, Base):
                                            index=True)
     state: Mapped[str] = mapped_column(String(16), default="draft")
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Nộp muộn: days past the period's deadline at its first submission (0: on time; None:
+    # never submitted). Late reports are accepted and marked, never refused.
+    late_days: Mapped[int | None] = mapped_column(Integer)
     # The four evaluation contents (seed 001, section IV.2.1).
     integration: Mapped[str] = mapped_column(Text, default="")
     task_progress: Mapped[str] = mapped_column(Text, default="")

@@ -2,6 +2,7 @@
 reopening; every move checked, recorded and audited."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -45,9 +46,11 @@ def report_for(user, report_id: int) -> tuple[Report, Campaign]:
     return report, campaign
 
 
-def period_of(campaign: Campaign, period_id: int) -> ReportPeriod:
+def period_of(campaign: Campaign, period_id: int, unit: Unit | None = None) -> ReportPeriod:
+    """A report period of the campaign (asked of `unit`, when given); else NotFound."""
     period = db.session.get(ReportPeriod, period_id)
-    if period is None or period.campaign_id != campaign.id:
+    if period is None or period.campaign_id != campaign.id or (
+            unit is not None and not period.concerns(unit.id)):
         raise NotFound(_("No such report period."))
     return period
 
@@ -64,6 +67,11 @@ def item_of(report: Report, item_id: int) -> ReportItem:
 def report_of(unit: Unit, period: ReportPeriod) -> Report | None:
     return db.session.scalar(select(Report).where(Report.unit_id == unit.id,
                                                   Report.period_id == period.id))
+
+
+def periods_of(campaign: Campaign, unit: Unit) -> list[ReportPeriod]:
+    """The campaign's report periods asked of the unit, by deadline."""
+    return [p for p in campaign.periods if p.concerns(unit.id)]
 
 
 def reports_of(campaign: Campaign, unit: Unit) -> list[Report]:
@@ -105,6 +113,8 @@ def save_report(actor, campaign: Campaign, unit: Unit, period: ReportPeriod, ver
     require_participant(campaign, unit)
     if period.campaign_id != campaign.id:
         raise NotFound(_("No such report period."))
+    if not period.concerns(unit.id):
+        raise NotFound(_("This report period is not asked of %(unit)s.", unit=unit.name))
     pledge = pledge_of(campaign, unit)
     if pledge is None or pledge.state != "approved":
         raise InvalidState(_("Results can be reported once the pledge is approved."))
@@ -164,15 +174,26 @@ def save_report(actor, campaign: Campaign, unit: Unit, period: ReportPeriod, ver
     return report
 
 
-def submit_report(actor, report: Report, version) -> None:
+def submit_report(actor, report: Report, version, today: date | None = None) -> None:
+    """Submit the report. One past its period's deadline is accepted and marked late (nộp
+    muộn): `late_days`, counted on its first submission (a report the organiser reopened
+    keeps the mark it had). `today` defaults to the day in Vietnam."""
     require_officer(actor, report.unit)
     check_version(report, version)
     if report.state != ReportState.DRAFT:
         raise InvalidState(_("This report has already been submitted."))
+    if today is None:
+        from emulation.core.web import local_today
+
+        today = local_today()
+    if report.late_days is None:
+        report.late_days = max(0, (today - report.period.deadline).days)
     report.state, report.submitted_at = ReportState.SUBMITTED, utcnow()
     audit.record(db.session, actor=actor, action="report.submitted", obj=report,
-                 summary=f"report of {report.unit.code} for {report.period.label} submitted",
-                 before={"state": "draft"}, after={"state": "submitted"})
+                 summary=f"report of {report.unit.code} for {report.period.label} submitted"
+                         + (f", {report.late_days} days late" if report.late_days else ""),
+                 before={"state": "draft"},
+                 after={"state": "submitted", "late_days": report.late_days})
     db.session.commit()
 
 

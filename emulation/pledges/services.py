@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
@@ -27,7 +28,7 @@ from emulation.core.numbers import parse_number
 from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
-from emulation.pledges.enums import PledgeState
+from emulation.pledges.enums import ExtensionKind, PledgeState
 from emulation.pledges.models import (
     PERSON_TITLES,
     UNIT_TITLES,
@@ -51,7 +52,10 @@ def can_edit_for_unit(user, unit: Unit) -> bool:
 
 
 def can_read(user, campaign: Campaign, unit: Unit) -> bool:
-    return can_edit_for_unit(user, unit) or can_manage(user, campaign)
+    """The unit's officers, the campaign's organisers, and the organisers of a branch the
+    unit lies in (they follow their units in the campaign, read-only)."""
+    return (can_edit_for_unit(user, unit) or can_manage(user, campaign)
+            or perms.covers(user, unit, ("organiser",)))
 
 
 def require_participant(campaign: Campaign, unit: Unit) -> None:
@@ -215,15 +219,10 @@ def submit(actor, pledge: Pledge, version, today: date) -> None:
     if not any(i.commitment for i in pledge.items):
         raise InvalidState(_("Write a commitment for at least one movement before "
                              "submitting."))
-    deadline = campaign.registration_deadline
-    if deadline and today > deadline:
-        extension = db.session.scalar(select(DeadlineExtension.until).where(
-            DeadlineExtension.campaign_id == campaign.id,
-            DeadlineExtension.unit_id == pledge.unit_id))
-        if extension is None or today > extension:
-            raise InvalidState(_("The registration deadline (%(date)s) has passed. Ask the "
-                                 "organiser for an extension.", date=deadline.strftime(
-                                     "%d/%m/%Y")))
+    if not deadline_open(campaign, pledge.unit, ExtensionKind.REGISTRATION, today):
+        raise InvalidState(_("The registration deadline (%(date)s) has passed. Ask the "
+                             "organiser for an extension.",
+                             date=day_text(campaign.registration_deadline)))
     pledge.submitted_at = utcnow()
     _step(actor, pledge, PledgeState.SUBMITTED)
     db.session.commit()
@@ -276,24 +275,112 @@ def bulk_candidates(campaign: Campaign, pledge_ids: list[int]) -> list[Pledge]:
     return [p for p in chosen if p.state == PledgeState.SUBMITTED]
 
 
-def grant_extension(actor, campaign: Campaign, unit: Unit, until: date) -> None:
+def grant_extension(actor, campaign: Campaign, unit: Unit, until: date,
+                    kind: str = ExtensionKind.REGISTRATION) -> None:
+    """Gia hạn: let one unit submit its pledge (`registration`) or its nominations
+    (`nomination`) for the campaign until `until` (inclusive), past the campaign's deadline.
+    A pledge extension is for a participant; a nomination extension for the issuing unit or
+    any unit below it (units nominate for their people and sub-units). Granted again, the
+    date is replaced."""
     require_manage(actor, campaign)
-    require_participant(campaign, unit)
+    if kind not in ExtensionKind.values():
+        raise ServiceError(_("Unknown kind of extension."))
+    if kind == ExtensionKind.REGISTRATION:
+        require_participant(campaign, unit)
+    elif not unit.path.startswith(campaign.issuing_unit.path):
+        raise NotFound(_("No such unit, or you may not see it."))
     extension = db.session.scalar(select(DeadlineExtension).where(
-        DeadlineExtension.campaign_id == campaign.id, DeadlineExtension.unit_id == unit.id))
+        DeadlineExtension.campaign_id == campaign.id, DeadlineExtension.unit_id == unit.id,
+        DeadlineExtension.kind == kind))
     before = {"until": extension.until} if extension else None
     if extension is None:
-        extension = DeadlineExtension(campaign_id=campaign.id, unit_id=unit.id, until=until)
+        extension = DeadlineExtension(campaign_id=campaign.id, unit_id=unit.id, kind=kind,
+                                      until=until)
         db.session.add(extension)
     extension.until, extension.granted_by = until, actor.username
     audit.record(db.session, actor=actor, action="pledge.extension", obj=campaign,
-                 summary=f"extension for {unit.code} until {until}", before=before,
-                 after={"unit": unit.code, "until": until})
+                 summary=f"{kind} extension for {unit.code} until {until}", before=before,
+                 after={"unit": unit.code, "kind": kind, "until": until})
     db.session.commit()
 
 
-def overview(campaign: Campaign, state: str | None = None):
-    """The statement of (unit, pledge state or 'none', pledge) per participant."""
+def extension_unit(campaign: Campaign, kind: str, code: str | None) -> Unit:
+    """The unit an extension form names by code: a participant for a registration
+    extension, the issuing unit or one below it for a nomination extension (NotFound
+    otherwise, the same answer for a code that does not exist)."""
+    from emulation.campaigns.services import participant_by_code
+
+    if kind != ExtensionKind.NOMINATION:
+        return participant_by_code(campaign, code)
+    code = clean(code)
+    unit = db.session.scalar(select(Unit).where(
+        Unit.code == code, Unit.path.startswith(campaign.issuing_unit.path,
+                                                autoescape=True))) if code else None
+    if unit is None:
+        raise NotFound(_("Neither %(issuer)s nor a unit below it has the code %(code)s.",
+                         issuer=campaign.issuing_unit.name, code=code))
+    return unit
+
+
+def unit_names_at(paths) -> list[str]:
+    """The names of the units at the given paths (the roots of an organiser's branches)."""
+    return list(db.session.scalars(select(Unit.name).where(Unit.path.in_(list(paths)))
+                                   .order_by(Unit.path)))
+
+
+def extensions_of(campaign: Campaign, among=None) -> list[DeadlineExtension]:
+    """The campaign's extensions (of the units the unit-id query `among` selects, when
+    given), by kind and unit."""
+    stmt = (select(DeadlineExtension).join(Unit, Unit.id == DeadlineExtension.unit_id)
+            .where(DeadlineExtension.campaign_id == campaign.id)
+            .order_by(DeadlineExtension.kind, Unit.path))
+    if among is not None:
+        stmt = stmt.where(DeadlineExtension.unit_id.in_(among))
+    return list(db.session.scalars(stmt))
+
+
+def deadline_open(campaign: Campaign, unit: Unit, kind: str, today: date) -> bool:
+    """May the unit still act on the campaign's deadline of `kind` (registration: its
+    pledge; nomination: its nominations) today? Yes when there is no deadline, it has not
+    passed, or the unit holds an extension of that kind that has not run out."""
+    deadline = (campaign.registration_deadline if kind == ExtensionKind.REGISTRATION
+                else campaign.nomination_deadline)
+    if deadline is None or today <= deadline:
+        return True
+    until = db.session.scalar(select(DeadlineExtension.until).where(
+        DeadlineExtension.campaign_id == campaign.id, DeadlineExtension.unit_id == unit.id,
+        DeadlineExtension.kind == kind))
+    return until is not None and today <= until
+
+
+def require_nomination_open(campaign_id: int | None, unit: Unit, today: date | None = None):
+    """Refuse a nomination (creation or submission) by `unit` on a campaign whose nomination
+    deadline has passed, unless the organiser extended it for the unit (InvalidState, the
+    date named as dd/mm/yyyy). Nothing to check without a campaign. `today` defaults to the
+    day in Vietnam."""
+    if campaign_id is None:
+        return
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        return
+    if today is None:
+        from emulation.core.web import local_today
+
+        today = local_today()
+    if not deadline_open(campaign, unit, ExtensionKind.NOMINATION, today):
+        raise InvalidState(_("The nomination deadline of the campaign “%(title)s” (%(date)s) "
+                             "has passed. Ask its organiser for an extension.",
+                             title=campaign.title, date=day_text(campaign.nomination_deadline)))
+
+
+def day_text(value: date) -> str:
+    """A deadline in a message: dd/mm/yyyy, as Vietnamese forms write it, in every locale."""
+    return format_date(value, "dd/MM/yyyy")
+
+
+def overview(campaign: Campaign, state: str | None = None, among=None):
+    """The statement of (unit, pledge state or 'none', pledge) per participant (of those the
+    unit-id query `among` selects, when given: a branch)."""
     state_col = func.coalesce(Pledge.state, "none")
     stmt = (select(Unit, state_col, Pledge)
             .join(CampaignParticipant, CampaignParticipant.unit_id == Unit.id)
@@ -303,18 +390,22 @@ def overview(campaign: Campaign, state: str | None = None):
             .order_by(Unit.path))
     if state:
         stmt = stmt.where(state_col == state)
+    if among is not None:
+        stmt = stmt.where(CampaignParticipant.unit_id.in_(among))
     return stmt
 
 
-def state_counts(campaign: Campaign) -> dict[str, int]:
+def state_counts(campaign: Campaign, among=None) -> dict[str, int]:
+    """Pledge state ('none' when not started) → participants (of `among`, when given)."""
     state_col = func.coalesce(Pledge.state, "none")
-    rows = db.session.execute(
-        select(state_col, func.count(CampaignParticipant.id))
-        .select_from(CampaignParticipant)
-        .outerjoin(Pledge, and_(Pledge.campaign_id == CampaignParticipant.campaign_id,
-                                Pledge.unit_id == CampaignParticipant.unit_id))
-        .where(CampaignParticipant.campaign_id == campaign.id).group_by(state_col))
-    return dict(rows.all())
+    stmt = (select(state_col, func.count(CampaignParticipant.id))
+            .select_from(CampaignParticipant)
+            .outerjoin(Pledge, and_(Pledge.campaign_id == CampaignParticipant.campaign_id,
+                                    Pledge.unit_id == CampaignParticipant.unit_id))
+            .where(CampaignParticipant.campaign_id == campaign.id).group_by(state_col))
+    if among is not None:
+        stmt = stmt.where(CampaignParticipant.unit_id.in_(among))
+    return dict(db.session.execute(stmt).all())
 
 
 def _step(actor, pledge: Pledge, to_state: str, reason: str = "") -> None:

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from emulation.campaigns.services import managed_campaign
+from emulation.campaigns.services import followed_campaign
 from emulation.jobs.services import ExportKind, register_export
 from emulation.pledges import exports
 
+# The subject is what the requester follows of the campaign (`campaigns.services.Follow`): the
+# whole campaign for its organisers, their branch for the organisers of a unit below.
 PLEDGES = register_export(ExportKind(
-    kind="pledges", subject=managed_campaign, count=exports.count_pledges,
-    write=exports.pledges_workbook, filename=lambda c: f"dang-ky-thi-dua-{c.id}.xlsx",
-    label=_l("Pledges of %(name)s"), name=lambda c: c.title))
+    kind="pledges", subject=followed_campaign,
+    count=lambda f: exports.count_pledges(f.campaign, f.unit_ids()),
+    write=lambda f, on_progress: exports.pledges_workbook(f.campaign, on_progress,
+                                                          f.unit_ids()),
+    filename=lambda f: f"dang-ky-thi-dua-{f.campaign.id}.xlsx",
+    label=_l("Pledges of %(name)s"), name=lambda f: f.campaign.title))
 
 RESULTS = register_export(ExportKind(
-    kind="results", subject=managed_campaign, count=exports.count_results,
-    write=exports.results_workbook, filename=lambda c: f"ket-qua-thi-dua-{c.id}.xlsx",
-    label=_l("Results of %(name)s"), name=lambda c: c.title))
+    kind="results", subject=followed_campaign,
+    count=lambda f: exports.count_results(f.campaign, f.unit_ids()),
+    write=lambda f, on_progress: exports.results_workbook(f.campaign, on_progress,
+                                                          f.unit_ids()),
+    filename=lambda f: f"ket-qua-thi-dua-{f.campaign.id}.xlsx",
+    label=_l("Results of %(name)s"), name=lambda f: f.campaign.title))

@@ -126,8 +126,10 @@ def return_(pledge_id: int):
 @bp.route("/campaigns/<int:campaign_id>/pledges")
 @login_required
 def overview(campaign_id: int):
+    """The participants' pledges: of the whole campaign for its organisers, of their branch
+    for the organisers of a unit below the issuing unit (read-only for them)."""
     campaign = load_or_404(campaigns.get_campaign_for, current_user, campaign_id)
-    campaigns.require_manage(current_user, campaign)
+    campaigns.follow_for(current_user, campaign)
     return _overview_page(campaign)
 
 
@@ -165,8 +167,9 @@ def extension(campaign_id: int):
         flash_form_errors(form)
         return _overview_page(campaign, 400)
     return form_action(lambda: services.grant_extension(
-        current_user, campaign, campaigns.participant_by_code(campaign, form.unit_code.data),
-        form.until.data),
+        current_user, campaign, services.extension_unit(campaign, form.kind.data,
+                                                        form.unit_code.data),
+        form.until.data, form.kind.data),
                        success=_("Extension granted."),
                        target=url_for("pledges.overview", campaign_id=campaign.id),
                        on_refusal=lambda status: _overview_page(campaign, status))
@@ -175,19 +178,25 @@ def extension(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/dashboard")
 @login_required
 def campaign_dashboard(campaign_id: int):
+    """The campaign's dashboard: of the whole campaign, or of the organiser's branch."""
+    from emulation.campaigns.queries import answering
+
     campaign = load_or_404(campaigns.get_campaign_for, current_user, campaign_id)
-    campaigns.require_manage(current_user, campaign)
+    follow = campaigns.follow_for(current_user, campaign)
     return render_template("campaigns/dashboard.html", campaign=campaign, SHOWN=30,
-                           BEHIND_SHOWN=100,
+                           BEHIND_SHOWN=100, follow=follow,
+                           branch=_branch_names(follow),
+                           answers=answering(current_user, campaign, follow.unit_ids()),
                            data=dashboard.campaign_dashboard(
-                               campaign, local_today(), int_arg("period")))
+                               campaign, local_today(), int_arg("period"),
+                               follow.unit_ids()))
 
 
 @bp.route("/campaigns/<int:campaign_id>/export/pledges.xlsx")
 @login_required
 def export_pledges(campaign_id: int):
     campaign = load_or_404(campaigns.get_campaign_for, current_user, campaign_id)
-    campaigns.require_manage(current_user, campaign)
+    campaigns.follow_for(current_user, campaign)
     return export_response("pledges", {"campaign_id": campaign.id})
 
 
@@ -195,7 +204,7 @@ def export_pledges(campaign_id: int):
 @login_required
 def export_results(campaign_id: int):
     campaign = load_or_404(campaigns.get_campaign_for, current_user, campaign_id)
-    campaigns.require_manage(current_user, campaign)
+    campaigns.follow_for(current_user, campaign)
     return export_response("results", {"campaign_id": campaign.id})
 
 
@@ -206,7 +215,7 @@ def export_results(campaign_id: int):
 @login_required
 def report(campaign_id: int, unit_id: int, period_id: int):
     campaign, unit = load_or_404(services.campaign_unit_for, current_user, campaign_id, unit_id)
-    period = load_or_404(reports.period_of, campaign, period_id)
+    period = load_or_404(reports.period_of, campaign, period_id, unit)
     if request.method == "GET":
         return _report_page(campaign, unit, period)
     form = ReportForm()
@@ -231,7 +240,7 @@ def report_submit(report_id: int):
     services.require_officer(current_user, report.unit)
     form = VersionedForm()
     return _on_report(report, campaign, form, lambda: reports.submit_report(
-        current_user, report, form.version.data), _("Report submitted."))
+        current_user, report, form.version.data, local_today()), _("Report submitted."))
 
 
 @bp.route("/reports/<int:report_id>/reopen", methods=["POST"])
@@ -279,11 +288,12 @@ def _pledge_page(campaign: Campaign, unit: Unit, status: int = 200, posted=None)
     registered = {(t.award_code, t.person_id) for t in pledge.titles} if pledge else set()
     unit_reports = {r.period_id: r for r in reports.reports_of(campaign, unit)} if pledge \
         else {}
-    unit_progress = dashboard.unit_progress(campaign, unit) if pledge and \
+    periods = reports.periods_of(campaign, unit)
+    unit_progress = dashboard.unit_progress(campaign, unit, periods) if pledge and \
         pledge.state == PledgeState.APPROVED else []
     return render_template(
         "pledges/pledge.html", campaign=campaign, unit=unit, pledge=pledge, items=items,
-        unit_progress=unit_progress,
+        unit_progress=unit_progress, periods=periods,
         editable=editable, posted=posted, people=people, registered=registered,
         unit_titles=UNIT_TITLES, person_titles=PERSON_TITLES, reports=unit_reports,
         manage=campaigns.can_manage(current_user, campaign),
@@ -304,12 +314,24 @@ def _overview_page(campaign: Campaign, status: int = 200):
     state = request.args.get("state")
     if state not in (NOT_STARTED, *PledgeState.values()):
         state = None
+    follow = campaigns.follow_for(current_user, campaign)
+    among = follow.unit_ids()
     return render_template("pledges/overview.html", campaign=campaign,
-                           pagination=paginate_rows(services.overview(campaign, state),
+                           pagination=paginate_rows(services.overview(campaign, state, among),
                                                     OVERVIEW_PER_PAGE),
-                           counts=services.state_counts(campaign), state=state,
+                           counts=services.state_counts(campaign, among), state=state,
+                           manage=follow.whole, branch=_branch_names(follow),
+                           extensions=services.extensions_of(campaign, among),
                            form=VersionedForm(formdata=None),
                            extension_form=ExtensionForm(formdata=None)), status
+
+
+def _branch_names(follow) -> list[str]:
+    """The names of the units whose branch the organiser follows (empty: the whole
+    campaign)."""
+    if follow.whole:
+        return []
+    return services.unit_names_at(follow.paths)
 
 
 def _report_page(campaign, unit, period, status: int = 200, form=None, posted=None):

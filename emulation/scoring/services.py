@@ -178,9 +178,10 @@ def officer_unit_for(user, unit_id: int) -> Unit:
 
 
 def scored_unit_for(user, campaign: Campaign, unit_id: int) -> Unit:
-    """A unit whose score breakdown the user may read: its officers and the organisers."""
+    """A unit whose score breakdown the user may read: its officers, the campaign's
+    organisers and the organisers of a branch it lies in."""
     unit = db.session.get(Unit, unit_id)
-    if unit is None or not (perms.covers(user, unit, ("unit_officer",))
+    if unit is None or not (perms.covers(user, unit, ("unit_officer", "organiser"))
                             or can_manage(user, campaign)):
         raise NotFound(_("No such unit, or you may not see it."))
     return unit
@@ -578,6 +579,24 @@ def can_see_ranking(user, campaign: Campaign) -> bool:
         CampaignParticipant.campaign_id == campaign.id,
         CampaignParticipant.unit_id.in_(perms.covered_unit_ids(user, perms.VIEW_UNITS)))
         .limit(1)))
+
+
+def published_rank(user, campaign: Campaign, unit: Unit):
+    """(the unit's row of the frozen ranking, how many units its cluster ranks) once the
+    ranking is frozen and published to the units — or frozen, for the campaign's
+    organisers; None otherwise (not frozen, not published, the unit not ranked)."""
+    settings = db.session.scalar(select(ScoringSettings).where(
+        ScoringSettings.campaign_id == campaign.id))
+    if settings is None or settings.frozen_at is None or not (
+            settings.publish_to_units or can_manage(user, campaign)):
+        return None
+    entry = db.session.scalar(select(RankingEntry).where(
+        RankingEntry.campaign_id == campaign.id, RankingEntry.unit_id == unit.id))
+    if entry is None:
+        return None
+    ranked = db.session.scalar(select(func.count(RankingEntry.id)).where(
+        RankingEntry.campaign_id == campaign.id, RankingEntry.cluster_id == entry.cluster_id))
+    return entry, ranked
 
 
 def _require_not_frozen(settings: ScoringSettings) -> None:

@@ -29,6 +29,7 @@ from emulation.core.integrity import conflict_on_duplicate
 from emulation.core.text import clean_block
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
+from emulation.pledges.services import require_nomination_open
 
 OFFICER = ("unit_officer",)
 ORGANISER = ("organiser",)
@@ -142,6 +143,7 @@ def create(actor, *, award: AwardType, year: int, proposing_unit: Unit,
         raise ServiceError(_("The year is not plausible."))
     if campaign_id is not None:
         _require_visible_campaign(actor, campaign_id)
+        require_nomination_open(campaign_id, proposing_unit)
     duplicate_message = _("This subject is already nominated for %(award)s in %(year)d.",
                           award=award.name, year=year)
     if active_nomination(award, year, person, unit) is not None:
@@ -220,6 +222,7 @@ def submit(actor, n: Nomination, version, explanation: str = "") -> engine.Verdi
     check_version(n, version)
     if not n.summary.strip():
         raise InvalidState(_("Write the achievement report (summary) before submitting."))
+    require_nomination_open(n.campaign_id, n.proposing_unit)
     verdict = check_batch([n])[n.id]
     explanation = clean_block(explanation, 10000)
     if verdict.eligible is False and not explanation:
