@@ -215,16 +215,19 @@ def _apply(kind, item, result) -> None:
         _add_once(AwardRecord, result, award_code=item["award"],
                   person_id=person.id if person else None, unit_id=unit.id if unit else None,
                   year=item["year"], decision_number=item["decision_number"],
-                  values={"issuer": item["issuer"], "source": "import", "kind": item["kind"]})
+                  values={"issuer": item["issuer"], "kind": item["kind"]},
+                  on_create={"source": "import"})  # a decision's record stays the decision's
     db.session.flush()
 
 
-def _add_once(model, result, values: dict, **key):
+def _add_once(model, result, values: dict, on_create: dict | None = None, **key):
+    """Create the row `key` names with `values` (and `on_create`), or bring the row that
+    exists to `values`; counts it created, updated or unchanged in `result`."""
     conditions = [getattr(model, k).is_(None) if v is None else getattr(model, k) == v
                   for k, v in key.items()]
     existing = db.session.scalar(select(model).where(*conditions))
     if existing is None:
-        db.session.add(model(**key, **values))
+        db.session.add(model(**key, **values, **(on_create or {})))
         result.created += 1
         return
     changed = {k: v for k, v in values.items() if getattr(existing, k) != v}
