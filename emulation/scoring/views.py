@@ -18,6 +18,7 @@ from emulation.core.web import (
     load_or_404,
     local_today,
     paginate,
+    save_then_act,
 )
 from emulation.jobs.web import export_response
 from emulation.pledges import services as pledges
@@ -166,36 +167,23 @@ def self_sheet(campaign_id: int, unit_id: int):
 @bp.route("/sheets/<int:sheet_id>", methods=["GET", "POST"])
 @login_required
 def sheet(sheet_id: int):
+    """The score sheet and its one form: points and a comment per criterion, and the
+    buttons `action=save` (the default) and `action=submit`. Every post saves what is on
+    the page first; a submission then submits what was just saved."""
     sheet, campaign = load_or_404(services.sheet_for, current_user, sheet_id)
     if request.method == "GET":
         return _sheet_page(sheet, campaign)
-    form = VersionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    lines = {c.id: (request.form.get(f"c{c.id}-points", ""),
-                    request.form.get(f"c{c.id}-comment", "")) for c in campaign.criteria}
-    return form_action(lambda: services.save_sheet(current_user, sheet, form.version.data, lines,
-                                                   local_today(), current_locale()),
-                       success=_("Score sheet saved."),
-                       target=url_for("scoring.sheet", sheet_id=sheet.id),
-                       on_refusal=lambda status: _sheet_page(sheet, campaign, status,
-                                                             posted=request.form))
+    return _save_sheet_then(sheet, campaign, request.form.get("action") == "submit")
 
 
 @bp.route("/sheets/<int:sheet_id>/submit", methods=["POST"])
 @login_required
 def sheet_submit(sheet_id: int):
+    """Submit the sheet; the lines posted with it (the page's form) are saved first."""
     sheet, campaign = load_or_404(services.sheet_for, current_user, sheet_id)
     if not services.can_fill(current_user, sheet):
         abort(403)
-    form = VersionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return form_action(lambda: services.submit_sheet(current_user, sheet, form.version.data,
-                                                     local_today()),
-                       success=_("Score sheet submitted."),
-                       target=url_for("scoring.sheet", sheet_id=sheet.id),
-                       on_refusal=lambda status: _sheet_page(sheet, campaign, status))
+    return _save_sheet_then(sheet, campaign, True)
 
 
 @bp.route("/sheets/<int:sheet_id>/reopen", methods=["POST"])
@@ -319,7 +307,41 @@ def _tie_choices(form) -> None:
         field.choices = [(v, str(label)) for v, label in field.choices]
 
 
-def _sheet_page(sheet: ScoreSheet, campaign: Campaign, status: int = 200, posted=None):
+def _save_sheet_then(sheet: ScoreSheet, campaign: Campaign, submitting: bool):
+    """Save the lines the page posted, then submit the sheet when asked; a refusal (a point
+    over the maximum, a criterion left without points at submission) shows the page again
+    with every point typed (see `save_then_act`)."""
+    form = VersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    lines = {c.id: (request.form.get(f"c{c.id}-points", ""),
+                    request.form.get(f"c{c.id}-comment", "")) for c in campaign.criteria
+             if f"c{c.id}-points" in request.form or f"c{c.id}-comment" in request.form}
+    versions = []
+
+    def save():
+        if submitting and not lines:  # the action posted alone (an older page): nothing typed to save
+            versions.append(form.version.data)
+            return
+        saved = services.save_sheet(current_user, sheet, form.version.data, lines,
+                                    local_today(), current_locale())
+        versions.append(saved.version)
+
+    return save_then_act(
+        save, (lambda: services.submit_sheet(current_user, sheet, versions[0], local_today()))
+        if submitting else None,
+        success=_("Score sheet submitted.") if submitting else _("Score sheet saved."),
+        saved_message=_("Your points are saved as a draft; the sheet was not submitted."),
+        target=url_for("scoring.sheet", sheet_id=sheet.id),
+        on_refusal=lambda status, was_saved: _sheet_page(
+            sheet, campaign, status, posted=request.form, unsaved=not was_saved))
+
+
+def _sheet_page(sheet: ScoreSheet, campaign: Campaign, status: int = 200, posted=None,
+                unsaved: bool = False):
+    """The score sheet; `posted` (a refused post) fills it with the points typed, `unsaved`
+    marks them as not saved (the browser then asks before leaving the page). The running
+    total is of the points shown, computed as the ranking computes a sheet's total."""
     settings = services.settings_for(campaign)
     scores = {s.criterion_id: s for s in sheet.scores}
     pledge = pledges.pledge_of(campaign, sheet.unit)
@@ -331,6 +353,7 @@ def _sheet_page(sheet: ScoreSheet, campaign: Campaign, status: int = 200, posted
     return render_template(
         "scoring/sheet.html", sheet=sheet, campaign=campaign, scores=scores, pledge=pledge,
         reports=reports, rows=rows, evidence=evidence, editable=editable, posted=posted,
+        unsaved=unsaved, total=services.running_total(campaign, sheet, posted, current_locale()),
         opens=opens, closes=closes, form=VersionForm(formdata=None, version=sheet.version),
         reopen_form=ReasonForm(formdata=None, version=sheet.version),
         manage=campaigns.can_manage(current_user, campaign)), status
