@@ -50,19 +50,21 @@ def settings(campaign_id: int):
     campaign = _managed(campaign_id)
     form = SettingsForm()
     _tie_choices(form)
-
-    def update():
-        fields = {k: getattr(form, k).data for k in (
-            "weight_self", "weight_peer", "weight_council", "combine", "missing",
-            "flag_leaders", "publish_to_units", *(f"{kind}_opens" for kind in SHEET_KINDS),
-            *(f"{kind}_closes" for kind in SHEET_KINDS))}
-        fields["decimals"] = form.decimals.data if form.decimals.data is not None else 1
-        fields["tie_breaks"] = [form.tie_1.data, form.tie_2.data, form.tie_3.data]
-        services.update_settings(current_user, campaign, form.version.data, fields)
-
-    return form_action(update, success=_("Scoring settings saved."), form=form,
+    return form_action(lambda: _save_settings(campaign, form),
+                       success=_("Scoring settings saved."), form=form,
                        target=url_for("scoring.hub", campaign_id=campaign.id),
                        on_refusal=lambda status: _hub_page(campaign, status, form))
+
+
+def _save_settings(campaign: Campaign, form: SettingsForm):
+    """The settings as posted (a validated SettingsForm) → the service; the saved settings."""
+    fields = {k: getattr(form, k).data for k in (
+        "weight_self", "weight_peer", "weight_council", "combine", "missing",
+        "flag_leaders", "publish_to_units", *(f"{kind}_opens" for kind in SHEET_KINDS),
+        *(f"{kind}_closes" for kind in SHEET_KINDS))}
+    fields["decimals"] = form.decimals.data if form.decimals.data is not None else 1
+    fields["tie_breaks"] = [form.tie_1.data, form.tie_2.data, form.tie_3.data]
+    return services.update_settings(current_user, campaign, form.version.data, fields)
 
 
 @bp.route("/campaigns/<int:campaign_id>/scoring/peer-assignments", methods=["POST"])
@@ -112,7 +114,21 @@ def adjustment(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/scoring/freeze", methods=["POST"])
 @login_required
 def freeze(campaign_id: int):
+    """Freeze the ranking. The button belongs to the settings form (the ranking is computed
+    with the settings): the settings posted with it are saved first."""
     campaign = _managed(campaign_id)
+    if "weight_self" in request.form:
+        settings_form = SettingsForm()
+        _tie_choices(settings_form)
+        saved = []
+        return save_then_act(
+            lambda: saved.append(_save_settings(campaign, settings_form).version),
+            lambda: services.freeze(current_user, campaign, saved[0], local_today()),
+            form=settings_form, success=_("Ranking frozen."),
+            saved_message=_("The settings are saved; the ranking was not frozen."),
+            target=url_for("scoring.hub", campaign_id=campaign.id),
+            on_refusal=lambda status, was_saved: _hub_page(
+                campaign, status, None if was_saved else settings_form))
     form = VersionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -279,7 +295,10 @@ def _counted_action(campaign: Campaign, form, operation, success):
 
 
 def _hub_page(campaign: Campaign, status: int = 200, settings_form=None):
+    """The organiser's hub; `settings_form`, a refused post of the settings, fills them with
+    what was typed and marks them unsaved (the browser then asks before leaving)."""
     settings = services.open_settings(campaign)
+    unsaved = settings_form is not None
     if settings_form is None:
         settings_form = SettingsForm(formdata=None, obj=settings)
         ties = settings.tie_break_list + ["", "", ""]
@@ -293,9 +312,9 @@ def _hub_page(campaign: Campaign, status: int = 200, settings_form=None):
                                                                        "submitted") else None
     return render_template(
         "scoring/hub.html", campaign=campaign, settings=settings, settings_form=settings_form,
+        settings_unsaved=unsaved,
         peer_form=PeerForm(formdata=None), council_form=council_form,
         adjustment_form=AdjustmentForm(formdata=None),
-        freeze_form=VersionForm(formdata=None, version=settings.version),
         unfreeze_form=ReasonForm(formdata=None, version=settings.version),
         pagination=paginate(queries.hub_sheets(campaign, kind, state), 100),
         adjustments=queries.adjustments_of(campaign), kind=kind, state=state,

@@ -133,3 +133,56 @@ def test_running_total_counts_as_the_ranking_does(world, cworld, criteria, ctx):
     assert sc.running_total(campaign, sheet) == Decimal(0)
     assert db.session.scalar(select(ScoreSheet.total).where(
         ScoreSheet.id == sheet.id)) is None
+
+
+# --- the hub: freezing saves the settings on the page first ---------------------------------
+
+def _settings_post(in_app, cworld, **changes):
+    with in_app() as session:
+        settings = sc.settings_for(session.get(Campaign, cworld.campaign))
+        data = {"version": str(settings.version), "weight_self": "0,2", "weight_peer": "0,3",
+                "weight_council": "0,5", "combine": "mean", "missing": "skip",
+                "tie_1": "council", "tie_2": "", "tie_3": "", "flag_leaders": "1",
+                "decimals": "1"}
+    return {**data, **changes}
+
+
+def _settings(in_app, cworld):
+    with in_app() as session:
+        settings = sc.settings_for(session.get(Campaign, cworld.campaign))
+        return settings.weight_peer, settings.council_closes, settings.frozen_at is not None
+
+
+def test_freezing_saves_the_settings_typed_first(world, cworld, login, in_app):
+    organiser = login("tochuc")
+    hub = organiser.get(f"/campaigns/{cworld.campaign}/scoring").get_data(as_text=True)
+    assert re.search(r'<button[^>]*form="settings-form"[^>]*formaction="/campaigns/'
+                     rf'{cworld.campaign}/scoring/freeze"', hub)
+    response = organiser.post(f"/campaigns/{cworld.campaign}/scoring/freeze",
+                              data=_settings_post(in_app, cworld, weight_peer="0,4"))
+    assert response.status_code == 302
+    assert _settings(in_app, cworld) == (Decimal("0.4"), None, True)
+
+
+def test_a_refused_freeze_keeps_the_settings_saved(world, cworld, login, in_app):
+    organiser = login("tochuc")
+    response = organiser.post(f"/campaigns/{cworld.campaign}/scoring/freeze",
+                              data=_settings_post(in_app, cworld, weight_peer="0,4",
+                                                  council_closes="2099-12-31"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "31/12/2099" in page and "chưa được chốt" in page
+    assert _settings(in_app, cworld) == (Decimal("0.4"), sc.date(2099, 12, 31), False)
+    assert "data-unsaved" not in page
+
+
+def test_refused_settings_freeze_nothing_and_stay_on_the_page(world, cworld, login, in_app):
+    organiser = login("tochuc")
+    response = organiser.post(f"/campaigns/{cworld.campaign}/scoring/freeze",
+                              data=_settings_post(in_app, cworld, weight_self="0",
+                                                  weight_peer="0", weight_council="0"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert re.search(r'<form[^>]*id="settings-form"[^>]*data-unsaved', page)
+    assert re.search(r'name="weight_peer"[^>]*value="0"', page)
+    assert _settings(in_app, cworld) == (Decimal("0.3"), None, False)
