@@ -339,7 +339,7 @@ def _save_sheet_then(sheet: ScoreSheet, campaign: Campaign, submitting: bool):
     versions = []
 
     def save():
-        if submitting and not lines:  # the action posted alone (an older page): nothing typed to save
+        if submitting and not lines:  # the action posted alone (an older page)
             versions.append(form.version.data)
             return
         saved = services.save_sheet(current_user, sheet, form.version.data, lines,

@@ -248,8 +248,9 @@ def test_the_admin_top_bar_fits_on_one_line_at_1366_px(open_as):
     bar = page.evaluate("""() => { const nav = document.querySelector('nav.navbar');
         const items = Array.from(nav.querySelectorAll('.nav-link, .btn, .navbar-text'))
             .map(e => e.getBoundingClientRect()).filter(r => r.width > 0);
+        const tops = items.map(r => r.top), bottoms = items.map(r => r.bottom);
         return [nav.getBoundingClientRect().height, document.documentElement.scrollWidth,
-                innerWidth, Math.max(...items.map(r => r.bottom)) - Math.min(...items.map(r => r.top))]; }""")
+                innerWidth, Math.max(...bottoms) - Math.min(...tops)]; }""")
     height, scroll_width, width, spread = bar
     assert scroll_width <= width
     assert spread < 45  # every item on one line (a line is about 40 px)
