@@ -344,6 +344,34 @@ def form_action(operation, *, success: str, target: str, on_refusal, form=None):
     return redirect(target)
 
 
+def save_then_act(save, act=None, *, form=None, success: str, target: str, on_refusal,
+                  saved_message: str | None = None):
+    """The flow of a page whose action buttons (submit, attach…) sit in the one form of its
+    typed fields, so that an action never discards what is on the page: validate `form`,
+    save what was typed (`save()`, a service call that commits), then — when `act` is given
+    — do the action on what was just saved (`act()`, another service call).
+
+    Success: flash `success`, redirect to `target`. A refusal re-renders the page with
+    `on_refusal(status, saved)` and the service's 4xx, never a redirect: `saved` is False
+    when the typed data itself was refused (nothing written; the page shows what was typed
+    as unsaved), True when it was saved and only the action was refused (then
+    `saved_message` is flashed first, so the user knows their edits are kept as a draft)."""
+    if form is not None and not form.validate_on_submit():
+        flash_form_errors(form)
+        return on_refusal(400, False)
+    status = attempt(save)
+    if status is not None:
+        return on_refusal(status, False)
+    if act is not None:
+        status = attempt(act)
+        if status is not None:
+            if saved_message:
+                flash(saved_message, "info")
+            return on_refusal(status, True)
+    flash(success, "success")
+    return redirect(target)
+
+
 def upload_action(save, *, form, target: str, on_refusal, success: str | None = None):
     """The route body of every upload: check the form's `file` field, hand the file to the
     area's service (`save(file)`, which goes through `uploads.attach` and commits), then

@@ -114,9 +114,13 @@ def pledge_of(campaign: Campaign, unit: Unit) -> Pledge | None:
 # --- pledge ----------------------------------------------------------------------------------
 
 def save_pledge(actor, campaign: Campaign, unit: Unit, version, entries: dict,
-                locale: str = "vi") -> Pledge:
+                locale: str = "vi", titles: tuple[list[str], dict] | None = None) -> Pledge:
     """Save the draft: `entries` maps movement id → dict(commitment, indicator,
-    unit_of_measure, target_value as text). Numbers are checked before anything is written."""
+    unit_of_measure, target_value as text); a movement left out of `entries` is left as it
+    is. Numbers are checked before anything is written. `titles`, when given, is
+    (unit title codes, {person title code: [person ids]}) and replaces the title
+    registrations in the same transaction (as `set_titles`), so that the page's one form
+    saves all that is typed on it or nothing."""
     require_officer(actor, unit)
     require_participant(campaign, unit)
     if campaign.state != "published":
@@ -170,6 +174,8 @@ def save_pledge(actor, campaign: Campaign, unit: Unit, version, entries: dict,
     audit.record(db.session, actor=actor, action="pledge.save", obj=pledge,
                  summary=f"pledge of {unit.code} for campaign {campaign.id} saved",
                  before=old, after=new)
+    if titles is not None:
+        _replace_titles(actor, pledge, *titles)
     db.session.commit()
     return pledge
 
@@ -178,8 +184,18 @@ def set_titles(actor, pledge: Pledge, version, unit_titles: list[str],
                person_titles: dict[str, list[int]]) -> None:
     """Replace the title registrations: for the unit, and for people of the unit."""
     require_officer(actor, pledge.unit)
+    _check_title_people(pledge, person_titles)
+    check_version(pledge, version)
+    if pledge.state not in EDITABLE:
+        raise InvalidState(_("A submitted or approved pledge cannot be changed."))
+    _replace_titles(actor, pledge, unit_titles, person_titles)
+    db.session.commit()
+
+
+def _check_title_people(pledge: Pledge, person_titles: dict[str, list[int]]) -> None:
+    """The people ids first: a foreign one is answered as one that does not exist."""
     wanted_people = {pid for ids in person_titles.values() for pid in ids}
-    if wanted_people:  # the ids first: a foreign one is answered as one that does not exist
+    if wanted_people:
         allowed = set(db.session.scalars(select(Person.id).where(
             Person.id.in_(wanted_people), Person.active.is_(True),
             Person.unit_id.in_(select(Unit.id).where(
@@ -187,14 +203,20 @@ def set_titles(actor, pledge: Pledge, version, unit_titles: list[str],
         if wanted_people - allowed:
             raise NotFound(_("Titles can be registered only for active people of this "
                              "unit."))
-    check_version(pledge, version)
-    if pledge.state not in EDITABLE:
-        raise InvalidState(_("A submitted or approved pledge cannot be changed."))
+
+
+def _replace_titles(actor, pledge: Pledge, unit_titles: list[str],
+                    person_titles: dict[str, list[int]]) -> None:
+    """Replace the registrations of an editable pledge (the caller checked the actor, the
+    version and the state); audited, not committed."""
+    _check_title_people(pledge, person_titles)
     if set(unit_titles) - set(UNIT_TITLES) or set(person_titles) - set(PERSON_TITLES):
         raise ServiceError(_("Unknown title."))
     wanted = {(code, None) for code in unit_titles}
     wanted |= {(code, pid) for code, ids in person_titles.items() for pid in ids}
     current = {(t.award_code, t.person_id): t for t in pledge.titles}
+    if wanted == set(current):
+        return
     for key in set(current) - wanted:
         pledge.titles.remove(current[key])
     for code, pid in sorted(wanted - set(current), key=lambda k: (k[0], k[1] or 0)):
@@ -205,7 +227,6 @@ def set_titles(actor, pledge: Pledge, version, unit_titles: list[str],
                          f"-{len(set(current) - wanted)}",
                  before={"titles": sorted(f"{c}:{p or ''}" for c, p in current)},
                  after={"titles": sorted(f"{c}:{p or ''}" for c, p in wanted)})
-    db.session.commit()
 
 
 def submit(actor, pledge: Pledge, version, today: date) -> None:

@@ -13,6 +13,7 @@ from emulation.campaigns import services as campaigns
 from emulation.campaigns.models import Campaign
 from emulation.core import permissions as perms
 from emulation.core import uploads
+from emulation.core.errors import ServiceError
 from emulation.core.web import (
     attempt,
     current_locale,
@@ -23,6 +24,7 @@ from emulation.core.web import (
     load_or_404,
     local_today,
     paginate_rows,
+    save_then_act,
     send_attachment,
     upload_action,
 )
@@ -54,17 +56,13 @@ def mine():
 @bp.route("/campaigns/<int:campaign_id>/units/<int:unit_id>/pledge", methods=["GET", "POST"])
 @login_required
 def pledge(campaign_id: int, unit_id: int):
+    """The pledge page and its one form: the commitments, the title registrations and the
+    buttons `action=save` (the default) and `action=submit`. Every post saves what is on
+    the page first; a submission then submits what was just saved."""
     campaign, unit = load_or_404(services.campaign_unit_for, current_user, campaign_id, unit_id)
     if request.method == "GET":
         return _pledge_page(campaign, unit)
-    form = VersionedForm()
-    entries = {m.id: {k: request.form.get(f"m{m.id}-{k}", "") for k in services.ITEM_FIELDS}
-               for m in campaign.movements}
-    return form_action(lambda: services.save_pledge(
-        current_user, campaign, unit, form.version.data, entries, current_locale()),
-        form=form, success=_("Pledge saved."), target=_pledge_url(campaign, unit),
-        on_refusal=lambda status: _pledge_page(campaign, unit, status,
-                                               posted=None if form.errors else request.form))
+    return _save_pledge_then(campaign, unit, request.form.get("action") == "submit")
 
 
 @bp.route("/campaigns/<int:campaign_id>/units/<int:unit_id>/pledge/titles", methods=["POST"])
@@ -76,12 +74,8 @@ def titles(campaign_id: int, unit_id: int):
         flash(_("Save the pledge before registering titles."), "danger")
         return _pledge_page(campaign, unit, 409)
     form = VersionedForm()
-    person_titles = {code: _ids(request.form.getlist(f"person-{code}"))
-                     for code in PERSON_TITLES}
     return form_action(lambda: services.set_titles(
-        current_user, pledge, form.version.data,
-        [c for c in request.form.getlist("unit_titles") if c],
-        {code: ids for code, ids in person_titles.items() if ids}),
+        current_user, pledge, form.version.data, *_posted_titles()),
         form=form, success=_("Title registrations saved."), target=_pledge_url(campaign, unit),
         on_refusal=lambda status: _pledge_page(campaign, unit, status))
 
@@ -89,14 +83,12 @@ def titles(campaign_id: int, unit_id: int):
 @bp.route("/campaigns/<int:campaign_id>/units/<int:unit_id>/pledge/submit", methods=["POST"])
 @login_required
 def submit(campaign_id: int, unit_id: int):
+    """Submit the pledge; the fields posted with it (the page's form) are saved first."""
     campaign, unit = load_or_404(services.campaign_unit_for, current_user, campaign_id, unit_id)
-    pledge = services.pledge_of(campaign, unit)
-    if pledge is None:
+    if not _posted_entries(campaign) and services.pledge_of(campaign, unit) is None:
         flash(_("Save the pledge before submitting it."), "danger")
         return _pledge_page(campaign, unit, 409)
-    form = VersionedForm()
-    return _on_pledge(pledge, form, lambda: services.submit(
-        current_user, pledge, form.version.data, local_today()), _("Pledge submitted."))
+    return _save_pledge_then(campaign, unit, True)
 
 
 @bp.route("/pledges/<int:pledge_id>/approve", methods=["POST"])
@@ -214,33 +206,24 @@ def export_results(campaign_id: int):
           methods=["GET", "POST"])
 @login_required
 def report(campaign_id: int, unit_id: int, period_id: int):
+    """The report page and its one form: the four texts, the results per pledge item, an
+    evidence file per item, and the buttons `action=save` (the default), `action=attach`
+    (the same: saves, then attaches the chosen files) and `action=submit`. Every post saves
+    what is on the page first, then attaches the chosen files, then submits."""
     campaign, unit = load_or_404(services.campaign_unit_for, current_user, campaign_id, unit_id)
     period = load_or_404(reports.period_of, campaign, period_id, unit)
     if request.method == "GET":
         return _report_page(campaign, unit, period)
-    form = ReportForm()
-    pledge = services.pledge_of(campaign, unit)
-    entries = {i.id: {k: request.form.get(f"i{i.id}-{k}", "") for k in (
-        "achieved_value", "narrative", "progress_pct")}
-        for i in (pledge.items if pledge else [])}
-    sections = {k: getattr(form, k).data for k in ("integration", "task_progress",
-                                                   "target_attainment", "difficulties")}
-    return form_action(lambda: reports.save_report(
-        current_user, campaign, unit, period, form.version.data, sections, entries,
-        current_locale()), form=form, success=_("Report saved."),
-        target=_report_url(campaign, unit, period),
-        on_refusal=lambda status: _report_page(campaign, unit, period, status, form,
-                                               posted=None if form.errors else request.form))
+    return _save_report_then(campaign, unit, period, request.form.get("action") == "submit")
 
 
 @bp.route("/reports/<int:report_id>/submit", methods=["POST"])
 @login_required
 def report_submit(report_id: int):
+    """Submit the report; the fields posted with it (the page's form) are saved first."""
     report, campaign = load_or_404(reports.report_for, current_user, report_id)
     services.require_officer(current_user, report.unit)
-    form = VersionedForm()
-    return _on_report(report, campaign, form, lambda: reports.submit_report(
-        current_user, report, form.version.data, local_today()), _("Report submitted."))
+    return _save_report_then(campaign, report.unit, report.period, True)
 
 
 @bp.route("/reports/<int:report_id>/reopen", methods=["POST"])
@@ -279,13 +262,20 @@ def evidence(report_id: int, attachment_id: int):
 OVERVIEW_PER_PAGE = 100
 
 
-def _pledge_page(campaign: Campaign, unit: Unit, status: int = 200, posted=None):
+def _pledge_page(campaign: Campaign, unit: Unit, status: int = 200, posted=None,
+                 unsaved: bool = False):
+    """The pledge page; `posted` (a refused post) fills the form with what was typed,
+    `unsaved` marks it as not saved (the browser then asks before leaving it)."""
     pledge = services.pledge_of(campaign, unit)
     items = {i.movement_id: i for i in pledge.items} if pledge else {}
     editable = (services.can_edit_for_unit(current_user, unit) and campaign.state == "published"
                 and (pledge is None or pledge.state in services.EDITABLE))
     people = services.people_for_titles(unit) if editable or pledge else []
     registered = {(t.award_code, t.person_id) for t in pledge.titles} if pledge else set()
+    if posted is not None and posted.get("titles") == "1":
+        unit_codes, people_by_code = _posted_titles()
+        registered = {(code, None) for code in unit_codes} | {
+            (code, pid) for code, ids in people_by_code.items() for pid in ids}
     unit_reports = {r.period_id: r for r in reports.reports_of(campaign, unit)} if pledge \
         else {}
     periods = reports.periods_of(campaign, unit)
@@ -294,12 +284,59 @@ def _pledge_page(campaign: Campaign, unit: Unit, status: int = 200, posted=None)
     return render_template(
         "pledges/pledge.html", campaign=campaign, unit=unit, pledge=pledge, items=items,
         unit_progress=unit_progress, periods=periods,
-        editable=editable, posted=posted, people=people, registered=registered,
+        editable=editable, posted=posted, unsaved=unsaved, people=people,
+        registered=registered,
         unit_titles=UNIT_TITLES, person_titles=PERSON_TITLES, reports=unit_reports,
         manage=campaigns.can_manage(current_user, campaign),
         form=VersionedForm(formdata=None, version=pledge.version if pledge else 0),
         return_form=ReturnForm(formdata=None, version=pledge.version if pledge else 0),
         today=local_today()), status
+
+
+def _posted_entries(campaign: Campaign) -> dict:
+    """movement id → its posted fields, for the movements posted (one left out is kept)."""
+    return {m.id: {k: request.form.get(f"m{m.id}-{k}", "") for k in services.ITEM_FIELDS}
+            for m in campaign.movements
+            if any(f"m{m.id}-{k}" in request.form for k in services.ITEM_FIELDS)}
+
+
+def _posted_titles() -> tuple[list[str], dict[str, list[int]]]:
+    """(unit title codes, {person title code: [person ids]}) as posted."""
+    person_titles = {code: _ids(request.form.getlist(f"person-{code}"))
+                     for code in PERSON_TITLES}
+    return ([c for c in request.form.getlist("unit_titles") if c],
+            {code: ids for code, ids in person_titles.items() if ids})
+
+
+def _save_pledge_then(campaign: Campaign, unit: Unit, submitting: bool):
+    """Save what the page posted (commitments; the title registrations when their section
+    was on the page, `titles=1`), then submit it when asked. A refusal shows the page again
+    with what was typed (see `save_then_act`)."""
+    form = VersionedForm()
+    saved = []
+    entries = _posted_entries(campaign)
+    titles = _posted_titles() if request.form.get("titles") == "1" else None
+
+    def save():
+        pledge = services.pledge_of(campaign, unit)
+        if submitting and not entries and titles is None and pledge is not None:
+            # the action posted alone (an older page): nothing typed to save
+            saved.append((pledge, form.version.data))
+            return
+        pledge = services.save_pledge(current_user, campaign, unit, form.version.data,
+                                      entries, current_locale(), titles)
+        saved.append((pledge, pledge.version))
+
+    def submit_saved():
+        services.submit(current_user, *saved[0], local_today())
+
+    return save_then_act(
+        save, submit_saved if submitting else None, form=form,
+        success=_("Pledge submitted.") if submitting else _("Pledge saved."),
+        saved_message=_("Your changes are saved as a draft; the pledge was not submitted."),
+        target=_pledge_url(campaign, unit),
+        on_refusal=lambda status, was_saved: _pledge_page(
+            campaign, unit, status, posted=request.form, unsaved=not was_saved))
 
 
 def _on_pledge(pledge, form, operation, success: str):
@@ -334,7 +371,72 @@ def _branch_names(follow) -> list[str]:
     return services.unit_names_at(follow.paths)
 
 
-def _report_page(campaign, unit, period, status: int = 200, form=None, posted=None):
+REPORT_SECTIONS = ("integration", "task_progress", "target_attainment", "difficulties")
+REPORT_ITEM_FIELDS = ("achieved_value", "narrative", "progress_pct")
+
+
+def _save_report_then(campaign, unit, period, submitting: bool):
+    """Save what the report page posted (the texts and the results of the items posted),
+    attach the evidence files chosen on it, then submit the report when asked; a refusal
+    shows the page again with what was typed (see `save_then_act`)."""
+    form = ReportForm()
+    pledge = services.pledge_of(campaign, unit)
+    items = pledge.items if pledge else []
+    entries = {i.id: {k: request.form.get(f"i{i.id}-{k}", "") for k in REPORT_ITEM_FIELDS}
+               for i in items if any(f"i{i.id}-{k}" in request.form
+                                     for k in REPORT_ITEM_FIELDS)}
+    typed = bool(entries) or any(k in request.form for k in REPORT_SECTIONS)
+    files = [(i, request.files[f"i{i.id}-file"]) for i in items
+             if request.files.get(f"i{i.id}-file")]
+    saved = []
+
+    def save():
+        report = reports.report_of(unit, period)
+        if submitting and not typed and report is not None:
+            saved.append((report, form.version.data))  # the action posted alone
+            return
+        sections = {k: getattr(form, k).data if k in request.form  # one not posted is kept
+                    else getattr(report, k, "") for k in REPORT_SECTIONS}
+        report = reports.save_report(current_user, campaign, unit, period,
+                                     form.version.data, sections, entries, current_locale())
+        saved.append((report, report.version))
+
+    def attach_then_submit():
+        report = saved[0][0]
+        rows = {row.pledge_item_id: row for row in report.items}
+        for item, file in files:
+            row = rows.get(item.id)
+            if row is None:  # an item the save did not reach: its results were not posted
+                raise ServiceError(_("Save the results of movement %(n)d before attaching "
+                                     "its evidence.", n=item.movement.number))
+            reports.add_evidence(current_user, report, row, file)
+        if submitting:
+            reports.submit_report(current_user, report, saved[0][1])
+
+    if submitting:
+        success = _("Report submitted.")
+    elif files:
+        success = _("Report saved and evidence attached.")
+    else:
+        success = _("Report saved.")
+    def refused(status: int, was_saved: bool):
+        if was_saved:  # the form goes on from the version just saved
+            form.version.data = saved[0][0].version
+        return _report_page(campaign, unit, period, status, form, posted=request.form,
+                            unsaved=not was_saved)
+
+    return save_then_act(
+        save, attach_then_submit if files or submitting else None, form=form,
+        success=success, target=_report_url(campaign, unit, period),
+        saved_message=_("Your changes are saved as a draft; the report was not submitted.")
+        if submitting else _("Your changes are saved; choose the refused file again."),
+        on_refusal=refused)
+
+
+def _report_page(campaign, unit, period, status: int = 200, form=None, posted=None,
+                 unsaved: bool = False):
+    """The report page; `posted` and a bound `form` (a refused post) fill it with what was
+    typed, `unsaved` marks it as not saved (the browser then asks before leaving it)."""
     pledge = services.pledge_of(campaign, unit)
     report = reports.report_of(unit, period)
     if form is None:
@@ -348,8 +450,7 @@ def _report_page(campaign, unit, period, status: int = 200, form=None, posted=No
     return render_template(
         "pledges/report.html", campaign=campaign, unit=unit, period=period, pledge=pledge,
         report=report, rows=rows, evidence=evidence, editable=editable, form=form,
-        posted=posted, evidence_form=EvidenceForm(formdata=None),
-        action_form=VersionedForm(formdata=None, version=report.version if report else 0),
+        posted=posted, unsaved=unsaved,
         reopen_form=ReopenForm(formdata=None, version=report.version if report else 0),
         manage=campaigns.can_manage(current_user, campaign)), status
 

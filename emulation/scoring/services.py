@@ -362,6 +362,26 @@ def _lines(sheet: ScoreSheet) -> dict:
             for s in sheet.scores}
 
 
+def running_total(campaign: Campaign, sheet: ScoreSheet, posted=None,
+                  locale: str = "vi") -> Decimal:
+    """The total of the points shown on a sheet's page, as `ranking.sheet_total` counts a
+    submitted sheet (weighted regular criteria, plus bonus, minus penalty points): of the
+    points typed when `posted` (a refused form; what is not a number counts as nothing),
+    else of the saved lines. The page's script keeps it up to date while points are typed."""
+    if posted is None:
+        points = {s.criterion_id: Decimal(s.points) for s in sheet.scores}
+    else:
+        points = {}
+        for c in campaign.criteria:
+            try:
+                value = parse_number(posted.get(f"c{c.id}-points"), locale, places=5)
+            except NumberError:
+                value = None
+            if value is not None:
+                points[c.id] = value
+    return ranking.sheet_total(points, {c.id: c for c in _criteria_data(campaign)})
+
+
 def submit_sheet(actor, sheet: ScoreSheet, version, today: date) -> None:
     campaign = db.session.get(Campaign, sheet.campaign_id)
     _require_writable(actor, sheet, campaign, today)

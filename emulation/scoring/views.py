@@ -18,6 +18,7 @@ from emulation.core.web import (
     load_or_404,
     local_today,
     paginate,
+    save_then_act,
 )
 from emulation.jobs.web import export_response
 from emulation.pledges import services as pledges
@@ -49,19 +50,21 @@ def settings(campaign_id: int):
     campaign = _managed(campaign_id)
     form = SettingsForm()
     _tie_choices(form)
-
-    def update():
-        fields = {k: getattr(form, k).data for k in (
-            "weight_self", "weight_peer", "weight_council", "combine", "missing",
-            "flag_leaders", "publish_to_units", *(f"{kind}_opens" for kind in SHEET_KINDS),
-            *(f"{kind}_closes" for kind in SHEET_KINDS))}
-        fields["decimals"] = form.decimals.data if form.decimals.data is not None else 1
-        fields["tie_breaks"] = [form.tie_1.data, form.tie_2.data, form.tie_3.data]
-        services.update_settings(current_user, campaign, form.version.data, fields)
-
-    return form_action(update, success=_("Scoring settings saved."), form=form,
+    return form_action(lambda: _save_settings(campaign, form),
+                       success=_("Scoring settings saved."), form=form,
                        target=url_for("scoring.hub", campaign_id=campaign.id),
                        on_refusal=lambda status: _hub_page(campaign, status, form))
+
+
+def _save_settings(campaign: Campaign, form: SettingsForm):
+    """The settings as posted (a validated SettingsForm) → the service; the saved settings."""
+    fields = {k: getattr(form, k).data for k in (
+        "weight_self", "weight_peer", "weight_council", "combine", "missing",
+        "flag_leaders", "publish_to_units", *(f"{kind}_opens" for kind in SHEET_KINDS),
+        *(f"{kind}_closes" for kind in SHEET_KINDS))}
+    fields["decimals"] = form.decimals.data if form.decimals.data is not None else 1
+    fields["tie_breaks"] = [form.tie_1.data, form.tie_2.data, form.tie_3.data]
+    return services.update_settings(current_user, campaign, form.version.data, fields)
 
 
 @bp.route("/campaigns/<int:campaign_id>/scoring/peer-assignments", methods=["POST"])
@@ -111,7 +114,21 @@ def adjustment(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/scoring/freeze", methods=["POST"])
 @login_required
 def freeze(campaign_id: int):
+    """Freeze the ranking. The button belongs to the settings form (the ranking is computed
+    with the settings): the settings posted with it are saved first."""
     campaign = _managed(campaign_id)
+    if "weight_self" in request.form:
+        settings_form = SettingsForm()
+        _tie_choices(settings_form)
+        saved = []
+        return save_then_act(
+            lambda: saved.append(_save_settings(campaign, settings_form).version),
+            lambda: services.freeze(current_user, campaign, saved[0], local_today()),
+            form=settings_form, success=_("Ranking frozen."),
+            saved_message=_("The settings are saved; the ranking was not frozen."),
+            target=url_for("scoring.hub", campaign_id=campaign.id),
+            on_refusal=lambda status, was_saved: _hub_page(
+                campaign, status, None if was_saved else settings_form))
     form = VersionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -166,36 +183,23 @@ def self_sheet(campaign_id: int, unit_id: int):
 @bp.route("/sheets/<int:sheet_id>", methods=["GET", "POST"])
 @login_required
 def sheet(sheet_id: int):
+    """The score sheet and its one form: points and a comment per criterion, and the
+    buttons `action=save` (the default) and `action=submit`. Every post saves what is on
+    the page first; a submission then submits what was just saved."""
     sheet, campaign = load_or_404(services.sheet_for, current_user, sheet_id)
     if request.method == "GET":
         return _sheet_page(sheet, campaign)
-    form = VersionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    lines = {c.id: (request.form.get(f"c{c.id}-points", ""),
-                    request.form.get(f"c{c.id}-comment", "")) for c in campaign.criteria}
-    return form_action(lambda: services.save_sheet(current_user, sheet, form.version.data, lines,
-                                                   local_today(), current_locale()),
-                       success=_("Score sheet saved."),
-                       target=url_for("scoring.sheet", sheet_id=sheet.id),
-                       on_refusal=lambda status: _sheet_page(sheet, campaign, status,
-                                                             posted=request.form))
+    return _save_sheet_then(sheet, campaign, request.form.get("action") == "submit")
 
 
 @bp.route("/sheets/<int:sheet_id>/submit", methods=["POST"])
 @login_required
 def sheet_submit(sheet_id: int):
+    """Submit the sheet; the lines posted with it (the page's form) are saved first."""
     sheet, campaign = load_or_404(services.sheet_for, current_user, sheet_id)
     if not services.can_fill(current_user, sheet):
         abort(403)
-    form = VersionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return form_action(lambda: services.submit_sheet(current_user, sheet, form.version.data,
-                                                     local_today()),
-                       success=_("Score sheet submitted."),
-                       target=url_for("scoring.sheet", sheet_id=sheet.id),
-                       on_refusal=lambda status: _sheet_page(sheet, campaign, status))
+    return _save_sheet_then(sheet, campaign, True)
 
 
 @bp.route("/sheets/<int:sheet_id>/reopen", methods=["POST"])
@@ -291,7 +295,10 @@ def _counted_action(campaign: Campaign, form, operation, success):
 
 
 def _hub_page(campaign: Campaign, status: int = 200, settings_form=None):
+    """The organiser's hub; `settings_form`, a refused post of the settings, fills them with
+    what was typed and marks them unsaved (the browser then asks before leaving)."""
     settings = services.open_settings(campaign)
+    unsaved = settings_form is not None
     if settings_form is None:
         settings_form = SettingsForm(formdata=None, obj=settings)
         ties = settings.tie_break_list + ["", "", ""]
@@ -305,9 +312,9 @@ def _hub_page(campaign: Campaign, status: int = 200, settings_form=None):
                                                                        "submitted") else None
     return render_template(
         "scoring/hub.html", campaign=campaign, settings=settings, settings_form=settings_form,
+        settings_unsaved=unsaved,
         peer_form=PeerForm(formdata=None), council_form=council_form,
         adjustment_form=AdjustmentForm(formdata=None),
-        freeze_form=VersionForm(formdata=None, version=settings.version),
         unfreeze_form=ReasonForm(formdata=None, version=settings.version),
         pagination=paginate(queries.hub_sheets(campaign, kind, state), 100),
         adjustments=queries.adjustments_of(campaign), kind=kind, state=state,
@@ -319,7 +326,41 @@ def _tie_choices(form) -> None:
         field.choices = [(v, str(label)) for v, label in field.choices]
 
 
-def _sheet_page(sheet: ScoreSheet, campaign: Campaign, status: int = 200, posted=None):
+def _save_sheet_then(sheet: ScoreSheet, campaign: Campaign, submitting: bool):
+    """Save the lines the page posted, then submit the sheet when asked; a refusal (a point
+    over the maximum, a criterion left without points at submission) shows the page again
+    with every point typed (see `save_then_act`)."""
+    form = VersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    lines = {c.id: (request.form.get(f"c{c.id}-points", ""),
+                    request.form.get(f"c{c.id}-comment", "")) for c in campaign.criteria
+             if f"c{c.id}-points" in request.form or f"c{c.id}-comment" in request.form}
+    versions = []
+
+    def save():
+        if submitting and not lines:  # the action posted alone (an older page)
+            versions.append(form.version.data)
+            return
+        saved = services.save_sheet(current_user, sheet, form.version.data, lines,
+                                    local_today(), current_locale())
+        versions.append(saved.version)
+
+    return save_then_act(
+        save, (lambda: services.submit_sheet(current_user, sheet, versions[0], local_today()))
+        if submitting else None,
+        success=_("Score sheet submitted.") if submitting else _("Score sheet saved."),
+        saved_message=_("Your points are saved as a draft; the sheet was not submitted."),
+        target=url_for("scoring.sheet", sheet_id=sheet.id),
+        on_refusal=lambda status, was_saved: _sheet_page(
+            sheet, campaign, status, posted=request.form, unsaved=not was_saved))
+
+
+def _sheet_page(sheet: ScoreSheet, campaign: Campaign, status: int = 200, posted=None,
+                unsaved: bool = False):
+    """The score sheet; `posted` (a refused post) fills it with the points typed, `unsaved`
+    marks them as not saved (the browser then asks before leaving the page). The running
+    total is of the points shown, computed as the ranking computes a sheet's total."""
     settings = services.settings_for(campaign)
     scores = {s.criterion_id: s for s in sheet.scores}
     pledge = pledges.pledge_of(campaign, sheet.unit)
@@ -331,6 +372,7 @@ def _sheet_page(sheet: ScoreSheet, campaign: Campaign, status: int = 200, posted
     return render_template(
         "scoring/sheet.html", sheet=sheet, campaign=campaign, scores=scores, pledge=pledge,
         reports=reports, rows=rows, evidence=evidence, editable=editable, posted=posted,
+        unsaved=unsaved, total=services.running_total(campaign, sheet, posted, current_locale()),
         opens=opens, closes=closes, form=VersionForm(formdata=None, version=sheet.version),
         reopen_form=ReasonForm(formdata=None, version=sheet.version),
         manage=campaigns.can_manage(current_user, campaign)), status

@@ -159,7 +159,8 @@ def test_2_unit_officer_pledges_and_the_organiser_approves(open_as, live_app):
     officer.get_by_role("button", name="Lưu nháp").click()
     officer.wait_for_load_state()
     _ok(officer)
-    _submit(officer, "/pledge/submit")
+    officer.get_by_role("button", name="Gửi", exact=True).click()  # the pledge's one form
+    officer.wait_for_load_state()
     _ok(officer)
     assert _badge(officer) == "Đã gửi"
     STATE["pledge_url"] = officer.url
@@ -186,18 +187,18 @@ def test_3_unit_officer_reports_with_evidence(open_as, tmp_path, live_app):
     officer.fill("[name=integration]", "Đã lồng ghép phong trào vào nghị quyết của đơn vị")
     officer.locator("input[name$='-achieved_value']").first.fill("3")
     officer.locator("textarea[name$='-narrative']").first.fill("Ba sáng kiến được công nhận")
-    officer.locator("form:not([action]) button[type=submit], form[action=''] button").first \
-        .click()
+    officer.get_by_role("button", name="Lưu nháp").click()
     officer.wait_for_load_state()
     _ok(officer)
     evidence = tmp_path / "Biên bản công nhận sáng kiến.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% minh chung\n")
-    officer.locator("form[action*='/evidence'] input[type=file]").first.set_input_files(
-        str(evidence))
-    _submit(officer, "/evidence")
+    officer.locator("#report-form input[type=file]").first.set_input_files(str(evidence))
+    officer.get_by_role("button", name="Đính kèm").first.click()  # saves, then attaches
+    officer.wait_for_load_state()
     _ok(officer)
     assert officer.get_by_text("Biên bản công nhận sáng kiến.pdf").count() >= 1
-    _submit(officer, "/submit")
+    officer.get_by_role("button", name="Gửi báo cáo").click()
+    officer.wait_for_load_state()
     _ok(officer)
     assert _badge(officer) == "Đã gửi"
 
@@ -231,10 +232,11 @@ def test_4_peers_and_the_council_score(open_as, live_app):
         scorer.locator("main a[href*='/sheets/'], table a[href*='/sheets/']").first.click()
         scorer.wait_for_load_state()
         scorer.locator("input[name$='-points']").first.fill("8,5")
-        scorer.locator("form:not([action]) button[type=submit]").first.click()
+        scorer.get_by_role("button", name="Lưu nháp").click()
         scorer.wait_for_load_state()
         _ok(scorer)
-        _submit(scorer, "/submit")
+        scorer.get_by_role("button", name="Gửi", exact=True).click()  # the sheet's one form
+        scorer.wait_for_load_state()
         _ok(scorer)
         assert _badge(scorer) == "Đã gửi"
         sheet = _one(live_app, "score_sheet", id=_id_in(scorer.url))
