@@ -101,7 +101,7 @@ def create_award(actor, *, code: str, fields: dict) -> AwardType:
                              "starting with a letter (for example BK_CDN)."))
     values = _checked({**AWARD_DEFAULTS, **fields})
     used = _("The award code %(code)s is already used.", code=code)
-    if db.session.scalar(select(AwardType.id).where(AwardType.code == code)) is not None:
+    if code_used(code):
         raise Conflict(used)
     award = AwardType(code=code, **values)
     db.session.add(award)
@@ -111,6 +111,11 @@ def create_award(actor, *, code: str, fields: dict) -> AwardType:
                  summary=f"award type {code} added", after={"code": code, **values})
     db.session.commit()
     return award
+
+
+def code_used(code: str) -> bool:
+    """Whether an award type has this code already."""
+    return db.session.scalar(select(AwardType.id).where(AwardType.code == code)) is not None
 
 
 def update_award(actor, award: AwardType, version, fields: dict) -> None:
