@@ -148,9 +148,9 @@ def test_fuzz_every_api_operation(world, cworld, in_app, app):
     real = _ids_of_records(world, cworld, in_app)
     paths = {"unit_id": real["unit"], "person_id": real["person"],
              "campaign_id": real["campaign"], "period_id": real["period"],
-             "nomination_id": real["nomination"], "salary_id": real["salary"],
-             "holiday_id": real["calendar_day"], "code": "KNC_CD"}
+             "nomination_id": real["nomination"]}
     client = app.test_client()
+    paths["code"] = "KNC_CD"  # the award type of /award-types/{code}
     spec = client.get("/api/v1/openapi.json").get_json()
     failures, operations = [], 0
     for role in ("admin",):  # every operation is open to the administrator
