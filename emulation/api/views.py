@@ -327,7 +327,6 @@ class AwardTypeActive(MethodView):
     def post(self, body, code):
         """Take an award type out of use (`active`: false) or back in (administrators); its
         nominations and award records stay."""
-        catalogue.require_admin(g.api_user)
         award = catalogue.award_by_code(code)
         version = award.version if body["version"] is None else body["version"]
         return catalogue.set_award_active(g.api_user, award, version=version,

@@ -94,7 +94,7 @@ def create_award(actor, *, code: str, fields: dict) -> AwardType:
     verdict is "for the council" until rules are added. A code already used is a Conflict
     (409), also when two administrators add it at the same instant (the unique constraint);
     invalid fields are a ServiceError (400). Audited as `award.create`."""
-    require_admin(actor)
+    _require_admin(actor)
     code = clean(code).upper()
     if not CODE_PATTERN.fullmatch(code):
         raise ServiceError(_("The award code is 2 to 20 capital letters, digits or underscores, "
@@ -121,7 +121,7 @@ def code_used(code: str) -> bool:
 def update_award(actor, award: AwardType, version, fields: dict) -> None:
     """Change an award type's fields (administrators; any of AWARD_FIELDS, checked as
     `create_award` checks them). Audited as `award.update` with what changed."""
-    require_admin(actor)
+    _require_admin(actor)
     check_version(award, version)
     values = _checked(fields)
     before = {k: getattr(award, k) for k in AWARD_FIELDS}
@@ -138,7 +138,7 @@ def set_award_active(actor, award: AwardType, *, version, active: bool) -> Award
     """Take an award type out of use (no new nominations, not listed by the API) or back in
     (administrators). Its rules, nominations and award records stay. Audited as
     `award.deactivate` / `award.activate`; nothing is written when it is already so."""
-    require_admin(actor)
+    _require_admin(actor)
     check_version(award, version)
     if award.active == active:
         return award
@@ -155,7 +155,7 @@ def delete_award(actor, award: AwardType, *, version) -> None:
     """Delete an award type added by mistake (administrators). One that has nominations,
     award records, title registrations, or that another award's rule or quota names, is
     refused (409): deactivate it instead. Audited as `award.delete`."""
-    require_admin(actor)
+    _require_admin(actor)
     check_version(award, version)
     if award_in_use(award):
         raise InvalidState(_("%(code)s has nominations or award records, or other awards "
@@ -287,7 +287,7 @@ def save_rule(actor, award: AwardType, rule: AwardRule | None, *, kind: str, par
     """Add or change a rule; its parameters are checked by the engine before anything is
     written. A new rule joins `rule_set_code`, by default the award's newest rule set (so that
     old verdicts keep their rules); a changed rule keeps its set unless another is named."""
-    require_admin(actor)
+    _require_admin(actor)
     rule_set = _rule_set_by_code(rule_set_code) if rule_set_code else None
     try:
         params = json.loads(params_text or "{}")
@@ -322,7 +322,7 @@ def save_rule(actor, award: AwardType, rule: AwardRule | None, *, kind: str, par
 
 
 def delete_rule(actor, rule: AwardRule) -> None:
-    require_admin(actor)
+    _require_admin(actor)
     award = rule.award_type
     audit.record(db.session, actor=actor, action="award.rule_delete", obj=award,
                  summary=f"rule {rule.position} of {award.code} deleted", before=_rule_dict(rule))
@@ -335,7 +335,7 @@ def delete_rule(actor, rule: AwardRule) -> None:
 
 def save_quota(actor, award: AwardType, of_code: str, max_pct: Decimal, legal_reference: str,
                note: str) -> None:
-    require_admin(actor)
+    _require_admin(actor)
     award_by_code(of_code)
     if not (0 <= max_pct <= 100):
         raise ServiceError(_("A quota is a percentage between 0 and 100."))
@@ -378,7 +378,6 @@ def _rule_dict(rule: AwardRule) -> dict:
             "legal_reference": rule.legal_reference, "note": rule.note}
 
 
-def require_admin(actor) -> None:
-    """Refuse anyone but an administrator (403)."""
-    if not getattr(actor, "is_admin", False):
+def _require_admin(actor) -> None:
+    if not actor.is_admin:
         raise PermissionDenied(_("Only an administrator may do this."))
