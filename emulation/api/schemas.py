@@ -261,6 +261,57 @@ class AwardTypeSchema(Schema):
     quotas = fields.List(fields.Nested(QuotaSchema),
                          metadata={"description": "Maximums on this award per unit and year "
                                                   "(không quá)."})
+    commendation_kind = fields.String(metadata={
+        "enum": list(CommendationKind.values()),
+        "description": "The kind of commendation a decision records for it (Law Art. 8)."})
+    issuing_authority = fields.String()
+    note = fields.String()
+    vote_threshold_pct = decimal_string()
+    vote_base = fields.String(metadata={"enum": ["all", "present"]})
+    publication_days = fields.Integer()
+    written_votes_allowed = fields.Boolean()
+    active = fields.Boolean()
+    version = fields.Integer()
+
+
+# A cash multiple of the base salary: "1.5", at most two decimals (the service checks ≤ 1000).
+MULTIPLE = r"^[0-9]{1,4}(\.[0-9]{1,2})?$"
+
+
+class AwardTypeIn(Schema):
+    """A new award type (administrators). It starts with no rules: its verdict is "for the
+    council" until rules are added on the web."""
+
+    code = nonblank(20, required=True, metadata={
+        "description": "2 to 20 capital letters, digits or underscores, starting with a "
+                       "letter (BK_CDN); lower case is raised. Cannot change later."})
+    name = nonblank(255, required=True)
+    category = fields.String(load_default="title",
+                             validate=validate.OneOf(["title", "commendation"]))
+    subject = fields.String(load_default="individual",
+                            validate=validate.OneOf(["individual", "collective", "both"]))
+    commendation_kind = fields.String(load_default="regular",
+                                      validate=validate.OneOf(CommendationKind.values()))
+    level = text(60, load_default="")
+    issuing_authority = text(255, load_default="")
+    cash_multiple = decimal_in(MULTIPLE)
+    cash_multiple_collective = decimal_in(MULTIPLE)
+    legal_reference = text(255, load_default="")
+    note = text(5000, load_default="")
+    vote_threshold_pct = fields.String(load_default="50", validate=validate.Regexp(PERCENT),
+                                       metadata={"format": "decimal"})
+    vote_base = fields.String(load_default="present",
+                              validate=validate.OneOf(["all", "present"]))
+    publication_days = fields.Integer(load_default=0, validate=validate.Range(min=0, max=60))
+    written_votes_allowed = fields.Boolean(load_default=False, metadata={
+        "description": "Whether absent council members may vote by written opinion."})
+    active = fields.Boolean(load_default=True)
+
+
+class AwardActiveIn(Schema):
+    active = fields.Boolean(required=True)
+    version = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "The version read; when given, a stale one is 409."})
 
 
 class AwardRecordSchema(Schema):

@@ -305,6 +305,35 @@ class AwardTypes(MethodView):
         """The award catalogue with its rules as data."""
         return active_award_types()
 
+    @bp.arguments(s.AwardTypeIn)
+    @bp.response(201, s.AwardTypeSchema)
+    def post(self, body):
+        """Add an award type (administrators; 403 otherwise). A code already used is 409;
+        rules are added on the web (`/awards/<code>`)."""
+        code = body.pop("code")
+        return catalogue.create_award(g.api_user, code=code, fields=body)
+
+
+@bp.route("/award-types/<code>")
+class AwardTypeItem(MethodView):
+    @bp.response(200, s.AwardTypeSchema)
+    def get(self, code):
+        """One award type, in use or not."""
+        return catalogue.award_by_code(code)
+
+
+@bp.route("/award-types/<code>/active")
+class AwardTypeActive(MethodView):
+    @bp.arguments(s.AwardActiveIn)
+    @bp.response(200, s.AwardTypeSchema)
+    def post(self, body, code):
+        """Take an award type out of use (`active`: false) or back in (administrators); its
+        nominations and award records stay."""
+        award = catalogue.award_by_code(code)
+        version = award.version if body["version"] is None else body["version"]
+        return catalogue.set_award_active(g.api_user, award, version=version,
+                                          active=body["active"])
+
 
 @bp.route("/award-records")
 class AwardRecords(MethodView):

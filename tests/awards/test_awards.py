@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from emulation.awards.catalogue import services as catalogue_services
-from emulation.awards.catalogue.data import seed
+from emulation.awards.catalogue.data import CATALOGUE, seed
 from emulation.awards.catalogue.models import AwardRule, AwardType
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, Initiative
@@ -36,7 +36,7 @@ def catalogue(app):
 
 
 def test_catalogue_is_seeded_once_and_keeps_edits(world, ctx):
-    assert seed(db.session) == 13
+    assert seed(db.session) == len(CATALOGUE) == 20
     award = catalogue_services.award_by_code("CSTDCS")
     award.name = "Chiến sĩ thi đua cơ sở (sửa)"
     db.session.commit()

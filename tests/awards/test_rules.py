@@ -271,7 +271,9 @@ def test_art73_1_b_bk_ttg_needs_a_bk_bo_first():
                      awards=[("CSTDCS", 2022), ("CSTDCS", 2023), ("CSTDCS", 2025)])
     verdict = judge("BK_TTG", records, 2026)
     assert verdict.eligible is False
-    assert verdict.rules[0].message_vi.endswith("; chưa có Bằng khen cấp bộ, ngành, tỉnh trước đó")
+    assert verdict.rules[0].message_vi.endswith(
+        "; chưa có Bằng khen cấp bộ, ngành, tỉnh hoặc Bằng khen của Tổng Liên đoàn Lao động Việt "
+        "Nam trước đó")
 
 
 def test_art74_1_d_bk_bo_two_years_or_more_with_initiatives_anywhere_inside():

@@ -1,7 +1,12 @@
 """The seeded award catalogue of DESIGN.md §4 (Law 06/2022/QH15 with Decree 98/2023/NĐ-CP, then
-Decree 152/2025/NĐ-CP from 01/07/2025, and the trade union's own forms). Everything here is
-data, copied into the database and editable by administrators; the code never reads these
-constants to decide eligibility."""
+Decree 152/2025/NĐ-CP from 01/07/2025, and the trade union's own forms of Quyết định
+999/QĐ-TLĐ of 29/05/2024). Everything here is data, copied into the database and editable by
+administrators; the code never reads these constants to decide eligibility.
+
+Live rules cite Decree 152/2025 (the articles carried over from Decree 98/2023); only the rule
+set TDKT2022-ND98, which judges 2024 to mid-2025, keeps citing Decree 98/2023. No live rule
+cites a repealed decree (Decree 91/2017): what came from it is kept only as an editable
+example, marked so."""
 from __future__ import annotations
 
 import json
@@ -13,6 +18,13 @@ from sqlalchemy import select
 LAW = "Luật Thi đua, khen thưởng 06/2022/QH15"
 DECREE = "Nghị định 152/2025/NĐ-CP"
 GOOD = {"kind": "appraisal", "params": {"min": "good"}}
+# The trade union's own regulation (DESIGN.md §4); its conditions are not verified from here.
+TLD = "Quyết định 999/QĐ-TLĐ ngày 29/05/2024"
+UNVERIFIED = "điều kiện chưa đối chiếu"
+# A council vote threshold that no text in force sets (the 90% of all members came from
+# repealed Decree 91/2017): an editable example.
+VOTE_EXAMPLE = ("Ngưỡng 90% tổng số thành viên Hội đồng là ví dụ có thể sửa, không lấy từ văn bản "
+                "đang có hiệu lực; đặt theo quy chế hoạt động của Hội đồng.")
 
 
 def no_discipline(years: int = 1) -> dict:
@@ -34,6 +46,26 @@ RULE_SETS = [
     ("TDKT2022-ND152", "Luật TĐKT 2022 và Nghị định 152/2025",
      f"{LAW}; {DECREE}", "2025-07-01", None, DECREE),
 ]
+
+
+def union_form(code: str, name: str, category: str, subject: str, level: str, authority: str,
+               what_vi: str, what_en: str, note: str = "") -> tuple:
+    """A form of the trade union's own (Quyết định 999/QĐ-TLĐ) whose conditions are not
+    verified from here: a `manual` rule (the verdict is for the council, never eligible),
+    no discipline over the year for an individual (Decree 152/2025 Art. 4), no cash multiple
+    until the union's own amount is entered, and a note saying so."""
+    rules = [{"kind": "manual", "subject": "both",
+              "params": {"text": f"tiêu chuẩn {what_vi} theo {TLD} ({UNVERIFIED})",
+                         "text_en": f"the criteria for {what_en} under Decision 999/QĐ-TLĐ of "
+                                    "29/05/2024 (conditions not verified)"},
+              "legal_reference": TLD, "note": f"Tiêu chuẩn theo {TLD}: {UNVERIFIED}."}]
+    if subject in ("individual", "both"):
+        rules.append(NO_DISCIPLINE)
+    text = (f"Theo {TLD}; {UNVERIFIED}: Hội đồng xét theo quy định của tổ chức Công đoàn. Mức "
+            "tiền thưởng theo quy định của Tổng Liên đoàn (chưa nhập).")
+    return (code, name, category, subject, level, authority, None, TLD, rules, 50, "present", 0,
+            f"{note} {text}".strip())
+
 
 # code, name, category, subject, level, authority, cash multiple (an individual's, or the
 # collective's for collective titles), reference, rules, vote threshold %, vote base,
@@ -63,9 +95,7 @@ CATALOGUE = [
                                             "after_last": "CSTD_BO"},
           "legal_reference": f"{LAW}, Điều 22",
           "note": "Sáng kiến có phạm vi ảnh hưởng cấp bộ trong thời gian đạt 3 lần CSTĐCS."},
-         no_discipline(3)], 90, "all", 0,
-     "Ngưỡng 90% tổng số thành viên Hội đồng theo Nghị định 91/2017 (đã hết hiệu lực); giữ làm "
-     "ví dụ có thể sửa."),
+         no_discipline(3)], 90, "all", 0, VOTE_EXAMPLE),
     ("CSTD_TQ", "Chiến sĩ thi đua toàn quốc", "title", "individual", "Nhà nước",
      "Thủ tướng Chính phủ", Decimal("4.5"), f"{LAW}, Điều 21", [
          {"kind": "award", "params": {"award": "CSTD_BO", "mode": "blocks", "count": 2,
@@ -75,7 +105,7 @@ CATALOGUE = [
                   "2025), không phải hai năm dương lịch liền nhau."},
          {"kind": "initiatives", "params": {"count": 1, "min_scope": "national", "window": 6,
                                             "after_last": "CSTD_TQ"},
-          "legal_reference": f"{LAW}, Điều 21"}, no_discipline(6)], 90, "all", 10, ""),
+          "legal_reference": f"{LAW}, Điều 21"}, no_discipline(6)], 90, "all", 10, VOTE_EXAMPLE),
     ("TTLDTT", "Tập thể lao động tiên tiến", "title", "collective", "Cơ sở",
      "Thủ trưởng cơ quan, đơn vị", Decimal("0.8"), f"{LAW}, Điều 28", [
          {"kind": "appraisal", "params": {"min": "good"}, "legal_reference": f"{LAW}, Điều 28"},
@@ -109,7 +139,7 @@ CATALOGUE = [
                                                "vượt chỉ tiêu",
                                        "text_en": "chosen among cluster leaders that exceeded "
                                                   "their targets"},
-          "legal_reference": f"{LAW}, Điều 25"}], 90, "all", 10, ""),
+          "legal_reference": f"{LAW}, Điều 25"}], 90, "all", 10, VOTE_EXAMPLE),
     ("GK", "Giấy khen", "commendation", "both", "Cơ sở", "Thủ trưởng cơ quan, đơn vị",
      Decimal("0.3"), f"{LAW}, Điều 75", [
          {"kind": "manual", "params": {"text": "tiêu chuẩn do cấp ra quyết định quy định",
@@ -140,33 +170,87 @@ CATALOGUE = [
      "Thủ tướng Chính phủ", Decimal("3.0"), f"{LAW}, Điều 73", [
          {"kind": "run", "subject": "individual",
           "params": {"min": "good", "years": 5, "award": "CSTDCS", "count": 3,
-                     "after_last": "BK_BO", "after_required": True},
+                     "after_last": ["BK_BO", "BK_TLD"], "after_required": True},
           "legal_reference": f"{LAW}, Điều 73.1.b",
-          "note": "Đã được tặng Bằng khen cấp bộ, 05 năm tiếp theo trở lên liên tục hoàn thành "
-                  "tốt nhiệm vụ, trong thời gian đó có 03 lần CSTĐCS."},
+          "note": "Đã được tặng Bằng khen cấp bộ, ban, ngành, tỉnh, đoàn thể trung ương (Bằng "
+                  "khen bộ hoặc Bằng khen của Tổng Liên đoàn), 05 năm tiếp theo trở lên liên tục "
+                  "hoàn thành tốt nhiệm vụ, trong thời gian đó có 03 lần CSTĐCS."},
          no_discipline(5),
          {"kind": "manual", "subject": "collective",
           "params": {"text": "tiêu chuẩn tập thể theo Điều 73.2 (định tính)",
                      "text_en": "the collective criteria of Art. 73.2 (qualitative)"},
           "legal_reference": f"{LAW}, Điều 73.2"}], 90, "all", 10,
      "Mức tiền thưởng tập thể gấp đôi cá nhân theo Điều 49 Nghị định 152/2025 (theo báo cáo, "
-     "cần đối chiếu)."),
+     "cần đối chiếu). " + VOTE_EXAMPLE),
+    # The trade union's own forms (Quyết định 999/QĐ-TLĐ, DESIGN.md §4). The Confederation is
+    # a central mass organisation: its Bằng khen and Cờ thi đua take the standards of Law Art. 74
+    # and 26; the rest are judged by the council until their conditions are verified.
     ("BK_TLD", "Bằng khen của Tổng Liên đoàn Lao động Việt Nam", "commendation", "both",
-     "Tổng Liên đoàn", "Chủ tịch Tổng Liên đoàn", None, "Quy chế khen thưởng của Tổng Liên đoàn",
-     [{"kind": "manual", "params": {"text": "theo quy chế khen thưởng của Tổng Liên đoàn",
-                                    "text_en": "by the union's own rules"}}],
-     50, "present", 0, "Tiêu chuẩn theo quy chế của tổ chức Công đoàn; nhập dưới dạng quy tắc."),
+     "Tổng Liên đoàn", "Chủ tịch Tổng Liên đoàn", None, f"{LAW}, Điều 74; {TLD}", [
+         {"kind": "any_of", "subject": "individual", "params": {"rules": [
+             {"kind": "run", "params": {
+                 "each_award": "CSTDCS", "years": 2, "after_last": "BK_TLD",
+                 "initiatives": {"count": 2, "min_scope": "grassroots", "research": True}}},
+             {"kind": "run", "params": {
+                 "min": "excellent", "years": 2, "after_last": "BK_TLD",
+                 "initiatives": {"count": 2, "min_scope": "grassroots", "research": True}}}]},
+          "legal_reference": f"{LAW}, Điều 74.1.d; {TLD}",
+          "note": "Tiêu chuẩn Bằng khen cấp đoàn thể trung ương (Điều 74.1.d, như Bằng khen bộ); "
+                  f"tiêu chuẩn bổ sung của {TLD}: {UNVERIFIED}."},
+         no_discipline(2),
+         {"kind": "manual", "subject": "collective",
+          "params": {"text": f"tiêu chuẩn tập thể theo Điều 74.2 và {TLD} ({UNVERIFIED})",
+                     "text_en": "the collective criteria of Art. 74.2 and Decision 999/QĐ-TLĐ "
+                                "of 29/05/2024 (conditions not verified)"},
+          "legal_reference": f"{LAW}, Điều 74.2; {TLD}"}], 50, "present", 0,
+     f"Tổng Liên đoàn là đoàn thể trung ương: tiêu chuẩn Điều 74 của Luật cộng quy định của "
+     f"{TLD} ({UNVERIFIED}). Mức tiền thưởng theo quy định của Tổng Liên đoàn (chưa nhập)."),
     ("CO_TLD", "Cờ thi đua của Tổng Liên đoàn Lao động Việt Nam", "title", "collective",
-     "Tổng Liên đoàn", "Chủ tịch Tổng Liên đoàn", None, "Quy chế khen thưởng của Tổng Liên đoàn",
-     [{"kind": "rank", "params": {"max_rank": 1}},
-      {"kind": "manual", "params": {"text": "theo quy chế khen thưởng của Tổng Liên đoàn",
-                                    "text_en": "by the union's own rules"}}],
-     50, "present", 0, ""),
+     "Tổng Liên đoàn", "Chủ tịch Tổng Liên đoàn", None, f"{LAW}, Điều 26; {TLD}", [
+         {"kind": "rank", "params": {"max_rank": 1}, "legal_reference": f"{LAW}, Điều 26; {TLD}",
+          "note": f"Dẫn đầu cụm, khối thi đua (Điều 26); tiêu chuẩn bổ sung của {TLD}: "
+                  f"{UNVERIFIED}."}], 50, "present", 0,
+     f"Tiêu chuẩn Điều 26 của Luật cộng quy định của {TLD} ({UNVERIFIED}). Mức tiền thưởng "
+     "theo quy định của Tổng Liên đoàn (chưa nhập)."),
+    union_form("CO_CDN", "Cờ thi đua của Công đoàn ngành Trung ương", "title", "collective",
+               "Công đoàn ngành Trung ương", "Ban Thường vụ Công đoàn ngành Trung ương",
+               "Cờ thi đua của Công đoàn ngành Trung ương",
+               "the sector union's emulation flag"),
+    union_form("BK_CDN", "Bằng khen của Công đoàn ngành Trung ương", "commendation", "both",
+               "Công đoàn ngành Trung ương", "Ban Thường vụ Công đoàn ngành Trung ương",
+               "Bằng khen của Công đoàn ngành Trung ương",
+               "the sector union's certificate of merit"),
+    union_form("CO_LDLD", "Cờ thi đua của Liên đoàn Lao động tỉnh, thành phố", "title",
+               "collective", "Liên đoàn Lao động tỉnh, thành phố",
+               "Ban Thường vụ Liên đoàn Lao động tỉnh, thành phố",
+               "Cờ thi đua của Liên đoàn Lao động tỉnh, thành phố",
+               "the provincial labour confederation's emulation flag"),
+    union_form("BK_LDLD", "Bằng khen của Liên đoàn Lao động tỉnh, thành phố", "commendation",
+               "both", "Liên đoàn Lao động tỉnh, thành phố",
+               "Ban Thường vụ Liên đoàn Lao động tỉnh, thành phố",
+               "Bằng khen của Liên đoàn Lao động tỉnh, thành phố",
+               "the provincial labour confederation's certificate of merit"),
+    union_form("GK_CDCT", "Giấy khen của công đoàn cấp trên trực tiếp cơ sở", "commendation",
+               "both", "Công đoàn cấp trên trực tiếp cơ sở",
+               "Ban Thường vụ công đoàn cấp trên trực tiếp cơ sở",
+               "Giấy khen của công đoàn cấp trên", "an upper-level union's certificate of merit"),
+    union_form("BANG_LDST", "Bằng Lao động sáng tạo", "commendation", "both", "Tổng Liên đoàn",
+               "Đoàn Chủ tịch Tổng Liên đoàn",
+               "Bằng Lao động sáng tạo (sáng kiến, giải pháp được công nhận)",
+               "the Creative Labour certificate (recognised initiatives and solutions)"),
+    union_form("KNC_CD", "Kỷ niệm chương \"Vì sự nghiệp xây dựng tổ chức Công đoàn\"",
+               "commendation", "individual", "Tổng Liên đoàn", "Chủ tịch Tổng Liên đoàn",
+               "Kỷ niệm chương: đủ số năm công tác công đoàn (khen thưởng theo niên hạn)",
+               "the union's commemorative medal: enough years of union work (long service)",
+               note="Khen thưởng theo niên hạn (Luật, Điều 8): bản ghi khen thưởng mang loại "
+                    "\"niên hạn\" và không tính làm điều kiện cho danh hiệu, hình thức khác."),
 ]
 # A collective's multiple for a commendation form that both kinds receive: twice the
 # individual's (Decree 152/2025 Art. 49, as reported: verify). Collective titles carry theirs
 # in the catalogue's own column.
 COLLECTIVE_CASH = {"BK_TTG": Decimal("6.0"), "BK_BO": Decimal("3.0"), "GK": Decimal("0.6")}
+# The kind of commendation a decision records for an award (Law Art. 8); regular otherwise.
+COMMENDATION_KINDS = {"KNC_CD": "long_service"}
 CASH_REFERENCE = f"{DECREE}, Điều 49, 50, 54"
 # Quotas: the law in force (Law 06/2022, Decree 152/2025) sets no national cap on CSTĐCS; the
 # 15% of LĐTT came from repealed Decree 91/2017 and is seeded only as an editable example.
@@ -215,6 +299,7 @@ def seed(session) -> int:
         award = existing.get(code)
         if award is None:
             award = AwardType(code=code, name=name, category=category, subject=subject,
+                              commendation_kind=COMMENDATION_KINDS.get(code, "regular"),
                               level=level, issuing_authority=authority, cash_multiple=cash,
                               cash_multiple_collective=COLLECTIVE_CASH.get(code),
                               legal_reference=ref, vote_threshold_pct=Decimal(threshold),

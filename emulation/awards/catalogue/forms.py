@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from emulation.awards.catalogue.enums import AwardCategory, QuotaBase, Rounding, Subject, VoteBase
 from emulation.awards.eligibility.engine import RULE_KINDS
+from emulation.awards.records.enums import CommendationKind
 from emulation.core.forms import DateField, DecimalField, Form, IntegerField, NumberRange
 from emulation.org.enums import UnitKind
 
@@ -16,6 +17,8 @@ class AwardForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
     category = SelectField(_l("Category"), choices=AwardCategory.choices())
     subject = SelectField(_l("Subject"), choices=SUBJECT_CHOICES)
+    commendation_kind = SelectField(_l("Kind of commendation recorded"),
+                                    choices=CommendationKind.choices(), default="regular")
     level = StringField(_l("Level"), validators=[Optional(), Length(max=60)])
     issuing_authority = StringField(_l("Issuing authority"),
                                     validators=[Optional(), Length(max=255)])
@@ -35,6 +38,23 @@ class AwardForm(Form):
     publication_days = IntegerField(_l("Publication, in working days"),
                                     validators=[Optional(), NumberRange(min=0, max=60)])
     active = BooleanField(_l("In use"))
+
+
+class AwardCreateForm(AwardForm):
+    """A new award type: its code as well (it cannot change afterwards)."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
+    vote_threshold_pct = DecimalField(_l("Votes needed, in percent"), places=2, default=50,
+                                      validators=[DataRequired(), NumberRange(min=1, max=100)])
+    publication_days = IntegerField(_l("Publication, in working days"), default=0,
+                                    validators=[Optional(), NumberRange(min=0, max=60)])
+    active = BooleanField(_l("In use"), default=True)
+
+
+class AwardStateForm(Form):
+    """A button that changes an award type (take out of use, back in use, delete)."""
+
+    version = HiddenField()
 
 
 class RuleForm(Form):

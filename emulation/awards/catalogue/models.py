@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emulation.awards.catalogue.enums import AwardCategory, QuotaBase, Rounding, Subject
+from emulation.awards.records.enums import CommendationKind
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
 
 SUBJECTS = Subject.values()
@@ -34,6 +35,10 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
     name: Mapped[str] = mapped_column(String(255))
     category: Mapped[str] = mapped_column(String(16), default="title")
     subject: Mapped[str] = mapped_column(String(12), default="individual")
+    # the kind of commendation (Law Art. 8) a decision records for it: the union's Kỷ niệm
+    # chương is long service (niên hạn) and so never counts as a prerequisite of another award
+    commendation_kind: Mapped[str] = mapped_column(String(12), default="regular",
+                                                   server_default="regular")
     level: Mapped[str] = mapped_column(String(60), default="")
     issuing_authority: Mapped[str] = mapped_column(String(255), default="")
     # an individual's multiple (a collective title's own); a collective's for a form both take
@@ -62,6 +67,8 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
         CheckConstraint(f"category IN ({AwardCategory.sql_in()})", name="category_known"),
         CheckConstraint(f"subject IN ({Subject.sql_in()})", name="subject_known"),
         CheckConstraint("vote_base IN ('all', 'present')", name="vote_base_known"),
+        CheckConstraint(f"commendation_kind IN ({CommendationKind.sql_in()})",
+                        name="commendation_kind_known"),
     )
 
 

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from emulation.awards.catalogue.enums import QuotaBase, Rounding
+from emulation.awards.catalogue.enums import AwardCategory, QuotaBase, Rounding, VoteBase
 from emulation.awards.catalogue.models import (
     SUBJECTS,
     AwardQuota,
@@ -17,16 +20,40 @@ from emulation.awards.catalogue.models import (
     RuleSet,
 )
 from emulation.awards.eligibility import engine
+from emulation.awards.records.enums import CommendationKind
 from emulation.core import audit
-from emulation.core.errors import NotFound, PermissionDenied, ServiceError, check_version
+from emulation.core.errors import (
+    Conflict,
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    check_version,
+)
+from emulation.core.integrity import conflict_on_duplicate
 from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 
 QUOTA_FIELDS = ("base", "of_code", "max_pct", "max_count", "rounding", "unit_kind", "valid_from",
                 "valid_to", "legal_reference", "note", "is_example")
-AWARD_FIELDS = ("name", "category", "subject", "level", "issuing_authority", "cash_multiple",
-                "cash_multiple_collective", "legal_reference", "note", "vote_threshold_pct",
-                "vote_base", "written_votes_allowed", "publication_days", "active")
+AWARD_FIELDS = ("name", "category", "subject", "commendation_kind", "level",
+                "issuing_authority", "cash_multiple", "cash_multiple_collective",
+                "legal_reference", "note", "vote_threshold_pct", "vote_base",
+                "written_votes_allowed", "publication_days", "active")
+# What a new award type takes when a field is not given.
+AWARD_DEFAULTS = {"category": "title", "subject": "individual", "commendation_kind": "regular",
+                  "level": "", "issuing_authority": "", "cash_multiple": None,
+                  "cash_multiple_collective": None, "legal_reference": "", "note": "",
+                  "vote_threshold_pct": Decimal(50), "vote_base": "present",
+                  "written_votes_allowed": False, "publication_days": 0,
+                  "active": True}
+# A stable code (imports, exports, the API): a capital letter, then capitals, digits or "_".
+CODE_PATTERN = re.compile(r"[A-Z][A-Z0-9_]{1,19}", re.ASCII)
+# field → (longest text, label)
+TEXT_LIMITS = {"name": (255, _l("Name")), "level": (60, _l("Level")),
+               "issuing_authority": (255, _l("Issuing authority")),
+               "legal_reference": (255, _l("Legal reference"))}
+MAX_MULTIPLE, MAX_PUBLICATION_DAYS = Decimal(1000), 60
 
 
 # --- catalogue -----------------------------------------------------------------------------------
@@ -63,22 +90,193 @@ def names() -> dict[str, str]:
     return dict(db.session.execute(select(AwardType.code, AwardType.name)).all())
 
 
+def create_award(actor, *, code: str, fields: dict) -> AwardType:
+    """Add an award type (administrators): `code` is its stable code (a capital letter, then
+    capitals, digits or underscores, 2–20 in all; given in lower case it is raised), `fields`
+    any of AWARD_FIELDS (the others take AWARD_DEFAULTS). It starts with no rules — its
+    verdict is "for the council" until rules are added. A code already used is a Conflict
+    (409), also when two administrators add it at the same instant (the unique constraint);
+    invalid fields are a ServiceError (400). Audited as `award.create`."""
+    _require_admin(actor)
+    code = clean(code).upper()
+    if not CODE_PATTERN.fullmatch(code):
+        raise ServiceError(_("The award code is 2 to 20 capital letters, digits or underscores, "
+                             "starting with a letter (for example BK_CDN)."))
+    values = _checked({**AWARD_DEFAULTS, **fields})
+    used = _("The award code %(code)s is already used.", code=code)
+    if code_used(code):
+        raise Conflict(used)
+    award = AwardType(code=code, **values)
+    db.session.add(award)
+    with conflict_on_duplicate(used):  # the same code added at the same instant
+        db.session.flush()
+    audit.record(db.session, actor=actor, action="award.create", obj=award,
+                 summary=f"award type {code} added", after={"code": code, **values})
+    db.session.commit()
+    return award
+
+
+def code_used(code: str) -> bool:
+    """Whether an award type has this code already."""
+    return db.session.scalar(select(AwardType.id).where(AwardType.code == code)) is not None
+
+
 def update_award(actor, award: AwardType, version, fields: dict) -> None:
+    """Change an award type's fields (administrators; any of AWARD_FIELDS, checked as
+    `create_award` checks them). Audited as `award.update` with what changed."""
     _require_admin(actor)
     check_version(award, version)
-    if fields.get("subject") not in SUBJECTS:
-        raise ServiceError(_("Unknown subject."))
-    if not (0 < Decimal(fields["vote_threshold_pct"]) <= 100):
-        raise ServiceError(_("The vote threshold must be between 0 and 100%."))
+    values = _checked(fields)
     before = {k: getattr(award, k) for k in AWARD_FIELDS}
-    for key in AWARD_FIELDS:
-        if key in fields:
-            setattr(award, key, fields[key])
+    for key, value in values.items():
+        setattr(award, key, value)
     old, new = audit.diff(before, {k: getattr(award, k) for k in AWARD_FIELDS})
     if new:
         audit.record(db.session, actor=actor, action="award.update", obj=award,
                      summary=f"award type {award.code} changed", before=old, after=new)
     db.session.commit()
+
+
+def set_award_active(actor, award: AwardType, *, version, active: bool) -> AwardType:
+    """Take an award type out of use (no new nominations, not listed by the API) or back in
+    (administrators). Its rules, nominations and award records stay. Audited as
+    `award.deactivate` / `award.activate`; nothing is written when it is already so."""
+    _require_admin(actor)
+    check_version(award, version)
+    if award.active == active:
+        return award
+    award.active = active
+    audit.record(db.session, actor=actor, action="award.activate" if active else
+                 "award.deactivate", obj=award,
+                 summary=f"award type {award.code} {'activated' if active else 'deactivated'}",
+                 before={"active": not active}, after={"active": active})
+    db.session.commit()
+    return award
+
+
+def delete_award(actor, award: AwardType, *, version) -> None:
+    """Delete an award type added by mistake (administrators). One that has nominations,
+    award records, title registrations, or that another award's rule or quota names, is
+    refused (409): deactivate it instead. Audited as `award.delete`."""
+    _require_admin(actor)
+    check_version(award, version)
+    if award_in_use(award):
+        raise InvalidState(_("%(code)s has nominations or award records, or other awards "
+                             "refer to it: it cannot be deleted. Take it out of use instead.",
+                             code=award.code))
+    audit.record(db.session, actor=actor, action="award.delete", obj=award,
+                 summary=f"award type {award.code} deleted",
+                 before={"code": award.code, **{k: getattr(award, k) for k in AWARD_FIELDS},
+                         "rules": [_rule_dict(r) for r in award.rules]})
+    db.session.delete(award)
+    db.session.commit()
+
+
+def award_in_use(award: AwardType) -> bool:
+    """Whether anything refers to this award type: nominations, award records (granted or
+    imported), title registrations, another award's quota, or another award's rule that
+    names its code."""
+    from emulation.awards.nominations.models import Nomination
+    from emulation.awards.records.models import AwardRecord
+    from emulation.pledges.models import TitleRegistration
+
+    quoted = f'%"{award.code}"%'
+    checks = (select(Nomination.id).where(Nomination.award_type_id == award.id),
+              select(AwardRecord.id).where(AwardRecord.award_code == award.code),
+              select(TitleRegistration.id).where(TitleRegistration.award_code == award.code),
+              select(AwardQuota.id).where(AwardQuota.of_code == award.code,
+                                          AwardQuota.award_type_id != award.id),
+              select(AwardRule.id).where(AwardRule.award_type_id != award.id,
+                                         AwardRule.params.like(quoted)))
+    return any(db.session.scalar(c.limit(1)) is not None for c in checks)
+
+
+def catalogue_rows(day: date) -> list[tuple[AwardType, RuleSet | None, int]]:
+    """The catalogue page: each award type (as `award_types` orders them) with the rule set in
+    force on `day` among those holding its rules (None when its rules belong to no set) and
+    the number of its rules that apply on that day (that set's and those of no set)."""
+    awards = db.session.scalars(
+        select(AwardType).order_by(AwardType.category.desc(), AwardType.id)
+        .options(selectinload(AwardType.rules).joinedload(AwardRule.rule_set))).all()
+    rows = []
+    for award in awards:
+        rule_set, rules = rules_on(award, day)
+        rows.append((award, rule_set, len(rules)))
+    return rows
+
+
+def rules_on(award: AwardType, day: date) -> tuple[RuleSet | None, list[AwardRule]]:
+    """The rule set of this award in force on `day` and the rules that apply then: that set's
+    and those of no set (they apply to any day)."""
+    sets = list({r.rule_set.id: r.rule_set for r in award.rules if r.rule_set}.values())
+    chosen = engine.rule_set_on(sets, day)
+    return chosen, [r for r in award.rules if r.rule_set is None or r.rule_set is chosen]
+
+
+def _checked(fields: dict) -> dict:
+    """The award fields among `fields`, cleaned and checked: a ServiceError (400) naming the
+    first one that is not valid."""
+    values = {}
+    for key in AWARD_FIELDS:
+        if key not in fields:
+            continue
+        value = fields[key]
+        if key in TEXT_LIMITS:
+            value = clean(value)
+            limit, label = TEXT_LIMITS[key]
+            if len(value) > limit:
+                raise ServiceError(_("%(field)s is longer than %(n)d characters.", field=label,
+                                     n=limit))
+        elif key == "note":
+            value = clean_block(value, 5000)
+        elif key in ("cash_multiple", "cash_multiple_collective"):
+            value = _multiple(value)
+        elif key == "vote_threshold_pct":
+            value = _number(value, _("The vote threshold must be between 0 and 100%."))
+            if not 0 < value <= 100:
+                raise ServiceError(_("The vote threshold must be between 0 and 100%."))
+        elif key == "publication_days":
+            value = 0 if value in (None, "") else value
+            if isinstance(value, bool) or not isinstance(value, int) \
+                    or not 0 <= value <= MAX_PUBLICATION_DAYS:
+                raise ServiceError(_("Publication lasts from 0 to %(n)d working days.",
+                                     n=MAX_PUBLICATION_DAYS))
+        elif key == "active":
+            value = bool(value)
+        values[key] = value
+    if not values.get("name", "x"):
+        raise ServiceError(_("An award type needs a name."))
+    choices = {"category": (AwardCategory.values(), _("Unknown category.")),
+               "subject": (SUBJECTS, _("Unknown subject.")),
+               "commendation_kind": (CommendationKind.values(),
+                                     _("Unknown kind of commendation.")),
+               "vote_base": (VoteBase.values(), _("Unknown vote base."))}
+    for key, (allowed, message) in choices.items():
+        if key in values and values[key] not in allowed:
+            raise ServiceError(message)
+    return values
+
+
+def _number(value, message) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ServiceError(message) from None
+    if not number.is_finite():
+        raise ServiceError(message)
+    return number
+
+
+def _multiple(value) -> Decimal | None:
+    """A cash multiple of the base salary: empty, or 0 to 1,000 with at most two decimals."""
+    if value is None or value == "":
+        return None
+    message = _("A cash multiple is a number from 0 to %(n)s with at most two decimals.",
+                n=MAX_MULTIPLE)
+    number = _number(value, message)
+    if not 0 <= number <= MAX_MULTIPLE or number != number.quantize(Decimal("0.01")):
+        raise ServiceError(message)
+    return number
 
 
 def rule_sets() -> list[RuleSet]:
@@ -250,10 +448,16 @@ def _rule_set_by_code(code: str) -> RuleSet:
 
 
 def _newest_set(award: AwardType) -> RuleSet | None:
-    sets = {r.rule_set.id: r.rule_set for r in award.rules if r.rule_set is not None}
+    """The set a new rule joins by default: the award's newest; for an award with no rules
+    yet (one just added), the newest of all; None for an award whose rules belong to no set
+    (they stay together)."""
+    if award.rules:
+        sets = [r.rule_set for r in award.rules if r.rule_set is not None]
+    else:
+        sets = rule_sets()
     if not sets:
         return None
-    return max(sets.values(), key=lambda s: (s.valid_from or date.min, s.id))
+    return max(sets, key=lambda s: (s.valid_from or date.min, s.id))
 
 
 def _rule_dict(rule: AwardRule) -> dict:

@@ -7,17 +7,48 @@ from flask_login import current_user, login_required
 
 from emulation.awards.blueprints import awards as bp
 from emulation.awards.catalogue import services
-from emulation.awards.catalogue.forms import AwardForm, QuotaDeleteForm, QuotaForm, RuleForm
+from emulation.awards.catalogue.forms import (
+    AwardCreateForm,
+    AwardForm,
+    AwardStateForm,
+    QuotaDeleteForm,
+    QuotaForm,
+    RuleForm,
+)
 from emulation.awards.catalogue.models import AwardType
 from emulation.core import permissions as perms
-from emulation.core.web import attempt, flash_form_errors, load_or_404
+from emulation.core.web import attempt, flash_form_errors, form_action, load_or_404, local_today
 from emulation.jobs.web import export_response
 
 
 @bp.route("/awards/")
 @login_required
 def catalogue():
-    return render_template("awards/catalogue.html", awards=services.award_types())
+    today = local_today()
+    return render_template("awards/catalogue.html", rows=services.catalogue_rows(today),
+                           today=today, admin=current_user.is_admin)
+
+
+@bp.route("/awards/new", methods=["GET", "POST"])
+@perms.admin_required
+def award_create():
+    """Add an award type; its rules are added on its page afterwards."""
+    form = AwardCreateForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            fields = {k: getattr(form, k).data for k in services.AWARD_FIELDS}
+            fields["publication_days"] = fields["publication_days"] or 0
+            created = {}
+            status = attempt(lambda: created.setdefault("award", services.create_award(
+                current_user, code=form.code.data, fields=fields)))
+            if status is None:
+                flash(_("Award type added. Add its rules below."), "success")
+                return redirect(url_for("awards.award", code=created["award"].code))
+        else:
+            flash_form_errors(form)
+            status = 400
+    return render_template("awards/award_new.html", form=form), status
 
 
 @bp.route("/awards/export.xlsx")
@@ -81,6 +112,36 @@ def rule_delete(code: str, rule_id: int):
     return redirect(url_for("awards.award", code=award.code))
 
 
+@bp.route("/awards/<code>/active", methods=["POST"])
+@perms.admin_required
+def award_set_active(code: str):
+    """Take an award type out of use, or back in (`active` = "0" or "1")."""
+    award = load_or_404(services.award_by_code, code)
+    value = request.form.get("active")
+    if value not in ("0", "1"):
+        abort(400)
+    form = AwardStateForm()
+    return form_action(lambda: services.set_award_active(
+        current_user, award, version=form.version.data, active=value == "1"),
+        success=_("Award type back in use.") if value == "1" else _("Award type taken out of "
+                                                                     "use."),
+        form=form, target=url_for("awards.award", code=award.code),
+        on_refusal=lambda status: _award_page(award, status))
+
+
+@bp.route("/awards/<code>/delete", methods=["POST"])
+@perms.admin_required
+def award_delete(code: str):
+    """Delete an award type added by mistake (nothing refers to it)."""
+    award = load_or_404(services.award_by_code, code)
+    form = AwardStateForm()
+    return form_action(lambda: services.delete_award(current_user, award,
+                                                     version=form.version.data),
+                       success=_("Award type deleted."), form=form,
+                       target=url_for("awards.catalogue"),
+                       on_refusal=lambda status: _award_page(award, status))
+
+
 @bp.route("/awards/<code>/quotas", methods=["POST"])
 @bp.route("/awards/<code>/quotas/<int:quota_id>", methods=["POST"])
 @perms.admin_required
@@ -128,10 +189,13 @@ def _award_page(award: AwardType, status: int = 200, form=None):
         rule_forms[r.id].rule_set.data = r.rule_set.code if r.rule_set else ""
     new_rule = RuleForm(formdata=None)
     new_rule.rule_set.choices = choices
+    today = local_today()
+    in_force, _rules = services.rules_on(award, today)
     return render_template("awards/award.html", award=award, form=form,
                            rule_forms=rule_forms, new_rule=new_rule,
                            quota_form=QuotaForm(formdata=None),
                            quota_forms={q.id: QuotaForm(formdata=None, obj=q)
                                         for q in award.quotas},
+                           in_force=in_force, today=today,
                            admin=current_user.is_admin), status
 

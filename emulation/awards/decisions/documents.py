@@ -4,6 +4,7 @@ New Roman, margins 20–25 mm top/bottom, 30–35 mm left, 15–20 mm right."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -13,6 +14,17 @@ from docx.shared import Mm, Pt
 from emulation.core.text import xml_safe
 
 FONT = "Times New Roman"
+
+
+# The decree implementing the Law, by the day it took effect: a decision cites the one in
+# force on its date (Decree 152/2025/NĐ-CP took over from Decree 98/2023/NĐ-CP on 01/07/2025).
+DECREES = ((date(2025, 7, 1), "152/2025/NĐ-CP"), (date(2024, 1, 1), "98/2023/NĐ-CP"))
+
+
+def decree_in_force(day: date) -> str:
+    """The number of the decree implementing the Law of Emulation and Commendation in force
+    on `day` (the earliest known one for a day before it)."""
+    return next((number for start, number in DECREES if day >= start), DECREES[-1][1])
 
 
 def decision_draft(decision, rows: list[dict]) -> bytes:
@@ -25,8 +37,8 @@ def decision_draft(decision, rows: list[dict]) -> bytes:
     _paragraph(doc, (decision.issuing_unit.name).upper(), bold=True, size=14,
                align=WD_ALIGN_PARAGRAPH.CENTER)
     for text in ("Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;",
-                 "Căn cứ Nghị định số 98/2023/NĐ-CP quy định chi tiết thi hành một số điều của "
-                 "Luật Thi đua, khen thưởng;",
+                 f"Căn cứ Nghị định số {decree_in_force(decision.signed_on)} quy định chi tiết "
+                 "thi hành một số điều của Luật Thi đua, khen thưởng;",
                  "Xét đề nghị của Hội đồng Thi đua – Khen thưởng,"):
         _paragraph(doc, text, italic=True)
     _paragraph(doc, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -161,7 +161,8 @@ def create_decision(actor, unit: Unit, *, number: str, signed_on: date, signer: 
 
 
 def issue(actor, decision: Decision, version, today: date) -> None:
-    """Issue: award records are created and cash computed; nothing can change afterwards."""
+    """Issue: award records are created (of the kind of commendation their award type names,
+    Law Art. 8) and cash computed; nothing can change afterwards."""
     _require_organiser(actor, decision)
     check_version(decision, version)
     if decision.state != "draft":
@@ -189,7 +190,7 @@ def issue(actor, decision: Decision, version, today: date) -> None:
         record = AwardRecord(award_code=n.award_type.code, person_id=n.person_id,
                              unit_id=n.unit_id, year=n.year, decision_number=decision.number,
                              issuer=decision.issuing_unit.name, cash_amount=amount,
-                             source="decision")
+                             source="decision", kind=n.award_type.commendation_kind)
         db.session.add(record)
         # a decision issued at the same instant with the same award hits the database's
         # one-award-per-subject-and-year index: a clean conflict, nothing written

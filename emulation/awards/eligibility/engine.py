@@ -146,9 +146,15 @@ def rule_set_for(sets: list[RuleSet], year: int) -> RuleSet | None:
     """The rule set in force for a nomination's year: the one valid on 31 December of that
     year; when none covers it, the nearest one (the earliest for older years, the latest for
     later ones)."""
+    return rule_set_on(sets, date(year, 12, 31))
+
+
+def rule_set_on(sets: list, day: date):
+    """The rule set in force on `day` among `sets` (anything with `valid_from` and `valid_to`,
+    open ends allowed): the latest-starting one that covers the day; when none does, the
+    earliest for a day before them all, else the latest."""
     if not sets:
         return None
-    day = date(year, 12, 31)
     covering = [s for s in sets if (s.valid_from is None or s.valid_from <= day)
                 and (s.valid_to is None or day <= s.valid_to)]
     if covering:
