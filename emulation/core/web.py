@@ -227,6 +227,16 @@ def register_error_handlers(app: Flask) -> None:
         return render_template("errors/error.html", status=status, title=title,
                                message=text), status
 
+    @app.before_request
+    def refuse_nul_in_the_address():
+        # A NUL byte in a query value would reach a query as text, which PostgreSQL refuses
+        # (a 500 on any page reading `?award=`, `?q=`…): every page refuses it at once.
+        if "\x00" in request.path or any("\x00" in value
+                                          for values in request.args.listvalues()
+                                          for value in values):
+            return render_error(400, _("The address holds a character that is not allowed "
+                                       "(a NUL byte). Check the link and try again."))
+
     @app.errorhandler(CSRFError)
     def csrf_error(err):
         return render_error(400, _("Your form expired or was sent from elsewhere. Reload the "

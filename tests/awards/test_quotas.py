@@ -494,7 +494,6 @@ def test_the_migration_marks_the_seeded_quota_as_an_example(fresh_url):  # noqa:
     from sqlalchemy import MetaData
 
     from emulation import create_app
-    from tests.factories import gen_world
 
     root = Path(__file__).resolve().parents[2]
     path = next((root / "migrations" / "versions").glob("9d728a926bda_*.py"))
@@ -511,7 +510,6 @@ def test_the_migration_marks_the_seeded_quota_as_an_example(fresh_url):  # noqa:
     upgrade(migration.down_revision)
     app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_url, "SECRET_KEY": "x"})
     with app.app_context():
-        gen_world()
         old = MetaData()
         old.reflect(bind=db.engine, only=["award_type", "award_quota"])
         awards = {code: _insert_old(old.tables["award_type"], code=code, name=code,
