@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from emulation.awards.catalogue.enums import AwardCategory, Subject, VoteBase
+from emulation.awards.catalogue.enums import AwardCategory, DecidingLevel, Subject, VoteBase
 from emulation.awards.eligibility.engine import RULE_KINDS
 from emulation.core.forms import DecimalField, Form, IntegerField, NumberRange
 
@@ -18,6 +18,7 @@ class AwardForm(Form):
     level = StringField(_l("Level"), validators=[Optional(), Length(max=60)])
     issuing_authority = StringField(_l("Issuing authority"),
                                     validators=[Optional(), Length(max=255)])
+    decided_by = SelectField(_l("Decided by"), choices=DecidingLevel.choices())
     cash_multiple = DecimalField(_l("Cash award, multiple of the base salary"), places=2,
                                  validators=[Optional(), NumberRange(min=0, max=1000)])
     cash_multiple_collective = DecimalField(

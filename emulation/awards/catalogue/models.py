@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from emulation.awards.catalogue.enums import AwardCategory, Subject
+from emulation.awards.catalogue.enums import AwardCategory, DecidingLevel, Subject
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
 
 SUBJECTS = Subject.values()
@@ -35,6 +35,8 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
     subject: Mapped[str] = mapped_column(String(12), default="individual")
     level: Mapped[str] = mapped_column(String(60), default="")
     issuing_authority: Mapped[str] = mapped_column(String(255), default="")
+    # the level that decides it (DecidingLevel); a unit below that level proposes it upward
+    decided_by: Mapped[str] = mapped_column(String(16), default="unit", server_default="unit")
     # an individual's multiple (a collective title's own); a collective's for a form both take
     cash_multiple: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     cash_multiple_collective: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
@@ -55,6 +57,7 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
         CheckConstraint(f"category IN ({AwardCategory.sql_in()})", name="category_known"),
         CheckConstraint(f"subject IN ({Subject.sql_in()})", name="subject_known"),
         CheckConstraint("vote_base IN ('all', 'present')", name="vote_base_known"),
+        CheckConstraint(f"decided_by IN ({DecidingLevel.sql_in()})", name="decided_by_known"),
     )
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from emulation.awards.catalogue.enums import DecidingLevel
 from emulation.awards.catalogue.models import (
     SUBJECTS,
     AwardQuota,
@@ -21,7 +22,8 @@ from emulation.core.errors import NotFound, PermissionDenied, ServiceError, chec
 from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 
-AWARD_FIELDS = ("name", "category", "subject", "level", "issuing_authority", "cash_multiple",
+AWARD_FIELDS = ("name", "category", "subject", "level", "issuing_authority", "decided_by",
+                "cash_multiple",
                 "cash_multiple_collective", "legal_reference", "note", "vote_threshold_pct",
                 "vote_base", "publication_days", "active")
 
@@ -65,6 +67,8 @@ def update_award(actor, award: AwardType, version, fields: dict) -> None:
     check_version(award, version)
     if fields.get("subject") not in SUBJECTS:
         raise ServiceError(_("Unknown subject."))
+    if fields.get("decided_by", award.decided_by) not in DecidingLevel.values():
+        raise ServiceError(_("Unknown deciding level."))
     if not (0 < Decimal(fields["vote_threshold_pct"]) <= 100):
         raise ServiceError(_("The vote threshold must be between 0 and 100%."))
     before = {k: getattr(award, k) for k in AWARD_FIELDS}

@@ -55,9 +55,16 @@ DISCIPLINE_WORDS = {"khien trach": "khien_trach", "canh cao": "canh_cao",
                     "ha bac luong": "ha_bac_luong", "giang chuc": "giang_chuc",
                     "cach chuc": "cach_chuc", "buoc thoi viec": "buoc_thoi_viec",
                     **{lv: lv for lv in DISCIPLINE_LEVELS}}
-KIND_WORDS = {"thuong xuyen": "regular", "chuyen de": "thematic", "theo chuyen de": "thematic",
-              "dot xuat": "one_off", "qua trinh cong hien": "career", "nien han": "long_service",
-              "doi ngoai": "foreign", **{k: k for k in CommendationKind.values()}}
+# the kinds' words, their labels in both languages (as the honour roll's export writes them)
+# and their codes
+KIND_WORDS = {"thuong xuyen": "regular", "thuong xuyen (hang nam)": "regular",
+              "khen thuong thuong xuyen": "regular", "chuyen de": "thematic",
+              "theo chuyen de": "thematic", "khen thuong theo chuyen de": "thematic",
+              "dot xuat": "one_off", "khen thuong dot xuat": "one_off",
+              "qua trinh cong hien": "career", "nien han": "long_service",
+              "doi ngoai": "foreign", "regular (yearly)": "regular", "one-off": "one_off",
+              "for a career": "career", "long service": "long_service",
+              **{k: k for k in CommendationKind.values()}}
 YES = {"co", "x", "yes", "1", "true", "de tai"}
 
 
