@@ -39,7 +39,8 @@ class NominationForm(DossierTexts):
 
 class NominationTextForm(DossierTexts):
     version = HiddenField()
-    kind = SelectField(_l("Kind of commendation"), choices=KIND_CHOICES)
+    # the service checks the value (a post without it keeps the kind)
+    kind = SelectField(_l("Kind of commendation"), choices=KIND_CHOICES, validate_choice=False)
 
 
 class SuperiorSubmissionForm(Form):

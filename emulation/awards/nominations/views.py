@@ -98,7 +98,7 @@ def detail(nomination_id: int):
         status = attempt(lambda: service.update(current_user, n, form.version.data,
                                                 {k: getattr(form, k).data
                                                  for k in service.TEXT_FIELDS},
-                                                kind=form.kind.data))
+                                                kind=form.kind.data or None))
         if status:
             return _page(n, status, form)
         flash(_("Changes saved."), "success")
