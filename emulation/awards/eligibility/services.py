@@ -207,8 +207,9 @@ def check_batch(nominations: list[Nomination]) -> dict[int, engine.Verdict]:
     result = {}
     for n in nominations:
         records = people[n.person_id] if n.person_id else units[n.year][n.unit_id]
+        # a caller's light row without a kind (an export's) is judged as a regular one
         result[n.id] = judge(awards[n.award_type_id], records, n.year, award_names,
-                             commendation=n.kind)
+                             commendation=getattr(n, "kind", None) or "regular")
     return result
 
 
