@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
+from emulation.awards.catalogue.enums import DecidingLevel
+from emulation.awards.decisions.enums import UpwardOutcome
 from emulation.awards.nominations.models import NOMINATION_STATES
 from emulation.awards.records.enums import (
     AppraisalLevel,
@@ -254,6 +256,11 @@ class AwardTypeSchema(Schema):
     category = fields.String()
     subject = fields.String()
     level = fields.String()
+    issuing_authority = fields.String()
+    decided_by = fields.String(metadata={
+        "enum": list(DecidingLevel.values()),
+        "description": "The level that decides the award; a unit below it proposes the award "
+                       "to its superior and records the superior's decision."})
     cash_multiple = decimal_string(allow_none=True)
     cash_multiple_collective = decimal_string(allow_none=True)
     legal_reference = fields.String()
@@ -325,6 +332,23 @@ class AwardRecordSchema(Schema):
     cash_amount = fields.Integer(allow_none=True)
     revoked = fields.Boolean()
     kind = fields.String()
+    source = fields.String(metadata={"description": "decision (issued here), superior (a "
+                                                    "superior's decision recorded here) or "
+                                                    "import (history)."})
+
+
+class UpwardSchema(Schema):
+    """Trình cấp trên: the memo sent to the level that decides the award, and its answer."""
+
+    submitted_on = fields.Date()
+    document_number = fields.String()
+    outcome = fields.String(metadata={"enum": list(UpwardOutcome.values())})
+    decision_number = fields.String()
+    decided_on = fields.Date(allow_none=True)
+    deciding_body = fields.String()
+    cash_amount = fields.Integer(allow_none=True)
+    reason = fields.String()
+    award_record_id = fields.Integer(allow_none=True)
 
 
 class NominationSchema(Schema):
@@ -343,6 +367,9 @@ class NominationSchema(Schema):
     achievements = fields.String()
     initiatives_text = fields.String()
     explanation = fields.String()
+    kind = fields.String(metadata={"enum": list(CommendationKind.values()),
+                                   "description": "Kind of commendation (Law Art. 8)."})
+    superior = fields.Nested(UpwardSchema, attribute="upward", allow_none=True)
     version = fields.Integer()
 
 
@@ -359,6 +386,48 @@ class NominationIn(Schema):
     summary = text(50000, load_default="")
     achievements = text(50000, load_default="")
     initiatives_text = text(50000, load_default="")
+    kind = fields.String(load_default=None, allow_none=True,
+                         validate=validate.OneOf(CommendationKind.values()),
+                         metadata={"description": "Kind of commendation (Law Art. 8); by "
+                                                  "default thematic for a thematic campaign, "
+                                                  "else regular."})
+
+
+class SuperiorSubmissionIn(Schema):
+    """The memo (tờ trình) that sends the dossier to the level that decides its award."""
+
+    version = fields.Integer(required=True)
+    submitted_on = a_date(required=True)
+    document_number = nonblank(60, required=True)
+
+
+class SuperiorDecisionIn(Schema):
+    """The superior's decision granting the award; `cash_amount` (VND) only if it paid one."""
+
+    version = fields.Integer(required=True)
+    decision_number = nonblank(60, required=True)
+    decided_on = a_date(required=True)
+    deciding_body = nonblank(255, required=True,
+                             metadata={"description": "e.g. Thủ tướng Chính phủ"})
+    cash_amount = fields.Integer(load_default=None, allow_none=True,
+                                 validate=validate.Range(min=0, max=2_000_000_000))
+
+
+class SuperiorRefusalIn(Schema):
+    version = fields.Integer(required=True)
+    decided_on = a_date(required=True)
+    reason = nonblank(5000, required=True)
+
+
+class DecisionIn(Schema):
+    """A draft decision of `unit_id` (organisers) granting the nominations listed."""
+
+    unit_id = row_id(required=True)
+    number = nonblank(60, required=True)
+    signed_on = a_date(required=True)
+    signer = nonblank(255, required=True)
+    nominations = fields.List(row_id(), required=True,
+                              validate=validate.Length(min=1, max=1000))
 
 
 class NominationSubmitIn(Schema):
@@ -480,12 +549,14 @@ class RankingSchema(Schema):
 
 class DecisionItemSchema(Schema):
     nomination_id = fields.Integer()
+    kind = fields.String(attribute="nomination.kind")
     award_record_id = fields.Integer(allow_none=True)
     cash_amount = fields.Integer(allow_none=True)
 
 
 class DecisionSchema(Schema):
     id = fields.Integer()
+    version = fields.Integer()
     number = fields.String()
     signed_on = fields.Date()
     signer = fields.String()
@@ -557,6 +628,13 @@ class EligibilityIn(Schema):
     award = fields.String(required=True, validate=validate.Length(min=1, max=20))
     year = fields.Integer(required=True, validate=validate.Range(min=1900, max=2200))
     subject = fields.Nested(SubjectIn, required=True)
+    commendation = fields.String(load_default="regular",
+                                 validate=validate.OneOf(CommendationKind.values()),
+                                 metadata={"description": "Kind of commendation asked for "
+                                                          "(Law Art. 8): the catalogue's rules "
+                                                          "judge a regular one; any other is "
+                                                          "for the council, discipline "
+                                                          "checked."})
 
 
 class RuleResultOut(Schema):

@@ -9,6 +9,7 @@ from flask import abort, g, request
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 from marshmallow import fields, validate
+from sqlalchemy.orm import selectinload
 from webargs.flaskparser import FlaskParser
 from webargs.flaskparser import abort as refuse
 
@@ -25,9 +26,12 @@ from emulation.api.services import (
     user_for,
 )
 from emulation.awards.catalogue import services as catalogue
+from emulation.awards.decisions import services as decisions
+from emulation.awards.decisions import superior
 from emulation.awards.decisions.services import decisions_query
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.nominations import services as nominations
+from emulation.awards.nominations.models import Nomination
 from emulation.awards.nominations.services import nominations_query
 from emulation.awards.records import services as award_records
 from emulation.campaigns import services as campaigns
@@ -351,7 +355,8 @@ class Nominations(MethodView):
     @bp.response(200, s.page_of(s.NominationSchema))
     def get(self, args):
         return _paged(nominations_query(g.api_user, args["status"], args["year"],
-                                        args["unit"]), args)
+                                        args["unit"])
+                      .options(selectinload(Nomination.upward)), args)
 
     @bp.arguments(s.NominationIn)
     @bp.response(201, s.NominationSchema)
@@ -369,7 +374,7 @@ class Nominations(MethodView):
             user, award=catalogue.award_by_code(body["award"]), year=body["year"],
             proposing_unit=proposing, person=person, unit=unit,
             campaign_id=body["campaign_id"],
-            texts={k: body[k] for k in nominations.TEXT_FIELDS})
+            texts={k: body[k] for k in nominations.TEXT_FIELDS}, kind=body["kind"])
 
 
 @bp.route("/nominations/<int:nomination_id>")
@@ -391,12 +396,79 @@ class NominationSubmit(MethodView):
         return n
 
 
+@bp.route("/nominations/<int:nomination_id>/superior-submission")
+class NominationSuperiorSubmission(MethodView):
+    @bp.arguments(s.SuperiorSubmissionIn)
+    @bp.response(200, s.NominationSchema)
+    def post(self, body, nomination_id):
+        """Record that a dossier the council passed was sent to the level that decides its
+        award (organisers of the dossier's level, for an award that level does not
+        decide)."""
+        n = nominations.get_for(g.api_user, nomination_id)
+        superior.submit_to_superior(g.api_user, n, body["version"],
+                                    submitted_on=body["submitted_on"],
+                                    document_number=body["document_number"],
+                                    today=local_today())
+        return n
+
+
+@bp.route("/nominations/<int:nomination_id>/superior-decision")
+class NominationSuperiorDecision(MethodView):
+    @bp.arguments(s.SuperiorDecisionIn)
+    @bp.response(200, s.NominationSchema)
+    def post(self, body, nomination_id):
+        """Record the superior's decision granting the award: the award record is made
+        (source `superior`) and counts in the history and for later awards."""
+        n = nominations.get_for(g.api_user, nomination_id)
+        superior.record_superior_decision(
+            g.api_user, n, body["version"], decision_number=body["decision_number"],
+            decided_on=body["decided_on"], deciding_body=body["deciding_body"],
+            cash_amount=body["cash_amount"], today=local_today())
+        return n
+
+
+@bp.route("/nominations/<int:nomination_id>/superior-refusal")
+class NominationSuperiorRefusal(MethodView):
+    @bp.arguments(s.SuperiorRefusalIn)
+    @bp.response(200, s.NominationSchema)
+    def post(self, body, nomination_id):
+        """Record that the superior did not grant the award, with its reason."""
+        n = nominations.get_for(g.api_user, nomination_id)
+        superior.record_superior_refusal(g.api_user, n, body["version"],
+                                         decided_on=body["decided_on"],
+                                         reason=body["reason"], today=local_today())
+        return n
+
+
 @bp.route("/decisions")
 class Decisions(MethodView):
     @bp.arguments(s.DecisionArgs, location="query")
     @bp.response(200, s.page_of(s.DecisionSchema))
     def get(self, args):
         return _paged(decisions_query(g.api_user, args["year"], args["status"]), args)
+
+    @bp.arguments(s.DecisionIn)
+    @bp.response(201, s.DecisionSchema)
+    def post(self, body):
+        """Draft a decision of `unit_id` (its organisers) over nominations that can be
+        granted; one whose award the unit does not decide is refused (403) with the level
+        that decides it, nothing written."""
+        unit = org.get_unit_for(g.api_user, body["unit_id"])
+        return decisions.create_decision_for(
+            g.api_user, unit.code, set(body["nominations"]), number=body["number"],
+            signed_on=body["signed_on"], signer=body["signer"], today=local_today())
+
+
+@bp.route("/decisions/<int:decision_id>/issue")
+class DecisionIssue(MethodView):
+    @bp.arguments(s.VersionIn)
+    @bp.response(200, s.DecisionSchema)
+    def post(self, body, decision_id):
+        """Issue a draft decision: award records are made and cash computed from the base
+        salary in force on its date; nothing can change afterwards."""
+        decision = decisions.get_decision_for(g.api_user, decision_id)
+        decisions.issue(g.api_user, decision, body["version"], local_today())
+        return decision
 
 
 @bp.route("/eligibility")
@@ -407,7 +479,8 @@ class Eligibility(MethodView):
         """Check one subject against one award type; nothing is stored."""
         award = catalogue.award_by_code(body["award"])
         records = records_from_subject(body["subject"])
-        verdict = eligibility.judge(award, records, body["year"])
+        verdict = eligibility.judge(award, records, body["year"],
+                                    commendation=body["commendation"])
         locale = request.accept_languages.best_match(["vi", "en"]) or "vi"
         rule_set = verdict.rule_set
         return {"eligible": verdict.eligible,

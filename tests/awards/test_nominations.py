@@ -254,17 +254,22 @@ def test_honour_roll_export_lists_the_years_awards(world, login, in_app):
         session.add_all([
             AwardRecord(award_code="LDTT", person_id=world.person1.id, year=2025,
                         decision_number="12/QĐ", issuer="Công ty DAP", cash_amount=710_000),
-            AwardRecord(award_code="TTLDXS", unit_id=world.unit1.id, year=2025),
+            AwardRecord(award_code="TTLDXS", unit_id=world.unit1.id, year=2025,
+                        kind="thematic"),
             AwardRecord(award_code="LDTT", person_id=world.person2.id, year=2025,
                         revoked=True),
             AwardRecord(award_code="LDTT", person_id=world.person2.id, year=2024)])
         session.commit()
     data = login("xem").get("/honours/export.xlsx?year=2025").data
-    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2,
-                                                                          values_only=True))
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    # the kind of commendation in words, under the import's own header (Law 06/2022 Art. 8)
+    assert sheet.cell(1, 8).value == "Loại khen thưởng"
     assert rows == [
-        (2025, "LDTT", "Lao động tiên tiến", "Nguyễn Văn Đức", "12/QĐ", "Công ty DAP", 710_000),
-        (2025, "TTLDXS", "Tập thể lao động xuất sắc", "Công đoàn Công ty DAP", None, None, None)]
+        (2025, "LDTT", "Lao động tiên tiến", "Nguyễn Văn Đức", "12/QĐ", "Công ty DAP", 710_000,
+         "Thường xuyên (hằng năm)"),
+        (2025, "TTLDXS", "Tập thể lao động xuất sắc", "Công đoàn Công ty DAP", None, None, None,
+         "Theo chuyên đề")]
 
 
 def test_lists_show_each_user_exactly_their_part_of_the_tree(awards_world):

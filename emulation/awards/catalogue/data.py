@@ -245,6 +245,19 @@ CATALOGUE = [
                note="Khen thưởng theo niên hạn (Luật, Điều 8): bản ghi khen thưởng mang loại "
                     "\"niên hạn\" và không tính làm điều kiện cho danh hiệu, hình thức khác."),
 ]
+# The level that decides each award (DESIGN.md §4, "Who decides"): the Prime Minister (or the
+# State President) decides the state's titles and forms; a minister, a province, a central mass
+# organisation those of its level; the head of an agency or unit the grassroots ones; the trade
+# union's own forms are decided by its centre (Tổng Liên đoàn or a central sector union).
+# A type that is not listed here is decided at the grassroots level until an administrator
+# says otherwise.
+DECIDED_BY = {"CSTD_TQ": "state", "CO_CP": "state", "BK_TTG": "state",
+              "CSTD_BO": "ministry", "TTLDXS": "ministry", "CO_BO": "ministry",
+              "BK_BO": "ministry", "LDTT": "unit", "CSTDCS": "unit", "TTLDTT": "unit",
+              "GK": "unit", "BK_TLD": "union_central", "CO_TLD": "union_central",
+              "CO_CDN": "union_central", "BK_CDN": "union_central", "CO_LDLD": "ministry",
+              "BK_LDLD": "ministry", "GK_CDCT": "unit", "BANG_LDST": "union_central",
+              "KNC_CD": "union_central"}
 # A collective's multiple for a commendation form that both kinds receive: twice the
 # individual's (Decree 152/2025 Art. 49, as reported: verify). Collective titles carry theirs
 # in the catalogue's own column.
@@ -302,6 +315,7 @@ def seed(session) -> int:
                               commendation_kind=COMMENDATION_KINDS.get(code, "regular"),
                               level=level, issuing_authority=authority, cash_multiple=cash,
                               cash_multiple_collective=COLLECTIVE_CASH.get(code),
+                              decided_by=DECIDED_BY.get(code, "unit"),
                               legal_reference=ref, vote_threshold_pct=Decimal(threshold),
                               vote_base=base, publication_days=days, note=note,
                               written_votes_allowed=written_votes_seeded(base))

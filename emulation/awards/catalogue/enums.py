@@ -41,5 +41,21 @@ class Rounding(LabelledEnum):
     HALF_UP = "half_up", _l("Rounded to the nearest (half up)")
 
 
+class DecidingLevel(LabelledEnum):
+    """Cấp quyết định: the level whose head decides an award (Law 06/2022 Chapter IV,
+    thẩm quyền quyết định).
+
+    A unit of the app decides only the levels `decisions.services.deciding_levels` gives it;
+    an award above them is proposed upward (trình cấp trên) and the superior's decision is
+    recorded when it comes."""
+
+    UNIT = "unit", _l("Head of the agency or unit (grassroots)")
+    MINISTRY = "ministry", _l("Ministry, sector, province or central mass organisation")
+    UNION_CENTRAL = "union_central", _l("Trade union centre (General Confederation or a "
+                                        "central sector union)")
+    STATE = "state", _l("Prime Minister or State President")
+
+
 TEMPLATE_LABELS = {"SUBJECT_LABELS": Subject.labels(), "QUOTA_BASE_LABELS": QuotaBase.labels(),
-                   "ROUNDING_LABELS": Rounding.labels()}
+                   "ROUNDING_LABELS": Rounding.labels(),
+                   "DECIDING_LEVEL_LABELS": DecidingLevel.labels()}

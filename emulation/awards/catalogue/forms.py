@@ -3,7 +3,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from emulation.awards.catalogue.enums import AwardCategory, QuotaBase, Rounding, Subject, VoteBase
+from emulation.awards.catalogue.enums import (
+    AwardCategory,
+    DecidingLevel,
+    QuotaBase,
+    Rounding,
+    Subject,
+    VoteBase,
+)
 from emulation.awards.eligibility.engine import RULE_KINDS
 from emulation.awards.records.enums import CommendationKind
 from emulation.core.forms import DateField, DecimalField, Form, IntegerField, NumberRange
@@ -22,6 +29,7 @@ class AwardForm(Form):
     level = StringField(_l("Level"), validators=[Optional(), Length(max=60)])
     issuing_authority = StringField(_l("Issuing authority"),
                                     validators=[Optional(), Length(max=255)])
+    decided_by = SelectField(_l("Decided by"), choices=DecidingLevel.choices())
     cash_multiple = DecimalField(_l("Cash award, multiple of the base salary"), places=2,
                                  validators=[Optional(), NumberRange(min=0, max=1000)])
     cash_multiple_collective = DecimalField(

@@ -18,7 +18,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from emulation.awards.catalogue.enums import AwardCategory, QuotaBase, Rounding, Subject
+from emulation.awards.catalogue.enums import (
+    AwardCategory,
+    DecidingLevel,
+    QuotaBase,
+    Rounding,
+    Subject,
+)
 from emulation.awards.records.enums import CommendationKind
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
 
@@ -41,6 +47,8 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
                                                    server_default="regular")
     level: Mapped[str] = mapped_column(String(60), default="")
     issuing_authority: Mapped[str] = mapped_column(String(255), default="")
+    # the level that decides it (DecidingLevel); a unit below that level proposes it upward
+    decided_by: Mapped[str] = mapped_column(String(16), default="unit", server_default="unit")
     # an individual's multiple (a collective title's own); a collective's for a form both take
     cash_multiple: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     cash_multiple_collective: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
@@ -69,6 +77,7 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
         CheckConstraint("vote_base IN ('all', 'present')", name="vote_base_known"),
         CheckConstraint(f"commendation_kind IN ({CommendationKind.sql_in()})",
                         name="commendation_kind_known"),
+        CheckConstraint(f"decided_by IN ({DecidingLevel.sql_in()})", name="decided_by_known"),
     )
 
 

@@ -11,7 +11,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from emulation.awards.catalogue.enums import AwardCategory, QuotaBase, Rounding, VoteBase
+from emulation.awards.catalogue.enums import (
+    AwardCategory,
+    DecidingLevel,
+    QuotaBase,
+    Rounding,
+    VoteBase,
+)
 from emulation.awards.catalogue.models import (
     SUBJECTS,
     AwardQuota,
@@ -37,12 +43,12 @@ from emulation.extensions import db
 QUOTA_FIELDS = ("base", "of_code", "max_pct", "max_count", "rounding", "unit_kind", "valid_from",
                 "valid_to", "legal_reference", "note", "is_example")
 AWARD_FIELDS = ("name", "category", "subject", "commendation_kind", "level",
-                "issuing_authority", "cash_multiple", "cash_multiple_collective",
+                "issuing_authority", "decided_by", "cash_multiple", "cash_multiple_collective",
                 "legal_reference", "note", "vote_threshold_pct", "vote_base",
                 "written_votes_allowed", "publication_days", "active")
 # What a new award type takes when a field is not given.
 AWARD_DEFAULTS = {"category": "title", "subject": "individual", "commendation_kind": "regular",
-                  "level": "", "issuing_authority": "", "cash_multiple": None,
+                  "level": "", "issuing_authority": "", "decided_by": "unit", "cash_multiple": None,
                   "cash_multiple_collective": None, "legal_reference": "", "note": "",
                   "vote_threshold_pct": Decimal(50), "vote_base": "present",
                   "written_votes_allowed": False, "publication_days": 0,
@@ -250,7 +256,8 @@ def _checked(fields: dict) -> dict:
                "subject": (SUBJECTS, _("Unknown subject.")),
                "commendation_kind": (CommendationKind.values(),
                                      _("Unknown kind of commendation.")),
-               "vote_base": (VoteBase.values(), _("Unknown vote base."))}
+               "vote_base": (VoteBase.values(), _("Unknown vote base.")),
+               "decided_by": (DecidingLevel.values(), _("Unknown deciding level."))}
     for key, (allowed, message) in choices.items():
         if key in values and values[key] not in allowed:
             raise ServiceError(message)

@@ -287,7 +287,8 @@ def can_reopen(user, item: AgendaItem) -> bool:
     """Whether the user may reopen this voted item: an organiser of the council's unit, the
     meeting closed, the result standing and not yet granted by a decision."""
     return (item.meeting.state == "closed" and item.counts
-            and can_manage(user, item.meeting.council) and not _granted(item.nomination_id))
+            and can_manage(user, item.meeting.council) and not _granted(item.nomination_id)
+            and item.nomination.state not in ("submitted_up", "granted_up", "declined_up"))
 
 
 def reopen_item(actor, item: AgendaItem, reason: str) -> None:
@@ -305,6 +306,9 @@ def reopen_item(actor, item: AgendaItem, reason: str) -> None:
     if _granted(item.nomination_id):
         raise InvalidState(_("A decision grants this dossier: revoke the decision before "
                              "reopening the vote."))
+    if item.nomination.state in ("submitted_up", "granted_up", "declined_up"):
+        raise InvalidState(_("This dossier has been submitted to the superior on the "
+                             "strength of this vote."))
     reason = clean(reason)
     if not reason:
         raise ServiceError(_("Give the reason for reopening the vote."))

@@ -18,5 +18,14 @@ class ObjectionState(LabelledEnum):
     DISMISSED = "dismissed", _l("Dismissed")
 
 
+class UpwardOutcome(LabelledEnum):
+    """The superior's answer to a proposal sent upward (trình cấp trên)."""
+
+    PENDING = "pending", _l("Awaiting the superior's decision")
+    GRANTED = "granted", _l("Granted by the superior")
+    DECLINED = "declined", _l("Not granted by the superior")
+
+
 TEMPLATE_LABELS = {"DECISION_STATE_LABELS": DecisionState.labels(),
-                   "OBJECTION_STATE_LABELS": ObjectionState.labels()}
+                   "OBJECTION_STATE_LABELS": ObjectionState.labels(),
+                   "UPWARD_OUTCOME_LABELS": UpwardOutcome.labels()}

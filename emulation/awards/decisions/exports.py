@@ -44,17 +44,18 @@ def agenda_list(meeting: CouncilMeeting) -> Workbook:
 
 
 def annex(decision: Decision) -> Workbook:
-    """Phụ lục of a decision: its awards with their cash (VND) and the total."""
+    """Phụ lục of a decision: its awards with their kind of commendation, cash (VND) and
+    the total."""
     with force_locale("vi"):
         wb = Workbook()
         sheet = wb.sheet(_("Awards"))
         sheet.header([_("No."), _("Name or collective"), _("Code"), _("Unit"), _("Award"),
-                      _("Year"), _("Cash award (VND)")], [6, 32, 14, 40, 40, 8, 18],
-                     money=[6])
+                      _("Kind of commendation"), _("Year"), _("Cash award (VND)")],
+                     [6, 32, 14, 40, 40, 18, 8, 18], money=[7])
         for number, row in enumerate(decision_rows(decision), start=1):
             sheet.append([number, row["subject"], row["code"], row["unit"], row["award"],
-                          row["year"], row["cash"]])
-        sheet.footer(["", _("Total"), "", "", "", "", decision.total_cash])
+                          row["kind"], row["year"], row["cash"]])
+        sheet.footer(["", _("Total"), "", "", "", "", "", decision.total_cash])
     return wb
 
 

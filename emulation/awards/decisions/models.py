@@ -11,10 +11,10 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from emulation.awards.councils.models import CouncilMeeting
-from emulation.awards.decisions.enums import DecisionState, ObjectionState
+from emulation.awards.decisions.enums import DecisionState, ObjectionState, UpwardOutcome
 from emulation.awards.nominations.models import Nomination
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
 from emulation.org.models import Unit
@@ -116,3 +116,45 @@ class DecisionItem(Base):
 
     decision: Mapped[Decision] = relationship(back_populates="items")
     nomination: Mapped[Nomination] = relationship(lazy="joined")
+
+
+class UpwardProposal(TimestampMixin, Base):
+    """Trình cấp trên: a nomination for an award its level cannot decide (Bằng khen Thủ
+    tướng, CSTĐ toàn quốc…), sent after the council to the body that decides it, and that
+    body's answer when it comes. A grant becomes an award record (source `superior`) that
+    counts like any other; cash is what the superior paid, when entered, never computed."""
+
+    __tablename__ = "upward_proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"),
+                                               unique=True)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    document_number: Mapped[str] = mapped_column(String(60))
+    submitted_by: Mapped[str] = mapped_column(String(150), default="")
+    outcome: Mapped[str] = mapped_column(String(10), default="pending")
+    decision_number: Mapped[str] = mapped_column(String(60), default="")
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    deciding_body: Mapped[str] = mapped_column(String(255), default="")
+    cash_amount: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(150), default="")
+    award_record_id: Mapped[int | None] = mapped_column(ForeignKey("award_record.id",
+                                                                   ondelete="SET NULL"))
+
+    nomination: Mapped[Nomination] = relationship(
+        backref=backref("upward", uselist=False, lazy="select"))
+
+    __table_args__ = (
+        CheckConstraint(f"outcome IN ({UpwardOutcome.sql_in()})", name="outcome_known"),
+        CheckConstraint("document_number <> ''", name="document_numbered"),
+        # an answer comes after the proposal; a grant names its decision, date and body; a
+        # refusal its date and reason
+        CheckConstraint("decided_on IS NULL OR decided_on >= submitted_on",
+                        name="answer_after_proposal"),
+        CheckConstraint("outcome <> 'granted' OR (decision_number <> '' AND decided_on IS NOT "
+                        "NULL AND deciding_body <> '')", name="granted_complete"),
+        CheckConstraint("outcome <> 'declined' OR (decided_on IS NOT NULL AND reason <> '')",
+                        name="declined_reason"),
+        CheckConstraint("cash_amount IS NULL OR cash_amount >= 0", name="cash_not_negative"),
+    )

@@ -6,6 +6,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from emulation.awards.catalogue.enums import DecidingLevel
 from emulation.awards.catalogue.models import AwardType
 from emulation.awards.councils.models import AgendaItem, CouncilMeeting
 from emulation.awards.decisions.cash import cash_amount, multiple_for, pay_highest_title
@@ -17,6 +18,7 @@ from emulation.awards.decisions.models import (
     Publication,
 )
 from emulation.awards.nominations.models import Nomination
+from emulation.awards.records.enums import CommendationKind
 from emulation.awards.records.models import AwardRecord, Initiative
 from emulation.core import audit, signals
 from emulation.core import permissions as perms
@@ -35,6 +37,29 @@ from emulation.extensions import db
 from emulation.org.models import Unit
 
 ORGANISER = ("organiser",)
+# What a decision of the app may grant (DESIGN.md §4, "Who decides"): the top unit of the tree
+# acts at the level of a ministry or central mass organisation (a central sector union, the
+# Tổng Liên đoàn); every unit below it is an agency or unit whose head decides the grassroots
+# titles and forms. Nothing here decides a state award: it is proposed upward.
+TOP_UNIT_LEVELS = ("unit", "ministry", "union_central")
+UNIT_LEVELS = ("unit",)
+# A nomination sent to the superior is out of this organisation's decisions.
+UPWARD_STATES = ("submitted_up", "granted_up", "declined_up")
+# Đột xuất: the simplified procedure, without a publication period (see `grantable`).
+SIMPLIFIED_KINDS = ("one_off",)
+
+
+def deciding_levels(unit: Unit) -> tuple[str, ...]:
+    """The deciding levels (`DecidingLevel` values) of the awards a decision issued by `unit`
+    may grant: `TOP_UNIT_LEVELS` for the root of the unit tree, `UNIT_LEVELS` for any other
+    unit; never `state`."""
+    return TOP_UNIT_LEVELS if unit.parent_id is None else UNIT_LEVELS
+
+
+def may_decide(unit: Unit, award: AwardType) -> bool:
+    """Whether a decision of `unit` may grant `award` (its `decided_by` is among
+    `deciding_levels(unit)`); an award it may not decide is proposed upward."""
+    return award.decided_by in deciding_levels(unit)
 
 
 def base_salary_on(day: date) -> int | None:
@@ -55,7 +80,9 @@ def publish(actor, meeting: CouncilMeeting, today: date) -> Publication:
     passed = [i for i in meeting.items if i.passed and i.counts]
     if not passed:
         raise InvalidState(_("No nomination passed at this meeting."))
-    days = max(i.nomination.award_type.publication_days for i in passed)
+    # a one-off commendation (simplified procedure) does not wait for a publication period
+    days = max((i.nomination.award_type.publication_days for i in passed
+                if i.nomination.kind not in SIMPLIFIED_KINDS), default=0)
     publication = Publication(meeting=meeting, starts_on=today,
                               ends_on=add_working_days(today, days, holidays(db.session)),
                               published_by=actor.username)
@@ -105,6 +132,13 @@ def resolve(actor, objection: Objection, upheld: bool, reason: str) -> None:
     db.session.commit()
 
 
+def _passed(nomination: Nomination) -> bool:
+    """Has a council passed the nomination in a vote that stands (closed, not reopened)?"""
+    return db.session.scalar(select(AgendaItem.id).join(CouncilMeeting).where(
+        AgendaItem.nomination_id == nomination.id, AgendaItem.passed.is_(True),
+        AgendaItem.reopened_at.is_(None), CouncilMeeting.state == "closed").limit(1)) is not None
+
+
 def _published(nomination: Nomination) -> Publication | None:
     return db.session.scalar(select(Publication).join(
         AgendaItem, AgendaItem.meeting_id == Publication.meeting_id).where(
@@ -115,14 +149,26 @@ def _published(nomination: Nomination) -> Publication | None:
 # --- decisions ---------------------------------------------------------------------------------
 
 def grantable(nomination: Nomination, today: date) -> str | None:
-    """Why a nomination cannot be granted yet (None when it can)."""
+    """Why a nomination cannot be granted (or sent to the superior) yet; None when it can.
+
+    It must have passed a council's vote that stands, have been published for the full
+    period and have no open objection. A one-off commendation (khen thưởng đột xuất) follows
+    the simplified procedure: the council's vote suffices, no publication period is awaited
+    (objections, if any were made, must still be resolved)."""
     if nomination.state == "withdrawn":
         return _("withdrawn")
-    publication = _published(nomination)
-    if publication is None:
-        return _("not passed by a council or not published")
-    if today <= publication.ends_on:
-        return _("published until %(date)s", date=publication.ends_on.strftime("%d/%m/%Y"))
+    if nomination.state in UPWARD_STATES:
+        return _("submitted to the superior")
+    if nomination.kind in SIMPLIFIED_KINDS:
+        if not _passed(nomination):
+            return _("not passed by a council")
+    else:
+        publication = _published(nomination)
+        if publication is None:
+            return _("not passed by a council or not published")
+        if today <= publication.ends_on:
+            return _("published until %(date)s",
+                     date=publication.ends_on.strftime("%d/%m/%Y"))
     if db.session.scalar(select(Objection.id).where(Objection.nomination_id == nomination.id,
                                                     Objection.state == "open")):
         return _("an objection is not resolved")
@@ -145,6 +191,7 @@ def create_decision(actor, unit: Unit, *, number: str, signed_on: date, signer: 
     if not nominations:
         raise ServiceError(_("Choose the nominations the decision grants."))
     _require_grantable_by(actor, unit, nominations)
+    require_decidable(unit, nominations)
     problems = [f"#{n.id}: {why}" for n in nominations if (why := grantable(n, today))]
     if problems:
         raise InvalidState(_("These nominations cannot be granted: %(list)s",
@@ -169,6 +216,7 @@ def issue(actor, decision: Decision, version, today: date) -> None:
         raise InvalidState(_("An issued decision cannot be changed."))
     # the draft was checked when it was made; the actor and the tree may have changed since
     _require_grantable_by(actor, decision.issuing_unit, [i.nomination for i in decision.items])
+    require_decidable(decision.issuing_unit, [i.nomination for i in decision.items])
     problems = [f"#{i.nomination_id}: {why}" for i in decision.items
                 if (why := _grantable_for(i.nomination, today, decision))]
     if problems:
@@ -190,7 +238,9 @@ def issue(actor, decision: Decision, version, today: date) -> None:
         record = AwardRecord(award_code=n.award_type.code, person_id=n.person_id,
                              unit_id=n.unit_id, year=n.year, decision_number=decision.number,
                              issuer=decision.issuing_unit.name, cash_amount=amount,
-                             source="decision", kind=n.award_type.commendation_kind)
+                             source="decision",
+                             kind=n.kind if n.kind != CommendationKind.REGULAR.value
+                             else n.award_type.commendation_kind)
         db.session.add(record)
         # a decision issued at the same instant with the same award hits the database's
         # one-award-per-subject-and-year index: a clean conflict, nothing written
@@ -318,18 +368,36 @@ def _require_grantable_by(actor, unit: Unit, nominations: list[Nomination]) -> N
                          list=", ".join(f"#{i}" for i in foreign[:20])))
 
 
+def require_decidable(unit: Unit, nominations: list[Nomination]) -> None:
+    """Refuse (PermissionDenied) a decision of `unit` that would grant an award above the
+    levels it decides (`may_decide`), naming each such award and the level that decides it."""
+    beyond = {n.award_type.code: n.award_type for n in nominations
+              if not may_decide(unit, n.award_type)}
+    if beyond:
+        awards = "; ".join(f"{a.name} ({DecidingLevel(a.decided_by).label})"
+                           for _code, a in sorted(beyond.items()))
+        raise PermissionDenied(_(
+            "%(unit)s does not decide %(awards)s. Propose it to the level that decides it "
+            "(“Submit to the superior” on the dossier, once the council has passed it) and "
+            "record that level's decision when it comes.", unit=unit.name, awards=awards))
+
+
 def _grantable_scope(actor, unit: Unit, n: Nomination) -> bool:
     level = n.level_unit
     return perms.covers(actor, level, ORGANISER) and level.path.startswith(unit.path)
 
 
+def already_held(n: Nomination) -> bool:
+    """Does the subject hold this award of this kind for the year already (not revoked)?"""
+    return _already_held(n)
+
+
 def _already_held(n: Nomination) -> bool:
-    """Does the subject hold this award for the year already (not revoked)?"""
     subject = (AwardRecord.person_id == n.person_id) if n.person_id else \
         (AwardRecord.unit_id == n.unit_id)
     return db.session.scalar(select(AwardRecord.id).where(
         subject, AwardRecord.award_code == n.award_type.code, AwardRecord.year == n.year,
-        AwardRecord.revoked.is_(False)).limit(1)) is not None
+        AwardRecord.kind == n.kind, AwardRecord.revoked.is_(False)).limit(1)) is not None
 
 
 def _require_organiser(actor, decision: Decision) -> None:
@@ -408,13 +476,25 @@ def publications(limit: int = 500) -> tuple[list, dict[int, list[Objection]]]:
 
 def grantable_candidates(user, today: date) -> list[Nomination]:
     """Nominations passed by a council, at a level the user organises, that a decision may
-    grant today."""
+    grant today — and that a unit the user organises may decide (see `deciding_levels`);
+    the others go to the superior from their dossier."""
     stmt = (select(Nomination).join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
             .where(AgendaItem.passed.is_(True), AgendaItem.reopened_at.is_(None),
                    Nomination.state != "withdrawn",
                    Nomination.level_unit_id.in_(perms.covered_unit_ids(user, ORGANISER)))
             .order_by(Nomination.id))
-    return [n for n in db.session.scalars(stmt) if grantable(n, today) is None]
+    return [n for n in db.session.scalars(stmt)
+            if grantable(n, today) is None and _user_decides(user, n)]
+
+
+def _user_decides(user, n: Nomination) -> bool:
+    """Could a decision of a unit the user organises, above or at the dossier's level,
+    grant its award? Only the tree's root decides more than the grassroots levels."""
+    level = n.level_unit
+    if n.award_type.decided_by in UNIT_LEVELS:
+        return True
+    root = level if level.parent_id is None else db.session.get(Unit, level.ancestor_ids[0])
+    return may_decide(root, n.award_type) and perms.covers(user, root, ORGANISER)
 
 
 def create_decision_for(actor, unit_code: str, nomination_ids: set[int], *, number: str,
@@ -451,7 +531,7 @@ def agenda_rows(meeting: CouncilMeeting) -> list[dict]:
 
 def decision_rows(decision: Decision) -> list[dict]:
     """The decision's awards as rows of its annex and draft: subject, code, unit, award,
-    year, cash (VND)."""
+    kind of commendation (its label), year, cash (VND)."""
     rows = []
     for item in decision.items:
         n = item.nomination
@@ -459,5 +539,6 @@ def decision_rows(decision: Decision) -> list[dict]:
         rows.append({"subject": n.subject_name, "code": (n.person or n.unit).code,
                      "unit": unit.name if n.person else (unit.parent.name if unit.parent
                                                          else unit.name),
-                     "award": n.award_type.name, "year": n.year, "cash": item.cash_amount})
+                     "award": n.award_type.name, "kind": str(CommendationKind(n.kind).label),
+                     "year": n.year, "cash": item.cash_amount})
     return rows

@@ -26,6 +26,13 @@ DISCIPLINE_VI = {"khien_trach": "khiển trách", "canh_cao": "cảnh cáo",
 RULE_KINDS = ("appraisal", "award", "run", "initiatives", "no_discipline", "members_share",
               "members_count", "members_discipline", "rank", "any_of", "all_of", "manual")
 SUBJECT_KINDS = ("individual", "collective")
+# Loại khen thưởng (Law 06/2022 Art. 8) as the verdicts name them
+COMMENDATION_VI = {"regular": "thường xuyên", "thematic": "theo chuyên đề",
+                   "one_off": "đột xuất", "career": "quá trình cống hiến",
+                   "long_service": "niên hạn", "foreign": "đối ngoại"}
+COMMENDATION_EN = {"regular": "regular", "thematic": "thematic", "one_off": "one-off",
+                   "career": "career", "long_service": "long-service", "foreign": "foreign"}
+COMMENDATION_REFERENCE = "Luật Thi đua, khen thưởng 06/2022/QH15, Điều 8"
 SUBJECT_VI = {"individual": "cá nhân", "collective": "tập thể"}
 SUBJECT_EN = {"individual": "an individual", "collective": "a collective"}
 
@@ -121,16 +128,25 @@ class _Context:
 
 def check(rules: list[Rule], records: Records, year: int,
           names: dict[str, str] | None = None, *, subjects: tuple[str, ...] | None = None,
-          award: str = "", rule_set: RuleSet | None = None) -> Verdict:
+          award: str = "", rule_set: RuleSet | None = None,
+          commendation: str = "regular") -> Verdict:
     """Evaluate every rule that applies to the subject's kind.
 
     `subjects` are the kinds the award takes (all when None): another kind is not eligible.
     A kind the award takes but for which no rule is machine-checkable is for the council
     (None), never eligible. `award` is the code being checked (an initiative that backed
-    another award does not count again); `rule_set` is named in the verdict."""
+    another award does not count again); `rule_set` is named in the verdict.
+
+    `commendation` is the kind of commendation asked for (Law 06/2022 Art. 8). The rules are
+    those of regular commendation; any other kind (thematic, one-off, career, long service,
+    foreign) has criteria of its own that the council judges, so only the discipline rules
+    are checked, over the year alone (Decree 152/2025 Art. 4), and the verdict is at best
+    "for the council" (None)."""
     ctx = _Context(names or {}, award)
     if subjects is not None and records.kind not in subjects:
         return Verdict(False, [_wrong_subject(records.kind, subjects, ctx)], rule_set)
+    if commendation not in ("", "regular"):
+        return _other_kind(rules, records, year, ctx, commendation, rule_set)
     results = [evaluate(rule, records, year, ctx) for rule in rules
                if rule.subject in ("both", records.kind)]
     if not results:
@@ -139,6 +155,24 @@ def check(rules: list[Rule], records: Records, year: int,
             f"{SUBJECT_VI.get(records.kind, records.kind)}",
             f"For the council to judge: no machine-checkable criteria for "
             f"{SUBJECT_EN.get(records.kind, records.kind)}")]
+    return Verdict(_all(r.passed for r in results), results, rule_set)
+
+
+def _other_kind(rules, records, year, ctx, commendation, rule_set) -> Verdict:
+    """The verdict for a commendation that is not regular (see `check`)."""
+    results = [evaluate(Rule(rule.kind, {**rule.params, "years": 1}, rule.subject,
+                             rule.legal_reference, rule.note), records, year, ctx)
+               for rule in rules
+               if rule.kind == "no_discipline" and rule.subject in ("both", records.kind)]
+    vi, en = COMMENDATION_VI.get(commendation, commendation), \
+        COMMENDATION_EN.get(commendation, commendation)
+    results.append(RuleResult(
+        "manual", None,
+        f"Cần Hội đồng xem xét: khen thưởng {vi} theo tiêu chuẩn riêng của loại khen thưởng "
+        f"này; tiêu chuẩn khen thưởng thường xuyên (kể cả điều kiện nhiều năm) không áp dụng",
+        f"For the council to judge: a {en} commendation has criteria of its own; the "
+        f"criteria of regular commendation (multi-year conditions included) do not apply",
+        looked_at={"commendation": commendation}, legal_reference=COMMENDATION_REFERENCE))
     return Verdict(_all(r.passed for r in results), results, rule_set)
 
 

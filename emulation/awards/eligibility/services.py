@@ -38,14 +38,16 @@ def rule_set_in_force(award: AwardType, year: int) -> engine.RuleSet | None:
 
 
 def judge(award: AwardType, records: engine.Records, year: int,
-          award_names: dict[str, str] | None = None) -> engine.Verdict:
+          award_names: dict[str, str] | None = None,
+          commendation: str = "regular") -> engine.Verdict:
     """The award's verdict for these records and year: the rule set in force for the year, the
     subject kinds the award takes, its code (initiatives that backed another award do not
-    count)."""
+    count), for the kind of commendation asked (`engine.check`: only a regular one is judged
+    by the catalogue's rules)."""
     return engine.check(engine_rules(award, year), records, year,
                         names() if award_names is None else award_names,
                         subjects=subjects_of(award), award=award.code,
-                        rule_set=rule_set_in_force(award, year))
+                        rule_set=rule_set_in_force(award, year), commendation=commendation)
 
 
 def subjects_of(award: AwardType) -> tuple[str, ...]:
@@ -213,7 +215,9 @@ def check_batch(nominations: list[Nomination]) -> dict[int, engine.Verdict]:
     result = {}
     for n in nominations:
         records = people[n.person_id] if n.person_id else units[n.year][n.unit_id]
-        result[n.id] = judge(awards[n.award_type_id], records, n.year, award_names)
+        # a caller's light row without a kind (an export's) is judged as a regular one
+        result[n.id] = judge(awards[n.award_type_id], records, n.year, award_names,
+                             commendation=getattr(n, "kind", None) or "regular")
     return result
 
 

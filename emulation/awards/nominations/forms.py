@@ -1,9 +1,13 @@
-"""Forms of nominations: a new dossier, its texts, and the actions on it."""
+"""Forms of nominations: a new dossier, its texts, the actions on it, and the steps of an
+award proposed to the superior."""
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from emulation.core.forms import Form, IntegerField, NumberRange
+from emulation.awards.records.enums import CommendationKind
+from emulation.core.forms import DateField, Form, IntegerField, NumberRange
+
+KIND_CHOICES = CommendationKind.choices()
 
 
 class DossierTexts(Form):
@@ -28,10 +32,44 @@ class NominationForm(DossierTexts):
     proposing_unit_code = StringField(_l("Proposing unit code"),
                                       validators=[DataRequired(), Length(max=40)])
     campaign_id = SelectField(_l("Campaign"), coerce=int, choices=[])
+    kind = SelectField(_l("Kind of commendation"),
+                       choices=[("", _l("Thematic for a thematic campaign, else regular"))]
+                       + KIND_CHOICES, default="")
 
 
 class NominationTextForm(DossierTexts):
     version = HiddenField()
+    # the service checks the value (a post without it keeps the kind)
+    kind = SelectField(_l("Kind of commendation"), choices=KIND_CHOICES, validate_choice=False)
+
+
+class SuperiorSubmissionForm(Form):
+    """Trình cấp trên: the memo that sends the dossier to the level that decides it."""
+
+    version = HiddenField()
+    document_number = StringField(_l("Number of the submission memo"),
+                                  validators=[DataRequired(), Length(max=60)])
+    submitted_on = DateField(_l("Date of the submission memo"), validators=[InputRequired()])
+
+
+class SuperiorDecisionForm(Form):
+    """The superior's decision granting the award."""
+
+    version = HiddenField()
+    decision_number = StringField(_l("Decision number"), validators=[DataRequired(),
+                                                                      Length(max=60)])
+    decided_on = DateField(_l("Decision date"), validators=[InputRequired()])
+    deciding_body = StringField(_l("Issued by"), validators=[DataRequired(), Length(max=255)])
+    cash_amount = IntegerField(_l("Cash paid by the superior, VND (if any)"),
+                               validators=[Optional(), NumberRange(min=0, max=2_000_000_000)])
+
+
+class SuperiorRefusalForm(Form):
+    """The superior's answer that it does not grant the award."""
+
+    version = HiddenField()
+    decided_on = DateField(_l("Date of the answer"), validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason given"), validators=[DataRequired(), Length(max=5000)])
 
 
 class NominationActionForm(Form):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emulation.awards.catalogue.models import AwardType
 from emulation.awards.nominations.enums import NominationState
+from emulation.awards.records.enums import CommendationKind
 from emulation.core.models import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from emulation.org.models import Person, Unit
 
@@ -57,6 +58,8 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
     eligible: Mapped[bool | None] = mapped_column(Boolean)
     eligibility: Mapped[str] = mapped_column(Text, default="")
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    # loại khen thưởng (Law 06/2022 Art. 8): the award record the dossier leads to carries it
+    kind: Mapped[str] = mapped_column(String(12), default="regular", server_default="regular")
 
     award_type: Mapped[AwardType] = relationship(lazy="joined")
     person: Mapped[Person | None] = relationship(lazy="joined")
@@ -70,13 +73,15 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
     __table_args__ = (
         CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
         CheckConstraint(f"state IN ({NominationState.sql_in()})", name="state_known"),
+        CheckConstraint(f"kind IN ({CommendationKind.sql_in()})", name="kind_known"),
         # a nomination that goes on although a condition fails carries its explanation
         CheckConstraint("NOT flagged OR explanation <> ''", name="flagged_explained"),
         # lists are newest year and nomination first: read in this order, never sorted
         Index("ix_nomination_year_id", "year", "id"),
-        # one active (not withdrawn) nomination per subject, award and year, enforced by the
-        # database so that simultaneous submissions cannot both pass the service's check
-        *(Index(f"uq_nomination_active_{subject}", subject, "award_type_id", "year",
+        # one active (not withdrawn) nomination per subject, award, year and kind (a thematic
+        # commendation is another achievement than the regular one), enforced by the database
+        # so that simultaneous submissions cannot both pass the service's check
+        *(Index(f"uq_nomination_active_{subject}", subject, "award_type_id", "year", "kind",
                 unique=True, sqlite_where=_active(subject), postgresql_where=_active(subject))
           for subject in ("person_id", "unit_id")),
     )

@@ -1,7 +1,12 @@
 """Nominations (đề nghị khen thưởng) and their dossiers' journey between levels.
 
 draft → submitted → received | returned (→ submitted again) → forwarded (to the next level up,
-whose organisers receive it) → on_agenda; withdrawn at any point before the agenda.
+whose organisers receive it) → on_agenda; withdrawn at any point before the agenda. An award the
+level cannot decide goes on, once the council passed it, to the superior (submitted_up →
+granted_up | declined_up: `decisions.superior`).
+
+Each nomination has its kind of commendation (loại khen thưởng, Law 06/2022 Art. 8): regular
+unless said otherwise, thematic by default when it names a thematic campaign.
 """
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from emulation.awards.catalogue.models import AwardType
 from emulation.awards.eligibility import engine
 from emulation.awards.eligibility.services import check_batch, serialise
 from emulation.awards.nominations.models import Nomination, NominationStep
+from emulation.awards.records.enums import CommendationKind
 from emulation.core import audit, signals
 from emulation.core import permissions as perms
 from emulation.core.errors import (
@@ -34,6 +40,8 @@ from emulation.pledges.services import require_nomination_open
 OFFICER = ("unit_officer",)
 ORGANISER = ("organiser",)
 EDITABLE = ("draft", "returned")
+# past these a dossier is the council's or the superior's: it is no longer withdrawn
+NOT_WITHDRAWABLE = ("on_agenda", "withdrawn", "submitted_up", "granted_up", "declined_up")
 TEXT_FIELDS = ("summary", "achievements", "initiatives_text")
 
 
@@ -76,7 +84,7 @@ def form_choices(user) -> tuple[list, list]:
 
 def create_from_codes(actor, *, award_id: int, year: int, proposing_unit_code: str,
                       person_code: str = "", unit_code: str = "", campaign_id=None,
-                      texts: dict | None = None) -> Nomination:
+                      texts: dict | None = None, kind: str | None = None) -> Nomination:
     """`create` from what a form holds: the award's id and the codes of the proposing unit
     and of the person (or unit) nominated, which the actor must serve as unit officer."""
     from emulation.org.services import unit_by_code
@@ -97,7 +105,7 @@ def create_from_codes(actor, *, award_id: int, year: int, proposing_unit_code: s
         if unit is None or not perms.covers(actor, unit, OFFICER):
             raise ServiceError(_("No unit you manage has the code %(code)s.", code=unit_code))
     return create(actor, award=award, year=year, proposing_unit=proposing, person=person,
-                  unit=unit, campaign_id=campaign_id, texts=texts)
+                  unit=unit, campaign_id=campaign_id, texts=texts, kind=kind)
 
 
 def get_for(user, nomination_id: int) -> Nomination:
@@ -123,17 +131,22 @@ def can_handle(user, n: Nomination) -> bool:
 
 def create(actor, *, award: AwardType, year: int, proposing_unit: Unit,
            person: Person | None = None, unit: Unit | None = None, campaign_id=None,
-           texts: dict | None = None, commit: bool = True) -> Nomination:
+           texts: dict | None = None, commit: bool = True,
+           kind: str | None = None) -> Nomination:
     """A draft nomination of a person or a unit by a unit its officer serves. Every check
     runs before anything is written, so a refusal (ServiceError and its kinds) leaves the
-    session as it was; `commit=False` lets a bulk operation commit once."""
+    session as it was; `commit=False` lets a bulk operation commit once.
+
+    `kind` is the kind of commendation (`CommendationKind`); None means thematic when the
+    campaign named is thematic, regular otherwise. A thematic nomination that names a campaign
+    names a thematic one (ServiceError otherwise)."""
     if not perms.covers(actor, proposing_unit, OFFICER):
         raise PermissionDenied(_("Only an officer of %(name)s may do this.",
                                  name=proposing_unit.name))
     if (person is None) == (unit is None):
         raise ServiceError(_("Nominate either a person or a unit."))
-    kind = "individual" if person else "collective"
-    if award.subject not in (kind, "both") or not award.active:
+    subject_kind = "individual" if person else "collective"
+    if award.subject not in (subject_kind, "both") or not award.active:
         raise ServiceError(_("%(award)s is not awarded to this kind of subject.",
                              award=award.name))
     subject_unit = person.unit if person else unit
@@ -141,16 +154,18 @@ def create(actor, *, award: AwardType, year: int, proposing_unit: Unit,
         raise PermissionDenied(_("A unit nominates only its own people and units."))
     if not 1950 <= year <= 2100:
         raise ServiceError(_("The year is not plausible."))
-    if campaign_id is not None:
-        _require_visible_campaign(actor, campaign_id)
+    campaign = _require_visible_campaign(actor, campaign_id) if campaign_id is not None \
+        else None
+    if campaign is not None:
         require_nomination_open(campaign_id, proposing_unit)
+    kind = check_kind(kind, campaign)
     duplicate_message = _("This subject is already nominated for %(award)s in %(year)d.",
                           award=award.name, year=year)
-    if active_nomination(award, year, person, unit) is not None:
+    if active_nomination(award, year, person, unit, kind) is not None:
         raise Conflict(duplicate_message)
     n = Nomination(award_type=award, year=year, campaign_id=campaign_id, person=person,
                    unit=unit, proposing_unit=proposing_unit, level_unit=proposing_unit,
-                   state="draft",
+                   state="draft", kind=kind,
                    **{k: clean_block((texts or {}).get(k), 50000) for k in TEXT_FIELDS})
     db.session.add(n)
     if commit:
@@ -162,45 +177,78 @@ def create(actor, *, award: AwardType, year: int, proposing_unit: Unit,
         db.session.flush()  # a bulk caller turns a duplicate into one Conflict for all
     audit.record(db.session, actor=actor, action="nomination.create", obj=n,
                  summary=f"{award.code} {year} for {n.subject_name}",
-                 after={"award": award.code, "year": year, "subject": n.subject_name})
+                 after={"award": award.code, "year": year, "subject": n.subject_name,
+                        "kind": kind})
     if commit:
         db.session.commit()
     return n
 
 
 def active_nomination(award: AwardType, year: int, person: Person | None,
-                      unit: Unit | None) -> int | None:
-    """The id of the subject's active (not withdrawn) nomination for the award and year."""
+                      unit: Unit | None, kind: str = "regular") -> int | None:
+    """The id of the subject's active (not withdrawn) nomination for the award, year and
+    kind of commendation."""
     return db.session.scalar(select(Nomination.id).where(
         Nomination.award_type_id == award.id, Nomination.year == year,
-        Nomination.state != "withdrawn",
+        Nomination.state != "withdrawn", Nomination.kind == kind,
         (Nomination.person_id == person.id) if person else (Nomination.unit_id == unit.id)))
 
 
-def _require_visible_campaign(actor, campaign_id: int) -> None:
-    """A nomination names a campaign the actor may see; any other id is answered as one
-    that does not exist."""
+def check_kind(kind: str | None, campaign) -> str:
+    """The kind of commendation a nomination takes: `kind` if known (ServiceError if not),
+    else thematic for a thematic campaign and regular otherwise. A thematic commendation
+    rewards a thematic drive: with a campaign named, that campaign is a thematic one."""
+    if not kind:
+        return "thematic" if campaign is not None and campaign.kind == "thematic" \
+            else "regular"
+    if kind not in CommendationKind.values():
+        raise ServiceError(_("Unknown kind of commendation."))
+    if kind == "thematic" and campaign is not None and campaign.kind != "thematic":
+        raise ServiceError(_("A thematic commendation rewards a thematic campaign; "
+                             "%(campaign)s is a regular one.", campaign=campaign.title))
+    return kind
+
+
+def _require_visible_campaign(actor, campaign_id: int):
+    """The campaign a nomination names, if the actor may see it; any other id is answered
+    as one that does not exist."""
     from emulation.campaigns.models import Campaign
     from emulation.campaigns.services import campaigns_query
 
-    if not isinstance(campaign_id, int) or db.session.scalar(
-            campaigns_query(actor).where(Campaign.id == campaign_id)
-            .with_only_columns(Campaign.id).order_by(None)) is None:
+    campaign = db.session.scalar(campaigns_query(actor).where(Campaign.id == campaign_id)
+                                 .order_by(None)) if isinstance(campaign_id, int) else None
+    if campaign is None:
         raise NotFound(_("No such campaign, or you may not see it."))
+    return campaign
 
 
-def update(actor, n: Nomination, version, texts: dict) -> None:
+def update(actor, n: Nomination, version, texts: dict, kind: str | None = None) -> None:
+    """Change a draft's (or returned dossier's) texts and, when given, its kind of
+    commendation (checked as in `create`; a kind already nominated is a Conflict)."""
     if not can_edit(actor, n):
         raise PermissionDenied(_("This nomination cannot be changed now."))
     check_version(n, version)
-    before = {k: getattr(n, k) for k in TEXT_FIELDS}
+    fields = (*TEXT_FIELDS, "kind")
+    before = {k: getattr(n, k) for k in fields}
+    if kind and kind != n.kind:
+        kind = check_kind(kind, _campaign_of(n))
+        if active_nomination(n.award_type, n.year, n.person, n.unit, kind) is not None:
+            raise Conflict(_("This subject is already nominated for %(award)s in %(year)d.",
+                             award=n.award_type.name, year=n.year))
+        n.kind = kind
     for key in TEXT_FIELDS:
         setattr(n, key, clean_block(texts.get(key), 50000))
-    old, new = audit.diff(before, {k: getattr(n, k) for k in TEXT_FIELDS})
+    old, new = audit.diff(before, {k: getattr(n, k) for k in fields})
     if new:
         audit.record(db.session, actor=actor, action="nomination.update", obj=n,
                      summary=f"nomination {n.id} changed", before=old, after=new)
     db.session.commit()
+
+
+def _campaign_of(n: Nomination):
+    from emulation.campaigns.models import Campaign
+
+    return db.session.get(Campaign, n.campaign_id) if n.campaign_id else None
 
 
 def attach(actor, n: Nomination, upload):
@@ -272,7 +320,7 @@ def withdraw(actor, n: Nomination, version, reason: str) -> None:
     if not (perms.covers(actor, n.proposing_unit, OFFICER) or can_handle(actor, n)):
         raise PermissionDenied(_("This nomination cannot be changed now."))
     check_version(n, version)
-    if n.state in ("on_agenda", "withdrawn"):
+    if n.state in NOT_WITHDRAWABLE:
         raise InvalidState(_("This nomination cannot be withdrawn now."))
     _step(actor, n, "withdrawn", clean_block(reason, 20000))
 
@@ -288,6 +336,14 @@ def _handle(actor, n, version, allowed_from, to_state, reason="", commit=True) -
 
 
 def _step(actor, n: Nomination, to_state: str, reason: str = "", commit=True) -> None:
+    move(actor, n, to_state, reason, commit=commit)
+
+
+def move(actor, n: Nomination, to_state: str, reason: str = "", *,
+         details: dict | None = None, commit: bool = True) -> None:
+    """One move of the dossier: its new state, a step of its processing history and an
+    audit event (with `details`, e.g. the superior's decision). The caller has checked
+    scope, version and state."""
     from_state = n.state
     n.state = to_state
     n.steps.append(NominationStep(actor_name=getattr(actor, "username", ""),
@@ -296,7 +352,8 @@ def _step(actor, n: Nomination, to_state: str, reason: str = "", commit=True) ->
     audit.record(db.session, actor=actor, action=f"nomination.{to_state}", obj=n,
                  summary=f"nomination {n.id}: {from_state} → {to_state}",
                  before={"state": from_state},
-                 after={"state": to_state, **({"reason": reason} if reason else {})})
+                 after={"state": to_state, **({"reason": reason} if reason else {}),
+                        **(details or {})})
     if commit:
         db.session.commit()
 
@@ -315,9 +372,11 @@ def from_title_registrations(actor, campaign, unit: Unit, year: int) -> int:
     if pledge is None or pledge.state != "approved":
         raise InvalidState(_("The unit has no approved pledge in this campaign."))
     codes = {a.code: a for a in db.session.scalars(select(AwardType))}
+    # emulation titles registered for the year are regular awards, whatever the campaign
     return _create_all(actor, [
         {"award": codes[r.award_code], "year": year, "proposing_unit": unit,
-         "campaign_id": campaign.id, "person": r.person, "unit": None if r.person else unit}
+         "campaign_id": campaign.id, "person": r.person, "unit": None if r.person else unit,
+         "kind": "regular"}
         for r in pledge.titles if r.award_code in codes])
 
 

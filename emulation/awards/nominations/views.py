@@ -6,12 +6,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from emulation.awards.blueprints import nominations as bp
+from emulation.awards.decisions import superior
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.nominations import services as service
 from emulation.awards.nominations.forms import (
     NominationActionForm,
     NominationForm,
     NominationTextForm,
+    SuperiorDecisionForm,
+    SuperiorRefusalForm,
+    SuperiorSubmissionForm,
 )
 from emulation.awards.nominations.models import NOMINATION_STATES, Nomination
 from emulation.campaigns import services as campaigns
@@ -81,7 +85,8 @@ def create():
             proposing_unit_code=form.proposing_unit_code.data,
             person_code=form.person_code.data, unit_code=form.unit_code.data,
             campaign_id=form.campaign_id.data or None,
-            texts={k: getattr(form, k).data for k in service.TEXT_FIELDS}))) or 200
+            texts={k: getattr(form, k).data for k in service.TEXT_FIELDS},
+            kind=form.kind.data or None))) or 200
         if made:
             flash(_("Nomination saved as a draft."), "success")
             return redirect(url_for("nominations.detail", nomination_id=made[0].id))
@@ -101,7 +106,8 @@ def detail(nomination_id: int):
             return _page(n, 400, form)
         status = attempt(lambda: service.update(current_user, n, form.version.data,
                                                 {k: getattr(form, k).data
-                                                 for k in service.TEXT_FIELDS}))
+                                                 for k in service.TEXT_FIELDS},
+                                                kind=form.kind.data or None))
         if status:
             return _page(n, status, form)
         flash(_("Changes saved."), "success")
@@ -127,6 +133,39 @@ def act(nomination_id: int, action: str):
                                            form.reason.data))
     else:
         status = attempt(lambda: operation(current_user, n, form.version.data))
+    if status:
+        return _page(n, status)
+    flash(_("Dossier updated."), "success")
+    return redirect(url_for("nominations.detail", nomination_id=n.id))
+
+
+@bp.route("/<int:nomination_id>/superior/<step>", methods=["POST"])
+@login_required
+def superior_step(nomination_id: int, step: str):
+    """Trình cấp trên: send the dossier to the level that decides its award (`submit`), then
+    record that level's decision (`decision`) or refusal (`refusal`)."""
+    n = _nomination_or_404(nomination_id)
+    forms = {"submit": SuperiorSubmissionForm, "decision": SuperiorDecisionForm,
+             "refusal": SuperiorRefusalForm}
+    if step not in forms:
+        abort(404)
+    form = forms[step]()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _page(n, 400)
+    today = local_today()
+    operation = {
+        "submit": lambda: superior.submit_to_superior(
+            current_user, n, form.version.data, submitted_on=form.submitted_on.data,
+            document_number=form.document_number.data, today=today),
+        "decision": lambda: superior.record_superior_decision(
+            current_user, n, form.version.data, decision_number=form.decision_number.data,
+            decided_on=form.decided_on.data, deciding_body=form.deciding_body.data,
+            cash_amount=form.cash_amount.data, today=today),
+        "refusal": lambda: superior.record_superior_refusal(
+            current_user, n, form.version.data, decided_on=form.decided_on.data,
+            reason=form.reason.data, today=today)}[step]
+    status = attempt(operation)
     if status:
         return _page(n, status)
     flash(_("Dossier updated."), "success")
@@ -192,18 +231,32 @@ def _page(n: Nomination, status: int = 200, form=None):
         form.version.data = n.version
     live = eligibility.check_batch([n])[n.id]
     stored = json.loads(n.eligibility) if n.eligibility else None
+    handle = service.can_handle(current_user, n)
+    upward = superior.needs_superior(n)
     return render_template(
         "awards/nomination.html", n=n, form=form, live=live, stored=stored,
+        upward=upward, deciding_level=superior.deciding_level_label(n),
+        submission_form=_superior_form(SuperiorSubmissionForm, n, submitted_on=local_today())
+        if handle and upward and n.state == "on_agenda" else None,
+        decision_form=_superior_form(SuperiorDecisionForm, n,
+                                     deciding_body=n.award_type.issuing_authority)
+        if handle and n.state == "submitted_up" else None,
+        refusal_form=_superior_form(SuperiorRefusalForm, n)
+        if handle and n.state == "submitted_up" else None,
         overlaps=eligibility.overlap_warnings([n])[n.id],
         quotas=eligibility.quota_results([n]),
         attachments=uploads.attachments_of("nomination", [n.id])[n.id],
         attachment_form=AttachmentForm(formdata=None),
         locale=current_locale(), action_form=NominationActionForm(formdata=None,
                                                                   version=n.version),
-        can_edit=service.can_edit(current_user, n), can_handle=service.can_handle(current_user, n),
-        can_withdraw=n.state not in ("on_agenda", "withdrawn") and (
+        can_edit=service.can_edit(current_user, n), can_handle=handle,
+        can_withdraw=n.state not in service.NOT_WITHDRAWABLE and (
             service.can_edit(current_user, n) or service.can_handle(current_user, n)
             or perms.covers(current_user, n.proposing_unit, service.OFFICER))), status
+
+
+def _superior_form(form_class, n: Nomination, **data):
+    return form_class(formdata=None, version=n.version, **data)
 
 
 def _choices(form) -> None:

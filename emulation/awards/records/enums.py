@@ -35,7 +35,7 @@ class DisciplineLevel(LabelledEnum):
 class CommendationKind(LabelledEnum):
     """Loại khen thưởng (Law 06/2022 Art. 8); only regular awards count for later ones."""
 
-    REGULAR = "regular", _l("Regular")
+    REGULAR = "regular", _l("Regular (yearly)")
     THEMATIC = "thematic", _l("Thematic")
     ONE_OFF = "one_off", _l("One-off")
     CAREER = "career", _l("For a career")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from emulation.awards.catalogue.services import names
 from emulation.awards.records import services
+from emulation.awards.records.enums import CommendationKind
 from emulation.awards.records.importers import COLUMNS
 from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, Initiative
 from emulation.core import permissions as perms
@@ -141,18 +142,21 @@ def _import_values(kind: str, row) -> dict:
 
 
 def honours(year: int | None, code: str = "", on_progress=None) -> Workbook:
-    """The roll (year, award code and name, recipient, decision, issuer, cash in VND);
-    `on_progress(rows)` as in `core.xlsx.Workbook`."""
+    """The roll (year, award code and name, recipient, decision, issuer, cash in VND, kind
+    of commendation — the import's "Loại khen thưởng", in words); `on_progress(rows)` as in
+    `core.xlsx.Workbook`."""
     award_names = names()
+    kinds = {k: str(label) for k, label in CommendationKind.labels().items()}
     wb = Workbook(on_progress)
     sheet = wb.sheet(_("Honour roll"))
     sheet.header([_("Year"), _("Award code"), _("Award"), _("Name or collective"),
-                  _("Decision number"), _("Issued by"), _("Cash award (VND)")],
-                 [6, 12, 40, 32, 16, 36, 16], money=[6])
-    for year_, award_code, subject, number, issuer, cash in db.session.execute(
+                  _("Decision number"), _("Issued by"), _("Cash award (VND)"),
+                  _("Kind of commendation")],
+                 [6, 12, 40, 32, 16, 36, 16, 18], money=[6])
+    for year_, award_code, subject, number, issuer, cash, kind in db.session.execute(
             services.honours_rows(year, code).execution_options(yield_per=STREAM_ROWS)):
         sheet.append([year_, award_code, award_names.get(award_code, ""), subject, number,
-                      issuer, cash])
+                      issuer, cash, kinds.get(kind, kind)])
     return wb
 
 

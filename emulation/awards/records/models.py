@@ -132,9 +132,11 @@ class AwardRecord(Base):
     __table_args__ = (
         CheckConstraint("(person_id IS NULL) <> (unit_id IS NULL)", name="one_subject"),
         CheckConstraint(f"kind IN ({CommendationKind.sql_in()})", name="kind_known"),
-        # one award in force (not revoked) per subject, award and year: the database refuses
-        # a second grant even when two decisions are issued at the same instant
-        *(Index(f"uq_award_record_held_{subject}", subject, "award_code", "year", unique=True,
+        # one award in force (not revoked) per subject, award, year and kind of commendation:
+        # the database refuses a second grant even when two decisions are issued at the same
+        # instant (a thematic award of the year is another achievement than the regular one)
+        *(Index(f"uq_award_record_held_{subject}", subject, "award_code", "year", "kind",
+                unique=True,
                 sqlite_where=_held(subject), postgresql_where=_held(subject))
           for subject in ("person_id", "unit_id")),
         # the honour roll of a year: its page reads it in order (year, award, id), its

@@ -46,12 +46,13 @@ def honours_page(year: int | None, code: str, page: int, per_page: int = 100):
 
 
 def honours_rows(year: int | None, code: str = ""):
-    """The roll as plain columns (year, award, recipient, decision, issuer, cash) for
-    streaming into an export: no ORM object per record (a year is ~170,000 of them)."""
+    """The roll as plain columns (year, award, recipient, decision, issuer, cash, kind of
+    commendation) for streaming into an export: no ORM object per record (a year is ~170,000
+    of them)."""
     return _honours_filter(
         select(AwardRecord.year, AwardRecord.award_code,
                func.coalesce(Person.full_name, Unit.name), AwardRecord.decision_number,
-               AwardRecord.issuer, AwardRecord.cash_amount)
+               AwardRecord.issuer, AwardRecord.cash_amount, AwardRecord.kind)
         .outerjoin(Person, Person.id == AwardRecord.person_id)
         .outerjoin(Unit, Unit.id == AwardRecord.unit_id), year, code)
 
