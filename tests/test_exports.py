@@ -239,8 +239,9 @@ def test_the_catalogue_export_holds_types_rule_sets_rules_and_quotas(world, logi
     assert [ws.max_row - 1 for ws in book.worksheets] == counts and all(counts)
     types, sets, rules, quotas = book.worksheets
     ldtt = next(r for r in types.iter_rows(min_row=2) if r[0].value == "LDTT")
-    assert ldtt[6].value == 0.3 and ldtt[6].data_type == "n"
-    assert all(r[12] for r in _rows(types))  # each award type with its legal reference
+    assert ldtt[6].value == "Thủ trưởng cơ quan, đơn vị (cơ sở)"  # who decides it
+    assert ldtt[7].value == 0.3 and ldtt[7].data_type == "n"
+    assert all(r[13] for r in _rows(types))  # each award type with its legal reference
     assert any(c.is_date for c in sets["D"][1:])
     cstdcs = [r for r in _rows(rules) if r[4] == "CSTDCS"]
     assert cstdcs and all(r[10] for r in cstdcs)  # each rule with its legal reference

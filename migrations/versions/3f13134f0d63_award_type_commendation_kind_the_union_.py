@@ -262,8 +262,14 @@ def upgrade():
 
 
 def downgrade():
-    if op.get_bind().dialect.name == "sqlite":  # in place, as upgrade added it (no copy)
-        op.execute("ALTER TABLE award_type DROP COLUMN commendation_kind")
+    if op.get_bind().dialect.name == "sqlite":
+        # a copy of the table without the column and its CHECK (env.py runs migrations with
+        # foreign keys off, so the copy deletes nothing that refers to award types); in place
+        # is not possible once a later downgrade has copied the table and made the column's
+        # CHECK a table constraint
+        with op.batch_alter_table("award_type", recreate="always") as batch_op:
+            batch_op.drop_constraint(op.f(CHECK), type_="check")
+            batch_op.drop_column("commendation_kind")
     else:
         op.drop_constraint(op.f(CHECK), "award_type", type_="check")
         op.drop_column("award_type", "commendation_kind")

@@ -63,13 +63,13 @@ def test_the_nominations_export_lists_each_dossier_with_its_verdict_in_words(wor
     assert set(rows) == {made["p1_ldtt"], made["p1_bk"]}  # not CS-2's nomination
     row = rows[made["p1_ldtt"]]
     values = [c.value for c in row]
-    assert values[:12] == [made["p1_ldtt"], "Nguyễn Văn Đức", "P1", "Cá nhân",
+    assert values[:13] == [made["p1_ldtt"], "Nguyễn Văn Đức", "P1", "Cá nhân",
                            "Công đoàn Công ty DAP", "Công đoàn Công ty DAP",
-                           "Công đoàn Công ty DAP", "LDTT", "Lao động tiên tiến", 2026, None,
-                           "Đã gửi"]
-    assert values[12] == words and (values[13] or "") == "; ".join(unmet)
-    assert row[0].data_type == "n" and row[9].data_type == "n" and row[16].is_date
-    assert [c.value for c in rows[made["p1_bk"]]][11] == "Nháp"
+                           "Công đoàn Công ty DAP", "LDTT", "Lao động tiên tiến",
+                           "Thường xuyên (hằng năm)", 2026, None, "Đã gửi"]
+    assert values[13] == words and (values[14] or "") == "; ".join(unmet)
+    assert row[0].data_type == "n" and row[10].data_type == "n" and row[17].is_date
+    assert [c.value for c in rows[made["p1_bk"]]][12] == "Nháp"
 
 
 def test_the_nominations_export_keeps_to_the_users_scope_and_the_pages_filters(world, login,

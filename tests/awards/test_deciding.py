@@ -20,7 +20,6 @@ from emulation.awards.decisions.models import Decision, UpwardProposal
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.nominations import services as nom
 from emulation.awards.nominations.models import Nomination
-from emulation.awards.records.importers import KIND_WORDS
 from emulation.awards.records.models import Appraisal, AwardRecord, Initiative
 from emulation.core.audit import AuditEvent
 from emulation.core.errors import (
@@ -32,7 +31,7 @@ from emulation.core.errors import (
     StaleRecord,
 )
 from emulation.core.permissions import SYSTEM
-from emulation.core.text import fold
+from emulation.core.vocabulary import COMMENDATION_KIND, lookup
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 from tests.awards.conftest import _user, passed_dossiers
@@ -372,9 +371,9 @@ def test_the_award_history_import_reads_the_kinds_as_the_export_writes_them(app)
         for locale in ("vi", "en"):
             with force_locale(locale):
                 for kind in CommendationKind:
-                    assert KIND_WORDS[fold(str(kind.label))] == kind.value, (locale, kind)
-    assert KIND_WORDS[fold("Khen thưởng đột xuất")] == "one_off"
-    assert KIND_WORDS[fold("Thường xuyên")] == "regular"
+                    assert lookup(COMMENDATION_KIND, str(kind.label)) == kind.value, (locale, kind)
+    assert lookup(COMMENDATION_KIND, "Khen thưởng đột xuất") == "one_off"
+    assert lookup(COMMENDATION_KIND, "Thuong xuyen") == "regular"
 
 
 # --- pages ---------------------------------------------------------------------------------------

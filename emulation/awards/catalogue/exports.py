@@ -7,13 +7,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from emulation.awards.catalogue.enums import AwardCategory, Subject, VoteBase
+from emulation.awards.catalogue.enums import AwardCategory, DecidingLevel, Subject, VoteBase
 from emulation.awards.catalogue.models import AwardQuota, AwardRule, AwardType, RuleSet
 from emulation.core.xlsx import Workbook
 from emulation.extensions import db
 
 AWARD_HEADERS = [_l("Code"), _l("Name"), _l("Category"), _l("Subject"), _l("Level"),
-                 _l("Issuing authority"), _l("Cash multiple (individual)"),
+                 _l("Issuing authority"), _l("Decided by"), _l("Cash multiple (individual)"),
                  _l("Cash multiple (collective)"), _l("Vote threshold (%)"),
                  _l("Vote counted over"), _l("Publication (working days)"), _l("Active"),
                  _l("Legal reference"), _l("Note")]
@@ -42,14 +42,16 @@ def workbook(_user, on_progress=None) -> Workbook:
     first), rules per rule set (rules of no set apply to every year and come last) with
     their parameters and legal references, and quotas."""
     categories, subjects, bases = AwardCategory.labels(), Subject.labels(), VoteBase.labels()
+    deciding = DecidingLevel.labels()
     yes, no = _("Yes"), _("No")
     wb = Workbook(on_progress)
     sheet = wb.sheet(_("Award types"))
-    sheet.header(AWARD_HEADERS, [12, 44, 18, 12, 16, 30, 12, 12, 10, 16, 12, 8, 40, 40])
+    sheet.header(AWARD_HEADERS, [12, 44, 18, 12, 16, 30, 30, 12, 12, 10, 16, 12, 8, 40, 40])
     for a in db.session.scalars(select(AwardType).order_by(AwardType.category.desc(),
                                                            AwardType.id)):
         sheet.append([a.code, a.name, str(categories.get(a.category, a.category)),
                       str(subjects.get(a.subject, a.subject)), a.level, a.issuing_authority,
+                      str(deciding.get(a.decided_by, a.decided_by)),
                       a.cash_multiple, a.cash_multiple_collective, a.vote_threshold_pct,
                       str(bases.get(a.vote_base, a.vote_base)), a.publication_days,
                       yes if a.active else no, a.legal_reference, a.note])

@@ -29,7 +29,8 @@ class AwardForm(Form):
     level = StringField(_l("Level"), validators=[Optional(), Length(max=60)])
     issuing_authority = StringField(_l("Issuing authority"),
                                     validators=[Optional(), Length(max=255)])
-    decided_by = SelectField(_l("Decided by"), choices=DecidingLevel.choices())
+    decided_by = SelectField(_l("Decided by"), choices=DecidingLevel.choices(),
+                             validators=[Optional()])
     cash_multiple = DecimalField(_l("Cash award, multiple of the base salary"), places=2,
                                  validators=[Optional(), NumberRange(min=0, max=1000)])
     cash_multiple_collective = DecimalField(

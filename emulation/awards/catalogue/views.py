@@ -37,7 +37,7 @@ def award_create():
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            fields = {k: getattr(form, k).data for k in services.AWARD_FIELDS}
+            fields = _posted_fields(form)
             fields["publication_days"] = fields["publication_days"] or 0
             created = {}
             status = attempt(lambda: created.setdefault("award", services.create_award(
@@ -70,7 +70,7 @@ def award(code: str):
         if not current_user.is_admin:
             abort(403)
         if form.validate_on_submit():
-            fields = {k: getattr(form, k).data for k in services.AWARD_FIELDS}
+            fields = _posted_fields(form)
             fields["publication_days"] = fields["publication_days"] or 0
             status = attempt(lambda: services.update_award(current_user, award,
                                                            form.version.data, fields)) or 200
@@ -199,3 +199,10 @@ def _award_page(award: AwardType, status: int = 200, form=None):
                            in_force=in_force, today=today,
                            admin=current_user.is_admin), status
 
+
+def _posted_fields(form) -> dict:
+    """The award fields of a valid form; a choice the page did not post (an older page, a
+    script) is left out, so the award keeps its value (or takes the default when new) instead
+    of the form's default."""
+    return {k: getattr(form, k).data for k in services.AWARD_FIELDS
+            if k not in ("decided_by", "commendation_kind") or k in request.form}

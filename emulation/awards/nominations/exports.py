@@ -18,6 +18,7 @@ from emulation.awards.eligibility.services import check_batch
 from emulation.awards.nominations.enums import NominationState
 from emulation.awards.nominations.models import NOMINATION_STATES, Nomination
 from emulation.awards.nominations.services import nominations_query
+from emulation.awards.records.enums import CommendationKind
 from emulation.campaigns.models import Campaign
 from emulation.core.web import current_locale
 from emulation.core.xlsx import STREAM_ROWS, Workbook
@@ -26,10 +27,10 @@ from emulation.org.models import Person, Unit
 
 HEADERS = [_l("Dossier no."), _l("Nominee"), _l("Code"), _l("Individual or collective"),
            _l("Unit"), _l("Proposing unit"), _l("Handled at"), _l("Award code"), _l("Award"),
-           _l("Year"), _l("Campaign"), _l("Status"), _l("Eligibility"),
+           _l("Kind of commendation"), _l("Year"), _l("Campaign"), _l("Status"), _l("Eligibility"),
            _l("Conditions not met or not known"), _l("Flagged"), _l("Explanation"),
            _l("Last changed")]
-WIDTHS = [10, 30, 14, 12, 36, 36, 36, 12, 36, 8, 30, 22, 24, 60, 8, 40, 16]
+WIDTHS = [10, 30, 14, 12, 36, 36, 36, 12, 36, 18, 8, 30, 22, 24, 60, 8, 40, 16]
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class _Checked:
     year: int
     campaign_id: int | None
     award_type_id: int
+    kind: str = "regular"
 
 
 def workbook(nominations: NominationList, on_progress=None) -> Workbook:
@@ -84,7 +86,8 @@ def workbook(nominations: NominationList, on_progress=None) -> Workbook:
     stmt = (nominations_query(nominations.user, nominations.state, nominations.year)
             .with_only_columns(
                 Nomination.id, Nomination.person_id, Nomination.unit_id, Nomination.year,
-                Nomination.campaign_id, Nomination.award_type_id, Nomination.state,
+                Nomination.campaign_id, Nomination.award_type_id, Nomination.kind,
+                Nomination.state,
                 Nomination.flagged, Nomination.explanation, Nomination.updated_at,
                 Person.full_name, Person.code, person_unit.name, subject_unit.name,
                 subject_unit.code, parent.name, proposing.name, level.name, AwardType.code,
@@ -99,10 +102,11 @@ def workbook(nominations: NominationList, on_progress=None) -> Workbook:
             .outerjoin(parent, parent.id == subject_unit.parent_id)
             .execution_options(yield_per=STREAM_ROWS))
     individual, collective, yes = _("Individual"), _("Collective"), _("Yes")
+    kinds = CommendationKind.labels()
     for batch in db.session.execute(stmt).partitions():
-        verdicts = check_batch([_Checked(*row[:6]) for row in batch])
+        verdicts = check_batch([_Checked(*row[:7]) for row in batch])
         campaigns = _campaign_names({row[4] for row in batch if row[4]})
-        for (n_id, person_id, _unit_id, year, campaign_id, _award_id, state, flagged,
+        for (n_id, person_id, _unit_id, year, campaign_id, _award_id, kind, state, flagged,
              explanation, updated_at, person_name, person_code, person_unit_name, unit_name,
              unit_code, parent_name, proposing_name, level_name, award_code,
              award_name) in batch:
@@ -113,7 +117,8 @@ def workbook(nominations: NominationList, on_progress=None) -> Workbook:
                 person_code if person_id else unit_code,
                 individual if person_id else collective,
                 person_unit_name if person_id else (parent_name or unit_name),
-                proposing_name, level_name, award_code, award_name, year,
+                proposing_name, level_name, award_code, award_name,
+                str(kinds.get(kind, kind)), year,
                 campaigns.get(campaign_id, ""), str(states[state]),
                 str(ELIGIBILITY_LABELS[verdict.eligible]), "; ".join(open_rules),
                 yes if flagged else "", explanation, updated_at])
