@@ -113,17 +113,25 @@ def choices_from(sheet=None, header_row=None, mapping=None) -> Choices:
 
 def check(user, kind: str, stream, filename: str, choices: Choices | None = None) -> Report:
     """Read the file and check every row, writing nothing (the preview, `--dry-run`)."""
+    spec, report = _read(kind, stream, filename, choices)
+    if report.error:
+        return report
+    report.result = spec.run(user, report.table.rows, None, True)
+    report.state = "preview" if report.result.ok else "refused"
+    return report
+
+
+def _read(kind: str, stream, filename: str, choices: Choices | None):
+    """(the import kind, its report with the table read), the report holding the reason
+    when the file as a whole cannot be read (state "refused", `error`)."""
     spec = kind_of(kind)
     report = Report(kind, filename, columns=spec.columns)
     try:
         report.table = read_table(stream, filename, spec.columns, _max_rows(), choices)
         report.table.require()
-    except TableError as err:
+    except TableError as err:  # the table read so far stays in the report (its header row)
         report.state, report.error = "refused", str(err)
-        return report
-    report.result = spec.run(user, report.table.rows, None, True)
-    report.state = "preview" if report.result.ok else "refused"
-    return report
+    return spec, report
 
 
 def run(user, kind: str, stream, filename: str, choices: Choices | None = None,
@@ -131,13 +139,8 @@ def run(user, kind: str, stream, filename: str, choices: Choices | None = None,
     """Read the file and import it all-or-nothing; more than `job_rows` rows (default
     IMPORT_JOB_ROWS) are handed to the worker (state "queued", `job`). StaleRecord (409)
     when a record changed meanwhile: nothing was written."""
-    spec = kind_of(kind)
-    report = Report(kind, filename, columns=spec.columns)
-    try:
-        report.table = read_table(stream, filename, spec.columns, _max_rows(), choices)
-        report.table.require()
-    except TableError as err:
-        report.state, report.error = "refused", str(err)
+    spec, report = _read(kind, stream, filename, choices)
+    if report.error:
         return report
     limit = current_app.config["IMPORT_JOB_ROWS"] if job_rows is None else job_rows
     if report.table.data_rows > limit:

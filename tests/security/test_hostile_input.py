@@ -372,12 +372,12 @@ def test_no_form_uses_wtforms_own_number_or_date_fields():
     "/people/{person}/eligibility?award=a%00b&year=2025",
     "/people/?q=a%00b",
     "/honours/?award=a%00b",
-    "/api/v1/people?q=a%00b",
 ])
 def test_a_nul_byte_in_the_address_is_a_clean_400(url, world, login, app):
     """PostgreSQL refuses NUL in text: `?award=a%00b` on the eligibility page was a 500 there
-    (the crawler's fuzzer on PostgreSQL). Every page refuses it before reading it."""
-    headers = _token(app, "admin") if url.startswith("/api/") else {}
-    response = login("admin").get(url.format(person=world.person1.id), headers=headers)
+    (the crawler's fuzzer on PostgreSQL). Every page refuses it before reading it; the API's
+    query schemas answer it themselves (422, tested above); in the path it is no page (404)."""
+    response = login("admin").get(url.format(person=world.person1.id))
     assert response.status_code == 400
     assert "NUL" in response.get_data(as_text=True)
+    assert login("admin").get("/awards/LD%00TT").status_code == 404

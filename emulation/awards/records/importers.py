@@ -13,7 +13,6 @@ from emulation.core import permissions as perms
 from emulation.core.formatting import fmt_date
 from emulation.core.tabular import (
     PREVIEW_ROWS,
-    Column,
     ImportResult,
     Row,
     RowError,
@@ -24,7 +23,6 @@ from emulation.core.vocabulary import (
     APPRAISAL,
     COMMENDATION_KIND,
     DISCIPLINE,
-    HEADERS,
     INITIATIVE_SCOPE,
     YES,
     award_lookup,
@@ -33,15 +31,8 @@ from emulation.core.vocabulary import (
     year_value,
 )
 from emulation.extensions import db
-from emulation.org.importers import _load_by_code
+from emulation.org.importers import _column, _load_by_code
 from emulation.org.models import Person, Unit
-
-
-def _column(key: str, concept: str, required: bool = True) -> Column:
-    """A column whose header and office synonyms are `vocabulary.HEADERS[concept]`."""
-    header, *aliases = HEADERS[concept]
-    return Column(key, header, required=required, aliases=tuple(aliases))
-
 
 PERSON = _column("person_code", "person_code", required=False)
 UNIT = _column("unit_code", "unit_code", required=False)
