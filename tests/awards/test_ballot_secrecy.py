@@ -117,6 +117,23 @@ def _raw_copy(source: Path, target: Path) -> None:
     subprocess.run(["cp", str(source), str(target)], check=True)
 
 
+def _snapshots(database: Path, folder: Path):
+    """(the list of snapshots, the vote hook that adds one): after each vote's commit, a copy
+    of the database file and its WAL as they stand, with the voter's id."""
+    snapshots: list[tuple[int, Path]] = []
+
+    def snapshot(member_id, item_id, choice):
+        copy = folder / f"snap{len(snapshots)}"
+        copy.mkdir()
+        for suffix in ("", "-wal"):
+            source = Path(f"{database}{suffix}")
+            if source.exists():
+                _raw_copy(source, copy / f"db{suffix}")
+        snapshots.append((member_id, copy / "db"))
+
+    return snapshots, snapshot
+
+
 def _sqlite_file() -> Path | None:
     url = db.engine.url
     return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
@@ -129,16 +146,7 @@ def test_wal_replay_recovers_no_choice(meeting, tmp_path):
     if database is None:
         pytest.skip("the WAL replay attack reads an SQLite database's files")
     _open(meeting)
-    snapshots: list[tuple[int, Path]] = []
-
-    def snapshot(member_id, item_id, choice):
-        copy = tmp_path / f"snap{len(snapshots)}"
-        copy.mkdir()
-        for suffix in ("", "-wal"):
-            source = Path(f"{database}{suffix}")
-            if source.exists():
-                _raw_copy(source, copy / f"db{suffix}")
-        snapshots.append((member_id, copy / "db"))
+    snapshots, snapshot = _snapshots(database, tmp_path)
 
     _vote_all(meeting, snapshot)
     observations, all_papers, sizes = [], set(), set()
@@ -213,16 +221,7 @@ def test_wal_replay_recovers_no_written_opinion(meeting, tmp_path):
     if database is None:
         pytest.skip("the WAL replay attack reads an SQLite database's files")
     _open_with_hd5_absent(meeting)
-    snapshots: list[tuple[int, Path]] = []
-
-    def snapshot(member_id, item_id, choice):
-        copy = tmp_path / f"snap{len(snapshots)}"
-        copy.mkdir()
-        for suffix in ("", "-wal"):
-            source = Path(f"{database}{suffix}")
-            if source.exists():
-                _raw_copy(source, copy / f"db{suffix}")
-        snapshots.append((member_id, copy / "db"))
+    snapshots, snapshot = _snapshots(database, tmp_path)
 
     _vote_with_written(meeting, snapshot)
     observations, papers_seen, written_papers = [], set(), []

@@ -227,7 +227,6 @@ def test_the_migration_resolves_the_duplicates_already_written(fresh_url):
 
     from emulation import create_app
     from emulation.awards.nominations.models import NominationStep
-    from tests.factories import gen_world
 
     root = Path(__file__).resolve().parents[2]
     path = next((root / "migrations" / "versions").glob("2f07a2ca0537_*.py"))
@@ -247,19 +246,23 @@ def test_the_migration_resolves_the_duplicates_already_written(fresh_url):
     upgrade(migration.down_revision)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
     with app.app_context():
-        world = gen_world()
-        # the award tables as they were at that revision (later ones add columns and tables
-        # the models know): rows written through the reflected schema
+        # the tables as they were at that revision (later ones add columns and tables the
+        # models know): rows written through the reflected schema
         old = MetaData()
-        old.reflect(bind=db.engine, only=["award_type", "nomination", "award_record"])
+        old.reflect(bind=db.engine, only=["unit", "person", "award_type", "nomination",
+                                          "award_record"])
+        unit1, unit2 = (_insert_old(old.tables["unit"], code=code, name=code, kind="grassroots")
+                        for code in ("CS-1", "CS-2"))
+        person1 = _insert_old(old.tables["person"], code="P1", full_name="Nguyễn Văn Đức",
+                              unit_id=unit1)
         award = _insert_old(old.tables["award_type"], code="LDTT", name="Lao động tiên tiến",
                             category="title", subject="individual", vote_base="present")
-        fields = {"award_type_id": award, "year": 2026, "person_id": world.person1.id,
-                  "proposing_unit_id": world.unit1.id, "level_unit_id": world.unit1.id}
+        fields = {"award_type_id": award, "year": 2026, "person_id": person1,
+                  "proposing_unit_id": unit1, "level_unit_id": unit1}
         for state in ("draft", "received", "submitted"):
             _insert_old(old.tables["nomination"], **fields, state=state)
         for number in ("1", "2"):
-            _insert_old(old.tables["award_record"], award_code="LDTT", unit_id=world.unit2.id,
+            _insert_old(old.tables["award_record"], award_code="LDTT", unit_id=unit2,
                         year=2025, decision_number=number, revoked=False)
         db.session.commit()
         db.session.remove()
