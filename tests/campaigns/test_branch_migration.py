@@ -11,7 +11,6 @@ from sqlalchemy import MetaData, select
 from emulation import create_app
 from emulation.extensions import db
 from emulation.pledges.models import DeadlineExtension, Report
-from tests.factories import gen_world
 from tests.security.test_duplicates import _insert_old, fresh_url  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,13 +31,17 @@ def test_the_migration_marks_late_reports_and_keeps_extensions(fresh_url):  # no
     upgrade(down)
     app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_url, "SECRET_KEY": "x"})
     with app.app_context():
-        world = gen_world()
+        # rows written through the schema of that revision (later ones add columns)
         old = MetaData()
-        old.reflect(bind=db.engine, only=["campaign", "report_period", "report",
+        old.reflect(bind=db.engine, only=["unit", "campaign", "report_period", "report",
                                           "deadline_extension"])
+        top, unit1, unit2, unit3 = (
+            _insert_old(old.tables["unit"], code=code, name=code, kind=kind)
+            for code, kind in (("TOP", "union"), ("CS-1", "grassroots"), ("CS-2", "grassroots"),
+                               ("CS-3", "grassroots")))
         campaign = _insert_old(old.tables["campaign"], title="Cũ", kind="regular",
                                state="published", participation_mode="children",
-                               year_start=2025, year_end=2025, issuing_unit_id=world.top.id,
+                               year_start=2025, year_end=2025, issuing_unit_id=top,
                                version=1)
         period = _insert_old(old.tables["report_period"], campaign_id=campaign, kind="midyear",
                              label="6 tháng", year=2025, deadline=date(2025, 6, 30))
@@ -46,20 +49,20 @@ def test_the_migration_marks_late_reports_and_keeps_extensions(fresh_url):  # no
         common = {"campaign_id": campaign, "period_id": period, "version": 1}
         # 02:00 UTC on 3 July is 09:00 in Vietnam: three days late; 20:00 UTC on 30 June
         # is 1 July in Vietnam: one day late
-        _insert_old(report, **common, unit_id=world.unit1.id, state="submitted",
+        _insert_old(report, **common, unit_id=unit1, state="submitted",
                     submitted_at=datetime(2025, 7, 3, 2))
-        _insert_old(report, **common, unit_id=world.unit2.id, state="submitted",
+        _insert_old(report, **common, unit_id=unit2, state="submitted",
                     submitted_at=datetime(2025, 6, 30, 20))
-        _insert_old(report, **common, unit_id=world.unit3.id, state="draft")
+        _insert_old(report, **common, unit_id=unit3, state="draft")
         _insert_old(old.tables["deadline_extension"], campaign_id=campaign,
-                    unit_id=world.unit1.id, until=date(2025, 3, 1))
+                    unit_id=unit1, until=date(2025, 3, 1))
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
     upgrade()
     with app.app_context():
         late = dict(db.session.execute(select(Report.unit_id, Report.late_days)).all())
-        assert late == {world.unit1.id: 3, world.unit2.id: 1, world.unit3.id: None}
+        assert late == {unit1: 3, unit2: 1, unit3: None}
         assert db.session.scalar(select(DeadlineExtension.kind)) == "registration"
         db.session.remove()
         db.engine.dispose()
