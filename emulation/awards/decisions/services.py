@@ -1,7 +1,8 @@
 """Publication (công khai), objections, decisions (quyết định) and the honour roll."""
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -31,6 +32,7 @@ from emulation.core.errors import (
     ServiceError,
     check_version,
 )
+from emulation.core.formatting import fmt_date, fmt_number
 from emulation.core.integrity import conflict_on_duplicate
 from emulation.core.text import clean, clean_block
 from emulation.extensions import db
@@ -47,6 +49,8 @@ UNIT_LEVELS = ("unit",)
 UPWARD_STATES = ("submitted_up", "granted_up", "declined_up")
 # Đột xuất: the simplified procedure, without a publication period (see `grantable`).
 SIMPLIFIED_KINDS = ("one_off",)
+# Dates in the sentences of this module: dd/mm/yyyy (Babel pattern), as Vietnamese documents
+DAY = "dd/MM/yyyy"
 
 
 def deciding_levels(unit: Unit) -> tuple[str, ...]:
@@ -146,6 +150,18 @@ def _published(nomination: Nomination) -> Publication | None:
         AgendaItem.reopened_at.is_(None)))
 
 
+def publication_running(publication: Publication, today: date) -> bool:
+    """Is the publication period (công khai) still running on `today`?
+
+    The period runs from `starts_on` to `ends_on`, both included: a nomination is grantable
+    the day after `ends_on`. A period of 0 days (every seeded award but CSTĐ toàn quốc,
+    Cờ Chính phủ and Bằng khen Thủ tướng, DESIGN.md §4) ends the day it starts
+    (`ends_on == starts_on`): the nomination is grantable that same day."""
+    if today < publication.starts_on:
+        return True
+    return publication.ends_on > publication.starts_on and today <= publication.ends_on
+
+
 # --- decisions ---------------------------------------------------------------------------------
 
 def grantable(nomination: Nomination, today: date) -> str | None:
@@ -166,9 +182,8 @@ def grantable(nomination: Nomination, today: date) -> str | None:
         publication = _published(nomination)
         if publication is None:
             return _("not passed by a council or not published")
-        if today <= publication.ends_on:
-            return _("published until %(date)s",
-                     date=publication.ends_on.strftime("%d/%m/%Y"))
+        if publication_running(publication, today):
+            return _("published until %(date)s", date=fmt_date(publication.ends_on, DAY))
     if db.session.scalar(select(Objection.id).where(Objection.nomination_id == nomination.id,
                                                     Objection.state == "open")):
         return _("an objection is not resolved")
@@ -478,13 +493,130 @@ def grantable_candidates(user, today: date) -> list[Nomination]:
     """Nominations passed by a council, at a level the user organises, that a decision may
     grant today — and that a unit the user organises may decide (see `deciding_levels`);
     the others go to the superior from their dossier."""
+    return decision_candidates(user, today)[0]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A passed nomination a decision may not grant yet: `reason` in words (translated) and
+    `ready_on`, the first day it may be granted when a date says it (the day after the
+    publication period; None while an objection is open: it waits for its resolution)."""
+
+    nomination: Nomination
+    reason: str
+    ready_on: date | None
+
+
+def decision_candidates(user, today: date) -> tuple[list[Nomination], list[Waiting]]:
+    """The passed nominations (a standing vote) at a level the user organises and that a unit
+    the user organises may decide: (those a decision may grant `today`, those that wait, with
+    the reason and the date). Nominations withdrawn, sent to the superior or already in a
+    decision in force are in neither list."""
     stmt = (select(Nomination).join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
+            .join(CouncilMeeting, CouncilMeeting.id == AgendaItem.meeting_id)
             .where(AgendaItem.passed.is_(True), AgendaItem.reopened_at.is_(None),
-                   Nomination.state != "withdrawn",
+                   CouncilMeeting.state == "closed",
+                   Nomination.state.not_in(("withdrawn", *UPWARD_STATES)),
                    Nomination.level_unit_id.in_(perms.covered_unit_ids(user, ORGANISER)))
             .order_by(Nomination.id))
-    return [n for n in db.session.scalars(stmt)
-            if grantable(n, today) is None and _user_decides(user, n)]
+    ready: list[Nomination] = []
+    waiting: list[Waiting] = []
+    for n in db.session.scalars(stmt).unique():
+        if not _user_decides(user, n):
+            continue
+        why = grantable(n, today)
+        if why is None:
+            ready.append(n)
+        elif why != _("already in a decision"):
+            waiting.append(_waiting(n, today, why))
+    return ready, waiting
+
+
+def _waiting(n: Nomination, today: date, why: str) -> Waiting:
+    """Why `n` waits, in words, with the day it may be granted when a date tells it."""
+    if n.kind not in SIMPLIFIED_KINDS:
+        publication = _published(n)
+        if publication is None:
+            return Waiting(n, _("the council's list is not published yet"), None)
+        if publication_running(publication, today):
+            return Waiting(n, _("publication ends on %(date)s", date=fmt_date(
+                publication.ends_on, DAY)), publication.ends_on + timedelta(days=1))
+    opened = db.session.scalar(select(func.min(Objection.created_at)).where(
+        Objection.nomination_id == n.id, Objection.state == "open"))
+    if opened is not None:
+        return Waiting(n, _("an objection made on %(date)s is open: resolve it first",
+                            date=fmt_date(opened.date(), DAY)), None)
+    return Waiting(n, why, None)
+
+
+# --- the outcome of a dossier ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where a dossier on a council's agenda stands after the vote: `kind` is one of
+    passed, not_passed, published, granted, revoked; `text` says it in words (translated)."""
+
+    kind: str
+    text: str
+
+
+def outcomes(nominations, today: date) -> dict[int, Outcome]:
+    """The outcome of each nomination of `nominations` that is on a council's agenda and has
+    a vote that stands (closed meeting, not reopened), by nomination id; the others are left
+    out (their state says where they are).
+
+    In order of precedence: granted by an issued decision (its number and date), revoked (the
+    only decisions granting it were revoked), published until a date while the publication
+    runs, passed or not passed with the votes for out of the vote's base. Three queries
+    whatever the number of nominations (lists stay bounded)."""
+    ids = [n.id for n in nominations if n.state == "on_agenda"]
+    if not ids:
+        return {}
+    votes: dict[int, tuple] = {}
+    for row in db.session.execute(
+            select(AgendaItem.nomination_id, AgendaItem.passed, AgendaItem.agree,
+                   AgendaItem.base, AgendaItem.meeting_id).join(CouncilMeeting)
+            .where(AgendaItem.nomination_id.in_(ids), AgendaItem.passed.is_not(None),
+                   AgendaItem.reopened_at.is_(None), CouncilMeeting.state == "closed")
+            .order_by(CouncilMeeting.held_on, AgendaItem.id)):
+        votes[row.nomination_id] = row  # the latest vote that stands
+    if not votes:
+        return {}
+    meetings = {row.meeting_id for row in votes.values() if row.passed}
+    published = {p.meeting_id: p for p in db.session.scalars(
+        select(Publication).where(Publication.meeting_id.in_(meetings)))} if meetings else {}
+    decided: dict[int, tuple] = {}
+    for row in db.session.execute(
+            select(DecisionItem.nomination_id, Decision.number, Decision.signed_on,
+                   Decision.state).join(Decision)
+            .where(DecisionItem.nomination_id.in_(list(votes)),
+                   Decision.state.in_(("issued", "revoked")))
+            .order_by(Decision.signed_on, Decision.id)):
+        if row.state == "issued" or decided.get(row.nomination_id, row).state != "issued":
+            decided[row.nomination_id] = row
+    result: dict[int, Outcome] = {}
+    for nid, vote in votes.items():
+        decision = decided.get(nid)
+        publication = published.get(vote.meeting_id)
+        counts = {"agree": fmt_number(vote.agree),
+                  "base": fmt_number(vote.base if vote.base is not None else vote.agree)}
+        if decision is not None and decision.state == "issued":
+            result[nid] = Outcome("granted", _(
+                "Granted — decision %(number)s of %(date)s", number=decision.number,
+                date=fmt_date(decision.signed_on, DAY)))
+        elif decision is not None:
+            result[nid] = Outcome("revoked", _("Revoked — decision %(number)s was revoked",
+                                               number=decision.number))
+        elif not vote.passed:
+            result[nid] = Outcome("not_passed", _(
+                "Not passed by the council (%(agree)s/%(base)s)", **counts))
+        elif publication is not None and publication_running(publication, today):
+            result[nid] = Outcome("published", _(
+                "Published until %(date)s", date=fmt_date(publication.ends_on, DAY)))
+        else:
+            result[nid] = Outcome("passed", _(
+                "Passed by the council (%(agree)s/%(base)s)", **counts))
+    return result
 
 
 def _user_decides(user, n: Nomination) -> bool:

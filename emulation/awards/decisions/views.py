@@ -193,8 +193,8 @@ def draft(decision_id: int):
 
 
 def _create_page(status: int = 200):
-    return render_template("awards/decision_new.html",
-                           candidates=service.grantable_candidates(current_user, local_today()),
+    candidates, waiting = service.decision_candidates(current_user, local_today())
+    return render_template("awards/decision_new.html", candidates=candidates, waiting=waiting,
                            organised_units=unit_choices(current_user, ("organiser",)),
                            form=Form(formdata=None), today=local_today()), status
 

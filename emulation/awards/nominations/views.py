@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from emulation.awards.blueprints import nominations as bp
+from emulation.awards.decisions import services as decisions
 from emulation.awards.decisions import superior
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.nominations import services as service
@@ -54,6 +55,7 @@ def index():
     return render_template("awards/nominations.html", pagination=pagination, state=state,
                            year=year, verdicts=verdicts, quotas=quotas, locale=current_locale(),
                            overlaps=eligibility.overlap_warnings(items),
+                           outcomes=decisions.outcomes(items, local_today()),
                            can_create=perms.can_any(current_user, service.OFFICER),
                            states=NOMINATION_STATES)
 
@@ -235,6 +237,7 @@ def _page(n: Nomination, status: int = 200, form=None):
     upward = superior.needs_superior(n)
     return render_template(
         "awards/nomination.html", n=n, form=form, live=live, stored=stored,
+        outcome=decisions.outcomes([n], local_today()).get(n.id),
         upward=upward, deciding_level=superior.deciding_level_label(n),
         submission_form=_superior_form(SuperiorSubmissionForm, n, submitted_on=local_today())
         if handle and upward and n.state == "on_agenda" else None,
