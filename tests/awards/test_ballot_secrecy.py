@@ -319,6 +319,18 @@ def test_pageinspect_recovers_no_choice(meeting):
 
 # --- (c) PostgreSQL: a read-only connection polling xmin and the counters -------------------------
 
+def _poller(reader, observations: list):
+    """The vote hook of the read-only attacker: after each vote, the counters and `xmin` of
+    every agenda row as `reader` sees them, appended as (voter id, counters, xmins)."""
+    def poll(member_id, item_id, choice):
+        rows = reader.execute(text(
+            "SELECT id, xmin::text, agree, disagree, abstain FROM agenda_item")).all()
+        reader.commit()
+        observations.append((member_id, {r[0]: tuple(r[2:]) for r in rows},
+                             {r[0]: r[1] for r in rows}))
+    return poll
+
+
 def test_read_only_polling_recovers_no_choice(meeting):
     _postgres_or_skip()
     _open(meeting)
@@ -328,13 +340,7 @@ def test_read_only_polling_recovers_no_choice(meeting):
     with reader_engine.connect() as reader:
         reader.execute(text("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"))
 
-        def poll(member_id, item_id, choice):
-            rows = reader.execute(text(
-                "SELECT id, xmin::text, agree, disagree, abstain FROM agenda_item")).all()
-            reader.commit()
-            observations.append((member_id, {r[0]: tuple(r[2:]) for r in rows},
-                                 {r[0]: r[1] for r in rows}))
-
+        poll = _poller(reader, observations)
         poll(None, None, None)
         _vote_all(meeting, poll)
     reader_engine.dispose()
@@ -355,13 +361,7 @@ def test_xmin_and_polling_recover_no_written_opinion(meeting):
     with reader_engine.connect() as reader:
         reader.execute(text("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"))
 
-        def poll(member_id, item_id, choice):
-            rows = reader.execute(text(
-                "SELECT id, xmin::text, agree, disagree, abstain FROM agenda_item")).all()
-            reader.commit()
-            observations.append((member_id, {r[0]: tuple(r[2:]) for r in rows},
-                                 {r[0]: r[1] for r in rows}))
-
+        poll = _poller(reader, observations)
         poll(None, None, None)
         _vote_with_written(meeting, poll)
         written_xid = reader.execute(text(
