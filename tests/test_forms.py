@@ -1,7 +1,11 @@
 """The number and date fields of core.forms: blank optional fields pass, blank required ones
 ask for a value, unreadable values say so (found by the browser cycle: a blank optional year
 and blank optional dates were refused as invalid)."""
+import re
+from decimal import Decimal
+
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import DataRequired, InputRequired, Optional
 
@@ -38,3 +42,21 @@ def test_unreadable_values_are_said_so(app):
         form = _Sample(MultiDict({"year": "2027", "day": "2026-12-31", "amount": "12,5",
                                   "needed_year": "2026", "needed_day": "2026-12-01"}))
         assert form.validate(), form.errors
+
+
+def test_a_prefilled_decimal_is_a_text_input_the_browser_shows(world, login, in_app):
+    """The award page wrote `value="0,3"` into a `type="number"` input: the browser showed it
+    empty, and saving the page unchanged erased the cash multiple. Every decimal field is a
+    text input with the decimal keypad, holding the value as the reader writes it."""
+    from emulation.awards.catalogue.data import seed
+    from emulation.awards.catalogue.models import AwardType
+
+    with in_app() as session:
+        seed(session)
+        session.commit()
+        assert session.scalar(select(AwardType.cash_multiple)
+                              .where(AwardType.code == "LDTT")) == Decimal("0.3")
+    page = login("admin").get("/awards/LDTT").get_data(as_text=True)
+    field = re.search(r'<input[^>]*name="cash_multiple"[^>]*>', page).group(0)
+    assert 'type="text"' in field and 'inputmode="decimal"' in field
+    assert 'value="0,3"' in field

@@ -102,10 +102,17 @@ class DecimalField(_ReadFirst, wtforms.DecimalField):
     """A decimal typed in the reader's locale (`12,5` in vi, `12.5` in en) and read by
     `core.numbers.parse_number`: ASCII digits, no exponent, NaN or infinity, and no more
     decimal places than `places` (the column's scale) — the exact value typed is checked,
-    never a rounded one. Negative numbers only when `signed`."""
+    never a rounded one. Negative numbers only when `signed`.
+
+    A text input with the decimal keypad, never `type="number"`: a browser shows nothing for
+    a number input holding `0,3` (the value as Vietnamese writes it), so saving the page
+    unchanged erased the stored value."""
+
+    widget = wtforms.widgets.TextInput()
 
     def __init__(self, label=None, validators=None, places: int = 2, signed: bool = False,
                  **kwargs):
+        kwargs["render_kw"] = {"inputmode": "decimal", **(kwargs.get("render_kw") or {})}
         super().__init__(label, validators, places=places, **kwargs)
         self.signed = signed
 
