@@ -62,7 +62,7 @@ compile-translations: $(MO)
 
 # After changing user-facing strings: extract them, then translate the new `vi` entries.
 extract-translations: install
-	$(BIN)/pybabel extract -F emulation/translations/babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F emulation/translations/babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 
 lint: install-dev

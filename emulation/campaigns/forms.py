@@ -1,5 +1,6 @@
 """Forms of the campaigns area (organisers only)."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -30,7 +31,8 @@ class CampaignForm(Form):
                                                         NumberRange(min=1901, max=2199)])
     issuing_bodies = StringField(_l("Issuing bodies"), validators=[Optional(), Length(max=500)])
     signers = StringField(_l("Signers"), validators=[Optional(), Length(max=500)])
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=20000)])
+    summary = TextAreaField(lazy_pgettext("document", "Summary"),
+                            validators=[Optional(), Length(max=20000)])
     launch_date = DateField(_l("Launch date"), validators=[Optional()])
     registration_deadline = DateField(_l("Registration deadline"), validators=[Optional()])
     scoring_opens = DateField(_l("Scoring opens"), validators=[Optional()])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -15,7 +16,8 @@ from emulation.extensions import db
 AWARD_HEADERS = [_l("Code"), _l("Name"), _l("Category"), _l("Subject"), _l("Level"),
                  _l("Issuing authority"), _l("Decided by"), _l("Cash multiple (individual)"),
                  _l("Cash multiple (collective)"), _l("Vote threshold (%)"),
-                 _l("Vote counted over"), _l("Publication (working days)"), _l("Active"),
+                 _l("Vote counted over"), _l("Publication (working days)"),
+                 lazy_pgettext("award type", "Active"),
                  _l("Legal reference"), _l("Note")]
 SET_HEADERS = [_l("Rule set code"), _l("Rule set"), _l("Legal source"), _l("Valid from"),
                _l("Valid to"), _l("Note")]

@@ -1,5 +1,6 @@
 """States of decisions and objections."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from emulation.core.enums import LabelledEnum
 
@@ -13,7 +14,7 @@ class DecisionState(LabelledEnum):
 
 
 class ObjectionState(LabelledEnum):
-    OPEN = "open", _l("Open")
+    OPEN = "open", lazy_pgettext("objection", "Open")
     UPHELD = "upheld", _l("Upheld")
     DISMISSED = "dismissed", _l("Dismissed")
 
