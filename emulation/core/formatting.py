@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from emulation.core.models import utcnow
+from emulation.core.numbers import number_text, percent_text
 
 
 def fmt_datetime(value: datetime | None, style: str = "short") -> str:
@@ -19,6 +20,20 @@ def fmt_date(value: date | None, style: str = "medium") -> str:
 
 def fmt_number(value) -> str:
     return format_decimal(value) if value is not None else ""
+
+
+def fmt_percent(value, places: int = 1) -> str:
+    """A percentage given in points, in the reader's locale: `66,7%` (vi), never `66.67%`."""
+    return percent_text(value, _locale(), places)
+
+
+def fmt_signed(value) -> str:
+    """Bonus and penalty points with their sign: `+2,5`, `-1` (vi)."""
+    return number_text(value, _locale(), signed=True)
+
+
+def _locale() -> str:
+    return str(get_locale() or "vi")
 
 
 def json_text(data) -> str:
@@ -36,6 +51,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["dt"] = fmt_datetime
     app.jinja_env.filters["d"] = fmt_date
     app.jinja_env.filters["num"] = fmt_number
+    app.jinja_env.filters["pct"] = fmt_percent
+    app.jinja_env.filters["signed"] = fmt_signed
     app.jinja_env.filters["json_text"] = json_text
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["now_utc"] = utcnow

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
+from babel.numbers import format_decimal
+
 from emulation.core.text import clean
 
 MAX_VALUE = Decimal("1e15")
@@ -70,3 +72,20 @@ def round_up_vnd(amount: Decimal, step: int = 10_000) -> int:
     """
     unit = Decimal(step)
     return int((Decimal(amount) / unit).to_integral_value(rounding=ROUND_CEILING) * unit)
+
+
+def number_text(value, locale: str = "vi", places: int = 2, signed: bool = False) -> str:
+    """A number as the reader writes it, by Babel: `1.234,5` (vi), `1,234.5` (en); at most
+    `places` decimals, no trailing zeros and never an exponent (`15.00` → `15`, `1E+1` →
+    `10`). `signed` writes `+2,5` / `-2,5`. For documents and messages built without Flask."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "#" * places if places > 0 else "")
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
+    return format_decimal(Decimal(str(value)), format=pattern, locale=locale)
+
+
+def percent_text(value, locale: str = "vi", places: int = 1) -> str:
+    """A percentage given in points (`15` → `15%`, `66.666…` → `66,7%` in vi)."""
+    return "" if value is None else number_text(value, locale, places) + "%"

@@ -32,7 +32,7 @@ from emulation.core.errors import (
     check_version,
 )
 from emulation.core.models import utcnow
-from emulation.core.numbers import NumberError, parse_number
+from emulation.core.numbers import NumberError, number_text, parse_number
 from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 from emulation.org.models import Unit
@@ -451,7 +451,8 @@ def add_adjustment(actor, campaign: Campaign, unit: Unit, points: Decimal,
     db.session.add(adjustment)
     db.session.flush()
     audit.record(db.session, actor=actor, action="scoring.adjustment", obj=adjustment,
-                 summary=f"{'bonus' if points > 0 else 'penalty'} {points} for {unit.code}",
+                 summary=f"{'bonus' if points > 0 else 'penalty'} "
+                         f"{number_text(points, 'en', signed=True)} for {unit.code}",
                  after={"unit": unit.code, "points": points, "reason": reason})
     db.session.commit()
     return adjustment
@@ -665,7 +666,7 @@ def _progress_by_unit(campaign: Campaign, among=None) -> dict[int, Decimal | Non
 
 def _details(r: ranking.UnitResult) -> dict:
     def s(v):
-        return None if v is None else str(v)
+        return None if v is None else format(v, "f")
 
     return {"components": {k: s(v) for k, v in r.components.items()},
             "spread": {k: [n, s(d)] for k, (n, d) in r.spread.items()},

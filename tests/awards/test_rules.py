@@ -361,7 +361,7 @@ def test_art28_ttldtt_needs_at_least_70_percent_ldtt():
     verdict = judge("TTLDTT", unit("good", MemberStats(10, 10, {"LDTT": 6})), 2026)
     assert verdict.eligible is False
     assert verdict.rules[1].message_vi == ("Chưa đạt: Tỷ lệ thành viên đạt Lao động tiên tiến "
-                                           "từ 70% trở lên: 6/10 (60.0%)")
+                                           "từ 70% trở lên: 6/10 (60%)")
     assert judge("TTLDTT", unit("good", MemberStats(10, 10, {"LDTT": 7})), 2026).eligible
 
 
@@ -370,10 +370,21 @@ def test_threshold_more_than_is_strict():
     at = evaluate(rule, unit(members=MemberStats(10, 10, {"LDTT": 7})), 2026, NAMES)
     assert at.passed is False
     assert at.message_vi == ("Chưa đạt: Tỷ lệ thành viên đạt Lao động tiên tiến trên 70%: 7/10 "
-                             "(70.0%)")
+                             "(70%)")
     above = evaluate(rule, unit(members=MemberStats(10, 10, {"LDTT": 8})), 2026, NAMES)
     assert above.passed is True and above.message_en.startswith(
         "Met: Share of members holding Lao động tiên tiến more than 70%")
+
+
+def test_shares_and_thresholds_are_written_as_the_reader_writes_numbers():
+    """Babel's numbers in both languages: no `15.00%`, `66.67%` in a Vietnamese verdict."""
+    rule = Rule("members_share", {"award": "LDTT", "min_pct": Decimal("66.50")})
+    result = evaluate(rule, unit(members=MemberStats(3, 3, {"LDTT": 2})), 2026, NAMES)
+    assert result.message_vi.endswith("từ 66,5% trở lên: 2/3 (66,7%)")
+    assert result.message_en.endswith("at least 66.5%: 2/3 (66.7%)")
+    rule = Rule("members_share", {"award": "LDTT", "min_pct": Decimal("15.00")})
+    result = evaluate(rule, unit(members=MemberStats(3, 3, {"LDTT": 2})), 2026, NAMES)
+    assert "từ 15% trở lên" in result.message_vi and "15.00" not in result.message_vi
 
 
 def test_art26_co_bo_does_not_require_ttldxs():

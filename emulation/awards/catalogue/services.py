@@ -37,6 +37,7 @@ from emulation.core.errors import (
     check_version,
 )
 from emulation.core.integrity import conflict_on_duplicate
+from emulation.core.numbers import percent_text
 from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 
@@ -441,9 +442,9 @@ def _quota_summary(quota: AwardQuota) -> str:
     if quota.base == "absolute":
         limit = f"≤ {quota.max_count}"
     elif quota.base == "headcount":
-        limit = f"≤ {quota.max_pct}% of headcount"
+        limit = f"≤ {percent_text(quota.max_pct, 'en', 2)} of headcount"
     else:
-        limit = f"≤ {quota.max_pct}% of {quota.of_code}"
+        limit = f"≤ {percent_text(quota.max_pct, 'en', 2)} of {quota.of_code}"
     return limit + (f" per {quota.unit_kind}" if quota.unit_kind else "")
 
 

@@ -11,6 +11,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
+from emulation.core.numbers import number_text, percent_text
 from emulation.core.text import xml_safe
 
 FONT = "Times New Roman"
@@ -111,7 +112,7 @@ def minutes(meeting, rows: list[dict]) -> bytes:
     total = meeting.members_total or len(council.members)
     present = meeting.members_present or len(meeting.attendance)
     _paragraph(doc, f"Thành phần: có mặt {present}/{total} thành viên Hội đồng (tỷ lệ có mặt "
-                    f"tối thiểu {council.quorum_pct:g}%).")
+                    f"tối thiểu {percent_text(council.quorum_pct, 'vi', 2)}).")
     written = [r.get("written", 0) for r in rows]
     if any(written):
         _paragraph(doc, f"Thành viên Hội đồng vắng mặt có ý kiến bằng văn bản: tổng cộng "
@@ -200,7 +201,7 @@ def _cell(cell, text, *, bold=False, italic=False, size=13, align=WD_ALIGN_PARAG
 
 
 def _money(value) -> str:
-    return "—" if value is None else f"{value:,}".replace(",", ".")
+    return "—" if value is None else number_text(value, "vi", places=0)
 
 
 def _bytes(doc) -> bytes:

@@ -11,6 +11,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from math import floor
 
+from emulation.core.numbers import percent_text
+
 APPRAISAL_ORDER = ("incomplete", "complete", "good", "excellent")
 SCOPE_ORDER = ("grassroots", "ministry", "national")
 DISCIPLINE_ORDER = ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc",
@@ -317,6 +319,7 @@ def evaluate_quota(quota: Quota, tally: QuotaTally,
     unit_en = tally.unit or "the unit"
     year_vi = f" năm {tally.year}" if tally.year else ""
     year_en = f" in {tally.year}" if tally.year else ""
+    pct_vi, pct_en = (percent_text(quota.max_pct, "vi", 2), percent_text(quota.max_pct, "en", 2))
     rounding_vi = " (làm tròn)" if quota.rounding == "half_up" else ""
     rounding_en = " (rounded half up)" if quota.rounding == "half_up" else ""
     if quota.base == "absolute":
@@ -325,17 +328,17 @@ def evaluate_quota(quota: Quota, tally: QuotaTally,
         en = f"{what}: at most {quota.max_count} for {unit_en}{year_en}"
     elif quota.base == "headcount":
         base_total = tally.headcount
-        vi = (f"{what} không quá {quota.max_pct:g}% số người của {unit_vi}{year_vi} "
+        vi = (f"{what} không quá {pct_vi} số người của {unit_vi}{year_vi} "
               f"({tally.headcount} người): tối đa {allowed}{rounding_vi}")
-        en = (f"{what} may be at most {quota.max_pct:g}% of the headcount of {unit_en}"
+        en = (f"{what} may be at most {pct_en} of the headcount of {unit_en}"
               f"{year_en} ({tally.headcount} people): at most {allowed}{rounding_en}")
     else:
         base_total = tally.base_granted + tally.base_nominated
         of = names.get(quota.of_award, quota.of_award)
-        vi = (f"{what} không quá {quota.max_pct:g}% số {of} của {unit_vi}{year_vi} "
+        vi = (f"{what} không quá {pct_vi} số {of} của {unit_vi}{year_vi} "
               f"(đã công nhận {tally.base_granted}, đề nghị {tally.base_nominated}): "
               f"tối đa {allowed}{rounding_vi}")
-        en = (f"{what} may be at most {quota.max_pct:g}% of the {of} of {unit_en}{year_en} "
+        en = (f"{what} may be at most {pct_en} of the {of} of {unit_en}{year_en} "
               f"(granted {tally.base_granted}, nominated {tally.base_nominated}): at most "
               f"{allowed}{rounding_en}")
     vi += f"; đã công nhận {tally.granted}, đề nghị {len(pending)}"
@@ -624,8 +627,10 @@ def _members_share(p, r: Records, year, ctx):
     what = p.get("award")
     label_vi = f"đạt {ctx.names.get(what, what)}" if what else "hoàn thành nhiệm vụ"
     label_en = f"holding {ctx.names.get(what, what)}" if what else "completing their tasks"
-    bound_vi = f"trên {pct:g}%" if strict else f"từ {pct:g}% trở lên"
-    bound_en = f"more than {pct:g}%" if strict else f"at least {pct:g}%"
+    bound_vi = (f"trên {percent_text(pct, 'vi', 2)}" if strict
+                else f"từ {percent_text(pct, 'vi', 2)} trở lên")
+    bound_en = (f"more than {percent_text(pct, 'en', 2)}" if strict
+                else f"at least {percent_text(pct, 'en', 2)}")
     if m is None or m.total <= 0 or (not what and m.completed_tasks is None):
         vi = f"Tỷ lệ thành viên {label_vi} {bound_vi}: chưa có số liệu thành viên"
         en = f"Share of members {label_en} {bound_en}: no member data"
@@ -634,9 +639,9 @@ def _members_share(p, r: Records, year, ctx):
     share = Decimal(count) * 100 / m.total
     passed = share > pct if strict else share >= pct
     vi = (f"Tỷ lệ thành viên {label_vi} {bound_vi}: {count}/{m.total} "
-          f"({share.quantize(Decimal('0.1'))}%)")
+          f"({percent_text(share, 'vi')})")
     en = (f"Share of members {label_en} {bound_en}: {count}/{m.total} "
-          f"({share.quantize(Decimal('0.1'))}%)")
+          f"({percent_text(share, 'en')})")
     vi, en = _prefix(passed, vi, en)
     return RuleResult("members_share", passed, vi, en,
                       looked_at={"count": count, "total": m.total})
