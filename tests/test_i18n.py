@@ -86,7 +86,7 @@ def test_wtforms_own_messages_are_translated(world, login):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Trường này là bắt buộc." in html
-    assert "Ngày không hợp lệ." in html
+    assert "Nhập ngày theo dạng dd/mm/yyyy" in html
     assert "Lựa chọn không hợp lệ." in html
     short = c.post("/profile", data={"current_password": "x", "new_password": "short",
                                      "confirm": "short"}).get_data(as_text=True)

@@ -110,8 +110,8 @@ def test_reminders_are_mailed_in_each_readers_language(world, cworld, app, in_ap
         assert "Reminder: the pledge for" in en[0] and "Mar 31, 2026" in en[0]
         assert "Reminder: 6 tháng 2026 for" in en[1] and "Jun 30, 2026" in en[1]
         vi = [m.get_content() for m in app.extensions["outbox"] if m["To"].startswith("donvi1")]
-        assert "31 thg 3, 2026" in vi[0] and "Nhắc việc: đăng ký thi đua của" in vi[0]
-        assert "6 tháng 2026" in vi[1] and "30 thg 6, 2026" in vi[1]
+        assert "31/03/2026" in vi[0] and "Nhắc việc: đăng ký thi đua của" in vi[0]
+        assert "6 tháng 2026" in vi[1] and "30/06/2026" in vi[1]
         page = login("donvi1").get("/notifications/").get_data(as_text=True)
         assert f"/campaigns/{cworld.campaign}/units/{world.unit1.id}/reports/{cworld.period}" \
             in page

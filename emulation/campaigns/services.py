@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, true
 
@@ -35,6 +34,7 @@ from emulation.core.errors import (
     ServiceError,
     check_version,
 )
+from emulation.core.formatting import fmt_datetime
 from emulation.core.models import utcnow
 from emulation.core.text import clean
 from emulation.extensions import db
@@ -774,7 +774,7 @@ def sign_compact(actor, cluster: Cluster, unit: Unit) -> ClusterMember:
     if not done:
         raise InvalidState(_("%(unit)s already signed the compact (%(name)s, %(when)s).",
                              unit=unit.name, name=member.compact_signed_by,
-                             when=format_datetime(member.compact_signed_at, "short")))
+                             when=fmt_datetime(member.compact_signed_at)))
     audit.record(db.session, actor=actor, action="cluster.compact_signed", obj=cluster,
                  summary=f"{unit.code} signed the compact of {cluster.name}",
                  after={"unit": unit.code, "signed_by": name, "signed_at": signed_at})

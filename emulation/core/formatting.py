@@ -9,17 +9,35 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from emulation.core.models import utcnow
 from emulation.core.numbers import number_text, percent_text
 
+# Vietnamese pages write dates as dd/mm/yyyy (Babel's own vi formats are `1 thg 5, 1980` and
+# `1/5/80`); other locales keep Babel's formats. The date fields read the same pattern.
+VI_DATE, VI_DATETIME = "dd/MM/yyyy", "dd/MM/yyyy HH:mm"
+DATE_HINT = "dd/mm/yyyy"
+
 
 def fmt_datetime(value: datetime | None, style: str = "short") -> str:
-    return format_datetime(value, style) if value else ""
+    """A moment in Vietnam's time: `02/09/2025 03:30` (vi)."""
+    if not value:
+        return ""
+    vi = _locale() == "vi" and style in ("short", "medium")
+    return format_datetime(value, VI_DATETIME if vi else style)
 
 
 def fmt_date(value: date | None, style: str = "medium") -> str:
-    return format_date(value, style) if value else ""
+    """The one date format of pages, messages and documents: `01/05/1980` (vi)."""
+    if not value:
+        return ""
+    vi = _locale() == "vi" and style in ("short", "medium")
+    return format_date(value, VI_DATE if vi else style)
 
 
 def fmt_number(value) -> str:
     return format_decimal(value) if value is not None else ""
+
+
+def date_input_value(value: date | None) -> str:
+    """What a date field shows, in every language: dd/mm/yyyy (core.forms.DateField)."""
+    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def fmt_percent(value, places: int = 1) -> str:
@@ -51,6 +69,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["dt"] = fmt_datetime
     app.jinja_env.filters["d"] = fmt_date
     app.jinja_env.filters["num"] = fmt_number
+    app.jinja_env.filters["date_input"] = date_input_value
+    app.jinja_env.globals["DATE_HINT"] = DATE_HINT
     app.jinja_env.filters["pct"] = fmt_percent
     app.jinja_env.filters["signed"] = fmt_signed
     app.jinja_env.filters["json_text"] = json_text

@@ -14,19 +14,22 @@ import re
 from datetime import date
 
 import wtforms
-from flask_babel import format_date, format_decimal, get_locale, get_translations
+from flask_babel import format_decimal, get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms.validators import StopValidation, ValidationError
 
+from emulation.core.formatting import DATE_HINT, date_input_value, fmt_date
 from emulation.core.numbers import NumberError, parse_number
 from emulation.core.text import has_unstorable
 
 DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # the database's integer
 _INTEGER = re.compile(r"[+-]?[0-9]{1,10}", re.ASCII)
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})", re.ASCII)
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
 
 
 class _CatalogueTranslations:
@@ -72,15 +75,59 @@ class _ReadFirst:
 
 
 class DateField(_ReadFirst, wtforms.DateField):
-    """A date (the browser sends ISO), between DATE_MIN and DATE_MAX: a year 1 or 9999 is a
-    typing error and would overflow date arithmetic."""
+    """A date typed as dd/mm/yyyy (ISO yyyy-mm-dd is read too), between DATE_MIN and DATE_MAX:
+    a year 1 or 9999 is a typing error and would overflow date arithmetic.
+
+    A text input, never `type="date"`: a date input shows the browser's language's format
+    (mm/dd/yyyy in an English browser), whatever the page's language is; a picker would need
+    a script. The field shows its date as dd/mm/yyyy."""
+
+    widget = wtforms.widgets.TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs["render_kw"] = {"placeholder": DATE_HINT, "inputmode": "numeric",
+                               "autocomplete": "off",
+                               **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.data is not None and not DATE_MIN <= self.data <= DATE_MAX:
+        if not valuelist:
+            return
+        text = valuelist[0] if isinstance(valuelist[0], str) else ""
+        self.data = None
+        if not text:
+            return
+        if not text.strip():  # Optional lets it through; a required date asks for it
+            raise ValueError(self.gettext("This field is required."))
+        self.data = parse_date(text)
+        if self.data is None:
+            raise ValueError(_("Enter the date as dd/mm/yyyy, for example 31/12/2026."))
+        if not DATE_MIN <= self.data <= DATE_MAX:
             self.data = None
             raise ValueError(_("Enter a date between %(first)s and %(last)s.",
-                               first=format_date(DATE_MIN), last=format_date(DATE_MAX)))
+                               first=fmt_date(DATE_MIN), last=fmt_date(DATE_MAX)))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return date_input_value(self.data)
+
+
+def parse_date(text: str) -> date | None:
+    """A date as people type it: `31/12/2026`, `1/5/1980`, `31-12-2026`, `31.12.2026`
+    (day first, the Vietnamese order) or ISO `2026-12-31`; None when it is no real date."""
+    text = (text or "").strip()
+    match = _DAY_FIRST.fullmatch(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+    elif match := _ISO.fullmatch(text):
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 class IntegerField(_ReadFirst, wtforms.IntegerField):

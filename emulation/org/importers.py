@@ -342,7 +342,7 @@ def _parse_person_row(row: Row, result: ImportResult) -> dict | None:
     today = utcnow().date()
     if birth_date is not None and not (1900 <= birth_date.year and birth_date <= today):
         problems.append(_("the date of birth %(value)s is not plausible",
-                          value=birth_date.strftime("%d/%m/%Y")))
+                          value=fmt_date(birth_date)))
     elif birth_date is None and birth_year is not None and not 1900 <= birth_year <= today.year:
         problems.append(_("the year of birth %(value)s is not plausible", value=birth_year))
     if email and not _EMAIL.match(email):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
@@ -23,6 +22,7 @@ from emulation.core.errors import (
     check_version,
     stale_message,
 )
+from emulation.core.formatting import fmt_date
 from emulation.core.models import utcnow
 from emulation.core.numbers import parse_number
 from emulation.core.text import clean, clean_block
@@ -396,7 +396,7 @@ def require_nomination_open(campaign_id: int | None, unit: Unit, today: date | N
 
 def day_text(value: date) -> str:
     """A deadline in a message: dd/mm/yyyy, as Vietnamese forms write it, in every locale."""
-    return format_date(value, "dd/MM/yyyy")
+    return fmt_date(value)
 
 
 def overview(campaign: Campaign, state: str | None = None, among=None):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,6 +11,7 @@ from emulation.awards.decisions.models import BaseSalary
 from emulation.core import audit
 from emulation.core.calendar import DayKind, Holiday, holidays, statutory_holidays
 from emulation.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from emulation.core.formatting import fmt_date
 from emulation.core.text import clean
 from emulation.extensions import db
 from emulation.refdata.data import statutory_note
@@ -55,7 +55,7 @@ def add_base_salary(actor, *, effective_from: date | None, amount: int | None,
     if db.session.scalar(select(BaseSalary.id)
                          .where(BaseSalary.effective_from == effective_from)):
         raise Conflict(_("A base salary already takes effect on %(day)s: remove it first.",
-                         day=format_date(effective_from)))
+                         day=fmt_date(effective_from)))
     row = BaseSalary(effective_from=effective_from, amount=amount,
                      legal_reference=legal_reference)
     db.session.add(row)
@@ -113,7 +113,7 @@ def add_override(actor, *, day: date | None, kind: str, name: str, source: str) 
         raise ServiceError(_("Name the text that decided this day."))
     if db.session.scalar(select(Holiday.id).where(Holiday.day == day)):
         raise Conflict(_("%(day)s is already in the calendar: remove it first.",
-                         day=format_date(day)))
+                         day=fmt_date(day)))
     row = Holiday(day=day, kind=kind, name=name, source=source)
     db.session.add(row)
     db.session.flush()

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import format_date, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from emulation.auth.forms import ConfirmForm
 from emulation.core.calendar import DayKind
+from emulation.core.formatting import fmt_date
 from emulation.core.permissions import admin_required
 from emulation.core.web import form_action, load_or_404, local_today
 from emulation.refdata import services
@@ -32,7 +33,7 @@ def base_salaries():
     return form_action(add, form=form, target=url_for("refdata.base_salaries"),
                        success=_("Base salary of %(amount)s VND from %(day)s added.",
                                  amount=format_decimal(form.amount.data or 0),
-                                 day=format_date(form.effective_from.data)
+                                 day=fmt_date(form.effective_from.data)
                                  if form.effective_from.data else ""),
                        on_refusal=lambda status: _salaries_page(form, status))
 
@@ -65,7 +66,7 @@ def calendar():
     target_year = form.day.data.year if form.day.data else year
     return form_action(add, form=form, target=url_for("refdata.calendar", year=target_year),
                        success=_("%(day)s added to the calendar.",
-                                 day=format_date(form.day.data) if form.day.data else ""),
+                                 day=fmt_date(form.day.data) if form.day.data else ""),
                        on_refusal=lambda status: _calendar_page(form, year, status))
 
 

@@ -31,6 +31,7 @@ from emulation.core.errors import (
     ServiceError,
     check_version,
 )
+from emulation.core.formatting import fmt_date
 from emulation.core.models import utcnow
 from emulation.core.numbers import NumberError, number_text, parse_number
 from emulation.core.text import clean, clean_block
@@ -552,7 +553,7 @@ def freeze(actor, campaign: Campaign, version, today: date) -> None:
     closes = max((c for c in (settings.window(k)[1] for k in SHEET_KINDS) if c), default=None)
     if closes is not None and today <= closes:
         raise InvalidState(_("The ranking can be frozen once scoring has closed (%(date)s).",
-                             date=closes.strftime("%d/%m/%Y")))
+                             date=fmt_date(closes)))
     rows = 0
     for cluster in compute(campaign):
         for r in cluster.rows:

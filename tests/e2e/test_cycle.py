@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 TODAY = date.today()
 YEAR = TODAY.year
-LATER = (TODAY + timedelta(days=30)).isoformat()
+LATER_DAY = TODAY + timedelta(days=30)
+LATER = LATER_DAY.strftime("%d/%m/%Y")  # typed as a Vietnamese clerk types a date
 STATE: dict = {}
 
 pytestmark = pytest.mark.usefixtures("e2e_world")
@@ -84,7 +85,7 @@ def test_1_organiser_issues_and_publishes_a_campaign(open_as, live_app):
     page.fill("[name=year_start]", str(YEAR))
     page.fill("[name=issuing_unit_code]", "CDCTVN")
     page.fill("[name=registration_deadline]", LATER)
-    page.fill("[name=scoring_opens]", (TODAY - timedelta(days=1)).isoformat())
+    page.fill("[name=scoring_opens]", (TODAY - timedelta(days=1)).strftime("%d/%m/%Y"))
     page.fill("[name=scoring_closes]", LATER)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(re.compile(r"/campaigns/\d+$"))
@@ -134,8 +135,8 @@ def test_1_organiser_issues_and_publishes_a_campaign(open_as, live_app):
     assert [m["title"] for m in _rows(live_app, "movement", campaign_id=campaign_id)] == [
         "Thi đua thực hiện thắng lợi nhiệm vụ sản xuất kinh doanh"]
     period = _one(live_app, "report_period", campaign_id=campaign_id)
-    assert (period["kind"], period["year"], period["deadline"].isoformat()) == (
-        "yearend", YEAR, LATER)
+    assert (period["kind"], period["year"], period["deadline"]) == (
+        "yearend", YEAR, LATER_DAY)
     criterion = _one(live_app, "criterion", campaign_id=campaign_id)
     assert (criterion["code"], criterion["max_points"]) == ("TC1", Decimal(10))
     units = [_unit_id(live_app, code) for code in ("CS-1", "CS-2", "CS-3")]
@@ -315,7 +316,7 @@ def test_6_secretary_runs_the_meeting_and_seven_members_vote(open_as, live_app):
     secretary = open_as("thuky")
     secretary.goto(council_url)
     secretary.fill("form[action$='/meetings'] [name=title]", f"Phiên họp xét khen thưởng {YEAR}")
-    secretary.fill("form[action$='/meetings'] [name=held_on]", TODAY.isoformat())
+    secretary.fill("form[action$='/meetings'] [name=held_on]", TODAY.isoformat())  # ISO is read too
     _submit(secretary, "/meetings")
     secretary.wait_for_url(re.compile(r"/meetings/\d+$"))
     STATE["meeting"] = secretary.url

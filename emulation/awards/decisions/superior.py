@@ -33,6 +33,7 @@ from emulation.core.errors import (
     ServiceError,
     check_version,
 )
+from emulation.core.formatting import fmt_date
 from emulation.core.integrity import conflict_on_duplicate
 from emulation.core.text import clean, clean_block
 from emulation.extensions import db
@@ -158,7 +159,7 @@ def _check_answer_date(proposal: UpwardProposal, decided_on: date, today: date) 
     if decided_on < proposal.submitted_on:
         raise ServiceError(_("The superior's answer cannot be dated before the submission "
                              "memo (%(date)s).",
-                             date=proposal.submitted_on.strftime("%d/%m/%Y")))
+                             date=fmt_date(proposal.submitted_on)))
     if decided_on > today:
         raise ServiceError(_("The superior's answer cannot be dated in the future."))
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,6 +14,7 @@ from emulation.awards.decisions import services as service
 from emulation.awards.decisions.forms import DecisionForm, ObjectionForm, ResolutionForm
 from emulation.awards.eligibility import services as eligibility
 from emulation.core import permissions as perms
+from emulation.core.formatting import fmt_date
 from emulation.core.forms import Form
 from emulation.core.web import (
     current_locale,
@@ -81,7 +82,7 @@ def _minutes_result(item) -> str:
     result = _("Passed") if item.passed else _("Not passed")
     if item.reopened_at is not None:
         result = _("%(result)s — vote reopened on %(date)s: %(reason)s", result=result,
-                   date=format_date(item.reopened_at), reason=item.reopen_reason)
+                   date=fmt_date(item.reopened_at), reason=item.reopen_reason)
     return result
 
 
