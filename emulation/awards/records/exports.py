@@ -141,7 +141,7 @@ def _import_values(kind: str, row) -> dict:
     return values
 
 
-def honours(year: int | None, code: str = "", on_progress=None) -> Workbook:
+def honours(year: int | None, code: str = "", q: str = "", on_progress=None) -> Workbook:
     """The roll (year, award code and name, recipient, decision, issuer, cash in VND, kind
     of commendation — the import's "Loại khen thưởng", in words); `on_progress(rows)` as in
     `core.xlsx.Workbook`."""
@@ -154,15 +154,15 @@ def honours(year: int | None, code: str = "", on_progress=None) -> Workbook:
                   _("Kind of commendation")],
                  [6, 12, 40, 32, 16, 36, 16, 18], money=[6])
     for year_, award_code, subject, number, issuer, cash, kind in db.session.execute(
-            services.honours_rows(year, code).execution_options(yield_per=STREAM_ROWS)):
+            services.honours_rows(year, code, q).execution_options(yield_per=STREAM_ROWS)):
         sheet.append([year_, award_code, award_names.get(award_code, ""), subject, number,
                       issuer, cash, kinds.get(kind, kind)])
     return wb
 
 
-def count_honours(year: int | None, code: str = "") -> int:
+def count_honours(year: int | None, code: str = "", q: str = "") -> int:
     """How many rows `honours` will write (the job's progress total)."""
-    return services.honours_count(year, code)
+    return services.honours_count(year, code, q)
 
 
 def statistics(year: int | None) -> Workbook:

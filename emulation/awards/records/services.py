@@ -1,11 +1,12 @@
 """Award records (khen thưởng đã nhận) and the honour roll (bảng vàng): bounded reads."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from emulation.awards.records.models import AwardRecord
 from emulation.core import permissions as perms
+from emulation.core.text import like_pattern
 from emulation.core.xlsx import STREAM_ROWS
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
@@ -32,20 +33,20 @@ def award_records_query(user, year: int | None = None, person_id: int | None = N
     return stmt.order_by(AwardRecord.year.desc(), AwardRecord.id.desc())
 
 
-def honours_query(year: int | None, code: str = ""):
+def honours_query(year: int | None, code: str = "", q: str = ""):
     """Granted awards of the roll, with their person (and unit) or unit in the same query."""
     return _honours_filter(select(AwardRecord).options(
         joinedload(AwardRecord.person).joinedload(Person.unit), joinedload(AwardRecord.unit)),
-        year, code)
+        year, code, q)
 
 
-def honours_page(year: int | None, code: str, page: int, per_page: int = 100):
+def honours_page(year: int | None, code: str, page: int, per_page: int = 100, q: str = ""):
     """One page of the roll (`honours_query`)."""
-    return db.paginate(honours_query(year, code), page=page, per_page=per_page,
+    return db.paginate(honours_query(year, code, q), page=page, per_page=per_page,
                        error_out=False)
 
 
-def honours_rows(year: int | None, code: str = ""):
+def honours_rows(year: int | None, code: str = "", q: str = ""):
     """The roll as plain columns (year, award, recipient, decision, issuer, cash, kind of
     commendation) for streaming into an export: no ORM object per record (a year is ~170,000
     of them)."""
@@ -54,13 +55,13 @@ def honours_rows(year: int | None, code: str = ""):
                func.coalesce(Person.full_name, Unit.name), AwardRecord.decision_number,
                AwardRecord.issuer, AwardRecord.cash_amount, AwardRecord.kind)
         .outerjoin(Person, Person.id == AwardRecord.person_id)
-        .outerjoin(Unit, Unit.id == AwardRecord.unit_id), year, code)
+        .outerjoin(Unit, Unit.id == AwardRecord.unit_id), year, code, q)
 
 
-def honours_count(year: int | None, code: str = "") -> int:
+def honours_count(year: int | None, code: str = "", q: str = "") -> int:
     """Awards on the roll for this year and award (all years / awards when not given)."""
-    return db.session.scalar(_honours_filter(select(func.count(AwardRecord.id)), year, code)
-                             .order_by(None))
+    return db.session.scalar(_honours_filter(select(func.count(AwardRecord.id)), year, code,
+                                             q).order_by(None))
 
 
 def honours_stats(year: int | None) -> list:
@@ -92,11 +93,22 @@ def unit_stats(year: int | None):
         .order_by(sums.c.year.desc(), Unit.code).execution_options(yield_per=STREAM_ROWS))
 
 
-def _honours_filter(stmt, year: int | None, code: str):
-    """Not revoked, of the year and award asked, in roll order."""
+def _honours_filter(stmt, year: int | None, code: str, q: str = ""):
+    """Not revoked, of the year and award asked, whose recipient matches `q`, in roll order.
+
+    `q` is matched as the people list matches it (folded: accents and case optional) on the
+    person's name, the person's unit (name or code) and a collective's name or code."""
     stmt = stmt.where(AwardRecord.revoked.is_(False))
     if year:
         stmt = stmt.where(AwardRecord.year == year)
     if code:
         stmt = stmt.where(AwardRecord.award_code == code)
+    if q:
+        pattern = like_pattern(q)
+        units = select(Unit.id).where(Unit.name_folded.like(pattern, escape="\\")
+                                      | func.lower(Unit.code).like(pattern, escape="\\"))
+        people = select(Person.id).where(Person.name_folded.like(pattern, escape="\\")
+                                         | Person.unit_id.in_(units))
+        stmt = stmt.where(or_(AwardRecord.person_id.in_(people),
+                              AwardRecord.unit_id.in_(units)))
     return stmt.order_by(AwardRecord.year.desc(), AwardRecord.award_code, AwardRecord.id)

@@ -9,11 +9,13 @@ from emulation.jobs.services import ExportKind, ImportKind, register_export, reg
 
 
 def _roll(user, params: dict):
-    """(year, award code) of the roll asked; every logged-in user reads the honour roll."""
+    """(year, award code, search text) of the roll asked; every logged-in user reads the
+    honour roll."""
     if not getattr(user, "is_authenticated", False):
         return None
     year = params.get("year")
-    return (int(year) if year else None, str(params.get("award") or "")[:20])
+    return (int(year) if year else None, str(params.get("award") or "")[:20],
+            str(params.get("q") or "")[:100])
 
 
 HONOURS = register_export(ExportKind(

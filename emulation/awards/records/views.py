@@ -12,6 +12,7 @@ from emulation.awards.records import exports
 from emulation.awards.records import services as award_records
 from emulation.awards.records.importers import COLUMNS
 from emulation.core import permissions as perms
+from emulation.core.text import clean
 from emulation.core.web import page_arg, xlsx_response, year_arg
 from emulation.jobs.web import export_response
 from emulation.org.views import _import_page
@@ -49,10 +50,11 @@ def honours():
     """Bảng vàng: granted awards by year, unit and award type, with statistics."""
     year = year_arg()
     code = (request.args.get("award") or "")[:20]
+    q = search_arg()
     return render_template("awards/honours.html",
-                           pagination=award_records.honours_page(year, code, page_arg()),
+                           pagination=award_records.honours_page(year, code, page_arg(), q=q),
                            stats=award_records.honours_stats(year), names=catalogue.names(),
-                           year=year, award=code)
+                           year=year, award=code, q=q)
 
 
 @decisions_bp.route("/honours/statistics.xlsx")
@@ -67,4 +69,10 @@ def statistics_export():
 def honours_export():
     """The roll as a spreadsheet: at once when small, else a job with its progress."""
     return export_response("honours", {"year": year_arg(),
-                                       "award": (request.args.get("award") or "")[:20]})
+                                       "award": (request.args.get("award") or "")[:20],
+                                       "q": search_arg()})
+
+
+def search_arg() -> str:
+    """The roll's search text, as the people list reads its own."""
+    return clean(request.args.get("q") or "")[:100]
