@@ -149,4 +149,4 @@ def test_audit_filter_with_an_unreadable_date_says_so_and_ignores_it(world, logi
     response = c.get("/admin/audit/?from=hôm-qua&action=user.update")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Ngày không hợp lệ." in html  # the form's own message, in Vietnamese
+    assert "Nhập ngày theo dạng dd/mm/yyyy" in html  # the field's own message, in Vietnamese

@@ -280,7 +280,7 @@ def test_an_unreadable_date_is_said_to_be_invalid_not_missing(meeting, app):
                                                    "signed_on": "31/02/2026-bad"})
     text = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Ngày không hợp lệ." in text and "bắt buộc" not in text
+    assert "Nhập ngày theo dạng dd/mm/yyyy" in text and "bắt buộc" not in text
 
 
 def test_a_council_for_an_unknown_unit_code_is_refused_with_the_reason(meeting, app):

@@ -77,7 +77,7 @@ def test_a_bad_date_is_a_400_with_the_forms_message(world, cworld, login, in_app
     response = login("tochuc").post(f"/campaigns/{cworld.campaign}/periods", data={
         "kind": "quarterly", "label": "Quý 1", "year": "2026", "deadline": "31/02/2026"})
     assert response.status_code == 400
-    assert "Ngày không hợp lệ." in response.get_data(as_text=True)
+    assert "Nhập ngày theo dạng dd/mm/yyyy" in response.get_data(as_text=True)
     with in_app() as session:
         assert session.scalar(select(func.count(ReportPeriod.id))) == periods
 
@@ -86,4 +86,4 @@ def test_an_extension_with_a_bad_date_is_a_400_with_the_forms_message(world, cwo
     response = login("tochuc").post(f"/campaigns/{cworld.campaign}/extensions",
                                     data={"unit_code": "CS-2", "until": "2026-13-40"})
     assert response.status_code == 400
-    assert "Ngày không hợp lệ." in response.get_data(as_text=True)
+    assert "Nhập ngày theo dạng dd/mm/yyyy" in response.get_data(as_text=True)
