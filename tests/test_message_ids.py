@@ -110,3 +110,23 @@ def test_labels_of_one_form_read_differently_in_vietnamese(app):
                     clashes.append((form.__name__, seen[text][0], name, text))
                 seen[text] = (name, getattr(label, "_args", None))
     assert not clashes, clashes
+
+
+def test_headers_of_one_export_sheet_read_differently_in_vietnamese(app):
+    """Two columns of one exported sheet never share a Vietnamese header (the catalogue's
+    export had "Cấp quyết định" over two columns)."""
+    import importlib
+    import pkgutil
+
+    import emulation
+    lists = []
+    for info in pkgutil.walk_packages(emulation.__path__, "emulation."):
+        if info.name.endswith(".exports"):
+            module = importlib.import_module(info.name)
+            lists += [(f"{info.name}.{k}", v) for k, v in vars(module).items()
+                      if k.endswith("HEADERS") and isinstance(v, list)]
+    assert len(lists) > 5
+    with app.test_request_context(), force_locale("vi"):
+        clashes = [(name, [str(h) for h in headers]) for name, headers in lists
+                   if len({str(h) for h in headers}) < len(headers)]
+    assert not clashes, clashes
