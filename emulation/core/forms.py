@@ -85,8 +85,8 @@ class DateField(_ReadFirst, wtforms.DateField):
     widget = wtforms.widgets.TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs["render_kw"] = {"placeholder": DATE_HINT, "inputmode": "numeric",
-                               "autocomplete": "off",
+        # the ordinary keyboard: a phone's numeric keypad has no "/"
+        kwargs["render_kw"] = {"placeholder": DATE_HINT, "autocomplete": "off",
                                **(kwargs.get("render_kw") or {})}
         super().__init__(label, validators, **kwargs)
 
