@@ -76,6 +76,9 @@ def test_the_split_ids_read_differently_in_vietnamese(app):
         for in_context, plain in pairs:
             assert in_context != plain, in_context
         assert gettext("Level") != gettext("Decided by") != gettext("Issuing authority")
+        template = app.jinja_env.from_string(
+            '{{ pgettext("verb", "Record") }}|{{ _("Record") }}')  # Flask-Babel's Jinja pgettext
+        assert template.render() == "Ghi nhận|Bản ghi"
 
 
 def test_labels_of_one_form_read_differently_in_vietnamese(app):
