@@ -9,6 +9,7 @@ add it to the list if it means one thing, or give the uses contexts.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -22,6 +23,7 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None,
             "lazy_pgettext": ((1, "c"), 2)}
 
 
+@cache
 def source_messages() -> dict[tuple[str | None, str], list[str]]:
     """(context, id) → the places ("path:line") where the source uses it."""
     places = defaultdict(list)
