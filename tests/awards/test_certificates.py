@@ -368,7 +368,7 @@ def test_the_emblem_service_refuses_a_huge_image_and_non_configurers(world, ctx)
 
     award = award_by_code("BK_BO")
     huge = FileStorage(io.BytesIO(image_bytes("PNG", (5000, 10))), "wide.png")
-    with pytest.raises(ServiceError, match="pixel"):
+    with pytest.raises(ServiceError, match="4.000 điểm ảnh"):
         certs.upload_emblem(_user("tochuc"), award, huge)
     small = FileStorage(io.BytesIO(image_bytes("PNG")), "ok.png")
     with pytest.raises(PermissionDenied):

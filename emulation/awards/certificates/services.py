@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -338,7 +339,7 @@ def _require_image(data: bytes, expected: str) -> None:
         raise ServiceError(_("The emblem is not a readable PNG or JPEG image."))
     if max(size) > EMBLEM_MAX_PIXELS:
         raise ServiceError(_("The emblem image is larger than %(size)s pixels on a side.",
-                             size=EMBLEM_MAX_PIXELS))
+                             size=format_decimal(EMBLEM_MAX_PIXELS)))
 
 
 def _require_configurer(actor) -> None:
