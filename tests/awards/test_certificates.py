@@ -373,3 +373,34 @@ def test_the_emblem_service_refuses_a_huge_image_and_non_configurers(world, ctx)
     small = FileStorage(io.BytesIO(image_bytes("PNG")), "ok.png")
     with pytest.raises(PermissionDenied):
         certs.upload_emblem(_user("donvi1"), award, small)
+
+
+def test_every_print_is_a_job_that_counts_its_pages(world, decision_id, login, in_app,
+                                                    monkeypatch):
+    seen = []
+    original = pdf.render
+
+    def spy(pages, on_progress=None):
+        def progress(done):
+            seen.append(done)
+            if on_progress is not None:
+                on_progress(done)
+        return original(pages, progress)
+
+    monkeypatch.setattr(pdf, "render", spy)
+    status, _data = print_as(login, "donvi1", decision_id)
+    assert status == 200 and seen == [1, 2]
+    with in_app():
+        job = db.session.scalar(select(Job).where(Job.kind == "certificates"))
+        assert (job.state, job.rows_total, job.rows_done) == ("done", 2, 2)
+        assert job.file_name == f"giay-khen-{decision_id}.pdf"
+        assert job.file_path.endswith(".pdf")
+
+
+def test_a_collective_is_given_its_parent_unit_and_tap_the():
+    collective = pdf.Certificate("Công đoàn Công ty DAP", "Công đoàn Tập đoàn Hóa chất",
+                                 "Tập thể lao động xuất sắc", "2/QĐ", SIGNED, "Chủ tịch",
+                                 "Công đoàn Công Thương Việt Nam", 2026, individual=False)
+    (text,) = pages_of(pdf.render([(collective, pdf.Layout())]).data)
+    assert "Tặng tập thể" in text and "Công đoàn Tập đoàn Hóa chất" in text
+    assert "Tập thể lao động xuất sắc năm 2026" in text
