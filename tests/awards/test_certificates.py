@@ -404,3 +404,14 @@ def test_a_collective_is_given_its_parent_unit_and_tap_the():
     (text,) = pages_of(pdf.render([(collective, pdf.Layout())]).data)
     assert "Tặng tập thể" in text and "Công đoàn Tập đoàn Hóa chất" in text
     assert "Tập thể lao động xuất sắc năm 2026" in text
+
+
+def test_a_title_is_certified_and_a_commendation_given():
+    title = pdf.Certificate("Nguyễn Văn Đức", "Công đoàn Công ty DAP", "Lao động tiên tiến",
+                            "3/QĐ", SIGNED, "Chủ tịch", "Công đoàn Công ty DAP", 2026,
+                            is_title=True)
+    (text,) = pages_of(pdf.render([(title, pdf.Layout())]).data)
+    assert "GIẤY CHỨNG NHẬN" in text
+    assert "Đạt danh hiệu Lao động tiên tiến năm 2026" in text
+    (text,) = pages_of(pdf.render([(title, pdf.Layout(heading="Chứng nhận"))]).data)
+    assert "CHỨNG NHẬN" in text and "GIẤY CHỨNG NHẬN" not in text

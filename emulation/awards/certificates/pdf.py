@@ -37,7 +37,8 @@ MAX_LINE = 260.0  # mm: a longer line on a blank is printed smaller
 @dataclass(frozen=True)
 class Certificate:
     """What one page says: the subject (person or collective), their unit, the award by
-    name, the decision's number, date and signer, the issuing unit."""
+    name, the decision's number, date and signer, the issuing unit. A title (danh hiệu) is
+    certified ("Giấy chứng nhận … Đạt danh hiệu …"), a form of commendation given."""
 
     subject: str
     unit: str
@@ -48,6 +49,7 @@ class Certificate:
     issuer: str
     year: int
     individual: bool = True
+    is_title: bool = False  # danh hiệu thi đua: a "giấy chứng nhận" of the title
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,8 @@ def _design(pdf: FPDF, c: Certificate, layout: Layout) -> None:
                   keep_aspect_ratio=True)
     pdf.set_text_color(150, 20, 20)
     pdf.set_font(FONT, "B", 30)
-    _box(pdf, 20, 52, PAGE_W - 40, _upper(layout.heading or c.award), 14)
+    default_heading = "Giấy chứng nhận" if c.is_title else c.award
+    _box(pdf, 20, 52, PAGE_W - 40, _upper(layout.heading or default_heading), 14)
     pdf.set_text_color(0, 0, 0)
     pdf.set_font(FONT, "I", 15)
     _box(pdf, 20, pdf.get_y() + 2, PAGE_W - 40,
@@ -187,7 +190,9 @@ def _design(pdf: FPDF, c: Certificate, layout: Layout) -> None:
     if c.unit:
         _box(pdf, 20, pdf.get_y(), PAGE_W - 40, c.unit, 7)
     pdf.set_font(FONT, "B", 16)
-    _box(pdf, 20, pdf.get_y() + 3, PAGE_W - 40, f"{c.award} năm {c.year}", 8)
+    achieved = f"Đạt danh hiệu {c.award} năm {c.year}" if c.is_title else \
+        f"{c.award} năm {c.year}"
+    _box(pdf, 20, pdf.get_y() + 3, PAGE_W - 40, achieved, 8)
     pdf.set_font(FONT, "I", 12)
     _box(pdf, 20, 160, 120, decision_line(c), 6)
     _box(pdf, 160, 156, 120, date_in_words(c.signed_on).capitalize(), 6)

@@ -120,7 +120,8 @@ def certificate_of(decision: Decision, item: DecisionItem) -> pdf.Certificate:
     return pdf.Certificate(subject=n.subject_name, unit=unit, award=n.award_type.name,
                            decision_number=decision.number, signed_on=decision.signed_on,
                            signer=decision.signer, issuer=decision.issuing_unit.name,
-                           year=n.year, individual=n.person is not None)
+                           year=n.year, individual=n.person is not None,
+                           is_title=n.award_type.category == "title")
 
 
 def filename(batch: Batch) -> str:
