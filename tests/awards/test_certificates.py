@@ -415,3 +415,12 @@ def test_a_title_is_certified_and_a_commendation_given():
     assert "Đạt danh hiệu Lao động tiên tiến năm 2026" in text
     (text,) = pages_of(pdf.render([(title, pdf.Layout(heading="Chứng nhận"))]).data)
     assert "CHỨNG NHẬN" in text and "GIẤY CHỨNG NHẬN" not in text
+
+
+def test_the_jobs_page_names_the_decision_and_the_pages(world, decision_id, login):
+    client = login("donvi1")
+    response = client.get(f"/decisions/{decision_id}/certificates.pdf")
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Giấy khen, bằng khen theo quyết định {NUMBER}" in page
+    assert "Giấy khen, bằng khen đang được chuẩn bị" in page  # the flash
