@@ -225,6 +225,7 @@ def _register_tasks() -> None:
     # Import every area's tasks so that each app's queue (and its worker) knows them all.
     import emulation.admin.tasks
     import emulation.awards.catalogue.tasks
+    import emulation.awards.certificates.tasks
     import emulation.awards.decisions.tasks
     import emulation.awards.nominations.tasks
     import emulation.awards.records.tasks
@@ -283,6 +284,7 @@ LABEL_MODULES = (
     "emulation.awards.eligibility.enums",
     "emulation.awards.nominations.enums",
     "emulation.awards.records.enums",
+    "emulation.awards.certificates.enums",
     "emulation.auth.enums",
     "emulation.org.enums",
     "emulation.scoring.enums",

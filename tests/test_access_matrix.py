@@ -185,6 +185,15 @@ MATRIX = {
     "decisions.detail": ("GET", "/decisions/{decision}", ORGANISERS),
     "decisions.annex": ("GET", "/decisions/{decision}/annex.xlsx", ORGANISERS),
     "decisions.draft": ("GET", "/decisions/{decision}/draft.docx", ORGANISERS),
+    "decisions.certificates": ("GET", "/decisions/{decision}/certificates.pdf", ORGANISERS),
+    "decisions.certificate_list": ("GET", "/certificates/", AUTHED),
+    "awards.certificate_settings": ("GET", "/awards/CSTDCS/certificate", ORGANISERS),
+    "awards.certificate_emblem": ("POST", "/awards/CSTDCS/certificate/emblem", ORGANISERS),
+    "awards.certificate_layout": ("POST", "/awards/CSTDCS/certificate/layouts", ORGANISERS),
+    "awards.certificate_layout_delete": (
+        "POST", "/awards/CSTDCS/certificate/layouts/{certificate_layout}/delete", ORGANISERS),
+    "awards.certificate_calibration": ("GET", "/awards/CSTDCS/certificate/calibration.pdf",
+                                       ORGANISERS),
     "decisions.honours": ("GET", "/honours/", AUTHED),
     "decisions.honours_export": ("GET", "/honours/export.xlsx", AUTHED),
     "decisions.statistics_export": ("GET", "/honours/statistics.xlsx", AUTHED),
@@ -265,7 +274,8 @@ def probe_ids(world, cworld) -> dict:
             "report_item": cworld.report_item, "evidence": cworld.evidence,
             "sheet": cworld.sheet, "rule": _rule_id(), "quota": _quota_id(),
             "nomination": _nomination_id(world), **_council_ids(world),
-            **_NOMINATION_EXTRA, **_reference_ids()}
+            **_NOMINATION_EXTRA, **_reference_ids(),
+            "certificate_layout": _certificate_layout_id()}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -313,6 +323,15 @@ def _reference_ids() -> dict:
 
     return {"salary": db.session.scalar(select(func.min(BaseSalary.id))),
             "calendar_day": db.session.scalar(select(func.min(Holiday.id)))}
+
+
+def _certificate_layout_id():
+    """A printer's calibration of CSTĐCS (`_rule_id` seeds first)."""
+    from emulation.awards.catalogue.services import award_by_code
+    from emulation.awards.certificates.services import save_layout
+    from emulation.core.permissions import SYSTEM
+
+    return save_layout(SYSTEM, award_by_code("CSTDCS"), "Máy in", {}).id
 
 
 def _rule_id():

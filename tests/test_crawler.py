@@ -28,7 +28,7 @@ MALFORMED_FORM = {"version": "abc", "code": "\x00" * 3, "name": "x" * 70000,
 NO_FIELDS = {"main.set_language", "auth.logout", "notify.mark_read", "auth.sign_out_everywhere",
              "admin.user_sign_out", "admin.grant_remove", "campaigns.cluster_delete",
              "scoring.self_sheet", "awards.rule_delete", "refdata.base_salary_delete",
-             "refdata.calendar_delete"}
+             "refdata.calendar_delete", "awards.certificate_layout_delete"}
 # Tables that a refusal may touch: the audit log records refusals; tokens note their use.
 BOOKKEEPING = {"audit_event", "api_token"}
 

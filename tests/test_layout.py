@@ -18,7 +18,8 @@ def test_views_run_no_queries_and_commit_nothing():
 
 
 def test_awards_sub_domains_each_have_their_modules():
-    for name in ("catalogue", "eligibility", "records", "nominations", "councils", "decisions"):
+    for name in ("catalogue", "eligibility", "records", "nominations", "councils", "decisions",
+                 "certificates"):
         package = ROOT / "awards" / name
         for module in ("services.py", "views.py", "enums.py"):
             assert (package / module).exists() or name == "eligibility" and module == "enums.py"
@@ -29,7 +30,8 @@ def test_awards_sub_domains_each_have_their_modules():
 def test_the_engine_and_cash_are_pure():
     """No Flask and no database in the pure modules."""
     for path in (ROOT / "awards" / "eligibility" / "engine.py",
-                 ROOT / "awards" / "decisions" / "cash.py", ROOT / "core" / "numbers.py"):
+                 ROOT / "awards" / "decisions" / "cash.py", ROOT / "core" / "numbers.py",
+                 ROOT / "awards" / "certificates" / "pdf.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(from|import) (flask|sqlalchemy|emulation\.extensions)",
                              text, re.M), path

@@ -22,6 +22,7 @@ decisions = Blueprint("decisions", __name__)
 def register(app) -> None:
     """Attach every sub-domain's routes, then register the four blueprints."""
     import emulation.awards.catalogue.views
+    import emulation.awards.certificates.views
     import emulation.awards.councils.views
     import emulation.awards.decisions.views
     import emulation.awards.eligibility.views
@@ -35,6 +36,7 @@ def register(app) -> None:
 def register_models() -> None:
     """Import every sub-domain's models so that metadata (and Alembic) sees them all."""
     import emulation.awards.catalogue.models
+    import emulation.awards.certificates.models
     import emulation.awards.councils.models
     import emulation.awards.decisions.models
     import emulation.awards.nominations.models

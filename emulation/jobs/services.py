@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 0.5  # progress is written at most this often (and every 1,000 rows)
 STALE_HOURS = 6  # a job still queued or running after this long was lost by a worker
 UNFINISHED = ("queued", "running")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+SUFFIXES = {XLSX: "xlsx", PDF: "pdf"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,10 @@ class ExportKind:
     - `count(subject)`: the rows it will write (an estimate read cheaply; the bar's total);
     - `write(subject, progress)`: the `core.xlsx.Workbook`, made with `progress` passed on;
     - `filename(subject)`: the download's name;
-    - `label`: a lazy-gettext title with `%(name)s`, and `name(subject)` its value."""
+    - `label`: a lazy-gettext title with `%(name)s`, and `name(subject)` its value;
+    - `mimetype`: the file's type (XLSX, or PDF with `write` returning a document shaped
+      like a Workbook: `rows` and `close()`);
+    - `job_rows`: the rows above which it is a job (default EXPORT_JOB_ROWS; 0: always)."""
 
     kind: str
     subject: Callable[[Any, dict], Any | None]
@@ -61,6 +67,8 @@ class ExportKind:
     filename: Callable[[Any], str]
     label: Any
     name: Callable[[Any], str] = lambda subject: ""
+    mimetype: str = XLSX
+    job_rows: int | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +117,9 @@ def plan_export(user, kind_name: str, params: dict) -> Plan | None:
     if subject is None:
         return None
     rows = kind.count(subject)
-    if rows <= current_app.config["EXPORT_JOB_ROWS"]:
+    limit = kind.job_rows if kind.job_rows is not None else \
+        current_app.config["EXPORT_JOB_ROWS"]
+    if rows <= limit:
         return Plan(workbook=kind.write(subject, None), filename=kind.filename(subject))
     return Plan(job=start_export(user, kind, params, subject, rows))
 
@@ -163,7 +173,7 @@ def run(job_id: str) -> None:
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             workbook = kind.write(subject, Progress(job.id))
         file, _size = workbook.close()
-        path = _store(job.id, file)
+        path = _store(job.id, file, SUFFIXES.get(kind.mimetype, "bin"))
         filename = kind.filename(subject)
     except Exception as err:
         log.exception("job %s (%s) failed", job_id, getattr(job, "kind", "?"))
@@ -229,6 +239,12 @@ def download(user, token: str) -> tuple[Path, str] | None:
     if not path.is_file():
         return None
     return path, job.file_name
+
+
+def mimetype(job: Job) -> str:
+    """The type of the job's file (its kind's)."""
+    kind = KINDS.get(job.kind)
+    return kind.mimetype if kind is not None else XLSX
 
 
 def status(job: Job) -> dict:
@@ -368,9 +384,9 @@ def _fail(job: Job | None, error: str, commit: bool = True) -> None:
         db.session.commit()
 
 
-def _store(token: str, file) -> Path:
-    """Copy the finished workbook into JOBS_FOLDER under the job's token (atomically)."""
-    target = folder() / f"{token}.xlsx"
+def _store(token: str, file, suffix: str = "xlsx") -> Path:
+    """Copy the finished file into JOBS_FOLDER under the job's token (atomically)."""
+    target = folder() / f"{token}.{suffix}"
     partial = target.with_suffix(".part")
     with open_private(partial) as out:
         shutil.copyfileobj(file, out, 1024 * 1024)

@@ -10,7 +10,6 @@ from emulation.jobs import services
 from emulation.jobs.enums import STATE_LABELS
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/<token>")
@@ -37,8 +36,8 @@ def download(token: str):
     if found is None:
         abort(404)
     path, name = found
-    return send_file(path, mimetype=XLSX, as_attachment=True, download_name=name,
-                     max_age=0)
+    return send_file(path, mimetype=services.mimetype(services.readable(current_user, token)),
+                     as_attachment=True, download_name=name, max_age=0)
 
 
 def _job_or_404(token: str):

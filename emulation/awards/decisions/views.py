@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from emulation.auth.fresh import confirm_first, is_fresh
 from emulation.awards.blueprints import decisions as bp
+from emulation.awards.certificates import services as certificates
 from emulation.awards.councils import services as councils
 from emulation.awards.decisions import documents, exports
 from emulation.awards.decisions import services as service
@@ -207,6 +208,9 @@ def _detail_page(decision, status: int = 200):
     quotas = [q for q in eligibility.quota_results(nominations)
               if decision.state == "draft" and set(q.exceeding) & {n.id for n in nominations}]
     return render_template("awards/decision.html", decision=decision, form=Form(formdata=None),
+                           certificates=len(certificates.printable_items(current_user,
+                                                                         decision)),
+                           printers=certificates.printers(),
                            overlaps=overlaps, quotas=quotas, locale=current_locale(),
                            manage=perms.covers(current_user, decision.issuing_unit,
                                                ("organiser",))), status

@@ -1,0 +1,1 @@
+"""Giấy khen, bằng khen: certificates printed from an issued decision."""
