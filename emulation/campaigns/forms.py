@@ -42,7 +42,7 @@ class CampaignForm(Form):
 
 
 class CampaignCreateForm(CampaignForm):
-    issuing_unit_code = StringField(_l("Issuing unit code"),
+    issuing_unit_code = StringField(_l("Issuing unit"),
                                     validators=[DataRequired(), Length(max=40)])
 
 
@@ -80,8 +80,9 @@ class CriterionForm(Form):
 
 class ParticipantsForm(Form):
     mode = SelectField(_l("Participating units"), choices=MODE_CHOICES)
-    unit_codes = TextAreaField(_l("Unit codes (for a chosen list), one per line or separated "
-                                  "by commas"), validators=[Optional(), Length(max=200000)])
+    unit_codes = TextAreaField(_l("Units (for a chosen list): search by name, or codes one "
+                                  "per line or separated by commas"),
+                               validators=[Optional(), Length(max=200000)])
 
 
 class ClusterForm(Form):

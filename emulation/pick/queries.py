@@ -3,6 +3,7 @@ limited to what the user may see and to `LIMIT` results. The people and unit sea
 ones of the people list and the unit tree (org.services), so both search alike."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from emulation.core import permissions as perms
 from emulation.core.text import clean, fold
 from emulation.extensions import db
 from emulation.org import services as org
-from emulation.org.models import Unit
+from emulation.org.models import Person, Unit
 
 LIMIT = 20
 QUERY_MAX = 100
@@ -65,14 +66,7 @@ def users(user, q: str, role: str | None = None) -> list[Choice]:
     """Active accounts an organiser may name (scorers, council members): for an admin every
     account, for an organiser those holding a grant (of `role`, when given) in their branch.
     Matched on folded full name or user name."""
-    stmt = select(User).where(User.active.is_(True))
-    if not user.is_admin or role:
-        grants = select(RoleGrant.user_id).join(Unit, Unit.id == RoleGrant.unit_id)
-        if not user.is_admin:
-            grants = grants.where(perms.unit_condition(user, perms.MANAGE_UNITS))
-        if role:
-            grants = grants.where(RoleGrant.role == role)
-        stmt = stmt.where(User.id.in_(grants))
+    stmt = _users_in_reach(user, role).where(User.active.is_(True))
     needle = fold(q[:QUERY_MAX])
     found = []
     for account in db.session.scalars(stmt.order_by(User.full_name, User.username)
@@ -83,3 +77,39 @@ def users(user, q: str, role: str | None = None) -> list[Choice]:
             if len(found) == LIMIT:
                 break
     return found
+
+
+def split_codes(text) -> list[str]:
+    """Codes as a list field holds them: one per line or separated by commas (the way
+    campaigns.queries.unit_ids reads them)."""
+    return [c for c in re.split(r"[\s,;]+", clean(text or "")) if c]
+
+
+def labels(user, kind: str, codes: list[str]) -> dict[str, str]:
+    """code → name of the records named by `codes` that the user may see (a form sent back
+    shows names, never a name the user could not find by searching)."""
+    codes = [c for c in codes if c][:500]
+    if not codes:
+        return {}
+    if kind == "people":
+        stmt = org.people_query(user, include_inactive=True).where(Person.code.in_(codes))
+        return {p.code: p.full_name for p in db.session.scalars(stmt)}
+    if kind == "units":
+        stmt = org.units_query(user, include_inactive=True).where(Unit.code.in_(codes))
+        return {u.code: u.name for u in db.session.scalars(stmt)}
+    lowered = [c.lower() for c in codes]
+    return {u.username: u.display_name
+            for u in db.session.scalars(_users_in_reach(user).where(User.username.in_(lowered)))}
+
+
+def _users_in_reach(user, role: str | None = None):
+    """Accounts an admin (all) or an organiser (grants in their branch) may name."""
+    stmt = select(User)
+    if not user.is_admin or role:
+        grants = select(RoleGrant.user_id).join(Unit, Unit.id == RoleGrant.unit_id)
+        if not user.is_admin:
+            grants = grants.where(perms.unit_condition(user, perms.MANAGE_UNITS))
+        if role:
+            grants = grants.where(RoleGrant.role == role)
+        stmt = stmt.where(User.id.in_(grants))
+    return stmt

@@ -3,7 +3,10 @@ see. A bad parameter answers 400, a unit or campaign out of reach 404, a role wi
 kind of data at all 403."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+import json
+
+from flask import Blueprint, abort, jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from emulation.auth.models import ROLES
@@ -13,6 +16,37 @@ from emulation.org import services as org
 from emulation.pick import queries
 
 bp = Blueprint("pick", __name__, url_prefix="/pick")
+
+
+@bp.app_template_global()
+def pick_attrs(kind: str, value, url: str | None = None, multiple: bool = False,
+               key: str = "code", label: str = "") -> dict:
+    """The attributes that make a plain field a searchable picker (static/js/pickers.js):
+    the search's address, the names of the codes the field holds, the widget's words. `kind`
+    is people, units or users; `key` the field's value: a match's code or id."""
+    if not value:
+        codes = []
+    elif multiple:
+        codes = queries.split_codes(value)
+    else:
+        codes = [str(value).strip()]
+    attrs = {
+        "data-pick": url or url_for(f"pick.{kind}"),
+        "data-pick-labels": json.dumps(queries.labels(current_user, kind, codes),
+                                       ensure_ascii=False),
+        "data-pick-key": key,
+        "data-pick-texts": json.dumps({
+            "hint": _("Type part of a name or a code, without accents if you like."),
+            "none": _("No match you may choose."),
+            "error": _("The search did not answer; type the code instead."),
+            "remove": _("Remove"), "chosen": _("Chosen:")}, ensure_ascii=False),
+        "autocomplete": "off",
+    }
+    if multiple:
+        attrs["data-pick-multiple"] = "1"
+    if label:  # a checklist's search box has no label of its own
+        attrs["data-pick-label"] = label
+    return attrs
 
 
 @bp.route("/people")
