@@ -43,6 +43,7 @@
     input.setAttribute("aria-controls", list.id);
     input.setAttribute("autocomplete", "off");
     if (!input.title) { input.title = options.texts.hint || ""; }
+    input.parentNode.classList.add("pick-host");
     input.parentNode.insertBefore(list, input.nextSibling);
     input.parentNode.insertBefore(status, list.nextSibling);
 
@@ -185,7 +186,7 @@
     return item;
   }
 
-  // A search box standing in for `field` (which keeps its name and becomes hidden): the
+  // A search box standing in for `field` (which keeps its name and value, hidden): the
   // label's `for` now points at the box.
   function standIn(field) {
     var box = document.createElement("input");
@@ -210,7 +211,7 @@
     var box = standIn(field);
     var chosen = document.createElement("div");
     chosen.className = "form-text pick-chosen";
-    field.type = "hidden";
+    field.hidden = true;  // still a text field: leaving the page with it changed asks first
     box.value = names[field.value] || field.value;
     box.parentNode.insertBefore(chosen, field.nextSibling);
     function take(choice) {

@@ -80,12 +80,15 @@ def test_escape_closes_the_list_and_a_typed_code_still_posts(open_as, picks):
     page = open_as("donvi9")
     page.goto("/nominations/new")
     box = page.locator("#person_code")
+    assert page.evaluate("window.thiduaUnsavedForms().length") == 0
     box.press_sequentially("hung")
     expect(_options(page, box)).to_have_count(1)
     box.press("Escape")
     expect(page.locator("#" + box.get_attribute("aria-controls"))).to_be_hidden()
     box.fill("PK-3")  # typed, not picked: the code is what the form sends
     expect(page.locator("input[name=person_code]")).to_have_value("PK-3")
+    # what the picker holds counts as typed work: leaving the page asks first
+    assert page.evaluate("window.thiduaUnsavedForms().length") == 1
 
 
 def test_title_registrations_add_people_by_search_as_chips(open_as, live_app, picks):
