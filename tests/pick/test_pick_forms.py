@@ -127,3 +127,38 @@ def test_title_registrations_are_a_staff_checklist_with_a_search(world, cworld, 
     page = c.get(url).get_data(as_text=True)
     box = re.search(rf'<input[^>]*name="person-LDTT" value="{world.person2.id}"[^>]*>', page)
     assert "checked" in box.group(0) and 'data-name="Trần Thị Hằng"' in box.group(0)
+
+
+def test_a_refused_decision_keeps_the_typed_issuing_unit(world, login, in_app):
+    _award(in_app)
+    c = login("tochuc")
+    page = c.get("/decisions/new").get_data(as_text=True)
+    assert _field(page, "unit_code")["data-pick"] == "/pick/units"
+    refused = c.post("/decisions/new", data={"unit_code": "Cong doan Cong Thuong",
+                                             "signed_on": "2026-12-01"})
+    assert 400 <= refused.status_code < 500
+    field = _field(refused.get_data(as_text=True), "unit_code")
+    assert field["value"] == "Cong doan Cong Thuong"
+    assert json.loads(field["data-pick-labels"]) == {}
+    known = c.post("/decisions/new", data={"unit_code": "CDCTVN", "signed_on": "2026-12-01"})
+    assert 400 <= known.status_code < 500  # no nomination chosen
+    assert json.loads(_field(known.get_data(as_text=True), "unit_code")["data-pick-labels"]) == {
+        "CDCTVN": "Công đoàn Công Thương Việt Nam"}
+
+
+def test_council_members_are_picked_among_accounts(world, login, in_app):
+    from emulation.awards.councils import services as cs
+    from emulation.core.permissions import SYSTEM
+    from emulation.org.models import Unit
+
+    with in_app():
+        council = cs.create_council(SYSTEM, db.session.get(Unit, world.top.id), "Hội đồng",
+                                    66.67)
+        council_id = council.id
+    c = login("tochuc")
+    page = c.get(f"/councils/{council_id}").get_data(as_text=True)
+    assert _field(page, "username")["data-pick"] == "/pick/users"
+    refused = c.post(f"/councils/{council_id}/members", data={"username": "Hoi dong",
+                                                              "role": "member"})
+    assert 400 <= refused.status_code < 500
+    assert _field(refused.get_data(as_text=True), "username")["value"] == "Hoi dong"
