@@ -43,6 +43,7 @@
     input.setAttribute("aria-controls", list.id);
     input.setAttribute("autocomplete", "off");
     if (!input.title) { input.title = options.texts.hint || ""; }
+    if (!input.placeholder) { input.placeholder = options.texts.hint || ""; }
     input.parentNode.classList.add("pick-host");
     input.parentNode.insertBefore(list, input.nextSibling);
     input.parentNode.insertBefore(status, list.nextSibling);
