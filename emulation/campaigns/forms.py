@@ -88,10 +88,12 @@ class ParticipantsForm(Form):
 class ClusterForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
     kind = SelectField(_l("Kind"), choices=CLUSTER_CHOICES)
-    member_codes = TextAreaField(_l("Member unit codes, one per line or separated by commas"),
+    member_codes = TextAreaField(_l("Member units: search by name, or codes one per line or "
+                                    "separated by commas"),
                                  validators=[DataRequired(), Length(max=100000)])
-    leader_code = StringField(_l("Leader unit code"), validators=[Optional(), Length(max=40)])
-    deputy_code = StringField(_l("Deputy unit code"), validators=[Optional(), Length(max=40)])
+    leader_code = StringField(_l("Leader unit (cụm trưởng)"),
+                              validators=[Optional(), Length(max=40)])
+    deputy_code = StringField(_l("Deputy unit (cụm phó)"), validators=[Optional(), Length(max=40)])
     compact_text = TextAreaField(_l("Compact (giao ước) text"),
                                  validators=[Optional(), Length(max=50000)])
     compact_signed_on = DateField(_l("Compact signed on"), validators=[Optional()])
