@@ -256,12 +256,13 @@ def _register_blueprints(app: Flask) -> None:
     from emulation.main.views import bp as main_bp
     from emulation.notify.views import bp as notify_bp
     from emulation.org.views import bp as org_bp
+    from emulation.pick.views import bp as pick_bp
     from emulation.pledges.views import bp as pledges_bp
     from emulation.refdata.views import bp as refdata_bp
     from emulation.scoring.views import bp as scoring_bp
 
     for bp in (main_bp, auth_bp, admin_bp, org_bp, campaigns_bp, pledges_bp, scoring_bp,
-               jobs_bp, refdata_bp):
+               jobs_bp, refdata_bp, pick_bp):
         app.register_blueprint(bp)
     awards.register(app)
     app.register_blueprint(notify_bp)

@@ -44,7 +44,7 @@ class CampaignForm(Form):
 
 
 class CampaignCreateForm(CampaignForm):
-    issuing_unit_code = StringField(_l("Issuing unit code"),
+    issuing_unit_code = StringField(_l("Issuing unit"),
                                     validators=[DataRequired(), Length(max=40)])
 
 
@@ -82,17 +82,20 @@ class CriterionForm(Form):
 
 class ParticipantsForm(Form):
     mode = SelectField(_l("Participating units"), choices=MODE_CHOICES)
-    unit_codes = TextAreaField(_l("Unit codes (for a chosen list), one per line or separated "
-                                  "by commas"), validators=[Optional(), Length(max=200000)])
+    unit_codes = TextAreaField(_l("Units (for a chosen list): search by name, or codes one "
+                                  "per line or separated by commas"),
+                               validators=[Optional(), Length(max=200000)])
 
 
 class ClusterForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
     kind = SelectField(_l("Kind"), choices=CLUSTER_CHOICES)
-    member_codes = TextAreaField(_l("Member unit codes, one per line or separated by commas"),
+    member_codes = TextAreaField(_l("Member units: search by name, or codes one per line or "
+                                    "separated by commas"),
                                  validators=[DataRequired(), Length(max=100000)])
-    leader_code = StringField(_l("Leader unit code"), validators=[Optional(), Length(max=40)])
-    deputy_code = StringField(_l("Deputy unit code"), validators=[Optional(), Length(max=40)])
+    leader_code = StringField(_l("Leader unit (cụm trưởng)"),
+                              validators=[Optional(), Length(max=40)])
+    deputy_code = StringField(_l("Deputy unit (cụm phó)"), validators=[Optional(), Length(max=40)])
     compact_text = TextAreaField(_l("Compact (giao ước) text"),
                                  validators=[Optional(), Length(max=50000)])
     compact_signed_on = DateField(_l("Compact signed on"), validators=[Optional()])

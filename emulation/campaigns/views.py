@@ -394,7 +394,20 @@ def attachment(campaign_id: int, attachment_id: int):
 
 # --- helpers -------------------------------------------------------------------------------
 
-def _detail_page(campaign: Campaign, status: int = 200):
+def _detail_page(campaign: Campaign, status: int = 200, posted=None):
+    """The campaign page; `posted` (a refused form of this page) comes back with what was
+    typed, in place of its blank twin."""
+    forms = {
+        "period_form": PeriodForm(formdata=None, year=campaign.year_start),
+        "movement_form": MovementForm(formdata=None),
+        "criterion_form": CriterionForm(formdata=None),
+        "participants_form": ParticipantsForm(formdata=None,
+                                              mode=campaign.participation_mode),
+        "clone_form": CloneForm(formdata=None, year_start=campaign.year_end + 1),
+        "attachment_form": AttachmentForm(formdata=None), "move_form": MoveForm(formdata=None)}
+    for name, blank in forms.items():
+        if posted is not None and type(posted) is type(blank):
+            forms[name] = posted
     return render_template(
         "campaigns/detail.html", campaign=campaign,
         manage=services.can_manage(current_user, campaign),
@@ -402,12 +415,7 @@ def _detail_page(campaign: Campaign, status: int = 200):
         can_see_ranking=_can_see_ranking(campaign),
         problems=services.publication_problems(campaign) if campaign.state == "draft" else [],
         attachments=uploads.attachments_of("campaign", [campaign.id])[campaign.id],
-        period_form=PeriodForm(formdata=None, year=campaign.year_start),
-        movement_form=MovementForm(formdata=None), criterion_form=CriterionForm(formdata=None),
-        participants_form=ParticipantsForm(formdata=None, mode=campaign.participation_mode),
-        clone_form=CloneForm(formdata=None, year_start=campaign.year_end + 1),
-        attachment_form=AttachmentForm(formdata=None), move_form=MoveForm(formdata=None),
-        can_clone=perms.can_any(current_user, ORGANISER)), status
+        can_clone=perms.can_any(current_user, ORGANISER), **forms), status
 
 
 def _parent_choices(form, campaign: Campaign | None = None) -> None:
@@ -435,7 +443,7 @@ def _can_see_ranking(campaign: Campaign) -> bool:
 def _on_hub(campaign: Campaign, operation, success: str, form=None):
     """A form posted from the campaign page: back to it, or the page again with the reason."""
     return form_action(operation, form=form, success=success, target=_hub(campaign),
-                       on_refusal=lambda status: _detail_page(campaign, status))
+                       on_refusal=lambda status: _detail_page(campaign, status, form))
 
 
 def _hub(campaign: Campaign) -> str:

@@ -14,7 +14,7 @@ CODE_RULE = Regexp(r"^[^\s]+$", message=_l("A code has no spaces."))
 class UnitCreateForm(Form):
     code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40), CODE_RULE])
     name = StringField(_l("Unit name"), validators=[DataRequired(), Length(max=255)])
-    parent_code = StringField(_l("Parent unit code"), validators=[Optional(), Length(max=40)])
+    parent_code = StringField(_l("Parent unit"), validators=[Optional(), Length(max=40)])
     kind = SelectField(_l("Kind of unit"), choices=UnitKind.choices(), default="grassroots")
     address = StringField(_l("Address"), validators=[Optional(), Length(max=255)])
 
@@ -28,7 +28,7 @@ class UnitEditForm(Form):
 
 class UnitMoveForm(Form):
     version = HiddenField()
-    parent_code = StringField(_l("New parent unit code"),
+    parent_code = StringField(_l("New parent unit"),
                               validators=[DataRequired(), Length(max=40)])
 
 
@@ -47,7 +47,7 @@ class PersonForm(Form):
     birth_year = IntegerField(_l("Year of birth (when the date is not known)"),
                               validators=[Optional(), NumberRange(1900, 2100)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=150)])
-    unit_code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40)])
+    unit_code = StringField(_l("Unit"), validators=[DataRequired(), Length(max=40)])
     email = StringField(_l("Email"), validators=[Optional(), Length(max=254), EMAIL_RULE])
 
 

@@ -28,7 +28,7 @@ class ReopenForm(Form):
 class ExtensionForm(Form):
     kind = SelectField(_l("Deadline extended"), choices=ExtensionKind.choices(),
                        default=ExtensionKind.REGISTRATION.value)
-    unit_code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40)])
+    unit_code = StringField(_l("Unit given more time"), validators=[DataRequired(), Length(max=40)])
     until = DateField(_l("Extended until"), validators=[InputRequired()])
 
 

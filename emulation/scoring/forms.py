@@ -46,13 +46,14 @@ class PeerForm(Form):
 
 
 class CouncilForm(Form):
-    username = StringField(_l("Username of the scorer"), validators=[DataRequired(),
+    username = StringField(_l("Council scorer (account)"), validators=[DataRequired(),
                                                                      Length(max=64)])
     cluster_id = SelectField(_l("Scope"), coerce=int, choices=[])
 
 
 class AdjustmentForm(Form):
-    unit_code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=40)])
+    unit_code = StringField(_l("Unit receiving the bonus or penalty"),
+                            validators=[DataRequired(), Length(max=40)])
     points = DecimalField(_l("Points (negative for a penalty)"), places=2, signed=True,
                           validators=[DataRequired(), NumberRange(min=-1000, max=1000)])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])

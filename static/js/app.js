@@ -10,14 +10,6 @@ document.addEventListener("submit", function (event) {
   }
 });
 
-// "Select everyone" buttons for multi-select lists (bulk selection of people).
-document.addEventListener("click", function (event) {
-  var id = event.target.dataset && event.target.dataset.selectAll;
-  if (!id) { return; }
-  var select = document.getElementById(id);
-  for (var i = 0; i < select.options.length; i++) { select.options[i].selected = true; }
-});
-
 // Never lose typed work: leaving a page while one of its forms holds changes that were not
 // saved asks first (the browser's own question). A form is changed when a field differs
 // from what the page was loaded with; a form the server sent back refused (data-unsaved)

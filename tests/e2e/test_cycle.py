@@ -26,6 +26,13 @@ def _reveal(page, action_end: str) -> None:
         details.first.locator("summary").click()
 
 
+def _type_code(page, selector: str, code: str) -> None:
+    """Type a code into a picker's search box (a code is still what the form takes) and
+    leave it with Tab, as a clerk who knows the code does: the list of names stays shut."""
+    page.fill(selector, code)
+    page.press(selector, "Tab")
+
+
 def _submit(page, action_part: str, button: str | None = None) -> None:
     """Click the submit button of the form whose action contains `action_part`."""
     form = page.locator(f"form[action*='{action_part}']").first
@@ -83,7 +90,7 @@ def test_1_organiser_issues_and_publishes_a_campaign(open_as, live_app):
     page.fill("[name=number]", f"01/CT-CĐCT-{YEAR}")
     page.fill("[name=title]", f"Phát động thi đua yêu nước năm {YEAR}")
     page.fill("[name=year_start]", str(YEAR))
-    page.fill("[name=issuing_unit_code]", "CDCTVN")
+    _type_code(page, "#issuing_unit_code", "CDCTVN")
     page.fill("[name=registration_deadline]", LATER)
     page.fill("[name=scoring_opens]", (TODAY - timedelta(days=1)).strftime("%d/%m/%Y"))
     page.fill("[name=scoring_closes]", LATER)
@@ -110,14 +117,14 @@ def test_1_organiser_issues_and_publishes_a_campaign(open_as, live_app):
     _ok(page)
     _reveal(page, "/participants")
     page.select_option("form[action$='/participants'] [name=mode]", "list")
-    page.fill("form[action$='/participants'] [name=unit_codes]", "CS-1, CS-2, CS-3")
+    _type_code(page, "form[action$='/participants'] #unit_codes", "CS-1, CS-2, CS-3")
     _submit(page, "/participants")
     _ok(page)
     page.goto(f"/campaigns/{STATE['campaign']}/clusters/new")
     page.fill("[name=name]", "Cụm thi đua số 1")
-    page.fill("[name=member_codes]", "CS-1\nCS-2\nCS-3")
-    page.fill("[name=leader_code]", "CS-1")
-    page.fill("[name=deputy_code]", "CS-2")
+    _type_code(page, "#member_codes", "CS-1 CS-2 CS-3")
+    _type_code(page, "#leader_code", "CS-1")
+    _type_code(page, "#deputy_code", "CS-2")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
     _ok(page)
@@ -220,7 +227,7 @@ def test_4_peers_and_the_council_score(open_as, live_app):
     organiser.select_option("form[action$='/peer-assignments'] [name=mode]", "all")
     _submit(organiser, "/peer-assignments")
     _ok(organiser)
-    organiser.fill("form[action$='/council-scorers'] [name=username]", "giamkhao")
+    _type_code(organiser, "form[action$='/council-scorers'] #username", "giamkhao")
     _submit(organiser, "/council-scorers")
     _ok(organiser)
     sheets = _rows(live_app, "score_sheet", campaign_id=STATE["campaign"])
@@ -252,7 +259,7 @@ def test_5_unit_officer_nominates_and_the_dossier_climbs(open_as, e2e_world, liv
     officer = open_as("donvi1")
     officer.goto("/nominations/new")
     officer.select_option("[name=award]", label="LDTT — Lao động tiên tiến")
-    officer.fill("[name=person_code]", "P1")
+    _type_code(officer, "#person_code", "P1")
     officer.fill("[name=summary]", "Hoàn thành xuất sắc nhiệm vụ; 3 sáng kiến được công nhận")
     officer.locator("form button[type=submit]").last.click()
     officer.wait_for_url(re.compile(r"/nominations/\d+$"))
@@ -301,14 +308,14 @@ def test_6_secretary_runs_the_meeting_and_seven_members_vote(open_as, live_app):
     organiser = open_as("tochuc")
     organiser.goto("/councils/")
     organiser.fill("[name=name]", "Hội đồng Thi đua - Khen thưởng")
-    organiser.fill("[name=unit_code]", "CDCTVN")
+    _type_code(organiser, "#c-unit", "CDCTVN")
     organiser.locator("form button[type=submit]").last.click()
     organiser.wait_for_url(re.compile(r"/councils/\d+$"))
     council_url = organiser.url
     members = [("thuky", "secretary"), ("hoidong1", "chair")] + [
         (f"hd{i}", "member") for i in range(2, 8)]
     for username, role in members:
-        organiser.fill("form[action$='/members'] [name=username]", username)
+        _type_code(organiser, "form[action$='/members'] #m-user", username)
         organiser.select_option("form[action$='/members'] [name=role]", role)
         _submit(organiser, "/members")
         _ok(organiser)
@@ -374,7 +381,7 @@ def test_7_organiser_publishes_and_issues_the_decision(open_as, live_app):
     organiser.goto("/decisions/new")
     organiser.fill("[name=number]", f"15/QĐ-CĐCT-{YEAR}")
     organiser.fill("[name=signer]", "Chủ tịch Công đoàn Công Thương Việt Nam")
-    organiser.fill("[name=unit_code]", "CDCTVN")
+    _type_code(organiser, "#d-unit", "CDCTVN")
     assert organiser.locator("input[name=nomination]").count() == 1
     organiser.locator("form button[type=submit]").last.click()
     organiser.wait_for_url(re.compile(r"/decisions/\d+$"))

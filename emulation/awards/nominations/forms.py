@@ -25,11 +25,11 @@ class NominationForm(DossierTexts):
     award = SelectField(_l("Award"), choices=[])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=1950,
                                                                             max=2100)])
-    person_code = StringField(_l("Person code (for an individual)"),
+    person_code = StringField(_l("Person (for an individual)"),
                               validators=[Optional(), Length(max=40)])
-    unit_code = StringField(_l("Unit code (for a collective)"),
+    unit_code = StringField(_l("Unit (for a collective)"),
                             validators=[Optional(), Length(max=40)])
-    proposing_unit_code = StringField(_l("Proposing unit code"),
+    proposing_unit_code = StringField(_l("Proposing unit"),
                                       validators=[DataRequired(), Length(max=40)])
     campaign_id = SelectField(_l("Campaign"), coerce=int, choices=[])
     kind = SelectField(_l("Kind of commendation"),

@@ -1,0 +1,164 @@
+"""The forms behind the pickers: a typed code still works, the fields carry their search and
+the names of what they hold, a refused form shows what was typed, and never a name the user
+could not have found."""
+import html
+import json
+import re
+
+from emulation.awards.catalogue.data import seed
+from emulation.awards.catalogue.services import award_by_code
+from emulation.awards.nominations.models import Nomination
+from emulation.campaigns.models import CampaignParticipant
+from emulation.extensions import db
+from emulation.pledges.models import Pledge
+
+
+def _field(page: str, name: str, after: str = "") -> dict:
+    """The attributes of the input or textarea named `name` (the first after `after`)."""
+    page = page[page.index(after):]
+    tag = re.search(rf'<(?:input|textarea)[^>]*\bname="{name}"[^>]*>', page).group(0)
+    return {k: html.unescape(v) for k, v in re.findall(r'([\w-]+)="([^"]*)"', tag)}
+
+
+def _award(in_app, code="LDTT"):
+    with in_app():
+        seed(db.session)
+        db.session.commit()
+        return award_by_code(code).id
+
+
+def test_nomination_fields_search_and_show_names(world, login):
+    page = login("donvi1").get("/nominations/new").get_data(as_text=True)
+    person = _field(page, "person_code")
+    assert person["data-pick"] == "/pick/people" and person["data-pick-key"] == "code"
+    assert _field(page, "unit_code")["data-pick"] == "/pick/units"
+    proposing = _field(page, "proposing_unit_code")
+    assert proposing["value"] == "CS-1"  # the code stays the field's value
+    assert json.loads(proposing["data-pick-labels"]) == {"CS-1": "Công đoàn Công ty DAP"}
+    assert "Gõ một phần tên hoặc mã" in json.loads(proposing["data-pick-texts"])["hint"]
+    assert "/static/js/pickers.js" in page
+
+
+def test_nomination_posted_with_codes_still_works(world, login, in_app):
+    award = _award(in_app)
+    response = login("donvi1").post("/nominations/new", data={
+        "award": str(award), "year": "2026", "proposing_unit_code": "CS-1",
+        "person_code": "P1", "campaign_id": "0", "summary": "Thành tích"})
+    assert response.status_code == 302
+    with in_app():
+        n = db.session.query(Nomination).one()
+        assert n.person_id == world.person1.id and n.proposing_unit_id == world.unit1.id
+
+
+def test_a_refused_nomination_keeps_the_typed_name_and_says_why_in_vietnamese(world, login,
+                                                                              in_app):
+    award = _award(in_app)
+    response = login("donvi1").post("/nominations/new", data={
+        "award": str(award), "year": "2026", "proposing_unit_code": "CS-1",
+        "person_code": "Nguyen Van Du", "campaign_id": "0", "summary": "Thành tích"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Không có cá nhân nào do bạn quản lý mang mã Nguyen Van Du" in page
+    person = _field(page, "person_code")
+    assert person["value"] == "Nguyen Van Du"
+    assert json.loads(person["data-pick-labels"]) == {}
+    # the proposing unit, a code, comes back shown by its name
+    assert json.loads(_field(page, "proposing_unit_code")["data-pick-labels"]) == {
+        "CS-1": "Công đoàn Công ty DAP"}
+    with in_app():
+        assert db.session.query(Nomination).count() == 0
+
+
+def test_a_code_out_of_reach_gets_no_name(world, login, in_app):
+    award = _award(in_app)
+    response = login("donvi1").post("/nominations/new", data={
+        "award": str(award), "year": "2026", "proposing_unit_code": "CS-1",
+        "person_code": "P2", "campaign_id": "0", "summary": "Thành tích"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert json.loads(_field(page, "person_code")["data-pick-labels"]) == {}
+    assert "Trần Thị Hằng" not in page
+
+
+def test_participants_posted_as_codes_and_shown_by_name_when_refused(world, cworld, login,
+                                                                     in_app):
+    c = login("tochuc")
+    url = f"/campaigns/{cworld.campaign}/participants"
+    refused = c.post(url, data={"mode": "list", "unit_codes": "CS-1\nCS-3\nNOPE"})
+    assert refused.status_code == 400
+    field = _field(refused.get_data(as_text=True), "unit_codes",
+                   after=f'action="{url}"')
+    assert field["data-pick-multiple"] == "1"
+    assert json.loads(field["data-pick-labels"]) == {
+        "CS-1": "Công đoàn Công ty DAP", "CS-3": "Công đoàn Công ty Lâm Thao"}
+    assert "NOPE" in refused.get_data(as_text=True)
+    assert c.post(url, data={"mode": "list", "unit_codes": "CS-1, CS-3"}).status_code == 302
+    with in_app():
+        units = {p.unit_id for p in db.session.query(CampaignParticipant).filter_by(
+            campaign_id=cworld.campaign)}
+        assert units == {world.unit1.id, world.unit3.id}
+
+
+def test_scoring_hub_fields_search_participants_and_accounts(world, cworld, login):
+    page = login("tochuc").get(f"/campaigns/{cworld.campaign}/scoring").get_data(as_text=True)
+    assert _field(page, "username")["data-pick"] == "/pick/users"
+    assert _field(page, "unit_code")["data-pick"] == f"/pick/units?campaign={cworld.campaign}"
+
+
+def test_title_registrations_are_a_staff_checklist_with_a_search(world, cworld, login,
+                                                                 in_app):
+    c = login("donvi2")
+    url = f"/campaigns/{cworld.campaign}/units/{world.unit2.id}/pledge"
+    c.post(url, data={"version": "0", f"m{cworld.movements[0]}-commitment": "A"})
+    page = c.get(url).get_data(as_text=True)
+    assert "<select" not in page  # no Ctrl-click list any more
+    assert f'name="person-LDTT" value="{world.person2.id}"' in page
+    assert f'data-pick="/pick/people?unit={world.unit2.id}"' in page
+    assert 'data-pick-checklist="person-CSTDCS"' in page
+    version = re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
+    saved = c.post(url + "/titles", data={"version": version,
+                                          "person-LDTT": [str(world.person2.id)],
+                                          "person-CSTDCS": [str(world.person2.id)]})
+    assert saved.status_code == 302
+    with in_app():
+        pledge = db.session.query(Pledge).filter_by(unit_id=world.unit2.id).one()
+        assert {(t.award_code, t.person_id) for t in pledge.titles} == {
+            ("LDTT", world.person2.id), ("CSTDCS", world.person2.id)}
+    page = c.get(url).get_data(as_text=True)
+    box = re.search(rf'<input[^>]*name="person-LDTT" value="{world.person2.id}"[^>]*>', page)
+    assert "checked" in box.group(0) and 'data-name="Trần Thị Hằng"' in box.group(0)
+
+
+def test_a_refused_decision_keeps_the_typed_issuing_unit(world, login, in_app):
+    _award(in_app)
+    c = login("tochuc")
+    page = c.get("/decisions/new").get_data(as_text=True)
+    assert _field(page, "unit_code")["data-pick"] == "/pick/units"
+    refused = c.post("/decisions/new", data={"unit_code": "Cong doan Cong Thuong",
+                                             "signed_on": "2026-12-01"})
+    assert 400 <= refused.status_code < 500
+    field = _field(refused.get_data(as_text=True), "unit_code")
+    assert field["value"] == "Cong doan Cong Thuong"
+    assert json.loads(field["data-pick-labels"]) == {}
+    known = c.post("/decisions/new", data={"unit_code": "CDCTVN", "signed_on": "2026-12-01"})
+    assert 400 <= known.status_code < 500  # no nomination chosen
+    assert json.loads(_field(known.get_data(as_text=True), "unit_code")["data-pick-labels"]) == {
+        "CDCTVN": "Công đoàn Công Thương Việt Nam"}
+
+
+def test_council_members_are_picked_among_accounts(world, login, in_app):
+    from emulation.awards.councils import services as cs
+    from emulation.core.permissions import SYSTEM
+    from emulation.org.models import Unit
+
+    with in_app():
+        council = cs.create_council(SYSTEM, db.session.get(Unit, world.top.id), "Hội đồng",
+                                    66.67)
+        council_id = council.id
+    c = login("tochuc")
+    page = c.get(f"/councils/{council_id}").get_data(as_text=True)
+    assert _field(page, "username")["data-pick"] == "/pick/users"
+    refused = c.post(f"/councils/{council_id}/members", data={"username": "Hoi dong",
+                                                              "role": "member"})
+    assert 400 <= refused.status_code < 500
+    assert _field(refused.get_data(as_text=True), "username")["value"] == "Hoi dong"
