@@ -22,7 +22,8 @@ from emulation.awards.documents.enums import DocumentKind, DocumentStyle
 
 FONT = "Times New Roman"
 FOLDER = Path(__file__).resolve().parents[3] / "templates" / "documents"
-CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
+CENTER, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT
+JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
 def default_path(style: str, kind: str) -> Path:
@@ -193,7 +194,8 @@ def _report_collective(doc, style: str) -> None:
     _para(doc, "- Số thành viên: {{ collective.members }}.")
     _para(doc, "II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True)
     _achievements(doc)
-    _para(doc, "4. Kết quả của các thành viên trong năm {{ year }}: {{ collective.member_awards }}.")
+    _para(doc, "4. Kết quả của các thành viên trong năm {{ year }}: "
+               "{{ collective.member_awards }}.")
     _para(doc, "{%p for line in initiatives_text %}")
     _para(doc, "{{ line }}")
     _para(doc, "{%p endfor %}")

@@ -2,7 +2,7 @@
 nomination list of a meeting as Word documents."""
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
