@@ -171,12 +171,17 @@ def test_a_state_body_prints_the_state_style_and_its_own_letterhead(world, login
     assert "Điều lệ Công đoàn" not in text
     assert "Căn cứ Nghị định 152/2025/NĐ-CP;" in text
     assert "......, ngày 03 tháng 02 năm 2026" in text  # no place set yet
+    with in_app():
+        version = db.session.get(Unit, ministry_id).version
+    stale = client.post(f"/documents/letterhead/{ministry_id}", data={
+        "version": str(version - 1), "place_name": "Huế"})
+    assert stale.status_code == 409
     response = client.post(f"/documents/letterhead/{ministry_id}", data={
-        "place_name": "Đà Nẵng", "letterhead": "Bộ Công Thương", "sign_for": "TL. Bộ trưởng",
-        "signer_title": "Chánh Văn phòng"})
+        "version": str(version), "place_name": "Đà Nẵng", "letterhead": "Bộ Công Thương",
+        "sign_for": "TL. Bộ trưởng", "signer_title": "Chánh Văn phòng"})
     assert response.status_code == 302
     text = _text(client.get(f"/decisions/{decision_id}/draft.docx").data)
-    assert "Đà Nẵng, ngày 03 tháng 02 năm 2026" in text
+    assert "Đà Nẵng, ngày 03 tháng 02 năm 2026" in text and "Huế" not in text
     assert "BỘ CÔNG THƯƠNG\nVĂN PHÒNG BỘ CÔNG THƯƠNG" in text
     assert "TL. BỘ TRƯỞNG\nCHÁNH VĂN PHÒNG" in text
     with in_app() as session:
@@ -290,7 +295,7 @@ def test_a_unit_cannot_touch_another_units_templates(world, login, in_app):
         assert branch.get(f"/documents/templates/{unit_id}/decision.docx").status_code == 404
         assert branch.post(f"/documents/templates/{unit_id}/decision/reset").status_code == 404
         assert branch.post(f"/documents/letterhead/{unit_id}",
-                           data={"place_name": "X"}).status_code == 404
+                           data={"version": "1", "place_name": "X"}).status_code == 404
         assert branch.get(f"/documents/templates?unit={unit_id}").status_code == 404
     assert _upload(branch, world.branch_a.id, good).status_code == 302  # its own
     assert "Mẫu của CD-A" not in _text(

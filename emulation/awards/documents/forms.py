@@ -1,7 +1,7 @@
 """Forms of the document templates page (organisers of the issuing unit)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField
+from wtforms import HiddenField, StringField
 from wtforms.validators import Length, Optional
 
 from emulation.core.forms import Form
@@ -13,6 +13,7 @@ class TemplateForm(Form):
 
 
 class LetterheadForm(Form):
+    version = HiddenField()
     place_name = StringField(_l("Place name before the date"),
                              validators=[Optional(), Length(max=100)])
     letterhead = StringField(_l("Governing body printed above the unit's name"),

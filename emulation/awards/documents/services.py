@@ -24,7 +24,7 @@ from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, Init
 from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, Initiative
 from emulation.core import audit
 from emulation.core import permissions as perms
-from emulation.core.errors import NotFound, PermissionDenied, ServiceError
+from emulation.core.errors import NotFound, PermissionDenied, ServiceError, check_version
 from emulation.core.text import clean, xml_safe
 from emulation.core.uploads import store, upload_folder
 from emulation.extensions import db
@@ -120,10 +120,11 @@ def reset_template(actor, unit: Unit, kind: str) -> None:
     db.session.commit()
 
 
-def update_letterhead(actor, unit: Unit, **fields) -> Unit:
-    """Set what the unit's documents print: place name, governing body, signature block.
-    Audited as `unit.letterhead`."""
+def update_letterhead(actor, unit: Unit, *, version, **fields) -> Unit:
+    """Set what the unit's documents print: place name, governing body, signature block
+    (`version`: the unit's, as the form was loaded). Audited as `unit.letterhead`."""
     _require_organiser(actor, unit)
+    check_version(unit, version)
     limits = {"place_name": 100, "letterhead": 255, "sign_for": 150, "signer_title": 150}
     before = {f: getattr(unit, f) for f in LETTERHEAD_FIELDS}
     for field in LETTERHEAD_FIELDS:

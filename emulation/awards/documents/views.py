@@ -76,8 +76,9 @@ def template_reset(unit_id: int, kind: str):
 def letterhead(unit_id: int):
     unit = load_or_404(service.managed_unit, current_user, unit_id)
     form = LetterheadForm()
-    return form_action(lambda: service.update_letterhead(current_user, unit, **{
-        f: getattr(form, f).data for f in service.LETTERHEAD_FIELDS}), form=form,
+    return form_action(lambda: service.update_letterhead(
+        current_user, unit, version=form.version.data,
+        **{f: getattr(form, f).data for f in service.LETTERHEAD_FIELDS}), form=form,
         success=_("Saved."), target=url_for("documents.templates", unit=unit.id),
         on_refusal=lambda status: _page(None, unit, status, form))
 
