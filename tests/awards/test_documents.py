@@ -167,7 +167,7 @@ def test_a_state_body_prints_the_state_style_and_its_own_letterhead(world, login
     client = login("tochuc")
     text = _text(client.get(f"/decisions/{decision_id}/draft.docx").data)
     assert "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG" in text and "TM. BAN THƯỜNG VỤ" not in text
-    assert "VĂN PHÒNG BỘ CÔNG THƯƠNG\nQUYẾT ĐỊNH" not in text
+    assert "Về việc khen thưởng\nBỘ TRƯỞNG VĂN PHÒNG BỘ CÔNG THƯƠNG" in text
     assert "Điều lệ Công đoàn" not in text
     assert "Căn cứ Nghị định 152/2025/NĐ-CP;" in text
     assert "......, ngày 03 tháng 02 năm 2026" in text  # no place set yet
@@ -184,6 +184,7 @@ def test_a_state_body_prints_the_state_style_and_its_own_letterhead(world, login
     assert "Đà Nẵng, ngày 03 tháng 02 năm 2026" in text and "Huế" not in text
     assert "BỘ CÔNG THƯƠNG\nVĂN PHÒNG BỘ CÔNG THƯƠNG" in text
     assert "TL. BỘ TRƯỞNG\nCHÁNH VĂN PHÒNG" in text
+    assert "Về việc khen thưởng\nBỘ TRƯỞNG VĂN PHÒNG BỘ CÔNG THƯƠNG" in text
     with in_app() as session:
         event = session.scalar(select(AuditEvent).where(AuditEvent.action == "unit.letterhead"))
         assert event is not None and "Đà Nẵng" in event.after

@@ -54,9 +54,7 @@ def _decision(doc, style: str) -> None:
     _header(doc, "{{ number }}")
     _para(doc, "QUYẾT ĐỊNH", bold=True, align=CENTER)
     _para(doc, "Về việc khen thưởng", bold=True, align=CENTER)
-    authority = "BAN THƯỜNG VỤ {{ unit.name_upper }}" if style == "union" \
-        else "{{ unit.head_upper }}"
-    _para(doc, authority, bold=True, align=CENTER)
+    _para(doc, "{{ unit.head_upper }}", bold=True, align=CENTER)
     _para(doc, "{%p for basis in legal_bases %}", italic=True)
     _para(doc, "Căn cứ {{ basis }};", italic=True)
     _para(doc, "{%p endfor %}", italic=True)

@@ -205,18 +205,28 @@ def common_context(unit: Unit, day: date) -> dict:
     style = style_of(unit)
     sign_for, signer_title = SIGNATURE_DEFAULTS[style]
     letterhead = unit.letterhead or (unit.parent.name if unit.parent else "")
+    sign_for = (unit.sign_for or sign_for).upper()
     bases = legal_bases(day)
     return {"style": str(style),
             "unit": {"name": unit.name, "name_upper": unit.name.upper(),
-                     "head_upper": unit.name.upper(), "letterhead": letterhead,
+                     "head_upper": f"{authority(sign_for)} {unit.name.upper()}".strip(),
+                     "letterhead": letterhead,
                      "letterhead_upper": letterhead.upper(),
                      "place": unit.place_name or "......", "address": unit.address,
-                     "sign_for": (unit.sign_for or sign_for).upper(),
+                     "sign_for": sign_for,
                      "signer_title": (unit.signer_title or signer_title).upper(),
                      "signer": "", "symbol": acronym(unit.name)},
             "legal_bases": bases, "decree": next((b for b in bases if "Nghị định" in b), ""),
             "place_date": f"{unit.place_name or '......'}, {administrative_date(day)}",
             "date_text": administrative_date(day)}
+
+
+def authority(sign_for: str) -> str:
+    """The competent authority a signature block stands for, as the line under a decision's
+    title names it: `TM. BAN THƯỜNG VỤ` → `BAN THƯỜNG VỤ`, `KT. BỘ TRƯỞNG` → `BỘ TRƯỞNG`
+    (Decree 30/2020: TM., KT., TL., TUQ., Q. are ways of signing, not the authority)."""
+    head, _, rest = sign_for.partition(" ")
+    return rest.strip() if head.rstrip(".") in {"TM", "KT", "TL", "TUQ", "Q"} else sign_for
 
 
 def legal_bases(day: date) -> list[str]:
