@@ -387,3 +387,11 @@ def test_the_yearly_report_counts_by_award_level_and_kind_with_cash(world, login
     assert levels[-1][0] == "Tổng cộng" and levels[-1][-4:] == [3, 3, 6, 8_540_000]
     assert sum(row[-1] for row in levels[:-1]) == 8_540_000
     assert "Không có trong danh mục" in [row[1] for row in levels]  # XYZ_CU
+
+
+def test_the_command_writes_every_default_template(runner, tmp_path):
+    result = runner.invoke(args=["build-document-templates", "--folder", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.docx"))
+    assert len(written) == 12 and "union/report_individual.docx" in written
+    assert "state/decision.docx" in written and str(tmp_path) in result.output
