@@ -317,6 +317,7 @@ def _register_template_helpers(app: Flask) -> None:
                 "units": perms.can_any(user, perms.VIEW_UNITS),
                 "people": perms.can_any(user, perms.VIEW_PEOPLE),
                 "pledges": perms.can_any(user, ("unit_officer",)),
+                "documents": perms.can_any(user, ("organiser",)),
                 "scoring": user.is_authenticated,
                 "admin": user.is_authenticated and user.is_admin,
             },

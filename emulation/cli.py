@@ -27,6 +27,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(import_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(document_templates_command)
 
 
 @click.command("backup")
@@ -166,6 +167,18 @@ def seed_catalogue_command() -> None:
     added = seed(db.session)
     db.session.commit()
     click.echo(f"Award catalogue: {added} award types added.")
+
+
+@click.command("build-document-templates")
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write there instead of templates/documents/ (to compare).")
+def document_templates_command(folder: Path | None) -> None:
+    """Write the shipped default document templates (.docx, both styles) again from
+    emulation/awards/documents/defaults.py; commit the files it changes."""
+    from emulation.awards.documents.defaults import FOLDER, build_all
+
+    for path in build_all(folder or FOLDER):
+        click.echo(str(path))
 
 
 @click.command("create-admin")

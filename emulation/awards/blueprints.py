@@ -17,6 +17,7 @@ awards = Blueprint("awards", __name__)
 nominations = Blueprint("nominations", __name__, url_prefix="/nominations")
 councils = Blueprint("councils", __name__)
 decisions = Blueprint("decisions", __name__)
+documents = Blueprint("documents", __name__)
 
 
 def register(app) -> None:
@@ -25,11 +26,12 @@ def register(app) -> None:
     import emulation.awards.certificates.views
     import emulation.awards.councils.views
     import emulation.awards.decisions.views
+    import emulation.awards.documents.views
     import emulation.awards.eligibility.views
     import emulation.awards.nominations.views
     import emulation.awards.records.views  # noqa: F401
 
-    for bp in (awards, nominations, councils, decisions):
+    for bp in (awards, nominations, councils, decisions, documents):
         app.register_blueprint(bp)
 
 
@@ -39,5 +41,6 @@ def register_models() -> None:
     import emulation.awards.certificates.models
     import emulation.awards.councils.models
     import emulation.awards.decisions.models
+    import emulation.awards.documents.models
     import emulation.awards.nominations.models
     import emulation.awards.records.models  # noqa: F401

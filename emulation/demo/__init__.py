@@ -84,6 +84,8 @@ def load() -> dict:
     """Create the demo tree, people and accounts; deterministic (the same every time)."""
     rng = random.Random(2020)
     top = _unit(TOP[0], TOP[1], None, "union", TOP[2])
+    # what its documents print above its name and before the date (Quyết định 933/QĐ-TLĐ)
+    top.letterhead, top.place_name = "Tổng Liên đoàn Lao động Việt Nam", "Hà Nội"
     units = [top]
     people = 0
     for code, name, grassroots in BRANCHES:

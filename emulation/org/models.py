@@ -40,6 +40,13 @@ class Unit(TimestampMixin, VersionedMixin, Base):
     name_folded: Mapped[str] = mapped_column(String(255), index=True, default="")
     kind: Mapped[str] = mapped_column(String(32), default="other")
     address: Mapped[str] = mapped_column(String(255), default="")
+    # What its documents print (awards/documents): the place before the date ("Hà Nội"), the
+    # governing body above its name in the header (cơ quan chủ quản, e.g. "Tổng Liên đoàn Lao
+    # động Việt Nam"), and the signature block's authority line and signer's title.
+    place_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    letterhead: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    sign_for: Mapped[str] = mapped_column(String(150), default="", server_default="")
+    signer_title: Mapped[str] = mapped_column(String(150), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"),
                                                   index=True)

@@ -17,9 +17,9 @@ from emulation.awards.catalogue import services as catalogue
 from emulation.awards.catalogue.data import CATALOGUE, seed
 from emulation.awards.catalogue.models import AwardRule, AwardType, RuleSet
 from emulation.awards.councils.models import AgendaItem, Council, CouncilMeeting
-from emulation.awards.decisions import documents
 from emulation.awards.decisions import services as ds
 from emulation.awards.decisions.models import Publication
+from emulation.awards.documents import services as documents
 from emulation.awards.eligibility import engine
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.nominations import services as nom
@@ -414,10 +414,16 @@ def test_the_90_percent_vote_thresholds_are_marked_as_editable_examples(seeded, 
         assert "ví dụ có thể sửa" in award.note and "91/2017" not in award.note, code
 
 
-def test_a_decision_draft_cites_the_decree_in_force_on_its_date():
-    assert documents.decree_in_force(date(2025, 6, 30)) == "98/2023/NĐ-CP"
-    assert documents.decree_in_force(date(2025, 7, 1)) == "152/2025/NĐ-CP"
-    assert documents.decree_in_force(date(2026, 12, 30)) == "152/2025/NĐ-CP"
+def test_a_decision_draft_cites_the_decree_of_the_rule_set_in_force_on_its_date(seeded, ctx):
+    law = "Luật Thi đua, khen thưởng 06/2022/QH15"
+    assert documents.legal_bases(date(2025, 6, 30)) == [law, "Nghị định 98/2023/NĐ-CP"]
+    assert documents.legal_bases(date(2025, 7, 1)) == [law, "Nghị định 152/2025/NĐ-CP"]
+    assert documents.legal_bases(date(2026, 12, 30)) == [law, "Nghị định 152/2025/NĐ-CP"]
+    # the bases are data: an edited rule set is what the documents cite
+    rule_set = db.session.scalar(select(RuleSet).where(RuleSet.code == "TDKT2022-ND152"))
+    rule_set.legal_source = f"{law}; Nghị định 999/2030/NĐ-CP"
+    db.session.flush()
+    assert documents.legal_bases(date(2026, 12, 30))[-1] == "Nghị định 999/2030/NĐ-CP"
 
 
 def test_seeding_stays_idempotent_and_keeps_admin_edits_of_union_forms(seeded, ctx):

@@ -175,3 +175,40 @@ def statistics(year: int | None) -> Workbook:
     for row in services.unit_stats(year):
         sheet.append(list(row))
     return wb
+
+
+def yearly_report(year: int) -> Workbook:
+    """Báo cáo thống kê thi đua, khen thưởng of a year for the level above: the awards
+    granted (not revoked) by award, by deciding level and by kind of commendation, each
+    with individuals, collectives, their total and the cash in VND, and a totals row. Summed
+    in the database (`services.yearly_stats`)."""
+    from emulation.awards.catalogue.enums import AwardCategory, DecidingLevel
+
+    categories = {k: str(v) for k, v in AwardCategory.labels().items()}
+    levels = {k: str(v) for k, v in DecidingLevel.labels().items()}
+    kinds = {k: str(v) for k, v in CommendationKind.labels().items()}
+    counts = [_("Individuals"), _("Collectives"), _("Total"), _("Cash award (VND)")]
+    wb = Workbook()
+    sheets = (
+        (_("By award"), "award", [_("Award code"), _("Award"), _("Category"),
+                                  _("Deciding level")], [12, 40, 18, 36],
+         lambda key: [key[0], key[1], categories.get(key[2], key[2]),
+                      levels.get(key[3], key[3])]),
+        (_("By level"), "level", [_("Deciding level")], [50],
+         lambda key: [levels.get(key[0], key[0]) or _("Not in the catalogue")]),
+        (_("By kind of commendation"), "kind", [_("Kind of commendation")], [30],
+         lambda key: [kinds.get(key[0], key[0])]),
+    )
+    for title, group, head, widths, words in sheets:
+        sheet = wb.sheet(title)
+        sheet.header([_("Year"), *head, *counts], [6, *widths, 12, 12, 10, 18],
+                     money=[len(head) + 4])
+        totals = [0, 0, 0]
+        for row in services.yearly_stats(year, group):
+            *key, people, collectives, cash = row
+            sheet.append([year, *words(key), people, collectives, people + collectives,
+                          int(cash)])
+            totals = [totals[0] + people, totals[1] + collectives, totals[2] + int(cash)]
+        sheet.footer([_("Total"), *[""] * len(head), totals[0], totals[1],
+                      totals[0] + totals[1], totals[2]])
+    return wb

@@ -112,3 +112,25 @@ def _honours_filter(stmt, year: int | None, code: str, q: str = ""):
         stmt = stmt.where(or_(AwardRecord.person_id.in_(people),
                               AwardRecord.unit_id.in_(units)))
     return stmt.order_by(AwardRecord.year.desc(), AwardRecord.award_code, AwardRecord.id)
+
+
+def yearly_stats(year: int, group: str) -> list:
+    """The year's granted awards (not revoked) summed in the database for the yearly report
+    to the level above: rows (key…, individuals, collectives, cash in VND), by `group`:
+    `award` — (code, name, category, deciding level); `level` — (deciding level,); `kind` —
+    (kind of commendation,). An award code missing from the catalogue (imported history)
+    still counts, under its code."""
+    from emulation.awards.catalogue.models import AwardType
+
+    keys = {"award": (AwardRecord.award_code, func.coalesce(AwardType.name, AwardRecord.award_code),
+                      func.coalesce(AwardType.category, ""),
+                      func.coalesce(AwardType.decided_by, "")),
+            "level": (func.coalesce(AwardType.decided_by, ""),),
+            "kind": (AwardRecord.kind,)}[group]
+    return db.session.execute(
+        select(*keys, func.count(AwardRecord.person_id),
+               func.count() - func.count(AwardRecord.person_id),
+               func.coalesce(func.sum(AwardRecord.cash_amount), 0))
+        .outerjoin(AwardType, AwardType.code == AwardRecord.award_code)
+        .where(AwardRecord.revoked.is_(False), AwardRecord.year == year)
+        .group_by(*keys).order_by(*keys)).all()

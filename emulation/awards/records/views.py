@@ -13,7 +13,7 @@ from emulation.awards.records import services as award_records
 from emulation.awards.records.importers import COLUMNS
 from emulation.core import permissions as perms
 from emulation.core.text import clean
-from emulation.core.web import page_arg, xlsx_response, year_arg
+from emulation.core.web import local_today, page_arg, xlsx_response, year_arg
 from emulation.jobs.web import export_response
 from emulation.org.views import _import_page
 
@@ -62,6 +62,16 @@ def honours():
 def statistics_export():
     """Counts and cash per unit and year (a person counted in the unit of the award)."""
     return xlsx_response(exports.statistics(year_arg()), "thong-ke-khen-thuong.xlsx")
+
+
+@decisions_bp.route("/honours/report.xlsx")
+@login_required
+def yearly_report():
+    """The year's statistics of emulation and commendation for the level above: counts by
+    award, deciding level and kind of commendation, with cash totals (`?year=`, this year
+    by default)."""
+    year = year_arg() or local_today().year
+    return xlsx_response(exports.yearly_report(year), f"bao-cao-thong-ke-{year}.xlsx")
 
 
 @decisions_bp.route("/honours/export.xlsx")
