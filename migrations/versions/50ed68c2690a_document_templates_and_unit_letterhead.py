@@ -5,7 +5,7 @@ documents used to print "Hà Nội" for every unit, so existing units keep that 
 on the document templates page).
 
 Revision ID: 50ed68c2690a
-Revises: 531285064bb2
+Revises: b83375ff151f
 Create Date: 2026-11-30 15:35:54.180405
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '50ed68c2690a'
-down_revision = '531285064bb2'
+down_revision = 'b83375ff151f'
 branch_labels = None
 depends_on = None
 
