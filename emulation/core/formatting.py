@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
 from emulation.core.models import utcnow
 
@@ -19,6 +20,14 @@ def fmt_date(value: date | None, style: str = "medium") -> str:
 
 def fmt_number(value) -> str:
     return format_decimal(value) if value is not None else ""
+
+
+def fmt_percent(value) -> str:
+    """A percentage given out of 100 (63.4 → `63,4%` in vi), with its decimals: never rounded
+    to a bucket."""
+    if value is None:
+        return ""
+    return format_percent(Decimal(str(value)) / 100, "#,##0.##%")
 
 
 def json_text(data) -> str:
@@ -36,6 +45,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["dt"] = fmt_datetime
     app.jinja_env.filters["d"] = fmt_date
     app.jinja_env.filters["num"] = fmt_number
+    app.jinja_env.filters["pct"] = fmt_percent
     app.jinja_env.filters["json_text"] = json_text
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["now_utc"] = utcnow

@@ -52,6 +52,7 @@ def honours():
     return render_template("awards/honours.html",
                            pagination=award_records.honours_page(year, code, page_arg()),
                            stats=award_records.honours_stats(year), names=catalogue.names(),
+                           breakdown=award_records.honours_breakdown(year),
                            year=year, award=code)
 
 
