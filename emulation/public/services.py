@@ -8,6 +8,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 
 from emulation.awards.catalogue.models import AwardType
@@ -169,6 +170,10 @@ def all_awards() -> list[AwardType]:
 
 
 def public_links() -> dict[str, bool]:
-    """Which public pages to link (only those turned on): read only where a link is shown."""
-    found = switches()
+    """Which public pages to link (only those turned on): read only where a link is shown.
+    The error pages show it too: with the database down, no link (never a second error)."""
+    try:
+        found = switches()
+    except SQLAlchemyError:
+        return {"honours": False, "self_check": False}
     return {"honours": found[HONOUR_ROLL], "self_check": found[SELF_CHECK]}
