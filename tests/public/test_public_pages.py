@@ -217,3 +217,21 @@ def test_the_self_check_is_rate_limited(world, catalogue, client, in_app, app):
     finally:
         app.config["PUBLIC_CHECK_RATE_LIMIT"] = "100000 per minute"
         limiter.reset()
+
+
+def test_odd_input_is_answered_not_a_server_error(world, catalogue, client, in_app):
+    _turn_on(in_app)
+    for query in ({"year": "abc"}, {"year": "99999"}, {"page": "-3"}, {"page": "10**9"},
+                  {"q": "x" * 500}):
+        assert client.get(ROLL, query_string=query).status_code == 200, query
+    for data in ({"award": "LDTT", "year": "abc"}, {"award": "LDTT", "year": "99999"},
+                 {"award": "", "year": ""}, {"award": "LDTT", "year": "2025",
+                                             "appraisal-2025": "good" * 1000}):
+        assert client.post(CHECK, data=data).status_code == 400, data
+
+
+def test_an_anonymous_visitor_cannot_turn_them_on(world, client, in_app):
+    response = client.post("/admin/public-pages", data={"honour_roll": "y", "self_check": "y"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    with in_app():
+        assert services.switches() == {services.HONOUR_ROLL: False, services.SELF_CHECK: False}
