@@ -3,6 +3,7 @@ and the eligibility self-check (tự kiểm tra tiêu chuẩn), which judges a r
 visitor with the eligibility engine and stores nothing."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -164,9 +165,18 @@ def self_check(award: AwardType, records: engine.Records, year: int) -> engine.V
 
 
 def all_awards() -> list[AwardType]:
-    """Every individual award type, as titles a visitor may say they hold."""
+    """Every individual award type (what a typed record may name)."""
     return list(db.session.scalars(select(AwardType).where(
         AwardType.subject.in_(("individual", "both"))).order_by(AwardType.id)))
+
+
+def held_awards(awards: list[AwardType] | None = None) -> list[AwardType]:
+    """The individual awards some rule of the catalogue looks for (an earlier title or
+    commendation): the only ones worth asking a visitor about."""
+    awards = all_awards() if awards is None else awards
+    wanted = " ".join(json.dumps(rule.params_data) for award in checkable_awards()
+                      for rule in award.rules)
+    return [a for a in awards if f'"{a.code}"' in wanted]
 
 
 def public_links() -> dict[str, bool]:

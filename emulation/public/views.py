@@ -53,7 +53,7 @@ def self_check():
         status = 400
     return render_template("public/self_check.html", form=form, verdict=verdict, award=award,
                            errors=errors, years=services.check_years(year),
-                           held=services.all_awards(), values=request.form,
+                           held=services.held_awards(), values=request.form,
                            appraisals=AppraisalLevel.choices(), scopes=list(InitiativeScope),
                            disciplines=DisciplineLevel.choices(), locale=current_locale()
                            ), status

@@ -54,7 +54,11 @@
     box.setAttribute("aria-hidden", "true");
     var canvas = document.createElement("canvas");
     box.appendChild(canvas);
-    var anchor = table.closest(".table-responsive") || table;
+    // above the table's own scroll box, unless that box is also a grid column (the chart
+    // then stays inside the column, above the table)
+    var wrapper = table.parentNode;
+    var anchor = wrapper.classList.contains("table-responsive") &&
+      !/(^|\s)col(-|\s|$)/.test(wrapper.className) ? wrapper : table;
     anchor.parentNode.insertBefore(box, anchor);
 
     var max = table.getAttribute("data-chart-max");
