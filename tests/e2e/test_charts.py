@@ -100,3 +100,31 @@ def test_on_paper_the_tables_stand_in_for_the_charts(open_as, charted):
     page.emulate_media(media="print")
     expect(page.locator(".chart-box").first).to_be_hidden()
     expect(page.locator("table.chart-movements")).to_be_visible()
+
+
+def test_chart_and_public_pages_have_no_serious_accessibility_violations(open_as, charted,
+                                                                         live_app):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from emulation.core.permissions import SYSTEM
+    from emulation.public import services
+
+    with live_app.app_context():
+        services.set_switches(SYSTEM, {services.HONOUR_ROLL: True, services.SELF_CHECK: True})
+    try:
+        axe = Axe()
+        problems = []
+        signed_in = open_as("tochuc")
+        visitor = open_as(None)
+        for page, path in ((signed_in, charted["dashboard"]),
+                           (signed_in, charted["unit_dashboard"]),
+                           (visitor, "/public/honours/"), (visitor, "/public/self-check")):
+            page.goto(path)
+            for violation in axe.run(page).response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    problems.append(f"{path}: {violation['id']} {violation['nodes'][0]['target']}")
+        assert not problems, "\n".join(problems)
+    finally:
+        with live_app.app_context():
+            services.set_switches(SYSTEM, {services.HONOUR_ROLL: False,
+                                           services.SELF_CHECK: False})

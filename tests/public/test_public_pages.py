@@ -3,6 +3,7 @@ public roll shows nothing personal and searches without accents; the self-check 
 typed record with the eligibility engine, is rate-limited and stores nothing."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -235,3 +236,12 @@ def test_an_anonymous_visitor_cannot_turn_them_on(world, client, in_app):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     with in_app():
         assert services.switches() == {services.HONOUR_ROLL: False, services.SELF_CHECK: False}
+
+
+def test_the_self_check_asks_only_about_the_titles_some_rule_looks_for(world, catalogue,
+                                                                       client, in_app):
+    _turn_on(in_app)
+    html = client.get(CHECK).get_data(as_text=True)
+    asked = set(re.findall(r'name="award-\d+" value="([A-Z_]+)"', html))
+    assert {"CSTDCS", "CSTD_BO", "BK_BO"} <= asked
+    assert "KNC_CD" not in asked and "LDTT" not in asked  # no rule asks for these
