@@ -46,6 +46,14 @@ def charted(live_app, e2e_world):
         ps.approve(SYSTEM, pledge, pledge.version)
         pledge_reports.save_report(SYSTEM, campaign, unit1, campaign.periods[0], 0, {},
                                    {pledge.items[0].id: {"achieved_value": "5"}})
+        from emulation.awards.records.models import AwardRecord
+
+        # old thematic awards: the honour roll's stacked charts (no other test's year or kind)
+        db.session.add_all([
+            AwardRecord(award_code="LDTT", person_id=e2e_world.person1.id, year=2014,
+                        kind="thematic"),
+            AwardRecord(award_code="GK", person_id=e2e_world.person2.id, year=2015,
+                        kind="thematic")])
         db.session.commit()
         made = {"dashboard": f"/campaigns/{campaign.id}/dashboard",
                 "unit_dashboard": f"/campaigns/{campaign.id}/units/{unit1.id}/dashboard"}
@@ -72,6 +80,19 @@ def _watch(page, server: str) -> tuple[list[str], list[str]]:
 
     page.context.route("**/*", route)
     return problems, outside
+
+
+def test_the_honour_roll_charts_render_stacked(open_as, charted, server):
+    page = open_as("xem")
+    problems, outside = _watch(page, server)
+    page.goto("/honours/")
+    canvases = page.locator(".honours-charts .chart-box canvas")
+    expect(canvases.first).to_be_visible()
+    assert canvases.count() == 2  # by kind, by deciding level
+    for i in range(2):
+        assert canvases.nth(i).evaluate(PAINTED) > 0, f"chart {i} is blank"
+    assert not problems, problems
+    assert not outside, outside
 
 
 @pytest.mark.parametrize("which", ["dashboard", "unit_dashboard"])
