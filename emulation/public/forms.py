@@ -1,7 +1,8 @@
 """Forms of the public pages: the administrator's switches and the self-check's choices (the
 self-check's record grid is read by `services.parse_record`)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, HiddenField, SelectField
+from wtforms.validators import DataRequired, Regexp
 
 from emulation.core.forms import Form, IntegerField, NumberRange
 
@@ -11,6 +12,9 @@ class PublicPagesForm(Form):
 
     honour_roll = BooleanField(_l("Public honour roll (year, award, name, unit, decision)"))
     self_check = BooleanField(_l("Public eligibility self-check (nothing is stored)"))
+    # the switches as the page showed them ("10": roll on, self-check off): a save made on a
+    # page older than another administrator's change is refused, not applied over it
+    shown = HiddenField(validators=[DataRequired(), Regexp(r"^[01]{2}$")])
 
 
 class SelfCheckForm(Form):

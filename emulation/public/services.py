@@ -19,6 +19,7 @@ from emulation.awards.eligibility import services as eligibility
 from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, InitiativeScope
 from emulation.awards.records.models import AwardRecord
 from emulation.core import settings
+from emulation.core.errors import StaleRecord
 from emulation.core.text import like_pattern
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
@@ -39,8 +40,18 @@ def enabled(key: str) -> bool:
     return bool(settings.get(key, DEFAULTS[key]))
 
 
-def set_switches(actor, values: dict[str, bool]) -> dict:
-    """Turn the public pages on or off (administrators; audited as `settings.change`)."""
+def shown(found: dict[str, bool]) -> str:
+    """The switches as one token ("10"), in the order of DEFAULTS: what a page showed."""
+    return "".join("1" if found[key] else "0" for key in DEFAULTS)
+
+
+def set_switches(actor, values: dict[str, bool], as_shown: str | None = None) -> dict:
+    """Turn the public pages on or off (administrators; audited as `settings.change`).
+    `as_shown`: the switches as the administrator's page showed them (`shown`); StaleRecord
+    when they changed since."""
+    if as_shown is not None and as_shown != shown(switches()):
+        raise StaleRecord(_("Another administrator changed the public pages after this page "
+                            "was loaded. Here they are as they are now; choose again."))
     return settings.put(actor, {k: bool(v) for k, v in values.items() if k in DEFAULTS},
                         DEFAULTS)
 

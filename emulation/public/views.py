@@ -9,7 +9,7 @@ from flask_login import current_user
 from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, InitiativeScope
 from emulation.core.permissions import admin_required
 from emulation.core.text import clean
-from emulation.core.web import current_locale, local_today, page_arg, year_arg
+from emulation.core.web import attempt, current_locale, local_today, page_arg, year_arg
 from emulation.extensions import limiter
 from emulation.public import services
 from emulation.public.forms import PublicPagesForm, SelfCheckForm
@@ -65,12 +65,22 @@ def settings():
     """The administrator turns the public pages on or off (audited)."""
     switches = services.switches()
     form = PublicPagesForm(data={"honour_roll": switches[services.HONOUR_ROLL],
-                                 "self_check": switches[services.SELF_CHECK]}
+                                 "self_check": switches[services.SELF_CHECK],
+                                 "shown": services.shown(switches)}
                            if request.method == "GET" else None)
+    status = 200
     if form.validate_on_submit():
-        changed = services.set_switches(current_user, {
+        changed = {}
+        status = attempt(lambda: changed.update(services.set_switches(current_user, {
             services.HONOUR_ROLL: form.honour_roll.data,
-            services.SELF_CHECK: form.self_check.data})
-        flash(_("Public pages saved.") if changed else _("Nothing changed."), "success")
-        return redirect(url_for("public.settings"))
-    return render_template("public/settings.html", form=form, switches=switches)
+            services.SELF_CHECK: form.self_check.data}, form.shown.data)))
+        if status is None:
+            flash(_("Public pages saved.") if changed else _("Nothing changed."), "success")
+            return redirect(url_for("public.settings"))
+        form = PublicPagesForm(formdata=None, data={
+            "honour_roll": switches[services.HONOUR_ROLL],
+            "self_check": switches[services.SELF_CHECK], "shown": services.shown(switches)})
+    elif request.method == "POST":
+        flash(_("The form was incomplete; reload the page and try again."), "danger")
+        status = 400
+    return render_template("public/settings.html", form=form, switches=switches), status

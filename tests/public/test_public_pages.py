@@ -54,7 +54,9 @@ def test_an_administrator_turns_them_on_audited_and_they_are_linked(world, login
     admin = login("admin")
     page = admin.get("/admin/public-pages")
     assert page.status_code == 200 and "Trang công khai" in page.get_data(as_text=True)
-    assert admin.post("/admin/public-pages", data={"honour_roll": "y"}).status_code == 302
+    assert 'name="shown" type="hidden" value="00"' in page.get_data(as_text=True)
+    assert admin.post("/admin/public-pages", data={"honour_roll": "y",
+                                                   "shown": "00"}).status_code == 302
     with in_app() as session:
         event = session.scalar(select(AuditEvent).where(AuditEvent.action == "settings.change"))
         assert event.before_data == {services.HONOUR_ROLL: False}
@@ -64,10 +66,22 @@ def test_an_administrator_turns_them_on_audited_and_they_are_linked(world, login
     login_page = client.get("/login").get_data(as_text=True)
     assert ROLL in login_page and CHECK not in login_page
     # saving the same switches again changes and audits nothing
-    admin.post("/admin/public-pages", data={"honour_roll": "y"})
+    assert admin.post("/admin/public-pages", data={"honour_roll": "y",
+                                                   "shown": "10"}).status_code == 302
     with in_app() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "settings.change")) == 1
+
+
+def test_a_save_from_a_page_older_than_another_change_is_refused(world, login, in_app):
+    admin = login("admin")
+    _turn_on(in_app, check=False)  # another administrator, after this page was loaded
+    stale = admin.post("/admin/public-pages", data={"self_check": "y", "shown": "00"})
+    assert stale.status_code == 409 and "Quản trị viên khác" in stale.get_data(as_text=True)
+    for incomplete in ({}, {"honour_roll": "y"}, {"shown": "2"}):
+        assert admin.post("/admin/public-pages", data=incomplete).status_code == 400
+    with in_app():
+        assert services.switches() == {services.HONOUR_ROLL: True, services.SELF_CHECK: False}
 
 
 def test_only_an_administrator_sets_them(world, login, in_app):
