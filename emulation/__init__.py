@@ -209,6 +209,7 @@ def _register_models() -> None:
     import emulation.campaigns.models
     import emulation.core.audit
     import emulation.core.calendar
+    import emulation.core.settings
     import emulation.core.uploads
     import emulation.jobs.models
     import emulation.notify.models
@@ -258,11 +259,12 @@ def _register_blueprints(app: Flask) -> None:
     from emulation.org.views import bp as org_bp
     from emulation.pick.views import bp as pick_bp
     from emulation.pledges.views import bp as pledges_bp
+    from emulation.public.views import bp as public_bp
     from emulation.refdata.views import bp as refdata_bp
     from emulation.scoring.views import bp as scoring_bp
 
     for bp in (main_bp, auth_bp, admin_bp, org_bp, campaigns_bp, pledges_bp, scoring_bp,
-               jobs_bp, refdata_bp, pick_bp):
+               jobs_bp, refdata_bp, pick_bp, public_bp):
         app.register_blueprint(bp)
     awards.register(app)
     app.register_blueprint(notify_bp)
@@ -305,6 +307,7 @@ def _register_labels(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from emulation.core import formatting
     from emulation.core import permissions as perms
+    from emulation.public.services import public_links
 
     formatting.register(app)
     _register_labels(app)
@@ -323,6 +326,8 @@ def _register_template_helpers(app: Flask) -> None:
             },
             "current_locale": select_locale(),
             "unread": _unread(user),
+            # read only by the pages shown to visitors without an account
+            "public_links": public_links,
         }
 
     @app.before_request

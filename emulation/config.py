@@ -78,6 +78,9 @@ def load_config(instance_path: Path) -> dict:
         "SERVER_URL": os.environ.get("SERVER_URL", ""),
         # Login attempts per client IP, on top of the per-account lockout.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute;300 per hour"),
+        # Public eligibility self-checks per client IP (when the page is turned on).
+        "PUBLIC_CHECK_RATE_LIMIT": os.environ.get("PUBLIC_CHECK_RATE_LIMIT",
+                                                  "10 per minute;100 per hour"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # gunicorn.conf.py tells the app how many web workers run: with more than one the
         # counts above must be shared (redis://…), and the app warns at start when they are not.

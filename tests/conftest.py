@@ -228,6 +228,8 @@ def _test_app(url: str, tmp_path_factory) -> Flask:
         # the access matrix and the crawler send hundreds of tokenless API requests;
         # test_refusal_flood sets the production limit
         "API_BAD_TOKEN_LIMIT": "100000 per minute",
+        # the crawler posts to every form; tests/public lowers it to check the limit
+        "PUBLIC_CHECK_RATE_LIMIT": "100000 per minute",
         # jobs run in-process where they are asked for (tests/test_jobs.py also runs a worker)
         "QUEUE_IMMEDIATE": True,
         "JOBS_FOLDER": str(tmp_path_factory.mktemp("jobs")),

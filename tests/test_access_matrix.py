@@ -20,6 +20,7 @@ OFFICER = {"admin", "donvi1"}
 PLEDGE_READERS = {"admin", "tochuc", "donvi1"}
 COUNCIL = {"admin", "tochuc", "thuky", "hoidong1"}
 TOKEN = "token"
+OFF = "off"  # a public page turned off: 404 for everyone
 
 # endpoint → (method, url template, who may use it). Anyone else: anonymous → login page,
 # signed-in users → 403/404.
@@ -44,6 +45,10 @@ MATRIX = {
     "admin.audit_log": ("GET", "/admin/audit/", ADMIN),
     "admin.audit_export": ("GET", "/admin/audit/export.xlsx?actor=admin", ADMIN),
     "refdata.base_salaries": ("POST", "/admin/base-salaries/", ADMIN),
+    "public.settings": ("POST", "/admin/public-pages", ADMIN),
+    # off until an administrator turns them on (tests/public): 404 for everyone meanwhile
+    "public.honours": ("GET", "/public/honours/", OFF),
+    "public.self_check": ("POST", "/public/self-check", OFF),
     "refdata.base_salary_delete": ("POST", "/admin/base-salaries/{salary}/delete", ADMIN),
     "refdata.calendar": ("POST", "/admin/calendar/", ADMIN),
     "refdata.calendar_delete": ("POST", "/admin/calendar/{calendar_day}/delete", ADMIN),
@@ -309,6 +314,10 @@ def test_access_matrix(role, world, cworld, login, in_app, app):
         status, location = response.status_code, response.headers.get("Location", "")
         sent_to_login = status == 302 and location.startswith("/login?next=")
         refused = status in (403, 404)
+        if allowed == OFF:
+            if status != 404:
+                failures.append(f"{endpoint}: a page turned off must answer 404, got {status}")
+            continue
         if allowed == TOKEN:
             if status != 401:
                 failures.append(f"{endpoint}: without a token expected 401, got {status}")

@@ -21,7 +21,7 @@ from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.pledges import progress
 from emulation.pledges.enums import PledgeState, ReportState
-from emulation.pledges.models import Pledge, Report, ReportItem
+from emulation.pledges.models import Pledge, PledgeItem, Report, ReportItem
 from emulation.pledges.reports import unit_items
 from emulation.pledges.services import state_counts
 
@@ -62,6 +62,8 @@ class Dashboard:
     movements: list[tuple[Movement, Decimal | None, int]]
     unit_progress: list[tuple]  # ((unit id, name, code, path), progress)
     behind: list[Behind] = field(default_factory=list)
+    # (period, overall progress or None) of every period, in order: the progress over time
+    trend: list[tuple] = field(default_factory=list)
 
 
 def campaign_dashboard(campaign: Campaign, today: date, period_id: int | None = None,
@@ -75,11 +77,15 @@ def campaign_dashboard(campaign: Campaign, today: date, period_id: int | None = 
     periods = _period_statuses(campaign, participants, today, among)
     chosen = _chosen_period(periods, period_id, today)
     overall, movements, unit_progress = None, [], []
+    items = _items_by_period(campaign, among)
+    trend = [(s.period, _progress(campaign, items.get(s.period.id, []), participants)[0])
+             for s in periods]
     if chosen is not None:
-        overall, movements, unit_progress = _progress(campaign, chosen, participants, among)
+        overall, movements, unit_progress = _progress(campaign, items.get(chosen.id, []),
+                                                      participants)
     behind = _behind(campaign, participants, periods, today, among)
     return Dashboard(len(participants), counts, periods, chosen, overall, movements,
-                     unit_progress, behind)
+                     unit_progress, behind, trend)
 
 
 def chase(actor, follow: Follow, version, today: date) -> tuple[int, int]:
@@ -198,10 +204,35 @@ def _period_statuses(campaign, participants, today: date, among) -> list[PeriodS
     return statuses
 
 
-def _progress(campaign, period, participants, among=None):
+def _items_by_period(campaign, among=None) -> dict[int, list[tuple]]:
+    """{period id: [(unit id, movement id, target, achieved, self-assessed)]}: every
+    approved pledge item with each period's results, in two queries whatever the number of
+    periods and units (`unit_items` for all periods at once)."""
+    def only(column):
+        return [column.in_(among)] if among is not None else []
+
+    results: dict[int, dict[int, tuple]] = {}
+    for period_id, item_id, achieved, pct in db.session.execute(
+            select(Report.period_id, ReportItem.pledge_item_id, ReportItem.achieved_value,
+                   ReportItem.progress_pct)
+            .join(Report, Report.id == ReportItem.report_id)
+            .where(Report.campaign_id == campaign.id, *only(Report.unit_id))):
+        results.setdefault(period_id, {})[item_id] = (achieved, pct)
+    rows = db.session.execute(
+        select(PledgeItem.id, Pledge.unit_id, PledgeItem.movement_id, PledgeItem.target_value)
+        .join(Pledge, Pledge.id == PledgeItem.pledge_id)
+        .where(Pledge.campaign_id == campaign.id, Pledge.state == PledgeState.APPROVED,
+               *only(Pledge.unit_id))).all()
+    return {period_id: [(unit_id, movement_id, target, *found.get(item_id, (None, None)))
+                        for item_id, unit_id, movement_id, target in rows]
+            for period_id, found in results.items()}
+
+
+def _progress(campaign, rows, participants):
+    """(overall, per movement, per unit) of one period's item rows (`_items_by_period`).
+    A period without any result has no row: its progress is None, not 0."""
     by_unit: dict[int, list[progress.ItemData]] = {}
-    for unit_id, movement_id, target, achieved, pct in unit_items(campaign.id, period.id,
-                                                                  among=among):
+    for unit_id, movement_id, target, achieved, pct in rows:
         by_unit.setdefault(unit_id, []).append(progress.ItemData(movement_id, target, achieved,
                                                                  pct))
     per_movement: dict[int, list[Decimal | None]] = {}

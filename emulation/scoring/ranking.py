@@ -8,6 +8,7 @@ then by the chosen tie-breaks; ties the tie-breaks cannot split share a rank and
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from statistics import median, pstdev
@@ -193,3 +194,37 @@ def _ranked(results: list[UnitResult], settings: Settings) -> list[UnitResult]:
         result.tied = result.final is not None and key in neighbours
         result.leader = result.final is not None and result.rank <= settings.leaders
     return [r for _k, _u, r in keyed]
+
+
+class Band(NamedTuple):
+    low: Decimal
+    high: Decimal  # exclusive, except for the last band, which holds its top
+    count: int
+
+
+def distribution(finals, most: int = 10) -> list[Band]:
+    """Phổ điểm: how many final scores fall in each band of equal width (1, 2 or 5 × a power
+    of ten, at most `most` bands from a multiple of the width below the lowest score to the
+    highest). Scores not yet computed (None) are left out; no score, no band."""
+    values = sorted(Decimal(v) for v in finals if v is not None)
+    if not values:
+        return []
+    lowest, highest = values[0], values[-1]
+    width = _band_width(highest - lowest, most)
+    start = math.floor(lowest / width) * width
+    count = max(1, math.ceil((highest - start) / width))  # the top is in the last band
+    counts = [0] * count
+    for v in values:
+        counts[min(math.floor((v - start) / width), count - 1)] += 1
+    return [Band(start + i * width, start + (i + 1) * width, n) for i, n in enumerate(counts)]
+
+
+def _band_width(spread: Decimal, most: int) -> Decimal:
+    if spread <= 0:
+        return Decimal(1)
+    exponent = math.floor((spread / most).log10())
+    for step in (1, 2, 5, 10):
+        width = Decimal(step) * Decimal(10) ** exponent
+        if spread / width <= most:
+            return width
+    return Decimal(10) ** (exponent + 1)

@@ -32,6 +32,7 @@ from emulation.scoring.forms import (
     VersionForm,
 )
 from emulation.scoring.models import SHEET_KINDS, ScoreSheet
+from emulation.scoring.ranking import distribution
 
 bp = Blueprint("scoring", __name__)
 
@@ -235,7 +236,13 @@ def ranking(campaign_id: int):
     return render_template("scoring/ranking.html", campaign=campaign, rankings=rows,
                            frozen=frozen, settings=services.settings_for(campaign),
                            units=queries.units_of(rows), clusters=clusters, chosen=chosen,
-                           manage=campaigns.can_manage(current_user, campaign))
+                           manage=campaigns.can_manage(current_user, campaign),
+                           score_bands=_score_bands)
+
+
+def _score_bands(rows) -> list:
+    """Phổ điểm of one cluster's ranking rows (their final scores)."""
+    return distribution(r.final for r in rows)
 
 
 CLUSTERS_ON_ONE_PAGE = 10

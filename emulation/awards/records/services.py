@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+from emulation.awards.catalogue.models import AwardType
 from emulation.awards.records.models import AwardRecord
 from emulation.core import permissions as perms
 from emulation.core.text import like_pattern
@@ -72,6 +73,30 @@ def honours_stats(year: int | None) -> list:
         .where(AwardRecord.revoked.is_(False), *([AwardRecord.year == year] if year else []))
         .group_by(AwardRecord.year, AwardRecord.award_code)
         .order_by(AwardRecord.year.desc(), AwardRecord.award_code)).all()
+
+
+def honours_breakdown(year: int | None, years: int = 10) -> dict:
+    """Awards per year by kind of commendation and by the level that decides them (the award
+    type's `decided_by`), of the `years` latest years (or of `year`): {"years": [...],
+    "kinds": {kind: {year: count}}, "levels": {level: {year: count}}, "totals": {year: n}}.
+    An award whose code is no longer in the catalogue counts under the level "" (unknown).
+    One query."""
+    stmt = (select(AwardRecord.year, AwardRecord.kind,
+                   func.coalesce(AwardType.decided_by, ""), func.count(AwardRecord.id))
+            .outerjoin(AwardType, AwardType.code == AwardRecord.award_code)
+            .where(AwardRecord.revoked.is_(False), *([AwardRecord.year == year] if year else []))
+            .group_by(AwardRecord.year, AwardRecord.kind, AwardType.decided_by))
+    kinds: dict[str, dict[int, int]] = {}
+    levels: dict[str, dict[int, int]] = {}
+    rows = db.session.execute(stmt).all()
+    shown = sorted({row[0] for row in rows})[-years:]
+    for y, kind, level, count in rows:
+        if y not in shown:
+            continue
+        kinds.setdefault(kind, {})[y] = kinds.get(kind, {}).get(y, 0) + count
+        levels.setdefault(level, {})[y] = levels.get(level, {}).get(y, 0) + count
+    totals = {y: sum(by_year.get(y, 0) for by_year in kinds.values()) for y in shown}
+    return {"years": shown, "kinds": kinds, "levels": levels, "totals": totals}
 
 
 def unit_stats(year: int | None):

@@ -54,6 +54,7 @@ def honours():
     return render_template("awards/honours.html",
                            pagination=award_records.honours_page(year, code, page_arg(), q=q),
                            stats=award_records.honours_stats(year), names=catalogue.names(),
+                           breakdown=award_records.honours_breakdown(year),
                            year=year, award=code, q=q)
 
 
