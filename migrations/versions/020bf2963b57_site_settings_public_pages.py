@@ -1,7 +1,7 @@
 """Site settings: the switches of the public pages (honour roll, self-check), off by default
 
 Revision ID: 020bf2963b57
-Revises: 531285064bb2
+Revises: 50ed68c2690a
 Create Date: 2026-11-30 15:36:23.261506
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '020bf2963b57'
-down_revision = '531285064bb2'
+down_revision = '50ed68c2690a'
 branch_labels = None
 depends_on = None
 
