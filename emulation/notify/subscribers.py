@@ -106,8 +106,11 @@ def _dossier_returned(n, reason: str = "", **_kw) -> None:
            {**_dossier_params(n), "reason": reason}, f"/nominations/{n.id}")
 
 
-def _dossier_forwarded(n, **_kw) -> None:
-    notify(nearest_organisers(n.level_unit), "dossier_forwarded",
+def _dossier_forwarded(n, from_unit=None, **_kw) -> None:
+    """The organisers of the new level, but not those already told at the level it left
+    (the nearest organisers of a unit with none of its own are those above it)."""
+    told = {u.id for u in nearest_organisers(from_unit)} if from_unit is not None else set()
+    notify([u for u in nearest_organisers(n.level_unit) if u.id not in told], "dossier_forwarded",
            {**_dossier_params(n), "unit": n.level_unit.name}, f"/nominations/{n.id}")
 
 

@@ -307,9 +307,10 @@ def forward(actor, n: Nomination, version) -> None:
         raise InvalidState(_("This is the top level; put the dossier on the council's agenda "
                              "instead."))
     _handle(actor, n, version, ("received",), "forwarded", commit=False)
+    below = n.level_unit
     n.level_unit = parent
     n.steps[-1].level_unit_id = parent.id
-    signals.dossier_forwarded.send(n)
+    signals.dossier_forwarded.send(n, from_unit=below)
     db.session.commit()
 
 
