@@ -8,7 +8,7 @@ import smtplib
 from datetime import date, timedelta
 from email.header import Header
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import default
 
 from flask import current_app
 from flask_babel import force_locale
@@ -274,7 +274,7 @@ def _message(address: str, locale: str, note: Notification) -> EmailMessage:
                            + text(note.kind, params))[:160]
         body = text(note.kind, params) + (
             f"\n\n{config.get('SERVER_URL', '')}{note.link}" if note.link else "")
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=default)
     message["From"] = one_line(config.get("MAIL_FROM", "thidua@localhost"))
     message["To"] = one_line(address)
     message.set_raw("Subject", encoded_subject(subject))
