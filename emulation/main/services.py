@@ -111,11 +111,6 @@ def task_count(user, today: date) -> int:
     return sum(db.session.execute(select(*counts)).one())
 
 
-def days_left(deadline: date | None, today: date) -> int | None:
-    """Days from today to the deadline (negative once it has passed)."""
-    return None if deadline is None else (deadline - today).days
-
-
 # --- the statements, one per kind of task ----------------------------------------------------
 
 def _organised(user, column):
