@@ -280,8 +280,9 @@ def submit(actor, n: Nomination, version, explanation: str = "") -> engine.Verdi
     n.eligibility = json.dumps(serialise(verdict), ensure_ascii=False)
     n.explanation = explanation
     n.flagged = verdict.eligible is False
-    signals.dossier_submitted.send(n)  # before the step, whose commit takes its notes too
-    _step(actor, n, "submitted")
+    _step(actor, n, "submitted", commit=False)
+    signals.dossier_submitted.send(n)
+    db.session.commit()  # one flush of the dossier: its version moves once
     return verdict
 
 
