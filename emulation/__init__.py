@@ -270,6 +270,18 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notify_bp)
 
 
+def _tasks(user) -> int:
+    """The navigation's count of tasks waiting (one query), on pages, not files, the API or
+    an error page (which must render whatever failed)."""
+    if not getattr(user, "is_authenticated", False) or not has_request_context() or \
+            request.path.startswith(("/static/", "/api/")) or g.get("error_page"):
+        return 0
+    from emulation.core.web import local_today
+    from emulation.main.services import task_count
+
+    return task_count(user, local_today())
+
+
 def _unread(user) -> int:
     if not getattr(user, "is_authenticated", False) or not has_request_context() or \
             request.path.startswith(("/static/", "/api/")):
@@ -328,6 +340,7 @@ def _register_template_helpers(app: Flask) -> None:
             "unread": _unread(user),
             # read only by the pages shown to visitors without an account
             "public_links": public_links,
+            "tasks_waiting": _tasks(user),
         }
 
     @app.before_request

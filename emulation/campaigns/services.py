@@ -24,7 +24,7 @@ from emulation.campaigns.models import (
     ReportPeriod,
     ReportPeriodUnit,
 )
-from emulation.core import audit, uploads
+from emulation.core import audit, signals, uploads
 from emulation.core import permissions as perms
 from emulation.core.errors import (
     Conflict,
@@ -284,6 +284,7 @@ def publish(actor, campaign: Campaign, version) -> None:
         raise InvalidState(_("The campaign cannot be published: %(reasons)s",
                              reasons=" ".join(problems)))
     _move(actor, campaign, "published")
+    signals.campaign_published.send(campaign)
     db.session.commit()
 
 

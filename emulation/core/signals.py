@@ -31,7 +31,15 @@ sheets_assigned = _signals.signal(
                            "to_user: User and count: int (a council scorer's sheets)")
 dossier_returned = _signals.signal("dossier-returned", doc="sender: Nomination; reason: str")
 dossier_forwarded = _signals.signal("dossier-forwarded",
-                                    doc="sender: Nomination (its level_unit is the new level)")
+                                    doc="sender: Nomination (its level_unit is the new level); "
+                                        "from_unit: Unit, the level it left")
+campaign_published = _signals.signal(
+    "campaign-published", doc="sender: Campaign (launched to its participants)")
+pledge_submitted = _signals.signal("pledge-submitted", doc="sender: Pledge")
+report_submitted = _signals.signal("report-submitted", doc="sender: Report")
+dossier_submitted = _signals.signal(
+    "dossier-submitted", doc="sender: Nomination (its level_unit is the level it goes to)")
+meeting_scheduled = _signals.signal("meeting-scheduled", doc="sender: CouncilMeeting")
 ballot_opened = _signals.signal("ballot-opened", doc="sender: CouncilMeeting")
 objection_made = _signals.signal("objection-made", doc="sender: Objection")
 decision_issued = _signals.signal("decision-issued", doc="sender: Decision")

@@ -193,6 +193,7 @@ FAILURE_LIMITS = {"api-token": "API_BAD_TOKEN_LIMIT"}
 def register_error_handlers(app: Flask) -> None:
     def render_error(status: int, message: str | None = None):
         db.session.rollback()
+        g.error_page = True  # the navigation's counts are not read on an error page
         titles = {
             400: _("Bad request"), 403: _("Access denied"), 404: _("Page not found"),
             405: _("Method not allowed"), 409: _("Conflict"), 413: _("File too large"),

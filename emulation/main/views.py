@@ -15,8 +15,9 @@ from flask_login import current_user, login_required
 
 from emulation.auth import services as auth_services
 from emulation.core import permissions as perms
-from emulation.core.web import is_safe_next
+from emulation.core.web import is_safe_next, local_today
 from emulation.extensions import csrf
+from emulation.main import services as home
 from emulation.main.services import database_reachable
 from emulation.org import services as org
 
@@ -31,7 +32,9 @@ def index():
         counts["units"] = org.active_unit_count(current_user)
     if perms.can_any(current_user, perms.VIEW_PEOPLE):
         counts["people"] = org.active_people_count(current_user)
-    return render_template("main/index.html", counts=counts)
+    today = local_today()
+    return render_template("main/index.html", counts=counts, today=today,
+                           roles=home.tasks_for(current_user, today))
 
 
 @bp.route("/healthz")

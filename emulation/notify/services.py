@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import smtplib
 from datetime import date, timedelta
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import default
 
 from flask import current_app
 from flask_babel import force_locale
@@ -31,6 +33,13 @@ MESSAGES = {
     "dossier_forwarded": _l("The dossier #%(id)s (%(award)s, %(subject)s) was forwarded to "
                             "%(unit)s."),
     "sheet_assigned": _l("%(count)s score sheets of %(campaign)s are waiting for you."),
+    "campaign_launched": _l("The campaign %(campaign)s was launched; your unit takes part."),
+    "pledge_submitted": _l("%(unit)s submitted its pledge for %(campaign)s."),
+    "report_submitted": _l("%(unit)s submitted its report %(period)s for %(campaign)s."),
+    "dossier_submitted": _l("The dossier #%(id)s (%(award)s, %(subject)s) was submitted by "
+                            "%(unit)s."),
+    "meeting_scheduled": _l("The meeting %(meeting)s of %(council)s is scheduled on "
+                            "%(date)s."),
     "ballot_opened": _l("The secret ballot of %(meeting)s is open."),
     "decision_issued": _l("Decision %(number)s names your unit or its people."),
     "objection": _l("An objection was made to the dossier #%(id)s (%(subject)s)."),
@@ -78,6 +87,22 @@ def officers_of(unit):
 def organisers_of(unit):
     """Users who organise for the unit (a grant on it or above it)."""
     return _serving(unit, "organiser")
+
+
+def nearest_organisers(unit):
+    """The organisers of the nearest level that has any, from the unit up: the level a
+    submission or a forwarded dossier reaches. The levels above are not told again (they hear
+    when it is forwarded to them): one notification per event, not one per level."""
+    from emulation.auth.models import RoleGrant, User
+
+    ancestors = [int(p) for p in unit.path.strip("/").split("/") if p]
+    by_unit: dict[int, list] = {}
+    for unit_id, user in db.session.execute(
+            select(RoleGrant.unit_id, User).join(User, User.id == RoleGrant.user_id).where(
+                RoleGrant.role == "organiser", RoleGrant.unit_id.in_(ancestors),
+                User.active.is_(True))) if ancestors else ():
+        by_unit.setdefault(unit_id, []).append(user)
+    return next((by_unit[a] for a in reversed(ancestors) if a in by_unit), [])
 
 
 def officers_by_unit(units) -> dict[int, list]:
@@ -249,12 +274,24 @@ def _message(address: str, locale: str, note: Notification) -> EmailMessage:
                            + text(note.kind, params))[:160]
         body = text(note.kind, params) + (
             f"\n\n{config.get('SERVER_URL', '')}{note.link}" if note.link else "")
-    message = EmailMessage()
+    message = EmailMessage(policy=default)
     message["From"] = one_line(config.get("MAIL_FROM", "thidua@localhost"))
     message["To"] = one_line(address)
-    message["Subject"] = subject
+    message.set_raw("Subject", encoded_subject(subject))
     message.set_content(body)
     return message
+
+
+def encoded_subject(subject: str) -> str:
+    """The subject as RFC 2047 encoded words, folded at 76 columns with every space inside a
+    word. The email library's own folder (Python 3.11, policy default or SMTP) put a space
+    that fell at a fold point *between* two encoded words, where readers drop it (RFC 2047
+    §6.2: "…Vinachemtrong…"); `Header` splits the encoded text itself and keeps it. Stored
+    with `set_raw`, the lines are sent as they are (the policy refolds only lines longer than
+    its limit), and `message["Subject"]` reads back the text."""
+    if subject.isascii():
+        return Header(subject, "us-ascii", header_name="Subject").encode()
+    return Header(subject, "utf-8", header_name="Subject").encode()
 
 
 def _send(message: EmailMessage) -> None:

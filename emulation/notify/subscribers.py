@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from emulation.core import signals
 from emulation.extensions import db
-from emulation.notify.services import notify, officers_by_unit, officers_of, organisers_of
+from emulation.notify.services import nearest_organisers, notify, officers_by_unit, officers_of
 
 
 def connect() -> None:
     """Subscribe once (weakly referenced module-level functions stay alive)."""
+    signals.campaign_published.connect(_campaign_published)
+    signals.pledge_submitted.connect(_pledge_submitted)
+    signals.report_submitted.connect(_report_submitted)
+    signals.dossier_submitted.connect(_dossier_submitted)
+    signals.meeting_scheduled.connect(_meeting_scheduled)
     signals.pledge_approved.connect(_pledge_approved)
     signals.pledge_returned.connect(_pledge_returned)
     signals.sheets_assigned.connect(_sheets_assigned)
@@ -23,6 +28,50 @@ def connect() -> None:
 
 def _pledge_link(pledge) -> str:
     return f"/campaigns/{pledge.campaign_id}/units/{pledge.unit_id}/pledge"
+
+
+def _campaign_published(campaign, **_kw) -> None:
+    """The officers of the participating units hear of the launch once each, however many
+    of its participants they serve (an officer of a unit above several participants)."""
+    from sqlalchemy import select
+
+    from emulation.campaigns.models import CampaignParticipant
+    from emulation.org.models import Unit
+
+    units = db.session.execute(select(Unit.id, Unit.path).join(
+        CampaignParticipant, CampaignParticipant.unit_id == Unit.id).where(
+        CampaignParticipant.campaign_id == campaign.id)).all()
+    officers = officers_by_unit([(u.id, u.path) for u in units])
+    notify([user for users in officers.values() for user in users], "campaign_launched",
+           {"campaign": campaign.title}, "/pledges/")
+
+
+def _pledge_submitted(pledge, **_kw) -> None:
+    notify(nearest_organisers(pledge.campaign.issuing_unit), "pledge_submitted",
+           {"unit": pledge.unit.name, "campaign": pledge.campaign.title}, _pledge_link(pledge))
+
+
+def _report_submitted(report, **_kw) -> None:
+    from emulation.campaigns.models import Campaign
+
+    campaign = db.session.get(Campaign, report.campaign_id)
+    notify(nearest_organisers(campaign.issuing_unit), "report_submitted",
+           {"unit": report.unit.name, "campaign": campaign.title,
+            "period": report.period.label},
+           f"/campaigns/{campaign.id}/units/{report.unit_id}/reports/{report.period_id}")
+
+
+def _dossier_submitted(n, **_kw) -> None:
+    notify(nearest_organisers(n.level_unit), "dossier_submitted",
+           {**_dossier_params(n), "unit": n.proposing_unit.name}, f"/nominations/{n.id}")
+
+
+def _meeting_scheduled(meeting, actor=None, **_kw) -> None:
+    """The council's members (the secretary too, unless they scheduled it themselves)."""
+    notify([m.user for m in meeting.council.members if m.user is not actor],
+           "meeting_scheduled", {"meeting": meeting.title, "council": meeting.council.name,
+                                 "date": meeting.held_on.isoformat()},
+           f"/meetings/{meeting.id}")
 
 
 def _pledge_approved(pledge, **_kw) -> None:
@@ -57,8 +106,11 @@ def _dossier_returned(n, reason: str = "", **_kw) -> None:
            {**_dossier_params(n), "reason": reason}, f"/nominations/{n.id}")
 
 
-def _dossier_forwarded(n, **_kw) -> None:
-    notify(organisers_of(n.level_unit), "dossier_forwarded",
+def _dossier_forwarded(n, from_unit=None, **_kw) -> None:
+    """The organisers of the new level, but not those already told at the level it left
+    (the nearest organisers of a unit with none of its own are those above it)."""
+    told = {u.id for u in nearest_organisers(from_unit)} if from_unit is not None else set()
+    notify([u for u in nearest_organisers(n.level_unit) if u.id not in told], "dossier_forwarded",
            {**_dossier_params(n), "unit": n.level_unit.name}, f"/nominations/{n.id}")
 
 

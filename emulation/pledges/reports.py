@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from emulation.campaigns.models import Campaign, ReportPeriod
 from emulation.campaigns.services import require_manage
-from emulation.core import audit, uploads
+from emulation.core import audit, signals, uploads
 from emulation.core.errors import (
     InvalidState,
     NotFound,
@@ -194,6 +194,7 @@ def submit_report(actor, report: Report, version, today: date | None = None) -> 
                          + (f", {report.late_days} days late" if report.late_days else ""),
                  before={"state": "draft"},
                  after={"state": "submitted", "late_days": report.late_days})
+    signals.report_submitted.send(report)
     db.session.commit()
 
 

@@ -246,6 +246,7 @@ def submit(actor, pledge: Pledge, version, today: date) -> None:
                              date=day_text(campaign.registration_deadline)))
     pledge.submitted_at = utcnow()
     _step(actor, pledge, PledgeState.SUBMITTED)
+    signals.pledge_submitted.send(pledge)
     db.session.commit()
 
 

@@ -46,16 +46,23 @@ def adjustments_of(campaign: Campaign, unit: Unit | None = None, newest_first: b
     return db.session.scalars(stmt.order_by(order)).all()
 
 
+def sheets_of_scorer(user, *columns):
+    """The statement of the sheets (or of `columns`) in published campaigns that the user
+    scores: council sheets named to them, peer and self sheets of the units they serve."""
+    units = select(Unit.id).where(perms.unit_condition(user, services.FILLERS))
+    return (select(*(columns or (ScoreSheet,)))
+            .join(Campaign, Campaign.id == ScoreSheet.campaign_id)
+            .where(Campaign.state == "published",
+                   (ScoreSheet.scorer_user_id == user.id)
+                   | ((ScoreSheet.scorer_kind != "council")
+                      & ScoreSheet.scorer_unit_id.in_(units))))
+
+
 def waiting_sheets(user) -> tuple[list[ScoreSheet], dict[int, Campaign]]:
     """Sheets waiting for the user in published campaigns: council sheets named to them and
     peer or self sheets of the units they serve — those they may fill — with their campaigns."""
-    units = select(Unit.id).where(perms.unit_condition(user, services.FILLERS))
     sheets = db.session.scalars(
-        select(ScoreSheet).join(Campaign, Campaign.id == ScoreSheet.campaign_id)
-        .where(Campaign.state == "published",
-               (ScoreSheet.scorer_user_id == user.id)
-               | ((ScoreSheet.scorer_kind != "council") & ScoreSheet.scorer_unit_id.in_(units)))
-        .options(selectinload(ScoreSheet.scorer_unit))
+        sheets_of_scorer(user).options(selectinload(ScoreSheet.scorer_unit))
         .order_by(ScoreSheet.campaign_id, ScoreSheet.scorer_kind, ScoreSheet.id)).all()
     sheets = [s for s in sheets if services.can_fill(user, s)]
     campaigns = {c.id: c for c in db.session.scalars(select(Campaign).where(

@@ -222,6 +222,7 @@ def schedule(actor, council: Council, title: str, held_on: date) -> CouncilMeeti
     db.session.flush()
     audit.record(db.session, actor=actor, action="meeting.schedule", obj=meeting,
                  summary=f"meeting {title} on {held_on}")
+    signals.meeting_scheduled.send(meeting, actor=actor)
     db.session.commit()
     return meeting
 

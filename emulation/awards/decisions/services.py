@@ -507,21 +507,33 @@ class Waiting:
     ready_on: date | None
 
 
+def passed_at_levels(user, *columns):
+    """The statement of the nominations (or of `columns`) passed by a vote that stands, at a
+    level the user organises, neither withdrawn nor sent to the superior: what decisions are
+    made of (`decision_candidates`, the home page's tasks)."""
+    return (select(*(columns or (Nomination,)))
+            .join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
+            .join(CouncilMeeting, CouncilMeeting.id == AgendaItem.meeting_id)
+            .where(AgendaItem.passed.is_(True), AgendaItem.reopened_at.is_(None),
+                   CouncilMeeting.state == "closed",
+                   Nomination.state.not_in(("withdrawn", *UPWARD_STATES)),
+                   Nomination.level_unit_id.in_(perms.covered_unit_ids(user, ORGANISER))))
+
+
+def in_force_decision_exists():
+    """SQL condition: the nomination (`Nomination.id`) is in a decision not revoked."""
+    return select(DecisionItem.id).join(Decision).where(
+        DecisionItem.nomination_id == Nomination.id, Decision.state != "revoked").exists()
+
+
 def decision_candidates(user, today: date) -> tuple[list[Nomination], list[Waiting]]:
     """The passed nominations (a standing vote) at a level the user organises and that a unit
     the user organises may decide: (those a decision may grant `today`, those that wait, with
     the reason and the date). Nominations withdrawn, sent to the superior or already in a
     decision in force are in neither list."""
-    stmt = (select(Nomination).join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
-            .join(CouncilMeeting, CouncilMeeting.id == AgendaItem.meeting_id)
-            .where(AgendaItem.passed.is_(True), AgendaItem.reopened_at.is_(None),
-                   CouncilMeeting.state == "closed",
-                   Nomination.state.not_in(("withdrawn", *UPWARD_STATES)),
-                   Nomination.level_unit_id.in_(perms.covered_unit_ids(user, ORGANISER)))
-            .order_by(Nomination.id))
     ready: list[Nomination] = []
     waiting: list[Waiting] = []
-    for n in db.session.scalars(stmt).unique():
+    for n in db.session.scalars(passed_at_levels(user).order_by(Nomination.id)).unique():
         if not _user_decides(user, n):
             continue
         why = grantable(n, today)

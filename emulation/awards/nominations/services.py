@@ -280,7 +280,9 @@ def submit(actor, n: Nomination, version, explanation: str = "") -> engine.Verdi
     n.eligibility = json.dumps(serialise(verdict), ensure_ascii=False)
     n.explanation = explanation
     n.flagged = verdict.eligible is False
-    _step(actor, n, "submitted")
+    _step(actor, n, "submitted", commit=False)
+    signals.dossier_submitted.send(n)
+    db.session.commit()  # one flush of the dossier: its version moves once
     return verdict
 
 
@@ -306,9 +308,10 @@ def forward(actor, n: Nomination, version) -> None:
         raise InvalidState(_("This is the top level; put the dossier on the council's agenda "
                              "instead."))
     _handle(actor, n, version, ("received",), "forwarded", commit=False)
+    below = n.level_unit
     n.level_unit = parent
     n.steps[-1].level_unit_id = parent.id
-    signals.dossier_forwarded.send(n)
+    signals.dossier_forwarded.send(n, from_unit=below)
     db.session.commit()
 
 
