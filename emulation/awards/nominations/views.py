@@ -57,6 +57,8 @@ def index():
                            overlaps=eligibility.overlap_warnings(items),
                            outcomes=decisions.outcomes(items, local_today()),
                            can_create=perms.can_any(current_user, service.OFFICER),
+                           sources=service.bulk_sources(current_user),
+                           bulk_form=NominationActionForm(formdata=None),
                            states=NOMINATION_STATES)
 
 
@@ -196,33 +198,42 @@ def attachment(nomination_id: int, attachment_id: int):
 @bp.route("/from-registrations", methods=["POST"])
 @perms.roles_required(*service.OFFICER)
 def from_registrations():
+    """Drafts from a unit's approved title registrations; the result page lists the drafts
+    made and each registration skipped with the reason."""
     campaign = _campaign(int_arg("campaign_id", source=request.form))
     unit = unit_by_code(request.form.get("unit_code", ""))
     if unit is None or not perms.covers(current_user, unit, service.OFFICER):
         abort(400)
-    made = []
-    status = attempt(lambda: made.append(service.from_title_registrations(
-        current_user, campaign, unit, campaign.year_end)))
-    if status:
-        return redirect(url_for("nominations.index")), 303
-    flash(_("%(n)d draft nominations made from the title registrations.", n=made[0]),
-          "success")
-    return redirect(url_for("nominations.index"))
+    back = url_for("pledges.pledge", campaign_id=campaign.id, unit_id=unit.id)
+    return _bulk(lambda: service.from_title_registrations(current_user, campaign, unit,
+                                                          campaign.year_end),
+                 campaign, back, _("Pledge of %(unit)s", unit=unit.name))
 
 
 @bp.route("/from-ranking", methods=["POST"])
 @perms.roles_required("organiser")
 def from_ranking():
+    """Flag drafts for the frozen ranking's leaders, with the result page as above."""
     campaign = _campaign(int_arg("campaign_id", source=request.form))
     if not campaigns.can_manage(current_user, campaign):
         abort(403)
-    made = []
-    status = attempt(lambda: made.append(service.from_ranking(current_user, campaign,
-                                                              campaign.year_end)))
+    back = url_for("scoring.ranking", campaign_id=campaign.id)
+    return _bulk(lambda: service.from_ranking(current_user, campaign, campaign.year_end),
+                 campaign, back, _("Ranking"))
+
+
+def _bulk(operation, campaign, back: str, back_label: str):
+    if not NominationActionForm().validate_on_submit():
+        abort(400)
+    result = []
+    status = attempt(lambda: result.append(operation()))
     if status:
-        return redirect(url_for("scoring.ranking", campaign_id=campaign.id)), 303
-    flash(_("%(n)d draft flag nominations made from the frozen ranking.", n=made[0]), "success")
-    return redirect(url_for("nominations.index"))
+        return redirect(back), 303
+    made = result[0]
+    return render_template("awards/bulk_result.html", result=made, campaign=campaign,
+                           back=back, back_label=back_label,
+                           readable={n.id for n in made.made
+                                     if service.can_read(current_user, n)})
 
 
 def _page(n: Nomination, status: int = 200, form=None):

@@ -1,0 +1,140 @@
+"""No dead ends around the dossiers (issue 16): the bulk nominations are reachable from the
+pages where the user is and say whom they skipped and why; council members and the secretary
+read the dossiers of their meetings, read-only."""
+import re
+
+from sqlalchemy import func, select
+
+from emulation.awards.catalogue.data import seed
+from emulation.awards.catalogue.services import award_by_code
+from emulation.awards.nominations import services as nom
+from emulation.awards.nominations.models import Nomination
+from emulation.core.models import utcnow
+from emulation.core.permissions import SYSTEM
+from emulation.extensions import db
+from emulation.org.models import Person, Unit
+from emulation.pledges.models import Pledge, TitleRegistration
+from emulation.scoring.models import RankingEntry
+from emulation.scoring.services import settings_for
+from tests.factories import gen_person
+
+
+def _registrations(in_app, world, cworld):
+    """CS-1's approved pledge registers P1 for LĐTT and CSTĐCS, P11 for LĐTT and the unit
+    for TTLĐTT; P1 is already nominated for LĐTT 2026."""
+    with in_app():
+        seed(db.session)
+        unit = db.session.get(Unit, world.unit1.id)
+        first = db.session.get(Person, world.person1.id)
+        second = gen_person("P11", unit, "Lê Văn Bình")
+        db.session.flush()
+        for code, person in (("LDTT", first), ("CSTDCS", first), ("LDTT", second),
+                             ("TTLDTT", None)):
+            db.session.add(TitleRegistration(pledge_id=cworld.pledge, award_code=code,
+                                             person_id=person.id if person else None))
+        nom.create(SYSTEM, award=award_by_code("LDTT"), year=2026, proposing_unit=unit,
+                   person=first)
+        db.session.commit()
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+
+
+def test_the_approved_pledge_offers_the_bulk_nominations_and_lists_whom_it_skipped(
+        world, cworld, login, in_app):
+    _registrations(in_app, world, cworld)
+    officer = login("donvi1")
+    page = officer.get(f"/campaigns/{cworld.campaign}/units/{world.unit1.id}/pledge")
+    text = page.get_data(as_text=True)
+    assert 'id="nominate-registrations"' in text
+    form = re.search(r'<form method="post" action="/nominations/from-registrations".*?</form>',
+                     text, re.S).group(0)
+    assert f'value="{cworld.campaign}"' in form and 'value="CS-1"' in form
+    response = officer.post("/nominations/from-registrations", data={
+        "csrf_token": _csrf(text), "campaign_id": cworld.campaign, "unit_code": "CS-1"})
+    result = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Đã lập 3 dự thảo đề nghị" in result
+    skipped = re.search(r'<table class="table table-sm bulk-skipped">(.*?)</table>', result,
+                        re.S).group(1)
+    assert "Nguyễn Văn Đức" in skipped and "Lao động tiên tiến" in skipped
+    assert "đã được đề nghị Lao động tiên tiến năm 2026" in skipped
+    assert "Lê Văn Bình" not in skipped
+    with in_app():
+        assert db.session.scalar(select(func.count(Nomination.id))) == 4
+    # made again: every registration is skipped, each with its reason
+    again = officer.post("/nominations/from-registrations", data={
+        "csrf_token": _csrf(text), "campaign_id": cworld.campaign, "unit_code": "CS-1"})
+    rows = re.findall(r"<tr><td>[^<]+</td><td>[^<]+</td><td>[^<]+</td></tr>",
+                      again.get_data(as_text=True))
+    assert len(rows) == 4 and "Đã lập 0 dự thảo đề nghị" in again.get_data(as_text=True)
+
+
+def test_the_bulk_button_is_only_where_it_works(world, cworld, login, in_app):
+    _registrations(in_app, world, cworld)
+    url = f"/campaigns/{cworld.campaign}/units/{world.unit1.id}/pledge"
+    # the organiser reads the pledge but does not propose the unit's people
+    assert 'id="nominate-registrations"' not in login("tochuc").get(url).get_data(as_text=True)
+    with in_app():
+        db.session.get(Pledge, cworld.pledge).state = "submitted"
+        db.session.commit()
+    assert 'id="nominate-registrations"' not in login("donvi1").get(url).get_data(as_text=True)
+    # an officer of another unit is refused the unit's registrations
+    assert login("donvi2").post("/nominations/from-registrations", data={
+        "campaign_id": cworld.campaign, "unit_code": "CS-1"}).status_code == 400
+
+
+def _frozen_ranking(in_app, world, cworld):
+    """CS-1 and CS-2 lead the frozen ranking; CS-2 is already nominated for the flag."""
+    with in_app():
+        seed(db.session)
+        from emulation.campaigns.models import Campaign
+
+        campaign = db.session.get(Campaign, cworld.campaign)
+        for rank, unit in enumerate((world.unit1, world.unit2), 1):
+            db.session.add(RankingEntry(campaign_id=campaign.id, cluster_id=cworld.cluster,
+                                        unit_id=unit.id, rank=rank, leader=True))
+        settings_for(campaign).frozen_at = utcnow()
+        nom.create(SYSTEM, award=award_by_code("CO_BO"), year=2026,
+                   proposing_unit=db.session.get(Unit, world.branch_b.id),
+                   unit=db.session.get(Unit, world.unit2.id))
+        db.session.commit()
+
+
+def test_the_frozen_ranking_offers_flag_nominations_made_by_its_organiser(
+        world, cworld, login, in_app):
+    _frozen_ranking(in_app, world, cworld)
+    organiser = login("tochuc")
+    page = organiser.get(f"/campaigns/{cworld.campaign}/ranking").get_data(as_text=True)
+    assert 'id="nominate-leaders"' in page
+    response = organiser.post("/nominations/from-ranking", data={
+        "csrf_token": _csrf(page), "campaign_id": cworld.campaign})
+    result = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Đã lập 1 dự thảo đề nghị" in result
+    skipped = re.search(r'bulk-skipped">(.*?)</table>', result, re.S).group(1)
+    assert "Công đoàn Công ty Thuốc lá Sài Gòn" in skipped and "đã được đề nghị" in skipped
+    with in_app():
+        made = db.session.scalar(select(Nomination).where(
+            Nomination.unit_id == world.unit1.id))
+        assert made.proposing_unit_id == world.branch_a.id and made.state == "draft"
+    # an organiser of a branch does not manage the parent campaign's ranking
+    assert login("tochuc_a").post("/nominations/from-ranking", data={
+        "campaign_id": cworld.campaign}).status_code == 403
+
+
+def test_a_ranking_not_frozen_offers_no_flag_nominations(world, cworld, login):
+    page = login("tochuc").get(f"/campaigns/{cworld.campaign}/ranking").get_data(as_text=True)
+    assert 'id="nominate-leaders"' not in page
+
+
+def test_the_nominations_list_links_every_bulk_source(world, cworld, login, in_app):
+    _registrations(in_app, world, cworld)
+    _frozen_ranking(in_app, world, cworld)
+    officer = login("donvi1").get("/nominations/").get_data(as_text=True)
+    assert 'action="/nominations/from-registrations"' in officer
+    assert 'action="/nominations/from-ranking"' not in officer
+    organiser = login("tochuc").get("/nominations/").get_data(as_text=True)
+    assert 'action="/nominations/from-ranking"' in organiser
+    assert f'href="/campaigns/{cworld.campaign}/ranking"' in organiser
+    assert "bulk-sources" not in login("donvi2").get("/nominations/").get_data(as_text=True)
