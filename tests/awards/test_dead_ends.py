@@ -138,3 +138,59 @@ def test_the_nominations_list_links_every_bulk_source(world, cworld, login, in_a
     assert 'action="/nominations/from-ranking"' in organiser
     assert f'href="/campaigns/{cworld.campaign}/ranking"' in organiser
     assert "bulk-sources" not in login("donvi2").get("/nominations/").get_data(as_text=True)
+
+
+def _agenda(in_app, meeting_id):
+    from emulation.awards.councils.models import CouncilMeeting
+
+    with in_app():
+        meeting = db.session.get(CouncilMeeting, meeting_id)
+        return [(item.nomination_id, item.nomination.version) for item in meeting.items]
+
+
+def test_council_members_and_the_secretary_read_their_agenda_dossiers_read_only(
+        world, meeting_id, login, in_app):
+    agenda = _agenda(in_app, meeting_id)
+    for name in ("hoidong1", "hd2", "thuky"):
+        client = login(name)
+        meeting = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+        for nid, version in agenda:
+            assert f'href="/nominations/{nid}"' in meeting, name
+            response = client.get(f"/nominations/{nid}")
+            page = response.get_data(as_text=True)
+            assert response.status_code == 200, name
+            assert "council-reader" in page and "Nguyễn Văn Đức" in page
+            assert f'action="/nominations/{nid}/' not in page  # no action of any kind
+            assert "Lưu nháp" not in page and "<fieldset disabled>" in page
+            # what they post is refused and changes nothing
+            for url, data in ((f"/nominations/{nid}", {"version": version, "summary": "Sửa",
+                                                        "kind": "regular"}),
+                              (f"/nominations/{nid}/withdraw", {"version": version,
+                                                                "reason": "Rút"}),
+                              (f"/nominations/{nid}/submit", {"version": version}),
+                              (f"/nominations/{nid}/receive", {"version": version})):
+                assert client.post(url, data=data).status_code in (403, 404), (name, url)
+    with in_app():
+        for nid, version in agenda:
+            n = db.session.get(Nomination, nid)
+            assert (n.state, n.summary, n.version) == ("on_agenda", "Thành tích", version)
+
+
+def test_a_member_of_another_council_still_cannot_open_the_dossiers(
+        world, meeting_id, login, in_app):
+    from decimal import Decimal
+
+    from emulation.awards.councils import services as cs
+    from tests.factories import gen_user
+
+    with in_app():
+        branch = db.session.get(Unit, world.branch_a.id)
+        other = cs.create_council(SYSTEM, branch, "Hội đồng CD-A", Decimal("66.67"))
+        cs.add_member(SYSTEM, other, gen_user("hd_khac", "council_member",
+                                              db.session.get(Unit, world.top.id)), "member")
+        gen_user("hd_le", "council_member", db.session.get(Unit, world.top.id))
+        db.session.commit()
+    for name in ("hd_khac", "hd_le", "xem"):
+        client = login(name)
+        for nid, _version in _agenda(in_app, meeting_id):
+            assert client.get(f"/nominations/{nid}").status_code == 404, name

@@ -22,6 +22,7 @@ from emulation.awards.councils.forms import (
     WrittenOpinionForm,
 )
 from emulation.awards.councils.models import Council, CouncilMeeting
+from emulation.awards.nominations import services as nominations
 from emulation.core.forms import Form
 from emulation.core.web import form_action, ids_from, load_or_404
 from emulation.org.services import unit_choices
@@ -237,4 +238,5 @@ def _meeting_page(meeting: CouncilMeeting, status: int = 200):
         written_by=service.written_by(meeting) if secretary and voting else {},
         absent=service.absent_members(meeting) if secretary and voting else [],
         needed=service.votes_needed(meeting),
+        readable=nominations.readable_ids(current_user, [i.nomination for i in meeting.items]),
         reopenable={i.id for i in meeting.items if service.can_reopen(current_user, i)}), status

@@ -118,8 +118,37 @@ def get_for(user, nomination_id: int) -> Nomination:
 
 
 def can_read(user, n: Nomination) -> bool:
+    """The proposing unit's officers, the organisers of the level that holds it, and the
+    members and secretary of a council that has it on a meeting's agenda (read-only)."""
     return (perms.covers(user, n.proposing_unit, OFFICER)
-            or perms.covers(user, n.level_unit, ORGANISER))
+            or perms.covers(user, n.level_unit, ORGANISER)
+            or n.id in on_agenda_of(user, [n.id]))
+
+
+def on_agenda_of(user, nomination_ids) -> set[int]:
+    """Of `nomination_ids`, those on the agenda of a meeting of a council the user sits on
+    (as a member, its chair or its secretary): the dossiers they read before voting."""
+    from emulation.awards.councils.models import AgendaItem, CouncilMeeting, CouncilMember
+
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "id", None) \
+            or not nomination_ids:
+        return set()
+    return set(db.session.scalars(
+        select(AgendaItem.nomination_id).distinct()
+        .join(CouncilMeeting, CouncilMeeting.id == AgendaItem.meeting_id)
+        .join(CouncilMember, CouncilMember.council_id == CouncilMeeting.council_id)
+        .where(CouncilMember.user_id == user.id,
+               AgendaItem.nomination_id.in_(list(nomination_ids)))))
+
+
+def readable_ids(user, nominations) -> set[int]:
+    """The ids of `nominations` the user may open (`can_read`), in a bounded number of
+    queries: for the links of a page."""
+    nominations = list(nominations)
+    council = on_agenda_of(user, [n.id for n in nominations])
+    return {n.id for n in nominations if n.id in council
+            or perms.covers(user, n.proposing_unit, OFFICER)
+            or perms.covers(user, n.level_unit, ORGANISER)}
 
 
 def can_edit(user, n: Nomination) -> bool:

@@ -264,6 +264,8 @@ def _page(n: Nomination, status: int = 200, form=None):
         locale=current_locale(), action_form=NominationActionForm(formdata=None,
                                                                   version=n.version),
         can_edit=service.can_edit(current_user, n), can_handle=handle,
+        council_reader=not handle and not perms.covers(current_user, n.proposing_unit,
+                                                        service.OFFICER),
         can_withdraw=n.state not in service.NOT_WITHDRAWABLE and (
             service.can_edit(current_user, n) or service.can_handle(current_user, n)
             or perms.covers(current_user, n.proposing_unit, service.OFFICER))), status
