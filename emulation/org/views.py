@@ -70,6 +70,9 @@ def _unit_page(unit: Unit, status: int = 200, edit_form=None, move_form=None):
     return render_template(
         "org/unit_detail.html", unit=unit, children=services.children_of(unit),
         people_count=people_count, history=history, ancestors=services.ancestors_of(unit),
+        # an ancestor above the reader's grants is named, not linked (it would answer 404)
+        openable={a.id for a in services.ancestors_of(unit)
+                  if perms.covers(current_user, a, perms.VIEW_UNITS)},
         can_manage=can_manage, edit_form=edit_form,
         move_form=move_form, version_form=VersionForm(formdata=None, version=unit.version),
         can_delete=can_manage and not services.unit_has_history(unit)), status

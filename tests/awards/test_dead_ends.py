@@ -194,3 +194,33 @@ def test_a_member_of_another_council_still_cannot_open_the_dossiers(
         client = login(name)
         for nid, _version in _agenda(in_app, meeting_id):
             assert client.get(f"/nominations/{nid}").status_code == 404, name
+
+
+def test_the_honour_roll_links_a_name_only_for_readers_who_may_open_it(world, login, in_app):
+    from emulation.awards.records.models import AwardRecord
+
+    with in_app():
+        seed(db.session)
+        db.session.add(AwardRecord(award_code="LDTT", person_id=world.person1.id, year=2025,
+                                   decision_number="7/QĐ"))
+        db.session.commit()
+    link = f'href="/people/{world.person1.id}/eligibility"'
+    for name, linked in (("xem", False), ("thuky", False), ("hoidong1", False),
+                         ("donvi2", False), ("donvi1", True), ("tochuc", True)):
+        client = login(name)
+        page = client.get("/honours/").get_data(as_text=True)
+        assert "Nguyễn Văn Đức" in page, name
+        assert (link in page) is linked, name
+        if linked:
+            assert client.get(link[6:-1]).status_code == 200, name
+
+
+def test_a_dossier_forwarded_up_stays_readable_by_the_level_that_forwarded_it(
+        world, meeting_id, login, in_app):
+    nid = _agenda(in_app, meeting_id)[0][0]
+    client = login("tochuc_a")
+    assert client.get(f"/nominations/{nid}").status_code == 200
+    assert f'href="/nominations/{nid}"' in client.get("/nominations/").get_data(as_text=True)
+    # read-only: the level above holds it now
+    assert client.post(f"/nominations/{nid}/withdraw", data={"version": 1, "reason": "x"}
+                       ).status_code == 403

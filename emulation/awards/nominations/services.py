@@ -54,7 +54,9 @@ def nominations_query(user, state: str | None = None, year: int | None = None,
     if not (user.is_admin or perms.covers_every_unit(user, ORGANISER)):
         stmt = stmt.where(
             Nomination.proposing_unit_id.in_(perms.covered_unit_ids(user, OFFICER))
-            | Nomination.level_unit_id.in_(perms.covered_unit_ids(user, ORGANISER)))
+            | Nomination.level_unit_id.in_(perms.covered_unit_ids(user, ORGANISER))
+            | Nomination.proposing_unit_id.in_(perms.covered_unit_ids(user, ORGANISER))
+            | Nomination.id.in_(_agenda_ids(user)))
     if state:
         stmt = stmt.where(Nomination.state == state)
     if year:
@@ -118,27 +120,36 @@ def get_for(user, nomination_id: int) -> Nomination:
 
 
 def can_read(user, n: Nomination) -> bool:
-    """The proposing unit's officers, the organisers of the level that holds it, and the
-    members and secretary of a council that has it on a meeting's agenda (read-only)."""
+    """The proposing unit's officers, the organisers of the level that holds it and of the
+    levels it came through (the proposing unit's branch: a dossier forwarded up stays in
+    sight of the level that forwarded it), and the members and secretary of a council that
+    has it on a meeting's agenda — all but the first two read-only."""
     return (perms.covers(user, n.proposing_unit, OFFICER)
             or perms.covers(user, n.level_unit, ORGANISER)
+            or perms.covers(user, n.proposing_unit, ORGANISER)
             or n.id in on_agenda_of(user, [n.id]))
 
 
 def on_agenda_of(user, nomination_ids) -> set[int]:
     """Of `nomination_ids`, those on the agenda of a meeting of a council the user sits on
     (as a member, its chair or its secretary): the dossiers they read before voting."""
+    from emulation.awards.councils.models import AgendaItem
+
+    if not nomination_ids:
+        return set()
+    return set(db.session.scalars(_agenda_ids(user).where(
+        AgendaItem.nomination_id.in_(list(nomination_ids)))))
+
+
+def _agenda_ids(user):
+    """A query of the ids of the dossiers on the agendas of the user's councils."""
     from emulation.awards.councils.models import AgendaItem, CouncilMeeting, CouncilMember
 
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "id", None) \
-            or not nomination_ids:
-        return set()
-    return set(db.session.scalars(
-        select(AgendaItem.nomination_id).distinct()
-        .join(CouncilMeeting, CouncilMeeting.id == AgendaItem.meeting_id)
-        .join(CouncilMember, CouncilMember.council_id == CouncilMeeting.council_id)
-        .where(CouncilMember.user_id == user.id,
-               AgendaItem.nomination_id.in_(list(nomination_ids)))))
+    user_id = getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    return (select(AgendaItem.nomination_id)
+            .join(CouncilMeeting, CouncilMeeting.id == AgendaItem.meeting_id)
+            .join(CouncilMember, CouncilMember.council_id == CouncilMeeting.council_id)
+            .where(CouncilMember.user_id == (user_id if isinstance(user_id, int) else -1)))
 
 
 def readable_ids(user, nominations) -> set[int]:
@@ -148,7 +159,8 @@ def readable_ids(user, nominations) -> set[int]:
     council = on_agenda_of(user, [n.id for n in nominations])
     return {n.id for n in nominations if n.id in council
             or perms.covers(user, n.proposing_unit, OFFICER)
-            or perms.covers(user, n.level_unit, ORGANISER)}
+            or perms.covers(user, n.level_unit, ORGANISER)
+            or perms.covers(user, n.proposing_unit, ORGANISER)}
 
 
 def can_edit(user, n: Nomination) -> bool:

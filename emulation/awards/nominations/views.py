@@ -265,7 +265,8 @@ def _page(n: Nomination, status: int = 200, form=None):
                                                                   version=n.version),
         can_edit=service.can_edit(current_user, n), can_handle=handle,
         council_reader=not handle and not perms.covers(current_user, n.proposing_unit,
-                                                        service.OFFICER),
+                                                        service.OFFICER)
+        and n.id in service.on_agenda_of(current_user, [n.id]),
         can_withdraw=n.state not in service.NOT_WITHDRAWABLE and (
             service.can_edit(current_user, n) or service.can_handle(current_user, n)
             or perms.covers(current_user, n.proposing_unit, service.OFFICER))), status

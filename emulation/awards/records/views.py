@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from emulation.awards.blueprints import awards as bp
 from emulation.awards.blueprints import decisions as decisions_bp
@@ -49,8 +49,11 @@ def honours():
     """Bảng vàng: granted awards by year, unit and award type, with statistics."""
     year = year_arg()
     code = (request.args.get("award") or "")[:20]
-    return render_template("awards/honours.html",
-                           pagination=award_records.honours_page(year, code, page_arg()),
+    pagination = award_records.honours_page(year, code, page_arg())
+    # a name links to the person's page only for a reader who may open it (no dead end)
+    openable = {r.person.id for r in pagination.items
+                if r.person and perms.covers(current_user, r.person.unit, perms.VIEW_PEOPLE)}
+    return render_template("awards/honours.html", pagination=pagination, openable=openable,
                            stats=award_records.honours_stats(year), names=catalogue.names(),
                            year=year, award=code)
 
