@@ -224,3 +224,24 @@ def test_a_dossier_forwarded_up_stays_readable_by_the_level_that_forwarded_it(
     # read-only: the level above holds it now
     assert client.post(f"/nominations/{nid}/withdraw", data={"version": 1, "reason": "x"}
                        ).status_code == 403
+
+
+def test_the_nominations_export_shows_the_outcome_as_the_list_does(world, in_app, login):
+    import io
+    from datetime import date, timedelta
+
+    import openpyxl
+
+    from tests.awards.conftest import passed_dossiers
+    from tests.awards.test_dossier_outcome import _grant
+
+    with in_app():
+        granted, passed = passed_dossiers(world, [("GK", "regular"), ("LDTT", "regular")],
+                                          published_on=date.today() - timedelta(days=60))
+        _grant(world, granted, "16/QĐ-CĐCT")
+        ids = granted.id, passed.id
+    response = login("tochuc").get("/nominations/export.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).worksheets[0]
+    status = {row[0]: row[12] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert status[ids[0]].startswith("Đã khen thưởng — QĐ 16/QĐ-CĐCT ngày ")
+    assert status[ids[1]] == "Được Hội đồng thông qua (5/5)"
