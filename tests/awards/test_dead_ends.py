@@ -245,3 +245,66 @@ def test_the_nominations_export_shows_the_outcome_as_the_list_does(world, in_app
     status = {row[0]: row[12] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert status[ids[0]].startswith("Đã khen thưởng — QĐ 16/QĐ-CĐCT ngày ")
     assert status[ids[1]] == "Được Hội đồng thông qua (5/5)"
+
+
+def test_decisions_new_with_nothing_ready_shows_the_waiting_list_not_the_form(
+        world, in_app, login):
+    from datetime import date
+
+    from tests.awards.conftest import passed_dossiers
+
+    empty = login("tochuc").get("/decisions/new").get_data(as_text=True)
+    assert "decision-nothing-ready" in empty and 'name="unit_code"' not in empty
+    assert 'href="/publications/"' in empty or "Danh sách công khai" in empty
+    with in_app():
+        seed(db.session)
+        award_by_code("GK").publication_days = 5
+        db.session.commit()
+        (n,) = passed_dossiers(world, [("GK", "regular")], published_on=date.today())
+        nid = n.id
+    page = login("tochuc").get("/decisions/new").get_data(as_text=True)
+    assert "decision-nothing-ready" in page and 'name="unit_code"' not in page
+    assert 'name="signer"' not in page and 'name="nomination"' not in page
+    assert f'href="/nominations/{nid}"' in page.split("decision-waiting")[1]
+
+
+def test_decisions_new_names_the_issuing_unit_and_keeps_what_was_typed(world, in_app, login):
+    from datetime import date, timedelta
+
+    from tests.awards.conftest import passed_dossiers
+
+    with in_app():
+        (n,) = passed_dossiers(world, [("GK", "regular")],
+                               published_on=date.today() - timedelta(days=60))
+        nid = n.id
+    client = login("tochuc")
+    page = client.get("/decisions/new").get_data(as_text=True)
+    assert '<label class="form-label" for="d-unit">Đơn vị ban hành</label>' in page
+    assert "Mã đơn vị phát động" not in page and "Đơn vị phát động" not in page
+    refused = client.post("/decisions/new", data={
+        "csrf_token": _csrf(page), "number": "16/QĐ-CĐCT", "signer": "Chủ tịch Nguyễn Văn A",
+        "signed_on": date.today().isoformat(), "unit_code": "KHONG-CO"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code >= 400
+    assert 'value="16/QĐ-CĐCT"' in text and 'value="Chủ tịch Nguyễn Văn A"' in text
+    assert 'value="KHONG-CO"' in text
+    assert f'value="{nid}" id="n-{nid}" >' in text  # the box left unticked stays unticked
+    decisions = client.get("/decisions/").get_data(as_text=True)
+    assert "<th>Đơn vị ban hành</th>" in decisions
+
+
+def test_a_negative_cash_multiple_is_refused_as_negative(world, login, in_app):
+    with in_app():
+        seed(db.session)
+        db.session.commit()
+    from tests.awards.test_catalogue import NEW
+
+    response = login("admin").post("/awards/new", data={**NEW, "cash_multiple": "-1,5"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Nhập số 0 hoặc số dương, không nhập số âm." in text
+    assert "Không phải số thập phân hợp lệ" not in text
+    # a value that is no number at all keeps its own message
+    other = login("admin").post("/awards/new", data={**NEW, "cash_multiple": "abc"})
+    assert "Không phải số thập phân hợp lệ" in other.get_data(as_text=True)
+    assert "không nhập số âm" not in other.get_data(as_text=True)

@@ -9,8 +9,8 @@ from emulation.core.forms import DateField, Form
 class DecisionForm(Form):
     """A draft decision; the nominations it grants are the checked `nomination` boxes."""
 
-    unit_code = StringField(_l("Issuing unit code"), validators=[DataRequired(),
-                                                                  Length(max=40)])
+    unit_code = StringField(_l("Unit issuing the decision"), validators=[DataRequired(),
+                                                                         Length(max=40)])
     number = StringField(_l("Decision number"), validators=[Optional(), Length(max=60)])
     signed_on = DateField(_l("Signing date"), validators=[InputRequired()])
     signer = StringField(_l("Signer"), validators=[Optional(), Length(max=255)])
