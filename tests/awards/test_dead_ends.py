@@ -308,3 +308,63 @@ def test_a_negative_cash_multiple_is_refused_as_negative(world, login, in_app):
     other = login("admin").post("/awards/new", data={**NEW, "cash_multiple": "abc"})
     assert "Không phải số thập phân hợp lệ" in other.get_data(as_text=True)
     assert "không nhập số âm" not in other.get_data(as_text=True)
+
+
+# --- never lose typed work on the dossier --------------------------------------------------
+
+def _draft(in_app, world, code="LDTT") -> tuple[int, int]:
+    with in_app():
+        seed(db.session)
+        n = nom.create(SYSTEM, award=award_by_code(code), year=2026,
+                       proposing_unit=db.session.get(Unit, world.unit1.id),
+                       person=db.session.get(Person, world.person1.id),
+                       texts={"summary": "Bản cũ"})
+        return n.id, n.version
+
+
+def test_submitting_a_dossier_saves_what_was_typed_first(world, login, in_app):
+    import io
+
+    nid, version = _draft(in_app, world, "GK")
+    client = login("donvi1")
+    page = client.get(f"/nominations/{nid}").get_data(as_text=True)
+    assert 'id="dossier-form"' in page and 'value="submit"' in page and 'value="attach"' in page
+    response = client.post(f"/nominations/{nid}", data={
+        "csrf_token": _csrf(page), "version": version, "kind": "regular", "action": "submit",
+        "summary": "Bản mới đã sửa", "achievements": "Ba sáng kiến", "initiatives_text": "",
+        "explanation": "Giải trình", "file": (io.BytesIO(b"%PDF-1.4 hs"), "thành tích.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    from emulation.core import uploads
+
+    with in_app():
+        n = db.session.get(Nomination, nid)
+        assert (n.state, n.summary, n.achievements) == ("submitted", "Bản mới đã sửa",
+                                                        "Ba sáng kiến")
+        assert [a.original_name for a in uploads.attachments_of("nomination", [nid])[nid]] \
+            == ["thành tích.pdf"]
+
+
+def test_a_refused_submission_keeps_the_typed_text_saved_and_shows_it(world, login, in_app):
+    nid, version = _draft(in_app, world, "CSTD_BO")  # not eligible: needs an explanation
+    client = login("donvi1")
+    page = client.get(f"/nominations/{nid}").get_data(as_text=True)
+    response = client.post(f"/nominations/{nid}", data={
+        "csrf_token": _csrf(page), "version": version, "kind": "regular", "action": "submit",
+        "summary": "Văn bản gõ trước khi gửi", "achievements": "", "initiatives_text": ""})
+    text = response.get_data(as_text=True)
+    assert response.status_code in (400, 409)
+    assert "Văn bản gõ trước khi gửi" in text and "chưa được gửi" in text
+    with in_app():
+        n = db.session.get(Nomination, nid)
+        assert (n.state, n.summary) == ("draft", "Văn bản gõ trước khi gửi")
+        fresh = n.version
+    # the page goes on from the version just saved: saving again works
+    assert re.search(rf'name="version" type="hidden" value="{fresh}"', text)
+    # a stale version is refused and the page comes back with what was typed, unsaved
+    stale = client.post(f"/nominations/{nid}", data={
+        "csrf_token": _csrf(page), "version": version, "kind": "regular", "action": "save",
+        "summary": "Sửa trên trang cũ", "achievements": "", "initiatives_text": ""})
+    stale_text = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "Sửa trên trang cũ" in stale_text
+    assert re.search(r'id="dossier-form" novalidate data-unsaved', stale_text)

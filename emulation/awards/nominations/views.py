@@ -31,6 +31,7 @@ from emulation.core.web import (
     load_or_404,
     local_today,
     page_arg,
+    save_then_act,
     send_attachment,
     upload_action,
     year_arg,
@@ -102,21 +103,52 @@ def create():
 @bp.route("/<int:nomination_id>", methods=["GET", "POST"])
 @login_required
 def detail(nomination_id: int):
+    """The dossier and its one form: the texts, the file chosen, the explanation for the
+    council and the buttons `action=save` (the default), `action=attach` and
+    `action=submit`. Every post saves what is on the page first, then attaches the file
+    chosen, then submits what was just saved; a refusal shows the page with what was typed."""
     n = _nomination_or_404(nomination_id)
-    if request.method == "POST":
-        form = NominationTextForm()
-        if not form.validate_on_submit():
-            flash_form_errors(form)
-            return _page(n, 400, form)
-        status = attempt(lambda: service.update(current_user, n, form.version.data,
-                                                {k: getattr(form, k).data
-                                                 for k in service.TEXT_FIELDS},
-                                                kind=form.kind.data or None))
-        if status:
-            return _page(n, status, form)
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("nominations.detail", nomination_id=n.id))
-    return _page(n)
+    if request.method == "GET":
+        return _page(n)
+    return _save_dossier_then(n, request.form.get("action", "save"))
+
+
+def _save_dossier_then(n: Nomination, action: str):
+    form = NominationTextForm()
+    file = request.files.get("file")
+    saved = []
+
+    def save():
+        service.update(current_user, n, form.version.data,
+                       {k: getattr(form, k).data if k in request.form  # one not posted is kept
+                        else getattr(n, k) for k in service.TEXT_FIELDS},
+                       kind=form.kind.data or None)
+        saved.append(n.version)
+
+    def attach_then_submit():
+        if file:
+            service.attach(current_user, n, file)
+        if action == "submit":
+            service.submit(current_user, n, n.version, request.form.get("explanation", ""))
+
+    def refused(status: int, was_saved: bool):
+        if was_saved:  # the form goes on from the version just saved
+            form.version.data = n.version
+        return _page(n, status, form, unsaved=not was_saved)
+
+    if action == "submit":
+        success = _("Nomination submitted.")
+    elif file:
+        success = _("Dossier saved and file attached.")
+    else:
+        success = _("Changes saved.")
+    return save_then_act(
+        save, attach_then_submit if file or action == "submit" else None, form=form,
+        success=success, target=url_for("nominations.detail", nomination_id=n.id),
+        saved_message=_("Your changes are saved as a draft; the nomination was not "
+                        "submitted.") if action == "submit"
+        else _("Your changes are saved; choose the refused file again."),
+        on_refusal=refused)
 
 
 @bp.route("/<int:nomination_id>/<action>", methods=["POST"])
@@ -236,7 +268,7 @@ def _bulk(operation, campaign, back: str, back_label: str):
                                      if service.can_read(current_user, n)})
 
 
-def _page(n: Nomination, status: int = 200, form=None):
+def _page(n: Nomination, status: int = 200, form=None, unsaved: bool = False):
     import json
 
     if form is None:
@@ -261,6 +293,8 @@ def _page(n: Nomination, status: int = 200, form=None):
         quotas=eligibility.quota_results([n]),
         attachments=uploads.attachments_of("nomination", [n.id])[n.id],
         attachment_form=AttachmentForm(formdata=None),
+        unsaved=unsaved, explanation=request.form.get("explanation", "")
+        if request.method == "POST" else "",
         locale=current_locale(), action_form=NominationActionForm(formdata=None,
                                                                   version=n.version),
         can_edit=service.can_edit(current_user, n), can_handle=handle,
