@@ -368,3 +368,51 @@ def test_a_refused_submission_keeps_the_typed_text_saved_and_shows_it(world, log
     stale_text = stale.get_data(as_text=True)
     assert stale.status_code == 409 and "Sửa trên trang cũ" in stale_text
     assert re.search(r'id="dossier-form" novalidate data-unsaved', stale_text)
+
+
+# --- never lose typed work: the meeting's attendance --------------------------------------
+
+def _members(in_app, meeting_id):
+    from emulation.awards.councils.models import CouncilMeeting
+
+    with in_app():
+        meeting = db.session.get(CouncilMeeting, meeting_id)
+        return ([m.id for m in meeting.council.members], meeting.version,
+                {a.member_id for a in meeting.attendance}, meeting.state)
+
+
+def test_opening_the_ballot_saves_the_attendance_ticked_first(world, meeting_id, login,
+                                                              in_app):
+    members, version, present, _state = _members(in_app, meeting_id)
+    assert present == set()
+    secretary = login("thuky")
+    page = secretary.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    form = re.search(r'<form [^>]*id="attendance-form".*?</form>', page, re.S).group(0)
+    assert 'value="open"' in form and f'action="/meetings/{meeting_id}/open"' not in page
+    # two ticked of six: no quorum — the attendance is kept, the ballot is not opened
+    refused = secretary.post(f"/meetings/{meeting_id}/attendance", data={
+        "csrf_token": _csrf(page), "version": version, "member": members[:2],
+        "action": "open"})
+    assert refused.status_code in (400, 409)
+    assert "chưa mở bỏ phiếu" in refused.get_data(as_text=True)
+    _members_now, version, present, state = _members(in_app, meeting_id)
+    assert present == set(members[:2]) and state == "scheduled"
+    done = secretary.post(f"/meetings/{meeting_id}/attendance", data={
+        "csrf_token": _csrf(page), "version": version, "member": members, "action": "open"})
+    assert done.status_code == 302
+    _members_now, _version, present, state = _members(in_app, meeting_id)
+    assert present == set(members) and state == "voting"
+
+
+def test_a_refused_attendance_comes_back_as_ticked(world, meeting_id, login, in_app):
+    members, version, _present, _state = _members(in_app, meeting_id)
+    secretary = login("thuky")
+    page = secretary.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    stale = secretary.post(f"/meetings/{meeting_id}/attendance", data={
+        "csrf_token": _csrf(page), "version": version + 5, "member": members[1:3]})
+    text = stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert re.search(r'id="attendance-form" data-unsaved', text)
+    ticked = set(map(int, re.findall(r'name="member" value="(\d+)" id="att-\d+" checked', text)))
+    assert ticked == set(members[1:3])
+    assert _members(in_app, meeting_id)[2] == set()

@@ -326,7 +326,7 @@ def test_6_secretary_runs_the_meeting_and_seven_members_vote(open_as, live_app):
     _ok(secretary)
     _submit(secretary, "/agenda")
     _ok(secretary)
-    _submit(secretary, "/open")
+    _submit(secretary, "/attendance", "Mở bỏ phiếu kín")  # saves the attendance first
     _ok(secretary)
 
     for username in ["hoidong1"] + [f"hd{i}" for i in range(2, 8)][:6]:
