@@ -120,7 +120,8 @@ def test_1_organiser_issues_and_publishes_a_campaign(open_as, live_app):
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
     _ok(page)
-    _submit(page, "/publish")
+    page.locator("#campaign-publish").click()  # the participants' form: saves them first
+    page.wait_for_load_state()
     _ok(page)
     assert page.locator("form[action$='/close']").count() == 1  # published: it can be closed
     assert _badge(page) == "Đã phát động"
