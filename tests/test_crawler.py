@@ -245,7 +245,7 @@ def _fuzz_fields(app, client, url, form, fields, values, failures) -> int:
         elif files:
             for f in fields:
                 if f.kind == "file":
-                    name = value if value in files else "damaged.xlsx"
+                    name = value if value in files else next(iter(files))
                     data[f.name] = [(io.BytesIO(files[name]), name)]
             response = client.post(form.action, data=data, content_type="multipart/form-data")
         else:
