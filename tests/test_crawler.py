@@ -245,7 +245,7 @@ def _fuzz_fields(app, client, url, form, fields, values, failures) -> int:
         elif files:
             for f in fields:
                 if f.kind == "file":
-                    name = value if value in files else "damaged.xlsx"
+                    name = value if value in files else next(iter(files))
                     data[f.name] = [(io.BytesIO(files[name]), name)]
             response = client.post(form.action, data=data, content_type="multipart/form-data")
         else:
@@ -392,3 +392,51 @@ def _json_string(value: str) -> str:
     import json
 
     return json.dumps(value)
+
+
+# --- links that lead nowhere ------------------------------------------------------------------
+
+LINK_ROLES = ["admin", "tochuc", "tochuc_hc", "donvi1", "donvi2", "thuky", "hoidong1", "xem"]
+HREF = re.compile(r'<a\b[^>]*\bhref="(/[^"#]*)')
+# files and spreadsheets (some start a job), the API and leaving the session are not pages
+NOT_PAGES = re.compile(r"^/(?:static|api|jobs|logout)\b|\.(?:xlsx|docx|pdf|json|csv)(?:\?|$)"
+                       r"|/attachments/|/evidence/|/files/")
+PAGES_PER_ROLE = 320
+URLS_PER_SHAPE = 2  # a list of 300 dossiers is 300 links of one shape: two of them tell
+
+
+@pytest.mark.parametrize("role", LINK_ROLES)
+def test_no_link_leads_to_a_refusal(demo, role):
+    """Every in-page link a role is shown, followed from the home page on the demo data,
+    opens: a link that answers 403 or 404 is a dead end (link only where the reader may go).
+    Pages are followed breadth first, at most two addresses of each shape (digits and query
+    left out), so that every kind of page is reached without opening every record."""
+    from html import unescape
+
+    from emulation.demo import DEMO_PASSWORD
+
+    client = demo.app.test_client()
+    assert client.post("/login", data={"username": role,
+                                       "password": DEMO_PASSWORD}).status_code == 302
+    queue, seen, shapes, dead = [("/", "login")], {"/"}, {}, []
+    opened = 0
+    while queue and opened < PAGES_PER_ROLE:
+        url, source = queue.pop(0)
+        response = client.get(url)
+        opened += 1
+        if response.status_code in (403, 404):
+            dead.append(f"{source} → {url}: {response.status_code}")
+            continue
+        if response.status_code != 200 or "html" not in response.content_type:
+            continue
+        for href in HREF.findall(response.get_data(as_text=True)):
+            href = unescape(href)
+            if href in seen or NOT_PAGES.search(href):
+                continue
+            seen.add(href)
+            shape = re.sub(r"[0-9]+", "#", href.split("?")[0])
+            shapes[shape] = shapes.get(shape, 0) + 1
+            if shapes[shape] <= URLS_PER_SHAPE:
+                queue.append((href, url))
+    assert opened > 15, opened
+    assert not dead, "\n".join(dead)

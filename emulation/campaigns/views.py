@@ -31,6 +31,7 @@ from emulation.core.web import (
     load_or_404,
     local_today,
     page_arg,
+    save_then_act,
     send_attachment,
     upload_action,
     year_arg,
@@ -117,11 +118,29 @@ def edit(campaign_id: int):
 @bp.route("/<int:campaign_id>/publish", methods=["POST"])
 @perms.roles_required(*ORGANISER)
 def publish(campaign_id: int):
+    """Publish; the participants posted with it (the Publish button belongs to the
+    participants' form) are saved first, so what is on the page is what is published."""
     campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
     services.require_manage(current_user, campaign)
-    return _on_hub(campaign, lambda: services.publish(current_user, campaign,
-                                                      request.form.get("version")),
-                   _("Campaign published."))
+    if "mode" not in request.form:  # the action posted alone
+        return _on_hub(campaign, lambda: services.publish(current_user, campaign,
+                                                          request.form.get("version")),
+                       _("Campaign published."))
+    form = ParticipantsForm()
+
+    def save():
+        # the form shows the mode, not the list: an empty list in list mode keeps the list
+        if form.mode.data != campaign.participation_mode or (
+                form.mode.data == "list" and (form.unit_codes.data or "").strip()):
+            _save_participants(campaign, form)
+
+    return save_then_act(
+        save,
+        lambda: services.publish(current_user, campaign, campaign.version), form=form,
+        success=_("Campaign published."), target=_hub(campaign),
+        saved_message=_("The participants are saved; the campaign was not published."),
+        on_refusal=lambda status, saved: _detail_page(campaign, status,
+                                                      None if saved else form))
 
 
 @bp.route("/<int:campaign_id>/close", methods=["POST"])
@@ -141,12 +160,12 @@ def clone(campaign_id: int):
     form = CloneForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return _detail_page(campaign, 400)
+        return _detail_page(campaign, 400, form)
     created = []
     status = attempt(lambda: created.append(services.clone(current_user, campaign,
                                                            form.year_start.data)))
     if status:
-        return _detail_page(campaign, status)
+        return _detail_page(campaign, status, form)
     flash(_("A draft copy has been made, its dates shifted by the difference in years."),
           "success")
     return redirect(_hub(created[0]))
@@ -279,11 +298,14 @@ def participants(campaign_id: int):
     campaign = load_or_404(services.get_campaign_for, current_user, campaign_id)
     services.require_manage(current_user, campaign)
     form = ParticipantsForm()
-    return _on_hub(campaign, lambda: services.set_participants(
-        current_user, campaign, form.mode.data,
-        queries.unit_ids(form.unit_codes.data, campaign.issuing_unit)
-        if form.mode.data == "list" else None),
-        _("Participants saved."), form)
+    return _on_hub(campaign, lambda: _save_participants(campaign, form),
+                   _("Participants saved."), form)
+
+
+def _save_participants(campaign: Campaign, form) -> None:
+    services.set_participants(current_user, campaign, form.mode.data,
+                              queries.unit_ids(form.unit_codes.data, campaign.issuing_unit)
+                              if form.mode.data == "list" else None)
 
 
 @bp.route("/<int:campaign_id>/clusters/new", methods=["GET", "POST"])
@@ -394,20 +416,24 @@ def attachment(campaign_id: int, attachment_id: int):
 
 # --- helpers -------------------------------------------------------------------------------
 
-def _detail_page(campaign: Campaign, status: int = 200, posted=None):
-    """The campaign page; `posted` (a refused form of this page) comes back with what was
-    typed, in place of its blank twin."""
+# the campaign page's typed forms, by the name the template knows them
+HUB_FORMS = {PeriodForm: "period_form", MovementForm: "movement_form",
+             CriterionForm: "criterion_form", ParticipantsForm: "participants_form",
+             CloneForm: "clone_form"}
+
+
+def _detail_page(campaign: Campaign, status: int = 200, form=None):
+    """The campaign page; `form`, a refused post of one of its forms, comes back with what
+    was typed in it, marked as not saved (the browser asks before leaving it)."""
     forms = {
         "period_form": PeriodForm(formdata=None, year=campaign.year_start),
         "movement_form": MovementForm(formdata=None),
         "criterion_form": CriterionForm(formdata=None),
-        "participants_form": ParticipantsForm(formdata=None,
-                                              mode=campaign.participation_mode),
-        "clone_form": CloneForm(formdata=None, year_start=campaign.year_end + 1),
-        "attachment_form": AttachmentForm(formdata=None), "move_form": MoveForm(formdata=None)}
-    for name, blank in forms.items():
-        if posted is not None and type(posted) is type(blank):
-            forms[name] = posted
+        "participants_form": ParticipantsForm(formdata=None, mode=campaign.participation_mode),
+        "clone_form": CloneForm(formdata=None, year_start=campaign.year_end + 1)}
+    unsaved = HUB_FORMS.get(type(form))
+    if unsaved:
+        forms[unsaved] = form
     return render_template(
         "campaigns/detail.html", campaign=campaign,
         manage=services.can_manage(current_user, campaign),
@@ -415,7 +441,9 @@ def _detail_page(campaign: Campaign, status: int = 200, posted=None):
         can_see_ranking=_can_see_ranking(campaign),
         problems=services.publication_problems(campaign) if campaign.state == "draft" else [],
         attachments=uploads.attachments_of("campaign", [campaign.id])[campaign.id],
-        can_clone=perms.can_any(current_user, ORGANISER), **forms), status
+        **forms, unsaved=unsaved,
+        attachment_form=AttachmentForm(formdata=None), move_form=MoveForm(formdata=None),
+        can_clone=perms.can_any(current_user, ORGANISER)), status
 
 
 def _parent_choices(form, campaign: Campaign | None = None) -> None:
@@ -441,7 +469,8 @@ def _can_see_ranking(campaign: Campaign) -> bool:
 
 
 def _on_hub(campaign: Campaign, operation, success: str, form=None):
-    """A form posted from the campaign page: back to it, or the page again with the reason."""
+    """A form posted from the campaign page: back to it, or the page again with the reason
+    and what was typed."""
     return form_action(operation, form=form, success=success, target=_hub(campaign),
                        on_refusal=lambda status: _detail_page(campaign, status, form))
 

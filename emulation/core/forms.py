@@ -173,7 +173,19 @@ class DecimalField(_ReadFirst, wtforms.DecimalField):
             self.data = None
             if err.places is not None:
                 raise ValueError(_("At most %(n)d decimal places.", n=err.places)) from None
+            if not self.signed and self._negative(valuelist[0]):
+                raise ValueError(_("Enter zero or a positive number, not a negative one.")) \
+                    from None
             raise ValueError(self.gettext("Not a valid decimal value.")) from None
+
+    def _negative(self, text: str) -> bool:
+        """Is `text` a well-formed negative number (refused as such, not as 'not a number')?"""
+        try:
+            value = parse_number(text, str(get_locale() or "vi"), places=self.places,
+                                 signed=True)
+        except NumberError:
+            return False
+        return value is not None and value < 0
 
     def _value(self):
         if self.raw_data:

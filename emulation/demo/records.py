@@ -102,7 +102,7 @@ def _nominations(people, campaign, year) -> int:
                                                      f"tiến của {unit.name}."})
             _submit(n)
             made += 1
-    made += nominations.from_ranking(SYSTEM, campaign, year)
+    made += nominations.from_ranking(SYSTEM, campaign, year).count
     for n in db.session.scalars(select(Nomination).where(Nomination.state == "draft",
                                                          Nomination.year == year)):
         n.summary = f"{n.subject_name} dẫn đầu cụm thi đua năm {year}."
@@ -120,7 +120,8 @@ def _nominations_2026(campaign) -> int:
     for pledge in db.session.scalars(select(Pledge).where(Pledge.campaign_id == campaign.id,
                                                           Pledge.state == "approved")
                                      .limit(6)):
-        made += nominations.from_title_registrations(SYSTEM, campaign, pledge.unit, 2026)
+        made += nominations.from_title_registrations(SYSTEM, campaign, pledge.unit,
+                                                      2026).count
     for n in db.session.scalars(select(Nomination).where(Nomination.year == 2026)):
         n.summary = f"{n.subject_name} hoàn thành xuất sắc nhiệm vụ năm 2026."
         _submit(n)

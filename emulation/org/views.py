@@ -70,6 +70,9 @@ def _unit_page(unit: Unit, status: int = 200, edit_form=None, move_form=None):
     return render_template(
         "org/unit_detail.html", unit=unit, children=services.children_of(unit),
         people_count=people_count, history=history, ancestors=services.ancestors_of(unit),
+        # an ancestor above the reader's grants is named, not linked (it would answer 404)
+        openable={a.id for a in services.ancestors_of(unit)
+                  if perms.covers(current_user, a, perms.VIEW_UNITS)},
         can_manage=can_manage, edit_form=edit_form,
         move_form=move_form, version_form=VersionForm(formdata=None, version=unit.version),
         can_delete=can_manage and not services.unit_has_history(unit)), status
@@ -315,13 +318,23 @@ def _import_page(kind: str, template_url: str | None = None):
     columns); a file of more than IMPORT_JOB_ROWS rows is imported by the worker."""
     spec = imports.kind_of(kind)
     form = ImportForm()
-    report, status, file_error = None, 200, None
+    report, status, file_error, choice_error = None, 200, None, None
     action = request.form.get("action", "") if request.method == "POST" else ""
     if action:
         choices_form = ImportChoicesForm()
-        if not choices_form.validate_on_submit() or action not in ("preview", "confirm",
-                                                                    "cancel"):
+        valid = choices_form.validate_on_submit()
+        # a header row that is not a row number (0, "abc") is answered in the preview, which
+        # stays as it was shown: anything else wrong is not a form this page sent
+        if set(choices_form.errors) - {"header_row"} or action not in ("preview", "confirm",
+                                                                       "cancel"):
             abort(400)
+        if not valid:
+            shown = request.form.get("shown_row", "")
+            choices_form.header_row.data = int(shown) if shown.isdigit() else None
+            choice_error = _("The header row must be the number of a row of the sheet (1 or "
+                             "more); the preview below still uses row %(row)s.",
+                             row=choices_form.header_row.data or "—")
+            action = "preview" if action == "confirm" else action
         token = choices_form.token.data
         if action == "cancel":
             imports.discard(current_user, token)
@@ -346,13 +359,9 @@ def _import_page(kind: str, template_url: str | None = None):
                         "may leave this page: a notification will tell you the outcome."),
                       "info")
                 return redirect(url_for("jobs.detail", token=report.job.id))
-            if report.state == "imported":
+            if report.state == "imported":  # the page says how it went, once
                 imports.discard(current_user, token)
-                flash(_("Import finished: %(created)d created, %(updated)d updated, "
-                        "%(unchanged)d unchanged.", created=report.result.created,
-                        updated=report.result.updated, unchanged=report.result.unchanged),
-                      "success")
-            elif not report.ok:
+            elif not report.ok or choice_error:
                 status = 400
     elif form.validate_on_submit():
         upload = form.file.data
@@ -369,6 +378,8 @@ def _import_page(kind: str, template_url: str | None = None):
         status = 400
     if report is not None and report.error:
         file_error = report.error
+    if choice_error:
+        file_error = f"{choice_error} {file_error}" if file_error else choice_error
     return render_template("org/import.html", form=form, kind=kind, columns=spec.columns,
                            report=report, file_error=file_error,
                            template_url=template_url), status

@@ -288,6 +288,9 @@ def _pledge_page(campaign: Campaign, unit: Unit, status: int = 200, posted=None,
         registered=registered,
         unit_titles=UNIT_TITLES, person_titles=PERSON_TITLES, reports=unit_reports,
         manage=campaigns.can_manage(current_user, campaign),
+        # the approved registrations become draft nominations (nominations.from_registrations)
+        can_nominate=bool(pledge and pledge.state == PledgeState.APPROVED and pledge.titles
+                          and perms.covers(current_user, unit, ("unit_officer",))),
         form=VersionedForm(formdata=None, version=pledge.version if pledge else 0),
         return_form=ReturnForm(formdata=None, version=pledge.version if pledge else 0),
         today=local_today()), status

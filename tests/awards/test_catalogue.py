@@ -120,8 +120,8 @@ CODE_FORMAT = ("Mã danh hiệu, hình thức gồm 2 đến 20 chữ in hoa (kh
     ({"name": ""}, "Tên: Trường này là bắt buộc."),
     ({"vote_threshold_pct": "150"},
      "Tỷ lệ phiếu đồng ý cần đạt (phần trăm): Số phải nằm trong khoảng từ 1 đến 100."),
-    ({"cash_multiple": "-1"}, "Tiền thưởng, hệ số mức lương cơ sở: Không phải số thập phân hợp "
-                              "lệ."),
+    ({"cash_multiple": "-1"}, "Tiền thưởng, hệ số mức lương cơ sở: Nhập số 0 hoặc số dương, "
+                              "không nhập số âm."),
     ({"subject": "robot"}, "Đối tượng: Lựa chọn không hợp lệ."),
 ], ids=["short", "space", "vietnamese-letter", "digit-first", "no-name", "threshold",
         "negative-cash", "subject"])

@@ -329,7 +329,7 @@ def test_bulk_from_registrations_skips_refusals_and_commits_all_or_nothing(award
                            ("NO_SUCH_AWARD", first))
     monkeypatch.setattr("emulation.pledges.services.pledge_of", lambda _c, _u: pledge)
     campaign = SimpleNamespace(id=None)
-    assert nom.from_title_registrations(_user("donvi1"), campaign, unit, 2026) == 2
+    assert nom.from_title_registrations(_user("donvi1"), campaign, unit, 2026).count == 2
     db.session.expire_all()
     assert sorted(db.session.scalars(select(Nomination.award_type_id).where(
         Nomination.person_id == first.id))) == sorted(

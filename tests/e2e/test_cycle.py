@@ -128,7 +128,8 @@ def test_1_organiser_issues_and_publishes_a_campaign(open_as, live_app):
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
     _ok(page)
-    _submit(page, "/publish")
+    page.locator("#campaign-publish").click()  # the participants' form: saves them first
+    page.wait_for_load_state()
     _ok(page)
     assert page.locator("form[action$='/close']").count() == 1  # published: it can be closed
     assert _badge(page) == "Đã phát động"
@@ -265,10 +266,11 @@ def test_5_unit_officer_nominates_and_the_dossier_climbs(open_as, e2e_world, liv
     officer.wait_for_url(re.compile(r"/nominations/\d+$"))
     STATE["nomination"] = officer.url
     _ok(officer)
-    reason = officer.locator("form[action$='/submit'] [name=reason]")
+    reason = officer.locator("#dossier-form [name=explanation]")
     if reason.count():  # asked only when the engine finds a condition unmet
         reason.fill("Kết quả đánh giá năm nay chưa được nhập vào hệ thống")
-    _submit(officer, "/submit")
+    officer.locator("#dossier-form").get_by_role("button", name="Gửi", exact=True).click()
+    officer.wait_for_load_state()
     _ok(officer)
     assert _badge(officer) == "Đã gửi"
     nomination_id = _id_in(STATE["nomination"])
@@ -333,7 +335,7 @@ def test_6_secretary_runs_the_meeting_and_seven_members_vote(open_as, live_app):
     _ok(secretary)
     _submit(secretary, "/agenda")
     _ok(secretary)
-    _submit(secretary, "/open")
+    _submit(secretary, "/attendance", "Mở bỏ phiếu kín")  # saves the attendance first
     _ok(secretary)
 
     for username in ["hoidong1"] + [f"hd{i}" for i in range(2, 8)][:6]:

@@ -203,7 +203,7 @@ def test_people_import_row_errors_write_nothing(world, login, in_app):
     html = response.get_data(as_text=True)
     for number in (3, 4, 5, 6):
         assert f"<td>{number}</td>" in html
-    assert "ngày sinh 31/02/1980 không đúng định dạng" in html
+    assert "Ngày sinh 31/02/1980 không đúng định dạng" in html
     assert "thư điện tử bad-email" in html
     assert counts(in_app) == before
 

@@ -22,8 +22,9 @@ from emulation.awards.councils.forms import (
     WrittenOpinionForm,
 )
 from emulation.awards.councils.models import Council, CouncilMeeting
+from emulation.awards.nominations import services as nominations
 from emulation.core.forms import Form
-from emulation.core.web import form_action, ids_from, load_or_404
+from emulation.core.web import form_action, ids_from, load_or_404, save_then_act
 from emulation.org.services import unit_choices
 
 
@@ -91,11 +92,32 @@ def meeting(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])
 @login_required
 def attendance(meeting_id: int):
+    """The attendance form and its buttons `action=save` (the default) and `action=open`:
+    opening the ballot saves the attendance ticked on the page first, then opens it (after
+    the secretary's password, asked once the attendance is saved); a refusal shows the
+    page with what was ticked."""
     meeting = load_or_404(service.get_meeting_for, current_user, meeting_id)
     form = MeetingVersionForm()
     ids = ids_from(request.form.getlist("member"))
-    return _meeting_action(meeting, form, lambda: service.set_attendance(
-        current_user, meeting, form.version.data, ids))
+    opening = request.form.get("action") == "open"
+    needs_password = opening and not is_fresh() and service.is_secretary(current_user,
+                                                                          meeting.council)
+
+    def refused(status: int, was_saved: bool):
+        return _meeting_page(meeting, status, ticked=None if was_saved else set(ids))
+
+    response = save_then_act(
+        lambda: service.set_attendance(current_user, meeting, form.version.data, ids),
+        (lambda: service.open_ballot(current_user, meeting, meeting.version))
+        if opening and not needs_password else None,
+        form=form, success=_("Attendance saved; the ballot is open.")
+        if opening and not needs_password else _("Attendance saved."),
+        target=url_for("councils.meeting", meeting_id=meeting.id),
+        saved_message=_("The attendance is saved; the ballot was not opened."),
+        on_refusal=refused)
+    if needs_password and response.status_code in (302, 303):
+        return confirm_first()
+    return response
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
@@ -218,7 +240,9 @@ def _council_page(council: Council, status: int = 200):
                            roles=CouncilRole.values()), status
 
 
-def _meeting_page(meeting: CouncilMeeting, status: int = 200):
+def _meeting_page(meeting: CouncilMeeting, status: int = 200, ticked: set | None = None):
+    """The meeting page; `ticked` (a refused attendance) shows the members as they were
+    ticked, marked as not saved."""
     council = meeting.council
     present = {a.member_id for a in meeting.attendance}
     member = service.member_of(current_user, council)
@@ -227,7 +251,8 @@ def _meeting_page(meeting: CouncilMeeting, status: int = 200):
     return render_template(
         "awards/meeting.html", meeting=meeting, council=council, present=present,
         candidates=service.agenda_candidates(current_user, meeting), form=Form(formdata=None),
-        secretary=secretary,
+        secretary=secretary, ticked=present if ticked is None else ticked,
+        unsaved=ticked is not None,
         can_vote=member is not None and member.id in present and voting,
         voted=service.voted_items(current_user, meeting), vote_codes=VOTE_CODES,
         cast=service.votes_cast(meeting) if voting else {},
@@ -237,4 +262,5 @@ def _meeting_page(meeting: CouncilMeeting, status: int = 200):
         written_by=service.written_by(meeting) if secretary and voting else {},
         absent=service.absent_members(meeting) if secretary and voting else [],
         needed=service.votes_needed(meeting),
+        readable=nominations.readable_ids(current_user, [i.nomination for i in meeting.items]),
         reopenable={i.id for i in meeting.items if service.can_reopen(current_user, i)}), status

@@ -196,7 +196,10 @@ def draft(decision_id: int):
 
 def _create_page(status: int = 200):
     candidates, waiting = service.decision_candidates(current_user, local_today())
+    # a refused post comes back with what was typed and ticked
+    posted = request.form if request.method == "POST" else {}
     return render_template("awards/decision_new.html", candidates=candidates, waiting=waiting,
+                           posted=posted, chosen=set(request.form.getlist("nomination")),
                            organised_units=unit_choices(current_user, ("organiser",)),
                            form=Form(formdata=None), today=local_today()), status
 

@@ -20,7 +20,7 @@ from emulation.awards.nominations.models import NOMINATION_STATES, Nomination
 from emulation.awards.nominations.services import nominations_query
 from emulation.awards.records.enums import CommendationKind
 from emulation.campaigns.models import Campaign
-from emulation.core.web import current_locale
+from emulation.core.web import current_locale, local_today
 from emulation.core.xlsx import STREAM_ROWS, Workbook
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
@@ -70,12 +70,14 @@ class _Checked:
     campaign_id: int | None
     award_type_id: int
     kind: str = "regular"
+    state: str = "draft"
 
 
 def workbook(nominations: NominationList, on_progress=None) -> Workbook:
     """One row per nomination, newest year first (the list's order): dossier number, nominee
     (name, code, individual or collective, unit), proposing unit, the level handling it, award,
-    year, campaign, state, the eligibility verdict and the conditions not met, in words."""
+    year, campaign, state (the outcome once voted: passed, published, granted…), the eligibility
+    verdict and the conditions not met, in words."""
     locale = current_locale()
     states = NominationState.labels()
     wb = Workbook(on_progress)
@@ -103,8 +105,14 @@ def workbook(nominations: NominationList, on_progress=None) -> Workbook:
             .execution_options(yield_per=STREAM_ROWS))
     individual, collective, yes = _("Individual"), _("Collective"), _("Yes")
     kinds = CommendationKind.labels()
+    from emulation.awards.decisions.services import outcomes
+
+    today = local_today()
     for batch in db.session.execute(stmt).partitions():
-        verdicts = check_batch([_Checked(*row[:7]) for row in batch])
+        checked = [_Checked(*row[:8]) for row in batch]
+        verdicts = check_batch(checked)
+        # the outcome after the vote and the decision, as the list and the dossier show it
+        results = outcomes(checked, today)
         campaigns = _campaign_names({row[4] for row in batch if row[4]})
         for (n_id, person_id, _unit_id, year, campaign_id, _award_id, kind, state, flagged,
              explanation, updated_at, person_name, person_code, person_unit_name, unit_name,
@@ -119,7 +127,8 @@ def workbook(nominations: NominationList, on_progress=None) -> Workbook:
                 person_unit_name if person_id else (parent_name or unit_name),
                 proposing_name, level_name, award_code, award_name,
                 str(kinds.get(kind, kind)), year,
-                campaigns.get(campaign_id, ""), str(states[state]),
+                campaigns.get(campaign_id, ""),
+                results[n_id].text if n_id in results else str(states[state]),
                 str(ELIGIBILITY_LABELS[verdict.eligible]), "; ".join(open_rules),
                 yes if flagged else "", explanation, updated_at])
     return wb

@@ -11,6 +11,7 @@ unless said otherwise, thematic by default when it names a thematic campaign.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -53,7 +54,9 @@ def nominations_query(user, state: str | None = None, year: int | None = None,
     if not (user.is_admin or perms.covers_every_unit(user, ORGANISER)):
         stmt = stmt.where(
             Nomination.proposing_unit_id.in_(perms.covered_unit_ids(user, OFFICER))
-            | Nomination.level_unit_id.in_(perms.covered_unit_ids(user, ORGANISER)))
+            | Nomination.level_unit_id.in_(perms.covered_unit_ids(user, ORGANISER))
+            | Nomination.proposing_unit_id.in_(perms.covered_unit_ids(user, ORGANISER))
+            | Nomination.id.in_(_agenda_ids(user)))
     if state:
         stmt = stmt.where(Nomination.state == state)
     if year:
@@ -117,8 +120,47 @@ def get_for(user, nomination_id: int) -> Nomination:
 
 
 def can_read(user, n: Nomination) -> bool:
+    """The proposing unit's officers, the organisers of the level that holds it and of the
+    levels it came through (the proposing unit's branch: a dossier forwarded up stays in
+    sight of the level that forwarded it), and the members and secretary of a council that
+    has it on a meeting's agenda — all but the first two read-only."""
     return (perms.covers(user, n.proposing_unit, OFFICER)
-            or perms.covers(user, n.level_unit, ORGANISER))
+            or perms.covers(user, n.level_unit, ORGANISER)
+            or perms.covers(user, n.proposing_unit, ORGANISER)
+            or n.id in on_agenda_of(user, [n.id]))
+
+
+def on_agenda_of(user, nomination_ids) -> set[int]:
+    """Of `nomination_ids`, those on the agenda of a meeting of a council the user sits on
+    (as a member, its chair or its secretary): the dossiers they read before voting."""
+    from emulation.awards.councils.models import AgendaItem
+
+    if not nomination_ids:
+        return set()
+    return set(db.session.scalars(_agenda_ids(user).where(
+        AgendaItem.nomination_id.in_(list(nomination_ids)))))
+
+
+def _agenda_ids(user):
+    """A query of the ids of the dossiers on the agendas of the user's councils."""
+    from emulation.awards.councils.models import AgendaItem, CouncilMeeting, CouncilMember
+
+    user_id = getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    return (select(AgendaItem.nomination_id)
+            .join(CouncilMeeting, CouncilMeeting.id == AgendaItem.meeting_id)
+            .join(CouncilMember, CouncilMember.council_id == CouncilMeeting.council_id)
+            .where(CouncilMember.user_id == (user_id if isinstance(user_id, int) else -1)))
+
+
+def readable_ids(user, nominations) -> set[int]:
+    """The ids of `nominations` the user may open (`can_read`), in a bounded number of
+    queries: for the links of a page."""
+    nominations = list(nominations)
+    council = on_agenda_of(user, [n.id for n in nominations])
+    return {n.id for n in nominations if n.id in council
+            or perms.covers(user, n.proposing_unit, OFFICER)
+            or perms.covers(user, n.level_unit, ORGANISER)
+            or perms.covers(user, n.proposing_unit, ORGANISER)}
 
 
 def can_edit(user, n: Nomination) -> bool:
@@ -132,15 +174,17 @@ def can_handle(user, n: Nomination) -> bool:
 def create(actor, *, award: AwardType, year: int, proposing_unit: Unit,
            person: Person | None = None, unit: Unit | None = None, campaign_id=None,
            texts: dict | None = None, commit: bool = True,
-           kind: str | None = None) -> Nomination:
+           kind: str | None = None, proposer_roles: tuple = OFFICER) -> Nomination:
     """A draft nomination of a person or a unit by a unit its officer serves. Every check
     runs before anything is written, so a refusal (ServiceError and its kinds) leaves the
     session as it was; `commit=False` lets a bulk operation commit once.
 
     `kind` is the kind of commendation (`CommendationKind`); None means thematic when the
     campaign named is thematic, regular otherwise. A thematic nomination that names a campaign
-    names a thematic one (ServiceError otherwise)."""
-    if not perms.covers(actor, proposing_unit, OFFICER):
+    names a thematic one (ServiceError otherwise). `proposer_roles` are the roles on the
+    proposing unit that may make it (its officers; its organisers too for the ranking's
+    flag nominations)."""
+    if not perms.covers(actor, proposing_unit, proposer_roles):
         raise PermissionDenied(_("Only an officer of %(name)s may do this.",
                                  name=proposing_unit.name))
     if (person is None) == (unit is None):
@@ -363,10 +407,56 @@ def move(actor, n: Nomination, to_state: str, reason: str = "", *,
 
 # --- bulk creation ---------------------------------------------------------------------------
 
-def from_title_registrations(actor, campaign, unit: Unit, year: int) -> int:
+@dataclass
+class Skipped:
+    """A registration or leader the bulk operation did not nominate, and why (in words)."""
+
+    subject: str
+    award: str
+    reason: str
+
+
+@dataclass
+class BulkResult:
+    """What a bulk creation made and what it skipped."""
+
+    made: list[Nomination] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.made)
+
+
+def bulk_sources(user, limit: int = 20) -> dict:
+    """Where the user can make drafts in bulk: the approved pledges with title registrations
+    of the units they serve as officer (`registrations`: pledges), and the frozen rankings of
+    the campaigns they organise (`rankings`: campaigns), the latest first."""
+    from emulation.campaigns.models import Campaign
+    from emulation.pledges.models import Pledge, TitleRegistration
+    from emulation.scoring.models import ScoringSettings
+
+    registrations = []
+    if perms.can_any(user, OFFICER):
+        registrations = db.session.scalars(
+            select(Pledge).join(Unit, Unit.id == Pledge.unit_id)
+            .where(Pledge.state == "approved", perms.unit_condition(user, OFFICER),
+                   Pledge.id.in_(select(TitleRegistration.pledge_id)))
+            .order_by(Pledge.id.desc()).limit(limit)).all()
+    rankings = []
+    if perms.can_any(user, ORGANISER):
+        rankings = db.session.scalars(
+            select(Campaign).join(ScoringSettings, ScoringSettings.campaign_id == Campaign.id)
+            .where(ScoringSettings.frozen_at.is_not(None),
+                   Campaign.issuing_unit_id.in_(perms.covered_unit_ids(user, ORGANISER)))
+            .order_by(Campaign.year_end.desc(), Campaign.id.desc()).limit(limit)).all()
+    return {"registrations": registrations, "rankings": rankings}
+
+
+def from_title_registrations(actor, campaign, unit: Unit, year: int) -> BulkResult:
     """One draft per approved title registration of the unit's pledge; a registration that
-    cannot be nominated (already nominated, wrong kind of subject) is skipped. All drafts
-    are committed together or none is. Returns how many were made."""
+    cannot be nominated (already nominated, wrong kind of subject) is skipped with its
+    reason. All drafts are committed together or none is."""
     from emulation.pledges.services import pledge_of
 
     if not perms.covers(actor, unit, OFFICER):
@@ -375,18 +465,27 @@ def from_title_registrations(actor, campaign, unit: Unit, year: int) -> int:
     if pledge is None or pledge.state != "approved":
         raise InvalidState(_("The unit has no approved pledge in this campaign."))
     codes = {a.code: a for a in db.session.scalars(select(AwardType))}
-    # emulation titles registered for the year are regular awards, whatever the campaign
-    return _create_all(actor, [
-        {"award": codes[r.award_code], "year": year, "proposing_unit": unit,
-         "campaign_id": campaign.id, "person": r.person, "unit": None if r.person else unit,
-         "kind": "regular"}
-        for r in pledge.titles if r.award_code in codes])
+    drafts, skipped = [], []
+    for r in pledge.titles:
+        subject = r.person.full_name if r.person else unit.name
+        if r.award_code not in codes:
+            skipped.append(Skipped(subject, r.award_code,
+                                   _("This award is not in the catalogue.")))
+            continue
+        # emulation titles registered for the year are regular awards, whatever the campaign
+        drafts.append({"award": codes[r.award_code], "year": year, "proposing_unit": unit,
+                       "campaign_id": campaign.id, "person": r.person,
+                       "unit": None if r.person else unit, "kind": "regular"})
+    result = _create_all(actor, drafts)
+    result.skipped[:0] = skipped
+    return result
 
 
-def from_ranking(actor, campaign, year: int, award_code: str = "CO_BO") -> int:
+def from_ranking(actor, campaign, year: int, award_code: str = "CO_BO") -> BulkResult:
     """Drafts for the leaders of the frozen ranking, each proposed by its parent unit; a
-    leader that cannot be nominated is skipped. All drafts are committed together or none
-    is. Returns how many were made."""
+    leader that cannot be nominated is skipped with its reason. The campaign's organisers
+    make them for the parent units (whose officers complete and submit them). All drafts are
+    committed together or none is."""
     from emulation.campaigns.services import require_manage
     from emulation.scoring.models import RankingEntry
     from emulation.scoring.services import settings_for
@@ -399,21 +498,24 @@ def from_ranking(actor, campaign, year: int, award_code: str = "CO_BO") -> int:
         RankingEntry.campaign_id == campaign.id, RankingEntry.leader.is_(True))).all()
     return _create_all(actor, [
         {"award": award, "year": year, "proposing_unit": e.unit.parent or e.unit,
-         "campaign_id": campaign.id, "unit": e.unit} for e in leaders])
+         "campaign_id": campaign.id, "unit": e.unit, "proposer_roles": (*OFFICER, *ORGANISER)}
+        for e in leaders])
 
 
-def _create_all(actor, drafts: list[dict]) -> int:
-    """Create each draft (one that is refused is skipped, nothing of it written) and commit
-    them together. A duplicate that a concurrent request made meanwhile refuses them all
-    (Conflict), so the batch is never half-made. Returns how many were made."""
-    made = 0
+def _create_all(actor, drafts: list[dict]) -> BulkResult:
+    """Create each draft (one that is refused is skipped with the refusal's reason, nothing
+    of it written) and commit them together. A duplicate that a concurrent request made
+    meanwhile refuses them all (Conflict), so the batch is never half-made."""
+    result = BulkResult()
     with conflict_on_duplicate(_("Someone nominated some of these subjects at the same "
                                  "time; nothing was made. Try again.")):
         for fields in drafts:
             try:
-                create(actor, commit=False, **fields)
-                made += 1
-            except ServiceError:
-                continue  # refused before writing anything
+                result.made.append(create(actor, commit=False, **fields))
+            except ServiceError as refusal:  # refused before writing anything
+                subject = fields["person"].full_name if fields.get("person") \
+                    else fields["unit"].name
+                result.skipped.append(Skipped(subject, fields["award"].name,
+                                              str(refusal.message)))
         db.session.commit()
-    return made
+    return result

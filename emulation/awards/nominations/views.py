@@ -31,6 +31,7 @@ from emulation.core.web import (
     load_or_404,
     local_today,
     page_arg,
+    save_then_act,
     send_attachment,
     upload_action,
     year_arg,
@@ -57,6 +58,8 @@ def index():
                            overlaps=eligibility.overlap_warnings(items),
                            outcomes=decisions.outcomes(items, local_today()),
                            can_create=perms.can_any(current_user, service.OFFICER),
+                           sources=service.bulk_sources(current_user),
+                           bulk_form=NominationActionForm(formdata=None),
                            states=NOMINATION_STATES)
 
 
@@ -100,21 +103,52 @@ def create():
 @bp.route("/<int:nomination_id>", methods=["GET", "POST"])
 @login_required
 def detail(nomination_id: int):
+    """The dossier and its one form: the texts, the file chosen, the explanation for the
+    council and the buttons `action=save` (the default), `action=attach` and
+    `action=submit`. Every post saves what is on the page first, then attaches the file
+    chosen, then submits what was just saved; a refusal shows the page with what was typed."""
     n = _nomination_or_404(nomination_id)
-    if request.method == "POST":
-        form = NominationTextForm()
-        if not form.validate_on_submit():
-            flash_form_errors(form)
-            return _page(n, 400, form)
-        status = attempt(lambda: service.update(current_user, n, form.version.data,
-                                                {k: getattr(form, k).data
-                                                 for k in service.TEXT_FIELDS},
-                                                kind=form.kind.data or None))
-        if status:
-            return _page(n, status, form)
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("nominations.detail", nomination_id=n.id))
-    return _page(n)
+    if request.method == "GET":
+        return _page(n)
+    return _save_dossier_then(n, request.form.get("action", "save"))
+
+
+def _save_dossier_then(n: Nomination, action: str):
+    form = NominationTextForm()
+    file = request.files.get("file")
+    saved = []
+
+    def save():
+        service.update(current_user, n, form.version.data,
+                       {k: getattr(form, k).data if k in request.form  # one not posted is kept
+                        else getattr(n, k) for k in service.TEXT_FIELDS},
+                       kind=form.kind.data or None)
+        saved.append(n.version)
+
+    def attach_then_submit():
+        if file:
+            service.attach(current_user, n, file)
+        if action == "submit":
+            service.submit(current_user, n, n.version, request.form.get("explanation", ""))
+
+    def refused(status: int, was_saved: bool):
+        if was_saved:  # the form goes on from the version just saved
+            form.version.data = n.version
+        return _page(n, status, form, unsaved=not was_saved)
+
+    if action == "submit":
+        success = _("Nomination submitted.")
+    elif file:
+        success = _("Dossier saved and file attached.")
+    else:
+        success = _("Changes saved.")
+    return save_then_act(
+        save, attach_then_submit if file or action == "submit" else None, form=form,
+        success=success, target=url_for("nominations.detail", nomination_id=n.id),
+        saved_message=_("Your changes are saved as a draft; the nomination was not "
+                        "submitted.") if action == "submit"
+        else _("Your changes are saved; choose the refused file again."),
+        on_refusal=refused)
 
 
 @bp.route("/<int:nomination_id>/<action>", methods=["POST"])
@@ -196,36 +230,45 @@ def attachment(nomination_id: int, attachment_id: int):
 @bp.route("/from-registrations", methods=["POST"])
 @perms.roles_required(*service.OFFICER)
 def from_registrations():
+    """Drafts from a unit's approved title registrations; the result page lists the drafts
+    made and each registration skipped with the reason."""
     campaign = _campaign(int_arg("campaign_id", source=request.form))
     unit = unit_by_code(request.form.get("unit_code", ""))
     if unit is None or not perms.covers(current_user, unit, service.OFFICER):
         abort(400)
-    made = []
-    status = attempt(lambda: made.append(service.from_title_registrations(
-        current_user, campaign, unit, campaign.year_end)))
-    if status:
-        return redirect(url_for("nominations.index")), 303
-    flash(_("%(n)d draft nominations made from the title registrations.", n=made[0]),
-          "success")
-    return redirect(url_for("nominations.index"))
+    back = url_for("pledges.pledge", campaign_id=campaign.id, unit_id=unit.id)
+    return _bulk(lambda: service.from_title_registrations(current_user, campaign, unit,
+                                                          campaign.year_end),
+                 campaign, back, _("Pledge of %(unit)s", unit=unit.name))
 
 
 @bp.route("/from-ranking", methods=["POST"])
 @perms.roles_required("organiser")
 def from_ranking():
+    """Flag drafts for the frozen ranking's leaders, with the result page as above."""
     campaign = _campaign(int_arg("campaign_id", source=request.form))
     if not campaigns.can_manage(current_user, campaign):
         abort(403)
-    made = []
-    status = attempt(lambda: made.append(service.from_ranking(current_user, campaign,
-                                                              campaign.year_end)))
+    back = url_for("scoring.ranking", campaign_id=campaign.id)
+    return _bulk(lambda: service.from_ranking(current_user, campaign, campaign.year_end),
+                 campaign, back, _("Ranking"))
+
+
+def _bulk(operation, campaign, back: str, back_label: str):
+    if not NominationActionForm().validate_on_submit():
+        abort(400)
+    result = []
+    status = attempt(lambda: result.append(operation()))
     if status:
-        return redirect(url_for("scoring.ranking", campaign_id=campaign.id)), 303
-    flash(_("%(n)d draft flag nominations made from the frozen ranking.", n=made[0]), "success")
-    return redirect(url_for("nominations.index"))
+        return redirect(back), 303
+    made = result[0]
+    return render_template("awards/bulk_result.html", result=made, campaign=campaign,
+                           back=back, back_label=back_label,
+                           readable={n.id for n in made.made
+                                     if service.can_read(current_user, n)})
 
 
-def _page(n: Nomination, status: int = 200, form=None):
+def _page(n: Nomination, status: int = 200, form=None, unsaved: bool = False):
     import json
 
     if form is None:
@@ -250,9 +293,14 @@ def _page(n: Nomination, status: int = 200, form=None):
         quotas=eligibility.quota_results([n]),
         attachments=uploads.attachments_of("nomination", [n.id])[n.id],
         attachment_form=AttachmentForm(formdata=None),
+        unsaved=unsaved, explanation=request.form.get("explanation", "")
+        if request.method == "POST" else "",
         locale=current_locale(), action_form=NominationActionForm(formdata=None,
                                                                   version=n.version),
         can_edit=service.can_edit(current_user, n), can_handle=handle,
+        council_reader=not handle and not perms.covers(current_user, n.proposing_unit,
+                                                        service.OFFICER)
+        and n.id in service.on_agenda_of(current_user, [n.id]),
         can_withdraw=n.state not in service.NOT_WITHDRAWABLE and (
             service.can_edit(current_user, n) or service.can_handle(current_user, n)
             or perms.covers(current_user, n.proposing_unit, service.OFFICER))), status

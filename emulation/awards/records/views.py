@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from emulation.awards.blueprints import awards as bp
 from emulation.awards.blueprints import decisions as decisions_bp
@@ -51,8 +51,11 @@ def honours():
     year = year_arg()
     code = (request.args.get("award") or "")[:20]
     q = search_arg()
-    return render_template("awards/honours.html",
-                           pagination=award_records.honours_page(year, code, page_arg(), q=q),
+    pagination = award_records.honours_page(year, code, page_arg(), q=q)
+    # a name links to the person's page only for a reader who may open it (no dead end)
+    openable = {r.person.id for r in pagination.items
+                if r.person and perms.covers(current_user, r.person.unit, perms.VIEW_PEOPLE)}
+    return render_template("awards/honours.html", pagination=pagination, openable=openable,
                            stats=award_records.honours_stats(year), names=catalogue.names(),
                            breakdown=award_records.honours_breakdown(year),
                            year=year, award=code, q=q)
