@@ -130,7 +130,12 @@ def test_title_registrations_are_a_staff_checklist_with_a_search(world, cworld, 
 
 
 def test_a_refused_decision_keeps_the_typed_issuing_unit(world, login, in_app):
-    _award(in_app)
+    from datetime import date, timedelta
+
+    from tests.awards.conftest import passed_dossiers
+
+    with in_app():  # the form shows only when a nomination can be granted
+        passed_dossiers(world, [("GK", "regular")], published_on=date.today() - timedelta(days=60))
     c = login("tochuc")
     page = c.get("/decisions/new").get_data(as_text=True)
     assert _field(page, "unit_code")["data-pick"] == "/pick/units"

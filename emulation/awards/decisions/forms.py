@@ -1,5 +1,6 @@
 """Forms of decisions and objections. The templates write their fields by hand (same names)."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -9,7 +10,7 @@ from emulation.core.forms import DateField, Form
 class DecisionForm(Form):
     """A draft decision; the nominations it grants are the checked `nomination` boxes."""
 
-    unit_code = StringField(_l("Unit issuing the decision"), validators=[DataRequired(),
+    unit_code = StringField(lazy_pgettext("decision", "Issuing unit"), validators=[DataRequired(),
                                                                   Length(max=40)])
     number = StringField(_l("Decision number"), validators=[Optional(), Length(max=60)])
     signed_on = DateField(_l("Signing date"), validators=[InputRequired()])
