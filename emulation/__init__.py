@@ -305,6 +305,9 @@ def _register_template_helpers(app: Flask) -> None:
 
     formatting.register(app)
     _register_labels(app)
+    from emulation.awards.catalogue.services import name_of
+
+    app.jinja_env.globals["award_name"] = name_of
 
     @app.context_processor
     def nav():

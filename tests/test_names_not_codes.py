@@ -123,7 +123,7 @@ class _Text(HTMLParser):
         if tag in self.VOID:
             return
         names = {k for k, _v in attrs}
-        hidden = tag in ("script", "style", "template") or (
+        hidden = tag in ("script", "style", "template", "textarea") or (
             self.allow_marked and "data-award-code" in names)
         self.stack.append((tag, hidden))
 

@@ -96,6 +96,42 @@ def names() -> dict[str, str]:
     return dict(db.session.execute(select(AwardType.code, AwardType.name)).all())
 
 
+def rule_sentence(rule, names: dict[str, str] | None = None, locale: str = "vi") -> str:
+    """A rule in words, the sentence its verdicts start with (engine.describe); a rule whose
+    parameters no longer read shows its kind's label."""
+    from emulation.awards.catalogue.enums import RuleKind
+
+    try:
+        vi, en = engine.describe(engine.Rule(rule.kind, json.loads(rule.params or "{}")),
+                                 names if names is not None else _cached_names())
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return str(RuleKind.labels().get(rule.kind, rule.kind))
+    return en if locale == "en" else vi
+
+
+def _cached_names() -> dict[str, str]:
+    from flask import g, has_app_context
+
+    if not has_app_context():
+        return names()
+    cached = g.get("_award_names")
+    if cached is None:
+        cached = g._award_names = names()
+    return cached
+
+
+def name_of(code: str | None) -> str:
+    """The award type's name for a code (the code itself if the catalogue has no such type):
+    what pages, messages and exports show. The names are read once per request or job."""
+    if not code:
+        return ""
+    from flask import has_app_context
+
+    if not has_app_context():
+        return code
+    return _cached_names().get(code, code)
+
+
 def create_award(actor, *, code: str, fields: dict) -> AwardType:
     """Add an award type (administrators): `code` is its stable code (a capital letter, then
     capitals, digits or underscores, 2–20 in all; given in lower case it is raised), `fields`

@@ -75,7 +75,7 @@ def form_choices(user) -> tuple[list, list]:
     and the user's 50 latest campaigns after a blank one."""
     from emulation.campaigns.services import campaigns_query
 
-    awards = [(str(a.id), f"{a.code} — {a.name}") for a in db.session.scalars(
+    awards = [(str(a.id), a.name) for a in db.session.scalars(
         select(AwardType).where(AwardType.active.is_(True)).order_by(AwardType.id))]
     campaign_list = [(0, "—")] + [(c.id, f"{c.number or c.id} — {c.title[:80]}")
                                   for c in db.session.scalars(campaigns_query(user).limit(50))]
