@@ -308,6 +308,10 @@ def _register_template_helpers(app: Flask) -> None:
     from emulation.awards.catalogue.services import name_of
 
     app.jinja_env.globals["award_name"] = name_of
+    from emulation.audit_messages import MESSAGES
+    from emulation.core import audit
+
+    audit.register_messages(MESSAGES)
 
     @app.context_processor
     def nav():

@@ -3,9 +3,9 @@ spreadsheet and document those pages link to, shows no award type code (`TTLDTT`
 `CO_BO`, …) as a word of its visible text. Codes stay in URLs, form values and the API.
 
 The exceptions are few and explicit: an element marked `data-award-code` (the catalogue's "Code"
-column and the award page's heading) on the pages of ALLOWED_PAGES, and the columns headed
-"Code"/"Award code" of the exports in ALLOWED_EXPORTS (the catalogue and the records import
-format, whose files are read back by the importer)."""
+column, the award page's heading, the code field's help) on the pages of ALLOWED_PAGES; in
+spreadsheets, a column headed "Award code" (the records import format reads it back; lists put
+it beside the name), and the "Code" column of the catalogue export."""
 from __future__ import annotations
 
 import io
@@ -24,11 +24,10 @@ from emulation.demo import DEMO_PASSWORD
 ROLES = ["admin", "tochuc", "tochuc_hc", "donvi1", "thuky", "hoidong1", "xem"]
 # Pages where the award code is shown on purpose, in an element marked `data-award-code`.
 ALLOWED_PAGES = (re.compile(r"^/awards/$"), re.compile(r"^/awards/[A-Za-z0-9_\-]+$"))
-# Exports whose "Code" column is the import format or the catalogue's own key.
-ALLOWED_EXPORTS = (re.compile(r"^/awards/export\.xlsx$"),
-                   re.compile(r"^/records/import/[a-z_]+/template\.xlsx$"),
-                   re.compile(r"^/records/export/[a-z_]+\.xlsx$"))
-CODE_HEADERS = {"Mã", "Mã danh hiệu", "Mã khen thưởng", "Code", "Award code", "Award"}
+# Spreadsheet columns labelled as award codes, in any export (vi and en headers).
+CODE_HEADERS = {"Mã khen thưởng", "Award code", "Mã khen thưởng so sánh", "Of award code"}
+# The catalogue export's first column is the award type's code, headed "Code".
+CATALOGUE_EXPORT, CATALOGUE_CODE_HEADERS = "/awards/export.xlsx", {"Mã", "Code"}
 SKIP = ("/logout", "/api/", "/static/", "/language", "/sign-out", "/login")
 PER_SHAPE = 2  # pages of one URL shape (digits replaced) visited per role
 MAX_PAGES = 260
@@ -89,8 +88,9 @@ def _walk(client, word):
                 yield url, found
             queue.extend(_links(html))
         elif body[:2] == b"PK":
-            allowed = any(p.match(path) for p in ALLOWED_EXPORTS)
-            text = _xlsx_text(body, allowed) if "sheet" in kind else _docx_text(body)
+            headers = CODE_HEADERS | (CATALOGUE_CODE_HEADERS if path == CATALOGUE_EXPORT
+                                      else set())
+            text = _xlsx_text(body, headers) if "sheet" in kind else _docx_text(body)
             found = _codes_in(text, word)
             if found:
                 yield url, found
@@ -144,15 +144,15 @@ def _visible_text(html: str, *, allow_marked: bool) -> str:
     return " ".join(parser.parts)
 
 
-def _xlsx_text(body: bytes, allowed: bool) -> str:
+def _xlsx_text(body: bytes, code_headers: set[str]) -> str:
     wb = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
     parts = []
     for ws in wb.worksheets:
         ws.reset_dimensions()
         skip: set[int] = set()
         for i, row in enumerate(ws.iter_rows(values_only=True)):
-            if i == 0 and allowed:
-                skip = {j for j, v in enumerate(row) if str(v or "").strip() in CODE_HEADERS}
+            if i == 0:
+                skip = {j for j, v in enumerate(row) if str(v or "").strip() in code_headers}
             parts.extend(str(v) for j, v in enumerate(row) if v is not None and j not in skip)
     return " ".join(parts)
 

@@ -125,7 +125,8 @@ def import_units(actor, rows: list[Row], on_progress=None, dry_run: bool = False
         if new:
             result.updated += 1
             audit.record(db.session, actor=actor, action="unit.update", obj=unit,
-                         summary=f"import updated unit {code}", before=old, after=new)
+                         summary=f"import updated unit {code}", before=old, after=new,
+                         params={"unit": unit.name})
         else:
             result.unchanged += 1
     db.session.flush()
@@ -133,11 +134,14 @@ def import_units(actor, rows: list[Row], on_progress=None, dry_run: bool = False
         rebuild_paths()
     for unit in new_units:
         audit.record(db.session, actor=actor, action="unit.create", obj=unit,
-                     summary=f"import created unit {unit.code}", after=unit_snapshot(unit))
+                     summary=f"import created unit {unit.code}", after=unit_snapshot(unit),
+                     params={"unit": unit.name})
     result.created = len(new_units)
     audit.record(db.session, actor=actor, action="import.units", object_type="unit",
                  summary=f"import of units: {result.created} created, {result.updated} updated, "
-                         f"{result.unchanged} unchanged")
+                         f"{result.unchanged} unchanged",
+                 params={"created": result.created, "updated": result.updated,
+                         "unchanged": result.unchanged})
     db.session.commit()
     return result
 
