@@ -143,3 +143,26 @@ def test_the_pledge_history_names_people_by_full_name_and_the_system(cworld, wor
         assert steps and all(s.actor_name == "" for s in steps)  # made by SYSTEM
     page = _page(login("tochuc"), f"/campaigns/{cworld.campaign}/units/{world.unit1.id}/pledge")
     assert "Hệ thống" in page
+
+
+def test_a_dossier_history_names_the_officer_by_full_name(world, login, in_app):
+    from emulation.awards.catalogue.data import seed
+    from emulation.awards.catalogue.services import award_by_code
+    from emulation.awards.nominations import services as nom
+    from emulation.org.models import Person
+
+    with in_app() as session:
+        seed(session)
+        officer = session.scalar(select(User).where(User.username == "donvi1"))
+        officer.full_name = "Trần Văn Đơn Vị"
+        session.commit()
+        n = nom.create(officer, award=award_by_code("LDTT"), year=2026,
+                       proposing_unit=session.get(Unit, world.unit1.id),
+                       person=session.get(Person, world.person1.id),
+                       texts={"summary": "Thành tích"})
+        nom.submit(officer, n, n.version, "Giải trình")
+        assert [s.actor_name for s in n.steps] == ["Trần Văn Đơn Vị"]
+        nomination_id = n.id
+    page = _page(login("donvi1"), f"/nominations/{nomination_id}")
+    history = page.split("Quá trình xử lý hồ sơ")[-1]
+    assert "Trần Văn Đơn Vị" in history and ">donvi1<" not in history
