@@ -250,7 +250,7 @@ def test_4_peers_and_the_council_score(open_as, live_app):
 def test_5_unit_officer_nominates_and_the_dossier_climbs(open_as, e2e_world, live_app):
     officer = open_as("donvi1")
     officer.goto("/nominations/new")
-    officer.select_option("[name=award]", label="LDTT — Lao động tiên tiến")
+    officer.select_option("[name=award]", label="Lao động tiên tiến")
     officer.fill("[name=person_code]", "P1")
     officer.fill("[name=summary]", "Hoàn thành xuất sắc nhiệm vụ; 3 sáng kiến được công nhận")
     officer.locator("form button[type=submit]").last.click()
