@@ -31,6 +31,21 @@ MESSAGES = {
                      {"role": "ROLE_LABELS"}),
     "token.create": _l("API token %(name)s for %(user)s, valid %(days)s days"),
     "token.revoke": _l("API token %(name)s of %(user)s revoked"),
+    "access.unauthenticated": _l("Refused, not signed in: %(what)s"),
+    "access.unauthenticated:count": _l("Refused, not signed in: %(what)s (%(count)s refusals "
+                                       "from this address in %(minutes)s minutes)"),
+    "access.denied": _l("Refused, not allowed: %(what)s"),
+    "access.denied:count": _l("Refused, not allowed: %(what)s (%(count)s refusals from this "
+                              "address in %(minutes)s minutes)"),
+    "access.rate_limited": _l("Refused, too many requests: %(what)s"),
+    "access.rate_limited:count": _l("Refused, too many requests: %(what)s (%(count)s refusals "
+                                    "from this address in %(minutes)s minutes)"),
+    "attach": _l("File %(file)s attached"),
+    "job.queued": _l("Job %(job)s (%(kind)s) queued"),
+    "job.running": _l("Job %(job)s (%(kind)s) started"),
+    "job.done": _l("Job %(job)s (%(kind)s) finished"),
+    "job.failed": _l("Job %(job)s (%(kind)s) failed"),
+    "job.expired": _l("Job %(job)s (%(kind)s): its file was deleted"),
     "mail.failed": _l("E-mail to %(user)s failed: %(error)s"),
     # units and people
     "unit.create": _l("Unit %(unit)s created"),
@@ -43,6 +58,8 @@ MESSAGES = {
     "person.update": _l("Person %(person)s changed"),
     "person.activate": _l("Person %(person)s put back in use"),
     "person.deactivate": _l("Person %(person)s deactivated"),
+    "import.people": _l("People imported: %(created)s created, %(updated)s updated, "
+                        "%(unchanged)s unchanged"),
     "import.units": _l("Units imported: %(created)s created, %(updated)s updated, "
                        "%(unchanged)s unchanged"),
     # campaigns

@@ -207,7 +207,8 @@ def import_people(actor, rows: list[Row], on_progress=None, dry_run: bool = Fals
                         "version": person.version + 1, "updated_at": now, **fields})
         result.updated += 1
         audit_rows.append(_audit_row(actor, "person.update", person.id,
-                                     f"import updated person {code}", old, new, now))
+                                     f"import updated person {code}", old, new, now,
+                                     params={"person": person.full_name}))
     _update_versioned(Person, changes)
     for start in range(0, len(new_rows), _CHUNK):
         chunk = new_rows[start:start + _CHUNK]
@@ -220,12 +221,14 @@ def import_people(actor, rows: list[Row], on_progress=None, dry_run: bool = Fals
                                                            ("code", "full_name", "gender",
                                                             "birth_date", "birth_year",
                                                             "position", "email", "unit_id")},
-                                         now))
+                                         now, params={"person": row.get("full_name") or code}))
     result.created = len(new_rows)
     audit_rows.append(_audit_row(actor, "import.people", None,
                                  f"import of people: {result.created} created, {result.updated} "
                                  f"updated, {result.unchanged} unchanged", None, None, now,
-                                 object_type="person"))
+                                 object_type="person",
+                                 params={"created": result.created, "updated": result.updated,
+                                         "unchanged": result.unchanged}))
     for start in range(0, len(audit_rows), _CHUNK):
         db.session.execute(insert(AuditEvent), audit_rows[start:start + _CHUNK])
     db.session.commit()
@@ -267,10 +270,11 @@ def _parse_unique(rows: list[Row], parse, result: ImportResult, duplicate_messag
     return parsed
 
 
-def _audit_row(actor, action, object_id, summary, before, after, now, object_type="person"):
+def _audit_row(actor, action, object_id, summary, before, after, now, object_type="person",
+               params=None):
     return audit.event_values(actor=actor, action=action, object_type=object_type,
                               object_id=object_id, summary=summary, before=before, after=after,
-                              created_at=now)
+                              created_at=now, params=params)
 
 
 def _parse_unit_row(row: Row, result: ImportResult) -> dict | None:
