@@ -323,6 +323,13 @@ def _register_template_helpers(app: Flask) -> None:
 
     formatting.register(app)
     _register_labels(app)
+    from emulation.awards.catalogue.services import name_of
+
+    app.jinja_env.globals["award_name"] = name_of
+    from emulation.audit_messages import MESSAGES
+    from emulation.core import audit
+
+    audit.register_messages(MESSAGES)
 
     @app.context_processor
     def nav():

@@ -167,7 +167,7 @@ def test_the_audit_export_is_filtered_exactly_as_the_page(world, login, in_app):
         assert len(expected) >= 2 and session.scalar(select(func.count(AuditEvent.id))) > \
             len(expected)
     assert [r[2] for r in rows] == [e.action for e in expected]
-    assert all(r[1] == "admin" for r in rows)
+    assert all(r[1] == "Admin" for r in rows)  # the account's full name, not its username
     assert page.count("<code>auth.") == len(rows)  # the page lists the same events
     when = ws["A2"]
     local = expected[0].created_at.astimezone(xlsx.LOCAL_TZ).replace(tzinfo=None)
@@ -196,7 +196,7 @@ def test_a_large_audit_export_is_a_job_in_the_requesters_language(world, login, 
     data = c.get(response.headers["Location"] + "/file").data
     ws = _book(data).active
     assert ws.title == "Audit log" and ws["A1"].value == "When"
-    assert {r[1] for r in _rows(ws)} == {"admin"}
+    assert {r[1] for r in _rows(ws)} == {"Admin"}
 
 
 # --- campaigns and the catalogue ---------------------------------------------------------------

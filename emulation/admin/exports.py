@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from emulation.admin import queries
+from emulation.auth.models import User
+from emulation.core import audit as events
 from emulation.core.audit import AuditEvent
 from emulation.core.formatting import json_text
 from emulation.core.text import clean
@@ -74,18 +76,23 @@ def workbook(audit: AuditList, on_progress=None) -> Workbook:
     sheet = wb.sheet(_("Audit log"))
     sheet.header(HEADERS, [16, 16, 24, 16, 10, 60, 50, 50, 16])
     stmt = (audit.query().with_only_columns(
-        AuditEvent.created_at, AuditEvent.actor_name, AuditEvent.action,
-        AuditEvent.object_type, AuditEvent.object_id, AuditEvent.summary, AuditEvent.before,
-        AuditEvent.after, AuditEvent.ip).execution_options(yield_per=STREAM_ROWS))
-    for at, actor, action, object_type, object_id, summary, before, after, ip in \
-            db.session.execute(stmt):
-        sheet.append([at, actor, action, object_type, object_id, summary, _json(before),
-                      _json(after), ip])
+        AuditEvent.created_at, AuditEvent.actor_name, User.full_name, AuditEvent.action,
+        AuditEvent.object_type, AuditEvent.object_id, AuditEvent.summary, AuditEvent.params,
+        AuditEvent.before, AuditEvent.after, AuditEvent.ip)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .execution_options(yield_per=STREAM_ROWS))
+    names = events.award_names()
+    for at, actor, full_name, action, object_type, object_id, summary, params, before, after, \
+            ip in db.session.execute(stmt):
+        sheet.append([at, events.who(1, actor, {1: full_name} if full_name else {}), action,
+                      object_type, object_id,
+                      events.describe(action, params, summary, names),
+                      _json(before, names, object_type), _json(after, names, object_type), ip])
     return wb
 
 
-def _json(text: str | None) -> str:
-    return json_text(json.loads(text)) if text else ""
+def _json(text: str | None, names, object_type) -> str:
+    return json_text(events.readable(json.loads(text), names, object_type)) if text else ""
 
 
 def _day(value) -> date | None:

@@ -50,7 +50,8 @@ def create_token(actor, user, name: str, days: int | None = None) -> tuple[ApiTo
     db.session.flush()
     audit.record(db.session, actor=actor, action="token.create", obj=token,
                  summary=f"API token {name} for {user.username}, {days} days",
-                 after={"prefix": token.prefix, "expires_at": token.expires_at})
+                 after={"prefix": token.prefix, "expires_at": token.expires_at},
+                 params={"name": name, "user": user.display_name, "days": days})
     db.session.commit()
     return token, secret
 
@@ -62,7 +63,8 @@ def revoke_token(actor, token: ApiToken) -> None:
         raise InvalidState(_("This token is already revoked."))
     token.revoked_at = utcnow()
     audit.record(db.session, actor=actor, action="token.revoke", obj=token,
-                 summary=f"API token {token.name} of {token.user.username} revoked")
+                 summary=f"API token {token.name} of {token.user.username} revoked",
+                 params={"name": token.name, "user": token.user.display_name})
     db.session.commit()
 
 

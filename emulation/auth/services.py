@@ -81,19 +81,22 @@ def authenticate(username: str, password: str, *, where: str = "login") -> Login
     if user is None:
         _dummy_check(password)
         audit.record(db.session, actor=None, action="auth.login_failed", object_type="user",
-                     summary=f"unknown username {username[:60]!r} ({where})")
+                     summary=f"unknown username {username[:60]!r} ({where})",
+                     params={"_m": "auth.login_failed:unknown", "username": username[:60]})
         db.session.commit()
         return LoginResult(None, login_refused_message())
     if check_password(user, password, where=where) != OK:
         return LoginResult(None, login_refused_message())
     if not user.active:
         audit.record(db.session, actor=None, action="auth.login_failed", obj=user,
-                     summary=f"inactive account: {user.username} ({where})")
+                     summary=f"inactive account: {user.username} ({where})",
+                     params={"_m": "auth.login_failed:inactive", "user": user.display_name})
         db.session.commit()
         return LoginResult(None, _("This account has been deactivated."))
     db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
     audit.record(db.session, actor=user, action="auth.login", obj=user,
-                 summary=f"login: {user.username}" + (f" ({where})" if where != "login" else ""))
+                 summary=f"login: {user.username}" + (f" ({where})" if where != "login" else ""),
+                 params={"user": user.display_name})
     db.session.commit()
     db.session.refresh(user)
     return LoginResult(user)
@@ -109,7 +112,8 @@ def check_password(user: User, password: str, *, where: str) -> str:
     if count is None:
         _dummy_check(password)
         audit.record(db.session, actor=None, action="auth.login_locked", obj=user,
-                     summary=f"{where} refused while locked: {user.username}")
+                     summary=f"{where} refused while locked: {user.username}",
+                     params={"user": user.display_name})
         db.session.commit()
         return LOCKED
     if check_password_hash(user.password_hash, password or ""):
@@ -118,9 +122,12 @@ def check_password(user: User, password: str, *, where: str) -> str:
         db.session.commit()
         return OK
     summary = f"wrong password for {user.username} at {where} ({count} in window)"
+    params = {"user": user.display_name, "count": count}
     if count >= current_app.config["LOGIN_MAX_FAILURES"]:
         summary += "; account locked"
-    audit.record(db.session, actor=None, action="auth.login_failed", obj=user, summary=summary)
+        params["_m"] = "auth.login_failed:locked"
+    audit.record(db.session, actor=None, action="auth.login_failed", obj=user, summary=summary,
+                 params=params)
     db.session.commit()
     return WRONG
 
@@ -190,7 +197,7 @@ def record_logout(user: User | None, secret: str | None) -> None:
             LoginSession.key_hash == _session_hash(secret)))
     if user is not None:
         audit.record(db.session, actor=user, action="auth.logout", obj=user,
-                     summary=f"logout: {user.username}")
+                     summary=f"logout: {user.username}", params={"user": user.display_name})
     db.session.commit()
 
 
@@ -218,7 +225,7 @@ def create_user(actor, *, username: str, password: str, full_name: str = "", ema
                 password_hash=hash_password(password), locale=locale or None)
     db.session.add(user)
     audit.record(db.session, actor=actor, action="user.create", obj=user,
-                 summary=f"created user {username}",
+                 summary=f"created user {username}", params={"user": user.display_name},
                  after={"username": username, "full_name": user.full_name, "email": user.email})
     db.session.commit()
     return user
@@ -234,7 +241,8 @@ def update_user(actor, user: User, *, version: int, full_name: str, email: str,
                                    "locale": user.locale})
     if new:
         audit.record(db.session, actor=actor, action="user.update", obj=user,
-                     summary=f"updated user {user.username}", before=old, after=new)
+                     summary=f"updated user {user.username}", before=old, after=new,
+                     params={"user": user.display_name})
     db.session.commit()
     return user
 
@@ -251,6 +259,7 @@ def set_active(actor, user: User, active: bool) -> None:
     user.session_version += 1  # either way: no session or API token outlives the change
     audit.record(db.session, actor=actor, action="user.activate" if active else "user.deactivate",
                  obj=user, summary=f"{'activated' if active else 'deactivated'} {user.username}",
+                 params={"user": user.display_name},
                  before={"active": not active}, after={"active": active})
     db.session.commit()
 
@@ -262,7 +271,8 @@ def reset_password(actor, user: User, new_password: str) -> None:
     user.session_version += 1  # ends every session and API token of the account
     user.failed_logins, user.first_failed_at, user.locked_until = 0, None, None
     audit.record(db.session, actor=actor, action="user.reset_password", obj=user,
-                 summary=f"password reset for {user.username}")
+                 summary=f"password reset for {user.username}",
+                 params={"user": user.display_name})
     db.session.commit()
 
 
@@ -282,7 +292,8 @@ def change_own_password(user: User, current_password: str, new_password: str) ->
     user.password_hash = hash_password(new_password)
     user.session_version += 1
     audit.record(db.session, actor=user, action="user.change_password", obj=user,
-                 summary=f"{user.username} changed their password")
+                 summary=f"{user.username} changed their password",
+                 params={"user": user.display_name})
     db.session.commit()
 
 
@@ -293,7 +304,8 @@ def sign_out_everywhere(actor, user: User) -> None:
     user.session_version += 1
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     audit.record(db.session, actor=actor, action="user.sign_out_everywhere", obj=user,
-                 summary=f"all sessions of {user.username} ended")
+                 summary=f"all sessions of {user.username} ended",
+                 params={"user": user.display_name})
     db.session.commit()
 
 
@@ -301,6 +313,7 @@ def set_locale(user: User, locale: str) -> None:
     if user.locale != locale:
         audit.record(db.session, actor=user, action="user.set_locale", obj=user,
                      summary=f"{user.username} switched language",
+                     params={"user": user.display_name},
                      before={"locale": user.locale}, after={"locale": locale})
         user.locale = locale
         db.session.commit()
@@ -324,7 +337,9 @@ def add_grant(actor, user: User, role: str, unit) -> RoleGrant:
     db.session.flush()
     audit.record(db.session, actor=actor, action="grant.add", obj=user,
                  summary=f"{user.username}: +{role} on {unit.code if unit else '*'}",
-                 after={"role": role, "unit": unit.code if unit else None})
+                 after={"role": role, "unit": unit.code if unit else None},
+                 params={"user": user.display_name, "role": role,
+                         "unit": unit.name if unit else "*"})
     db.session.commit()
     return grant
 
@@ -338,7 +353,9 @@ def remove_grant(actor, grant: RoleGrant) -> None:
     unit_code = grant.unit.code if grant.unit else None
     audit.record(db.session, actor=actor, action="grant.remove", obj=user,
                  summary=f"{user.username}: -{grant.role} on {unit_code or '*'}",
-                 before={"role": grant.role, "unit": unit_code})
+                 before={"role": grant.role, "unit": unit_code},
+                 params={"user": user.display_name, "role": grant.role,
+                         "unit": grant.unit.name if grant.unit else "*"})
     user.grants.remove(grant)
     db.session.commit()
 

@@ -110,7 +110,9 @@ def chase(actor, follow: Follow, version, today: date) -> tuple[int, int]:
                  summary=f"reminders to {sent} of {len(behind)} units behind",
                  after={"reminded": sent, "behind": len(behind),
                         "units": [b.unit[2] for b in behind][:200],
-                        **({"branch": list(follow.paths)} if follow.paths else {})})
+                        **({"branch": list(follow.paths)} if follow.paths else {})},
+                 params={"campaign": campaign.number or campaign.title, "sent": sent,
+                         "behind": len(behind)})
     db.session.commit()
     return sent, len(behind)
 

@@ -222,6 +222,7 @@ def create_campaign(actor, issuing_unit: Unit, fields: dict) -> Campaign:
     db.session.flush()
     audit.record(db.session, actor=actor, action="campaign.create", obj=campaign,
                  summary=f"created campaign {campaign.number or campaign.id}",
+                 params={"campaign": campaign.number or campaign.title},
                  after=snapshot(campaign))
     db.session.commit()
     return campaign
@@ -241,7 +242,8 @@ def update_campaign(actor, campaign: Campaign, version, fields: dict) -> Campaig
     old, new = audit.diff(before, snapshot(campaign))
     if new:
         audit.record(db.session, actor=actor, action="campaign.update", obj=campaign,
-                     summary=f"updated campaign {campaign.id}", before=old, after=new)
+                     summary=f"updated campaign {campaign.id}", before=old, after=new,
+                     params={"campaign": campaign.number or campaign.title})
     db.session.commit()
     return campaign
 
@@ -342,7 +344,9 @@ def clone(actor, source: Campaign, year_start: int, issuing_unit: Unit | None = 
     db.session.flush()
     audit.record(db.session, actor=actor, action="campaign.clone", obj=copy,
                  summary=f"cloned campaign {source.id} into {copy.id} (+{shift} years)",
-                 after={"cloned_from": source.id, "year_start": copy.year_start})
+                 after={"cloned_from": source.id, "year_start": copy.year_start},
+                 params={"campaign": copy.number or copy.title,
+                         "source": source.number or source.title, "shift": shift})
     db.session.commit()
     return copy
 
@@ -375,6 +379,8 @@ def _move(actor, campaign: Campaign, state: str) -> None:
     campaign.state = state
     audit.record(db.session, actor=actor, action=f"campaign.{state}", obj=campaign,
                  summary=f"campaign {campaign.id}: {before} → {state}",
+                 params={"_m": "campaign:state", "campaign": campaign.number or campaign.title,
+                         "from": before, "to": state},
                  before={"state": before}, after={"state": state})
 
 
@@ -471,7 +477,10 @@ def add_period(actor, campaign: Campaign, *, kind: str, label: str, year: int,
                  summary=f"period {period.label} due {deadline}"
                          + (f", asked of {len(asked)} units" if asked else ""),
                  after={"period": period.label, "kind": kind, "deadline": deadline,
-                        **({"units": codes} if asked else {})})
+                        **({"units": codes} if asked else {})},
+                 params={"period": period.label, "campaign": campaign.number or campaign.title,
+                         "deadline": deadline, "units": len(asked),
+                         **({"_m": "campaign.period_add:units"} if asked else {})})
     db.session.commit()
     return period
 
@@ -485,7 +494,8 @@ def delete_period(actor, period: ReportPeriod) -> None:
     if db.session.scalar(select(Report.id).where(Report.period_id == period.id).limit(1)):
         raise InvalidState(_("Units have reported for this period; it cannot be removed."))
     audit.record(db.session, actor=actor, action="campaign.period_delete", obj=campaign,
-                 summary=f"period {period.label} removed", before={"period": period.label})
+                 summary=f"period {period.label} removed", before={"period": period.label},
+                 params={"period": period.label, "campaign": campaign.number or campaign.title})
     db.session.delete(period)
     db.session.commit()
 
@@ -504,7 +514,9 @@ def add_movement(actor, campaign: Campaign, title: str, description: str = "") -
     db.session.flush()
     audit.record(db.session, actor=actor, action="campaign.movement_add", obj=campaign,
                  summary=f"movement {movement.number} added",
-                 after={"number": movement.number, "title": title})
+                 after={"number": movement.number, "title": title},
+                 params={"number": movement.number,
+                         "campaign": campaign.number or campaign.title})
     db.session.commit()
     return movement
 
@@ -521,7 +533,9 @@ def update_movement(actor, movement: Movement, title: str, description: str) -> 
     old, new = audit.diff(before, {"title": movement.title, "description": movement.description})
     if new:
         audit.record(db.session, actor=actor, action="campaign.movement_update", obj=campaign,
-                     summary=f"movement {movement.number} changed", before=old, after=new)
+                     summary=f"movement {movement.number} changed", before=old, after=new,
+                     params={"number": movement.number,
+                             "campaign": campaign.number or campaign.title})
     db.session.commit()
 
 
@@ -537,7 +551,9 @@ def delete_movement(actor, movement: Movement) -> None:
                              n=movement.number))
     audit.record(db.session, actor=actor, action="campaign.movement_delete", obj=campaign,
                  summary=f"movement {movement.number} deleted",
-                 before={"number": movement.number, "title": movement.title})
+                 before={"number": movement.number, "title": movement.title},
+                 params={"number": movement.number,
+                         "campaign": campaign.number or campaign.title})
     campaign.movements.remove(movement)
     _renumber(campaign)
     db.session.commit()
@@ -558,7 +574,9 @@ def move_movement(actor, movement: Movement, offset: int) -> None:
         m.number = number
     audit.record(db.session, actor=actor, action="campaign.movement_move", obj=campaign,
                  summary=f"movement '{movement.title[:60]}' moved to {movement.number}",
-                 before={"number": index + 1}, after={"number": movement.number})
+                 before={"number": index + 1}, after={"number": movement.number},
+                 params={"title": movement.title[:60], "number": movement.number,
+                         "campaign": campaign.number or campaign.title})
     db.session.commit()
 
 
@@ -593,7 +611,8 @@ def add_criterion(actor, campaign: Campaign, *, code: str, title: str, max_point
     audit.record(db.session, actor=actor, action="campaign.criterion_add", obj=campaign,
                  summary=f"criterion {code} added",
                  after={"code": code, "title": title, "max_points": max_points,
-                        "weight": weight, "kind": kind})
+                        "weight": weight, "kind": kind},
+                 params={"criterion": code, "campaign": campaign.number or campaign.title})
     db.session.commit()
     return criterion
 
@@ -624,7 +643,9 @@ def update_criterion(actor, criterion: Criterion, *, title: str, max_points: Dec
     old, new = audit.diff(before, _criterion_dict(criterion))
     if new:
         audit.record(db.session, actor=actor, action="campaign.criterion_update", obj=campaign,
-                     summary=f"criterion {criterion.code} changed", before=old, after=new)
+                     summary=f"criterion {criterion.code} changed", before=old, after=new,
+                     params={"criterion": criterion.code,
+                             "campaign": campaign.number or campaign.title})
     db.session.commit()
 
 
@@ -642,7 +663,9 @@ def delete_criterion(actor, criterion: Criterion) -> None:
         raise InvalidState(_("Criteria of a published campaign cannot be deleted."))
     audit.record(db.session, actor=actor, action="campaign.criterion_delete", obj=campaign,
                  summary=f"criterion {criterion.code} deleted",
-                 before={"code": criterion.code, "title": criterion.title})
+                 before={"code": criterion.code, "title": criterion.title},
+                 params={"criterion": criterion.code,
+                         "campaign": campaign.number or campaign.title})
     campaign.criteria.remove(criterion)
     db.session.commit()
 
@@ -689,7 +712,9 @@ def set_participants(actor, campaign: Campaign, mode: str, unit_ids: list[int] |
     campaign.participation_mode = mode
     audit.record(db.session, actor=actor, action="campaign.participants", obj=campaign,
                  summary=f"participants ({mode}): +{len(wanted - set(current))} "
-                         f"-{len(removed)}", after={"mode": mode, "count": len(wanted)})
+                         f"-{len(removed)}", after={"mode": mode, "count": len(wanted)},
+                 params={"campaign": campaign.number or campaign.title, "mode": mode,
+                         "added": len(wanted - set(current)), "removed": len(removed)})
     db.session.commit()
 
 
@@ -745,7 +770,8 @@ def save_cluster(actor, campaign: Campaign, *, cluster: Cluster | None, name: st
     audit.record(db.session, actor=actor, action="cluster.create" if created else
                  "cluster.update", obj=cluster, summary=f"cluster {name}",
                  after={"name": name, "kind": kind, "members": sorted(members),
-                        "leader": leader_id, "deputy": deputy_id})
+                        "leader": leader_id, "deputy": deputy_id},
+                 params={"cluster": name, "campaign": campaign.number or campaign.title})
     db.session.commit()
     return cluster
 
@@ -778,7 +804,8 @@ def sign_compact(actor, cluster: Cluster, unit: Unit) -> ClusterMember:
                              when=fmt_datetime(member.compact_signed_at)))
     audit.record(db.session, actor=actor, action="cluster.compact_signed", obj=cluster,
                  summary=f"{unit.code} signed the compact of {cluster.name}",
-                 after={"unit": unit.code, "signed_by": name, "signed_at": signed_at})
+                 after={"unit": unit.code, "signed_by": name, "signed_at": signed_at},
+                 params={"unit": unit.name, "cluster": cluster.name})
     db.session.commit()
     return member
 
@@ -797,7 +824,8 @@ def delete_cluster(actor, cluster: Cluster) -> None:
     require_manage(actor, campaign)
     require_editable(campaign)
     audit.record(db.session, actor=actor, action="cluster.delete", obj=cluster,
-                 summary=f"cluster {cluster.name} deleted", before={"name": cluster.name})
+                 summary=f"cluster {cluster.name} deleted", before={"name": cluster.name},
+                 params={"cluster": cluster.name, "campaign": campaign.number or campaign.title})
     db.session.delete(cluster)
     db.session.commit()
 

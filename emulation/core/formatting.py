@@ -75,4 +75,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["signed"] = fmt_signed
     app.jinja_env.filters["json_text"] = json_text
     app.jinja_env.globals["page_url"] = page_url
+    from emulation.core.audit import lines as audit_lines
+
+    app.jinja_env.globals["audit_lines"] = audit_lines
     app.jinja_env.globals["now_utc"] = utcnow

@@ -66,7 +66,8 @@ def attach(actor, owner_kind: str, owner_id: int, file_storage, *, record=None,
                  obj=record, object_type="" if record is not None else owner_kind,
                  object_id=None if record is not None else owner_id,
                  summary=f"attached {attachment.original_name} to {owner_kind} {owner_id}",
-                 after={"file": attachment.original_name, "sha256": attachment.sha256})
+                 after={"file": attachment.original_name, "sha256": attachment.sha256},
+                 params={"_m": "attach", "file": attachment.original_name})
     return attachment
 
 

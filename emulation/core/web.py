@@ -133,6 +133,7 @@ def audit_refusal(status: int, reason: str = "") -> None:
     actor = getattr(g, "api_user", None) or (
         current_user if getattr(current_user, "is_authenticated", False) else None)
     summary = f"{request.method} {request.path} {reason}".strip()
+    params = {"what": f"{request.method} {request.path}"[:300], "count": 1}
     if actor is None:
         count = _count_refusal(REFUSALS[status])
         if count is not None and not _worth_a_row(count):
@@ -140,8 +141,11 @@ def audit_refusal(status: int, reason: str = "") -> None:
         if count and count > 1:
             summary += f" ({count} refusals from this address in " \
                 f"{current_app.config['REFUSAL_AUDIT_MINUTES']} min)"
+            params.update(_m=f"{REFUSALS[status]}:count", count=count,
+                          minutes=current_app.config["REFUSAL_AUDIT_MINUTES"])
     try:
-        audit.record(db.session, actor=actor, action=REFUSALS[status], summary=summary[:500])
+        audit.record(db.session, actor=actor, action=REFUSALS[status], summary=summary[:500],
+                     params=params)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

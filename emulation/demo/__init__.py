@@ -107,7 +107,8 @@ def load() -> dict:
         db.session.add(user)
     audit.record(db.session, actor=SYSTEM, action="demo.load", object_type="system",
                  summary=f"demo data loaded: {len(units)} units, {people} people, "
-                         f"{len(ACCOUNTS)} accounts")
+                         f"{len(ACCOUNTS)} accounts",
+                 params={"units": len(units), "people": people, "accounts": len(ACCOUNTS)})
     db.session.commit()
     from emulation.demo import campaigns as demo_campaigns
     from emulation.demo import records as demo_records

@@ -309,7 +309,8 @@ def folder() -> Path:
 def _queue(job: Job, user) -> Job:
     db.session.add(job)
     audit.record(db.session, actor=user, action="job.queued", object_type="job",
-                 summary=f"{job.kind} {job.id}", after={"state": "queued",
+                 summary=f"{job.kind} {job.id}", params={"job": job.id, "kind": job.kind},
+                 after={"state": "queued",
                                                          "rows": job.rows_total})
     token = job.id
     db.session.commit()
@@ -372,7 +373,8 @@ def _move(job: Job, state: str, **changes) -> None:
     if changes.get("error"):
         after["error"] = changes["error"]
     audit.record(db.session, actor=SYSTEM, action=f"job.{state}", object_type="job",
-                 summary=f"{job.kind} {job.id}", before={"state": before}, after=after)
+                 summary=f"{job.kind} {job.id}", before={"state": before}, after=after,
+                 params={"job": job.id, "kind": job.kind})
 
 
 def _fail(job: Job | None, error: str, commit: bool = True) -> None:

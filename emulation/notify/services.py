@@ -209,7 +209,8 @@ def _failed_try(note: Notification, user, err: Exception, last_try: bool) -> Non
     note.mail_state = "failed"
     audit.record(db.session, actor=SYSTEM, action="mail.failed", obj=note,
                  summary=f"{user.email or user.username}: {note.mail_error}",
-                 after={"attempts": note.mail_attempts, "kind": note.kind})
+                 after={"attempts": note.mail_attempts, "kind": note.kind},
+                 params={"user": user.display_name, "error": note.mail_error})
     db.session.commit()
     current_app.logger.error("mail %s to %s failed %s times: %s", note.id, user.email,
                              note.mail_attempts, note.mail_error)

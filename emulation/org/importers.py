@@ -125,7 +125,8 @@ def import_units(actor, rows: list[Row], on_progress=None, dry_run: bool = False
         if new:
             result.updated += 1
             audit.record(db.session, actor=actor, action="unit.update", obj=unit,
-                         summary=f"import updated unit {code}", before=old, after=new)
+                         summary=f"import updated unit {code}", before=old, after=new,
+                         params={"unit": unit.name})
         else:
             result.unchanged += 1
     db.session.flush()
@@ -133,11 +134,14 @@ def import_units(actor, rows: list[Row], on_progress=None, dry_run: bool = False
         rebuild_paths()
     for unit in new_units:
         audit.record(db.session, actor=actor, action="unit.create", obj=unit,
-                     summary=f"import created unit {unit.code}", after=unit_snapshot(unit))
+                     summary=f"import created unit {unit.code}", after=unit_snapshot(unit),
+                     params={"unit": unit.name})
     result.created = len(new_units)
     audit.record(db.session, actor=actor, action="import.units", object_type="unit",
                  summary=f"import of units: {result.created} created, {result.updated} updated, "
-                         f"{result.unchanged} unchanged")
+                         f"{result.unchanged} unchanged",
+                 params={"created": result.created, "updated": result.updated,
+                         "unchanged": result.unchanged})
     db.session.commit()
     return result
 
@@ -203,7 +207,8 @@ def import_people(actor, rows: list[Row], on_progress=None, dry_run: bool = Fals
                         "version": person.version + 1, "updated_at": now, **fields})
         result.updated += 1
         audit_rows.append(_audit_row(actor, "person.update", person.id,
-                                     f"import updated person {code}", old, new, now))
+                                     f"import updated person {code}", old, new, now,
+                                     params={"person": person.full_name}))
     _update_versioned(Person, changes)
     for start in range(0, len(new_rows), _CHUNK):
         chunk = new_rows[start:start + _CHUNK]
@@ -216,12 +221,14 @@ def import_people(actor, rows: list[Row], on_progress=None, dry_run: bool = Fals
                                                            ("code", "full_name", "gender",
                                                             "birth_date", "birth_year",
                                                             "position", "email", "unit_id")},
-                                         now))
+                                         now, params={"person": row.get("full_name") or code}))
     result.created = len(new_rows)
     audit_rows.append(_audit_row(actor, "import.people", None,
                                  f"import of people: {result.created} created, {result.updated} "
                                  f"updated, {result.unchanged} unchanged", None, None, now,
-                                 object_type="person"))
+                                 object_type="person",
+                                 params={"created": result.created, "updated": result.updated,
+                                         "unchanged": result.unchanged}))
     for start in range(0, len(audit_rows), _CHUNK):
         db.session.execute(insert(AuditEvent), audit_rows[start:start + _CHUNK])
     db.session.commit()
@@ -263,10 +270,11 @@ def _parse_unique(rows: list[Row], parse, result: ImportResult, duplicate_messag
     return parsed
 
 
-def _audit_row(actor, action, object_id, summary, before, after, now, object_type="person"):
+def _audit_row(actor, action, object_id, summary, before, after, now, object_type="person",
+               params=None):
     return audit.event_values(actor=actor, action=action, object_type=object_type,
                               object_id=object_id, summary=summary, before=before, after=after,
-                              created_at=now)
+                              created_at=now, params=params)
 
 
 def _parse_unit_row(row: Row, result: ImportResult) -> dict | None:

@@ -175,7 +175,8 @@ def create_unit(actor, *, code: str, name: str, parent: Unit | None, kind: str =
     unit.path = (parent.path if parent else "/") + f"{unit.id}/"
     unit.depth = parent.depth + 1 if parent else 0
     audit.record(db.session, actor=actor, action="unit.create", obj=unit,
-                 summary=f"created unit {code}", after=unit_snapshot(unit))
+                 summary=f"created unit {code}", after=unit_snapshot(unit),
+                 params={"unit": unit.name})
     db.session.commit()
     return unit
 
@@ -191,7 +192,8 @@ def update_unit(actor, unit: Unit, *, version, name: str, kind: str, address: st
     old, new = audit.diff(before, unit_snapshot(unit))
     if new:
         audit.record(db.session, actor=actor, action="unit.update", obj=unit,
-                     summary=f"updated unit {unit.code}", before=old, after=new)
+                     summary=f"updated unit {unit.code}", before=old, after=new,
+                     params={"unit": unit.name})
     db.session.commit()
     return unit
 
@@ -215,7 +217,8 @@ def move_unit(actor, unit: Unit, *, version, new_parent: Unit) -> Unit:
     rebuild_paths()
     audit.record(db.session, actor=actor, action="unit.move", obj=unit,
                  summary=f"moved unit {unit.code} under {new_parent.code}",
-                 before=before, after={"parent": new_parent.code})
+                 before=before, after={"parent": new_parent.code},
+                 params={"unit": unit.name, "parent": new_parent.name})
     db.session.commit()
     return unit
 
@@ -235,6 +238,7 @@ def set_unit_active(actor, unit: Unit, *, version, active: bool) -> Unit:
     unit.active = active
     audit.record(db.session, actor=actor, action="unit.activate" if active else "unit.deactivate",
                  obj=unit, summary=f"{'activated' if active else 'deactivated'} unit {unit.code}",
+                 params={"unit": unit.name},
                  before={"active": not active}, after={"active": active})
     db.session.commit()
     return unit
@@ -247,7 +251,8 @@ def delete_unit(actor, unit: Unit) -> None:
         raise InvalidState(_("%(name)s has sub-units, people or role grants: it cannot be "
                              "deleted. Deactivate it instead.", name=unit.name))
     audit.record(db.session, actor=actor, action="unit.delete", obj=unit,
-                 summary=f"deleted unit {unit.code}", before=unit_snapshot(unit))
+                 summary=f"deleted unit {unit.code}", before=unit_snapshot(unit),
+                 params={"unit": unit.name})
     db.session.delete(unit)
     db.session.commit()
 
@@ -328,7 +333,8 @@ def create_person(actor, *, code: str, full_name: str, unit: Unit, gender: str |
     with conflict_on_duplicate(used):  # the same code created at the same instant
         db.session.flush()
     audit.record(db.session, actor=actor, action="person.create", obj=person,
-                 summary=f"created person {code}", after=person_snapshot(person))
+                 summary=f"created person {code}", after=person_snapshot(person),
+                 params={"person": person.full_name})
     db.session.commit()
     return person
 
@@ -352,7 +358,8 @@ def update_person(actor, person: Person, *, version, full_name: str, unit: Unit,
     old, new = audit.diff(before, person_snapshot(person))
     if new:
         audit.record(db.session, actor=actor, action="person.update", obj=person,
-                     summary=f"updated person {person.code}", before=old, after=new)
+                     summary=f"updated person {person.code}", before=old, after=new,
+                     params={"person": person.full_name})
     db.session.commit()
     return person
 
@@ -365,6 +372,7 @@ def set_person_active(actor, person: Person, *, version, active: bool) -> Person
         audit.record(db.session, actor=actor,
                      action="person.activate" if active else "person.deactivate", obj=person,
                      summary=f"{'activated' if active else 'deactivated'} person {person.code}",
+                     params={"person": person.full_name},
                      before={"active": not active}, after={"active": active})
         db.session.commit()
     return person

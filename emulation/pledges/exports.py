@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
+from emulation.awards.catalogue.models import AwardType
 from emulation.campaigns.models import Campaign, CampaignParticipant, Movement
 from emulation.core.xlsx import Workbook
 from emulation.extensions import db
@@ -60,11 +61,14 @@ def pledges_workbook(campaign: Campaign, on_progress=None, among=None) -> Workbo
     titles = wb.sheet(_("Title registrations"))
     titles.header(TITLE_HEADERS, [14, 40, 12, 12, 14, 30])
     person = aliased(Person)
-    stmt = (select(Unit.code, Unit.name, TitleRegistration.award_code, person.code,
+    stmt = (select(Unit.code, Unit.name,
+                   func.coalesce(AwardType.name, TitleRegistration.award_code), person.code,
                    person.full_name)
+            .select_from(TitleRegistration)
             .join(Pledge, Pledge.id == TitleRegistration.pledge_id)
             .join(Unit, Unit.id == Pledge.unit_id)
             .outerjoin(person, person.id == TitleRegistration.person_id)
+            .outerjoin(AwardType, AwardType.code == TitleRegistration.award_code)
             .where(Pledge.campaign_id == campaign.id, *_among(Unit.id, among))
             .order_by(Unit.path, TitleRegistration.award_code, person.sort_key))
     for code, name, award, person_code, person_name in db.session.execute(stmt):

@@ -169,7 +169,7 @@ def save_report(actor, campaign: Campaign, unit: Unit, period: ReportPeriod, ver
     old, new = audit.diff(before, report_snapshot(report))
     audit.record(db.session, actor=actor, action="report.save", obj=report,
                  summary=f"report of {unit.code} for {period.label} saved", before=old,
-                 after=new)
+                 after=new, params={"unit": unit.name, "period": period.label})
     db.session.commit()
     return report
 
@@ -193,7 +193,10 @@ def submit_report(actor, report: Report, version, today: date | None = None) -> 
                  summary=f"report of {report.unit.code} for {report.period.label} submitted"
                          + (f", {report.late_days} days late" if report.late_days else ""),
                  before={"state": "draft"},
-                 after={"state": "submitted", "late_days": report.late_days})
+                 after={"state": "submitted", "late_days": report.late_days},
+                 params={"unit": report.unit.name, "period": report.period.label,
+                         "days": report.late_days,
+                         **({"_m": "report.submitted:late"} if report.late_days else {})})
     signals.report_submitted.send(report)
     db.session.commit()
 
@@ -210,7 +213,8 @@ def reopen_report(actor, report: Report, version, reason: str) -> None:
     report.state = ReportState.DRAFT
     audit.record(db.session, actor=actor, action="report.reopened", obj=report,
                  summary=f"report of {report.unit.code} reopened", before={"state": "submitted"},
-                 after={"state": "draft", "reason": reason[:2000]})
+                 after={"state": "draft", "reason": reason[:2000]},
+                 params={"unit": report.unit.name, "period": report.period.label})
     db.session.commit()
 
 

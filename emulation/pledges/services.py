@@ -173,6 +173,7 @@ def save_pledge(actor, campaign: Campaign, unit: Unit, version, entries: dict,
                           {str(k): v for k, v in after.items()})
     audit.record(db.session, actor=actor, action="pledge.save", obj=pledge,
                  summary=f"pledge of {unit.code} for campaign {campaign.id} saved",
+                 params={"unit": unit.name, "campaign": campaign.number or campaign.title},
                  before=old, after=new)
     if titles is not None:
         _replace_titles(actor, pledge, *titles)
@@ -226,7 +227,9 @@ def _replace_titles(actor, pledge: Pledge, unit_titles: list[str],
                  summary=f"titles of {pledge.unit.code}: +{len(wanted - set(current))} "
                          f"-{len(set(current) - wanted)}",
                  before={"titles": sorted(f"{c}:{p or ''}" for c, p in current)},
-                 after={"titles": sorted(f"{c}:{p or ''}" for c, p in wanted)})
+                 after={"titles": sorted(f"{c}:{p or ''}" for c, p in wanted)},
+                 params={"unit": pledge.unit.name, "added": len(wanted - set(current)),
+                         "removed": len(set(current) - wanted)})
 
 
 def submit(actor, pledge: Pledge, version, today: date) -> None:
@@ -322,7 +325,8 @@ def grant_extension(actor, campaign: Campaign, unit: Unit, until: date,
     extension.until, extension.granted_by = until, actor.username
     audit.record(db.session, actor=actor, action="pledge.extension", obj=campaign,
                  summary=f"{kind} extension for {unit.code} until {until}", before=before,
-                 after={"unit": unit.code, "kind": kind, "until": until})
+                 after={"unit": unit.code, "kind": kind, "until": until},
+                 params={"unit": unit.name, "kind": kind, "until": until})
     db.session.commit()
 
 
@@ -434,10 +438,12 @@ def _step(actor, pledge: Pledge, to_state: str, reason: str = "") -> None:
     from_state = pledge.state
     pledge.state = to_state
     pledge.steps.append(PledgeStep(actor_id=getattr(actor, "id", None),
-                                   actor_name=getattr(actor, "username", ""),
+                                   actor_name=audit.actor_display(actor),
                                    from_state=from_state, to_state=to_state, reason=reason))
     audit.record(db.session, actor=actor, action=f"pledge.{to_state}", obj=pledge,
                  summary=f"pledge of {pledge.unit.code}: {from_state} → {to_state}",
+                 params={"_m": "pledge:state", "unit": pledge.unit.name, "from": from_state,
+                         "to": to_state},
                  before={"state": from_state},
                  after={"state": to_state, **({"reason": reason} if reason else {})})
     if to_state == PledgeState.APPROVED:

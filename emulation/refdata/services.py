@@ -63,7 +63,8 @@ def add_base_salary(actor, *, effective_from: date | None, amount: int | None,
     audit.record(db.session, actor=actor, action="base_salary.create", obj=row,
                  summary=f"base salary {amount} VND from {effective_from.isoformat()}",
                  after={"effective_from": effective_from, "amount": amount,
-                        "legal_reference": legal_reference})
+                        "legal_reference": legal_reference},
+                 params={"amount": amount, "day": effective_from})
     db.session.commit()
     return row
 
@@ -76,7 +77,8 @@ def remove_base_salary(actor, row: BaseSalary) -> None:
               "legal_reference": row.legal_reference}
     audit.record(db.session, actor=actor, action="base_salary.delete", obj=row,
                  summary=f"base salary {row.amount} VND from {row.effective_from.isoformat()} "
-                         "removed", before=before)
+                         "removed", before=before,
+                 params={"amount": row.amount, "day": row.effective_from})
     db.session.delete(row)
     db.session.commit()
 
@@ -119,7 +121,8 @@ def add_override(actor, *, day: date | None, kind: str, name: str, source: str) 
     db.session.flush()
     audit.record(db.session, actor=actor, action="holiday.create", obj=row,
                  summary=f"{kind} {day.isoformat()} {name}",
-                 after={"day": day, "kind": kind, "name": name, "source": source})
+                 after={"day": day, "kind": kind, "name": name, "source": source},
+                 params={"day": day, "name": name})
     db.session.commit()
     return row
 
@@ -130,7 +133,7 @@ def remove_override(actor, row: Holiday) -> None:
     audit.record(db.session, actor=actor, action="holiday.delete", obj=row,
                  summary=f"{row.kind} {row.day.isoformat()} {row.name} removed",
                  before={"day": row.day, "kind": row.kind, "name": row.name,
-                         "source": row.source})
+                         "source": row.source}, params={"day": row.day, "name": row.name})
     db.session.delete(row)
     db.session.commit()
 

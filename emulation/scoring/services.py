@@ -96,7 +96,8 @@ def update_settings(actor, campaign: Campaign, version, fields: dict) -> Scoring
     old, new = audit.diff(before, _settings_dict(settings))
     if new:
         audit.record(db.session, actor=actor, action="scoring.settings", obj=campaign,
-                     summary=f"scoring settings of campaign {campaign.id}", before=old, after=new)
+                     summary=f"scoring settings of campaign {campaign.id}", before=old, after=new,
+                     params={"campaign": campaign.number or campaign.title})
     db.session.commit()
     return settings
 
@@ -237,7 +238,8 @@ def generate_peer_assignments(actor, campaign: Campaign, mode: str, k: int | Non
     signals.sheets_assigned.send(campaign, to_units=by_scorer)
     audit.record(db.session, actor=actor, action="scoring.peer_assign", obj=campaign,
                  summary=f"peer assignments ({mode}{'' if k is None else f', k={k}'}): "
-                         f"{created} sheets", after={"mode": mode, "k": k, "sheets": created})
+                         f"{created} sheets", after={"mode": mode, "k": k, "sheets": created},
+                 params={"campaign": campaign.number or campaign.title, "sheets": created})
     db.session.commit()
     return created
 
@@ -275,7 +277,10 @@ def name_council_scorer(actor, campaign: Campaign, user, cluster: Cluster | None
                  summary=f"{user.username} named council scorer for "
                          f"{cluster.name if cluster else 'the campaign'}: {created} sheets",
                  after={"scorer": user.username, "cluster": cluster.id if cluster else None,
-                        "sheets": created})
+                        "sheets": created},
+                 params={"user": user.display_name, "sheets": created,
+                         "cluster": cluster.name if cluster else
+                         (campaign.number or campaign.title)})
     db.session.commit()
     return created
 
@@ -301,7 +306,7 @@ def open_self_sheet(actor, campaign: Campaign, unit: Unit, today: date) -> Score
         db.session.add(sheet)
         db.session.flush()
         audit.record(db.session, actor=actor, action="sheet.open", obj=sheet,
-                     summary=f"self-sheet of {unit.code} opened")
+                     summary=f"self-sheet of {unit.code} opened", params={"unit": unit.name})
         db.session.commit()
     return sheet
 
@@ -352,6 +357,7 @@ def save_sheet(actor, sheet: ScoreSheet, version, lines: dict, today: date,
     old, new = audit.diff(before, _lines(sheet))
     audit.record(db.session, actor=actor, action="sheet.save", obj=sheet,
                  summary=f"{sheet.scorer_kind} sheet for {sheet.unit.code} saved",
+                 params={"kind": sheet.scorer_kind, "unit": sheet.unit.name},
                  before=old, after=new)
     db.session.commit()
     return sheet
@@ -399,6 +405,7 @@ def submit_sheet(actor, sheet: ScoreSheet, version, today: date) -> None:
     sheet.state, sheet.submitted_at = "submitted", utcnow()
     audit.record(db.session, actor=actor, action="sheet.submitted", obj=sheet,
                  summary=f"{sheet.scorer_kind} sheet for {sheet.unit.code} submitted",
+                 params={"kind": sheet.scorer_kind, "unit": sheet.unit.name},
                  before={"state": "draft"}, after={"state": "submitted"})
     db.session.commit()
 
@@ -416,6 +423,7 @@ def reopen_sheet(actor, sheet: ScoreSheet, version, reason: str) -> None:
     sheet.state, sheet.total, sheet.at_max = "draft", None, None
     audit.record(db.session, actor=actor, action="sheet.reopened", obj=sheet,
                  summary=f"{sheet.scorer_kind} sheet for {sheet.unit.code} reopened",
+                 params={"kind": sheet.scorer_kind, "unit": sheet.unit.name},
                  before={"state": "submitted"}, after={"state": "draft", "reason": reason})
     db.session.commit()
 
@@ -448,13 +456,15 @@ def add_adjustment(actor, campaign: Campaign, unit: Unit, points: Decimal,
             CampaignParticipant.unit_id == unit.id)):
         raise NotFound(_("This unit does not take part in the campaign."))
     adjustment = ScoreAdjustment(campaign_id=campaign.id, unit=unit, points=points,
-                                 reason=reason[:5000], created_by=actor.username)
+                                 reason=reason[:5000], created_by=audit.actor_display(actor))
     db.session.add(adjustment)
     db.session.flush()
     audit.record(db.session, actor=actor, action="scoring.adjustment", obj=adjustment,
                  summary=f"{'bonus' if points > 0 else 'penalty'} "
                          f"{number_text(points, 'en', signed=True)} for {unit.code}",
-                 after={"unit": unit.code, "points": points, "reason": reason})
+                 after={"unit": unit.code, "points": points, "reason": reason},
+                 params={"_m": "scoring.adjustment:" + ("bonus" if points > 0 else "penalty"),
+                         "points": abs(points), "unit": unit.name})
     db.session.commit()
     return adjustment
 
@@ -562,10 +572,11 @@ def freeze(actor, campaign: Campaign, version, today: date) -> None:
                 rank=r.rank, final=r.final, tied=r.tied, leader=r.leader,
                 details=json.dumps(_details(r))))
             rows += 1
-    settings.frozen_at, settings.frozen_by = utcnow(), actor.username
+    settings.frozen_at, settings.frozen_by = utcnow(), audit.actor_display(actor)
     audit.record(db.session, actor=actor, action="ranking.freeze", obj=campaign,
                  summary=f"ranking of campaign {campaign.id} frozen ({rows} units)",
-                 after={"frozen": True, "units": rows})
+                 after={"frozen": True, "units": rows},
+                 params={"campaign": campaign.number or campaign.title, "units": rows})
     db.session.commit()
 
 
@@ -583,7 +594,8 @@ def unfreeze(actor, campaign: Campaign, version, reason: str) -> None:
     settings.frozen_at, settings.frozen_by = None, ""
     audit.record(db.session, actor=actor, action="ranking.reopen", obj=campaign,
                  summary=f"ranking of campaign {campaign.id} reopened",
-                 before={"frozen": True}, after={"frozen": False, "reason": reason})
+                 before={"frozen": True}, after={"frozen": False, "reason": reason},
+                 params={"campaign": campaign.number or campaign.title})
     db.session.commit()
 
 

@@ -251,7 +251,7 @@ def test_the_catalogue_counts_the_rules_of_the_set_in_force(seeded, login, ctx):
     assert len(catalogue.award_by_code("LDTT").rules) == 4
     db.session.remove()
     page = _html(login("xem").get("/awards/"))
-    row = re.search(r"<code>LDTT</code>.*?</tr>", page, re.S).group(0)
+    row = re.search(r"<code data-award-code>LDTT</code>.*?</tr>", page, re.S).group(0)
     cell = re.search(r'class="rules-in-force">(.*?)</td>', row, re.S).group(1)
     assert cell.startswith("2 ") and "Luật TĐKT 2022 và Nghị định 152/2025" in cell
 
@@ -267,7 +267,7 @@ def test_the_catalogue_page_reads_in_a_fixed_number_of_queries(seeded, login, qu
         catalogue.save_rule(_admin(), award, None, kind="manual", params_text='{"text": "x"}',
                             subject="both", legal_reference="", note="")
     with queries() as second:
-        assert "<code>ZZ</code>" in _html(client.get("/awards/"))
+        assert "<code data-award-code>ZZ</code>" in _html(client.get("/awards/"))
     assert len(second) == len(first)
 
 

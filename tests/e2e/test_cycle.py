@@ -259,7 +259,7 @@ def test_4_peers_and_the_council_score(open_as, live_app):
 def test_5_unit_officer_nominates_and_the_dossier_climbs(open_as, e2e_world, live_app):
     officer = open_as("donvi1")
     officer.goto("/nominations/new")
-    officer.select_option("[name=award]", label="LDTT — Lao động tiên tiến")
+    officer.select_option("[name=award]", label="Lao động tiên tiến")
     _type_code(officer, "#person_code", "P1")
     officer.fill("[name=summary]", "Hoàn thành xuất sắc nhiệm vụ; 3 sáng kiến được công nhận")
     officer.locator("form button[type=submit]").last.click()
@@ -300,9 +300,10 @@ def test_5_unit_officer_nominates_and_the_dossier_climbs(open_as, e2e_world, liv
     branch_level = _unit_id(live_app, "CD-A")
     assert (nomination["state"], nomination["level_unit_id"]) == ("on_agenda", branch_level)
     steps = _rows(live_app, "nomination_step", nomination_id=nomination_id)
+    # the history names each actor by full name (factories: the username, capitalised)
     assert [(step["to_state"], step["actor_name"]) for step in steps] == [
-        ("submitted", "donvi1"), ("received", "tochuc_a"), ("forwarded", "tochuc_a"),
-        ("received", "tochuc"), ("on_agenda", "tochuc")]
+        ("submitted", "Donvi1"), ("received", "Tochuc_A"), ("forwarded", "Tochuc_A"),
+        ("received", "Tochuc"), ("on_agenda", "Tochuc")]
     assert steps[2]["level_unit_id"] == branch_level
 
 

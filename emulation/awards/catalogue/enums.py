@@ -56,6 +56,24 @@ class DecidingLevel(LabelledEnum):
     STATE = "state", _l("Prime Minister or State President")
 
 
+class RuleKind(LabelledEnum):
+    """The kinds of rule the eligibility engine checks (engine.RULE_KINDS, same order)."""
+
+    APPRAISAL = "appraisal", _l("Appraisal")
+    AWARD = "award", _l("Award held")
+    RUN = "run", _l("Run of years")
+    INITIATIVES = "initiatives", _l("Initiatives and research")
+    NO_DISCIPLINE = "no_discipline", _l("No discipline")
+    MEMBERS_SHARE = "members_share", _l("Share of members")
+    MEMBERS_COUNT = "members_count", _l("Number of members")
+    MEMBERS_DISCIPLINE = "members_discipline", _l("No member disciplined")
+    RANK = "rank", _l("Rank in the cluster")
+    ANY_OF = "any_of", _l("One of")
+    ALL_OF = "all_of", _l("All of")
+    MANUAL = "manual", _l("For the council")
+
+
 TEMPLATE_LABELS = {"SUBJECT_LABELS": Subject.labels(), "QUOTA_BASE_LABELS": QuotaBase.labels(),
+                   "RULE_KIND_LABELS": RuleKind.labels(),
                    "ROUNDING_LABELS": Rounding.labels(),
                    "DECIDING_LEVEL_LABELS": DecidingLevel.labels()}

@@ -8,8 +8,17 @@ from flask_babel import lazy_pgettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from emulation.awards.catalogue.enums import AwardCategory, DecidingLevel, Subject, VoteBase
+from emulation.awards.catalogue.enums import (
+    AwardCategory,
+    DecidingLevel,
+    RuleKind,
+    Subject,
+    VoteBase,
+)
 from emulation.awards.catalogue.models import AwardQuota, AwardRule, AwardType, RuleSet
+from emulation.awards.catalogue.services import names as award_names
+from emulation.awards.catalogue.services import rule_sentence
+from emulation.core.web import current_locale
 from emulation.core.xlsx import Workbook
 from emulation.extensions import db
 
@@ -23,7 +32,7 @@ SET_HEADERS = [_l("Rule set code"), _l("Rule set"), _l("Legal source"), _l("Vali
                _l("Valid to"), _l("Note")]
 RULE_HEADERS = [_l("Rule set code"), _l("Rule set"), _l("Valid from"), _l("Valid to"),
                 _l("Award code"), _l("Award"), _l("No."), _l("Subject"), _l("Rule kind"),
-                _l("Parameters"), _l("Legal reference"), _l("Note")]
+                _l("Condition"), _l("Legal reference"), _l("Note")]
 QUOTA_HEADERS = [_l("Award code"), _l("Award"), _l("Of award code"), _l("Of award"),
                  _l("At most (%)"), _l("Legal reference"), _l("Note")]
 
@@ -42,9 +51,10 @@ def count(_user) -> int:
 def workbook(_user, on_progress=None) -> Workbook:
     """Four sheets: award types (titles first, as the page lists them), rule sets (oldest
     first), rules per rule set (rules of no set apply to every year and come last) with
-    their parameters and legal references, and quotas."""
+    their conditions in words (the verdicts' sentences) and legal references, and quotas."""
     categories, subjects, bases = AwardCategory.labels(), Subject.labels(), VoteBase.labels()
-    deciding = DecidingLevel.labels()
+    deciding, kinds = DecidingLevel.labels(), RuleKind.labels()
+    names, locale = award_names(), current_locale()
     yes, no = _("Yes"), _("No")
     wb = Workbook(on_progress)
     sheet = wb.sheet(_("Award types"))
@@ -76,8 +86,9 @@ def workbook(_user, on_progress=None) -> Workbook:
                       rule_set.name if rule_set else no_set,
                       rule_set.valid_from if rule_set else None,
                       rule_set.valid_to if rule_set else None, award.code, award.name,
-                      rule.position, str(subjects.get(rule.subject, rule.subject)), rule.kind,
-                      rule.params, rule.legal_reference, rule.note])
+                      rule.position, str(subjects.get(rule.subject, rule.subject)),
+                      str(kinds.get(rule.kind, rule.kind)),
+                      rule_sentence(rule, names, locale), rule.legal_reference, rule.note])
     sheet = wb.sheet(_("Quotas"))
     sheet.header(QUOTA_HEADERS, [12, 36, 12, 36, 10, 40, 40])
     of_award = aliased(AwardType)

@@ -8,10 +8,10 @@ from emulation.awards.catalogue.enums import (
     DecidingLevel,
     QuotaBase,
     Rounding,
+    RuleKind,
     Subject,
     VoteBase,
 )
-from emulation.awards.eligibility.engine import RULE_KINDS
 from emulation.awards.records.enums import CommendationKind
 from emulation.core.forms import DateField, DecimalField, Form, IntegerField, NumberRange
 from emulation.org.enums import UnitKind
@@ -67,7 +67,7 @@ class AwardStateForm(Form):
 
 
 class RuleForm(Form):
-    kind = SelectField(_l("Kind of rule"), choices=[(k, k) for k in RULE_KINDS])
+    kind = SelectField(_l("Kind of rule"), choices=RuleKind.choices())
     # choices are the rule sets, filled in by the view; empty keeps the rule's set
     rule_set = SelectField(_l("Rule set"), choices=[], validate_choice=False)
     subject = SelectField(_l("Applies to"), choices=SUBJECT_CHOICES, default="both")

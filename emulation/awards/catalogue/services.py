@@ -97,6 +97,42 @@ def names() -> dict[str, str]:
     return dict(db.session.execute(select(AwardType.code, AwardType.name)).all())
 
 
+def rule_sentence(rule, names: dict[str, str] | None = None, locale: str = "vi") -> str:
+    """A rule in words, the sentence its verdicts start with (engine.describe); a rule whose
+    parameters no longer read shows its kind's label."""
+    from emulation.awards.catalogue.enums import RuleKind
+
+    try:
+        vi, en = engine.describe(engine.Rule(rule.kind, json.loads(rule.params or "{}")),
+                                 names if names is not None else _cached_names())
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return str(RuleKind.labels().get(rule.kind, rule.kind))
+    return en if locale == "en" else vi
+
+
+def _cached_names() -> dict[str, str]:
+    from flask import g, has_app_context
+
+    if not has_app_context():
+        return names()
+    cached = g.get("_award_names")
+    if cached is None:
+        cached = g._award_names = names()
+    return cached
+
+
+def name_of(code: str | None) -> str:
+    """The award type's name for a code (the code itself if the catalogue has no such type):
+    what pages, messages and exports show. The names are read once per request or job."""
+    if not code:
+        return ""
+    from flask import has_app_context
+
+    if not has_app_context():
+        return code
+    return _cached_names().get(code, code)
+
+
 def create_award(actor, *, code: str, fields: dict) -> AwardType:
     """Add an award type (administrators): `code` is its stable code (a capital letter, then
     capitals, digits or underscores, 2–20 in all; given in lower case it is raised), `fields`
@@ -118,7 +154,8 @@ def create_award(actor, *, code: str, fields: dict) -> AwardType:
     with conflict_on_duplicate(used):  # the same code added at the same instant
         db.session.flush()
     audit.record(db.session, actor=actor, action="award.create", obj=award,
-                 summary=f"award type {code} added", after={"code": code, **values})
+                 summary=f"award type {code} added", after={"code": code, **values},
+                 params={"award": code})
     db.session.commit()
     return award
 
@@ -140,7 +177,8 @@ def update_award(actor, award: AwardType, version, fields: dict) -> None:
     old, new = audit.diff(before, {k: getattr(award, k) for k in AWARD_FIELDS})
     if new:
         audit.record(db.session, actor=actor, action="award.update", obj=award,
-                     summary=f"award type {award.code} changed", before=old, after=new)
+                     summary=f"award type {award.code} changed", before=old, after=new,
+                     params={"award": award.code})
     db.session.commit()
 
 
@@ -156,7 +194,8 @@ def set_award_active(actor, award: AwardType, *, version, active: bool) -> Award
     audit.record(db.session, actor=actor, action="award.activate" if active else
                  "award.deactivate", obj=award,
                  summary=f"award type {award.code} {'activated' if active else 'deactivated'}",
-                 before={"active": not active}, after={"active": active})
+                 before={"active": not active}, after={"active": active},
+                 params={"award": award.code})
     db.session.commit()
     return award
 
@@ -168,11 +207,11 @@ def delete_award(actor, award: AwardType, *, version) -> None:
     _require_admin(actor)
     check_version(award, version)
     if award_in_use(award):
-        raise InvalidState(_("%(code)s has nominations or award records, or other awards "
+        raise InvalidState(_("%(award)s has nominations or award records, or other awards "
                              "refer to it: it cannot be deleted. Take it out of use instead.",
-                             code=award.code))
+                             award=award.name))
     audit.record(db.session, actor=actor, action="award.delete", obj=award,
-                 summary=f"award type {award.code} deleted",
+                 summary=f"award type {award.code} deleted", params={"name": award.name},
                  before={"code": award.code, **{k: getattr(award, k) for k in AWARD_FIELDS},
                          "rules": [_rule_dict(r) for r in award.rules]})
     db.session.delete(award)
@@ -327,6 +366,7 @@ def save_rule(actor, award: AwardType, rule: AwardRule | None, *, kind: str, par
     db.session.flush()
     audit.record(db.session, actor=actor, action="award.rule_save", obj=award,
                  summary=f"rule {rule.position} of {award.code} saved", before=before,
+                 params={"position": rule.position, "award": award.code},
                  after=_rule_dict(rule))
     db.session.commit()
     return rule
@@ -336,7 +376,8 @@ def delete_rule(actor, rule: AwardRule) -> None:
     _require_admin(actor)
     award = rule.award_type
     audit.record(db.session, actor=actor, action="award.rule_delete", obj=award,
-                 summary=f"rule {rule.position} of {award.code} deleted", before=_rule_dict(rule))
+                 summary=f"rule {rule.position} of {award.code} deleted", before=_rule_dict(rule),
+                 params={"position": rule.position, "award": award.code})
     award.rules.remove(rule)
     same_set = [r for r in award.rules if r.rule_set_id == rule.rule_set_id]
     for position, r in enumerate(same_set, start=1):
@@ -376,6 +417,7 @@ def save_quota(actor, award: AwardType, quota: AwardQuota | None = None, *, vers
     old, new = audit.diff(before or {}, _quota_dict(quota))
     audit.record(db.session, actor=actor, action="award.quota_save", obj=award,
                  summary=f"quota {quota.id} of {award.code} saved: {_quota_summary(quota)}",
+                 params={"award": award.code},
                  before=old if before is not None else None, after=new)
     db.session.commit()
     return quota
@@ -388,6 +430,7 @@ def delete_quota(actor, quota: AwardQuota, version) -> None:
     award = quota.award_type
     audit.record(db.session, actor=actor, action="award.quota_delete", obj=award,
                  summary=f"quota {quota.id} of {award.code} deleted: {_quota_summary(quota)}",
+                 params={"award": award.code},
                  before=_quota_dict(quota))
     award.quotas.remove(quota)
     db.session.commit()

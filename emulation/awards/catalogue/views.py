@@ -17,7 +17,14 @@ from emulation.awards.catalogue.forms import (
 )
 from emulation.awards.catalogue.models import AwardType
 from emulation.core import permissions as perms
-from emulation.core.web import attempt, flash_form_errors, form_action, load_or_404, local_today
+from emulation.core.web import (
+    attempt,
+    current_locale,
+    flash_form_errors,
+    form_action,
+    load_or_404,
+    local_today,
+)
 from emulation.jobs.web import export_response
 
 
@@ -25,7 +32,11 @@ from emulation.jobs.web import export_response
 @login_required
 def catalogue():
     today = local_today()
-    return render_template("awards/catalogue.html", rows=services.catalogue_rows(today),
+    rows = services.catalogue_rows(today)
+    names, locale = {a.code: a.name for a, _s, _n in rows}, current_locale()
+    sentences = {a.id: [services.rule_sentence(r, names, locale)
+                        for r in services.rules_on(a, today)[1]] for a, _s, _n in rows}
+    return render_template("awards/catalogue.html", rows=rows, sentences=sentences,
                            today=today, admin=current_user.is_admin)
 
 
@@ -197,7 +208,14 @@ def _award_page(award: AwardType, status: int = 200, form=None):
                            quota_forms={q.id: QuotaForm(formdata=None, obj=q)
                                         for q in award.quotas},
                            in_force=in_force, today=today,
+                           sentences=_sentences(award.rules),
                            admin=current_user.is_admin), status
+
+
+def _sentences(rules) -> dict[int, str]:
+    """Each rule in words, in the reader's language (the verdicts' sentences)."""
+    names, locale = services.names(), current_locale()
+    return {r.id: services.rule_sentence(r, names, locale) for r in rules}
 
 
 def _posted_fields(form) -> dict:

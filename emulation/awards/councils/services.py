@@ -162,7 +162,8 @@ def create_council(actor, unit: Unit, name: str, quorum_pct: Decimal) -> Council
     db.session.add(council)
     db.session.flush()
     audit.record(db.session, actor=actor, action="council.create", obj=council,
-                 summary=f"council {name} of {unit.code}", after={"quorum_pct": quorum_pct})
+                 summary=f"council {name} of {unit.code}", after={"quorum_pct": quorum_pct},
+                 params={"council": name, "unit": unit.name})
     db.session.commit()
     return council
 
@@ -206,7 +207,8 @@ def add_member(actor, council: Council, user, role: str) -> CouncilMember:
     db.session.flush()
     audit.record(db.session, actor=actor, action="council.member_add", obj=council,
                  summary=f"{user.username} joins {council.name} as {role}",
-                 after={"user": user.username, "role": role})
+                 after={"user": user.username, "role": role},
+                 params={"user": user.display_name, "council": council.name, "role": role})
     db.session.commit()
     return member
 
@@ -221,7 +223,8 @@ def schedule(actor, council: Council, title: str, held_on: date) -> CouncilMeeti
     db.session.add(meeting)
     db.session.flush()
     audit.record(db.session, actor=actor, action="meeting.schedule", obj=meeting,
-                 summary=f"meeting {title} on {held_on}")
+                 summary=f"meeting {title} on {held_on}",
+                 params={"title": title, "day": held_on})
     signals.meeting_scheduled.send(meeting, actor=actor)
     db.session.commit()
     return meeting
@@ -244,7 +247,8 @@ def set_attendance(actor, meeting: CouncilMeeting, version, member_ids: list[int
     meeting.members_present = len(wanted)
     audit.record(db.session, actor=actor, action="meeting.attendance", obj=meeting,
                  summary=f"{len(member_ids)} of {len(valid)} members present",
-                 after={"present": len(set(member_ids)), "members": len(valid)})
+                 after={"present": len(set(member_ids)), "members": len(valid)},
+                 params={"present": len(set(member_ids)), "members": len(valid)})
     db.session.commit()
 
 
@@ -272,7 +276,8 @@ def add_to_agenda(actor, meeting: CouncilMeeting, nomination: Nomination) -> Age
     db.session.add(item)
     db.session.flush()
     audit.record(db.session, actor=actor, action="meeting.agenda_add", obj=meeting,
-                 summary=f"nomination {nomination.id} on the agenda")
+                 summary=f"nomination {nomination.id} on the agenda",
+                 params={"id": nomination.id, "subject": nomination.subject_name})
     db.session.commit()
     return item
 
@@ -316,7 +321,8 @@ def reopen_item(actor, item: AgendaItem, reason: str) -> None:
     item.reopened_at, item.reopened_by_id, item.reopen_reason = utcnow(), actor.id, reason
     audit.record(db.session, actor=actor, action="ballot.reopen", obj=item.meeting,
                  summary=f"vote on nomination {item.nomination_id} reopened",
-                 before={"passed": item.passed}, after={"reason": reason})
+                 before={"passed": item.passed}, after={"reason": reason},
+                 params={"id": item.nomination_id})
     db.session.commit()
 
 
@@ -351,7 +357,8 @@ def open_ballot(actor, meeting: CouncilMeeting, version) -> None:
     meeting.ballot_salt = ballot_box.new_salt()
     signals.ballot_opened.send(meeting)
     audit.record(db.session, actor=actor, action="meeting.open_ballot", obj=meeting,
-                 summary=f"ballot opened: {present}/{total} present, {len(meeting.items)} items")
+                 summary=f"ballot opened: {present}/{total} present, {len(meeting.items)} items",
+                 params={"present": present, "total": total, "items": len(meeting.items)})
     db.session.commit()
 
 
@@ -553,15 +560,18 @@ def close_ballot(actor, meeting: CouncilMeeting, version) -> None:
         BallotPaper.item_id.in_([i.id for i in meeting.items])))
     meeting.state, meeting.ballot_salt = "closed", None
     audit.record(db.session, actor=actor, action="ballot.participation", obj=meeting,
-                 summary=f"{len(cast)} items voted on",
+                 summary=f"{len(cast)} items voted on", params={"items": len(cast)},
                  after=_participants(meeting))
     if written:
         audit.record(db.session, actor=actor, action="ballot.written_opinions", obj=meeting,
                      summary=f"{sum(written.values())} written opinions of absent members",
+                     params={"count": sum(written.values())},
                      after=_participants(meeting, written=True))
     audit.record(db.session, actor=actor, action="meeting.close_ballot", obj=meeting,
                  summary=f"ballot closed: {sum(1 for i in meeting.items if i.passed)} of "
                          f"{len(meeting.items)} passed",
+                 params={"passed": sum(1 for i in meeting.items if i.passed),
+                         "items": len(meeting.items)},
                  after={str(i.nomination_id): [i.agree, i.disagree, i.abstain, i.passed]
                         for i in meeting.items})
     db.session.commit()
@@ -584,7 +594,7 @@ def annul_ballot(actor, meeting: CouncilMeeting, version, reason: str) -> None:
     db.session.execute(delete(BallotParticipation).where(BallotParticipation.item_id.in_(items)))
     meeting.state, meeting.ballot_salt, meeting.members_total = "scheduled", None, None
     audit.record(db.session, actor=actor, action="ballot.annul", obj=meeting,
-                 summary="ballot annulled: papers destroyed, nothing counted",
+                 summary="ballot annulled: papers destroyed, nothing counted", params={},
                  after={"reason": reason})
     db.session.commit()
 

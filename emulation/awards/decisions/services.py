@@ -95,7 +95,8 @@ def publish(actor, meeting: CouncilMeeting, today: date) -> Publication:
     audit.record(db.session, actor=actor, action="publication.open", obj=publication,
                  summary=f"list of meeting {meeting.id} published until "
                          f"{publication.ends_on}", after={"days": days,
-                                                          "until": publication.ends_on})
+                                                          "until": publication.ends_on},
+                 params={"meeting": meeting.title, "until": publication.ends_on})
     db.session.commit()
     return publication
 
@@ -110,7 +111,8 @@ def object_to(actor, nomination: Nomination, text: str) -> Objection:
     db.session.add(objection)
     db.session.flush()
     audit.record(db.session, actor=actor, action="objection.create", obj=objection,
-                 summary=f"objection to nomination {nomination.id}")
+                 summary=f"objection to nomination {nomination.id}",
+                 params={"id": nomination.id})
     signals.objection_made.send(objection)
     db.session.commit()
     return objection
@@ -127,12 +129,14 @@ def resolve(actor, objection: Objection, upheld: bool, reason: str) -> None:
     if objection.state != "open":
         raise InvalidState(_("This objection has already been resolved."))
     objection.state = "upheld" if upheld else "dismissed"
-    objection.resolution, objection.resolved_by = reason[:5000], actor.username
+    objection.resolution, objection.resolved_by = reason[:5000], audit.actor_display(actor)
     if upheld:
         n.state = "withdrawn"
     audit.record(db.session, actor=actor, action=f"objection.{objection.state}", obj=objection,
                  summary=f"objection {objection.id} {objection.state}",
-                 after={"reason": reason, "nomination_withdrawn": upheld})
+                 after={"reason": reason, "nomination_withdrawn": upheld},
+                 params={"_m": "objection:state", "objection": objection.id, "id": n.id,
+                         "state": objection.state})
     db.session.commit()
 
 
@@ -217,7 +221,8 @@ def create_decision(actor, unit: Unit, *, number: str, signed_on: date, signer: 
     db.session.add(decision)
     db.session.flush()
     audit.record(db.session, actor=actor, action="decision.create", obj=decision,
-                 summary=f"decision {number} drafted with {len(nominations)} nominations")
+                 summary=f"decision {number} drafted with {len(nominations)} nominations",
+                 params={"number": number, "count": len(nominations)})
     db.session.commit()
     return decision
 
@@ -270,7 +275,9 @@ def issue(actor, decision: Decision, version, today: date) -> None:
     audit.record(db.session, actor=actor, action="decision.issue", obj=decision,
                  summary=f"decision {decision.number} issued: {len(decision.items)} awards, "
                          f"{total} VND", after={"total_cash": total, "base_salary": salary,
-                                                "initiatives_used": consumed})
+                                                "initiatives_used": consumed},
+                 params={"number": decision.number, "count": len(decision.items),
+                         "total": total})
     db.session.commit()
 
 
@@ -354,7 +361,8 @@ def revoke(actor, decision: Decision, version, reason: str) -> None:
     decision.state, decision.revoke_reason = "revoked", reason[:5000]
     audit.record(db.session, actor=actor, action="decision.revoke", obj=decision,
                  summary=f"decision {decision.number} revoked",
-                 after={"reason": reason, "initiatives_freed": freed})
+                 after={"reason": reason, "initiatives_freed": freed},
+                 params={"number": decision.number})
     db.session.commit()
 
 

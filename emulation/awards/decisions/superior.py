@@ -26,6 +26,7 @@ from emulation.awards.decisions.services import already_held, grantable, may_dec
 from emulation.awards.nominations.models import Nomination
 from emulation.awards.nominations.services import can_handle, move
 from emulation.awards.records.models import AwardRecord
+from emulation.core import audit
 from emulation.core.errors import (
     Conflict,
     InvalidState,
@@ -120,7 +121,7 @@ def record_superior_decision(actor, n: Nomination, version, *, decision_number: 
     proposal.outcome, proposal.decision_number = "granted", decision_number
     proposal.decided_on, proposal.deciding_body = decided_on, deciding_body
     proposal.cash_amount, proposal.award_record_id = cash_amount, record.id
-    proposal.recorded_by = getattr(actor, "username", "")
+    proposal.recorded_by = audit.actor_display(actor)
     move(actor, n, "granted_up", f"{decision_number} ({decided_on:%d/%m/%Y}), {deciding_body}",
          details={"decision_number": decision_number, "decided_on": decided_on,
                   "deciding_body": deciding_body, "cash_amount": cash_amount,
@@ -138,7 +139,7 @@ def record_superior_refusal(actor, n: Nomination, version, *, decided_on: date |
         raise ServiceError(_("Give the date of the superior's answer and its reason."))
     _check_answer_date(proposal, decided_on, today)
     proposal.outcome, proposal.decided_on, proposal.reason = "declined", decided_on, reason
-    proposal.recorded_by = getattr(actor, "username", "")
+    proposal.recorded_by = audit.actor_display(actor)
     move(actor, n, "declined_up", reason, details={"decided_on": decided_on})
 
 

@@ -210,6 +210,17 @@ def evaluate(rule: Rule, records: Records, year: int, names) -> RuleResult:
     return result
 
 
+def describe(rule: Rule, names: dict[str, str] | None = None) -> tuple[str, str]:
+    """The rule in words, (vi, en), for no year in particular: the catalogue's sentence. It is
+    the sentence a verdict starts with (the same builders), "năm xét" standing for the year."""
+    ctx = _Context(names or {})
+    builder = _LABELS.get(rule.kind)
+    if builder is None:
+        return rule.kind, rule.kind
+    vi, en = builder(rule.params, ctx, None)
+    return vi, en
+
+
 def validate(kind: str, params: dict) -> list[str]:
     """Problems with a rule's parameters (empty when it can be evaluated)."""
     if kind not in RULE_KINDS:
@@ -410,10 +421,7 @@ def _appraisal(p, r: Records, year, ctx):
     bad = [y for y in years if y in r.appraisals and y not in ok and y not in used]
     missing = [y for y in years if y not in r.appraisals and y not in used]
     passed = False if bad or used else (None if missing else True)
-    span_vi = f"năm {year}" if n == 1 else f"{n} năm liên tục đến {year}"
-    span_en = f"in {year}" if n == 1 else f"{n} consecutive years up to {year}"
-    vi = f"Xếp loại từ \"{APPRAISAL_VI[level]}\" trở lên {span_vi}"
-    en = f"Rated \"{APPRAISAL_EN[level]}\" or better {span_en}"
+    vi, en = _label_appraisal(p, ctx, year)
     vi, en = _detail(vi, en, passed, ok, bad, missing)
     vi, en = _used_note(vi, en, used, anchor, ctx)
     return RuleResult("appraisal", passed, vi, en,
@@ -425,7 +433,6 @@ def _award(p, r: Records, year, ctx):
     code, mode = p["award"], p.get("mode", "in_year")
     count, end = int(p.get("count", 1)), year - int(p.get("end_offset", 0))
     held = sorted({y for c, y in _regular(r) if c == code})
-    name = ctx.names.get(code, code)
     anchor = _anchor(p, r, year)
     if mode == "in_year":
         years = [end]
@@ -444,26 +451,16 @@ def _award(p, r: Records, year, ctx):
         raise ValueError(f"unknown mode {mode!r}")
     used = [y for y in years if anchor and y <= anchor[1]]
     have = [y for y in years if y in held and y not in used]
+    label = _label_award(p, ctx, year)
     if mode in ("in_year", "consecutive", "blocks"):
         missing = [y for y in years if y not in held and y not in used]
         passed = not missing and not used
-        if mode == "blocks":
-            label = (f"{count} lần liên tục đạt {name} theo các chu kỳ {p['block']} năm không "
-                     f"trùng nhau, lần cuối năm {end}",
-                     f"{name} {count} times in a row, in non-overlapping {p['block']}-year "
-                     f"blocks, the last in {end}")
-        else:
-            label = {"in_year": (f"Đạt {name} năm {end}", f"Holds {name} in {end}"),
-                     "consecutive": (f"{count} năm liên tục đạt {name} đến {end}",
-                                     f"{name} {count} consecutive years up to {end}")}[mode]
         vi, en = _detail(*label, passed, have, [], missing, missing_word=("thiếu", "missing"))
     else:
         passed = len(have) >= count
-        span_vi = "trước đây" if mode == "ever" else f"trong {p['window']} năm đến {end}"
-        span_en = "before" if mode == "ever" else f"within {p['window']} years up to {end}"
-        vi = (f"Đạt {name} ít nhất {count} lần {span_vi}: có {len(have)}"
+        vi = (f"{label[0]}: có {len(have)}"
               f"{' (' + ', '.join(map(str, have)) + ')' if have else ''}")
-        en = (f"{name} at least {count} times {span_en}: {len(have)}"
+        en = (f"{label[1]}: {len(have)}"
               f"{' (' + ', '.join(map(str, have)) + ')' if have else ''}")
         vi, en = _prefix(passed, vi, en)
     vi, en = _used_note(vi, en, used, anchor, ctx)
@@ -515,33 +512,15 @@ def _run(p, r: Records, year, ctx):
     elif not passed and stop == "missing" and len(run) < n:
         passed = None
     span = "—" if not run else str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}"
-    what_vi, what_en = [], []
-    if level is not None:
-        what_vi.append(f"đạt từ \"{APPRAISAL_VI[level]}\"")
-        what_en.append(f"rated \"{APPRAISAL_EN[level]}\" or better")
-    if each is not None:
-        what_vi.append(f"đạt {ctx.names.get(each, each)}")
-        what_en.append(f"holding {ctx.names.get(each, each)}")
-    vi = f"Liên tục {n} năm trở lên {' và '.join(what_vi)} đến {year}"
-    en = f"An unbroken run of {n} or more years {' and '.join(what_en)} up to {year}"
-    inside_vi, inside_en, have_vi, have_en = [], [], [], []
+    vi, en = _label_run(p, ctx, year)
+    have_vi, have_en = [], []
     if code and k:
         name = ctx.names.get(code, code)
-        inside_vi.append(f"{k} lần {name}")
-        inside_en.append(f"{k} × {name}")
         have_vi.append(f"{len(held)} lần {name}" + (f" ({_years(held)})" if held else ""))
         have_en.append(f"{len(held)} × {name}" + (f" ({_years(held)})" if held else ""))
     if ini:
-        scope = ini.get("min_scope", "grassroots")
-        inside_vi.append(f"{ini_k} sáng kiến/đề tài {SCOPE_VI[scope]} trở lên chưa dùng cho "
-                         f"khen thưởng khác")
-        inside_en.append(f"{ini_k} initiatives/research at {scope} level or above not used "
-                         f"for another award")
         have_vi.append(f"{len(found)} sáng kiến/đề tài")
         have_en.append(f"{len(found)} initiatives/research")
-    if inside_vi:
-        vi += ", trong thời gian đó có " + ", ".join(inside_vi)
-        en += ", with " + ", ".join(inside_en) + " inside it"
     if anchor:
         aname = ctx.names.get(anchor[0], anchor[0])
         vi += f", tính từ sau {aname} năm {anchor[1]}"
@@ -570,7 +549,7 @@ def _run(p, r: Records, year, ctx):
 
 def _initiatives(p, r: Records, year, ctx):
     k, scope = int(p.get("count", 1)), p.get("min_scope", "grassroots")
-    window, research = int(p.get("window", 1)), bool(p.get("research", True))
+    window = int(p.get("window", 1))
     _rank(SCOPE_ORDER, scope)
     anchor = _anchor(p, r, year)
     first = year - window + 1
@@ -579,14 +558,7 @@ def _initiatives(p, r: Records, year, ctx):
     years = list(range(first, year + 1))
     found = _usable_initiatives(r, set(years), p, ctx, year)
     passed = len(found) >= k
-    span_vi = f"năm {year}" if window == 1 else f"trong {window} năm đến {year}"
-    span_en = f"in {year}" if window == 1 else f"within {window} years up to {year}"
-    what_vi = "sáng kiến hoặc đề tài khoa học" if research else "sáng kiến"
-    what_en = "initiatives or research projects" if research else "initiatives"
-    vi = (f"Có ít nhất {k} {what_vi} được công nhận {SCOPE_VI[scope]} trở lên {span_vi}"
-          f", chưa dùng cho khen thưởng khác")
-    en = (f"At least {k} {what_en} recognised at {scope} level or above {span_en}, not used "
-          f"for another award")
+    vi, en = _label_initiatives(p, ctx, year)
     if anchor:
         aname = ctx.names.get(anchor[0], anchor[0])
         vi += f", tính từ sau {aname} năm {anchor[1]}"
@@ -606,10 +578,7 @@ def _no_discipline(p, r: Records, year, ctx):
     hits = [(lv, a, b) for lv, a, b in r.disciplines
             if _ge(DISCIPLINE_ORDER, lv, level) and a <= end and b >= start]
     passed = not hits
-    span_vi = f"trong năm {year}" if n == 1 else f"trong {n} năm {year - n + 1}–{year}"
-    span_en = f"in {year}" if n == 1 else f"in the {n} years {year - n + 1}–{year}"
-    vi = f"Không bị kỷ luật từ hình thức {DISCIPLINE_VI[level]} trở lên {span_vi}"
-    en = f"No discipline of level {level} or above {span_en}"
+    vi, en = _label_no_discipline(p, ctx, year)
     if hits:
         lv, a, b = hits[0]
         vi += f": có {DISCIPLINE_VI.get(lv, lv)} từ {a:%d/%m/%Y} đến {b:%d/%m/%Y}"
@@ -625,23 +594,16 @@ def _members_share(p, r: Records, year, ctx):
     pct = Decimal(str(p["over_pct"] if strict else p["min_pct"]))
     m = r.members
     what = p.get("award")
-    label_vi = f"đạt {ctx.names.get(what, what)}" if what else "hoàn thành nhiệm vụ"
-    label_en = f"holding {ctx.names.get(what, what)}" if what else "completing their tasks"
-    bound_vi = (f"trên {percent_text(pct, 'vi', 2)}" if strict
-                else f"từ {percent_text(pct, 'vi', 2)} trở lên")
-    bound_en = (f"more than {percent_text(pct, 'en', 2)}" if strict
-                else f"at least {percent_text(pct, 'en', 2)}")
+    label_vi, label_en = _label_members_share(p, ctx, year)
     if m is None or m.total <= 0 or (not what and m.completed_tasks is None):
-        vi = f"Tỷ lệ thành viên {label_vi} {bound_vi}: chưa có số liệu thành viên"
-        en = f"Share of members {label_en} {bound_en}: no member data"
+        vi = f"{label_vi}: chưa có số liệu thành viên"
+        en = f"{label_en}: no member data"
         return RuleResult("members_share", None, vi, en)
     count = m.awards.get(what, 0) if what else m.completed_tasks
     share = Decimal(count) * 100 / m.total
     passed = share > pct if strict else share >= pct
-    vi = (f"Tỷ lệ thành viên {label_vi} {bound_vi}: {count}/{m.total} "
-          f"({percent_text(share, 'vi')})")
-    en = (f"Share of members {label_en} {bound_en}: {count}/{m.total} "
-          f"({percent_text(share, 'en')})")
+    vi = f"{label_vi}: {count}/{m.total} ({percent_text(share, 'vi')})"
+    en = f"{label_en}: {count}/{m.total} ({percent_text(share, 'en')})"
     vi, en = _prefix(passed, vi, en)
     return RuleResult("members_share", passed, vi, en,
                       looked_at={"count": count, "total": m.total})
@@ -649,14 +611,13 @@ def _members_share(p, r: Records, year, ctx):
 
 def _members_count(p, r: Records, year, ctx):
     what, k = p["award"], int(p.get("min", 1))
-    name = ctx.names.get(what, what)
+    label_vi, label_en = _label_members_count(p, ctx, year)
     if r.members is None:
-        return RuleResult("members_count", None, f"Có ít nhất {k} thành viên đạt {name}: chưa "
-                          f"có số liệu", f"At least {k} members holding {name}: no member data")
+        return RuleResult("members_count", None, f"{label_vi}: chưa có số liệu",
+                          f"{label_en}: no member data")
     count = r.members.awards.get(what, 0)
     passed = count >= k
-    vi, en = _prefix(passed, f"Có ít nhất {k} thành viên đạt {name}: có {count}",
-                     f"At least {k} members holding {name}: {count}")
+    vi, en = _prefix(passed, f"{label_vi}: có {count}", f"{label_en}: {count}")
     return RuleResult("members_count", passed, vi, en, looked_at={"count": count})
 
 
@@ -670,21 +631,18 @@ def _members_discipline(p, r: Records, year, ctx):
     count = sum(n for lv, n in r.members.disciplined.items()
                 if lv in DISCIPLINE_ORDER and _ge(DISCIPLINE_ORDER, lv, level))
     passed = count == 0
-    vi, en = _prefix(passed, f"Không có thành viên bị kỷ luật từ {DISCIPLINE_VI[level]} trở lên"
-                     f" trong năm {year}: có {count}",
-                     f"No member disciplined at {level} or above in {year}: {count}")
+    label_vi, label_en = _label_members_discipline(p, ctx, year)
+    vi, en = _prefix(passed, f"{label_vi}: có {count}", f"{label_en}: {count}")
     return RuleResult("members_discipline", passed, vi, en, looked_at={"count": count})
 
 
 def _rank_rule(p, r: Records, year, ctx):
-    limit = int(p.get("max_rank", 1))
+    label_vi, label_en = _label_rank(p, ctx, year)
     if r.rank is None:
-        return RuleResult("rank", None, f"Dẫn đầu cụm, khối (hạng ≤ {limit}): chưa có bảng "
-                          f"xếp hạng đã chốt", f"Leads its cluster (rank ≤ {limit}): no frozen "
-                          f"ranking")
-    passed = r.rank <= limit
-    vi, en = _prefix(passed, f"Dẫn đầu cụm, khối (hạng ≤ {limit}): hạng {r.rank}",
-                     f"Leads its cluster (rank ≤ {limit}): rank {r.rank}")
+        return RuleResult("rank", None, f"{label_vi}: chưa có bảng xếp hạng đã chốt",
+                          f"{label_en}: no frozen ranking")
+    passed = r.rank <= int(p.get("max_rank", 1))
+    vi, en = _prefix(passed, f"{label_vi}: hạng {r.rank}", f"{label_en}: rank {r.rank}")
     return RuleResult("rank", passed, vi, en, looked_at={"rank": r.rank})
 
 
@@ -708,9 +666,187 @@ def _group(kind):
 
 
 def _manual(p, r: Records, year, ctx):
+    return RuleResult("manual", None, *_label_manual(p, ctx, year))
+
+
+# --- the sentences: what each rule asks, shared by the verdicts (with the year) and the
+# catalogue (year None: "năm xét", the year being judged) ----------------------------------------
+
+def _until(year, offset: int = 0) -> tuple[str, str]:
+    """"đến 2026" / "up to 2026"; for no year, "đến năm xét" (or N years before it)."""
+    if year is not None:
+        return f"đến {year - offset}", f"up to {year - offset}"
+    if offset:
+        return f"đến {offset} năm trước năm xét", f"up to {offset} years before the year judged"
+    return "đến năm xét", "up to the year judged"
+
+
+def _in_year(year, offset: int = 0) -> tuple[str, str]:
+    if year is not None:
+        return f"năm {year - offset}", f"in {year - offset}"
+    if offset:
+        return f"{offset} năm trước năm xét", f"{offset} years before the year judged"
+    return "năm xét", "in the year judged"
+
+
+def _after_last(p, ctx, year) -> tuple[str, str]:
+    """For the catalogue only: a window that starts again after the last award of a kind."""
+    codes = _codes(p.get("after_last"))
+    if year is not None or not codes:
+        return "", ""
+    names = [ctx.names.get(c, c) for c in codes]
+    return (", tính từ sau lần đạt " + " hoặc ".join(names) + " gần nhất",
+            ", counted after the last " + " or ".join(names))
+
+
+def _label_appraisal(p, ctx, year):
+    level, n = p["min"], int(p.get("years", 1))
+    until_vi, until_en = _until(year)
+    span_vi = _in_year(year)[0] if n == 1 else f"{n} năm liên tục {until_vi}"
+    span_en = _in_year(year)[1] if n == 1 else f"{n} consecutive years {until_en}"
+    extra = _after_last(p, ctx, year)
+    return (f"Xếp loại từ \"{APPRAISAL_VI[level]}\" trở lên {span_vi}{extra[0]}",
+            f"Rated \"{APPRAISAL_EN[level]}\" or better {span_en}{extra[1]}")
+
+
+def _label_award(p, ctx, year):
+    code, mode = p["award"], p.get("mode", "in_year")
+    count, offset = int(p.get("count", 1)), int(p.get("end_offset", 0))
+    name = ctx.names.get(code, code)
+    until_vi, until_en = _until(year, offset)
+    if mode == "blocks":
+        last_vi, last_en = _in_year(year, offset)
+        vi = (f"{count} lần liên tục đạt {name} theo các chu kỳ {p['block']} năm không "
+              f"trùng nhau, lần cuối {last_vi}")
+        en = (f"{name} {count} times in a row, in non-overlapping {p['block']}-year "
+              f"blocks, the last {last_en}")
+    elif mode == "in_year":
+        at_vi, at_en = _in_year(year, offset)
+        vi, en = f"Đạt {name} {at_vi}", f"Holds {name} {at_en}"
+    elif mode == "consecutive":
+        vi = f"{count} năm liên tục đạt {name} {until_vi}"
+        en = f"{name} {count} consecutive years {until_en}"
+    else:
+        span_vi = "trước đây" if mode == "ever" else f"trong {p.get('window')} năm {until_vi}"
+        span_en = "before" if mode == "ever" else f"within {p.get('window')} years {until_en}"
+        vi = f"Đạt {name} ít nhất {count} lần {span_vi}"
+        en = f"{name} at least {count} times {span_en}"
+    extra = _after_last(p, ctx, year)
+    return vi + extra[0], en + extra[1]
+
+
+def _label_run(p, ctx, year):
+    n, level, each = int(p["years"]), p.get("min"), p.get("each_award")
+    code, k, ini = p.get("award"), int(p.get("count", 0)), p.get("initiatives")
+    what_vi, what_en = [], []
+    if level is not None:
+        what_vi.append(f"đạt từ \"{APPRAISAL_VI[level]}\"")
+        what_en.append(f"rated \"{APPRAISAL_EN[level]}\" or better")
+    if each is not None:
+        what_vi.append(f"đạt {ctx.names.get(each, each)}")
+        what_en.append(f"holding {ctx.names.get(each, each)}")
+    until_vi, until_en = _until(year)
+    vi = f"Liên tục {n} năm trở lên {' và '.join(what_vi)} {until_vi}"
+    en = f"An unbroken run of {n} or more years {' and '.join(what_en)} {until_en}"
+    inside_vi, inside_en = [], []
+    if code and k:
+        name = ctx.names.get(code, code)
+        inside_vi.append(f"{k} lần {name}")
+        inside_en.append(f"{k} × {name}")
+    if ini:
+        scope, ini_k = ini.get("min_scope", "grassroots"), int(ini.get("count", 1))
+        inside_vi.append(f"{ini_k} sáng kiến/đề tài {SCOPE_VI[scope]} trở lên chưa dùng cho "
+                         f"khen thưởng khác")
+        inside_en.append(f"{ini_k} initiatives/research at {scope} level or above not used "
+                         f"for another award")
+    if inside_vi:
+        vi += ", trong thời gian đó có " + ", ".join(inside_vi)
+        en += ", with " + ", ".join(inside_en) + " inside it"
+    extra = _after_last(p, ctx, year)
+    return vi + extra[0], en + extra[1]
+
+
+def _label_initiatives(p, ctx, year):
+    k, scope = int(p.get("count", 1)), p.get("min_scope", "grassroots")
+    window, research = int(p.get("window", 1)), bool(p.get("research", True))
+    until_vi, until_en = _until(year)
+    in_vi, in_en = _in_year(year)
+    span_vi = in_vi if window == 1 else f"trong {window} năm {until_vi}"
+    span_en = in_en if window == 1 else f"within {window} years {until_en}"
+    what_vi = "sáng kiến hoặc đề tài khoa học" if research else "sáng kiến"
+    what_en = "initiatives or research projects" if research else "initiatives"
+    extra = _after_last(p, ctx, year)
+    return (f"Có ít nhất {k} {what_vi} được công nhận {SCOPE_VI[scope]} trở lên {span_vi}"
+            f", chưa dùng cho khen thưởng khác{extra[0]}",
+            f"At least {k} {what_en} recognised at {scope} level or above {span_en}, not used "
+            f"for another award{extra[1]}")
+
+
+def _label_no_discipline(p, ctx, year):
+    level, n = p.get("min_level", "khien_trach"), int(p.get("years", 1))
+    if year is None:
+        span_vi = "trong năm xét" if n == 1 else f"trong {n} năm đến năm xét"
+        span_en = "in the year judged" if n == 1 else f"in the {n} years up to the year judged"
+    else:
+        span_vi = f"trong năm {year}" if n == 1 else f"trong {n} năm {year - n + 1}–{year}"
+        span_en = f"in {year}" if n == 1 else f"in the {n} years {year - n + 1}–{year}"
+    return (f"Không bị kỷ luật từ hình thức {DISCIPLINE_VI[level]} trở lên {span_vi}",
+            f"No discipline of level {level} or above {span_en}")
+
+
+def _label_members_share(p, ctx, year):
+    strict = "over_pct" in p
+    pct = Decimal(str(p["over_pct"] if strict else p["min_pct"]))
+    what = p.get("award")
+    label_vi = f"đạt {ctx.names.get(what, what)}" if what else "hoàn thành nhiệm vụ"
+    label_en = f"holding {ctx.names.get(what, what)}" if what else "completing their tasks"
+    bound_vi = (f"trên {percent_text(pct, 'vi', 2)}" if strict
+                else f"từ {percent_text(pct, 'vi', 2)} trở lên")
+    bound_en = (f"more than {percent_text(pct, 'en', 2)}" if strict
+                else f"at least {percent_text(pct, 'en', 2)}")
+    return (f"Tỷ lệ thành viên {label_vi} {bound_vi}",
+            f"Share of members {label_en} {bound_en}")
+
+
+def _label_members_count(p, ctx, year):
+    what, k = p["award"], int(p.get("min", 1))
+    name = ctx.names.get(what, what)
+    return f"Có ít nhất {k} thành viên đạt {name}", f"At least {k} members holding {name}"
+
+
+def _label_members_discipline(p, ctx, year):
+    level = p.get("min_level", "canh_cao")
+    in_vi, in_en = (f"trong năm {year}", f"in {year}") if year is not None else (
+        "trong năm xét", "in the year judged")
+    return (f"Không có thành viên bị kỷ luật từ {DISCIPLINE_VI[level]} trở lên {in_vi}",
+            f"No member disciplined at {level} or above {in_en}")
+
+
+def _label_rank(p, ctx, year):
+    limit = int(p.get("max_rank", 1))
+    return f"Dẫn đầu cụm, khối (hạng ≤ {limit})", f"Leads its cluster (rank ≤ {limit})"
+
+
+def _label_group(kind):
+    def label(p, ctx, year):
+        parts = [_LABELS[s["kind"]](s.get("params", {}), ctx, year) for s in p["rules"]]
+        joiner_vi, joiner_en = (" hoặc ", " or ") if kind == "any_of" else (" và ", " and ")
+        return ("(" + joiner_vi.join(v for v, _e in parts) + ")",
+                "(" + joiner_en.join(e for _v, e in parts) + ")")
+    return label
+
+
+def _label_manual(p, ctx, year):
     text = p.get("text", "")
-    return RuleResult("manual", None, f"Cần Hội đồng xem xét: {text}",
-                      f"For the council to judge: {p.get('text_en', text)}")
+    return f"Cần Hội đồng xem xét: {text}", f"For the council to judge: {p.get('text_en', text)}"
+
+
+_LABELS = {"appraisal": _label_appraisal, "award": _label_award, "run": _label_run,
+           "initiatives": _label_initiatives, "no_discipline": _label_no_discipline,
+           "members_share": _label_members_share, "members_count": _label_members_count,
+           "members_discipline": _label_members_discipline, "rank": _label_rank,
+           "any_of": _label_group("any_of"), "all_of": _label_group("all_of"),
+           "manual": _label_manual}
 
 
 _HANDLERS = {"appraisal": _appraisal, "award": _award, "run": _run,

@@ -78,7 +78,7 @@ def form_choices(user) -> tuple[list, list]:
     and the user's 50 latest campaigns after a blank one."""
     from emulation.campaigns.services import campaigns_query
 
-    awards = [(str(a.id), f"{a.code} — {a.name}") for a in db.session.scalars(
+    awards = [(str(a.id), a.name) for a in db.session.scalars(
         select(AwardType).where(AwardType.active.is_(True)).order_by(AwardType.id))]
     campaign_list = [(0, "—")] + [(c.id, f"{c.number or c.id} — {c.title[:80]}")
                                   for c in db.session.scalars(campaigns_query(user).limit(50))]
@@ -222,7 +222,8 @@ def create(actor, *, award: AwardType, year: int, proposing_unit: Unit,
     audit.record(db.session, actor=actor, action="nomination.create", obj=n,
                  summary=f"{award.code} {year} for {n.subject_name}",
                  after={"award": award.code, "year": year, "subject": n.subject_name,
-                        "kind": kind})
+                        "kind": kind},
+                 params={"award": award.code, "year": year, "subject": n.subject_name})
     if commit:
         db.session.commit()
     return n
@@ -285,7 +286,8 @@ def update(actor, n: Nomination, version, texts: dict, kind: str | None = None) 
     old, new = audit.diff(before, {k: getattr(n, k) for k in fields})
     if new:
         audit.record(db.session, actor=actor, action="nomination.update", obj=n,
-                     summary=f"nomination {n.id} changed", before=old, after=new)
+                     summary=f"nomination {n.id} changed", before=old, after=new,
+                     params={"id": n.id, "subject": n.subject_name})
     db.session.commit()
 
 
@@ -393,11 +395,13 @@ def move(actor, n: Nomination, to_state: str, reason: str = "", *,
     scope, version and state."""
     from_state = n.state
     n.state = to_state
-    n.steps.append(NominationStep(actor_name=getattr(actor, "username", ""),
+    n.steps.append(NominationStep(actor_name=audit.actor_display(actor),
                                   from_state=from_state, to_state=to_state,
                                   level_unit_id=n.level_unit_id, reason=reason[:5000]))
     audit.record(db.session, actor=actor, action=f"nomination.{to_state}", obj=n,
                  summary=f"nomination {n.id}: {from_state} → {to_state}",
+                 params={"_m": "nomination:state", "id": n.id, "subject": n.subject_name,
+                         "from": from_state, "to": to_state},
                  before={"state": from_state},
                  after={"state": to_state, **({"reason": reason} if reason else {}),
                         **(details or {})})

@@ -77,7 +77,9 @@ def run_import(kind: str, actor, rows: list[Row], on_progress=None,
         _apply(kind, item, result)
     audit.record(db.session, actor=actor, action=f"import.{kind}", object_type=kind,
                  summary=f"import of {kind}: {result.created} created, {result.updated} updated, "
-                         f"{result.unchanged} unchanged")
+                         f"{result.unchanged} unchanged",
+                 params={"created": result.created, "updated": result.updated,
+                         "unchanged": result.unchanged})
     db.session.commit()
     return result
 
