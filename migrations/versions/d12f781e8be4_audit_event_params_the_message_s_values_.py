@@ -2,7 +2,7 @@
 pledges and dossiers name their actors by full name (rows written before: looked up)
 
 Revision ID: d12f781e8be4
-Revises: 531285064bb2
+Revises: 020bf2963b57
 Create Date: 2026-11-30 15:43:27.685462
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd12f781e8be4'
-down_revision = '531285064bb2'
+down_revision = '020bf2963b57'
 branch_labels = None
 depends_on = None
 
