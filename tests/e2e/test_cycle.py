@@ -369,11 +369,24 @@ def test_7_organiser_publishes_and_issues_the_decision(open_as, live_app):
     organiser.goto(STATE["meeting"])
     _submit(organiser, "/publish")
     _ok(organiser)
-    # The public notice runs its working days before a decision may grant the title: let
-    # that time pass (the only step not clicked — a test cannot wait days).
+    # While the list is published, /decisions/new explains why the nomination waits and when
+    # it can be granted, instead of a bare "nothing ready" (the award's own publication is 0
+    # days, grantable at once: give the notice five days to run).
     from emulation.awards.decisions.models import Publication
     from emulation.extensions import db
 
+    with live_app.app_context():
+        for publication in db.session.query(Publication):
+            publication.ends_on = TODAY + timedelta(days=5)
+        db.session.commit()
+        db.session.remove()
+    organiser.goto("/decisions/new")
+    waiting = organiser.locator(".decision-waiting li")
+    assert waiting.count() == 1
+    assert "có thể khen thưởng từ" in waiting.first.inner_text()
+    assert organiser.locator("input[name=nomination]").count() == 0
+    # The public notice runs its working days before a decision may grant the title: let
+    # that time pass (the only step not clicked — a test cannot wait days).
     with live_app.app_context():
         for publication in db.session.query(Publication):
             publication.starts_on = TODAY - timedelta(days=10)
@@ -394,6 +407,10 @@ def test_7_organiser_publishes_and_issues_the_decision(open_as, live_app):
     _ok(organiser)
     assert organiser.get_by_text("Đã ban hành").count() >= 1
     assert _badge(organiser) == "Đã ban hành"
+    # the dossier shows its outcome: granted by this decision
+    organiser.goto(STATE["nomination"])
+    outcome = organiser.locator("h1 .dossier-outcome").inner_text()
+    assert f"Đã khen thưởng — QĐ 15/QĐ-CĐCT-{YEAR} ngày" in outcome
 
     assert _one(live_app, "publication", meeting_id=_id_in(STATE["meeting"]))
     decision = _one(live_app, "decision", id=_id_in(organiser.url))
