@@ -211,6 +211,22 @@ def test_a_job_downloads_only_for_its_requester(world, decision_id, login):
     assert client.get(f"/jobs/{token}/file").status_code == 200
 
 
+def test_the_date_line_starts_with_the_issuing_units_place(world, decision_id, login, in_app):
+    with in_app():
+        top = db.session.get(Unit, world.top.id)
+        top.place_name = "Hà Nội"
+        db.session.commit()
+    for printer_mode in ("design", "blank"):
+        if printer_mode == "blank":
+            with in_app():
+                certs.save_style(_user("tochuc"), award_by_code("BK_BO"), None, mode="blank",
+                                 heading="")
+        status, data = print_as(login, "tochuc", decision_id)
+        assert status == 200
+        for text in pages_of(data):
+            assert "Hà Nội, ngày 20 tháng 01 năm 2027" in text, printer_mode
+
+
 # --- modes and calibration -----------------------------------------------------------------
 
 def positions(data: bytes, needle: str) -> list[tuple[float, float]]:
@@ -273,7 +289,8 @@ def test_the_calibration_page_marks_each_field_where_it_prints(world, login, in_
     (text,) = pages_of(response.data)
     assert "Máy in phòng TĐKT" in text
     x, y, _size = pdf.BLANK_POSITIONS["signer"]
-    assert f"signer ({x - 20:g}; {y + 3:g})".replace(".", ",") in text
+    assert f"Người ký ({x - 20:g}; {y + 3:g})".replace(".", ",") in text
+    assert "subject" not in text and "signer" not in text  # field names in Vietnamese
     assert login("donvi1").get("/awards/GK/certificate/calibration.pdf").status_code == 403
 
 

@@ -31,6 +31,9 @@ BLANK_POSITIONS = {
     "date": (215.0, 158.0, 12),
     "signer": (215.0, 190.0, 13),
 }
+# The calibration page is printed for the office like the certificates: always Vietnamese.
+FIELD_NAMES = {"subject": "Họ tên", "unit": "Đơn vị", "award": "Khen thưởng",
+               "decision": "Số, ngày quyết định", "date": "Ngày tháng", "signer": "Người ký"}
 MAX_LINE = 260.0  # mm: a longer line on a blank is printed smaller
 
 
@@ -50,6 +53,7 @@ class Certificate:
     year: int
     individual: bool = True
     is_title: bool = False  # danh hiệu thi đua: a "giấy chứng nhận" of the title
+    place: str = ""  # the issuing unit's place name, before the date ("Hà Nội, ngày …")
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ def calibration(layout: Layout, title: str) -> bytes:
         pdf.line(x - 6, y, x + 6, y)
         pdf.line(x, y - 6, x, y + 6)
         pdf.set_font(FONT, size=8)
-        pdf.text(x + 1.5, y - 1.5, f"{name} ({_mm(x)}; {_mm(y)})")
+        pdf.text(x + 1.5, y - 1.5, f"{FIELD_NAMES[name]} ({_mm(x)}; {_mm(y)})")
     return bytes(pdf.output())
 
 
@@ -139,6 +143,13 @@ def date_numeric(day: date) -> str:
 def date_in_words(day: date) -> str:
     """ngày 20 tháng 01 năm 2027."""
     return format_date(day, "'ngày' dd 'tháng' MM 'năm' yyyy", locale="vi")
+
+
+def place_date(certificate: Certificate) -> str:
+    """"Hà Nội, ngày 12 tháng 01 năm 2021", or "Ngày 12 tháng 01 năm 2021" without a place."""
+    words = date_in_words(certificate.signed_on)
+    place = _nfc(certificate.place).strip()
+    return f"{place}, {words}" if place else words.capitalize()
 
 
 def decision_line(certificate: Certificate) -> str:
@@ -195,14 +206,14 @@ def _design(pdf: FPDF, c: Certificate, layout: Layout) -> None:
     _box(pdf, 20, pdf.get_y() + 3, PAGE_W - 40, achieved, 8)
     pdf.set_font(FONT, "I", 12)
     _box(pdf, 20, 160, 120, decision_line(c), 6)
-    _box(pdf, 160, 156, 120, date_in_words(c.signed_on).capitalize(), 6)
+    _box(pdf, 160, 156, 120, place_date(c), 6)
     pdf.set_font(FONT, "B", 13)
     _box(pdf, 160, 184, 120, c.signer, 6)
 
 
 def _blank(pdf: FPDF, c: Certificate, layout: Layout) -> None:
     texts = {"subject": c.subject, "unit": c.unit, "award": f"{c.award} năm {c.year}",
-             "decision": decision_line(c), "date": date_in_words(c.signed_on),
+             "decision": decision_line(c), "date": place_date(c),
              "signer": c.signer}
     pdf.set_text_color(0, 0, 0)
     for name in FIELDS:
