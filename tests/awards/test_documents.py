@@ -281,6 +281,23 @@ def test_a_broken_template_is_refused_with_its_reason_and_the_old_one_kept(
         assert len(replaced) == 1
 
 
+@pytest.mark.parametrize(("body", "shown"), [
+    ("{{ foo( QUYẾT ĐỊNH", "QUYẾT ĐỊNH"),
+    ("{{ khong_co.ten }}", "khong_co"),
+    ("{{ 1 | khongco }}", "khongco"),
+    ("{{ 1 / 0 }}", "không điền được"),
+    ("{{ ''.__class__ }}", "__class__"),
+])
+def test_the_refusal_is_said_in_vietnamese_not_in_jinjas_english(body, shown, world, login):
+    response = _upload(login("tochuc"), world.top.id, _docx_with(body))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert shown in page.replace("Không điền", "không điền")
+    for english in ("expected token", "is undefined", "No filter named", "division by zero",
+                    "unsafe", "has no attribute"):
+        assert english not in page, english
+
+
 def test_a_file_not_named_docx_is_refused(world, login):
     response = _upload(login("tochuc"), world.top.id, _docx_with("x"), "mau.doc")
     assert response.status_code == 400 and ".docx" in response.get_data(as_text=True)
