@@ -9,7 +9,6 @@ on the document's date."""
 from __future__ import annotations
 
 import re
-
 from datetime import date
 
 from flask_babel import force_locale, format_decimal, format_percent
