@@ -8,7 +8,7 @@
 //   formatted by the server in the page's language, is what the tooltip shows). A cell
 //   without data-value is a gap, never a zero.
 // Options on the table: data-chart-max (the value axis' maximum, e.g. 100 for percentages),
-// data-chart-stacked. A doughnut whose labels are state badges takes the badges' colours.
+// data-chart-stacked, data-chart-counts (whole numbers: no fractional ticks). A doughnut whose labels are state badges takes the badges' colours.
 // The canvas is drawn in a .chart-box placed before the table and is
 // hidden from screen readers: the table beside it says the same.
 (function () {
@@ -72,6 +72,8 @@
     var type = kind === "hbar" ? "bar" : kind;
     var scale = {beginAtZero: true, stacked: stacked};
     if (max) { scale.max = parseFloat(max); }
+    // counts (units, awards) are whole numbers: no 0,2 steps on their axis
+    if (table.hasAttribute("data-chart-counts")) { scale.ticks = {precision: 0}; }
     var options = {
       responsive: true, maintainAspectRatio: false, animation: false,
       plugins: {
