@@ -294,6 +294,18 @@ def test_the_calibration_page_marks_each_field_where_it_prints(world, login, in_
     assert login("donvi1").get("/awards/GK/certificate/calibration.pdf").status_code == 403
 
 
+def test_the_settings_page_names_the_award_not_its_code(world, login, in_app):
+    with in_app():
+        seed(db.session)
+        db.session.commit()
+        name = award_by_code("GK").name
+    response = login("tochuc").get("/awards/GK/certificate")
+    assert response.status_code == 200, response.status_code
+    page = response.get_data(as_text=True)
+    crumbs = page.split('class="breadcrumb"', 1)[1].split("</ol>", 1)[0]
+    assert name in crumbs and ">GK<" not in crumbs
+
+
 def test_settings_forms_save_with_audit_and_refuse_with_translated_reasons(world, login,
                                                                            in_app):
     with in_app():

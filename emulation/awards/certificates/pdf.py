@@ -32,8 +32,9 @@ BLANK_POSITIONS = {
     "signer": (215.0, 190.0, 13),
 }
 # The calibration page is printed for the office like the certificates: always Vietnamese.
-FIELD_NAMES = {"subject": "Họ tên", "unit": "Đơn vị", "award": "Khen thưởng",
-               "decision": "Số, ngày quyết định", "date": "Ngày tháng", "signer": "Người ký"}
+FIELD_NAMES = {"subject": "Tên", "unit": "Đơn vị", "award": "Khen thưởng",
+               "decision": "Số và ngày quyết định", "date": "Ngày tháng năm (bằng chữ)",
+               "signer": "Người ký"}
 MAX_LINE = 260.0  # mm: a longer line on a blank is printed smaller
 
 
