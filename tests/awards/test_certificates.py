@@ -453,3 +453,23 @@ def test_the_jobs_page_names_the_decision_and_the_pages(world, decision_id, logi
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"Giấy khen, bằng khen theo quyết định {NUMBER}" in page
     assert "Giấy khen, bằng khen đang được chuẩn bị" in page  # the flash
+
+
+def test_a_long_heading_and_name_are_printed_smaller_not_over_the_decision_line():
+    unit = ("Công đoàn Tổng công ty Bia - Rượu - Nước giải khát Sài Gòn - Chi nhánh Công ty "
+            "Cổ phần Thương mại và Dịch vụ Miền Trung Tây Nguyên")
+    certificate = pdf.Certificate(
+        subject=unit, unit=unit, award="Bằng khen của Công đoàn ngành Trung ương",
+        decision_number=NUMBER, signed_on=SIGNED, signer=SIGNER, issuer="Công đoàn",
+        year=2026, individual=False)
+    data = pdf.render([(certificate, pdf.Layout(heading=("Bằng khen " * 12)[:120]))]).data
+    heights: dict[str, float] = {}
+
+    def visit(text, _cm, tm, _font, _size):
+        for key in ("năm 2026", "Quyết định số"):
+            if key in text:
+                heights.setdefault(key, tm[5])  # pdf y grows upwards
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    assert heights["năm 2026"] > heights["Quyết định số"] + 10  # points: a clear gap above it
+    assert "Tây Nguyên" in pages_of(data)[0]  # nothing cut: the whole name is printed
