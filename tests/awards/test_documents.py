@@ -143,6 +143,24 @@ def test_the_achievement_reports_follow_the_appendix_with_the_records(demo):
         assert "TM. BAN CHẤP HÀNH" in text
 
 
+def test_the_report_does_not_list_the_award_it_proposes(demo):
+    from emulation.awards.catalogue.models import AwardType
+    from emulation.awards.nominations.models import Nomination
+    from emulation.awards.records.models import AwardRecord
+
+    with demo.session() as session:
+        row = session.execute(
+            select(Nomination.id, AwardRecord.decision_number)
+            .join(AwardType, AwardType.id == Nomination.award_type_id)
+            .join(AwardRecord, (AwardRecord.person_id == Nomination.person_id)
+                  & (AwardRecord.award_code == AwardType.code)
+                  & (AwardRecord.year == Nomination.year))
+            .order_by(Nomination.id)).first()
+    assert row is not None  # the demo's 2020 dossiers were granted by 15/QĐ-CĐCT
+    text = _text(_demo_client(demo).get(f"/nominations/{row.id}/report.docx").data)
+    assert "BÁO CÁO THÀNH TÍCH" in text and row.decision_number not in text
+
+
 # --- styles and letterhead -------------------------------------------------------------------
 
 def _draft_decision(unit_id: int, number: str = "07/QĐ-BCT"):

@@ -264,6 +264,9 @@ def report_context(n) -> dict:
     honours = db.session.scalars(select(AwardRecord).where(
         subject, AwardRecord.revoked.is_(False), AwardRecord.year <= n.year)
         .order_by(AwardRecord.year, AwardRecord.id)).all()
+    # the award this dossier proposes is not yet an achievement of the report proposing it
+    honours = [r for r in honours
+               if not (r.award_code == n.award_type.code and r.year == n.year)]
     honour_rows = [{"year": r.year, "award": award_names.get(r.award_code, r.award_code),
                     "decision": r.decision_number, "issuer": r.issuer,
                     "category": categories.get(r.award_code, "commendation")}
