@@ -18,7 +18,7 @@ PERIOD_CHOICES = PeriodKind.choices()
 CRITERION_CHOICES = CriterionKind.choices()
 MODE_CHOICES = ParticipationMode.choices()
 CLUSTER_CHOICES = ClusterKind.choices()
-YEAR = [DataRequired(), NumberRange(min=1901, max=2199)]
+YEAR = [DataRequired(), NumberRange(min=1901, max=2199, year=True)]
 
 
 class CampaignForm(Form):
@@ -28,7 +28,7 @@ class CampaignForm(Form):
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES, default="regular")
     year_start = IntegerField(_l("First year"), validators=YEAR)
     year_end = IntegerField(_l("Last year"), validators=[Optional(),
-                                                        NumberRange(min=1901, max=2199)])
+                                                        NumberRange(min=1901, max=2199, year=True)])
     issuing_bodies = StringField(_l("Issuing bodies"), validators=[Optional(), Length(max=500)])
     signers = StringField(_l("Signers"), validators=[Optional(), Length(max=500)])
     summary = TextAreaField(lazy_pgettext("document", "Summary"),

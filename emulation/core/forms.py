@@ -197,18 +197,19 @@ class DecimalField(_ReadFirst, wtforms.DecimalField):
 
 class NumberRange:
     """WTForms' NumberRange with its bounds written as the reader writes numbers (Babel):
-    `1.000` in vi, never `1000` or `1E+3`."""
+    `1.000` in vi, never `1000` or `1E+3`; a year (`year=True`) is written without grouping
+    (`2100`, not `2.100`)."""
 
-    def __init__(self, min=None, max=None):
-        self.min, self.max = min, max
+    def __init__(self, min=None, max=None, year=False):
+        self.min, self.max, self.year = min, max, year
         self.field_flags = {k: v for k, v in (("min", min), ("max", max)) if v is not None}
 
     def __call__(self, form, field):
         data = field.data
         if data is None or (self.min is not None and data < self.min) or (
                 self.max is not None and data > self.max):
-            low = format_decimal(self.min) if self.min is not None else None
-            high = format_decimal(self.max) if self.max is not None else None
+            low = self._format(self.min) if self.min is not None else None
+            high = self._format(self.max) if self.max is not None else None
             if low is not None and high is not None:
                 message = _("Number must be between %(min)s and %(max)s.", min=low, max=high)
             elif low is not None:
@@ -216,6 +217,9 @@ class NumberRange:
             else:
                 message = _("Number must be at most %(max)s.", max=high)
             raise ValidationError(message)
+
+    def _format(self, value) -> str:
+        return str(value) if self.year else format_decimal(value)
 
 
 class AttachmentForm(Form):

@@ -45,7 +45,7 @@ class PersonForm(Form):
     gender = SelectField(_l("Gender"), choices=[("", "—"), *Gender.choices()], default="")
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
     birth_year = IntegerField(_l("Year of birth (when the date is not known)"),
-                              validators=[Optional(), NumberRange(1900, 2100)])
+                              validators=[Optional(), NumberRange(1900, 2100, year=True)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=150)])
     unit_code = StringField(_l("Unit"), validators=[DataRequired(), Length(max=40)])
     email = StringField(_l("Email"), validators=[Optional(), Length(max=254), EMAIL_RULE])

@@ -19,4 +19,4 @@ class PublicPagesForm(Form):
 
 class SelfCheckForm(Form):
     award = SelectField(_l("Award to check"), choices=[])
-    year = IntegerField(_l("Year checked"), validators=[NumberRange(min=2000, max=2100)])
+    year = IntegerField(_l("Year checked"), validators=[NumberRange(min=2000, max=2100, year=True)])

@@ -8,7 +8,8 @@
 //   formatted by the server in the page's language, is what the tooltip shows). A cell
 //   without data-value is a gap, never a zero.
 // Options on the table: data-chart-max (the value axis' maximum, e.g. 100 for percentages),
-// data-chart-stacked. The canvas is drawn in a .chart-box placed before the table and is
+// data-chart-stacked, data-chart-counts (whole numbers: no fractional ticks). A doughnut whose labels are state badges takes the badges' colours.
+// The canvas is drawn in a .chart-box placed before the table and is
 // hidden from screen readers: the table beside it says the same.
 (function () {
   if (typeof window.Chart === "undefined") { return; }
@@ -30,19 +31,24 @@
       }
     }
     var labels = [];
+    var colours = [];
     var body = table.tBodies[0];
     var rows = body ? body.rows : [];
     for (var r = 0; r < rows.length; r++) {
       var row = rows[r];
       if (row.hasAttribute("data-chart-skip") || !row.cells.length) { continue; }
       labels.push(row.getAttribute("data-label") || row.cells[0].textContent.trim());
+      // a label shown as a state badge keeps the badge's colour in the chart
+      var badge = row.cells[0].querySelector(".badge");
+      colours.push(badge ? window.getComputedStyle(badge).backgroundColor : null);
       for (var s = 0; s < series.length; s++) {
         var cell = row.cells[series[s].index];
         series[s].values.push(number(cell));
         series[s].texts.push(cell ? cell.textContent.trim() : "");
       }
     }
-    return {labels: labels, series: series};
+    var coloured = colours.length && colours.every(function (c) { return c; });
+    return {labels: labels, series: series, colours: coloured ? colours : null};
   }
 
   function draw(table) {
@@ -66,6 +72,8 @@
     var type = kind === "hbar" ? "bar" : kind;
     var scale = {beginAtZero: true, stacked: stacked};
     if (max) { scale.max = parseFloat(max); }
+    // counts (units, awards) are whole numbers: no 0,2 steps on their axis
+    if (table.hasAttribute("data-chart-counts")) { scale.ticks = {precision: 0}; }
     var options = {
       responsive: true, maintainAspectRatio: false, animation: false,
       plugins: {
@@ -86,7 +94,9 @@
       data: {
         labels: data.labels,
         datasets: data.series.map(function (s) {
-          return {label: s.name, data: s.values, spanGaps: false};
+          var dataset = {label: s.name, data: s.values, spanGaps: false};
+          if (data.colours && kind === "doughnut") { dataset.backgroundColor = data.colours; }
+          return dataset;
         })
       },
       options: options

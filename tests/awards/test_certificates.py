@@ -211,6 +211,22 @@ def test_a_job_downloads_only_for_its_requester(world, decision_id, login):
     assert client.get(f"/jobs/{token}/file").status_code == 200
 
 
+def test_the_date_line_starts_with_the_issuing_units_place(world, decision_id, login, in_app):
+    with in_app():
+        top = db.session.get(Unit, world.top.id)
+        top.place_name = "Hà Nội"
+        db.session.commit()
+    for printer_mode in ("design", "blank"):
+        if printer_mode == "blank":
+            with in_app():
+                certs.save_style(_user("tochuc"), award_by_code("BK_BO"), None, mode="blank",
+                                 heading="")
+        status, data = print_as(login, "tochuc", decision_id)
+        assert status == 200
+        for text in pages_of(data):
+            assert "Hà Nội, ngày 20 tháng 01 năm 2027" in text, printer_mode
+
+
 # --- modes and calibration -----------------------------------------------------------------
 
 def positions(data: bytes, needle: str) -> list[tuple[float, float]]:
@@ -273,8 +289,21 @@ def test_the_calibration_page_marks_each_field_where_it_prints(world, login, in_
     (text,) = pages_of(response.data)
     assert "Máy in phòng TĐKT" in text
     x, y, _size = pdf.BLANK_POSITIONS["signer"]
-    assert f"signer ({x - 20:g}; {y + 3:g})".replace(".", ",") in text
+    assert f"Người ký ({x - 20:g}; {y + 3:g})".replace(".", ",") in text
+    assert "subject" not in text and "signer" not in text  # field names in Vietnamese
     assert login("donvi1").get("/awards/GK/certificate/calibration.pdf").status_code == 403
+
+
+def test_the_settings_page_names_the_award_not_its_code(world, login, in_app):
+    with in_app():
+        seed(db.session)
+        db.session.commit()
+        name = award_by_code("GK").name
+    response = login("tochuc").get("/awards/GK/certificate")
+    assert response.status_code == 200, response.status_code
+    page = response.get_data(as_text=True)
+    crumbs = page.split('class="breadcrumb"', 1)[1].split("</ol>", 1)[0]
+    assert name in crumbs and ">GK<" not in crumbs
 
 
 def test_settings_forms_save_with_audit_and_refuse_with_translated_reasons(world, login,
@@ -424,3 +453,23 @@ def test_the_jobs_page_names_the_decision_and_the_pages(world, decision_id, logi
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"Giấy khen, bằng khen theo quyết định {NUMBER}" in page
     assert "Giấy khen, bằng khen đang được chuẩn bị" in page  # the flash
+
+
+def test_a_long_heading_and_name_are_printed_smaller_not_over_the_decision_line():
+    unit = ("Công đoàn Tổng công ty Bia - Rượu - Nước giải khát Sài Gòn - Chi nhánh Công ty "
+            "Cổ phần Thương mại và Dịch vụ Miền Trung Tây Nguyên")
+    certificate = pdf.Certificate(
+        subject=unit, unit=unit, award="Bằng khen của Công đoàn ngành Trung ương",
+        decision_number=NUMBER, signed_on=SIGNED, signer=SIGNER, issuer="Công đoàn",
+        year=2026, individual=False)
+    data = pdf.render([(certificate, pdf.Layout(heading=("Bằng khen " * 12)[:120]))]).data
+    heights: dict[str, float] = {}
+
+    def visit(text, _cm, tm, _font, _size):
+        for key in ("năm 2026", "Quyết định số"):
+            if key in text:
+                heights.setdefault(key, tm[5])  # pdf y grows upwards
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    assert heights["năm 2026"] > heights["Quyết định số"] + 10  # points: a clear gap above it
+    assert "Tây Nguyên" in pages_of(data)[0]  # nothing cut: the whole name is printed

@@ -143,6 +143,24 @@ def test_the_achievement_reports_follow_the_appendix_with_the_records(demo):
         assert "TM. BAN CHẤP HÀNH" in text
 
 
+def test_the_report_does_not_list_the_award_it_proposes(demo):
+    from emulation.awards.catalogue.models import AwardType
+    from emulation.awards.nominations.models import Nomination
+    from emulation.awards.records.models import AwardRecord
+
+    with demo.session() as session:
+        row = session.execute(
+            select(Nomination.id, AwardRecord.decision_number)
+            .join(AwardType, AwardType.id == Nomination.award_type_id)
+            .join(AwardRecord, (AwardRecord.person_id == Nomination.person_id)
+                  & (AwardRecord.award_code == AwardType.code)
+                  & (AwardRecord.year == Nomination.year))
+            .order_by(Nomination.id)).first()
+    assert row is not None  # the demo's 2020 dossiers were granted by 15/QĐ-CĐCT
+    text = _text(_demo_client(demo).get(f"/nominations/{row.id}/report.docx").data)
+    assert "BÁO CÁO THÀNH TÍCH" in text and row.decision_number not in text
+
+
 # --- styles and letterhead -------------------------------------------------------------------
 
 def _draft_decision(unit_id: int, number: str = "07/QĐ-BCT"):
@@ -279,6 +297,23 @@ def test_a_broken_template_is_refused_with_its_reason_and_the_old_one_kept(
         replaced = session.scalars(select(AuditEvent).where(
             AuditEvent.action == "document_template.replace")).all()
         assert len(replaced) == 1
+
+
+@pytest.mark.parametrize(("body", "shown"), [
+    ("{{ foo( QUYẾT ĐỊNH", "QUYẾT ĐỊNH"),
+    ("{{ khong_co.ten }}", "khong_co"),
+    ("{{ 1 | khongco }}", "khongco"),
+    ("{{ 1 / 0 }}", "không điền được"),
+    ("{{ ''.__class__ }}", "__class__"),
+])
+def test_the_refusal_is_said_in_vietnamese_not_in_jinjas_english(body, shown, world, login):
+    response = _upload(login("tochuc"), world.top.id, _docx_with(body))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert shown in page.replace("Không điền", "không điền")
+    for english in ("expected token", "is undefined", "No filter named", "division by zero",
+                    "unsafe", "has no attribute"):
+        assert english not in page, english
 
 
 def test_a_file_not_named_docx_is_refused(world, login):

@@ -114,6 +114,27 @@ def test_the_dashboard_charts_render_under_the_csp_offline(open_as, charted, ser
     assert not outside, outside
 
 
+def test_the_registration_doughnut_takes_the_colours_of_the_state_badges(open_as, charted):
+    page = open_as("tochuc")
+    page.goto(charted["dashboard"])
+    table = page.locator("table.chart-registration")
+    expect(page.locator(".chart-box canvas").first).to_be_visible()
+    badges = table.locator("tbody .badge").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).backgroundColor)")
+    slices = table.evaluate("t => t.chart.data.datasets[0].backgroundColor")
+    assert slices == badges and len(set(badges)) > 1
+
+
+def test_count_charts_step_in_whole_numbers(open_as, charted):
+    page = open_as("xem")
+    page.goto("/honours/")
+    expect(page.locator(".honours-charts .chart-box canvas").first).to_be_visible()
+    tables = page.locator(".honours-charts table[data-chart-counts]")
+    assert tables.count() == 2
+    ticks = tables.first.evaluate("t => t.chart.scales.y.ticks.map(k => k.value)")
+    assert ticks and all(float(v).is_integer() for v in ticks), ticks
+
+
 def test_on_paper_the_tables_stand_in_for_the_charts(open_as, charted):
     page = open_as("tochuc")
     page.goto(charted["dashboard"])

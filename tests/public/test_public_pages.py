@@ -259,3 +259,12 @@ def test_the_self_check_asks_only_about_the_titles_some_rule_looks_for(world, ca
     asked = set(re.findall(r'name="award-\d+" value="([A-Z_]+)"', html))
     assert {"CSTDCS", "CSTD_BO", "BK_BO"} <= asked
     assert "KNC_CD" not in asked and "LDTT" not in asked  # no rule asks for these
+
+
+def test_a_year_out_of_range_is_said_with_the_years_written_as_years(world, catalogue, client,
+                                                                     in_app):
+    _turn_on(in_app)
+    html = client.post(CHECK, data={"award": "LDTT", "year": "1999"},
+                       headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert "2000" in html and "2100" in html
+    assert "2.000" not in html and "2.100" not in html

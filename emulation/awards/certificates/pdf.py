@@ -31,7 +31,12 @@ BLANK_POSITIONS = {
     "date": (215.0, 158.0, 12),
     "signer": (215.0, 190.0, 13),
 }
+# The calibration page is printed for the office like the certificates: always Vietnamese.
+FIELD_NAMES = {"subject": "Tên", "unit": "Đơn vị", "award": "Khen thưởng",
+               "decision": "Số và ngày quyết định", "date": "Ngày tháng năm (bằng chữ)",
+               "signer": "Người ký"}
 MAX_LINE = 260.0  # mm: a longer line on a blank is printed smaller
+MIDDLE_TOP, MIDDLE_BOTTOM = 52.0, 152.0  # mm: the design's centred texts fit between these
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class Certificate:
     year: int
     individual: bool = True
     is_title: bool = False  # danh hiệu thi đua: a "giấy chứng nhận" of the title
+    place: str = ""  # the issuing unit's place name, before the date ("Hà Nội, ngày …")
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,7 @@ def calibration(layout: Layout, title: str) -> bytes:
         pdf.line(x - 6, y, x + 6, y)
         pdf.line(x, y - 6, x, y + 6)
         pdf.set_font(FONT, size=8)
-        pdf.text(x + 1.5, y - 1.5, f"{name} ({_mm(x)}; {_mm(y)})")
+        pdf.text(x + 1.5, y - 1.5, f"{FIELD_NAMES[name]} ({_mm(x)}; {_mm(y)})")
     return bytes(pdf.output())
 
 
@@ -139,6 +145,13 @@ def date_numeric(day: date) -> str:
 def date_in_words(day: date) -> str:
     """ngày 20 tháng 01 năm 2027."""
     return format_date(day, "'ngày' dd 'tháng' MM 'năm' yyyy", locale="vi")
+
+
+def place_date(certificate: Certificate) -> str:
+    """"Hà Nội, ngày 12 tháng 01 năm 2021", or "Ngày 12 tháng 01 năm 2021" without a place."""
+    words = date_in_words(certificate.signed_on)
+    place = _nfc(certificate.place).strip()
+    return f"{place}, {words}" if place else words.capitalize()
 
 
 def decision_line(certificate: Certificate) -> str:
@@ -176,33 +189,58 @@ def _design(pdf: FPDF, c: Certificate, layout: Layout) -> None:
     if layout.emblem:
         pdf.image(io.BytesIO(layout.emblem), x=PAGE_W / 2 - 14, y=18, w=28, h=28,
                   keep_aspect_ratio=True)
-    pdf.set_text_color(150, 20, 20)
-    pdf.set_font(FONT, "B", 30)
-    default_heading = "Giấy chứng nhận" if c.is_title else c.award
-    _box(pdf, 20, 52, PAGE_W - 40, _upper(layout.heading or default_heading), 14)
+    blocks = _middle_blocks(c, layout)
+    scale = _fitting_scale(pdf, blocks)
+    y = MIDDLE_TOP
+    for colour, style, size, line, gap, text in blocks:
+        pdf.set_text_color(*colour)
+        pdf.set_font(FONT, style, size * scale)
+        _box(pdf, 20, y + gap * scale, PAGE_W - 40, text, line * scale)
+        y = pdf.get_y()
     pdf.set_text_color(0, 0, 0)
-    pdf.set_font(FONT, "I", 15)
-    _box(pdf, 20, pdf.get_y() + 2, PAGE_W - 40,
-         "Tặng" if c.individual else "Tặng tập thể", 8)
-    pdf.set_font(FONT, "B", 24)
-    _box(pdf, 20, pdf.get_y() + 1, PAGE_W - 40, c.subject, 12)
-    pdf.set_font(FONT, "", 14)
-    if c.unit:
-        _box(pdf, 20, pdf.get_y(), PAGE_W - 40, c.unit, 7)
-    pdf.set_font(FONT, "B", 16)
-    achieved = f"Đạt danh hiệu {c.award} năm {c.year}" if c.is_title else \
-        f"{c.award} năm {c.year}"
-    _box(pdf, 20, pdf.get_y() + 3, PAGE_W - 40, achieved, 8)
     pdf.set_font(FONT, "I", 12)
     _box(pdf, 20, 160, 120, decision_line(c), 6)
-    _box(pdf, 160, 156, 120, date_in_words(c.signed_on).capitalize(), 6)
+    _box(pdf, 160, 156, 120, place_date(c), 6)
     pdf.set_font(FONT, "B", 13)
     _box(pdf, 160, 184, 120, c.signer, 6)
 
 
+def _middle_blocks(c: Certificate, layout: Layout) -> list[tuple]:
+    """The centred texts between the header and the decision line: (colour, style, size in
+    points, line height in mm, gap above in mm, text)."""
+    red, black = (150, 20, 20), (0, 0, 0)
+    heading = layout.heading or ("Giấy chứng nhận" if c.is_title else c.award)
+    achieved = f"Đạt danh hiệu {c.award} năm {c.year}" if c.is_title else \
+        f"{c.award} năm {c.year}"
+    blocks = [(red, "B", 30, 14, 0, _upper(heading)),
+              (black, "I", 15, 8, 2, "Tặng" if c.individual else "Tặng tập thể"),
+              (black, "B", 24, 12, 1, c.subject)]
+    if c.unit:
+        blocks.append((black, "", 14, 7, 0, c.unit))
+    blocks.append((black, "B", 16, 8, 3, achieved))
+    return blocks
+
+
+def _fitting_scale(pdf: FPDF, blocks: list[tuple]) -> float:
+    """The largest scale (1 down to 0.5) at which the blocks end above the decision line:
+    a long heading, name or unit is printed smaller instead of running over it."""
+    scale = 1.0
+    while scale > 0.5:
+        height = 0.0
+        for _colour, style, size, line, gap, text in blocks:
+            pdf.set_font(FONT, style, size * scale)
+            lines = pdf.multi_cell(PAGE_W - 40, line * scale, _nfc(text), align="C",
+                                   dry_run=True, output="LINES")
+            height += gap * scale + len(lines) * line * scale
+        if MIDDLE_TOP + height <= MIDDLE_BOTTOM:
+            break
+        scale = round(scale - 0.05, 2)
+    return scale
+
+
 def _blank(pdf: FPDF, c: Certificate, layout: Layout) -> None:
     texts = {"subject": c.subject, "unit": c.unit, "award": f"{c.award} năm {c.year}",
-             "decision": decision_line(c), "date": date_in_words(c.signed_on),
+             "decision": decision_line(c), "date": place_date(c),
              "signer": c.signer}
     pdf.set_text_color(0, 0, 0)
     for name in FIELDS:

@@ -121,7 +121,8 @@ def certificate_of(decision: Decision, item: DecisionItem) -> pdf.Certificate:
                            decision_number=decision.number, signed_on=decision.signed_on,
                            signer=decision.signer, issuer=decision.issuing_unit.name,
                            year=n.year, individual=n.person is not None,
-                           is_title=n.award_type.category == "title")
+                           is_title=n.award_type.category == "title",
+                           place=decision.issuing_unit.place_name or "")
 
 
 def filename(batch: Batch) -> str:

@@ -8,6 +8,7 @@ by Babel's `vi` locale, award names from the catalogue, legal bases from the rul
 on the document's date."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import force_locale, format_decimal, format_percent
@@ -263,6 +264,9 @@ def report_context(n) -> dict:
     honours = db.session.scalars(select(AwardRecord).where(
         subject, AwardRecord.revoked.is_(False), AwardRecord.year <= n.year)
         .order_by(AwardRecord.year, AwardRecord.id)).all()
+    # the award this dossier proposes is not yet an achievement of the report proposing it
+    honours = [r for r in honours
+               if not (r.award_code == n.award_type.code and r.year == n.year)]
     honour_rows = [{"year": r.year, "award": award_names.get(r.award_code, r.award_code),
                     "decision": r.decision_number, "issuer": r.issuer,
                     "category": categories.get(r.award_code, "commendation")}
@@ -414,18 +418,42 @@ def _require_organiser(actor, unit: Unit) -> None:
 
 
 def _refusal_message(refused: rendering.TemplateRefused) -> str:
-    messages = {
-        "not_docx": _("The file is not a Word document (.docx)."),
-        "syntax": _("The template's tags are not valid: %(detail)s (near: %(line)s)."),
-        "undefined": _("The template uses a field the document does not have: %(detail)s."),
-        "forbidden": _("The template uses an operation that is not allowed: %(detail)s."),
-        "render": _("The template cannot be filled: %(detail)s."),
-        "broken_output": _("Filling the template gives a document Word cannot open: "
-                           "%(detail)s."),
-    }
-    return _("The template was refused and the one in use is kept. %(reason)s",
-             reason=messages[refused.reason] % {"detail": refused.detail,
-                                                "line": refused.line or "—"})
+    """The reason in the reader's language: Jinja's and the parser's own words are English, so
+    only the name they quote (a field, a filter, an attribute) and the text near the fault
+    are shown."""
+    name = _quoted_name(refused.detail)
+    near = refused.line or "—"
+    if refused.reason == "syntax" and refused.detail.startswith("No filter named"):
+        reason = _("The template uses a filter that does not exist: %(name)s (near: %(line)s).",
+                   name=name, line=near)
+    elif refused.reason == "syntax":
+        reason = _("The template's tags are not valid near: %(line)s.", line=near)
+    elif refused.reason == "undefined":
+        reason = _("The template uses a field the document does not have: %(detail)s.",
+                   detail=name or "—")
+    elif refused.reason == "forbidden":
+        reason = _("The template uses an operation that is not allowed: %(detail)s.",
+                   detail=name or "—")
+    elif refused.reason == "render":
+        reason = _("The template cannot be filled: a field or filter in it is used the "
+                   "wrong way.")
+    elif refused.reason == "broken_output":
+        reason = _("Filling the template gives a document Word cannot open.")
+    else:
+        reason = _("The file is not a Word document (.docx).")
+    return _("The template was refused and the one in use is kept. %(reason)s", reason=reason)
+
+
+def _quoted_name(detail: str) -> str:
+    """The last name Jinja quotes in its message ("'x' is undefined", "has no attribute 'y'",
+    "No filter named 'z'", "access to attribute '__class__' … is unsafe")."""
+    names = re.findall(r"'([^']{1,80})'", detail or "")
+    for pattern in (r"'([^']{1,80})' is undefined", r"attribute '([^']{1,80})'",
+                    r"filter named '([^']{1,80})'"):
+        found = re.search(pattern, detail or "")
+        if found:
+            return found.group(1)
+    return names[-1] if names else ""
 
 
 class _Upload:

@@ -24,7 +24,8 @@ class DossierTexts(Form):
 class NominationForm(DossierTexts):
     award = SelectField(_l("Award"), choices=[])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=1950,
-                                                                            max=2100)])
+                                                                            max=2100,
+                                                                            year=True)])
     person_code = StringField(_l("Person (for an individual)"),
                               validators=[Optional(), Length(max=40)])
     unit_code = StringField(_l("Unit (for a collective)"),
