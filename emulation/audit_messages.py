@@ -173,4 +173,21 @@ MESSAGES = {
     "decision.issue": (_l("Decision %(number)s issued: %(count)s awards, %(total)s VND"),
                        {"total": "number"}),
     "decision.revoke": _l("Decision %(number)s revoked"),
+    # certificates and documents
+    "certificate.style": (_l("Certificate style of %(award)s changed"), {"award": "award"}),
+    "certificate.emblem": (_l("Certificate emblem of %(award)s: %(file)s"), {"award": "award"}),
+    "certificate.emblem:removed": (_l("Certificate emblem of %(award)s removed"),
+                                   {"award": "award"}),
+    "certificate.layout": (_l("Print calibration of %(award)s for printer %(printer)s saved"),
+                           {"award": "award"}),
+    "certificate.layout_delete": (_l("Print calibration of %(award)s for printer %(printer)s "
+                                     "deleted"), {"award": "award"}),
+    "document_template.replace": (_l("Template \"%(kind)s\" of %(unit)s replaced by %(file)s"),
+                                  {"kind": "DOCUMENT_KIND_LABELS"}),
+    "document_template.reset": (_l("Template \"%(kind)s\" of %(unit)s reset to the default"),
+                                {"kind": "DOCUMENT_KIND_LABELS"}),
+    "unit.letterhead": _l("Document letterhead of %(unit)s changed"),
+    # site settings and mail
+    "settings.change": _l("Site settings changed (%(count)s values)"),
+    "mail.resend": _l("E-mail to %(user)s queued again"),
 }
