@@ -18,6 +18,7 @@ from emulation.auth.forms import (
 )
 from emulation.auth.fresh import fresh_login_required
 from emulation.auth.models import User
+from emulation.core.audit import action_label, record_type_label
 from emulation.core.errors import ServiceError
 from emulation.core.permissions import admin_required
 from emulation.core.text import clean
@@ -174,7 +175,9 @@ def audit_log():
     """Nhật ký: every state change, newest first, filtered; there is no way to edit one."""
     audit = _audit_filters()
     return render_template("admin/audit.html", pagination=paginate(audit.query(), 100),
-                           actions=queries.audit_actions(),
+                           actions=[(a, action_label(a)) for a in queries.audit_actions()],
+                           object_types=[(t, record_type_label(t))
+                                         for t in queries.audit_object_types()],
                            filters={"actor": audit.actor, "action": audit.action,
                                     "object_type": audit.object_type,
                                     "object_id": audit.object_id, "q": audit.q,

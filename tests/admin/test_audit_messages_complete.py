@@ -108,3 +108,29 @@ def test_a_new_call_without_message_would_fail():
     call = ast.parse('audit.record(s, actor=a, action="nothing.known", params={})').body[0].value
     assert _keys(call.keywords[1].value) == ["nothing.known"]
     assert "nothing.known" not in MESSAGES
+
+
+def test_every_action_and_record_type_has_a_label(app):
+    """The log's "Action" and "Record type" columns never show a code word: every action the
+    source writes, every `<record>.<state>` action and every table has a label."""
+    from flask_babel import force_locale
+
+    from emulation.audit_messages import STATE_ACTIONS
+    from emulation.core.audit import action_label, record_type_label
+    from emulation.core.models import Base
+
+    actions = {k for _f, _l, action, _p in _calls() for k in (_keys(action) or [])}
+    actions |= set(REFUSALS.values()) | {"import.people", "person.create", "person.update",
+                                        "report.evidence", "campaign.attach",
+                                        "nomination.attach"}
+    with app.test_request_context(), force_locale("vi"):
+        for record, (_type, labels_name) in STATE_ACTIONS.items():
+            actions |= {f"{record}.{state}" for state in app.jinja_env.globals[labels_name]}
+        unlabelled = sorted(a for a in actions if action_label(a) == a)
+        types = set(Base.metadata.tables) | {"system"}
+        untyped = sorted(t for t in types if record_type_label(t) == t)
+        assert action_label("nomination.returned") == "Hồ sơ đề nghị: Bị trả lại"
+        assert action_label("certificate_style.attach") == "Đính kèm tệp: Mẫu in bằng, giấy khen"
+        assert record_type_label("person") == "Cá nhân"
+        assert action_label("gone.away") == "gone.away"
+    assert unlabelled == [] and untyped == []
