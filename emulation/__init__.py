@@ -300,6 +300,7 @@ LABEL_MODULES = (
     "emulation.awards.nominations.enums",
     "emulation.awards.records.enums",
     "emulation.awards.certificates.enums",
+    "emulation.awards.documents.enums",
     "emulation.auth.enums",
     "emulation.org.enums",
     "emulation.scoring.enums",

@@ -84,8 +84,9 @@ def workbook(audit: AuditList, on_progress=None) -> Workbook:
     names = events.award_names()
     for at, actor, full_name, action, object_type, object_id, summary, params, before, after, \
             ip in db.session.execute(stmt):
-        sheet.append([at, events.who(1, actor, {1: full_name} if full_name else {}), action,
-                      object_type, object_id,
+        sheet.append([at, events.who(1, actor, {1: full_name} if full_name else {}),
+                      events.action_label(action), events.record_type_label(object_type),
+                      object_id,
                       events.describe(action, params, summary, names),
                       _json(before, names, object_type), _json(after, names, object_type), ip])
     return wb

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 
 from emulation.auth.models import User
 from emulation.core.audit import AuditEvent
-from emulation.core.text import like_pattern
+from emulation.core.text import fold, like_pattern
 from emulation.extensions import db
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -30,7 +30,8 @@ def audit_query(*, actor: str = "", action: str = "", object_type: str = "",
     """Audit events, newest first; the days are local (Vietnam) days, both ends included."""
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
     if actor:
-        stmt = stmt.where(AuditEvent.actor_name == actor.lower())
+        stmt = stmt.where(or_(AuditEvent.actor_name == actor.lower(),
+                              AuditEvent.actor_id.in_(_named(actor))))
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
     if object_type:
@@ -46,10 +47,26 @@ def audit_query(*, actor: str = "", action: str = "", object_type: str = "",
     return stmt
 
 
+def _named(text: str) -> list[int]:
+    """Accounts whose full name contains `text`, accents and case aside ("nguyen van"
+    finds Nguyễn Văn Đức)."""
+    needle = fold(text)
+    if not needle:
+        return []
+    return [uid for uid, name in db.session.execute(
+        select(User.id, User.full_name).where(User.full_name != "")) if needle in fold(name)]
+
+
 def audit_actions() -> list[str]:
     """Every action name recorded, for the filter's list."""
     return list(db.session.scalars(select(AuditEvent.action).distinct()
                                    .order_by(AuditEvent.action)))
+
+
+def audit_object_types() -> list[str]:
+    """Every record type named by an event, for the filter's list."""
+    return [t for t in db.session.scalars(select(AuditEvent.object_type).distinct()
+                                          .order_by(AuditEvent.object_type)) if t]
 
 
 def _local_midnight(day: date) -> datetime:

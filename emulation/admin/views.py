@@ -18,9 +18,10 @@ from emulation.auth.forms import (
 )
 from emulation.auth.fresh import fresh_login_required
 from emulation.auth.models import User
+from emulation.core.audit import action_label, record_type_label
 from emulation.core.errors import ServiceError
 from emulation.core.permissions import admin_required
-from emulation.core.text import clean
+from emulation.core.text import clean, fold
 from emulation.core.web import (
     attempt,
     flash_form_errors,
@@ -174,7 +175,9 @@ def audit_log():
     """Nhật ký: every state change, newest first, filtered; there is no way to edit one."""
     audit = _audit_filters()
     return render_template("admin/audit.html", pagination=paginate(audit.query(), 100),
-                           actions=queries.audit_actions(),
+                           actions=_by_label(action_label, queries.audit_actions()),
+                           object_types=_by_label(record_type_label,
+                                                  queries.audit_object_types()),
                            filters={"actor": audit.actor, "action": audit.action,
                                     "object_type": audit.object_type,
                                     "object_id": audit.object_id, "q": audit.q,
@@ -188,6 +191,11 @@ def audit_log():
 def audit_export():
     """The log as a spreadsheet, with exactly the page's filters (a large one is a job)."""
     return export_response("audit", _audit_filters().params())
+
+
+def _by_label(label, codes) -> list[tuple[str, str]]:
+    """(code, label) pairs in the order of their labels, accents aside (a filter's list)."""
+    return sorted(((code, label(code)) for code in codes), key=lambda pair: fold(pair[1]))
 
 
 def _audit_filters() -> exports.AuditList:

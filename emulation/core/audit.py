@@ -232,7 +232,42 @@ def lines(events) -> list[dict]:
     return [{"ev": ev, "who": who(ev.actor_id, ev.actor_name, people),
              "text": describe(ev.action, ev.params, ev.summary, names),
              "before": readable(ev.before_data, names, ev.object_type),
-             "after": readable(ev.after_data, names, ev.object_type)} for ev in events]
+             "after": readable(ev.after_data, names, ev.object_type),
+             "type": record_type_label(ev.object_type),
+             "action": action_label(ev.action)} for ev in events]
+
+
+def record_type_label(object_type: str) -> str:
+    """The kind of record an event is about, in the reader's language ("unit" → "Đơn vị");
+    an unknown one as stored."""
+    from emulation.audit_messages import RECORD_TYPE_LABELS
+
+    label = RECORD_TYPE_LABELS.get(object_type or "")
+    return str(label) if label is not None else (object_type or "")
+
+
+def action_label(action: str) -> str:
+    """What an event did, in a few words in the reader's language: its label, or for an
+    action named `<record>.<state>` the record type and the state's label; an unknown one as
+    stored."""
+    from flask import current_app
+
+    from emulation.audit_messages import ACTION_LABELS, STATE_ACTION, STATE_ACTIONS
+
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    record, _, state = action.partition(".")
+    if record in STATE_ACTIONS:
+        object_type, labels_name = STATE_ACTIONS[record]
+        labels = current_app.jinja_env.globals.get(labels_name) or {}
+        if state in labels:
+            return str(STATE_ACTION) % {"record": record_type_label(object_type),
+                                        "state": labels[state]}
+    if action.endswith(".attach"):
+        from emulation.audit_messages import ATTACH_ACTION
+
+        return str(ATTACH_ACTION) % {"record": record_type_label(record)}
+    return action
 
 
 def _shown(value, how: str | None, award_names):

@@ -50,6 +50,7 @@ def put(actor, values: dict, defaults: dict) -> dict:
     audit.record(db.session, actor=actor, action="settings.change", object_type="site_setting",
                  summary=", ".join(f"{k}: {b} → {a}" for k, (b, a) in changed.items()),
                  before={k: b for k, (b, _a) in changed.items()},
-                 after={k: a for k, (_b, a) in changed.items()})
+                 after={k: a for k, (_b, a) in changed.items()},
+                 params={"count": len(changed)})
     db.session.commit()
     return changed

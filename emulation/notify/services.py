@@ -241,10 +241,18 @@ def resend(actor, notification_id: int) -> Notification:
     before = note.mail_state
     note.mail_state = "queued"
     audit.record(db.session, actor=actor, action="mail.resend", obj=note,
-                 before={"mail_state": before}, after={"mail_state": "queued"})
+                 before={"mail_state": before}, after={"mail_state": "queued"},
+                 params={"user": _user_name(note.user_id)})
     db.session.info.setdefault(_PENDING, []).append(note)
     db.session.commit()
     return note
+
+
+def _user_name(user_id: int) -> str:
+    from emulation.auth.models import User
+
+    user = db.session.get(User, user_id)
+    return user.display_name if user else ""
 
 
 @event.listens_for(Session, "after_commit")

@@ -97,7 +97,7 @@ def test_the_system_is_named_system_and_an_unknown_actor_a_dash(world, login, in
         assert audit.who(None, "", {}) == "—"
         assert audit.actor_display(SYSTEM) == ""
     page = _page(login("admin"), "/admin/audit/?action=demo.load")
-    assert "<td>Hệ thống</td><td><code>demo.load</code>" in page
+    assert '<td>Hệ thống</td><td title="demo.load">Nạp dữ liệu mẫu</td>' in page
     assert "Nạp dữ liệu mẫu: 1 đơn vị, 2 cá nhân, 3 tài khoản" in page
 
 

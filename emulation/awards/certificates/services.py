@@ -183,7 +183,8 @@ def save_style(actor, award_type: AwardType, version, *, mode: str, heading: str
     style.mode, style.heading = mode, clean(heading)[:120]
     old, new = audit.diff(before, {"mode": style.mode, "heading": style.heading})
     audit.record(db.session, actor=actor, action="certificate.style", obj=style,
-                 summary=f"certificate style of {award_type.code}", before=old, after=new)
+                 summary=f"certificate style of {award_type.code}", before=old, after=new,
+                 params={"award": award_type.code})
     db.session.commit()
     return style
 
@@ -214,7 +215,8 @@ def upload_emblem(actor, award_type: AwardType, upload) -> CertificateStyle:
     audit.record(db.session, actor=actor, action="certificate.emblem", obj=style,
                  summary=f"emblem of {award_type.code}: {attachment.original_name}",
                  before={"emblem": before}, after={"emblem": attachment.id,
-                                                   "sha256": attachment.sha256})
+                                                   "sha256": attachment.sha256},
+                 params={"award": award_type.code, "file": attachment.original_name})
     db.session.commit()
     return style
 
@@ -228,7 +230,8 @@ def remove_emblem(actor, award_type: AwardType) -> None:
     before, style.emblem_id = style.emblem_id, None
     audit.record(db.session, actor=actor, action="certificate.emblem", obj=style,
                  summary=f"emblem of {award_type.code} removed", before={"emblem": before},
-                 after={"emblem": None})
+                 after={"emblem": None},
+                 params={"_m": "certificate.emblem:removed", "award": award_type.code})
     db.session.commit()
 
 
@@ -259,7 +262,8 @@ def save_layout(actor, award_type: AwardType, printer: str, offsets: dict, versi
     old, new = audit.diff(before, values)
     audit.record(db.session, actor=actor, action="certificate.layout", obj=layout,
                  summary=f"calibration of {award_type.code} in {printer}", before=old,
-                 after={"printer": printer, **new})
+                 after={"printer": printer, **new},
+                 params={"award": award_type.code, "printer": printer})
     db.session.commit()
     return layout
 
@@ -272,7 +276,8 @@ def delete_layout(actor, award_type: AwardType, layout_id: int) -> None:
     audit.record(db.session, actor=actor, action="certificate.layout_delete", obj=layout,
                  summary=f"calibration of {award_type.code} in {layout.printer} deleted",
                  before={"printer": layout.printer, **{k: v for k, v in
-                                                       layout.offsets().items()}})
+                                                       layout.offsets().items()}},
+                 params={"award": award_type.code, "printer": layout.printer})
     db.session.delete(layout)
     db.session.commit()
 

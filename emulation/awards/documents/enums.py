@@ -25,3 +25,5 @@ class DocumentStyle(LabelledEnum):
 
 # Unit kinds (org.enums.UnitKind) whose documents follow the trade union's rules
 UNION_KINDS = frozenset({"union", "upper_grassroots", "grassroots", "team"})
+
+TEMPLATE_LABELS = {"DOCUMENT_KIND_LABELS": DocumentKind.labels()}

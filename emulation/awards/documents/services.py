@@ -102,7 +102,8 @@ def replace_template(actor, unit: Unit, kind: str, upload) -> DocumentTemplate:
         template.attachment = attachment
     audit.record(db.session, actor=actor, action="document_template.replace", obj=template,
                  summary=f"replaced the {kind} template of unit {unit.code}", before=before,
-                 after={"file": attachment.original_name, "sha256": attachment.sha256})
+                 after={"file": attachment.original_name, "sha256": attachment.sha256},
+                 params={"kind": kind, "unit": unit.name, "file": attachment.original_name})
     db.session.commit()
     return template
 
@@ -116,7 +117,8 @@ def reset_template(actor, unit: Unit, kind: str) -> None:
         raise ServiceError(_("This document already uses the default template."))
     audit.record(db.session, actor=actor, action="document_template.reset", obj=template,
                  summary=f"reset the {kind} template of unit {unit.code}",
-                 before={"file": template.attachment.original_name}, after={"file": "default"})
+                 before={"file": template.attachment.original_name}, after={"file": "default"},
+                 params={"kind": kind, "unit": unit.name})
     db.session.delete(template)
     db.session.commit()
 
@@ -133,7 +135,8 @@ def update_letterhead(actor, unit: Unit, *, version, **fields) -> Unit:
     old, new = audit.diff(before, {f: getattr(unit, f) for f in LETTERHEAD_FIELDS})
     if new:
         audit.record(db.session, actor=actor, action="unit.letterhead", obj=unit,
-                     summary=f"document letterhead of unit {unit.code}", before=old, after=new)
+                     summary=f"document letterhead of unit {unit.code}", before=old, after=new,
+                     params={"unit": unit.name})
     db.session.commit()
     return unit
 

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from math import floor
 
+from emulation.awards.records.enums import DisciplineLevel, InitiativeScope
 from emulation.core.numbers import percent_text
 
 APPRAISAL_ORDER = ("incomplete", "complete", "good", "excellent")
@@ -25,6 +26,19 @@ SCOPE_VI = {"grassroots": "cấp cơ sở", "ministry": "cấp bộ, ngành, t�
 DISCIPLINE_VI = {"khien_trach": "khiển trách", "canh_cao": "cảnh cáo",
                  "ha_bac_luong": "hạ bậc lương", "giang_chuc": "giáng chức",
                  "cach_chuc": "cách chức", "buoc_thoi_viec": "buộc thôi việc"}
+
+
+def _english(label) -> str:
+    """An enum label's English source text, in lower case for the middle of a sentence
+    (the engine is pure: no request, no catalogue)."""
+    text = str(getattr(label, "_args", (label,))[0])
+    return text[:1].lower() + text[1:]
+
+
+# the records enums' labels (records.enums), as the sentences say them; SCOPE_VI and
+# DISCIPLINE_VI are their Vietnamese labels in lower case (tests/awards/test_eligibility_labels)
+SCOPE_EN = {m.value: _english(m.label) for m in InitiativeScope}
+DISCIPLINE_EN = {m.value: _english(m.label) for m in DisciplineLevel}
 RULE_KINDS = ("appraisal", "award", "run", "initiatives", "no_discipline", "members_share",
               "members_count", "members_discipline", "rank", "any_of", "all_of", "manual")
 SUBJECT_KINDS = ("individual", "collective")
@@ -582,7 +596,7 @@ def _no_discipline(p, r: Records, year, ctx):
     if hits:
         lv, a, b = hits[0]
         vi += f": có {DISCIPLINE_VI.get(lv, lv)} từ {a:%d/%m/%Y} đến {b:%d/%m/%Y}"
-        en += f": {lv} from {a.isoformat()} to {b.isoformat()}"
+        en += f": {DISCIPLINE_EN.get(lv, lv)} from {a.isoformat()} to {b.isoformat()}"
     vi, en = _prefix(passed, vi, en)
     return RuleResult("no_discipline", passed, vi, en, looked_at={"disciplines": hits})
 
@@ -757,7 +771,8 @@ def _label_run(p, ctx, year):
         scope, ini_k = ini.get("min_scope", "grassroots"), int(ini.get("count", 1))
         inside_vi.append(f"{ini_k} sáng kiến/đề tài {SCOPE_VI[scope]} trở lên chưa dùng cho "
                          f"khen thưởng khác")
-        inside_en.append(f"{ini_k} initiatives/research at {scope} level or above not used "
+        inside_en.append(f"{ini_k} initiatives/research at {SCOPE_EN[scope]} level or above "
+                         f"not used "
                          f"for another award")
     if inside_vi:
         vi += ", trong thời gian đó có " + ", ".join(inside_vi)
@@ -778,7 +793,8 @@ def _label_initiatives(p, ctx, year):
     extra = _after_last(p, ctx, year)
     return (f"Có ít nhất {k} {what_vi} được công nhận {SCOPE_VI[scope]} trở lên {span_vi}"
             f", chưa dùng cho khen thưởng khác{extra[0]}",
-            f"At least {k} {what_en} recognised at {scope} level or above {span_en}, not used "
+            f"At least {k} {what_en} recognised at {SCOPE_EN[scope]} level or above {span_en}, "
+            f"not used "
             f"for another award{extra[1]}")
 
 
@@ -791,7 +807,7 @@ def _label_no_discipline(p, ctx, year):
         span_vi = f"trong năm {year}" if n == 1 else f"trong {n} năm {year - n + 1}–{year}"
         span_en = f"in {year}" if n == 1 else f"in the {n} years {year - n + 1}–{year}"
     return (f"Không bị kỷ luật từ hình thức {DISCIPLINE_VI[level]} trở lên {span_vi}",
-            f"No discipline of level {level} or above {span_en}")
+            f"No discipline of {DISCIPLINE_EN[level]} or above {span_en}")
 
 
 def _label_members_share(p, ctx, year):
@@ -819,7 +835,7 @@ def _label_members_discipline(p, ctx, year):
     in_vi, in_en = (f"trong năm {year}", f"in {year}") if year is not None else (
         "trong năm xét", "in the year judged")
     return (f"Không có thành viên bị kỷ luật từ {DISCIPLINE_VI[level]} trở lên {in_vi}",
-            f"No member disciplined at {level} or above {in_en}")
+            f"No member disciplined at {DISCIPLINE_EN[level]} or above {in_en}")
 
 
 def _label_rank(p, ctx, year):
