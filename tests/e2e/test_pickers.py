@@ -98,7 +98,7 @@ def test_title_registrations_add_people_by_search_as_chips(open_as, live_app, pi
     page = open_as("donvi9")
     page.goto(picks["pledge_url"])
     assert page.locator("select[multiple]").count() == 0
-    search = page.get_by_role("combobox", name="Tìm người đăng ký LDTT")
+    search = page.get_by_role("combobox", name="Tìm người đăng ký danh hiệu Lao động tiên tiến")
     search.press_sequentially("thao")
     expect(_options(page, search)).to_have_count(1)
     search.press("ArrowDown")
