@@ -10,6 +10,7 @@ from emulation.awards.nominations import services as nom
 from emulation.awards.nominations.models import Nomination
 from emulation.campaigns.models import Campaign
 from emulation.core.permissions import SYSTEM
+from emulation.core.web import local_today
 from emulation.org.models import Unit
 from emulation.pledges import services as ps
 from tests.awards.conftest import _user, make_meeting, passed_dossiers
@@ -54,7 +55,7 @@ def test_a_unit_officer_sees_what_is_due_for_its_unit_with_deadlines(world, cwor
     assert (f"/campaigns/{cworld.campaign}/units/{world.unit2.id}/reports/{cworld.period}"
             in reports)
     assert "30/06/2026" in reports
-    days = (date(2026, 6, 30) - date.today()).days
+    days = (date(2026, 6, 30) - local_today()).days
     assert ("quá hạn" if days < 0 else "còn") in reports
     # CS-1's officer: its report (a draft) is due, its self sheet is open; its pledge was
     # approved, so it is not due
@@ -110,7 +111,7 @@ def test_the_organiser_sees_pledges_reports_and_dossiers_waiting(world, cworld, 
 
 def test_the_organiser_sees_objections_to_resolve_and_decisions_to_issue(world, in_app,
                                                                          login):
-    past = date.today() - timedelta(days=60)
+    past = local_today() - timedelta(days=60)
     with in_app():
         waiting, ready = passed_dossiers(world, [("GK", "regular"), ("LDTT", "regular")],
                                          published_on=past)
@@ -128,10 +129,10 @@ def test_the_organiser_sees_objections_to_resolve_and_decisions_to_issue(world, 
     with in_app() as session:
         top = session.get(Unit, world.top.id)
         decision = ds.create_decision(_user("tochuc"), top, number="20/QĐ-CĐCT",
-                                      signed_on=date.today(), signer="Chủ tịch",
+                                      signed_on=local_today(), signer="Chủ tịch",
                                       nominations=[session.get(Nomination, ids[1])],
-                                      today=date.today())
-        ds.issue(_user("tochuc"), decision, decision.version, date.today())
+                                      today=local_today())
+        ds.issue(_user("tochuc"), decision, decision.version, local_today())
     decisions = _group(_tasks(client.get("/").get_data(as_text=True)), "decisions_to_issue")
     assert f"/nominations/{ids[1]}" not in decisions and f"/nominations/{ids[0]}" in decisions
 

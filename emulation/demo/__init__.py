@@ -11,6 +11,7 @@ from emulation.auth.services import hash_password
 from emulation.core import audit
 from emulation.core.audit import AuditEvent
 from emulation.core.permissions import SYSTEM
+from emulation.core.web import local_today
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 from emulation.org.services import rebuild_paths
@@ -114,7 +115,7 @@ def load() -> dict:
     from emulation.demo import records as demo_records
 
     demo_records.load()
-    campaigns = demo_campaigns.load(date.today())
+    campaigns = demo_campaigns.load(local_today())
     campaigns["nominations"] = demo_records.load_cycle()
     return {"units": len(units), "people": people, "users": len(ACCOUNTS), **campaigns}
 

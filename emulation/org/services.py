@@ -19,6 +19,7 @@ from emulation.core.errors import (
 )
 from emulation.core.integrity import conflict_on_duplicate
 from emulation.core.text import clean, like_pattern
+from emulation.core.web import local_today
 from emulation.extensions import db
 from emulation.org.models import GENDERS, UNIT_KINDS, Person, Unit
 
@@ -398,13 +399,13 @@ def _person_fields(full_name, gender, birth_date, position, email, birth_year=No
         raise ServiceError(_("The full name is longer than %(n)d characters.", n=150))
     if gender not in (None, "", *GENDERS):
         raise ServiceError(_("Unknown gender."))
-    if birth_date is not None and not (date(1900, 1, 1) <= birth_date <= date.today()):
+    if birth_date is not None and not (date(1900, 1, 1) <= birth_date <= local_today()):
         raise ServiceError(_("The date of birth is not plausible."))
     if birth_date is not None:
         if birth_year is not None and birth_year != birth_date.year:
             raise ServiceError(_("The year of birth is not the year of the date of birth."))
         birth_year = birth_date.year
-    elif birth_year is not None and not 1900 <= birth_year <= date.today().year:
+    elif birth_year is not None and not 1900 <= birth_year <= local_today().year:
         raise ServiceError(_("The year of birth is not plausible."))
     return {"full_name": full_name, "gender": gender or None, "birth_date": birth_date,
             "birth_year": birth_year,

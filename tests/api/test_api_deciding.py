@@ -1,16 +1,17 @@
 """The API side of issue 14 items 12 and 13: award types name their deciding level, a decision
 the unit may not issue is refused, a dossier goes to the superior and its answer is recorded,
 nominations and eligibility take the kind of commendation."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from emulation.awards.decisions.models import Decision
+from emulation.core.web import local_today
 from tests.awards.conftest import passed_dossiers
 
 # the dossiers are published well before today; the dates typed are days just past
-PAST = date.today() - timedelta(days=60)
-SENT, ANSWERED = date.today() - timedelta(days=10), date.today() - timedelta(days=5)
+PAST = local_today() - timedelta(days=60)
+SENT, ANSWERED = local_today() - timedelta(days=10), local_today() - timedelta(days=5)
 
 
 def test_the_api_carries_kinds_levels_and_the_upward_path(world, in_app, client, token):

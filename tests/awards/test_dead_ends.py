@@ -11,6 +11,7 @@ from emulation.awards.nominations import services as nom
 from emulation.awards.nominations.models import Nomination
 from emulation.core.models import utcnow
 from emulation.core.permissions import SYSTEM
+from emulation.core.web import local_today
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 from emulation.pledges.models import Pledge, TitleRegistration
@@ -228,7 +229,7 @@ def test_a_dossier_forwarded_up_stays_readable_by_the_level_that_forwarded_it(
 
 def test_the_nominations_export_shows_the_outcome_as_the_list_does(world, in_app, login):
     import io
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     import openpyxl
 
@@ -237,7 +238,7 @@ def test_the_nominations_export_shows_the_outcome_as_the_list_does(world, in_app
 
     with in_app():
         granted, passed = passed_dossiers(world, [("GK", "regular"), ("LDTT", "regular")],
-                                          published_on=date.today() - timedelta(days=60))
+                                          published_on=local_today() - timedelta(days=60))
         _grant(world, granted, "16/QĐ-CĐCT")
         ids = granted.id, passed.id
     response = login("tochuc").get("/nominations/export.xlsx")
@@ -249,7 +250,6 @@ def test_the_nominations_export_shows_the_outcome_as_the_list_does(world, in_app
 
 def test_decisions_new_with_nothing_ready_shows_the_waiting_list_not_the_form(
         world, in_app, login):
-    from datetime import date
 
     from tests.awards.conftest import passed_dossiers
 
@@ -260,7 +260,7 @@ def test_decisions_new_with_nothing_ready_shows_the_waiting_list_not_the_form(
         seed(db.session)
         award_by_code("GK").publication_days = 5
         db.session.commit()
-        (n,) = passed_dossiers(world, [("GK", "regular")], published_on=date.today())
+        (n,) = passed_dossiers(world, [("GK", "regular")], published_on=local_today())
         nid = n.id
     page = login("tochuc").get("/decisions/new").get_data(as_text=True)
     assert "decision-nothing-ready" in page and 'name="unit_code"' not in page
@@ -269,13 +269,13 @@ def test_decisions_new_with_nothing_ready_shows_the_waiting_list_not_the_form(
 
 
 def test_decisions_new_names_the_issuing_unit_and_keeps_what_was_typed(world, in_app, login):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from tests.awards.conftest import passed_dossiers
 
     with in_app():
         (n,) = passed_dossiers(world, [("GK", "regular")],
-                               published_on=date.today() - timedelta(days=60))
+                               published_on=local_today() - timedelta(days=60))
         nid = n.id
     client = login("tochuc")
     page = client.get("/decisions/new").get_data(as_text=True)
@@ -283,7 +283,7 @@ def test_decisions_new_names_the_issuing_unit_and_keeps_what_was_typed(world, in
     assert "Mã đơn vị phát động" not in page and "Đơn vị phát động" not in page
     refused = client.post("/decisions/new", data={
         "csrf_token": _csrf(page), "number": "16/QĐ-CĐCT", "signer": "Chủ tịch Nguyễn Văn A",
-        "signed_on": date.today().isoformat(), "unit_code": "KHONG-CO"})
+        "signed_on": local_today().isoformat(), "unit_code": "KHONG-CO"})
     text = refused.get_data(as_text=True)
     assert refused.status_code >= 400
     assert 'value="16/QĐ-CĐCT"' in text and 'value="Chủ tịch Nguyễn Văn A"' in text

@@ -32,6 +32,7 @@ from emulation.core.errors import (
 )
 from emulation.core.permissions import SYSTEM
 from emulation.core.vocabulary import COMMENDATION_KIND, lookup
+from emulation.core.web import local_today
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 from tests.awards.conftest import _user, passed_dossiers
@@ -40,8 +41,8 @@ from tests.awards.conftest import _user, passed_dossiers
 LATER = date(2027, 1, 20)
 # Pages and the API act on the day they are called: their dossiers are published well before,
 # and the dates typed into them are days just past.
-PAST = date.today() - timedelta(days=60)
-SENT, ANSWERED = date.today() - timedelta(days=10), date.today() - timedelta(days=5)
+PAST = local_today() - timedelta(days=60)
+SENT, ANSWERED = local_today() - timedelta(days=10), local_today() - timedelta(days=5)
 
 
 def _count(model) -> int:

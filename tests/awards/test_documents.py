@@ -16,6 +16,7 @@ from sqlalchemy import select
 from emulation.awards.documents import rendering
 from emulation.awards.documents.defaults import build, default_path
 from emulation.core.audit import AuditEvent
+from emulation.core.web import local_today
 from emulation.demo import DEMO_PASSWORD
 from emulation.extensions import db
 from emulation.org.models import Unit
@@ -125,7 +126,7 @@ def test_the_achievement_reports_follow_the_appendix_with_the_records(demo):
         from emulation.awards.catalogue.services import names
         record_name = names()[record_award]
         collective = (unit_n.id, unit_n.unit.name, unit_n.award_type.name) if unit_n else None
-        decree = _legal_bases(date.today())[-1]
+        decree = _legal_bases(local_today())[-1]
     client = _demo_client(demo)
     text = _text(client.get(f"/nominations/{person[0]}/report.docx").data)
     assert f"Mẫu số 02 - Phụ lục kèm theo {decree}" in text

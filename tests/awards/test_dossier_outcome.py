@@ -8,12 +8,13 @@ from emulation.awards.catalogue.services import award_by_code
 from emulation.awards.decisions import services as ds
 from emulation.awards.nominations.models import Nomination
 from emulation.core.calendar import add_working_days, holidays
+from emulation.core.web import local_today
 from emulation.extensions import db
 from emulation.org.models import Unit
 from tests.awards.conftest import _user, close_with, make_meeting, passed_dossiers
 
 # pages act on the day they are called: the dossiers are published well before
-PAST = date.today() - timedelta(days=60)
+PAST = local_today() - timedelta(days=60)
 
 
 def _day(value: date) -> str:
@@ -22,7 +23,7 @@ def _day(value: date) -> str:
 
 def _grant(world, n, number: str) -> object:
     """`n` granted by an issued decision of the top unit, signed today."""
-    today = date.today()
+    today = local_today()
     top = db.session.get(Unit, world.top.id)
     decision = ds.create_decision(_user("tochuc"), top, number=number, signed_on=today,
                                   signer="Chủ tịch", nominations=[n], today=today)
@@ -47,7 +48,7 @@ def test_a_dossier_shows_passed_then_granted_by_its_decision_number(world, in_ap
     with in_app():
         _grant(world, db.session.get(Nomination, nid), "16/QĐ-CĐCT")
     for page in _pages(login, nid):
-        assert f"Đã khen thưởng — QĐ 16/QĐ-CĐCT ngày {_day(date.today())}" in page
+        assert f"Đã khen thưởng — QĐ 16/QĐ-CĐCT ngày {_day(local_today())}" in page
         assert "Được Hội đồng thông qua" not in page
 
 
@@ -77,7 +78,7 @@ def test_a_dossier_shows_revoked_once_its_decision_is_revoked(world, in_app, log
 
 def test_a_dossier_shows_its_publication_and_decisions_new_the_day_it_may_be_granted(
         world, in_app, login):
-    today = date.today()
+    today = local_today()
     with in_app():
         from emulation.awards.catalogue.data import seed
         seed(db.session)
@@ -108,7 +109,7 @@ def test_decisions_new_explains_a_nomination_waiting_for_an_objection(world, in_
 
 
 def test_a_zero_day_publication_is_grantable_the_same_day(world, in_app, login):
-    today = date.today()
+    today = local_today()
     with in_app():
         (n,) = passed_dossiers(world, [("GK", "regular")], published_on=today)
         nid = n.id
@@ -138,11 +139,11 @@ def test_the_nominations_list_reads_outcomes_in_bounded_queries(world, ctx, quer
     db.session.expire_all()
     few = db.session.scalars(select(Nomination)).all()
     with queries() as small:
-        assert set(ds.outcomes(few, date.today())) == {few[0].id}
+        assert set(ds.outcomes(few, local_today())) == {few[0].id}
     passed_dossiers(world, [("GK", "one_off"), ("BK_BO", "regular"), ("GK", "regular")],
                     published_on=PAST, year=2025)
     db.session.expire_all()
     many = db.session.scalars(select(Nomination)).all()
     with queries() as large:
-        assert len(ds.outcomes(many, date.today())) == 4
+        assert len(ds.outcomes(many, local_today())) == 4
     assert len(small) == len(large) == 3

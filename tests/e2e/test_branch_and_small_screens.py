@@ -6,11 +6,13 @@ taking part, both pledges submitted; tochuc_a organises CD-A, the branch organis
 demo's tochuc_hc."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-TODAY = date.today()
+from emulation.core.web import local_today
+
+TODAY = local_today()
 
 pytestmark = pytest.mark.usefixtures("e2e_world")
 

@@ -3,14 +3,16 @@ Chart.js, under the app's CSP (no violation in the console), with no request lea
 own address (the app runs offline); on paper the tables stand in for them."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from emulation.core.web import local_today
+
 pytestmark = pytest.mark.usefixtures("e2e_world")
 
-TODAY = date.today()
+TODAY = local_today()
 # the number of painted pixels of a canvas (its alpha channel): 0 for a blank one
 PAINTED = """canvas => {
   const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;

@@ -4,13 +4,15 @@ The steps run in order (each test builds on the one before) against one live ser
 checks what it produced twice: on the page (the state badge, the values shown) and in the
 database (read by table name through `_rows`)."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-TODAY = date.today()
+from emulation.core.web import local_today
+
+TODAY = local_today()
 YEAR = TODAY.year
 LATER_DAY = TODAY + timedelta(days=30)
 LATER = LATER_DAY.strftime("%d/%m/%Y")  # typed as a Vietnamese clerk types a date
@@ -407,13 +409,14 @@ def test_7_organiser_publishes_and_issues_the_decision(open_as, live_app):
     _ok(organiser)
     assert organiser.get_by_text("Đã ban hành").count() >= 1
     assert _badge(organiser) == "Đã ban hành"
+    decision_id = _id_in(organiser.url)
     # the dossier shows its outcome: granted by this decision
     organiser.goto(STATE["nomination"])
     outcome = organiser.locator("h1 .dossier-outcome").inner_text()
     assert f"Đã khen thưởng — QĐ 15/QĐ-CĐCT-{YEAR} ngày" in outcome
 
     assert _one(live_app, "publication", meeting_id=_id_in(STATE["meeting"]))
-    decision = _one(live_app, "decision", id=_id_in(organiser.url))
+    decision = _one(live_app, "decision", id=decision_id)
     assert (decision["state"], decision["number"]) == ("issued", f"15/QĐ-CĐCT-{YEAR}")
     item = _one(live_app, "decision_item", decision_id=decision["id"])
     assert item["nomination_id"] == _id_in(STATE["nomination"])

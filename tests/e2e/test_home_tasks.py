@@ -13,7 +13,9 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-TODAY = date.today()
+from emulation.core.web import local_today
+
+TODAY = local_today()
 TITLE = "Thi đua kiểm tra trang chủ"
 MEETING = "Phiên họp kiểm tra trang chủ"
 

@@ -6,11 +6,13 @@ A unit of its own (CS-9 under CD-B, its officer donvi9), so that these tests cha
 the yearly cycle of test_cycle.py checks."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
+
+from emulation.core.web import local_today
 
 pytestmark = pytest.mark.usefixtures("e2e_world")
 
@@ -31,9 +33,9 @@ def picks(live_app, e2e_world):
         other = gen_person("PK-2", unit2, "Lê Thị Phương Thúy")  # another unit's
         gen_user("donvi9", "unit_officer", unit9)
         top = db.session.get(Unit, e2e_world.top.id)
-        campaign = gen_campaign(top, title="Thi đua chọn theo tên", year=date.today().year,
+        campaign = gen_campaign(top, title="Thi đua chọn theo tên", year=local_today().year,
                                 participants=[unit9],
-                                registration_deadline=date.today() + timedelta(days=30))
+                                registration_deadline=local_today() + timedelta(days=30))
         made = {"person": mine.id, "other": other.id, "unit": unit9.id,
                 "award": award_by_code("LDTT").id,
                 "pledge_url": f"/campaigns/{campaign.id}/units/{unit9.id}/pledge"}

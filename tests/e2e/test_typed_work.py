@@ -5,14 +5,16 @@ do not depend on the yearly cycle of test_cycle.py, nor change what it checks.""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-TODAY = date.today()
+from emulation.core.web import local_today
+
+TODAY = local_today()
 
 pytestmark = pytest.mark.usefixtures("e2e_world")
 

@@ -9,6 +9,7 @@ from emulation.awards.catalogue.data import seed
 from emulation.awards.catalogue.services import award_by_code
 from emulation.awards.nominations.models import Nomination
 from emulation.campaigns.models import CampaignParticipant
+from emulation.core.web import local_today
 from emulation.extensions import db
 from emulation.pledges.models import Pledge
 
@@ -130,12 +131,12 @@ def test_title_registrations_are_a_staff_checklist_with_a_search(world, cworld, 
 
 
 def test_a_refused_decision_keeps_the_typed_issuing_unit(world, login, in_app):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from tests.awards.conftest import passed_dossiers
 
     with in_app():  # the form shows only when a nomination can be granted
-        passed_dossiers(world, [("GK", "regular")], published_on=date.today() - timedelta(days=60))
+        passed_dossiers(world, [("GK", "regular")], published_on=local_today() - timedelta(days=60))
     c = login("tochuc")
     page = c.get("/decisions/new").get_data(as_text=True)
     assert _field(page, "unit_code")["data-pick"] == "/pick/units"
