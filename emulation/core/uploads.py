@@ -147,15 +147,22 @@ def _content_matches(kind: str, data: bytes) -> bool:
     return False
 
 
-def _is_office_zip(data: bytes) -> bool:
-    """A real Office file: a zip with [Content_Types].xml, not a bomb."""
+def zip_member_names(data: bytes, max_unzipped: int = _MAX_UNZIPPED) -> set[str] | None:
+    """The member names of a zip file (an Office file is one), or None when `data` is not a
+    zip or would unpack to more than `max_unzipped` bytes (a zip bomb)."""
     if not data.startswith(b"PK\x03\x04"):
-        return False
+        return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-            if sum(i.file_size for i in infos) > _MAX_UNZIPPED:
-                return False
-            return any(i.filename == "[Content_Types].xml" for i in infos)
     except zipfile.BadZipFile:
-        return False
+        return None
+    if sum(i.file_size for i in infos) > max_unzipped:
+        return None
+    return {i.filename for i in infos}
+
+
+def _is_office_zip(data: bytes) -> bool:
+    """A real Office file: a zip with [Content_Types].xml, not a bomb."""
+    names = zip_member_names(data)
+    return names is not None and "[Content_Types].xml" in names

@@ -151,3 +151,17 @@ def e2e_world(live_app):
         db.session.commit()
         db.session.remove()
     return world
+
+
+def pages_wider_than_a_phone(page, paths: list[str], width: int = 390) -> list[str]:
+    """Open each of `paths` at `width` px (a phone) and list those that scroll sideways, as
+    "path: N px wide in 390 px"; a path that answers an error fails at once."""
+    page.set_viewport_size({"width": width, "height": 844})
+    wide = []
+    for path in paths:
+        response = page.goto(path)
+        assert response.status < 400, (path, response.status)
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+        if widths[0] > widths[1]:
+            wide.append(f"{path}: {widths[0]} px wide in {widths[1]} px")
+    return wide

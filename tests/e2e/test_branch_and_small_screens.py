@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from emulation.core.web import local_today
+from tests.e2e.conftest import pages_wider_than_a_phone
 
 TODAY = local_today()
 
@@ -87,14 +88,6 @@ SMALL_SCREEN_PAGES = {
 @pytest.mark.parametrize("username", sorted(SMALL_SCREEN_PAGES))
 def test_the_dossier_ranking_and_decision_pages_do_not_scroll_sideways_at_390_px(
         open_as, branch, username):
-    page = open_as(username)
-    page.set_viewport_size({"width": 390, "height": 844})
-    wide = []
-    for path in SMALL_SCREEN_PAGES[username]:
-        path = path.format(**branch)
-        response = page.goto(path)
-        assert response.status < 400, (path, response.status)
-        widths = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
-        if widths[0] > widths[1]:
-            wide.append(f"{path}: {widths[0]} px wide in {widths[1]} px")
+    wide = pages_wider_than_a_phone(
+        open_as(username), [path.format(**branch) for path in SMALL_SCREEN_PAGES[username]])
     assert not wide, wide

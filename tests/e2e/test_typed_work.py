@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from emulation.core.web import local_today
+from tests.e2e.conftest import pages_wider_than_a_phone
 
 TODAY = local_today()
 
@@ -186,16 +187,8 @@ MAIN_PAGES = {  # role → the pages of its daily work ({…} filled from the `t
 
 @pytest.mark.parametrize("username", sorted(MAIN_PAGES))
 def test_no_main_page_scrolls_sideways_at_390_px(open_as, typed, username):
-    page = open_as(username)
-    page.set_viewport_size({"width": 390, "height": 844})
-    wide = []
-    for path in MAIN_PAGES[username]:
-        path = path.format(**typed)
-        response = page.goto(path)
-        assert response.status < 400, (path, response.status)
-        widths = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
-        if widths[0] > widths[1]:
-            wide.append(f"{path}: {widths[0]} px wide in {widths[1]} px")
+    wide = pages_wider_than_a_phone(
+        open_as(username), [path.format(**typed) for path in MAIN_PAGES[username]])
     assert not wide, wide
 
 

@@ -6,12 +6,13 @@ every value XML-escaped and an unknown variable an error rather than an empty st
 from __future__ import annotations
 
 import io
-import zipfile
 
 from docx import Document
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from emulation.core.uploads import zip_member_names
 
 _MAX_UNZIPPED = 50 * 1024 * 1024
 
@@ -78,14 +79,5 @@ def _environment() -> SandboxedEnvironment:
 
 
 def _is_docx(data: bytes) -> bool:
-    if not data.startswith(b"PK\x03\x04"):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            if sum(i.file_size for i in infos) > _MAX_UNZIPPED:
-                return False
-            names = {i.filename for i in infos}
-    except zipfile.BadZipFile:
-        return False
-    return "[Content_Types].xml" in names and "word/document.xml" in names
+    names = zip_member_names(data, _MAX_UNZIPPED)
+    return names is not None and {"[Content_Types].xml", "word/document.xml"} <= names
