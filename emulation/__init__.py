@@ -327,8 +327,8 @@ def _register_template_helpers(app: Flask) -> None:
     from emulation.awards.catalogue.services import name_of
 
     app.jinja_env.globals["award_name"] = name_of
-    from emulation.audit_messages import MESSAGES
     from emulation.core import audit
+    from emulation.core.audit_messages import MESSAGES
 
     audit.register_messages(MESSAGES)
 

@@ -240,7 +240,7 @@ def lines(events) -> list[dict]:
 def record_type_label(object_type: str) -> str:
     """The kind of record an event is about, in the reader's language ("unit" → "Đơn vị");
     an unknown one as stored."""
-    from emulation.audit_messages import RECORD_TYPE_LABELS
+    from emulation.core.audit_messages import RECORD_TYPE_LABELS
 
     label = RECORD_TYPE_LABELS.get(object_type or "")
     return str(label) if label is not None else (object_type or "")
@@ -252,7 +252,7 @@ def action_label(action: str) -> str:
     stored."""
     from flask import current_app
 
-    from emulation.audit_messages import ACTION_LABELS, STATE_ACTION, STATE_ACTIONS
+    from emulation.core.audit_messages import ACTION_LABELS, STATE_ACTION, STATE_ACTIONS
 
     if action in ACTION_LABELS:
         return str(ACTION_LABELS[action])
@@ -264,7 +264,7 @@ def action_label(action: str) -> str:
             return str(STATE_ACTION) % {"record": record_type_label(object_type),
                                         "state": labels[state]}
     if action.endswith(".attach"):
-        from emulation.audit_messages import ATTACH_ACTION
+        from emulation.core.audit_messages import ATTACH_ACTION
 
         return str(ATTACH_ACTION) % {"record": record_type_label(record)}
     return action

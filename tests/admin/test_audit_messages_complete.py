@@ -5,7 +5,7 @@ summary, so every call passes them."""
 import ast
 import pathlib
 
-from emulation.audit_messages import MESSAGES
+from emulation.core.audit_messages import MESSAGES
 from emulation.core.web import REFUSALS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2] / "emulation"
@@ -120,8 +120,8 @@ def test_every_action_and_record_type_has_a_label(app):
     source writes, every `<record>.<state>` action and every table has a label."""
     from flask_babel import force_locale
 
-    from emulation.audit_messages import STATE_ACTIONS
     from emulation.core.audit import action_label, record_type_label
+    from emulation.core.audit_messages import STATE_ACTIONS
     from emulation.core.models import Base
 
     actions = {k for _f, _l, action, _p in _calls() for k in (_keys(action) or [])}
