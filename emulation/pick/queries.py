@@ -12,7 +12,7 @@ from emulation.auth.models import RoleGrant, User
 from emulation.campaigns import services as campaigns
 from emulation.campaigns.models import CampaignParticipant
 from emulation.core import permissions as perms
-from emulation.core.text import clean, fold
+from emulation.core.text import clean, fold, has_unstorable
 from emulation.extensions import db
 from emulation.org import services as org
 from emulation.org.models import Person, Unit
@@ -87,8 +87,10 @@ def split_codes(text) -> list[str]:
 
 def labels(user, kind: str, codes: list[str]) -> dict[str, str]:
     """code → name of the records named by `codes` that the user may see (a form sent back
-    shows names, never a name the user could not find by searching)."""
-    codes = [c for c in codes if c][:500]
+    shows names, never a name the user could not find by searching). A code holding a
+    character no field keeps (a refused form sent back with a NUL byte) names nothing and is
+    never sent to the database, which would refuse it (PostgreSQL: no NUL in text)."""
+    codes = [c for c in codes if c and not has_unstorable(c)][:500]
     if not codes:
         return {}
     if kind == "people":

@@ -168,3 +168,26 @@ def test_council_members_are_picked_among_accounts(world, login, in_app):
                                                               "role": "member"})
     assert 400 <= refused.status_code < 500
     assert _field(refused.get_data(as_text=True), "username")["value"] == "Hoi dong"
+
+
+def test_a_refused_code_with_a_nul_byte_is_never_looked_up(world, login, app):
+    """A form refused for a NUL byte in a picker field comes back (400) without sending the
+    code to the database to find its name: PostgreSQL refuses NUL in text (a 500 there)."""
+    from sqlalchemy import event
+
+    sent = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        sent.append(repr(parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        response = login("tochuc").post(f"/units/{world.unit1.id}/move", data={
+            "version": "1", "parent_code": "a\x00b"})
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    assert response.status_code == 400
+    assert "ký tự điều khiển" in response.get_data(as_text=True)
+    assert sent and not [p for p in sent if "\\x00" in p]
