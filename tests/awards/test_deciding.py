@@ -433,3 +433,35 @@ def test_nominations_of_another_unit_stay_hidden(world, ctx):
     (n,) = passed_dossiers(world, [("BK_TTG", None)])
     with pytest.raises(NotFound):
         nom.get_for(_user("donvi2"), n.id)
+
+
+def test_a_decision_number_is_unique_per_issuing_unit_by_the_database(world, ctx):
+    """Two decisions of one unit in force never share a number: the service says so in words,
+    and the database's partial unique index refuses what slips past it (two clerks at the same
+    moment). A revoked decision's number may be given again; another unit may use it."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    first, second = passed_dossiers(world, [("GK", "one_off"), ("LDTT", "one_off")],
+                                    publish=False)
+    top = db.session.get(Unit, world.top.id)
+    today = local_today()
+    decision = ds.create_decision(_user("tochuc"), top, number="7/QĐ-CĐCT", signed_on=today,
+                                  signer="Chủ tịch", nominations=[first], today=today)
+    with pytest.raises(Conflict, match="7/QĐ-CĐCT đã được .* dùng"):
+        ds.create_decision(_user("tochuc"), top, number="7/QĐ-CĐCT", signed_on=today,
+                           signer="Chủ tịch", nominations=[second], today=today)
+    row = {"number": "7/QĐ-CĐCT", "signed_on": today, "signer": "Chủ tịch", "state": "draft",
+           "issuing_unit_id": top.id, "total_cash": 0, "revoke_reason": "", "version": 1}
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            db.session.execute(insert(Decision).values(**row))
+    # in another unit the same number is its own
+    with db.session.begin_nested():
+        db.session.execute(insert(Decision).values(**{**row, "issuing_unit_id": world.unit1.id}))
+    # once the first is revoked its number is free again
+    ds.issue(_user("tochuc"), decision, decision.version, today)
+    ds.revoke(_user("tochuc"), decision, decision.version, "Sai đối tượng")
+    again = ds.create_decision(_user("tochuc"), top, number="7/QĐ-CĐCT", signed_on=today,
+                               signer="Chủ tịch", nominations=[second], today=today)
+    assert again.number == "7/QĐ-CĐCT"

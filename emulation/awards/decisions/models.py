@@ -7,9 +7,11 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
@@ -97,6 +99,11 @@ class Decision(TimestampMixin, VersionedMixin, Base):
         CheckConstraint("state = 'draft' OR (base_salary IS NOT NULL AND number <> '')",
                         name="issued_complete"),
         CheckConstraint("state <> 'revoked' OR revoke_reason <> ''", name="revoked_reason"),
+        # one number per issuing unit among the decisions in force: a revoked decision's
+        # number may be given again to the corrected one
+        Index("uq_decision_number_in_force", "issuing_unit_id", "number", unique=True,
+              sqlite_where=text("state <> 'revoked'"),
+              postgresql_where=text("state <> 'revoked'")),
     )
 
 

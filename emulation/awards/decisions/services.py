@@ -204,9 +204,12 @@ def create_decision(actor, unit: Unit, *, number: str, signed_on: date, signer: 
     number, signer = clean(number), clean(signer)
     if not number or not signer:
         raise ServiceError(_("A decision needs a number and a signer."))
-    if db.session.scalar(select(Decision.id).where(Decision.number == number,
+    taken = _("The decision number %(number)s is already used by %(unit)s.", number=number,
+              unit=unit.name)
+    if db.session.scalar(select(Decision.id).where(Decision.issuing_unit_id == unit.id,
+                                                   Decision.number == number,
                                                    Decision.state != "revoked")):
-        raise Conflict(_("The decision number %(number)s is already used.", number=number))
+        raise Conflict(taken)
     if not nominations:
         raise ServiceError(_("Choose the nominations the decision grants."))
     _require_grantable_by(actor, unit, nominations)
@@ -219,7 +222,8 @@ def create_decision(actor, unit: Unit, *, number: str, signed_on: date, signer: 
                         state="draft")
     decision.items = [DecisionItem(nomination=n) for n in nominations]
     db.session.add(decision)
-    db.session.flush()
+    with conflict_on_duplicate(taken):  # the same number saved at the same moment
+        db.session.flush()
     audit.record(db.session, actor=actor, action="decision.create", obj=decision,
                  summary=f"decision {number} drafted with {len(nominations)} nominations",
                  params={"number": number, "count": len(nominations)})
