@@ -60,3 +60,17 @@ def test_a_prefilled_decimal_is_a_text_input_the_browser_shows(world, login, in_
     field = re.search(r'<input[^>]*name="cash_multiple"[^>]*>', page).group(0)
     assert 'type="text"' in field and 'inputmode="decimal"' in field
     assert 'value="0,3"' in field
+
+
+@pytest.mark.parametrize("url", ["/honours/", "/nominations/", "/campaigns/",
+                                 "/honours/statistics.xlsx", "/honours/report.xlsx"])
+def test_a_year_filter_that_is_no_year_is_refused_in_words_not_read_as_every_year(
+        world, login, url):
+    """`?year=202` (a digit dropped) must not quietly list every year; blank means every year."""
+    client = login("tochuc")
+    for bad in ("202", "abc", "99999999999"):
+        response = client.get(f"{url}?year={bad}")
+        assert response.status_code == 400, (url, bad)
+        assert "không phải là một năm" in response.get_data(as_text=True)
+    assert client.get(f"{url}?year=").status_code == 200
+    assert client.get(f"{url}?year=2026").status_code == 200

@@ -113,7 +113,17 @@ def paginate(stmt, per_page: int):
 
 
 def year_arg(name: str = "year") -> int | None:
-    return int_arg(name, 1900, 2200)
+    """The year of a list's filter (`?year=2026`), or None when none is asked (absent or
+    blank: every year). A value that is no year between 1900 and 2200 is refused with a 400
+    saying so, not read as "every year": a mistyped year must not show another list."""
+    raw = request.args.get(name, "")
+    if not raw.strip():
+        return None
+    value = int_arg(name, 1900, 2200)
+    if value is None:
+        raise ServiceError(_("“%(value)s” is not a year: type a year between 1900 and 2200, "
+                             "or leave it empty for every year.", value=raw[:20]))
+    return value
 
 
 def flash_service_error(err: ServiceError) -> None:

@@ -3,7 +3,6 @@ the command line; changes are audited as made by `system`."""
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import click
 from flask.cli import with_appcontext
@@ -11,6 +10,7 @@ from flask.cli import with_appcontext
 from emulation.core.calendar import DAY_KINDS
 from emulation.core.errors import ServiceError
 from emulation.core.permissions import SYSTEM
+from emulation.core.web import local_today
 from emulation.extensions import db
 from emulation.refdata import services
 
@@ -53,7 +53,7 @@ def remove_salary_command(salary_id: int) -> None:
 
 @reference_group.command("calendar")
 @with_appcontext
-@click.option("--year", type=click.IntRange(1995, 2100), default=lambda: date.today().year)
+@click.option("--year", type=click.IntRange(1995, 2100), default=lambda: local_today().year)
 def calendar_command(year: int) -> None:
     """List the year's holidays, swapped days off and make-up working days."""
     for e in services.year_calendar(year):
