@@ -10,7 +10,7 @@ from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, Init
 from emulation.core.permissions import admin_required
 from emulation.core.text import clean
 from emulation.core.web import attempt, current_locale, local_today, page_arg, year_arg
-from emulation.extensions import limiter
+from emulation.extensions import csrf, limiter
 from emulation.public import services
 from emulation.public.forms import PublicPagesForm, SelfCheckForm
 
@@ -30,6 +30,7 @@ def honours():
 
 
 @bp.route("/public/self-check", methods=["GET", "POST"])
+@csrf.exempt  # checked below, once the page is known to exist: a post to it when off is a 404
 @limiter.limit(lambda: current_app.config["PUBLIC_CHECK_RATE_LIMIT"], methods=["POST"],
                scope="public-self-check")
 def self_check():
@@ -37,6 +38,8 @@ def self_check():
     reasons. Nothing is stored: the record lives in this request only."""
     if not services.enabled(services.SELF_CHECK):
         abort(404)
+    if request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
     awards = services.checkable_awards()
     form = SelfCheckForm(data={"year": local_today().year - 1} if request.method == "GET"
                          else None)

@@ -49,6 +49,21 @@ def test_public_pages_are_off_by_default_answer_404_and_are_not_linked(world, cl
     assert ROLL not in login_page and CHECK not in login_page
 
 
+def test_a_post_to_the_self_check_when_off_is_404_even_with_csrf_checked(world, client, app,
+                                                                         catalogue, in_app):
+    """Off, the page does not exist for any method (not a 400 for a missing form token);
+    on, a post without the token is refused as a form from elsewhere."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post(CHECK, data={"award": "LDTT", "year": "2025"}).status_code == 404
+        _turn_on(in_app)
+        refused = client.post(CHECK, data={"award": "LDTT", "year": "2025"})
+        assert refused.status_code == 400
+        assert "biểu mẫu" in refused.get_data(as_text=True).lower()
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
 def test_an_administrator_turns_them_on_audited_and_they_are_linked(world, login, client,
                                                                     catalogue, in_app):
     admin = login("admin")
@@ -236,9 +251,12 @@ def test_the_self_check_is_rate_limited(world, catalogue, client, in_app, app):
 
 def test_odd_input_is_answered_not_a_server_error(world, catalogue, client, in_app):
     _turn_on(in_app)
-    for query in ({"year": "abc"}, {"year": "99999"}, {"page": "-3"}, {"page": "10**9"},
-                  {"q": "x" * 500}):
+    for query in ({"page": "-3"}, {"page": "10**9"}, {"q": "x" * 500}):
         assert client.get(ROLL, query_string=query).status_code == 200, query
+    for query in ({"year": "abc"}, {"year": "99999"}):  # said, not read as every year
+        refused = client.get(ROLL, query_string=query)
+        assert refused.status_code == 400 and "không phải là một năm" in refused.get_data(
+            as_text=True), query
     for data in ({"award": "LDTT", "year": "abc"}, {"award": "LDTT", "year": "99999"},
                  {"award": "", "year": ""}, {"award": "LDTT", "year": "2025",
                                              "appraisal-2025": "good" * 1000}):
