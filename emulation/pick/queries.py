@@ -104,6 +104,18 @@ def labels(user, kind: str, codes: list[str]) -> dict[str, str]:
             for u in db.session.scalars(_users_in_reach(user).where(User.username.in_(lowered)))}
 
 
+def user_in_reach(user, username: str):
+    """The active account named `username` that `user` may name (an admin: any; an
+    organiser: those holding a grant in their branch), or None — the same answer whether the
+    account does not exist or lies outside the reach, so a form cannot be used to learn which
+    user names exist."""
+    name = clean(username or "").lower()
+    if not name or has_unstorable(name):
+        return None
+    return db.session.scalar(_users_in_reach(user).where(User.username == name,
+                                                         User.active.is_(True)))
+
+
 def _users_in_reach(user, role: str | None = None):
     """Accounts an admin (all) or an organiser (grants in their branch) may name."""
     stmt = select(User)

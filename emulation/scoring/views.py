@@ -5,7 +5,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from emulation.auth import services as auth
 from emulation.campaigns import services as campaigns
 from emulation.campaigns.models import Campaign
 from emulation.core.errors import ServiceError
@@ -21,6 +20,7 @@ from emulation.core.web import (
     save_then_act,
 )
 from emulation.jobs.web import export_response
+from emulation.pick import queries as pick
 from emulation.pledges import services as pledges
 from emulation.scoring import queries, services
 from emulation.scoring.forms import (
@@ -86,9 +86,10 @@ def council_scorers(campaign_id: int):
     form.cluster_id.choices = [(0, "")] + [(c.id, c.name) for c in campaign.clusters]
 
     def name_scorer():
-        user = auth.user_by_username(form.username.data)
+        user = pick.user_in_reach(current_user, form.username.data)
         if user is None:
-            raise ServiceError(_("No such user."))
+            raise ServiceError(_("No account you may name has the user name %(name)s.",
+                                 name=form.username.data))
         cluster = next((c for c in campaign.clusters if c.id == form.cluster_id.data), None)
         return services.name_council_scorer(current_user, campaign, user, cluster)
 

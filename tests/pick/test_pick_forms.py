@@ -191,3 +191,34 @@ def test_a_refused_code_with_a_nul_byte_is_never_looked_up(world, login, app):
     assert response.status_code == 400
     assert "ký tự điều khiển" in response.get_data(as_text=True)
     assert sent and not [p for p in sent if "\\x00" in p]
+
+
+def test_naming_an_account_out_of_reach_answers_as_one_that_does_not_exist(world, login,
+                                                                          in_app, cworld):
+    """A branch organiser adding a council member or a council scorer cannot learn which user
+    names exist elsewhere: an account of another branch and no account get the same words."""
+    from emulation.awards.councils import services as cs
+    from emulation.awards.councils.models import CouncilMember
+    from emulation.core.permissions import SYSTEM
+    from emulation.org.models import Unit
+
+    with in_app():
+        branch_a = db.session.query(Unit).filter_by(code="CD-A").one()
+        council = cs.create_council(SYSTEM, branch_a, "Hội đồng CD-A", 66.67)
+        council_id = council.id
+    c = login("tochuc_a")
+    answers = []
+    for name in ("donvi2", "khong-co-ai"):
+        refused = c.post(f"/councils/{council_id}/members", data={"username": name,
+                                                                  "role": "member"})
+        assert refused.status_code == 400
+        page = refused.get_data(as_text=True)
+        answers.append(page.replace(name, "…"))
+        assert f"Không có tài khoản nào bạn được chọn có tên đăng nhập {name}" in page
+    assert re.findall(r'alert-danger[^<]*<[^>]*>[^<]*', answers[0]) == re.findall(
+        r'alert-danger[^<]*<[^>]*>[^<]*', answers[1])
+    # one in reach is added
+    assert c.post(f"/councils/{council_id}/members", data={"username": "donvi1",
+                                                           "role": "member"}).status_code == 302
+    with in_app():
+        assert db.session.query(CouncilMember).filter_by(council_id=council_id).count() == 1

@@ -168,15 +168,6 @@ def create_council(actor, unit: Unit, name: str, quorum_pct: Decimal) -> Council
     return council
 
 
-def add_member_by_username(actor, council: Council, username: str,
-                           role: str) -> CouncilMember:
-    """`add_member` for the account named `username` (ServiceError if there is none)."""
-    user = db.session.scalar(select(User).where(User.username == clean(username).lower()))
-    if user is None:
-        raise ServiceError(_("No such user."))
-    return add_member(actor, council, user, role)
-
-
 def add_to_agenda_by_id(actor, meeting: CouncilMeeting, nomination_id: int | None) -> AgendaItem:
     """`add_to_agenda` for the nomination with this id. An id that names no dossier of the
     council's level or below is answered as one that does not exist (NotFound)."""

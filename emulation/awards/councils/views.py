@@ -23,9 +23,11 @@ from emulation.awards.councils.forms import (
 )
 from emulation.awards.councils.models import Council, CouncilMeeting
 from emulation.awards.nominations import services as nominations
+from emulation.core.errors import ServiceError
 from emulation.core.forms import Form
 from emulation.core.web import form_action, ids_from, load_or_404, save_then_act
 from emulation.org.services import unit_choices
+from emulation.pick import queries as pick
 
 
 @bp.route("/councils/", methods=["GET", "POST"])
@@ -57,9 +59,16 @@ def member_add(council_id: int):
     if not service.can_manage(current_user, council):
         abort(403)
     form = MemberForm()
+
+    def add():
+        user = pick.user_in_reach(current_user, form.username.data)
+        if user is None:
+            raise ServiceError(_("No account you may name has the user name %(name)s.",
+                                 name=form.username.data))
+        service.add_member(current_user, council, user, form.role.data)
+
     return form_action(
-        lambda: service.add_member_by_username(current_user, council, form.username.data,
-                                               form.role.data),
+        add,
         form=form, success=_("Member added."),
         target=url_for("councils.council", council_id=council.id),
         on_refusal=lambda status: _council_page(council, status))
