@@ -200,6 +200,6 @@ def _decision(meeting, top, users) -> None:
     decisions.resolve(organiser, objection, False, "Đã xác minh hồ sơ, đủ thời gian công tác.")
     decision = decisions.create_decision(organiser, top, number="15/QĐ-CĐCT",
                                          signed_on=date(2021, 1, 12),
-                                         signer="Chủ tịch Công đoàn Công Thương Việt Nam",
+                                         signer="Nguyễn Văn Hùng",
                                          nominations=passed, today=date(2021, 1, 12))
     decisions.issue(organiser, decision, decision.version, date(2021, 1, 12))

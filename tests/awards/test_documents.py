@@ -71,7 +71,7 @@ def test_the_demo_decision_is_a_union_document_with_the_data(demo):
         assert f"Căn cứ {basis};" in text
     assert "Căn cứ Điều lệ Công đoàn Việt Nam;" in text
     assert "TM. BAN THƯỜNG VỤ\nCHỦ TỊCH" in text
-    assert "Chủ tịch Công đoàn Công Thương Việt Nam" in text  # the signer
+    assert "TM. BAN THƯỜNG VỤ\nCHỦ TỊCH\n\n\nNguyễn Văn Hùng" in text  # the signer, by name
     # money with the Vietnamese thousands separator, award names and never their codes
     assert total > 1000 and f"Tổng số tiền thưởng: {total:,} đồng".replace(",", ".") in text
     assert all(name in text for name in names) and all(award in text for award in awards)

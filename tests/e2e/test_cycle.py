@@ -398,7 +398,7 @@ def test_7_organiser_publishes_and_issues_the_decision(open_as, live_app):
 
     organiser.goto("/decisions/new")
     organiser.fill("[name=number]", f"15/QĐ-CĐCT-{YEAR}")
-    organiser.fill("[name=signer]", "Chủ tịch Công đoàn Công Thương Việt Nam")
+    organiser.fill("[name=signer]", "Nguyễn Văn Hùng")
     _type_code(organiser, "#d-unit", "CDCTVN")
     assert organiser.locator("input[name=nomination]").count() == 1
     organiser.locator("form button[type=submit]").last.click()
