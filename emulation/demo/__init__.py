@@ -75,8 +75,11 @@ ACCOUNTS = [
     ("tochuc_hc", "Đỗ Thị Hóa Chất", "organiser", "CD-VINACHEM"),
     ("donvi1", "Trần Văn Đơn Vị", "unit_officer", "CDCS-DAP"),
     ("donvi2", "Lê Thị Cơ Sở", "unit_officer", "CDCS-TLSG"),
-    ("thuky", "Phạm Văn Thư Ký", "council_secretary", "CDCTVN"),
-    *[(f"hoidong{i}", f"Ủy viên Hội đồng {i}", "council_member", "CDCTVN") for i in range(1, 8)],
+    ("thuky", "Phạm Thu Hà", "council_secretary", "CDCTVN"),
+    # the council: hoidong1 chairs it, hoidong2 is its vice chair (demo.records)
+    *[(f"hoidong{i}", name, "council_member", "CDCTVN") for i, name in enumerate(
+        ["Hoàng Văn Minh", "Vũ Thị Lan", "Đặng Quốc Bảo", "Bùi Thị Hoa", "Ngô Văn Tâm",
+         "Lý Thị Mai", "Phan Văn Lộc"], start=1)],
     ("xem", "Người Xem", "viewer", "CDCTVN"),
 ]
 

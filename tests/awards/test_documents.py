@@ -98,6 +98,8 @@ def test_the_demo_meeting_papers_are_union_documents(demo):
     _union_header(minutes)
     assert "Hà Nội, ngày 18 tháng 12 năm 2020" in minutes
     assert "THƯ KÝ HỘI ĐỒNG" in minutes and "CHỦ TỊCH HỘI ĐỒNG" in minutes
+    # signed by name: the demo council's secretary and chair
+    assert "Phạm Thu Hà" in minutes and "Hoàng Văn Minh" in minutes
     listing = client.get(f"/meetings/{meeting_id}/nominations.docx")
     assert listing.status_code == 200
     text = _text(listing.data)

@@ -126,8 +126,8 @@ def _minutes(doc, style: str) -> None:
                  "{{ r.disagree }}", "{{ r.abstain }}", "{{ r.result }}"), title="")
     _para(doc, "{%p endif %}")
     _para(doc, "Biên bản được lập và thông qua tại phiên họp./.")
-    _signature(doc, ["THƯ KÝ HỘI ĐỒNG", "", "", ""], ["CHỦ TỊCH HỘI ĐỒNG", "", "", ""],
-               left_center=True)
+    _signature(doc, ["THƯ KÝ HỘI ĐỒNG", "", "", "", "{{ secretary }}"],
+               ["CHỦ TỊCH HỘI ĐỒNG", "", "", "", "{{ chair }}"], left_center=True)
 
 
 def _nomination_list(doc, style: str) -> None:

@@ -186,12 +186,21 @@ def minutes_document(meeting, rows: list[dict]) -> bytes:
                    "total": meeting.members_total or len(council.members),
                    "quorum": format_percent(council.quorum_pct / 100, "#,##0.##%"),
                    "written_total": sum(written),
+                   # who signs the minutes: the council's chair and secretary, by name
+                   "chair": _member_name(council, "chair"),
+                   "secretary": _member_name(council, "secretary"),
                    "rows": [{"no": i, "subject": r["subject"], "award": r["award"],
                              "agree": r["agree"], "disagree": r["disagree"],
                              "abstain": r["abstain"], "written": w, "result": r["result"]}
                             for i, (r, w) in enumerate(zip(rows, written, strict=True),
                                                        start=1)]}
     return render_document(unit, "minutes", context)
+
+
+def _member_name(council, role: str) -> str:
+    """The full name of the council's member holding `role` (chair, secretary), or "" when
+    none does (the line is then left to be written by hand)."""
+    return next((m.user.display_name for m in council.members if m.role == role), "")
 
 
 def achievement_report(nomination, today: date) -> bytes:
@@ -345,7 +354,7 @@ def sample_context(kind: str, unit: Unit | None = None) -> dict:
                      "total_cash": "3.510.000", "rows": [row]},
         "memo": meeting, "nomination_list": meeting,
         "minutes": {**meeting, "present": 7, "total": 9, "quorum": "66,67%",
-                    "written_total": 1},
+                    "written_total": 1, "chair": "Trần Văn C", "secretary": "Lê Thị D"},
         "report_individual": {**report, "person": {
             "name": "Nguyễn Văn An", "position": "Tổ trưởng", "unit": "Công đoàn cơ sở A",
             "gender": "Nam", "birth": "01 tháng 01 năm 1980"},
