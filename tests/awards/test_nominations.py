@@ -398,3 +398,19 @@ def test_law_art5_2_two_forms_for_one_achievement_and_an_award_held_are_flagged(
     assert warnings[ldtt.id] == ["Đã được tặng Lao động tiên tiến năm 2026 (quyết định 5/QĐ)."]
     nom.withdraw(_user("donvi1"), bk, bk.version, "Trùng")
     assert eligibility.overlap_warnings([gk])[gk.id] == []
+
+
+def test_law_art8_an_award_held_of_another_kind_is_no_duplicate(awards_world):
+    """A one-off (đột xuất) Giấy khen held for 2026 does not flag the year's regular one, and
+    a regular one held flags a regular nomination, not a one-off."""
+    world = awards_world
+    regular = _nominate(world, "GK")
+    db.session.add(AwardRecord(award_code="GK", person_id=world.person1.id, year=2026,
+                               decision_number="9/QĐ", kind="one_off"))
+    db.session.commit()
+    assert eligibility.overlap_warnings([regular])[regular.id] == []
+    db.session.add(AwardRecord(award_code="GK", person_id=world.person1.id, year=2026,
+                               decision_number="10/QĐ", kind="regular"))
+    db.session.commit()
+    assert eligibility.overlap_warnings([regular])[regular.id] == [
+        "Đã được tặng Giấy khen năm 2026 (quyết định 10/QĐ)."]

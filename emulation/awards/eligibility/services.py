@@ -224,7 +224,8 @@ def check_batch(nominations: list[Nomination]) -> dict[int, engine.Verdict]:
 def overlap_warnings(nominations: list[Nomination]) -> dict[int, list[str]]:
     """Warnings per nomination, in two queries for any number: another commendation form
     proposed for the same subject and year (one achievement, one form: Law 06/2022 Art. 5.2),
-    and the same award already granted to the subject for the year."""
+    and the same award of the same kind (regular, one-off…) already granted to the subject
+    for the year."""
     from emulation.awards.decisions.models import DecisionItem
     from emulation.awards.nominations.models import Nomination as NominationModel
 
@@ -244,7 +245,8 @@ def overlap_warnings(nominations: list[Nomination]) -> dict[int, list[str]]:
         .order_by(NominationModel.id)).all()
     held = db.session.execute(
         select(AwardRecord.person_id, AwardRecord.unit_id, AwardRecord.year,
-               AwardRecord.award_code, AwardRecord.decision_number, DecisionItem.nomination_id)
+               AwardRecord.award_code, AwardRecord.kind, AwardRecord.decision_number,
+               DecisionItem.nomination_id)
         .outerjoin(DecisionItem, DecisionItem.award_record_id == AwardRecord.id)
         .where(AwardRecord.revoked.is_(False), AwardRecord.year.in_(years),
                AwardRecord.person_id.in_(people) | AwardRecord.unit_id.in_(units))).all()
@@ -257,9 +259,12 @@ def overlap_warnings(nominations: list[Nomination]) -> dict[int, list[str]]:
                         "Also proposed for %(award)s for %(year)s (dossier #%(id)s): one "
                         "achievement is commended with one form only (Law 06/2022 Art. 5.2).",
                         award=name, year=year, id=other_id))
-        for person_id, unit_id, year, code, number, from_nomination in held:
+        # the same award of the same kind: a one-off (đột xuất) commendation does not make
+        # the year's regular one a duplicate, nor the other way round (Law 06/2022 Art. 8)
+        kind = getattr(n, "kind", None) or "regular"
+        for person_id, unit_id, year, code, held_kind, number, from_nomination in held:
             if (person_id, unit_id, year) == subject and code == n.award_type.code \
-                    and from_nomination != n.id:
+                    and held_kind == kind and from_nomination != n.id:
                 warnings[n.id].append(_(
                     "Already holds %(award)s for %(year)s (decision %(number)s).",
                     award=n.award_type.name, year=year, number=number or "—"))
@@ -351,7 +356,7 @@ def _quota_tallies(code: str, quota, year: int,
     def held():  # the nominated subject already holds the nominated award for the year
         return select(AwardRecord.id).where(
             AwardRecord.award_code == AwardType.code, AwardRecord.year == NominationModel.year,
-            AwardRecord.revoked.is_(False),
+            AwardRecord.kind == NominationModel.kind, AwardRecord.revoked.is_(False),
             or_(AwardRecord.person_id == NominationModel.person_id,
                 AwardRecord.unit_id == NominationModel.unit_id)).exists()
 
