@@ -39,6 +39,10 @@ class Column:
     header: str  # the exact header of the template (Vietnamese)
     required: bool = True
     aliases: tuple[str, ...] = ()
+    # A column offices split in sub-columns headed by the values of another column, in a
+    # header of two rows: `("gender", ("Nam", "Nữ"))` on the birth date reads "Ngày sinh"
+    # over "Nam | Nữ" — the date is written under the person's sex.
+    split: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass
@@ -77,6 +81,9 @@ class Candidate:
     row: int
     matched: int
     missing: list[str]
+    depth: int = 1  # rows the header takes: 2 when sub-headers sit under merged headings
+    cells: list | None = None  # the header's texts (two rows: the two combined)
+    splits: dict = field(default_factory=dict)  # column index → (key, other key, value)
 
     @property
     def complete(self) -> bool:
@@ -93,7 +100,10 @@ class Table:
     sheets: list[str] = field(default_factory=list)
     sheet: str = ""
     header_row: int = 0
+    header_depth: int = 1  # 2 when the header is two rows (sub-headers under merged cells)
     headers: list[str] = field(default_factory=list)  # the header row's texts, by column
+    # column index → (key, other key, value) of a split column (`Column.split`)
+    splits: dict[int, tuple[str, str, str]] = field(default_factory=dict)
     mapping: dict[int, str] = field(default_factory=dict)  # column index → column key
     candidates: list[Candidate] = field(default_factory=list)
     conversions: list[Conversion] = field(default_factory=list)
@@ -220,29 +230,83 @@ def _match(cells: list, columns: list[Column]) -> dict[int, str]:
     return mapping
 
 
+def _two_row_header(top: list, sub: list, columns: list[Column]):
+    """A header of two rows, as offices draw it: headings merged over sub-headers (`Ngày
+    sinh` over `Nam | Nữ`, `Số điện thoại` over `Cơ quan | Di động`), the other headings
+    merged down both rows. Returns (the header's texts by column, splits) — a sub-header
+    reads as "heading sub-header" or alone, whichever names a column; sub-headers that are
+    the values of a split column (`Column.split`) are splits — or None when the second row
+    holds nothing under a heading."""
+    wanted = _wanted(columns)
+    by_key = {c.key: c for c in columns}
+    combined: list = []
+    splits: dict[int, tuple[str, str, str]] = {}
+    parent, under = "", False
+    for index in range(max(len(top), len(sub))):
+        head = top[index] if index < len(top) else None
+        child = sub[index] if index < len(sub) else None
+        if not _is_blank(head):
+            parent = _text(head)
+        elif _is_blank(child):
+            parent = ""  # blank in both rows: a merged heading ends before
+        if _is_blank(child):
+            combined.append(head)
+            continue
+        if _is_blank(head) and not parent:
+            combined.append(child)
+            continue
+        under = True
+        child_text = _text(child)
+        joined = f"{parent} {child_text}"
+        if _header_key(joined) in wanted:
+            combined.append(joined)
+            continue
+        column = by_key.get(wanted.get(_header_key(parent), ""))
+        if column is not None and column.split is not None and _header_key(child_text) in {
+                _header_key(v) for v in column.split[1]}:
+            splits[index] = (column.key, column.split[0], child_text)
+            combined.append(joined)
+            continue
+        combined.append(child_text)
+    return (combined, splits) if under else None
+
+
 def _choose_header(table: Table, sheets: dict, columns: list[Column], choices: Choices):
     required = [c for c in columns if c.required]
     candidates: list[Candidate] = []
     best: dict[str, Candidate] = {}
     for sheet_name, rows in sheets.items():
-        for number, cells in _scan(rows)[:HEADER_SCAN_ROWS]:
-            keys = set(_match(cells, columns).values())
-            if len(keys) < 2:
-                continue
-            candidate = Candidate(sheet_name, number, len(keys),
-                                  [c.header for c in required if c.key not in keys])
-            candidates.append(candidate)
-            current = best.get(sheet_name)
-            if current is None or (candidate.complete, candidate.matched) > (
-                    current.complete, current.matched):
-                best[sheet_name] = candidate
+        scanned = _scan(rows)[:HEADER_SCAN_ROWS]
+        for position, (number, cells) in enumerate(scanned):
+            options = [(cells, 1, {})]
+            if position + 1 < len(scanned) and scanned[position + 1][0] == number + 1:
+                two = _two_row_header(cells, scanned[position + 1][1], columns)
+                if two is not None:
+                    options.append((*two[:1], 2, two[1]))
+            for header_cells, depth, splits in options:
+                keys = set(_match(header_cells, columns).values())
+                keys |= {k for key, other, _value in splits.values() for k in (key, other)}
+                if len(keys) < 2:
+                    continue
+                candidate = Candidate(sheet_name, number, len(keys),
+                                      [c.header for c in required if c.key not in keys],
+                                      depth, header_cells, splits)
+                candidates.append(candidate)
+                current = best.get(sheet_name)
+                # a second header row only when it names more: a one-row header followed by
+                # its first data row stays one row
+                if current is None or (candidate.complete, candidate.matched, -depth) > (
+                        current.complete, current.matched, -current.depth):
+                    best[sheet_name] = candidate
     table.candidates = sorted(best.values(), key=lambda c: (not c.complete, -c.matched))
     sheet = choices.sheet
     if sheet is not None and sheet not in sheets:
         raise TableError(_("The file has no sheet named %(name)s.", name=sheet))
     if choices.header_row is not None:
         sheet = sheet or (table.candidates[0].sheet if table.candidates else table.sheets[0])
-        found = [c for c in candidates if c.sheet == sheet and c.row == choices.header_row]
+        found = sorted((c for c in candidates
+                        if c.sheet == sheet and c.row == choices.header_row),
+                       key=lambda c: (not c.complete, -c.matched, c.depth))
         chosen = found[0] if found else Candidate(sheet, choices.header_row, 0, [])
     else:
         pool = [c for c in table.candidates if sheet is None or c.sheet == sheet]
@@ -255,7 +319,10 @@ def _choose_header(table: Table, sheets: dict, columns: list[Column], choices: C
                            else _("any sheet"),
                            names=", ".join(c.header for c in columns)))
     table.sheet, table.header_row = chosen.sheet, chosen.row
-    cells = dict(_scan(sheets[chosen.sheet])).get(chosen.row)
+    table.header_depth, table.splits = chosen.depth, dict(chosen.splits)
+    cells = chosen.cells
+    if cells is None:
+        cells = dict(_scan(sheets[chosen.sheet])).get(chosen.row)
     if cells is None:
         cells = _row_at(sheets[chosen.sheet], chosen.row)
     table.headers = [_text(c) for c in cells]
@@ -284,7 +351,11 @@ def _choose_header(table: Table, sheets: dict, columns: list[Column], choices: C
             if col_key:
                 mapping[index] = col_key
     table.mapping = dict(sorted(mapping.items()))
-    missing = [c.header for c in required if c.key not in mapping.values()]
+    if choices.mapping is not None:  # a column the user mapped themselves is no split
+        table.splits = {i: v for i, v in table.splits.items() if i not in choices.mapping}
+    split_keys = {k for key, other, _value in table.splits.values() for k in (key, other)}
+    missing = [c.header for c in required
+               if c.key not in mapping.values() and c.key not in split_keys]
     if missing and not table.problem:
         table.problem = _("Missing columns: %(names)s. Download the template for the exact "
                           "headers, or choose the header row and the columns in the "
@@ -373,7 +444,7 @@ def _read_rows(table: Table, rows, columns: list[Column], max_rows: int) -> None
     footer_at = None
     for number, raw in rows():
         table.last_row = max(table.last_row, number) if not _blank_row(raw) else table.last_row
-        if number <= table.header_row:
+        if number < table.header_row + table.header_depth:
             continue
         if footer_at is not None:
             continue
@@ -401,6 +472,15 @@ def _read_rows(table: Table, rows, columns: list[Column], max_rows: int) -> None
             if isinstance(value, str):
                 value = _convert(table, number, names[col_key], value)
             values[col_key] = value
+        for index, (col_key, other, label) in table.splits.items():
+            values.setdefault(col_key, None)
+            value = raw[index] if index < len(raw) else None
+            if isinstance(value, str):
+                value = _convert(table, number, names[col_key], value)
+            if not _is_blank(value) and _is_blank(values[col_key]):
+                values[col_key] = value
+                if _is_blank(values.get(other)):
+                    values[other] = label  # the sub-header it stands under: Nam, Nữ
         table.rows.append(Row(number, values))
 
 

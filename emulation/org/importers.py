@@ -31,10 +31,10 @@ from emulation.org.models import GENDER_WORDS_VI, KIND_WORDS_VI, Person, Unit
 from emulation.org.services import person_snapshot, rebuild_paths, unit_snapshot
 
 
-def _column(key: str, concept: str, required: bool = True) -> Column:
+def _column(key: str, concept: str, required: bool = True, split=None) -> Column:
     """A column whose header and office synonyms are `vocabulary.HEADERS[concept]`."""
     header, *aliases = HEADERS[concept]
-    return Column(key, header, required=required, aliases=tuple(aliases))
+    return Column(key, header, required=required, aliases=tuple(aliases), split=split)
 
 
 UNIT_COLUMNS = [
@@ -48,7 +48,8 @@ PEOPLE_COLUMNS = [
     _column("code", "person_code"),
     _column("full_name", "full_name"),
     _column("gender", "gender"),
-    _column("birth_date", "birth"),
+    # "Ngày sinh" over "Nam | Nữ": the date under the person's sex (a common office form)
+    _column("birth_date", "birth", split=("gender", ("Nam", "Nữ"))),
     _column("position", "position"),
     _column("unit_code", "unit_code"),
     _column("email", "email", required=False),

@@ -622,3 +622,56 @@ def test_repeated_headers_and_headings_inside_the_list_are_left_out(dap, login, 
     assert "Dòng 6: một tiêu đề nhóm" in page
     assert shown.status_code == 400 and "<td>8</td>" in shown.get_data(as_text=True)
     assert 'data-rows="3"' in shown.get_data(as_text=True)
+
+
+def _two_row_header_list() -> bytes:
+    """A people list as offices draw it: a title, then a header of two rows — `Ngày sinh`
+    merged over `Nam | Nữ` (the date written under the person's sex), `Liên hệ` merged over
+    `Đơn vị | Email`, the other headings merged down both rows — and an STT column."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Danh sach"
+    ws.append(["DANH SÁCH ĐOÀN VIÊN NĂM 2026"])
+    ws.merge_cells("A1:H1")
+    ws.append(["STT", "Mã cá nhân", "Họ và tên", "Ngày sinh", None, "Chức vụ", "Liên hệ", None])
+    ws.append([None, None, None, "Nam", "Nữ", None, "Mã đơn vị", "Email"])
+    for cells in ("A2:A3", "B2:B3", "C2:C3", "D2:E2", "F2:F3", "G2:H2"):
+        ws.merge_cells(cells)
+    ws.append([1, "BH-1101", "Đinh Văn Tùng", "12/04/1983", None, "Thợ điện", "CDCS-DAP",
+               "tung@example.vn"])
+    ws.append([2, "BH-1102", "Mai Thị Ngọc", None, "05/09/1990", "Kế toán", "CDCS-DAP", ""])
+    ws.append([3, "BH-1103", "Kiều Văn Hải", 1975, None, "Bảo vệ", "CDCS-DAP", ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_two_row_header_with_the_birth_date_under_nam_and_nu(dap, login, in_app):
+    c = login("tochuc_a")
+    shown = preview(c, "/people/import", _two_row_header_list(), "ds_hai_dong_tieu_de.xlsx")
+    assert shown.status_code == 200, text_of(shown)[:2000]
+    page = text_of(shown)
+    assert "Dòng tiêu đề 2" in page  # rows 2–3, the data from row 4
+    assert "Ngày sinh Nam Ngày sinh, kèm giới tính: Nam" in page
+    assert "Ngày sinh Nữ Ngày sinh, kèm giới tính: Nữ" in page
+    assert person_count(in_app) == 2  # the preview wrote nothing
+    done = confirm(c, "/people/import", token_of(shown))
+    assert "tạo mới 3, cập nhật 0" in done.get_data(as_text=True)
+    found = people(in_app, "BH-1101", "BH-1102", "BH-1103")
+    assert [(p.full_name, p.gender, p.birth_date, p.birth_year, p.position, p.email)
+            for p in (found["BH-1101"], found["BH-1102"], found["BH-1103"])] == [
+        ("Đinh Văn Tùng", "male", date(1983, 4, 12), 1983, "Thợ điện", "tung@example.vn"),
+        ("Mai Thị Ngọc", "female", date(1990, 9, 5), 1990, "Kế toán", ""),
+        ("Kiều Văn Hải", "male", None, 1975, "Bảo vệ", "")]
+
+
+def test_a_one_row_header_stays_one_row_when_its_first_data_row_follows(dap, login, in_app):
+    """The second-row reading must not swallow the first person of an ordinary list."""
+    from tests.org.test_import import PEOPLE_HEADERS
+
+    data = xlsx(PEOPLE_HEADERS, [["BH-1201", "Nam Văn Nữ", "Nam", "01/01/1980", "Tổ trưởng",
+                                  "CDCS-DAP", ""],
+                                 ["BH-1202", "Lê Thị Hoa", "Nữ", "02/02/1982", "Kế toán",
+                                  "CDCS-DAP", ""]])
+    done = upload(login("tochuc_a"), "/people/import", data, "ds.xlsx")
+    assert "tạo mới 2, cập nhật 0" in done.get_data(as_text=True)
