@@ -36,8 +36,9 @@ from emulation.core.errors import (
 )
 from emulation.core.formatting import fmt_datetime
 from emulation.core.models import utcnow
-from emulation.core.text import clean
+from emulation.core.text import clean, fold
 from emulation.extensions import db
+from emulation.org import services as org
 from emulation.org.models import Unit
 
 CAMPAIGN_FIELDS = ("number", "title", "kind", "year_start", "year_end", "issuing_bodies",
@@ -184,12 +185,15 @@ def participant_by_code(campaign: Campaign, code: str | None) -> Unit:
     unit that does not take part get the same answer (NotFound), so a code typed here
     reveals nothing about units elsewhere in the tree."""
     code = clean(code)
-    unit = db.session.scalar(select(Unit).join(
+    taking_part = select(Unit).join(
         CampaignParticipant, CampaignParticipant.unit_id == Unit.id).where(
-        CampaignParticipant.campaign_id == campaign.id, Unit.code == code)) if code else None
+        CampaignParticipant.campaign_id == campaign.id)
+    unit = db.session.scalar(taking_part.where(Unit.code == code)) if code else None
+    if unit is None and " " in code:  # the full name of one participant, accents optional
+        unit = org.only_one(taking_part.where(Unit.name_folded == fold(code)[:255]))
     if unit is None:
-        raise NotFound(_("No unit taking part in the campaign has the code %(code)s.",
-                         code=code))
+        raise NotFound(_("No unit taking part in the campaign has the code or name "
+                         "%(code)s.", code=code))
     return unit
 
 

@@ -18,7 +18,7 @@ from emulation.core.errors import (
     check_version,
 )
 from emulation.core.integrity import conflict_on_duplicate
-from emulation.core.text import clean, like_pattern
+from emulation.core.text import clean, fold, like_pattern
 from emulation.core.web import local_today
 from emulation.extensions import db
 from emulation.org.models import GENDERS, UNIT_KINDS, Person, Unit
@@ -98,7 +98,8 @@ def managed_unit_by_code(user, code: str, roles=perms.MANAGE_PEOPLE) -> Unit:
     and a unit the user does not manage are refused with the same words (ServiceError)."""
     unit = unit_by_code(code)
     if unit is None or not perms.covers(user, unit, roles):
-        raise ServiceError(_("No unit you manage has the code %(code)s.", code=clean(code)))
+        raise ServiceError(_("No unit you manage has the code or name %(code)s.",
+                             code=clean(code)))
     return unit
 
 
@@ -141,7 +142,36 @@ def unit_choices(user, roles=perms.MANAGE_PEOPLE, limit: int = 500) -> list[Unit
 
 
 def unit_by_code(code: str) -> Unit | None:
-    return db.session.scalar(select(Unit).where(Unit.code == clean(code)))
+    """The unit a form names: by its code, or — when the text is no unit's code but the full
+    name of exactly one unit, accents optional (a picker typed into without its script) — by
+    that name. None otherwise: a name several units share names none. Callers check the
+    user's reach after, with the same words for a unit out of reach as for none."""
+    text = clean(code)
+    if not text:
+        return None
+    unit = db.session.scalar(select(Unit).where(Unit.code == text))
+    if unit is None and " " in text:
+        unit = only_one(select(Unit).where(Unit.name_folded == fold(text)[:255]))
+    return unit
+
+
+def person_by_code(user, code: str) -> Person | None:
+    """The person a form names among those `user` may see: by code, or by the full name when
+    exactly one person the user may see bears it (accents optional); else None."""
+    text = clean(code)
+    if not text:
+        return None
+    person = db.session.scalar(select(Person).where(Person.code == text))
+    if person is None and " " in text:
+        person = only_one(people_query(user, include_inactive=False)
+                       .where(Person.name_folded == fold(text)[:150]))
+    return person
+
+
+def only_one(stmt):
+    """The one row `stmt` finds, or None when it finds none or several."""
+    found = db.session.scalars(stmt.limit(2)).all()
+    return found[0] if len(found) == 1 else None
 
 
 def unit_snapshot(unit: Unit) -> dict:

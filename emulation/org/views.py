@@ -125,7 +125,7 @@ def unit_move(unit_id: int):
     def move():
         parent = services.parent_by_code(current_user, form.parent_code.data)
         if parent is None:
-            raise ServiceError(_("No unit you manage has the code %(code)s.",
+            raise ServiceError(_("No unit you manage has the code or name %(code)s.",
                                  code=form.parent_code.data))
         services.move_unit(current_user, unit, version=form.version.data, new_parent=parent)
 

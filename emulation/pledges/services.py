@@ -25,9 +25,10 @@ from emulation.core.errors import (
 from emulation.core.formatting import fmt_date
 from emulation.core.models import utcnow
 from emulation.core.numbers import parse_number
-from emulation.core.text import clean, clean_block
+from emulation.core.text import clean, clean_block, fold
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
+from emulation.org.services import only_one
 from emulation.pledges.enums import ExtensionKind, PledgeState
 from emulation.pledges.models import (
     PERSON_TITLES,
@@ -339,12 +340,14 @@ def extension_unit(campaign: Campaign, kind: str, code: str | None) -> Unit:
     if kind != ExtensionKind.NOMINATION:
         return participant_by_code(campaign, code)
     code = clean(code)
-    unit = db.session.scalar(select(Unit).where(
-        Unit.code == code, Unit.path.startswith(campaign.issuing_unit.path,
-                                                autoescape=True))) if code else None
+    below = select(Unit).where(Unit.path.startswith(campaign.issuing_unit.path,
+                                                     autoescape=True))
+    unit = db.session.scalar(below.where(Unit.code == code)) if code else None
+    if unit is None and " " in code:  # the full name of one unit there, accents optional
+        unit = only_one(below.where(Unit.name_folded == fold(code)[:255]))
     if unit is None:
-        raise NotFound(_("Neither %(issuer)s nor a unit below it has the code %(code)s.",
-                         issuer=campaign.issuing_unit.name, code=code))
+        raise NotFound(_("Neither %(issuer)s nor a unit below it has the code or name "
+                         "%(code)s.", issuer=campaign.issuing_unit.name, code=code))
     return unit
 
 

@@ -42,7 +42,7 @@ def test_organiser_cannot_issue_for_a_unit_above_them(world, login):
         "issuing_unit_code": "CDCTVN", "title": "X", "kind": "regular", "year_start": "2026"})
     # answered as an unknown code, the unit's name unsaid
     assert response.status_code == 400
-    assert "do bạn quản lý mang mã CDCTVN" in response.get_data(as_text=True)
+    assert "do bạn quản lý mang mã hoặc tên CDCTVN" in response.get_data(as_text=True)
     assert login("donvi1").get("/campaigns/new").status_code == 403
 
 

@@ -51,6 +51,28 @@ def test_nomination_posted_with_codes_still_works(world, login, in_app):
         assert n.person_id == world.person1.id and n.proposing_unit_id == world.unit1.id
 
 
+def test_without_the_picker_script_a_typed_full_name_is_read_when_it_names_one(world, login,
+                                                                              in_app):
+    """A browser without the pickers' script posts what was typed: the full name of one
+    person in reach (accents optional) and of one unit are read as theirs; a name of
+    someone out of reach is refused with the same words as no one."""
+    award = _award(in_app)
+    client = login("donvi1")
+    response = client.post("/nominations/new", data={
+        "award": str(award), "year": "2026", "proposing_unit_code": "Cong doan Cong ty DAP",
+        "person_code": "nguyen van duc", "campaign_id": "0", "summary": "Thành tích"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    with in_app():
+        n = db.session.query(Nomination).one()
+        assert n.person_id == world.person1.id and n.proposing_unit_id == world.unit1.id
+    # person2 (Trần Thị Hằng) works in CS-2, which donvi1 does not serve
+    refused = client.post("/nominations/new", data={
+        "award": str(award), "year": "2025", "proposing_unit_code": "CS-1",
+        "person_code": "Tran Thi Hang", "campaign_id": "0", "summary": "Thành tích"})
+    assert refused.status_code == 400
+    assert "mang mã hoặc họ tên Tran Thi Hang" in refused.get_data(as_text=True)
+
+
 def test_a_refused_nomination_keeps_the_typed_name_and_says_why_in_vietnamese(world, login,
                                                                               in_app):
     award = _award(in_app)
@@ -59,7 +81,7 @@ def test_a_refused_nomination_keeps_the_typed_name_and_says_why_in_vietnamese(wo
         "person_code": "Nguyen Van Du", "campaign_id": "0", "summary": "Thành tích"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Không có cá nhân nào do bạn quản lý mang mã Nguyen Van Du" in page
+    assert "Không có cá nhân nào do bạn quản lý mang mã hoặc họ tên Nguyen Van Du" in page
     person = _field(page, "person_code")
     assert person["value"] == "Nguyen Van Du"
     assert json.loads(person["data-pick-labels"]) == {}

@@ -90,7 +90,7 @@ def create_from_codes(actor, *, award_id: int, year: int, proposing_unit_code: s
                       texts: dict | None = None, kind: str | None = None) -> Nomination:
     """`create` from what a form holds: the award's id and the codes of the proposing unit
     and of the person (or unit) nominated, which the actor must serve as unit officer."""
-    from emulation.org.services import unit_by_code
+    from emulation.org.services import person_by_code, unit_by_code
 
     award = db.session.get(AwardType, award_id) if award_id else None
     proposing = unit_by_code(proposing_unit_code or "")
@@ -99,14 +99,15 @@ def create_from_codes(actor, *, award_id: int, year: int, proposing_unit_code: s
         raise ServiceError(_("Choose an award and a proposing unit you serve."))
     person = unit = None
     if person_code:
-        person = db.session.scalar(select(Person).where(Person.code == person_code))
+        person = person_by_code(actor, person_code)
         if person is None or not perms.covers(actor, person.unit, OFFICER):
-            raise ServiceError(_("No person you manage has the code %(code)s.",
+            raise ServiceError(_("No person you manage has the code or name %(code)s.",
                                  code=person_code))
     elif unit_code:
         unit = unit_by_code(unit_code)
         if unit is None or not perms.covers(actor, unit, OFFICER):
-            raise ServiceError(_("No unit you manage has the code %(code)s.", code=unit_code))
+            raise ServiceError(_("No unit you manage has the code or name %(code)s.",
+                                 code=unit_code))
     return create(actor, award=award, year=year, proposing_unit=proposing, person=person,
                   unit=unit, campaign_id=campaign_id, texts=texts, kind=kind)
 
