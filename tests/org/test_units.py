@@ -91,7 +91,8 @@ def test_organiser_cannot_move_own_root_or_into_other_branch(world, login):
     # A unit outside the organiser's tree is not even named to them.
     other = c.post(f"/units/{world.unit1.id}/move", data={"version": "1", "parent_code": "CD-B"})
     assert other.status_code == 400
-    assert "Không có đơn vị nào do bạn quản lý mang mã hoặc tên CD-B" in other.get_data(as_text=True)
+    assert "Không có đơn vị nào do bạn quản lý mang mã hoặc tên CD-B" in other.get_data(
+        as_text=True)
 
 
 def test_deactivate_needs_children_inactive_first(world, login, in_app):
