@@ -110,7 +110,7 @@ def run(base: str, args, cpu_pids: list[int]) -> None:
         rng = random.Random(n)
         username = ROLES[n % len(ROLES)]
         session = requests.Session()
-        session.headers["Referer"] = f"{base}/"  # over HTTPS Flask-WTF checks it, as browsers send it
+        session.headers["Referer"] = f"{base}/"  # Flask-WTF checks it over HTTPS
         login_page = session.get(f"{base}/login")
         session.post(f"{base}/login", data={"csrf_token": csrf(login_page.text),
                                             "username": username, "password": PASSWORD})

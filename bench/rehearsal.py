@@ -206,8 +206,8 @@ def check_job() -> None:
             break
         time.sleep(0.5)
     file = session.get(url(PORT_B, f"/jobs/{token}/file"))
-    runners = [name for name in ("worker-1", "worker-2")
-               if "Executing emulation.jobs.tasks.run_job" in (HERE / "logs" / f"{name}.log").read_text()]
+    runners = [name for name in ("worker-1", "worker-2") if "Executing emulation.jobs.tasks."
+               "run_job" in (HERE / "logs" / f"{name}.log").read_text()]
     result(status.get("state") == "done" and file.status_code == 200
            and file.content.startswith(b"PK") and file.headers["X-Upstream"].endswith(
                f":{APP_B}"),
