@@ -8,6 +8,13 @@ Target: zero errors and p95 under 300 ms on SQLite.
 
     .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--workers 2]
     .venv/bin/python bench/load.py --database postgresql://postgres@127.0.0.1/load
+    .venv/bin/python bench/load.py --url https://127.0.0.1:8443   # a running installation
+
+It also prints the CPU time the server's processes spent per request (user + system, read
+from /proc: comparable on a machine loaded by other work, unlike requests/s) and the load
+average. With `--url` nothing is started: the installation must hold the demo data (with
+PASSWORD_HASH_METHOD and LOGIN_RATE_LIMIT as below), and `--cpu-pid` names the processes
+(with their children) whose CPU is counted.
 """
 from __future__ import annotations
 
@@ -48,7 +55,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database", help="DATABASE_URL (default: a temporary SQLite file)")
+    parser.add_argument("--url", help="run against this running server; start nothing")
+    parser.add_argument("--cpu-pid", type=int, action="append", default=[],
+                        help="with --url: a server process whose CPU (children too) is counted")
     args = parser.parse_args()
+    if args.url:
+        wait_until_up(args.url)
+        run(args.url.rstrip("/"), args, args.cpu_pid)
+        return
     url = args.database or f"sqlite:///{tempfile.mkdtemp()}/load.db"
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "load", "THIDUA_ENV": "development",
            # 50 users log in from this one address within a second
@@ -67,7 +81,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base)
-        run(base, args)
+        run(base, args, [server.pid])
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -83,7 +97,7 @@ def wait_until_up(base: str) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def run(base: str, args) -> None:
+def run(base: str, args, cpu_pids: list[int]) -> None:
     latencies: list[float] = []
     by_path: dict[str, list[float]] = {}
     errors: list[str] = []
@@ -96,6 +110,7 @@ def run(base: str, args) -> None:
         rng = random.Random(n)
         username = ROLES[n % len(ROLES)]
         session = requests.Session()
+        session.headers["Referer"] = f"{base}/"  # Flask-WTF checks it over HTTPS
         login_page = session.get(f"{base}/login")
         session.post(f"{base}/login", data={"csrf_token": csrf(login_page.text),
                                             "username": username, "password": PASSWORD})
@@ -133,11 +148,13 @@ def run(base: str, args) -> None:
         thread.start()
     deadline[0] = time.monotonic() + args.seconds + 3600  # set properly once all logged in
     ready.wait()
+    cpu_before = sum(tree_cpu(pid) for pid in cpu_pids)
     started = time.monotonic()
     deadline[0] = started + args.seconds
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    cpu = sum(tree_cpu(pid) for pid in cpu_pids) - cpu_before
     ms = sorted(x * 1000 for x in latencies)
 
     def pct(p):
@@ -152,10 +169,41 @@ def run(base: str, args) -> None:
         values.sort()
         print(f"  {path:<40} {len(values):6d} {values[len(values) // 2]:7.0f} "
               f"{values[int(len(values) * 0.95)]:7.0f} {values[-1]:7.0f}")
+    if cpu_pids and ms:
+        print(f"server CPU {cpu:.1f} s over {len(ms):,} requests: {cpu / len(ms) * 1000:.1f} ms "
+              f"a request; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+              f"on {os.cpu_count()} cores")
     print(f"errors {len(errors)}; clean save conflicts (409) {conflicts[0]}")
     for error in sorted(set(errors))[:10]:
         print(f"  {error}")
     print("Target: zero errors, p95 < 300 ms on SQLite.")
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of process `pid` and its descendants, alive or reaped:
+    a recycled gunicorn worker's time is in its parent's children counters once reaped."""
+    parents: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry)] = fields
+            parents.setdefault(int(fields[1]), []).append(int(entry))
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        fields = stats.get(current)
+        if fields is None:
+            continue
+        # utime, stime, cutime, cstime: fields 14-17 of stat, 12-15 after the name
+        total += sum(int(x) for x in fields[11:15]) / tick
+        todo.extend(parents.get(current, []))
+    return total
 
 
 def save_pledge(session, base: str):

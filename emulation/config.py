@@ -39,6 +39,7 @@ def load_config(instance_path: Path) -> dict:
         database_url = "postgresql://" + database_url[len("postgres://"):]
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    file_store = Path(os.environ.get("FILE_STORE") or instance_path)
     return {
         "ENV_NAME": env_name,
         # the demo command (and its --reset, which erases everything) exists only here
@@ -60,7 +61,11 @@ def load_config(instance_path: Path) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),
         "PER_PAGE": 50,
-        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(instance_path / "uploads"),
+        # The file store (core.storage): FILE_STORE is one folder for every kind of file, shared
+        # by every server and worker when there are several (an NFS or SMB mount); the two
+        # areas can also be placed one by one (UPLOAD_FOLDER, JOBS_FOLDER).
+        "FILE_STORE": str(file_store),
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(file_store / "uploads"),
         "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", "200000")),
         # Lockout: after LOGIN_MAX_FAILURES failures inside the window the account is locked.
         "LOGIN_MAX_FAILURES": 10,
@@ -115,7 +120,7 @@ def load_config(instance_path: Path) -> dict:
         # Exports of more than EXPORT_JOB_ROWS rows run as jobs; their files are kept in
         # JOBS_FOLDER for JOB_FILE_HOURS hours (shared storage when the worker runs elsewhere).
         "EXPORT_JOB_ROWS": int(os.environ.get("EXPORT_JOB_ROWS", "20000")),
-        "JOBS_FOLDER": os.environ.get("JOBS_FOLDER") or str(instance_path / "jobs"),
+        "JOBS_FOLDER": os.environ.get("JOBS_FOLDER") or str(file_store / "jobs"),
         "JOB_FILE_HOURS": int(os.environ.get("JOB_FILE_HOURS", "24")),
         # Imports of more rows than this run as jobs too (20,000 changed people take ~3 s).
         "IMPORT_JOB_ROWS": int(os.environ.get("IMPORT_JOB_ROWS", "10000")),

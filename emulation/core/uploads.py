@@ -9,13 +9,13 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from emulation.core import storage
 from emulation.core.errors import NotFound, ServiceError
-from emulation.core.files import private_dir, write_private
 from emulation.core.models import Base, UTCDateTime, utcnow
 from emulation.extensions import db
 
@@ -76,7 +76,7 @@ def attachment_of(attachment_id: int, owner_kind: str, owner_ids) -> Attachment:
     anything else is NotFound, so one record's files are never reached through another."""
     found = db.session.get(Attachment, attachment_id)
     if found is None or found.owner_type != owner_kind or found.owner_id not in set(owner_ids):
-        raise NotFound(_("No such file."))
+        raise _no_such_file()
     return found
 
 
@@ -100,7 +100,7 @@ def store(upload, *, owner_type: str, owner_id: int, actor) -> Attachment:
         raise ServiceError(_("The content of %(name)s is not a real %(ext)s file.", name=name,
                              ext=ext.upper()))
     stored_name = uuid.uuid4().hex
-    write_private(private_dir(upload_folder()) / stored_name, data, exclusive=True)
+    storage.store("uploads").save(stored_name, data, exclusive=True)
     attachment = Attachment(owner_type=owner_type, owner_id=owner_id, original_name=name,
                             stored_name=stored_name, content_type=MIME[ext], size=len(data),
                             sha256=hashlib.sha256(data).hexdigest(),
@@ -121,16 +121,28 @@ def attachments_of(owner_type: str, owner_ids) -> dict[int, list[Attachment]]:
 
 
 def send(attachment: Attachment):
-    response = send_file(upload_folder() / attachment.stored_name,
-                         mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.original_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    """The file as a download under its original name, streamed from the file store;
+    NotFound when its file is missing (a store not mounted, a restore without the files)."""
+    try:
+        return storage.store("uploads").send(attachment.stored_name,
+                                             mimetype=attachment.content_type,
+                                             download_name=attachment.original_name)
+    except FileNotFoundError:
+        raise _no_such_file() from None
+
+
+def read(attachment: Attachment) -> bytes | None:
+    """The whole content of a small stored file (a template, an emblem); None when missing."""
+    return storage.store("uploads").read(attachment.stored_name)
 
 
 def upload_folder() -> Path:
-    return Path(current_app.config.get("UPLOAD_FOLDER")
-                or Path(current_app.instance_path) / "uploads")
+    """The uploads' folder of the file store (core.storage, area "uploads")."""
+    return storage.store("uploads").root
+
+
+def _no_such_file() -> NotFound:
+    return NotFound(_("No such file."))
 
 
 def _content_matches(kind: str, data: bytes) -> bool:

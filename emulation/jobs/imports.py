@@ -18,13 +18,12 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
 
+from emulation.core import storage
 from emulation.core.errors import NotFound, ServiceError
-from emulation.core.files import open_private, private_dir, write_private
 from emulation.core.tabular import Choices, ImportResult, Table, TableError, read_table
 from emulation.jobs import services as jobs
 
@@ -165,11 +164,9 @@ def keep(user, kind: str, stream, filename: str) -> str:
     to `user` and `kind`)."""
     kind_of(kind)
     token = secrets.token_urlsafe(32)
-    folder = _folder()
-    with open_private(folder / f"{token}.upload", exclusive=True) as out:
-        data = stream.read()
-        out.write(data)
-    write_private(folder / f"{token}.json", json.dumps(
+    kept_files = _files()
+    kept_files.save(f"{token}.upload", stream, exclusive=True)
+    kept_files.save(f"{token}.json", json.dumps(
         {"user": user.id, "kind": kind, "name": (filename or "")[:200],
          "at": time.time()}, ensure_ascii=False).encode(), exclusive=True)
     return token
@@ -181,9 +178,9 @@ def kept(user, kind: str, token: str) -> tuple[io.BytesIO, str]:
     meta = _meta(token)
     if meta is None or meta.get("user") != user.id or meta.get("kind") != kind:
         raise NotFound(_("This uploaded file is no longer kept. Upload it again."))
-    path = _folder() / f"{token}.upload"
     try:
-        data = path.read_bytes()
+        with _files().open(f"{token}.upload") as kept_file:
+            data = kept_file.read()
     except OSError:
         raise NotFound(_("This uploaded file is no longer kept. Upload it again.")) from None
     return io.BytesIO(data), meta.get("name", "")
@@ -195,7 +192,7 @@ def discard(user, token: str) -> None:
     if meta is None or meta.get("user") != getattr(user, "id", None):
         return
     for suffix in (".upload", ".json"):
-        (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+        _files().delete(f"{token}{suffix}")
 
 
 def cleanup(now: float | None = None) -> int:
@@ -203,14 +200,15 @@ def cleanup(now: float | None = None) -> int:
     now = time.time() if now is None else now
     limit = current_app.config["IMPORT_KEEP_HOURS"] * 3600
     removed = 0
-    for meta_path in _folder().glob("*.json"):
+    kept_files = _files()
+    for meta_name in list(kept_files.names(".json")):
         try:
-            at = json.loads(meta_path.read_text()).get("at", 0)
-        except (OSError, ValueError):
+            at = json.loads(kept_files.read(meta_name) or b"{}").get("at", 0)
+        except ValueError:
             at = 0
         if now - at >= limit:
-            meta_path.with_suffix(".upload").unlink(missing_ok=True)
-            meta_path.unlink(missing_ok=True)
+            kept_files.delete(meta_name[:-len(".json")] + ".upload")
+            kept_files.delete(meta_name)
             removed += 1
     return removed
 
@@ -219,13 +217,14 @@ def _meta(token: str) -> dict | None:
     if not token or len(token) > 64 or not set(token) <= _TOKEN_CHARS:
         return None
     try:
-        return json.loads((_folder() / f"{token}.json").read_text())
-    except (OSError, ValueError):
+        return json.loads(_files().read(f"{token}.json") or b"null")
+    except ValueError:
         return None
 
 
-def _folder() -> Path:
-    return private_dir(Path(current_app.config["JOBS_FOLDER"]) / "imports")
+def _files() -> storage.FileStore:
+    """The file store's area of kept imports (core.storage)."""
+    return storage.store("imports")
 
 
 def _max_rows() -> int:

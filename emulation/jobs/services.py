@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import secrets
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,8 +26,8 @@ from flask_babel import force_locale
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from emulation.core import audit, signals
-from emulation.core.files import open_private, private_dir
+from emulation.core import audit, signals, storage
+from emulation.core.files import private_dir
 from emulation.core.models import utcnow
 from emulation.core.permissions import SYSTEM
 from emulation.core.xlsx import Workbook
@@ -142,11 +140,10 @@ def start_import(user, kind_name: str, stream, filename: str, rows: int,
     """Keep the uploaded file (read already, `rows` rows) and queue its import; `choices`
     are the sheet, header row and mapping the user chose (jobs.imports)."""
     token = secrets.token_urlsafe(32)
-    target = folder() / f"{token}.upload"
+    name = f"{token}.upload"
     stream.seek(0)
-    with open_private(target, exclusive=True) as out:
-        shutil.copyfileobj(stream, out, 1024 * 1024)
-    params = json.dumps({"name": (filename or "")[:200], "file": target.name,
+    files().save(name, stream, exclusive=True)
+    params = json.dumps({"name": (filename or "")[:200], "file": name,
                          **({"choices": choices} if choices else {})},
                         ensure_ascii=False, sort_keys=True)
     return _queue(Job(id=token, user_id=user.id, kind=kind_name, params=params,
@@ -235,10 +232,10 @@ def download(user, token: str) -> tuple[Path, str] | None:
     kind = KINDS.get(job.kind)
     if kind is None or kind.subject(user, job.data) is None:
         return None
-    path = folder() / job.file_path
-    if not path.is_file():
+    kept = files()
+    if not storage.valid_name(job.file_path) or not kept.exists(job.file_path):
         return None
-    return path, job.file_name
+    return kept.path(job.file_path), job.file_name
 
 
 def mimetype(job: Job) -> str:
@@ -283,8 +280,8 @@ def cleanup(now: datetime | None = None) -> dict:
     expired = db.session.scalars(select(Job).where(
         Job.state == "done", Job.file_path != "", Job.expires_at <= now)).all()
     for job in expired:
-        if job.file_path:
-            (folder() / job.file_path).unlink(missing_ok=True)
+        if storage.valid_name(job.file_path):
+            files().delete(job.file_path)
         _move(job, "expired", file_path="")
     lost = db.session.scalars(select(Job).where(
         Job.state.in_(UNFINISHED),
@@ -301,7 +298,13 @@ def unfinished_count(user) -> int:
 
 
 def folder() -> Path:
-    return private_dir(current_app.config["JOBS_FOLDER"])
+    """The jobs' folder of the file store (created); prefer `files()`."""
+    return private_dir(files().root)
+
+
+def files() -> storage.FileStore:
+    """The file store's area of job files (finished exports, uploads waiting for import)."""
+    return storage.store("jobs")
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -327,11 +330,11 @@ def _run_import(job_id: str) -> None:
     from emulation.jobs.imports import choices_of
 
     job = db.session.get(Job, job_id)
-    kind, user, upload = IMPORT_KINDS[job.kind], job.user, folder() / job.data["file"]
+    kind, user, upload = IMPORT_KINDS[job.kind], job.user, job.data["file"]
     try:
         if not user.active:
             raise PermissionError(f"{job.kind}: {user.username} is no longer active")
-        with upload.open("rb") as stream:
+        with files().open(upload) as stream:
             table = read_table(stream, job.data["name"], kind.columns, 10_000_000,
                                choices_of(job.data.get("choices") or {}))
         table.require()
@@ -352,7 +355,8 @@ def _run_import(job_id: str) -> None:
         _fail(db.session.get(Job, job_id), f"{type(err).__name__}: {err}")
         return
     finally:
-        upload.unlink(missing_ok=True)
+        if storage.valid_name(upload):
+            files().delete(upload)
     db.session.rollback()
     job = db.session.get(Job, job_id)
     finished = _now()
@@ -387,14 +391,14 @@ def _fail(job: Job | None, error: str, commit: bool = True) -> None:
 
 
 def _store(token: str, file, suffix: str = "xlsx") -> Path:
-    """Copy the finished file into JOBS_FOLDER under the job's token (atomically)."""
-    target = folder() / f"{token}.{suffix}"
-    partial = target.with_suffix(".part")
-    with open_private(partial) as out:
-        shutil.copyfileobj(file, out, 1024 * 1024)
-    file.close()
-    os.replace(partial, target)
-    return target
+    """Copy the finished file (a binary file object, closed after) into the file store's
+    jobs area as `<token>.<suffix>`, atomically (core.storage); its path."""
+    name = f"{token}.{suffix}"
+    try:
+        files().save(name, file)
+    finally:
+        file.close()
+    return files().path(name)
 
 
 def _now() -> datetime:

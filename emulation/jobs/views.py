@@ -1,7 +1,7 @@
 """A job's page (with its progress bar), the status it polls, and its file."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, send_file
+from flask import Blueprint, abort, current_app, jsonify, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -36,8 +36,12 @@ def download(token: str):
     if found is None:
         abort(404)
     path, name = found
-    return send_file(path, mimetype=services.mimetype(services.readable(current_user, token)),
-                     as_attachment=True, download_name=name, max_age=0)
+    try:  # streamed from the file store
+        return services.files().send(
+            path.name, mimetype=services.mimetype(services.readable(current_user, token)),
+            download_name=name, max_age=0)
+    except FileNotFoundError:  # deleted by the clean-up a moment ago
+        abort(404)
 
 
 def _job_or_404(token: str):

@@ -31,7 +31,8 @@ from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.errors import NotFound, PermissionDenied, ServiceError, check_version
 from emulation.core.text import clean
-from emulation.core.uploads import Attachment, store, upload_folder
+from emulation.core.uploads import Attachment, store
+from emulation.core.uploads import read as read_upload
 from emulation.extensions import db
 
 CONFIGURE = ("organiser",)  # with admin: who keeps the certificate settings
@@ -314,8 +315,7 @@ def _emblem_bytes(style: CertificateStyle | None) -> bytes | None:
     attachment = emblem_of(style)
     if attachment is None:
         return None
-    path = upload_folder() / attachment.stored_name
-    return path.read_bytes() if path.is_file() else None
+    return read_upload(attachment)
 
 
 def _offset(value) -> Decimal:

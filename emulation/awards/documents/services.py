@@ -27,7 +27,8 @@ from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.errors import NotFound, PermissionDenied, ServiceError, check_version
 from emulation.core.text import clean, xml_safe
-from emulation.core.uploads import store, upload_folder
+from emulation.core.uploads import read as read_upload
+from emulation.core.uploads import store
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 
@@ -50,7 +51,10 @@ def template_bytes(unit: Unit, kind: str) -> bytes:
     """The template the unit renders `kind` with: its own, else its style's default."""
     own = own_template(unit, kind)
     if own is not None:
-        return (upload_folder() / own.attachment.stored_name).read_bytes()
+        data = read_upload(own.attachment)
+        if data is None:  # the store lost the unit's file: never fall back to the default
+            raise FileNotFoundError(own.attachment.stored_name)
+        return data
     return default_path(style_of(unit), kind).read_bytes()
 
 
