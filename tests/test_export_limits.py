@@ -82,7 +82,8 @@ def test_every_write_is_checked(monkeypatch):
             sheet.append([value])
 
 
-@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
+@pytest.mark.skipif(any(os.environ.get(name, "").startswith("postgres")
+                        for name in ("DATABASE_URL", "TEST_DATABASE_URL")),
                     reason="no database in it: run once, on the SQLite pass")
 def test_a_real_list_of_1_100_000_rows_arrives_whole_over_two_sheets():
     """Excel's real limit, no patch: 1,100,000 rows → 1,048,575 + 51,425 (one column, so
