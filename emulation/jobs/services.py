@@ -62,7 +62,7 @@ class ExportKind:
     - `mimetype`: the file's type (XLSX, or PDF with `write` returning a document shaped
       like a Workbook: `rows` and `close()`);
     - `job_rows`: the rows above which it is a job (default EXPORT_JOB_ROWS; 0: always);
-    - `csv`: also offered as CSV (`?format=csv`): `write` then takes `book=CsvBook` and
+    - `csv`: also offered as CSV (its URL ending in `.csv`): `write` then takes `book=CsvBook` and
       writes its first list through it (core.csvbook), the file named `….csv`;
     - `keep_hours`: how long the finished file is kept (default JOB_FILE_HOURS)."""
 
@@ -281,8 +281,8 @@ def stored_file(job: Job | None) -> Path | None:
 def discard(job: Job | None, reason: str) -> None:
     """A job whose file is no longer wanted (what it holds changed): a kept file is deleted
     (state → expired), a queued job is failed with `reason` (no notification) so no worker
-    runs it; a running one is left to finish (its kind's `subject` should then refuse it
-    when the worker starts). Not committed."""
+    runs it; a running one is left to finish (the caller stops pointing at it; its file
+    stays until its expiry). Not committed."""
     if job is None:
         return
     if job.state == "done":
