@@ -69,10 +69,11 @@ def count(audit: AuditList) -> int:
         audit.query().order_by(None).subquery())) or 0
 
 
-def workbook(audit: AuditList, on_progress=None) -> Workbook:
+def workbook(audit: AuditList, on_progress=None, book=Workbook) -> Workbook:
     """The events, newest first as on the page: when (Vietnam time), who, action, record,
-    summary, before and after (as the page shows them), IP address."""
-    wb = Workbook(on_progress)
+    summary, before and after (as the page shows them), IP address; `book`: Workbook, or
+    core.csvbook.CsvBook for CSV."""
+    wb = book(on_progress)
     sheet = wb.sheet(_("Audit log"))
     sheet.header(HEADERS, [16, 16, 24, 16, 10, 60, 50, 50, 16])
     stmt = (audit.query().with_only_columns(

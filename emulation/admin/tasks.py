@@ -10,4 +10,4 @@ AUDIT = register_export(ExportKind(
     kind="audit", subject=exports.subject, count=exports.count, write=exports.workbook,
     filename=lambda _audit: "nhat-ky.xlsx", label=_l("Audit log %(name)s"),
     name=lambda audit: " ".join(part for part in (audit.actor, audit.action, audit.q)
-                                if part)))
+                                if part), csv=True))

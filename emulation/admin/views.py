@@ -187,9 +187,11 @@ def audit_log():
 
 
 @bp.route("/audit/export.xlsx")
+@bp.route("/audit/export.csv", endpoint="audit_export_csv")
 @admin_required
 def audit_export():
-    """The log as a spreadsheet, with exactly the page's filters (a large one is a job)."""
+    """The log as a spreadsheet (or CSV), with exactly the page's filters (a large one is a
+    job)."""
     return export_response("audit", _audit_filters().params())
 
 

@@ -309,11 +309,13 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def xlsx_response(workbook, filename: str) -> Response:
-    """A `core.xlsx.Workbook` as a download, never shown inline, never sniffed; its file is
-    streamed in blocks, so memory stays flat at any size."""
+    """A `core.xlsx.Workbook` (or a `core.csvbook.CsvBook`: its `mimetype`) as a download,
+    never shown inline, never sniffed; its file is streamed in blocks, so memory stays flat
+    at any size."""
     file, size = workbook.close()
     return Response(wrap_file(request.environ, file, 64 * 1024),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    mimetype=getattr(workbook, "mimetype", "application/vnd.openxmlformats-"
+                                     "officedocument.spreadsheetml.sheet"),
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "X-Content-Type-Options": "nosniff", "Content-Length": str(size)})
 

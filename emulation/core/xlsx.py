@@ -12,8 +12,12 @@ Rows are written in order with `constant_memory`, so memory stays flat at any si
   keeps its first word and its end (`Cụm…Tổng công ty Thép Việt Nam`), where names of one
   kind differ; names are made unique (`… (2)`).
 - A sheet that reaches Excel's 1,048,576 rows continues on a new sheet with the same header
-  (`Điểm chi tiết (2)`); a cell xlsxwriter refuses (-1: outside Excel's limits) raises
-  `ExcelLimitError` instead of leaving a hole in the file.
+  (`Điểm chi tiết (2)`, `Điểm chi tiết (3)`…, each name within 31 characters); a row wider
+  than Excel's 16,384 columns, or any cell xlsxwriter refuses (-1: outside Excel's limits),
+  raises `ExcelLimitError` instead of leaving a hole in the file.
+- Text longer than Excel's 32,767 characters per cell is cut visibly: it ends with
+  `…[+N]`, N the characters left out (`cut_text`); the CSV export of the same list
+  (core.csvbook) keeps it whole.
 """
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ from emulation.core.text import xml_safe
 STREAM_ROWS = 1000  # rows an export reads from the database at a time
 MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header included
 MAX_TEXT = 32_767  # Excel's characters per cell
+MAX_COLS = 16_384  # Excel's columns per sheet
 SHEET_NAME_LIMIT = 31  # Excel's characters (UTF-16 units) per sheet name
 MONEY_FORMAT = "#,##0"
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -44,6 +49,17 @@ _HEAD_WORD = 10  # a longer first word is not kept in front of a shortened name
 
 class ExcelLimitError(RuntimeError):
     """A cell xlsxwriter would not write (past Excel's columns): never dropped silently."""
+
+
+def cut_text(text: str, limit: int = MAX_TEXT) -> str:
+    """`text` as a cell holds it: whole when it fits, else its start and `…[+N]` (N: the
+    characters left out), `limit` characters in all — a reader sees that it was cut."""
+    if len(text) <= limit:
+        return text
+    keep = limit - 4 - len(str(len(text)))  # room for "…[+N]" with N's digits
+    while len(str(len(text) - keep - 1)) + keep + 5 <= limit:  # N has fewer digits: more kept
+        keep += 1
+    return f"{text[:keep]}…[+{len(text) - keep}]"
 
 
 class SheetWriter:
@@ -108,6 +124,9 @@ class SheetWriter:
         return sheet
 
     def _write_header(self) -> None:
+        if len(self.titles) > MAX_COLS:
+            raise ExcelLimitError(f"sheet {self.sheet.name!r}: {len(self.titles)} columns, "
+                                  f"Excel holds {MAX_COLS}")
         for col, title in enumerate(self.titles):
             if self.widths and col < len(self.widths):
                 self.sheet.set_column(col, col, self.widths[col])
@@ -125,6 +144,10 @@ class SheetWriter:
             self._write_header()
 
     def _write_row(self, values, bold: bool = False) -> None:
+        values = list(values)
+        if len(values) > MAX_COLS:
+            raise ExcelLimitError(f"sheet {self.sheet.name!r}: {len(values)} columns, Excel "
+                                  f"holds {MAX_COLS}")
         for col, value in enumerate(values):
             self._check(self._write(col, value, bold))
 
@@ -151,8 +174,7 @@ class SheetWriter:
             return sheet.write_datetime(row, col, datetime(value.year, value.month, value.day),
                                         formats["date"])
         text = xml_safe(value)  # what XML cannot hold would make the file unreadable
-        if len(text) > MAX_TEXT:  # Excel's limit: cut visibly, never by xlsxwriter
-            text = text[:MAX_TEXT - 1] + "…"
+        text = cut_text(text)  # Excel's limit: cut visibly, never by xlsxwriter
         if is_risky(text):
             # Stored as text with Excel's quote prefix: shown as typed, never evaluated,
             # and still text when someone edits the cell later.
@@ -216,6 +238,9 @@ class Workbook:
 
     `progress(rows)`, when given, is called with the number of data rows written so far (all
     sheets, headers not counted) every `every` rows: a background job records it."""
+
+    suffix = "xlsx"
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
     def __init__(self, progress: Callable[[int], None] | None = None,
                  every: int = STREAM_ROWS):

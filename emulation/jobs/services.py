@@ -27,6 +27,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from emulation.core import audit, signals, storage
+from emulation.core.csvbook import MIMETYPE as CSV
+from emulation.core.csvbook import CsvBook
 from emulation.core.files import private_dir
 from emulation.core.models import utcnow
 from emulation.core.permissions import SYSTEM
@@ -40,7 +42,8 @@ STALE_HOURS = 6  # a job still queued or running after this long was lost by a w
 UNFINISHED = ("queued", "running")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
-SUFFIXES = {XLSX: "xlsx", PDF: "pdf"}
+SUFFIXES = {XLSX: "xlsx", PDF: "pdf", CSV: "csv"}
+KEEP_WHILE_FROZEN_HOURS = 24 * 366 * 100  # a file kept until its subject changes (unfreeze)
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,10 @@ class ExportKind:
     - `label`: a lazy-gettext title with `%(name)s`, and `name(subject)` its value;
     - `mimetype`: the file's type (XLSX, or PDF with `write` returning a document shaped
       like a Workbook: `rows` and `close()`);
-    - `job_rows`: the rows above which it is a job (default EXPORT_JOB_ROWS; 0: always)."""
+    - `job_rows`: the rows above which it is a job (default EXPORT_JOB_ROWS; 0: always);
+    - `csv`: also offered as CSV (its URL ending in `.csv`): `write` then takes `book=CsvBook` and
+      writes its first list through it (core.csvbook), the file named `….csv`;
+    - `keep_hours`: how long the finished file is kept (default JOB_FILE_HOURS)."""
 
     kind: str
     subject: Callable[[Any, dict], Any | None]
@@ -67,6 +73,8 @@ class ExportKind:
     name: Callable[[Any], str] = lambda subject: ""
     mimetype: str = XLSX
     job_rows: int | None = None
+    csv: bool = False
+    keep_hours: int | None = None
 
 
 @dataclass(frozen=True)
@@ -107,19 +115,39 @@ class Plan:
     job: Job | None = None
 
 
-def plan_export(user, kind_name: str, params: dict) -> Plan | None:
+def plan_export(user, kind_name: str, params: dict, fmt: str = "xlsx") -> Plan | None:
     """Write the export now when it has at most EXPORT_JOB_ROWS rows, else queue it as a
-    job (reusing the user's unfinished job for the same export). None: not readable."""
+    job (reusing the user's unfinished job for the same export). `fmt`: "xlsx", or "csv"
+    for a kind that offers it (any other value: xlsx). None: not readable."""
     kind = KINDS[kind_name]
     subject = kind.subject(user, params)
     if subject is None:
         return None
+    if fmt == "csv" and kind.csv:
+        params = {**params, "format": "csv"}
     rows = kind.count(subject)
     limit = kind.job_rows if kind.job_rows is not None else \
         current_app.config["EXPORT_JOB_ROWS"]
     if rows <= limit:
-        return Plan(workbook=kind.write(subject, None), filename=kind.filename(subject))
+        return Plan(workbook=write(kind, subject, None, params),
+                    filename=filename(kind, subject, params))
     return Plan(job=start_export(user, kind, params, subject, rows))
+
+
+def write(kind: ExportKind, subject, progress, params: dict):
+    """The kind's workbook — or its CsvBook when `params` ask for CSV and the kind offers
+    it."""
+    if params.get("format") == "csv" and kind.csv:
+        return kind.write(subject, progress, book=CsvBook)
+    return kind.write(subject, progress)
+
+
+def filename(kind: ExportKind, subject, params: dict) -> str:
+    """The download's name: the kind's, ending in .csv for its CSV."""
+    name = kind.filename(subject)
+    if params.get("format") == "csv" and kind.csv:
+        name = name.rsplit(".", 1)[0] + ".csv"
+    return name
 
 
 def start_export(user, kind: ExportKind, params: dict, subject, rows: int) -> Job:
@@ -168,10 +196,11 @@ def run(job_id: str) -> None:
             raise PermissionError(f"{job.kind}: not readable by {user.username}")
         # headers and words in the requester's language, as when sent at once
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            workbook = kind.write(subject, Progress(job.id))
+            workbook = write(kind, subject, Progress(job.id), job.data)
         file, _size = workbook.close()
-        path = _store(job.id, file, SUFFIXES.get(kind.mimetype, "bin"))
-        filename = kind.filename(subject)
+        path = _store(job.id, file, SUFFIXES.get(getattr(workbook, "mimetype", kind.mimetype),
+                                                 "bin"))
+        name = filename(kind, subject, job.data)
     except Exception as err:
         log.exception("job %s (%s) failed", job_id, getattr(job, "kind", "?"))
         db.session.rollback()
@@ -179,10 +208,10 @@ def run(job_id: str) -> None:
         return
     db.session.rollback()  # end the long read before writing (SQLite: a fresh snapshot)
     job = db.session.get(Job, job_id)
-    hours, finished = current_app.config["JOB_FILE_HOURS"], _now()
+    hours, finished = kind.keep_hours or current_app.config["JOB_FILE_HOURS"], _now()
     _move(job, "done", rows_done=workbook.rows,
           rows_total=max(workbook.rows, job.rows_total or 0), file_path=path.name,
-          file_name=filename, finished_at=finished,
+          file_name=name, finished_at=finished,
           expires_at=finished + timedelta(hours=hours))
     signals.job_finished.send(job)
     db.session.commit()
@@ -232,15 +261,42 @@ def download(user, token: str) -> tuple[Path, str] | None:
     kind = KINDS.get(job.kind)
     if kind is None or kind.subject(user, job.data) is None:
         return None
+    path = stored_file(job)
+    return (path, job.file_name) if path is not None else None
+
+
+def stored_file(job: Job | None) -> Path | None:
+    """The file a finished export job keeps (in the file store's jobs area) while it is
+    kept, else None. The caller checks who may read it."""
+    if job is None or job.state != "done" or not job.file_path or job.expires_at is None \
+            or job.expires_at <= _now():
+        return None
     kept = files()
     if not storage.valid_name(job.file_path) or not kept.exists(job.file_path):
         return None
-    return kept.path(job.file_path), job.file_name
+    return kept.path(job.file_path)
+
+
+def discard(job: Job | None, reason: str) -> None:
+    """A job whose file is no longer wanted (what it holds changed): a kept file is deleted
+    (state → expired), a queued job is failed with `reason` (no notification) so no worker
+    runs it; a running one is left to finish (the caller stops pointing at it; its file
+    stays until its expiry). Not committed."""
+    if job is None:
+        return
+    if job.state == "done":
+        if job.file_path and storage.valid_name(job.file_path):
+            files().delete(job.file_path)
+        _move(job, "expired", file_path="")
+    elif job.state == "queued":
+        _move(job, "failed", error=reason[:1000], finished_at=_now())
 
 
 def mimetype(job: Job) -> str:
-    """The type of the job's file (its kind's)."""
+    """The type of the job's file (its kind's; CSV when it was asked as CSV)."""
     kind = KINDS.get(job.kind)
+    if kind is not None and kind.csv and job.data.get("format") == "csv":
+        return CSV
     return kind.mimetype if kind is not None else XLSX
 
 

@@ -1,7 +1,7 @@
 """The one call a view makes for an export that may be large."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,8 +12,10 @@ from emulation.jobs import services
 def export_response(kind: str, params: dict):
     """The export `kind` (registered with jobs.services.register_export) for the current
     user: sent at once when small, else queued as a job and the user sent to its page,
-    where a bar shows its progress. 404 when the user may not read it."""
-    plan = services.plan_export(current_user, kind, params)
+    where a bar shows its progress. A URL ending in `.csv` asks for its CSV (kinds that
+    offer it). 404 when the user may not read it."""
+    fmt = "csv" if request.path.endswith(".csv") else "xlsx"
+    plan = services.plan_export(current_user, kind, params, fmt)
     if plan is None:
         abort(404)
     if plan.job is None:

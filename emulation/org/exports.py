@@ -50,15 +50,16 @@ def export_units(user) -> Workbook:
     return wb
 
 
-def export_people(user, on_progress=None) -> Workbook:
-    """The active people the user may see, in the import format; `on_progress` as in Workbook."""
+def export_people(user, on_progress=None, book=Workbook) -> Workbook:
+    """The active people the user may see, in the import format; `on_progress` as in Workbook;
+    `book`: Workbook, or core.csvbook.CsvBook for CSV."""
     stmt = (select(Person.code, Person.full_name, Person.gender,
                    Person.birth_date, Person.birth_year,
                    Person.position, Unit.code, Person.email)
             .join(Unit, Person.unit_id == Unit.id)
             .where(_people_condition(user))
             .order_by(Unit.path, Person.sort_key))
-    wb = Workbook(on_progress)
+    wb = book(on_progress)
     sheet = wb.sheet(PEOPLE_SHEET)
     sheet.header([c.header for c in PEOPLE_COLUMNS], _PEOPLE_WIDTHS)
     for code, name, gender, birth, year, position, unit_code, email in db.session.execute(

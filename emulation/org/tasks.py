@@ -17,7 +17,7 @@ def _people_reader(user, params: dict):
 PEOPLE = register_export(ExportKind(
     kind="people", subject=_people_reader, count=exports.count_people,
     write=exports.export_people, filename=lambda user: "ca-nhan.xlsx",
-    label=_l("People")))
+    label=_l("People"), csv=True))
 
 UNITS_IMPORT = register_import(ImportKind(
     kind="units_import", columns=importers.UNIT_COLUMNS, run=importers.import_units,

@@ -297,6 +297,7 @@ def people_template():
 
 
 @bp.route("/people/export.xlsx")
+@bp.route("/people/export.csv", endpoint="people_export_csv")
 @perms.roles_required(*perms.VIEW_PEOPLE)
 def people_export():
     return export_response("people", {})

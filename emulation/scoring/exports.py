@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
 from emulation.auth.models import User
@@ -23,12 +23,13 @@ RANK_HEADERS = [_l("Rank"), _l("Unit code"), _l("Unit name"), _l("Final score"),
                 _l("Council standard deviation"), _l("Tied"), _l("Proposed for a flag")]
 
 
-def scores_workbook(campaign: Campaign, on_progress=None) -> Workbook:
-    """Every score line, then each cluster's ranking; `on_progress(rows)` as in Workbook."""
+def scores_workbook(campaign: Campaign, on_progress=None, book=Workbook) -> Workbook:
+    """Every score line, then each cluster's ranking; `on_progress(rows)` as in Workbook;
+    `book`: Workbook, or core.csvbook.CsvBook for the score lines as CSV."""
     from emulation.scoring.services import ranking_view
 
     kinds, states, yes = SheetKind.labels(), SheetState.labels(), _("Yes")
-    wb = Workbook(on_progress)
+    wb = book(on_progress)
     sheet = wb.sheet(_("Score lines"))
     sheet.header(LINE_HEADERS, [14, 40, 10, 40, 12, 30, 12, 8, 10, 40])
     scorer_unit = aliased(Unit)
@@ -77,3 +78,57 @@ def count_scores(campaign: Campaign) -> int:
         ScoreSheet.campaign_id == campaign.id)) or 0
     return lines + cluster_member_count(campaign)
 
+
+
+def build_frozen_scores(actor, campaign: Campaign):
+    """Queue the scores workbook of the campaign's frozen ranking (a job of `actor`'s, kept
+    until the ranking is reopened) and remember it on the campaign's scoring settings;
+    committed. The job, or None when the ranking is not frozen, `actor` may not read it, or
+    `actor` is the command line (no account to own the job: the first download builds it)."""
+    from emulation.jobs import services as jobs
+    from emulation.scoring.models import ScoringSettings
+    from emulation.scoring.tasks import FROZEN_SCORES
+
+    params = {"campaign_id": campaign.id}
+    if getattr(actor, "id", None) is None or FROZEN_SCORES.subject(actor, params) is None:
+        return None
+    job = jobs.start_export(actor, FROZEN_SCORES, params, campaign, count_scores(campaign))
+    # a plain UPDATE: the settings' version is the organisers' forms', not the file's
+    db.session.execute(update(ScoringSettings).where(
+        ScoringSettings.campaign_id == campaign.id).values(scores_job_id=job.id))
+    db.session.commit()
+    return job
+
+
+def frozen_scores(campaign: Campaign):
+    """(state, job) of the frozen ranking's scores workbook, state one of "not_frozen",
+    "missing" (never built, or its build failed or was lost), "building" (the job queued or
+    running: its `rows_done` of `rows_total`), "ready" (its file kept: `jobs.services.
+    stored_file(job)`)."""
+    from emulation.jobs import services as jobs
+    from emulation.jobs.models import Job
+    from emulation.scoring.services import settings_for
+
+    settings = settings_for(campaign)
+    if settings.frozen_at is None:
+        return "not_frozen", None
+    job = db.session.get(Job, settings.scores_job_id) if settings.scores_job_id else None
+    if job is not None and job.state in jobs.UNFINISHED:
+        return "building", job
+    if jobs.stored_file(job) is not None:
+        return "ready", job
+    return "missing", job
+
+
+def discard_frozen_scores(campaign: Campaign) -> None:
+    """The ranking is reopened: its scores workbook is deleted (not committed)."""
+    from emulation.jobs import services as jobs
+    from emulation.jobs.models import Job
+    from emulation.scoring.models import ScoringSettings
+
+    job_id = db.session.scalar(select(ScoringSettings.scores_job_id).where(
+        ScoringSettings.campaign_id == campaign.id))
+    if job_id:
+        jobs.discard(db.session.get(Job, job_id), "the ranking was reopened")
+    db.session.execute(update(ScoringSettings).where(
+        ScoringSettings.campaign_id == campaign.id).values(scores_job_id=None))

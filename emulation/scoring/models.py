@@ -54,6 +54,9 @@ class ScoringSettings(TimestampMixin, VersionedMixin, Base):
     council_closes: Mapped[date | None] = mapped_column(Date)
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     frozen_by: Mapped[str] = mapped_column(String(150), default="")
+    # the job that builds (then keeps) the scores workbook of the frozen ranking
+    scores_job_id: Mapped[str | None] = mapped_column(
+        ForeignKey("job.id", ondelete="SET NULL"))
 
     campaign: Mapped[Campaign] = relationship()
 

@@ -578,6 +578,9 @@ def freeze(actor, campaign: Campaign, version, today: date) -> None:
                  after={"frozen": True, "units": rows},
                  params={"campaign": campaign.number or campaign.title, "units": rows})
     db.session.commit()
+    from emulation.scoring.exports import build_frozen_scores
+
+    build_frozen_scores(actor, campaign)  # the scores workbook, built once, kept while frozen
 
 
 def unfreeze(actor, campaign: Campaign, version, reason: str) -> None:
@@ -589,8 +592,11 @@ def unfreeze(actor, campaign: Campaign, version, reason: str) -> None:
         raise ServiceError(_("Give the reason for reopening the ranking."))
     if settings.frozen_at is None:
         raise InvalidState(_("The ranking is not frozen."))
+    from emulation.scoring.exports import discard_frozen_scores
+
     db.session.execute(RankingEntry.__table__.delete().where(
         RankingEntry.campaign_id == campaign.id))
+    discard_frozen_scores(campaign)
     settings.frozen_at, settings.frozen_by = None, ""
     audit.record(db.session, actor=actor, action="ranking.reopen", obj=campaign,
                  summary=f"ranking of campaign {campaign.id} reopened",

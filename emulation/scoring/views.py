@@ -1,7 +1,16 @@
 """Scoring pages: the organiser's hub, score sheets, rankings, a unit's breakdown, export."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,10 +28,11 @@ from emulation.core.web import (
     paginate,
     save_then_act,
 )
+from emulation.jobs.services import XLSX, stored_file
 from emulation.jobs.web import export_response
 from emulation.pick import queries as pick
 from emulation.pledges import services as pledges
-from emulation.scoring import queries, services
+from emulation.scoring import exports, queries, services
 from emulation.scoring.forms import (
     AdjustmentForm,
     CouncilForm,
@@ -251,10 +261,25 @@ UNITS_ON_ONE_PAGE = 300
 
 
 @bp.route("/campaigns/<int:campaign_id>/export/scores.xlsx")
+@bp.route("/campaigns/<int:campaign_id>/export/scores.csv", endpoint="export_scores_csv")
 @login_required
 def export_scores(campaign_id: int):
+    """Every score line and each cluster's ranking. Before the ranking is frozen: made on
+    request (a job when large); once frozen: the workbook built at the freeze, served from
+    its kept file — while it is being built the hub shows its progress (a build that failed
+    or was lost is started again). The CSV (score lines) is always made on request."""
     campaign = _managed(campaign_id)
-    return export_response("scores", {"campaign_id": campaign.id})
+    state, job = exports.frozen_scores(campaign)
+    if state == "not_frozen" or request.path.endswith(".csv"):
+        return export_response("scores", {"campaign_id": campaign.id})
+    if state == "ready":
+        return send_file(stored_file(job), mimetype=XLSX, as_attachment=True,
+                         download_name=job.file_name, max_age=0)
+    if state == "missing":
+        exports.build_frozen_scores(current_user, campaign)
+    flash(_("The scores workbook of the frozen ranking is being built; its progress is shown "
+            "below and the download is offered here once it is ready."), "info")
+    return redirect(url_for("scoring.hub", campaign_id=campaign.id))
 
 
 @bp.route("/campaigns/<int:campaign_id>/units/<int:unit_id>/scores")
@@ -326,7 +351,8 @@ def _hub_page(campaign: Campaign, status: int = 200, settings_form=None):
         unfreeze_form=ReasonForm(formdata=None, version=settings.version),
         pagination=paginate(queries.hub_sheets(campaign, kind, state), 100),
         adjustments=queries.adjustments_of(campaign), kind=kind, state=state,
-        counts=queries.sheet_counts(campaign)), status
+        counts=queries.sheet_counts(campaign),
+        scores_file=exports.frozen_scores(campaign)), status
 
 
 def _tie_choices(form) -> None:

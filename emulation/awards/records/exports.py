@@ -71,12 +71,13 @@ def count_records(export: RecordsExport) -> int:
         stmt.order_by(None).subquery())) or 0 for stmt in _record_queries(export))
 
 
-def records(export: RecordsExport, on_progress=None) -> Workbook:
+def records(export: RecordsExport, on_progress=None, book=Workbook) -> Workbook:
     """The records of `export.kind` in the import format: the importer's columns in its
     order, its Vietnamese words, dates as date cells; award history without revoked awards.
-    People's records first (by unit and name), then units' own."""
+    People's records first (by unit and name), then units' own. `book`: Workbook, or
+    core.csvbook.CsvBook for CSV."""
     columns = COLUMNS[export.kind]
-    wb = Workbook(on_progress)
+    wb = book(on_progress)
     sheet = wb.sheet(SHEETS[export.kind])
     sheet.header([c.header for c in columns], [16] * len(columns))
     for stmt in _record_queries(export):
@@ -141,13 +142,14 @@ def _import_values(kind: str, row) -> dict:
     return values
 
 
-def honours(year: int | None, code: str = "", q: str = "", on_progress=None) -> Workbook:
+def honours(year: int | None, code: str = "", q: str = "", on_progress=None,
+            book=Workbook) -> Workbook:
     """The roll (year, award code and name, recipient, decision, issuer, cash in VND, kind
     of commendation — the import's "Loại khen thưởng", in words); `on_progress(rows)` as in
-    `core.xlsx.Workbook`."""
+    `core.xlsx.Workbook`; `book`: Workbook, or core.csvbook.CsvBook for CSV."""
     award_names = names()
     kinds = {k: str(label) for k, label in CommendationKind.labels().items()}
-    wb = Workbook(on_progress)
+    wb = book(on_progress)
     sheet = wb.sheet(_("Honour roll"))
     sheet.header([_("Year"), _("Award code"), _("Award"), _("Name or collective"),
                   _("Decision number"), _("Issued by"), _("Cash award (VND)"),

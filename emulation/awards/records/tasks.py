@@ -20,15 +20,16 @@ def _roll(user, params: dict):
 
 HONOURS = register_export(ExportKind(
     kind="honours", subject=_roll, count=lambda roll: exports.count_honours(*roll),
-    write=lambda roll, progress: exports.honours(*roll, on_progress=progress),
+    write=lambda roll, progress, **book: exports.honours(*roll, on_progress=progress, **book),
     filename=lambda roll: f"bang-vang{'-' + str(roll[0]) if roll[0] else ''}.xlsx",
     label=_l("Honour roll %(name)s"),
-    name=lambda roll: " ".join(str(part) for part in roll if part)))
+    name=lambda roll: " ".join(str(part) for part in roll if part), csv=True))
 
 RECORDS = register_export(ExportKind(
     kind="records", subject=exports.records_subject, count=exports.count_records,
     write=exports.records, filename=lambda export: f"{export.kind}.xlsx",
-    label=_l("Records (%(name)s)"), name=lambda export: exports.SHEETS[export.kind]))
+    label=_l("Records (%(name)s)"), name=lambda export: exports.SHEETS[export.kind],
+    csv=True))
 
 
 def _importer(kind: str):

@@ -35,6 +35,7 @@ def records_template(kind: str):
 
 
 @bp.route("/records/export/<kind>.xlsx")
+@bp.route("/records/export/<kind>.csv", endpoint="records_export_csv")
 @perms.roles_required(*perms.MANAGE_PEOPLE)
 def records_export(kind: str):
     """The records of `kind` the user may import, in the import format (it re-imports as
@@ -79,6 +80,7 @@ def yearly_report():
 
 
 @decisions_bp.route("/honours/export.xlsx")
+@decisions_bp.route("/honours/export.csv", endpoint="honours_export_csv")
 @login_required
 def honours_export():
     """The roll as a spreadsheet: at once when small, else a job with its progress."""
