@@ -87,6 +87,8 @@ MESSAGES = {
                                  "%(removed)s removed"), {"mode": "PARTICIPATION_LABELS"}),
     "campaign.remind": _l("Reminders of %(campaign)s sent to %(sent)s of %(behind)s units "
                           "behind"),
+    "campaign.progress_rebuild": _l("Stored progress of %(campaign)s rebuilt: %(rows)s unit "
+                                    "reports"),
     "cluster.create": _l("Cluster %(cluster)s of %(campaign)s created"),
     "cluster.update": _l("Cluster %(cluster)s of %(campaign)s changed"),
     "cluster.delete": _l("Cluster %(cluster)s of %(campaign)s deleted"),
@@ -313,6 +315,7 @@ ACTION_LABELS = {
     "campaign.criterion_delete": lazy_pgettext("audit action", "Criterion deleted"),
     "campaign.participants": lazy_pgettext("audit action", "Participants changed"),
     "campaign.remind": lazy_pgettext("audit action", "Reminders sent"),
+    "campaign.progress_rebuild": lazy_pgettext("audit action", "Stored progress rebuilt"),
     "cluster.create": lazy_pgettext("audit action", "Cluster created"),
     "cluster.update": lazy_pgettext("audit action", "Cluster changed"),
     "cluster.delete": lazy_pgettext("audit action", "Cluster deleted"),
