@@ -152,8 +152,8 @@ def _stored_movements(campaign: Campaign, period_id: int, among) -> list[tuple]:
 
 def _stored_units(campaign: Campaign, period_id: int, among, shown: int):
     """([((unit id, name, code, path), %)] of the `shown` participants of lowest progress
-    (no figure last), how many participants have an approved pledge) for the period, in one
-    query (a window count)."""
+    (no figure last), how many participants have an approved pledge with items) for the
+    period, in one query (a window count)."""
     rows = db.session.execute(
         select(Unit.id, Unit.name, Unit.code, Unit.path, UnitProgress.overall_tenths,
                func.count().over())
@@ -162,7 +162,8 @@ def _stored_units(campaign: Campaign, period_id: int, among, shown: int):
         .join(Pledge, (Pledge.unit_id == Unit.id) & (Pledge.campaign_id == campaign.id))
         .outerjoin(UnitProgress, (UnitProgress.unit_id == Unit.id)
                    & (UnitProgress.period_id == period_id))
-        .where(Pledge.state == PledgeState.APPROVED, *_among(Unit.id, among))
+        .where(Pledge.state == PledgeState.APPROVED, *_among(Unit.id, among),
+               exists().where(PledgeItem.pledge_id == Pledge.id))
         .order_by(UnitProgress.overall_tenths.is_(None), UnitProgress.overall_tenths, Unit.path)
         .limit(shown)).all()
     return [(UnitRow(*row[:4]), from_tenths(row[4])) for row in rows], (
