@@ -254,7 +254,8 @@ RECORD_TYPE_LABELS.update({part: RECORD_TYPE_LABELS[whole] for part, whole in {
     "report_period_unit": "report_period", "pledge_item": "pledge", "pledge_step": "pledge",
     "report_item": "report", "score": "score_sheet", "nomination_step": "nomination",
     "meeting_attendance": "council_meeting", "ballot_paper": "ballot_participation",
-    "decision_item": "decision"}.items()})
+    "decision_item": "decision", "unit_progress": "report", "movement_progress": "report",
+}.items()})
 
 ACTION_LABELS = {
     "auth.login": lazy_pgettext("audit action", "Sign-in"),

@@ -24,6 +24,7 @@ from emulation.core.web import (
 from emulation.jobs.web import export_response
 from emulation.pledges import services as pledges
 from emulation.scoring import queries, services
+from emulation.scoring.enums import SheetState
 from emulation.scoring.forms import (
     AdjustmentForm,
     CouncilForm,
@@ -32,7 +33,6 @@ from emulation.scoring.forms import (
     SettingsForm,
     VersionForm,
 )
-from emulation.scoring.enums import SheetState
 from emulation.scoring.models import SHEET_KINDS, ScoreSheet
 from emulation.scoring.ranking import distribution
 
