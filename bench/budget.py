@@ -596,6 +596,11 @@ def generate(size: dict) -> dict:
          "state": "submitted", "summary": "Hoàn thành xuất sắc nhiệm vụ", "achievements": "",
          "initiatives_text": "", "explanation": "", "flagged": False, "eligibility": "",
          "version": 1, "created_at": NOW, "updated_at": NOW} for pid in chosen])
+    # the rows above were inserted past the ORM: store their progress roll-up as
+    # `flask progress rebuild` does
+    from emulation.pledges import progress_store
+
+    progress_store.rebuild(campaign.id)
     db.session.commit()
     return {"campaign": campaign.id, "year": year}
 

@@ -216,6 +216,7 @@ def _register_models() -> None:
     import emulation.notify.services
     import emulation.org.models
     import emulation.pledges.models
+    import emulation.pledges.progress_store
     import emulation.scoring.models  # noqa: F401
     from emulation.awards import blueprints as awards
 

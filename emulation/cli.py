@@ -28,6 +28,41 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(document_templates_command)
+    app.cli.add_command(progress_group)
+
+
+@click.group("progress")
+def progress_group() -> None:
+    """The stored progress roll-up the dashboards read (kept up to date as reports change)."""
+
+
+@progress_group.command("rebuild")
+@with_appcontext
+@click.option("--campaign", "campaign_id", type=int, default=None,
+              help="Only this campaign (its id); every campaign otherwise.")
+def progress_rebuild_command(campaign_id: int | None) -> None:
+    """Recompute the stored progress of every unit (of one campaign) from the pledge items
+    and report lines, a campaign per transaction, each audited. Run it after rows were
+    written past the application (SQL, a restore from an older version)."""
+    from emulation.campaigns.models import Campaign
+    from emulation.core import audit
+    from emulation.pledges import progress_store
+
+    query = select(Campaign).order_by(Campaign.id)
+    if campaign_id is not None:
+        query = query.where(Campaign.id == campaign_id)
+    campaigns = db.session.scalars(query).all()
+    if campaign_id is not None and not campaigns:
+        click.echo(f"error: no campaign {campaign_id}", err=True)
+        sys.exit(2)
+    for campaign in campaigns:
+        rows = progress_store.rebuild(campaign.id)
+        audit.record(db.session, actor=SYSTEM, action="campaign.progress_rebuild", obj=campaign,
+                     summary=f"stored progress rebuilt: {rows} unit reports",
+                     after={"rows": rows},
+                     params={"campaign": campaign.number or campaign.title, "rows": rows})
+        db.session.commit()
+        click.echo(f"campaign {campaign.id}: {rows} unit reports")
 
 
 @click.command("backup")

@@ -97,6 +97,8 @@ MATRIX = {
                                    ORGANISERS),
     "campaigns.participants": ("POST", "/campaigns/{campaign}/participants", ORGANISERS),
     "campaigns.cluster_form": ("GET", "/campaigns/{campaign}/clusters/new", ORGANISERS),
+    # before cluster_delete: an organiser's probe deletes the cluster
+    "campaigns.cluster_detail": ("GET", "/campaigns/clusters/{cluster}", AUTHED),
     "campaigns.cluster_delete": ("POST", "/campaigns/clusters/{cluster}/delete", ORGANISERS),
     "campaigns.attachment_add": ("POST", "/campaigns/{campaign}/attachments", ORGANISERS),
     "campaigns.unit_dashboard": ("GET", "/campaigns/{campaign}/units/{unit}/dashboard",

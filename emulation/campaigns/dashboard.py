@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import case, exists, func, or_, select
@@ -19,11 +20,26 @@ from emulation.core import audit, signals
 from emulation.core.errors import InvalidState, check_version
 from emulation.extensions import db
 from emulation.org.models import Unit
-from emulation.pledges import progress
+from emulation.pledges import progress, progress_store
 from emulation.pledges.enums import PledgeState, ReportState
-from emulation.pledges.models import Pledge, PledgeItem, Report, ReportItem
+from emulation.pledges.models import (
+    MovementProgress,
+    Pledge,
+    PledgeItem,
+    Report,
+    ReportItem,
+    UnitProgress,
+)
+from emulation.pledges.progress_store import from_tenths, mean_of
 from emulation.pledges.reports import unit_items
 from emulation.pledges.services import state_counts
+
+
+class UnitRow(NamedTuple):
+    id: int
+    name: str
+    code: str
+    path: str
 
 
 @dataclass
@@ -60,32 +76,98 @@ class Dashboard:
     period: ReportPeriod | None
     overall: Decimal | None
     movements: list[tuple[Movement, Decimal | None, int]]
-    unit_progress: list[tuple]  # ((unit id, name, code, path), progress)
+    # ((unit id, name, code, path), progress) of the units of lowest progress shown
+    unit_progress: list[tuple]
     behind: list[Behind] = field(default_factory=list)
     # (period, overall progress or None) of every period, in order: the progress over time
     trend: list[tuple] = field(default_factory=list)
+    units_total: int = 0  # participants with an approved pledge, when the period has results
 
 
 def campaign_dashboard(campaign: Campaign, today: date, period_id: int | None = None,
-                       among=None) -> Dashboard:
+                       among=None, shown: int = 30) -> Dashboard:
     """The dashboard of the campaign's participants (of the unit-id query `among` only, when
     given: a branch). It opens on the latest period holding results (`period_id` chooses
-    another); without any, on the period due next, else the last one."""
+    another); without any, on the period due next, else the last one. Progress is read from
+    the stored roll-up (`progress_store`): a few aggregate queries and the `shown` units of
+    lowest progress, whatever the number of units."""
     # rows, not Unit objects: a union-wide campaign has thousands of participants
     participants = _participants(campaign, among)
     counts = state_counts(campaign, among)
     periods = _period_statuses(campaign, participants, today, among)
     chosen = _chosen_period(periods, period_id, today)
-    overall, movements, unit_progress = None, [], []
-    items = _items_by_period(campaign, among)
-    trend = [(s.period, _progress(campaign, items.get(s.period.id, []), participants)[0])
-             for s in periods]
+    overall, movements, unit_rows, units_total = None, [], [], 0
+    by_period = _stored_overall(campaign, among)
+    trend = [(s.period, mean_of(*by_period.get(s.period.id, (0, 0, 0))[:2])) for s in periods]
     if chosen is not None:
-        overall, movements, unit_progress = _progress(campaign, items.get(chosen.id, []),
-                                                      participants)
+        total, n, reporting = by_period.get(chosen.id, (0, 0, 0))
+        overall = mean_of(total, n)
+        movements = _stored_movements(campaign, chosen.id, among)
+        if reporting:  # units are listed once one (of `among`) reported a result
+            unit_rows, units_total = _stored_units(campaign, chosen.id, among, shown)
     behind = _behind(campaign, participants, periods, today, among)
     return Dashboard(len(participants), counts, periods, chosen, overall, movements,
-                     unit_progress, behind, trend)
+                     unit_rows, behind, trend, units_total)
+
+
+def recomputed_progress(campaign: Campaign, period_id: int, among=None):
+    """(overall, [(movement, %, units reporting)], [(unit row, %)] lowest first) of one
+    period, rolled up again from every pledge item: the reference the stored figures equal
+    (the dashboard's computation before they were stored; used by the tests)."""
+    items = progress_store.items_by_period(campaign.id, among)
+    return _progress(campaign, items.get(period_id, []), _participants(campaign, among))
+
+
+def _among(column, among) -> list:
+    return [column.in_(among)] if among is not None else []
+
+
+def _stored_overall(campaign: Campaign, among) -> dict[int, tuple[int, int, int]]:
+    """{period id: (sum of the participants' overall figures in tenths, how many, units
+    (of `among`) whose report for the period holds a result line)}: one query."""
+    participant = CampaignParticipant.unit_id.is_not(None)
+    return {pid: (total or 0, n or 0, rows) for pid, total, n, rows in db.session.execute(
+        select(UnitProgress.period_id,
+               func.sum(case((participant, UnitProgress.overall_tenths))),
+               func.count(case((participant, UnitProgress.overall_tenths))),
+               func.count())
+        .outerjoin(CampaignParticipant, (CampaignParticipant.campaign_id == campaign.id)
+                   & (CampaignParticipant.unit_id == UnitProgress.unit_id))
+        .where(UnitProgress.campaign_id == campaign.id, *_among(UnitProgress.unit_id, among))
+        .group_by(UnitProgress.period_id))}
+
+
+def _stored_movements(campaign: Campaign, period_id: int, among) -> list[tuple]:
+    """[(movement, mean %, units reporting it)] of the period, from the stored figures."""
+    figures = {mid: (total or 0, n) for mid, total, n in db.session.execute(
+        select(MovementProgress.movement_id, func.sum(MovementProgress.value_tenths),
+               func.count(MovementProgress.value_tenths))
+        .where(MovementProgress.campaign_id == campaign.id,
+               MovementProgress.period_id == period_id,
+               *_among(MovementProgress.unit_id, among))
+        .group_by(MovementProgress.movement_id))}
+    return [(m, mean_of(*figures.get(m.id, (0, 0))), figures.get(m.id, (0, 0))[1])
+            for m in campaign.movements]
+
+
+def _stored_units(campaign: Campaign, period_id: int, among, shown: int):
+    """([((unit id, name, code, path), %)] of the `shown` participants of lowest progress
+    (no figure last), how many participants have an approved pledge with items) for the
+    period, in one query (a window count)."""
+    rows = db.session.execute(
+        select(Unit.id, Unit.name, Unit.code, Unit.path, UnitProgress.overall_tenths,
+               func.count().over())
+        .join(CampaignParticipant, (CampaignParticipant.unit_id == Unit.id)
+              & (CampaignParticipant.campaign_id == campaign.id))
+        .join(Pledge, (Pledge.unit_id == Unit.id) & (Pledge.campaign_id == campaign.id))
+        .outerjoin(UnitProgress, (UnitProgress.unit_id == Unit.id)
+                   & (UnitProgress.period_id == period_id))
+        .where(Pledge.state == PledgeState.APPROVED, *_among(Unit.id, among),
+               exists().where(PledgeItem.pledge_id == Pledge.id))
+        .order_by(UnitProgress.overall_tenths.is_(None), UnitProgress.overall_tenths, Unit.path)
+        .limit(shown)).all()
+    return [(UnitRow(*row[:4]), from_tenths(row[4])) for row in rows], (
+        rows[0][5] if rows else 0)
 
 
 def chase(actor, follow: Follow, version, today: date) -> tuple[int, int]:
@@ -161,7 +243,33 @@ def unit_dashboard(campaign: Campaign, unit: Unit, today: date,
 def unit_progress(campaign: Campaign, unit: Unit,
                   periods: list[ReportPeriod] | None = None) -> list[tuple]:
     """Unit dashboard: (period, overall %, {movement number: %}) for each report period (of
-    `periods`, when given)."""
+    `periods`, when given), read from the stored roll-up (two queries); a movement of the
+    unit's approved pledge without a figure is None."""
+    numbers = {m.id: m.number for m in campaign.movements}
+    approved = db.session.scalars(
+        select(PledgeItem.movement_id).distinct().join(Pledge, Pledge.id == PledgeItem.pledge_id)
+        .where(Pledge.campaign_id == campaign.id, Pledge.unit_id == unit.id,
+               Pledge.state == PledgeState.APPROVED)).all()
+    overall = dict(db.session.execute(
+        select(UnitProgress.period_id, UnitProgress.overall_tenths)
+        .where(UnitProgress.campaign_id == campaign.id, UnitProgress.unit_id == unit.id)).all())
+    values: dict[int, dict[int, Decimal | None]] = {}
+    for period_id, movement_id, value in db.session.execute(
+            select(MovementProgress.period_id, MovementProgress.movement_id,
+                   MovementProgress.value_tenths)
+            .where(MovementProgress.campaign_id == campaign.id,
+                   MovementProgress.unit_id == unit.id)):
+        values.setdefault(period_id, {})[numbers[movement_id]] = from_tenths(value)
+    rows = []
+    for period in campaign.periods if periods is None else periods:
+        by_movement = {numbers[m]: None for m in approved} | values.get(period.id, {})
+        rows.append((period, from_tenths(overall.get(period.id)), by_movement))
+    return rows
+
+
+def recomputed_unit_progress(campaign: Campaign, unit: Unit,
+                             periods: list[ReportPeriod] | None = None) -> list[tuple]:
+    """`unit_progress` rolled up again from the unit's pledge items (the reference)."""
     numbers = {m.id: m.number for m in campaign.movements}
     rows = []
     for period in campaign.periods if periods is None else periods:
@@ -204,30 +312,6 @@ def _period_statuses(campaign, participants, today: date, among) -> list[PeriodS
                                      max(0, expected - submitted - draft), p.deadline < today,
                                      expected, data_submitted + data_draft))
     return statuses
-
-
-def _items_by_period(campaign, among=None) -> dict[int, list[tuple]]:
-    """{period id: [(unit id, movement id, target, achieved, self-assessed)]}: every
-    approved pledge item with each period's results, in two queries whatever the number of
-    periods and units (`unit_items` for all periods at once)."""
-    def only(column):
-        return [column.in_(among)] if among is not None else []
-
-    results: dict[int, dict[int, tuple]] = {}
-    for period_id, item_id, achieved, pct in db.session.execute(
-            select(Report.period_id, ReportItem.pledge_item_id, ReportItem.achieved_value,
-                   ReportItem.progress_pct)
-            .join(Report, Report.id == ReportItem.report_id)
-            .where(Report.campaign_id == campaign.id, *only(Report.unit_id))):
-        results.setdefault(period_id, {})[item_id] = (achieved, pct)
-    rows = db.session.execute(
-        select(PledgeItem.id, Pledge.unit_id, PledgeItem.movement_id, PledgeItem.target_value)
-        .join(Pledge, Pledge.id == PledgeItem.pledge_id)
-        .where(Pledge.campaign_id == campaign.id, Pledge.state == PledgeState.APPROVED,
-               *only(Pledge.unit_id))).all()
-    return {period_id: [(unit_id, movement_id, target, *found.get(item_id, (None, None)))
-                        for item_id, unit_id, movement_id, target in rows]
-            for period_id, found in results.items()}
 
 
 def _progress(campaign, rows, participants):

@@ -35,9 +35,10 @@ class Hub:
     participant_count: int
     my_units: list[Unit]
     clusters: list[Cluster]
-    member_names: dict[int, list[str]] = field(default_factory=dict)
-    # cluster id → (unit id, unit name, signed by, signed at) of each member: the compact's
-    # signatures
+    # cluster id → (members, members that signed the compact): one aggregate query
+    member_counts: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # cluster id → (unit id, unit name, signed by, signed at) of the user's own units among
+    # its members (they sign its compact here; every member is on the cluster's page)
     members: dict[int, list[tuple]] = field(default_factory=dict)
     answers: list[Campaign] = field(default_factory=list)  # campaigns answering this one
     follows_branch: bool = False  # an organiser of a branch (not of the issuing unit)
@@ -55,19 +56,37 @@ def hub(user, campaign: Campaign) -> Hub:
                                   .options(joinedload(Cluster.leader),
                                            joinedload(Cluster.deputy))
                                   .order_by(Cluster.id)).unique().all()
-    member_names: dict[int, list[str]] = {}
+    member_counts = {cluster_id: (n, signed or 0) for cluster_id, n, signed in
+                     db.session.execute(
+                         select(ClusterMember.cluster_id, func.count(),
+                                func.count(ClusterMember.compact_signed_at))
+                         .where(ClusterMember.campaign_id == campaign.id)
+                         .group_by(ClusterMember.cluster_id))}
     members: dict[int, list[tuple]] = {}
-    for cluster_id, unit_id, name, signed_by, signed_at in db.session.execute(
-            # columns only: no ORM object per member
-            select(ClusterMember.cluster_id, Unit.id, Unit.name, ClusterMember.compact_signed_by,
-                   ClusterMember.compact_signed_at)
-            .join(Unit, Unit.id == ClusterMember.unit_id)
-            .where(ClusterMember.campaign_id == campaign.id).order_by(Unit.path)):
-        member_names.setdefault(cluster_id, []).append(name)
-        members.setdefault(cluster_id, []).append((unit_id, name, signed_by, signed_at))
+    if my_units:
+        for cluster_id, unit_id, name, signed_by, signed_at in db.session.execute(
+                select(ClusterMember.cluster_id, Unit.id, Unit.name,
+                       ClusterMember.compact_signed_by, ClusterMember.compact_signed_at)
+                .join(Unit, Unit.id == ClusterMember.unit_id)
+                .where(ClusterMember.campaign_id == campaign.id,
+                       ClusterMember.unit_id.in_([u.id for u in my_units]))
+                .order_by(Unit.path)):
+            members.setdefault(cluster_id, []).append((unit_id, name, signed_by, signed_at))
     return Hub(list(participants), participant_count, list(my_units), list(clusters),
-               member_names, members, answering(user, campaign),
+               member_counts, members, answering(user, campaign),
                not can_manage(user, campaign) and can_follow(user, campaign))
+
+
+def cluster_members(cluster: Cluster, per_page: int = PER_PAGE):
+    """One page (`?page=`) of the cluster's members: rows (unit id, name, code, signed by,
+    signed at), in tree order."""
+    from emulation.core.web import paginate_rows
+
+    return paginate_rows(
+        select(Unit.id, Unit.name, Unit.code, ClusterMember.compact_signed_by,
+               ClusterMember.compact_signed_at)
+        .join(ClusterMember, ClusterMember.unit_id == Unit.id)
+        .where(ClusterMember.cluster_id == cluster.id).order_by(Unit.path), per_page)
 
 
 def answering(user, campaign: Campaign, among=None, limit: int = 500) -> list[Campaign]:

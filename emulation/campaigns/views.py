@@ -342,6 +342,17 @@ def cluster_form(campaign_id: int | None = None, cluster_id: int | None = None):
         form=form, success=_("Cluster saved."), target=_hub(campaign), on_refusal=page)
 
 
+@bp.route("/clusters/<int:cluster_id>")
+@login_required
+def cluster_detail(cluster_id: int):
+    """A cluster of a campaign the user may see: its members a page at a time, with their
+    signatures of the compact."""
+    cluster = load_or_404(services.cluster_for, current_user, cluster_id)
+    return render_template("campaigns/cluster.html", cluster=cluster, campaign=cluster.campaign,
+                           pagination=queries.cluster_members(cluster),
+                           manage=services.can_manage(current_user, cluster.campaign))
+
+
 @bp.route("/clusters/<int:cluster_id>/sign", methods=["POST"])
 @perms.roles_required("unit_officer")
 def compact_sign(cluster_id: int):

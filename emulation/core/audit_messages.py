@@ -87,6 +87,8 @@ MESSAGES = {
                                  "%(removed)s removed"), {"mode": "PARTICIPATION_LABELS"}),
     "campaign.remind": _l("Reminders of %(campaign)s sent to %(sent)s of %(behind)s units "
                           "behind"),
+    "campaign.progress_rebuild": _l("Stored progress of %(campaign)s rebuilt: %(rows)s unit "
+                                    "reports"),
     "cluster.create": _l("Cluster %(cluster)s of %(campaign)s created"),
     "cluster.update": _l("Cluster %(cluster)s of %(campaign)s changed"),
     "cluster.delete": _l("Cluster %(cluster)s of %(campaign)s deleted"),
@@ -252,7 +254,8 @@ RECORD_TYPE_LABELS.update({part: RECORD_TYPE_LABELS[whole] for part, whole in {
     "report_period_unit": "report_period", "pledge_item": "pledge", "pledge_step": "pledge",
     "report_item": "report", "score": "score_sheet", "nomination_step": "nomination",
     "meeting_attendance": "council_meeting", "ballot_paper": "ballot_participation",
-    "decision_item": "decision"}.items()})
+    "decision_item": "decision", "unit_progress": "report", "movement_progress": "report",
+}.items()})
 
 ACTION_LABELS = {
     "auth.login": lazy_pgettext("audit action", "Sign-in"),
@@ -313,6 +316,7 @@ ACTION_LABELS = {
     "campaign.criterion_delete": lazy_pgettext("audit action", "Criterion deleted"),
     "campaign.participants": lazy_pgettext("audit action", "Participants changed"),
     "campaign.remind": lazy_pgettext("audit action", "Reminders sent"),
+    "campaign.progress_rebuild": lazy_pgettext("audit action", "Stored progress rebuilt"),
     "cluster.create": lazy_pgettext("audit action", "Cluster created"),
     "cluster.update": lazy_pgettext("audit action", "Cluster changed"),
     "cluster.delete": lazy_pgettext("audit action", "Cluster deleted"),

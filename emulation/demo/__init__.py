@@ -131,7 +131,13 @@ def erase_all() -> None:
     from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, Initiative
     from emulation.campaigns.models import Campaign
     from emulation.core.uploads import Attachment
-    from emulation.pledges.models import DeadlineExtension, Pledge, Report
+    from emulation.pledges.models import (
+        DeadlineExtension,
+        MovementProgress,
+        Pledge,
+        Report,
+        UnitProgress,
+    )
     from emulation.scoring.models import RankingEntry, ScoreAdjustment, ScoreSheet
 
     db.session.execute(delete(AuditEvent))
@@ -143,6 +149,8 @@ def erase_all() -> None:
     db.session.execute(delete(ScoreAdjustment))
     db.session.execute(delete(ScoreSheet))
     db.session.execute(delete(Attachment))
+    db.session.execute(delete(MovementProgress))
+    db.session.execute(delete(UnitProgress))
     db.session.execute(delete(Report))
     db.session.execute(delete(Pledge))
     db.session.execute(delete(DeadlineExtension))

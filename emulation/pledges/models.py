@@ -196,3 +196,43 @@ class ReportItem(Base):
         CheckConstraint("achieved_value IS NULL OR achieved_value >= 0",
                         name="achieved_not_negative"),
     )
+
+
+class UnitProgress(Base):
+    """The stored roll-up of one unit's results for one report period (what the dashboards
+    read instead of rolling every item up again): a row exists while the unit's report for the
+    period holds at least one result line. Kept up to date in the transaction that changes a
+    report, its items or the unit's pledge (emulation.pledges.progress_store); `flask progress
+    rebuild` recomputes it. Figures in tenths of a percent (an integer: sums stay exact on
+    SQLite and PostgreSQL)."""
+
+    __tablename__ = "unit_progress"
+
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("report_period.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"),
+                                         primary_key=True, index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"),
+                                             index=True)
+    # the unit's pledge is approved: its items (and this figure) count
+    counted: Mapped[bool] = mapped_column(default=False)
+    # the unit's overall progress ×10 (63.4 % → 634); None: nothing measurable reported
+    overall_tenths: Mapped[int | None] = mapped_column(Integer)
+
+
+class MovementProgress(Base):
+    """The stored progress of one unit in one movement for one report period (its approved
+    pledge items of the movement averaged, rounded to 0.1 %, ×10); a row for each movement of
+    the unit's approved pledge while a UnitProgress row exists."""
+
+    __tablename__ = "movement_progress"
+
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("report_period.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"),
+                                         primary_key=True, index=True)
+    movement_id: Mapped[int] = mapped_column(ForeignKey("movement.id", ondelete="CASCADE"),
+                                             primary_key=True, index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"),
+                                             index=True)
+    value_tenths: Mapped[int | None] = mapped_column(Integer)

@@ -2,12 +2,13 @@
 unit's breakdown, the evidence beside a sheet. Reads only; the operations are in services.py."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from emulation.campaigns.models import Campaign
 from emulation.core import permissions as perms
 from emulation.core import uploads
+from emulation.core.text import like_pattern
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.pledges.models import Report
@@ -58,16 +59,66 @@ def sheets_of_scorer(user, *columns):
                       & ScoreSheet.scorer_unit_id.in_(units))))
 
 
-def waiting_sheets(user) -> tuple[list[ScoreSheet], dict[int, Campaign]]:
-    """Sheets waiting for the user in published campaigns: council sheets named to them and
-    peer or self sheets of the units they serve — those they may fill — with their campaigns."""
-    sheets = db.session.scalars(
-        sheets_of_scorer(user).options(selectinload(ScoreSheet.scorer_unit))
-        .order_by(ScoreSheet.campaign_id, ScoreSheet.scorer_kind, ScoreSheet.id)).all()
-    sheets = [s for s in sheets if services.can_fill(user, s)]
-    campaigns = {c.id: c for c in db.session.scalars(select(Campaign).where(
-        Campaign.id.in_({s.campaign_id for s in sheets})))}
-    return sheets, campaigns
+def fillable_sheets(user, campaign_id: int | None = None, cluster_id: int | None = None,
+                    state: str | None = None, q: str = ""):
+    """The statement of the sheets waiting for the user in published campaigns — those they
+    may fill (`services.can_fill`, in SQL): council sheets named to them and peer sheets of
+    the units they serve, leaving out the units they belong to or sit above (conflict of
+    interest), and the self-sheets of the units they are officer of — filtered by campaign,
+    cluster, state (ignored when unknown) and the scored unit's name or code (`q`, accents
+    ignored). Ordered by campaign, kind, id (one page at a time: `core.web.paginate`)."""
+    officer_units = select(Unit.id).where(perms.unit_condition(user, ("unit_officer",)))
+    filler_units = select(Unit.id).where(perms.unit_condition(user, services.FILLERS))
+    own = [g.unit.path for g in user.grants if g.role in services.BELONGING and g.unit is not None]
+    no_conflict = true() if user.is_admin else and_(
+        true(), *[not_(Unit.path.startswith(p, autoescape=True)) for p in own])
+    stmt = (sheets_of_scorer(user).join(Unit, Unit.id == ScoreSheet.unit_id)
+            .where(or_(
+                (ScoreSheet.scorer_kind == SheetKind.SELF)
+                & ScoreSheet.unit_id.in_(officer_units),
+                (ScoreSheet.scorer_kind != SheetKind.SELF) & no_conflict & or_(
+                    (ScoreSheet.scorer_kind == SheetKind.PEER)
+                    & ScoreSheet.scorer_unit_id.in_(filler_units),
+                    (ScoreSheet.scorer_kind != SheetKind.PEER)
+                    & (ScoreSheet.scorer_user_id == user.id)))))
+    if campaign_id is not None:
+        stmt = stmt.where(ScoreSheet.campaign_id == campaign_id)
+    if cluster_id is not None:
+        stmt = stmt.where(ScoreSheet.cluster_id == cluster_id)
+    if state in SheetState.values():
+        stmt = stmt.where(ScoreSheet.state == state)
+    if q:
+        pattern = like_pattern(q)
+        stmt = stmt.where(Unit.name_folded.like(pattern, escape="\\")
+                          | func.lower(Unit.code).like(pattern, escape="\\"))
+    return stmt
+
+
+def waiting_page(user, per_page: int, campaign_id: int | None = None,
+                 cluster_id: int | None = None, state: str | None = None, q: str = ""):
+    """(a page of the sheets `fillable_sheets` selects — the `page` argument's —, [(id,
+    title)] of the campaigns holding sheets for the user, [(id, name)] of the clusters of the
+    chosen campaign): a fixed number of queries whatever the number of sheets."""
+    from emulation.campaigns.models import Cluster
+    from emulation.core.web import paginate
+
+    campaigns = db.session.execute(
+        select(Campaign.id, Campaign.title).where(Campaign.id.in_(
+            fillable_sheets(user).with_only_columns(ScoreSheet.campaign_id).distinct()
+            .scalar_subquery()))
+        .order_by(Campaign.id)).all()
+    if campaign_id not in {c.id for c in campaigns}:
+        campaign_id = None
+    clusters = db.session.execute(
+        select(Cluster.id, Cluster.name).where(Cluster.campaign_id == campaign_id)
+        .order_by(Cluster.name, Cluster.id)).all() if campaign_id is not None else []
+    if cluster_id not in {c.id for c in clusters}:
+        cluster_id = None
+    page = paginate(fillable_sheets(user, campaign_id, cluster_id, state, q)
+                    .options(selectinload(ScoreSheet.scorer_unit))
+                    .order_by(ScoreSheet.campaign_id, ScoreSheet.scorer_kind, ScoreSheet.id),
+                    per_page)
+    return page, campaigns, clusters
 
 
 def unit_breakdown(campaign: Campaign, unit: Unit) -> tuple[dict, dict]:

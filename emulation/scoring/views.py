@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from emulation.campaigns import services as campaigns
 from emulation.campaigns.models import Campaign
 from emulation.core.errors import ServiceError
+from emulation.core.text import clean
 from emulation.core.web import (
     attempt,
     current_locale,
@@ -33,6 +34,7 @@ from emulation.jobs.web import export_response
 from emulation.pick import queries as pick
 from emulation.pledges import services as pledges
 from emulation.scoring import exports, queries, services
+from emulation.scoring.enums import SheetState
 from emulation.scoring.forms import (
     AdjustmentForm,
     CouncilForm,
@@ -45,6 +47,7 @@ from emulation.scoring.models import SHEET_KINDS, ScoreSheet
 from emulation.scoring.ranking import distribution
 
 bp = Blueprint("scoring", __name__)
+PER_PAGE = 50  # sheets a page of /scoring/
 
 
 # --- organiser ----------------------------------------------------------------------------
@@ -169,11 +172,18 @@ def unfreeze(campaign_id: int):
 @login_required
 def mine():
     """Sheets waiting for the user: council sheets named to them, peer sheets of the units
-    they serve, and the self-sheets they may open."""
-    sheets, campaigns_by_id = queries.waiting_sheets(current_user)
+    they serve, and the self-sheets they may open — a page at a time, filtered by campaign,
+    cluster, state and the scored unit's name or code."""
+    q = clean(request.args.get("q", ""))[:100]
+    state = request.args.get("state")
+    pagination, campaigns, clusters = queries.waiting_page(
+        current_user, PER_PAGE, int_arg("campaign"), int_arg("cluster"),
+        state if state in SheetState.values() else None, q)
     self_rows = [(c, u) for c, u, p in pledges.unit_campaigns(current_user)
                  if c.state == "published"]
-    return render_template("scoring/mine.html", sheets=sheets, campaigns=campaigns_by_id,
+    return render_template("scoring/mine.html", pagination=pagination,
+                           sheets=pagination.items, campaigns=dict(campaigns),
+                           campaign_choices=campaigns, clusters=clusters, q=q,
                            self_rows=self_rows, form=VersionForm(formdata=None))
 
 

@@ -249,8 +249,12 @@ def test_members_see_the_compact_and_sign_it_once(world, cworld, login, in_app):
         assert len(events) == 1 and events[0].after_data["unit"] == "CS-1"
     hub = officer.get(f"/campaigns/{cworld.campaign}").get_data(as_text=True)
     assert "Donvi1 ký lúc" in hub
-    organiser_hub = login("tochuc").get(f"/campaigns/{cworld.campaign}").get_data(as_text=True)
-    assert "Donvi1 ký lúc" in organiser_hub and "chưa ký" in organiser_hub  # CS-2 has not
+    organiser = login("tochuc")
+    organiser_hub = organiser.get(f"/campaigns/{cworld.campaign}").get_data(as_text=True)
+    assert "1 trong 2 đơn vị đã ký giao ước" in organiser_hub
+    # every member's signature is on the cluster's page
+    members = organiser.get(f"/campaigns/clusters/{cworld.cluster}").get_data(as_text=True)
+    assert "Donvi1 ký lúc" in members and "chưa ký" in members  # CS-2 has not
     # once signed, the text stays as it was signed
     with pytest.raises(InvalidState):
         _with_compact(in_app, cworld, "Nội dung khác")
@@ -288,3 +292,42 @@ def test_the_demo_branch_organiser_follows_its_units(demo):
     assert "CDCS-DAP" in overview and "CDCS-VP" not in overview
     assert c.post(f"/campaigns/{campaign_id}/close", data={"version": version}
                   ).status_code == 403
+
+
+def test_the_campaign_page_counts_cluster_members_and_pages_them(world, cworld, login, in_app,
+                                                                  queries):
+    """Clusters show their member counts (one aggregate query); their members are a page at
+    a time on the cluster's page, in a fixed number of queries."""
+    from emulation.campaigns import services as cs
+    from emulation.campaigns.models import Campaign, Cluster
+    from emulation.campaigns.queries import PER_PAGE
+    from emulation.core.permissions import SYSTEM
+    from emulation.org.models import Unit
+    from tests.factories import gen_unit
+
+    _with_compact(in_app, cworld)
+    c = login("tochuc")
+    with queries() as small:
+        page = c.get(f"/campaigns/{cworld.campaign}").get_data(as_text=True)
+    assert "2 đơn vị thành viên" in page and "0 trong 2 đơn vị đã ký giao ước" in page
+    with in_app() as session:
+        campaign = session.get(Campaign, cworld.campaign)
+        cluster = session.get(Cluster, cworld.cluster)
+        parent = session.get(Unit, world.branch_b.id)
+        added = [gen_unit(f"CM-{i}", f"Đơn vị cụm {i}", parent) for i in range(PER_PAGE + 5)]
+        ids = [world.unit1.id, world.unit2.id, *[u.id for u in added]]
+        cs.set_participants(SYSTEM, campaign, "list", ids)
+        cs.save_cluster(SYSTEM, campaign, cluster=cluster, name=cluster.name, kind=cluster.kind,
+                        member_ids=ids, leader_id=None, deputy_id=None,
+                        compact_text=cluster.compact_text)
+        session.commit()
+    with queries() as large:
+        page = c.get(f"/campaigns/{cworld.campaign}").get_data(as_text=True)
+    assert f"{PER_PAGE + 7} đơn vị thành viên" in page
+    assert len(large) == len(small)
+    members = c.get(f"/campaigns/clusters/{cworld.cluster}").get_data(as_text=True)
+    assert members.count("<tr><td>") == PER_PAGE and "chưa ký" in members
+    rest = c.get(f"/campaigns/clusters/{cworld.cluster}?page=2").get_data(as_text=True)
+    assert rest.count("<tr><td>") == 7
+    assert login("xem").get(f"/campaigns/clusters/{cworld.cluster}").status_code == 200
+    assert c.get("/campaigns/clusters/999999").status_code == 404

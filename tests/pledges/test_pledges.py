@@ -297,7 +297,9 @@ def test_dashboard_query_count_does_not_grow(world, cworld, login, in_app, queri
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Đơn vị bảng 5" in html
     assert re.search(r">50%<", html)  # 2 achieved of 4 targeted
-    assert len(large) == len(small) <= 17  # one of them the navigation's task count
+    # one of them the navigation's task count; three read the stored progress (per period,
+    # per movement, the units of lowest progress with their count)
+    assert len(large) == len(small) <= 18
 
 
 def test_unit_dashboard_shows_its_progress(world, cworld, login):
