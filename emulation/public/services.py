@@ -18,9 +18,8 @@ from emulation.awards.eligibility import engine
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, InitiativeScope
 from emulation.awards.records.models import AwardRecord
-from emulation.core import settings
+from emulation.core import search, settings
 from emulation.core.errors import StaleRecord
-from emulation.core.text import like_pattern
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 
@@ -93,11 +92,10 @@ def roll_query(q: str = "", year: int | None = None):
     if year:
         stmt = stmt.where(AwardRecord.year == year)
     if q:
-        pattern = like_pattern(q)
         stmt = stmt.where(or_(and_(AwardRecord.person_id.is_not(None),
-                                   Person.name_folded.like(pattern, escape="\\")),
+                                   search.matches(Person, q, codes=False)),
                               and_(AwardRecord.unit_id.is_not(None),
-                                   subject_unit.name_folded.like(pattern, escape="\\"))))
+                                   search.matches(subject_unit, q, codes=False))))
     return stmt.order_by(AwardRecord.year.desc(), AwardRecord.award_code, AwardRecord.id)
 
 
