@@ -8,7 +8,8 @@ How a query `q` (folded first: `Nguyễn` → `nguyen`) matches a row:
   on `lower(code)`, SQLite's FTS5 trigram table `<table>_search` (external content, kept in
   step by triggers);
 - a code-looking query (no spaces, letters/digits and `-` `_` `.` `/`, at least one digit:
-  `CDCS-0012`, `p10`): codes that *begin* with it (case aside), or names that contain it;
+  `CDCS-0012`, `p10`): codes that *begin* with it (case aside; an index on lower(code)), or
+  names that contain it;
 - one or two characters (too short for a trigram): names or codes that begin with it
   (`le` finds `Lê Văn An`, not `Nguyễn Thị Lệ`).
 
@@ -52,8 +53,8 @@ class Searchable:
 
     @property
     def index_names(self) -> tuple[str, ...]:
-        """Indexes outside the models: PostgreSQL's two trigram indexes, SQLite's index on
-        lower(code) (prefix search)."""
+        """Indexes outside the models: PostgreSQL's two trigram indexes, and the index on
+        lower(code) for code prefixes (PostgreSQL: text_pattern_ops, whatever the collation)."""
         return (f"ix_{self.table}_name_trgm", f"ix_{self.table}_code_trgm",
                 f"ix_{self.table}_code_lower")
 
@@ -98,7 +99,9 @@ def create_statements(dialect: str, spec: Searchable, trgm_schema: str = "") -> 
         ops = f"{trgm_schema}.gin_trgm_ops" if trgm_schema else "gin_trgm_ops"
         return [f"CREATE INDEX IF NOT EXISTS ix_{t}_name_trgm ON {t} USING gin ({n} {ops})",
                 f"CREATE INDEX IF NOT EXISTS ix_{t}_code_trgm ON {t} "
-                f"USING gin (lower({c}) {ops})"]
+                f"USING gin (lower({c}) {ops})",
+                f"CREATE INDEX IF NOT EXISTS ix_{t}_code_lower ON {t} "
+                f"(lower({c}) text_pattern_ops)"]
     if dialect != "sqlite":
         return []
     statements = [f"CREATE INDEX IF NOT EXISTS ix_{t}_code_lower ON {t} (lower({c}))"]
@@ -123,7 +126,8 @@ def drop_statements(dialect: str, spec: Searchable) -> list[str]:
     """The DDL removing `spec`'s search index (the extension pg_trgm stays)."""
     t, fts = spec.table, spec.fts
     if dialect == "postgresql":
-        return [f"DROP INDEX IF EXISTS ix_{t}_name_trgm", f"DROP INDEX IF EXISTS ix_{t}_code_trgm"]
+        return [f"DROP INDEX IF EXISTS ix_{t}_name_trgm", f"DROP INDEX IF EXISTS ix_{t}_code_trgm",
+                f"DROP INDEX IF EXISTS ix_{t}_code_lower"]
     if dialect != "sqlite":
         return []
     return [f"DROP TRIGGER IF EXISTS {fts}_ai", f"DROP TRIGGER IF EXISTS {fts}_ad",
@@ -176,6 +180,20 @@ def forget() -> None:
     _FTS_READY.clear()
 
 
+def order_key(column, q: str):
+    """`column` to order a search's matches by. For a query of three characters or more, the
+    same text behind `|| ''` (the same order on every database), so that PostgreSQL sorts
+    the matches the trigram index found instead of walking `column`'s index and filtering:
+    the walk is quick for a name everyone shares but, since a list's sort key is made of the
+    name (tên first), the matches of a given name lie together far down the index (measured
+    at 1,000,000 people: "thanh hung", 1,776 matches, walked 330,000 rows in 1.5 s). Without
+    a query, or with one or two characters (family names, spread evenly along tên), the
+    column itself (its index serves the order)."""
+    if len(fold(q)) < TRIGRAM:
+        return column
+    return column.concat("")
+
+
 def is_code_looking(needle: str) -> bool:
     """`cdcs-0012`, `p10`: one word of code characters holding a digit."""
     return CODE_LOOKING.fullmatch(needle) is not None and any(ch.isdigit() for ch in needle)
@@ -188,7 +206,8 @@ def _escape(needle: str) -> str:
 def _prefix(column, needle: str, dialect: str):
     """`column` begins with `needle`: on SQLite a range on the index (its LIKE cannot use an
     index on an expression, and the column's BINARY order makes the range exact), elsewhere
-    LIKE 'needle%' (PostgreSQL's trigram index serves it, whatever the collation)."""
+    LIKE 'needle%' (PostgreSQL: the text_pattern_ops index on lower(code), or the trigram
+    index, serves it whatever the collation)."""
     if dialect == "sqlite":
         upper = needle[:-1] + chr(ord(needle[-1]) + 1)
         return (column >= needle) & (column < upper)

@@ -56,7 +56,7 @@ def people_query(user, q: str = "", unit: Unit | None = None, include_inactive: 
         stmt = stmt.where(Person.active.is_(True))
     if q:
         stmt = stmt.where(search.matches(Person, q))
-    return stmt.order_by(Person.sort_key, Person.id)
+    return stmt.order_by(search.order_key(Person.sort_key, q), Person.id)
 
 
 def get_unit_for(user, unit_id: int, roles=perms.VIEW_UNITS) -> Unit:
