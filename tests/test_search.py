@@ -79,7 +79,8 @@ def test_one_or_two_characters_match_the_beginning(people, in_app):
 
 
 def test_the_query_is_text_never_syntax(people, in_app):
-    for q in ('100%_', '"', 'an" OR "thi', "a*", "NEAR(an thi)", "an:thi", "\\", "'--"):
+    for q in ('100%_', '"', 'an" OR "thi', "a*", "NEAR(an thi)", "an:thi", "\\", "'--",
+              "\ud7ff", "a\U0010fffd", "zq\x00"):
         assert _found(in_app, q) == set(), q
     assert _found(in_app, "") == {"P1", "P2", "CDCS-0012", "CDCS-0120", "XCDCS-0012", "P10",
                                   "KTX"}

@@ -209,8 +209,9 @@ def _prefix(column, needle: str, dialect: str):
     LIKE 'needle%' (PostgreSQL: the text_pattern_ops index on lower(code), or the trigram
     index, serves it whatever the collation)."""
     if dialect == "sqlite":
-        upper = needle[:-1] + chr(ord(needle[-1]) + 1)
-        return (column >= needle) & (column < upper)
+        # U+10FFFF, a noncharacter, is in no stored text (core.text.clean): every text that
+        # begins with `needle` sorts (UTF-8, byte by byte) between these two bounds
+        return (column >= needle) & (column < needle + "\U0010ffff")
     return column.like(f"{_escape(needle)}%", escape="\\")
 
 
