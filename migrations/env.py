@@ -50,6 +50,14 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Autogenerate leaves the search index alone (core.search): SQLite's FTS5 tables and
+    PostgreSQL's trigram indexes are made by their migration, not declared in the models."""
+    from emulation.core.search import is_search_object
+
+    return not (reflected and compare_to is None and is_search_object(name, type_))
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -64,7 +72,8 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True,
+        include_object=include_object
     )
 
     with context.begin_transaction():
@@ -92,6 +101,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

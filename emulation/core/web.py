@@ -21,7 +21,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFError
 from limits import parse_many
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
@@ -29,7 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 from werkzeug.wsgi import wrap_file
 
-from emulation.core import audit
+from emulation.core import audit, counting
 from emulation.core.errors import ServiceError, stale_message
 from emulation.core.integrity import duplicate_message, is_unique_violation
 from emulation.extensions import db, limiter, login_manager
@@ -93,23 +92,15 @@ def ids_from(values) -> list[int]:
             and 0 < int(v) <= 2**31 - 1]
 
 
-class RowsPagination(SelectPagination):
-    """A page of rows of several columns or entities (Flask-SQLAlchemy's paginate keeps only
-    the first entity of each row)."""
-
-    def _query_items(self) -> list:
-        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(stmt).all())
-
-
-def paginate_rows(stmt, per_page: int) -> RowsPagination:
-    return RowsPagination(select=stmt, session=db.session, page=page_arg(), per_page=per_page,
-                          max_per_page=per_page, error_out=False)
+def paginate_rows(stmt, per_page: int) -> counting.CappedRowsPagination:
+    """A page (`?page=`) of whole rows, its count capped (core.counting)."""
+    return counting.paginate(stmt, page_arg(), per_page, rows=True)
 
 
 def paginate(stmt, per_page: int):
-    """A page (`?page=`) of a select statement's rows; past the last page is an empty page."""
-    return db.paginate(stmt, page=page_arg(), per_page=per_page, error_out=False)
+    """A page (`?page=`) of a select statement's rows; past the last page is an empty page.
+    The count stops at core.counting.COUNT_CAP ("more than 1,000 records")."""
+    return counting.paginate(stmt, page_arg(), per_page)
 
 
 def year_arg(name: str = "year") -> int | None:

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from emulation.core import permissions
+from emulation.core import permissions, search
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
 from emulation.core.text import clean, fold
 from emulation.org.enums import Gender, UnitKind
@@ -73,6 +73,8 @@ class Unit(TimestampMixin, VersionedMixin, Base):
 
 # grants cover a unit's subtree: core's access conditions are built on this model
 permissions.use_unit_model(Unit)
+# searched by folded name and code through trigram indexes (core.search)
+search.register(Unit.__table__)
 
 
 class Person(TimestampMixin, VersionedMixin, Base):
@@ -135,3 +137,6 @@ class Person(TimestampMixin, VersionedMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Person {self.code}>"
+
+
+search.register(Person.__table__)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
 
 from emulation.auth.models import RoleGrant
-from emulation.core import audit
+from emulation.core import audit, search
 from emulation.core import permissions as perms
 from emulation.core.errors import (
     Conflict,
@@ -18,7 +18,7 @@ from emulation.core.errors import (
     check_version,
 )
 from emulation.core.integrity import conflict_on_duplicate
-from emulation.core.text import clean, fold, like_pattern
+from emulation.core.text import clean, fold
 from emulation.core.web import local_today
 from emulation.extensions import db
 from emulation.org.models import GENDERS, UNIT_KINDS, Person, Unit
@@ -31,21 +31,21 @@ PERSON_FIELDS = ("code", "full_name", "gender", "birth_date", "birth_year", "pos
 # --- queries -------------------------------------------------------------------------------
 
 def units_query(user, q: str = "", include_inactive: bool = False, parent_id: int | None = None):
-    """Units the user may see, matching `q` on code or folded name, in tree order."""
+    """Units the user may see, matching `q` on code or folded name (core.search), in tree
+    order."""
     stmt = select(Unit).where(perms.unit_condition(user, perms.VIEW_UNITS))
     if not include_inactive:
         stmt = stmt.where(Unit.active.is_(True))
     if q:
-        pattern = like_pattern(q)
-        stmt = stmt.where(Unit.name_folded.like(pattern, escape="\\")
-                          | func.lower(Unit.code).like(pattern, escape="\\"))
+        stmt = stmt.where(search.matches(Unit, q))
     if parent_id is not None:
         stmt = stmt.where(Unit.parent_id == parent_id)
     return stmt.order_by(Unit.path)
 
 
 def people_query(user, q: str = "", unit: Unit | None = None, include_inactive: bool = False):
-    """People of the units the user may see, matching `q` on code or folded name."""
+    """People of the units the user may see, matching `q` on code or folded name
+    (core.search)."""
     stmt = select(Person)
     if not perms.covers_every_unit(user, perms.VIEW_PEOPLE):
         stmt = stmt.where(Person.unit_id.in_(perms.covered_unit_ids(user, perms.VIEW_PEOPLE)))
@@ -55,10 +55,8 @@ def people_query(user, q: str = "", unit: Unit | None = None, include_inactive: 
     if not include_inactive:
         stmt = stmt.where(Person.active.is_(True))
     if q:
-        pattern = like_pattern(q)
-        stmt = stmt.where(Person.name_folded.like(pattern, escape="\\")
-                          | func.lower(Person.code).like(pattern, escape="\\"))
-    return stmt.order_by(Person.sort_key, Person.id)
+        stmt = stmt.where(search.matches(Person, q))
+    return stmt.order_by(search.order_key(Person.sort_key, q), Person.id)
 
 
 def get_unit_for(user, unit_id: int, roles=perms.VIEW_UNITS) -> Unit:

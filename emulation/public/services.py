@@ -18,9 +18,8 @@ from emulation.awards.eligibility import engine
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, InitiativeScope
 from emulation.awards.records.models import AwardRecord
-from emulation.core import settings
+from emulation.core import counting, search, settings
 from emulation.core.errors import StaleRecord
-from emulation.core.text import like_pattern
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 
@@ -93,23 +92,26 @@ def roll_query(q: str = "", year: int | None = None):
     if year:
         stmt = stmt.where(AwardRecord.year == year)
     if q:
-        pattern = like_pattern(q)
         stmt = stmt.where(or_(and_(AwardRecord.person_id.is_not(None),
-                                   Person.name_folded.like(pattern, escape="\\")),
+                                   search.matches(Person, q, codes=False)),
                               and_(AwardRecord.unit_id.is_not(None),
-                                   subject_unit.name_folded.like(pattern, escape="\\"))))
+                                   search.matches(subject_unit, q, codes=False))))
     return stmt.order_by(AwardRecord.year.desc(), AwardRecord.award_code, AwardRecord.id)
 
 
 def roll_page(q: str, year: int | None, page: int):
-    """(rows, total, pages) of one page of the public roll."""
+    """(rows, total, page, pages, more) of one page of the public roll. The count stops at
+    core.counting.COUNT_CAP or at the page asked when deeper: `more` then says rows remain
+    past `total` (and `pages` holds one page past it)."""
     stmt = roll_query(q, year)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    pages = max(1, -(-total // ROLL_PER_PAGE))
-    page = min(max(page, 1), pages)
+    page = max(page, 1)
+    total, more = counting.capped_count(
+        stmt, max(counting.COUNT_CAP, page * ROLL_PER_PAGE))
+    pages = max(1, -(-(total + more) // ROLL_PER_PAGE))
+    page = min(page, pages)
     rows = [RollRow(*row) for row in db.session.execute(
         stmt.limit(ROLL_PER_PAGE).offset((page - 1) * ROLL_PER_PAGE))]
-    return rows, total, page, pages
+    return rows, total, page, pages, more
 
 
 # --- the eligibility self-check -----------------------------------------------------------

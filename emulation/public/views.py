@@ -24,9 +24,9 @@ def honours():
         abort(404)
     q = clean(request.args.get("q", ""))[:100]
     year = year_arg()
-    rows, total, page, pages = services.roll_page(q, year, page_arg())
+    rows, total, page, pages, more = services.roll_page(q, year, page_arg())
     return render_template("public/honours.html", rows=rows, total=total, page=page,
-                           pages=pages, q=q, year=year)
+                           pages=pages, more=more, q=q, year=year)
 
 
 @bp.route("/public/self-check", methods=["GET", "POST"])

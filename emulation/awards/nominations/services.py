@@ -22,7 +22,7 @@ from emulation.awards.eligibility import engine
 from emulation.awards.eligibility.services import check_batch, serialise
 from emulation.awards.nominations.models import Nomination, NominationStep
 from emulation.awards.records.enums import CommendationKind
-from emulation.core import audit, signals
+from emulation.core import audit, counting, signals
 from emulation.core import permissions as perms
 from emulation.core.errors import (
     Conflict,
@@ -68,9 +68,8 @@ def nominations_query(user, state: str | None = None, year: int | None = None,
 
 def nominations_page(user, state: str | None, year: int | None, page: int,
                      per_page: int = 50):
-    """One page of `nominations_query`."""
-    return db.paginate(nominations_query(user, state, year), page=page, per_page=per_page,
-                       error_out=False)
+    """One page of `nominations_query`, its count capped (core.counting)."""
+    return counting.paginate(nominations_query(user, state, year), page, per_page)
 
 
 def form_choices(user) -> tuple[list, list]:

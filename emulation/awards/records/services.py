@@ -6,8 +6,8 @@ from sqlalchemy.orm import joinedload
 
 from emulation.awards.catalogue.models import AwardType
 from emulation.awards.records.models import AwardRecord
+from emulation.core import counting, search
 from emulation.core import permissions as perms
-from emulation.core.text import like_pattern
 from emulation.core.xlsx import STREAM_ROWS
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
@@ -42,9 +42,8 @@ def honours_query(year: int | None, code: str = "", q: str = ""):
 
 
 def honours_page(year: int | None, code: str, page: int, per_page: int = 100, q: str = ""):
-    """One page of the roll (`honours_query`)."""
-    return db.paginate(honours_query(year, code, q), page=page, per_page=per_page,
-                       error_out=False)
+    """One page of the roll (`honours_query`), its count capped (core.counting)."""
+    return counting.paginate(honours_query(year, code, q), page, per_page)
 
 
 def honours_rows(year: int | None, code: str = "", q: str = ""):
@@ -121,19 +120,17 @@ def unit_stats(year: int | None):
 def _honours_filter(stmt, year: int | None, code: str, q: str = ""):
     """Not revoked, of the year and award asked, whose recipient matches `q`, in roll order.
 
-    `q` is matched as the people list matches it (folded: accents and case optional) on the
-    person's name, the person's unit (name or code) and a collective's name or code."""
+    `q` is matched as the people list matches it (core.search: accents and case optional) on
+    the person's name or code, the person's unit (name or code) and a collective's name or
+    code."""
     stmt = stmt.where(AwardRecord.revoked.is_(False))
     if year:
         stmt = stmt.where(AwardRecord.year == year)
     if code:
         stmt = stmt.where(AwardRecord.award_code == code)
     if q:
-        pattern = like_pattern(q)
-        units = select(Unit.id).where(Unit.name_folded.like(pattern, escape="\\")
-                                      | func.lower(Unit.code).like(pattern, escape="\\"))
-        people = select(Person.id).where(Person.name_folded.like(pattern, escape="\\")
-                                         | Person.unit_id.in_(units))
+        units = select(Unit.id).where(search.matches(Unit, q))
+        people = select(Person.id).where(search.matches(Person, q) | Person.unit_id.in_(units))
         stmt = stmt.where(or_(AwardRecord.person_id.in_(people),
                               AwardRecord.unit_id.in_(units)))
     return stmt.order_by(AwardRecord.year.desc(), AwardRecord.award_code, AwardRecord.id)
