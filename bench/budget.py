@@ -84,19 +84,30 @@ def main() -> None:
     parser.add_argument("--only", action="append",
                         help="measure only the operations whose label contains this text "
                              "(repeatable)")
+    parser.add_argument("--skip", action="append",
+                        help="do not measure the operations whose label contains this text "
+                             "(repeatable); several processes on the same --keep data can "
+                             "share the lines (only the one measuring the ranking freezes it)")
     args = parser.parse_args()
     urls = args.database or [f"sqlite:///{tempfile.mkdtemp()}/budget.db"] + [
         u for u in [os.environ.get("DATABASE_URL", "")] if u.startswith("postgres")]
     ONLY.extend(args.only or [])
+    SKIP.extend(args.skip or [])
     for url in urls:
         measure_all(url, args)
 
 
 ONLY: list[str] = []
+SKIP: list[str] = []
+
+
+FROZEN = "GET /campaigns/1/ranking"  # the frozen ranking's line (the bench's campaign is 1)
 
 
 def wanted(label: str) -> bool:
-    return not ONLY or any(part in label for part in ONLY)
+    """Whether the line `label` is to be measured (--only, --skip)."""
+    return ((not ONLY or any(part in label for part in ONLY))
+            and not any(part in label for part in SKIP))
 
 
 def maintain() -> None:
@@ -153,7 +164,7 @@ def measure_all(url: str, args) -> None:
             campaign = db.session.scalar(select(Campaign))
             ids = {"campaign": campaign.id, "year": campaign.year_end}
             settings = scoring.settings_for(campaign)
-            if settings.frozen_at is not None:  # frozen by the previous run
+            if settings.frozen_at is not None and wanted(FROZEN):  # frozen by a previous run
                 scoring.unfreeze(SYSTEM, campaign, settings.version, "bench")
         else:
             db.drop_all()
@@ -222,16 +233,19 @@ def measure_all(url: str, args) -> None:
         who = admin if path.startswith("/admin/") else branch if "branch" in path else client
         page(who, meter, path, data, floor)
     with app.app_context():
-        items = db.session.scalars(select(Nomination)).all()
-        operation(meter, "batch eligibility (all nominations)", f"{len(items):,} checked",
-                  lambda: eligibility.check_batch(items))
+        if wanted("batch eligibility (all nominations)"):
+            items = db.session.scalars(select(Nomination)).all()
+            operation(meter, "batch eligibility (all nominations)", f"{len(items):,} checked",
+                      lambda: eligibility.check_batch(items))
         campaign = db.session.get(Campaign, c)
         operation(meter, "ranking compute (service)", f"{counts['score lines']:,} lines",
                   lambda: scoring.compute(campaign))
-        bench = db.session.scalar(select(User).where(User.username == "bench"))
-        settings = scoring.settings_for(campaign)
-        scoring.freeze(bench, campaign, settings.version, date(year + 1, 1, 1))
-    page(client, meter, f"/campaigns/{c}/ranking", "frozen snapshot", None)
+        if wanted(FROZEN):
+            bench = db.session.scalar(select(User).where(User.username == "bench"))
+            settings = scoring.settings_for(campaign)
+            scoring.freeze(bench, campaign, settings.version, date(year + 1, 1, 1))
+    if wanted(FROZEN):
+        page(client, meter, f"/campaigns/{c}/ranking", "frozen snapshot", None)
     exports = [
         ("/units/export.xlsx", f"{counts['units']:,} rows"),
         ("/people/export.xlsx", f"{counts['people']:,} rows"),
@@ -475,6 +489,8 @@ def raw_xlsx(rows) -> bytes:
 def imports(app, meter, size) -> None:
     """Each import measured once, then rolled back: its final commit is made a flush, so the
     database is left as it was found (the commit's own cost is not in the figure)."""
+    if not wanted("import units (same file again)") and not wanted("import people"):
+        return
     with app.app_context():
         units_file = to_csv(importers.UNIT_COLUMNS, [
             [u.code, u.name, u.parent.code if u.parent else "", "", ""]
