@@ -5,19 +5,33 @@ Generates 2,000 units, 200,000 people with 10 years of appraisals and awards, a 
 database of `--database` / DATABASE_URL (PostgreSQL) — then measures every list page, the
 dashboard, the ranking, the batch eligibility check, every export and the imports:
 
-    operation · data size · median time · peak Python memory · queries · floor · ratio
+    operation · data size · median time · Python CPU · database CPU · peak Python memory ·
+    queries · floor · ratio · CPU ratio
+
+`--scale 5` is the national scale (10,000 units, 1,000,000 people, 10,000,000 appraisals,
+≈8.6 M award records, ≈2 M score lines, 150,000 nominations): the big tables are filled
+set-based (INSERT … SELECT over generate_series / a recursive CTE), in minutes.
+
+The CPU columns are the mean CPU time a measured run used: of this Python process
+(`time.process_time`, which includes SQLite, an in-process database) and of the PostgreSQL
+backends of the connections it opened (utime + stime from /proc/<pid>/stat, so the server
+must run on this machine). On a loaded machine the wall-clock median grows, they do not.
+A run longer than 5 s is measured once (no warm-up run).
 
 A page's floor is a bare Flask route, registered here only, that runs the same essential query
 and renders a minimal table; an export's floor is raw xlsxwriter writing the same cells.
 Targets: pages under 150 ms and within 3× of their floor; exports within 2× of theirs; export
 memory flat in the number of rows (compare the peaks of exports of 2,000 and 200,000 rows).
-It prints figures and asserts nothing.
+It prints figures and asserts nothing. The imports are measured inside a transaction that is
+rolled back, so the data stays as generated for the next `--keep` run.
 
     make bench                                  # SQLite (and the other benches)
     .venv/bin/python bench/budget.py --database postgresql://postgres@127.0.0.1/bench
     .venv/bin/python bench/budget.py --scale 0.1   # a tenth of the size, to try it quickly
     .venv/bin/python bench/budget.py --database sqlite:////tmp/b.db --keep --only ranking
                                                   # measure again on the same data
+    .venv/bin/python bench/budget.py --scale 5 --keep --database postgresql://…/bench5 \
+        --skip .xlsx                              # the pages only, on the national scale
 """
 from __future__ import annotations
 
@@ -88,6 +102,10 @@ def main() -> None:
                         help="do not measure the operations whose label contains this text "
                              "(repeatable); several processes on the same --keep data can "
                              "share the lines (only the one measuring the ranking freezes it)")
+    parser.add_argument("--serial-db", action="store_true",
+                        help="PostgreSQL: no parallel query workers on the measured "
+                             "connections, so the db CPU column holds all the database's work "
+                             "(a worker's CPU is not counted: it is another process)")
     args = parser.parse_args()
     urls = args.database or [f"sqlite:///{tempfile.mkdtemp()}/budget.db"] + [
         u for u in [os.environ.get("DATABASE_URL", "")] if u.startswith("postgres")]
@@ -181,7 +199,9 @@ def measure_all(url: str, args) -> None:
               ", ".join(f"{v:,} {k}" for k, v in counts.items()), flush=True)
         print(f"machine: {machine()}")
         print("CPU columns: mean CPU time a run used, of this Python process (py) and of the "
-              + ("PostgreSQL backends of its connections (db)" if db.engine.dialect.name ==
+              + (("PostgreSQL backends of its connections (db), " + (
+                  "parallel query off (--serial-db)" if args.serial_db else
+                  "without any parallel workers' CPU")) if db.engine.dialect.name ==
                  "postgresql" else "database (SQLite runs in-process: in py)"))
     add_floor_routes(app, ids)
     gc.collect()
@@ -198,7 +218,7 @@ def measure_all(url: str, args) -> None:
         bench = db.session.scalar(select(User).where(User.username == "bench"))
         client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + create_token(
             bench, bench, "bench")[1]
-        meter = Meter(db.engine)
+        meter = Meter(db.engine, args.serial_db)
     c, year = ids["campaign"], ids["year"]
     pages = [
         ("/units/", f"{counts['units']:,} units", "units"),
@@ -277,8 +297,8 @@ class Meter:
     every connection the engine opens (utime + stime of /proc/<pid>/stat — the server runs on
     this machine; a query's parallel workers, if the planner starts any, are not counted)."""
 
-    def __init__(self, engine):
-        self.count = 0
+    def __init__(self, engine, serial: bool = False):
+        self.count, self.serial = 0, serial
         self.postgres = engine.dialect.name == "postgresql"
         self.backends: dict[int, float] = {}  # pid → CPU seconds last read
         event.listen(engine, "before_cursor_execute", self._count)
@@ -291,6 +311,10 @@ class Meter:
 
     def _connected(self, dbapi_connection, _record):
         self.backends[dbapi_connection.info.backend_pid] = 0.0  # = SELECT pg_backend_pid()
+        if self.serial:  # no parallel workers: their CPU would be missing from the column
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET max_parallel_workers_per_gather = 0")
+            dbapi_connection.commit()
 
     def cpu(self) -> tuple[float, float | None]:
         """(Python process seconds, database backend seconds or None for SQLite), cumulative."""
