@@ -102,6 +102,8 @@ def main() -> None:
                         help="do not measure the operations whose label contains this text "
                              "(repeatable); several processes on the same --keep data can "
                              "share the lines (only the one measuring the ranking freezes it)")
+    parser.add_argument("--repeat", type=int, default=7,
+                        help="measured runs of a page (and of its floor); default 7")
     parser.add_argument("--serial-db", action="store_true",
                         help="PostgreSQL: no parallel query workers on the measured "
                              "connections, so the db CPU column holds all the database's work "
@@ -111,11 +113,14 @@ def main() -> None:
         u for u in [os.environ.get("DATABASE_URL", "")] if u.startswith("postgres")]
     ONLY.extend(args.only or [])
     SKIP.extend(args.skip or [])
+    global PAGE_RUNS
+    PAGE_RUNS = args.repeat
     for url in urls:
         measure_all(url, args)
 
 
 ONLY: list[str] = []
+PAGE_RUNS = 7
 SKIP: list[str] = []
 
 
@@ -410,9 +415,9 @@ def page(client, meter, path, data, floor_name) -> None:
         assert response.status_code == 200, (path, response.status_code)
 
     try:
-        timing = timed(meter, get, 7)
+        timing = timed(meter, get, PAGE_RUNS)
         peak, queries = peak_and_queries(meter, get)
-        floor = (timed(meter, lambda: client.get(f"/_floor/{floor_name}"), 7)
+        floor = (timed(meter, lambda: client.get(f"/_floor/{floor_name}"), PAGE_RUNS)
                  if floor_name else None)
     except Exception as error:  # noqa: BLE001 — reported in the table
         return failed(f"GET {path}", data, error)
