@@ -54,7 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import openpyxl
 import xlsxwriter
-from flask import render_template_string
+from flask import has_app_context, render_template_string
 from sqlalchemy import DateTime, bindparam, event, select, text
 
 from emulation import create_app
@@ -371,7 +371,8 @@ def line(label, data, timing: Timing, peak, queries, floor: Timing | None = None
 
 def failed(label, data, error) -> None:
     """A line that could not be measured: said in the table, the run goes on."""
-    db.session.rollback()
+    if has_app_context():
+        db.session.rollback()
     print(f"{label:<44} {data:>18} FAILED: {type(error).__name__}: {str(error)[:200]}",
           flush=True)
 
