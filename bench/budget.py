@@ -55,7 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import openpyxl
 import xlsxwriter
 from flask import has_app_context, render_template_string
-from sqlalchemy import DateTime, bindparam, event, select, text
+from sqlalchemy import DateTime, bindparam, event, select, text, update
 
 from emulation import create_app
 from emulation.api.services import create_token
@@ -470,6 +470,7 @@ def export_job(app, client, meter, path, data) -> None:
     """The export made as a job: from the request to the finished file kept for download,
     progress written as it goes (in-process here; the worker runs the same function)."""
     from emulation.jobs import services as jobs
+    from emulation.jobs.models import Job
 
     if not wanted(f"job {path}"):
         return
@@ -486,6 +487,10 @@ def export_job(app, client, meter, path, data) -> None:
         status = client.get(response.headers["Location"] + "/status").get_json()
         assert status["state"] == "done", status
 
+    with app.app_context():  # a job left running by a bench run that was stopped would be
+        db.session.execute(update(Job).where(  # given back instead of a new one
+            Job.state.in_(("queued", "running"))).values(state="failed"))
+        db.session.commit()
     jobs.save_progress, app.config["EXPORT_JOB_ROWS"] = recording, 0
     try:
         timing = timed(meter, run, 1)
