@@ -19,7 +19,7 @@ from emulation.org.models import person_sort_key
 
 ROOT = Path(__file__).resolve().parents[2]
 SCALE = 0.005  # 10 units, 1,000 people, 10,000 appraisals, 150 nominations
-ONLY = ["GET /units/", "GET /people/?q", "batch eligibility", "import", "job /people"]
+ONLY = ["GET /units/", "GET /people/?q", "batch eligibility", "import"]
 TIME = r"\d+\.\d+(?:ms|s)"
 LABEL = re.compile(r"^(?:GET|job|import|batch|ranking) ")  # the first 44 characters
 COLUMNS = re.compile(rf"^\s*\S.*?\s+{TIME}\s+{TIME}\s+(?P<db>{TIME}|in-proc)\s+\d+\.\d\s+\d+"
@@ -75,7 +75,6 @@ def _check_table(output: str, postgres: bool) -> None:
     assert set(measured) == {
         "GET /units/", "GET /people/?q=nguyen+van", "GET /people/?q=nguyen+van&branch",
         "GET /units/export.xlsx", "batch eligibility (all nominations)",
-        "job /people/export.xlsx",
         "import units (same file again)", "import people (1,000 changed)"}, output
     assert all((db != "in-proc") == postgres for db in measured.values()), measured
     assert "renamed" not in output, output
