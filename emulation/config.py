@@ -122,6 +122,9 @@ def load_config(instance_path: Path) -> dict:
         "EXPORT_JOB_ROWS": int(os.environ.get("EXPORT_JOB_ROWS", "20000")),
         "JOBS_FOLDER": os.environ.get("JOBS_FOLDER") or str(file_store / "jobs"),
         "JOB_FILE_HOURS": int(os.environ.get("JOB_FILE_HOURS", "24")),
+        # how long the navigation's "to do" count is kept in the session (recounted on the
+        # home page and after the user's own changes)
+        "NAV_TASKS_SECONDS": int(os.environ.get("NAV_TASKS_SECONDS", "60")),
         # Imports of more rows than this run as jobs too (20,000 changed people take ~3 s).
         "IMPORT_JOB_ROWS": int(os.environ.get("IMPORT_JOB_ROWS", "10000")),
         # an uploaded file waits this long for its preview to be confirmed
