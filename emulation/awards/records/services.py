@@ -41,12 +41,6 @@ def honours_query(year: int | None, code: str = "", q: str = ""):
         year, code, q)
 
 
-def honours_page(year: int | None, code: str, page: int, per_page: int = 100, q: str = ""):
-    """One page of the roll (`honours_query`)."""
-    return db.paginate(honours_query(year, code, q), page=page, per_page=per_page,
-                       error_out=False)
-
-
 def honours_rows(year: int | None, code: str = "", q: str = ""):
     """The roll as plain columns (year, award, recipient, decision, issuer, cash, kind of
     commendation) for streaming into an export: no ORM object per record (a year is ~170,000
