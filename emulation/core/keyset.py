@@ -24,9 +24,12 @@ from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import Column, and_, false, func, literal, or_, select, tuple_
+from sqlalchemy import Column, and_, false, func, inspect, literal, or_, select, tuple_
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
+
+COUNT_CAP = 1000
+"""A long list (web or API) counts its rows up to this many ("more than 1,000" beyond)."""
 
 MAX_CURSOR_LENGTH = 1000
 """A longer `cursor` argument is refused before it is read."""
@@ -125,6 +128,20 @@ def key_columns(stmt) -> list[KeyColumn]:
     return key
 
 
+def with_tie_breaker(stmt, key: list[KeyColumn]) -> list[KeyColumn]:
+    """The key, ended by the primary key of the statement's first entity when it does not end
+    with a primary key column already (`ORDER BY unit.path` → `unit.path, unit.id`): rows with
+    equal sort values are then neither skipped nor repeated across pages."""
+    last = key[-1].expr
+    if isinstance(last, Column) and last.primary_key:
+        return key
+    entity = stmt.column_descriptions[0].get("entity")
+    if entity is None:
+        raise ValueError("keyset pagination needs an ORDER BY ending with a unique column")
+    mapper = inspect(entity)
+    return key + [KeyColumn(column, False, False) for column in mapper.primary_key]
+
+
 def _serializer(key: list[KeyColumn]) -> URLSafeSerializer:
     # the salt names the list's key, so a cursor of another list or sort order is refused
     scope = "|".join(f"{c.expr}:{int(c.descending)}" for c in key)
@@ -215,7 +232,7 @@ def keyset_page(session, stmt, per_page: int, cursor: str | None = None, page: i
     also count the rows up to that many (`capped_count`). One query for the page (plus one
     for the count, plus one when the first page is read again after reading backwards to the
     start). Rows: the entity when `stmt` selects one, else a tuple of its columns."""
-    key = key_columns(stmt)
+    key = with_tie_breaker(stmt, key_columns(stmt))
     width = len(stmt.column_descriptions)
     keyed = stmt.add_columns(*[c.expr.label(f"_keyset_{i}") for i, c in enumerate(key)])
     forward, number, values = True, max(1, page), None

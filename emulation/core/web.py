@@ -32,7 +32,7 @@ from werkzeug.wsgi import wrap_file
 from emulation.core import audit
 from emulation.core.errors import ServiceError, stale_message
 from emulation.core.integrity import duplicate_message, is_unique_violation
-from emulation.core.keyset import BadCursor, KeysetPage, keyset_page
+from emulation.core.keyset import COUNT_CAP, BadCursor, KeysetPage, keyset_page
 from emulation.extensions import db, limiter, login_manager
 
 _AS_OF: contextvars.ContextVar[date | None] = contextvars.ContextVar("thidua_as_of",
@@ -117,10 +117,6 @@ NUMBERED_PAGES = 10
 """A long list (`keyset`) links its first pages by number (read with OFFSET, at most
 9 pages × 100 rows skipped); every later page is reached by key with *Next* / *Previous*."""
 
-COUNT_CAP = 1000
-"""A long list counts its rows up to this many ("more than 1,000 records" beyond)."""
-
-
 def keyset(stmt, per_page: int, count_cap: int | None = COUNT_CAP) -> KeysetPage:
     """A page of a long list by key (`emulation.core.keyset`): `?cursor=` (a previous page's
     link) or `?page=` (1 to NUMBERED_PAGES); the rows are counted up to `count_cap`. A cursor
@@ -128,15 +124,15 @@ def keyset(stmt, per_page: int, count_cap: int | None = COUNT_CAP) -> KeysetPage
     cursor = request.args.get("cursor") or None
     page = page_arg()
     if page > NUMBERED_PAGES:
-        abort(400, description=_("Only the first %(count)s pages have a number: go on "
-                                 "with “Next”, or narrow the list with its filters.",
-                                 count=NUMBERED_PAGES))
+        raise ServiceError(_("Only the first %(count)s pages have a number: go on with "
+                             "“Next”, or narrow the list with its filters.",
+                             count=NUMBERED_PAGES))
     try:
         result = keyset_page(db.session, stmt, per_page, cursor=cursor, page=page,
                              count_cap=count_cap)
     except BadCursor:
-        abort(400, description=_("This page link is not valid (it may have been cut "
-                                 "short): start again from the first page."))
+        raise ServiceError(_("This page link is not valid (it may have been cut short): "
+                             "start again from the first page.")) from None
     if result.total is not None:
         result.numbered = min(NUMBERED_PAGES, max(1, -(-result.total // per_page)))
     return result
