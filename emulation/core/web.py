@@ -117,10 +117,11 @@ NUMBERED_PAGES = 10
 """A long list (`keyset`) links its first pages by number (read with OFFSET, at most
 9 pages × 100 rows skipped); every later page is reached by key with *Next* / *Previous*."""
 
-def keyset(stmt, per_page: int, count_cap: int | None = COUNT_CAP) -> KeysetPage:
+def keyset(stmt, per_page: int, counted: bool = True) -> KeysetPage:
     """A page of a long list by key (`emulation.core.keyset`): `?cursor=` (a previous page's
-    link) or `?page=` (1 to NUMBERED_PAGES); the rows are counted up to `count_cap`. A cursor
-    not made for this list, or a page number past NUMBERED_PAGES, is a translated 400."""
+    link) or `?page=` (1 to NUMBERED_PAGES); the rows are counted up to COUNT_CAP when
+    `counted`. A cursor not made for this list, or a page number past NUMBERED_PAGES, is a
+    translated 400."""
     cursor = request.args.get("cursor") or None
     page = page_arg()
     if page > NUMBERED_PAGES:
@@ -129,7 +130,7 @@ def keyset(stmt, per_page: int, count_cap: int | None = COUNT_CAP) -> KeysetPage
                              count=NUMBERED_PAGES))
     try:
         result = keyset_page(db.session, stmt, per_page, cursor=cursor, page=page,
-                             count_cap=count_cap)
+                             count_cap=COUNT_CAP if counted else None)
     except BadCursor:
         raise ServiceError(_("This page link is not valid (it may have been cut short): "
                              "start again from the first page.")) from None
