@@ -210,6 +210,8 @@ def seek(key: list[KeyColumn], values, forward: bool):
         right = tuple_(*[literal(v, c.expr.type) for c, v in zip(key, values, strict=True)])
         return left < right if key[0].descending == forward else left > right
     alternatives = []
+    if len(key) == 1 and values[0] is not None and not key[0].nullable:
+        return key[0].beyond(values[0], forward)
     for i, column in enumerate(key):
         alternatives.append(and_(*[c.equal(v) for c, v in zip(key[:i], values[:i],
                                                                  strict=True)],
@@ -222,6 +224,40 @@ def seek(key: list[KeyColumn], values, forward: bool):
     return clause
 
 
+def _runs(key: list[KeyColumn], values) -> list[list[int]] | None:
+    """The key's columns in runs of one direction (`year DESC | award_code, id`), when every
+    column is NOT NULL with a value (None otherwise: one OR predicate is used)."""
+    if any(c.nullable or v is None for c, v in zip(key, values, strict=True)):
+        return None
+    runs: list[list[int]] = []
+    for i, column in enumerate(key):
+        if runs and key[runs[-1][0]].descending == column.descending:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def seek_branches(key: list[KeyColumn], values, forward: bool) -> list:
+    """The rows beyond a position as disjoint WHERE clauses, nearest first, one per run of a
+    direction: `year = :y AND (award_code, id) > (:c, :i)`, then `year < :y`. Each is one
+    range of an index on the key (its columns in the key's directions), where a single OR
+    over a key of mixed directions makes PostgreSQL read and discard every row between the
+    start of the first column's value and the position. One clause when the key goes one way
+    (or has NULLs)."""
+    runs = _runs(key, values)
+    if runs is None or len(runs) == 1:
+        return [seek(key, values, forward)]
+    branches = []
+    for j in reversed(range(len(runs))):
+        before = [i for run in runs[:j] for i in run]
+        sub_key = [key[i] for i in runs[j]]
+        sub_values = [values[i] for i in runs[j]]
+        branches.append(and_(*[key[i].equal(values[i]) for i in before],
+                             seek(sub_key, sub_values, forward)))
+    return branches
+
+
 def keyset_page(session, stmt, per_page: int, cursor: str | None = None, page: int = 1,
                 count_cap: int | None = None) -> KeysetPage:
     """One page of `stmt` (a select whose ORDER BY ends with a unique column).
@@ -229,9 +265,11 @@ def keyset_page(session, stmt, per_page: int, cursor: str | None = None, page: i
     `cursor`: None for the first page, else one of a previous page's `next_cursor` /
     `prev_cursor` (BadCursor when it is not). `page` (no cursor): a small page number read
     with OFFSET (the numbered links of the first pages; the caller bounds it). `count_cap`:
-    also count the rows up to that many (`capped_count`). One query for the page (plus one
-    for the count, plus one when the first page is read again after reading backwards to the
-    start). Rows: the entity when `stmt` selects one, else a tuple of its columns."""
+    also count the rows up to that many (`capped_count`). One query for the page (at most one
+    per run of a direction of the key after a cursor, see `seek_branches`: two for the honour
+    roll's `year DESC, award_code, id`), plus one for the count, plus one when the first page
+    is read again after reading backwards to the start. Rows: the entity when `stmt` selects
+    one, else a tuple of its columns."""
     key = with_tie_breaker(stmt, key_columns(stmt))
     width = len(stmt.column_descriptions)
     keyed = stmt.add_columns(*[c.expr.label(f"_keyset_{i}") for i, c in enumerate(key)])
@@ -246,9 +284,14 @@ def keyset_page(session, stmt, per_page: int, cursor: str | None = None, page: i
 
     def fetch(forward: bool, values, offset: int = 0) -> list:
         query = keyed.order_by(None).order_by(*[c.ordered(forward) for c in key])
-        if values is not None:
-            query = query.where(seek(key, values, forward))
-        return list(session.execute(query.limit(per_page + 1).offset(offset or None)).all())
+        if values is None:
+            return list(session.execute(query.limit(per_page + 1).offset(offset or None)))
+        rows: list = []
+        for branch in seek_branches(key, values, forward):  # nearest first, until full
+            rows += session.execute(query.where(branch).limit(per_page + 1 - len(rows))).all()
+            if len(rows) > per_page:
+                break
+        return rows
 
     rows = fetch(forward, values, 0 if cursor else (number - 1) * per_page)
     more = len(rows) > per_page
