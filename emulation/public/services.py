@@ -101,15 +101,9 @@ def roll_query(q: str = "", year: int | None = None):
     return stmt.order_by(AwardRecord.year.desc(), AwardRecord.award_code, AwardRecord.id)
 
 
-def roll_page(q: str, year: int | None, page: int):
-    """(rows, total, pages) of one page of the public roll."""
-    stmt = roll_query(q, year)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    pages = max(1, -(-total // ROLL_PER_PAGE))
-    page = min(max(page, 1), pages)
-    rows = [RollRow(*row) for row in db.session.execute(
-        stmt.limit(ROLL_PER_PAGE).offset((page - 1) * ROLL_PER_PAGE))]
-    return rows, total, page, pages
+def roll_rows(items) -> list[RollRow]:
+    """A page of `roll_query`'s rows (read by key, `core.web.keyset`) as RollRows."""
+    return [RollRow(*row) for row in items]
 
 
 # --- the eligibility self-check -----------------------------------------------------------
