@@ -312,6 +312,17 @@ def keyset_page(session, stmt, per_page: int, cursor: str | None = None, page: i
     return result
 
 
+def cursor_at(session, stmt, position: int, page: int = 2) -> str | None:
+    """The cursor of the page starting after the `position`-th row of `stmt` (1-based; None
+    past the end), labelled page `page`: a deep link for a bench or a test, read once with
+    OFFSET."""
+    key = with_tie_breaker(stmt, key_columns(stmt))
+    row = session.execute(stmt.with_only_columns(*[c.expr for c in key]).order_by(None)
+                          .order_by(*[c.ordered(True) for c in key])
+                          .offset(position - 1).limit(1)).first()
+    return None if row is None else encode_cursor(key, list(row), True, page)
+
+
 def capped_count(session, stmt, cap: int) -> int:
     """Rows of `stmt`, counted up to `cap + 1` only (`SELECT count(*) FROM (… LIMIT cap+1)`):
     a result above `cap` means "more than cap" without reading the rest."""
