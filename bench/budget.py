@@ -72,6 +72,7 @@ from emulation.awards.records.services import honours_query
 from emulation.campaigns import services as cs
 from emulation.campaigns.models import Campaign
 from emulation.core.audit import AuditEvent
+from emulation.core.keyset import COUNT_CAP, keyset_page
 from emulation.core.permissions import SYSTEM
 from emulation.core.tabular import read_table
 from emulation.core.text import fold
@@ -619,7 +620,7 @@ def add_floor_routes(app, ids) -> None:
         .group_by(AwardRecord.award_code)).all()}
 
     def floor(name):
-        pagination = db.paginate(queries[name](), page=1, per_page=50, error_out=False)
+        pagination = keyset_page(db.session, queries[name](), 50, count_cap=COUNT_CAP)
         extra = also[name]() if name in also else []
         return render_template_string(FLOOR_TEMPLATE, rows=[*pagination.items, *extra],
                                       total=pagination.total)

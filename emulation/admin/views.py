@@ -26,6 +26,7 @@ from emulation.core.web import (
     attempt,
     flash_form_errors,
     form_action,
+    keyset,
     load_or_404,
     paginate,
 )
@@ -174,7 +175,7 @@ def grant_remove(grant_id: int):
 def audit_log():
     """Nhật ký: every state change, newest first, filtered; there is no way to edit one."""
     audit = _audit_filters()
-    return render_template("admin/audit.html", pagination=paginate(audit.query(), 100),
+    return render_template("admin/audit.html", pagination=keyset(audit.query(), 100),
                            actions=_by_label(action_label, queries.audit_actions()),
                            object_types=_by_label(record_type_label,
                                                   queries.audit_object_types()),
@@ -183,7 +184,8 @@ def audit_log():
                                     "object_id": audit.object_id, "q": audit.q,
                                     "from": request.args.get("from", "")[:10],
                                     "to": request.args.get("to", "")[:10]},
-                           export_args={k: v for k, v in request.args.items() if k != "page"})
+                           export_args={k: v for k, v in request.args.items()
+                                        if k not in ("page", "cursor")})
 
 
 @bp.route("/audit/export.xlsx")

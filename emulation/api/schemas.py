@@ -15,6 +15,7 @@ from emulation.awards.records.enums import (
 )
 from emulation.campaigns.models import CAMPAIGN_STATES
 from emulation.core.forms import DATE_MAX, DATE_MIN
+from emulation.core.keyset import COUNT_CAP, MAX_CURSOR_LENGTH
 from emulation.org.models import GENDERS, UNIT_KINDS
 
 ROW_ID = validate.Range(min=1, max=2**31 - 1)
@@ -76,7 +77,17 @@ def decimal_in(pattern: str, **kwargs):
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    """A list's position: `cursor` (the `next` / `previous` of a page read before, opaque and
+    signed; read by key, every page as fast as the first) or `page` (a page number, read by
+    skipping rows: kept for older clients, slow deep in a large list)."""
+
+    cursor = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=MAX_CURSOR_LENGTH),
+        metadata={"description": "Opaque position from a page's `next_cursor` or "
+                                 "`previous_cursor` (400 when it is not one of this list's)."})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000),
+                          metadata={"description": "Page number, without `cursor` "
+                                                   "(deprecated: follow `next` instead)."})
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
@@ -567,9 +578,20 @@ class DecisionSchema(Schema):
 
 
 def page_of(item_schema):
+    """The envelope of a list: its items, the count (exact up to `COUNT_CAP`, else null), the
+    page's number and size, and the links (and bare cursors) of the next / previous pages
+    (null at either end); the same links are in the `Link` header (RFC 8288)."""
+    link = {"allow_none": True, "dump_default": None}
     return type(f"{item_schema.__name__.removesuffix('Schema')}Page", (Schema,), {
-        "items": fields.List(fields.Nested(item_schema)), "total": fields.Integer(),
-        "page": fields.Integer(), "per_page": fields.Integer()})
+        "items": fields.List(fields.Nested(item_schema)),
+        "total": fields.Integer(allow_none=True, metadata={
+            "description": f"Number of items when at most {COUNT_CAP:,}; null when there are "
+                           "more (the API counts no further)."}),
+        "page": fields.Integer(), "per_page": fields.Integer(),
+        "next": fields.String(**link, metadata={"description": "Address of the next page."}),
+        "previous": fields.String(**link, metadata={"description":
+                                                    "Address of the previous page."}),
+        "next_cursor": fields.String(**link), "previous_cursor": fields.String(**link)})
 
 
 class AwardRef(Schema):

@@ -5,10 +5,10 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager, selectinload
 
 from emulation.api.models import ApiToken
@@ -18,6 +18,7 @@ from emulation.awards.eligibility import engine
 from emulation.campaigns.models import ReportPeriod
 from emulation.core import audit
 from emulation.core.errors import InvalidState, NotFound, PermissionDenied, ServiceError
+from emulation.core.keyset import COUNT_CAP, BadCursor, keyset_page
 from emulation.core.models import utcnow
 from emulation.core.text import clean
 from emulation.extensions import db
@@ -153,11 +154,39 @@ def report_entries(pledge, items: list[dict]) -> dict:
 
 # --- reads of the API's handlers ----------------------------------------------------------------
 
-def page_of(stmt, page: int, per_page: int) -> dict:
-    """One page of a statement's rows with the total, as the API's list envelope."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+def page_of(stmt, args: dict) -> dict:
+    """One page of a statement's rows as the API's list envelope (`schemas.page_of`): read by
+    key after `args["cursor"]`, else by number (`args["page"]`); counted up to COUNT_CAP
+    (`total` null beyond). `next` / `previous` are the addresses of this request with the
+    other page's cursor (every other argument kept). A cursor not made for this list: 400
+    with a translated detail."""
+    try:
+        result = keyset_page(db.session, stmt, args["per_page"], cursor=args.get("cursor"),
+                             page=1 if args.get("cursor") else args["page"],
+                             count_cap=COUNT_CAP)
+    except BadCursor:
+        raise ServiceError(_("This cursor is not valid for this list (it may have been cut "
+                             "short): start again without it.")) from None
+    return {"items": result.items, "total": None if result.total_capped else result.total,
+            "page": result.page, "per_page": args["per_page"],
+            "next": _link(result.next_cursor), "previous": _link(result.prev_cursor),
+            "next_cursor": result.next_cursor, "previous_cursor": result.prev_cursor}
+
+
+def _link(cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    args = {k: v for k, v in request.args.to_dict(flat=False).items()
+            if k not in ("cursor", "page")}
+    return url_for(request.endpoint, _external=True, **(request.view_args or {}), **args,
+                   cursor=cursor)
+
+
+def link_header(envelope: dict) -> dict:
+    """The `Link` header (RFC 8288) of a list envelope's next / previous pages ({} at none)."""
+    links = [f'<{envelope[rel]}>; rel="{rel if rel == "next" else "prev"}"'
+             for rel in ("next", "previous") if envelope[rel]]
+    return {"Link": ", ".join(links)} if links else {}
 
 
 def pledge_for(campaign, unit):

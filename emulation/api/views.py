@@ -16,6 +16,7 @@ from webargs.flaskparser import abort as refuse
 from emulation.api import schemas as s
 from emulation.api.services import (
     active_award_types,
+    link_header,
     page_of,
     period_of,
     pledge_entries,
@@ -119,14 +120,22 @@ def authenticate():
     g.api_user = user
 
 
+LIST_HEADERS = {"Link": {"description": "The next and previous pages (RFC 8288: "
+                                        "`rel=\"next\"`, `rel=\"prev\"`), when there are.",
+                         "schema": {"type": "string"}}}
+
+
 def _paged(stmt, args):
-    return page_of(stmt, args["page"], args["per_page"])
+    """A list operation's answer: its envelope (`page_of`) and its `Link` header."""
+    envelope = page_of(stmt, args)
+    return envelope, link_header(envelope)
 
 
 @bp.route("/units")
 class Units(MethodView):
     @bp.arguments(s.UnitArgs, location="query")
-    @bp.response(200, s.page_of(s.UnitSchema))
+    @bp.response(200, s.page_of(s.UnitSchema), headers=LIST_HEADERS)
+    @bp.alt_response(400, response="BAD_REQUEST")
     def get(self, args):
         """Units the token's owner may see."""
         return _paged(org.units_query(g.api_user, args["q"]), args)
@@ -162,7 +171,8 @@ class UnitItem(MethodView):
 @bp.route("/people")
 class People(MethodView):
     @bp.arguments(s.PeopleArgs, location="query")
-    @bp.response(200, s.page_of(s.PersonSchema))
+    @bp.response(200, s.page_of(s.PersonSchema), headers=LIST_HEADERS)
+    @bp.alt_response(400, response="BAD_REQUEST")
     def get(self, args):
         """People of the units the token's owner may see."""
         if not perms.can_any(g.api_user, perms.VIEW_PEOPLE):
@@ -203,7 +213,8 @@ class PersonItem(MethodView):
 @bp.route("/campaigns")
 class Campaigns(MethodView):
     @bp.arguments(s.CampaignArgs, location="query")
-    @bp.response(200, s.page_of(s.CampaignSchema))
+    @bp.response(200, s.page_of(s.CampaignSchema), headers=LIST_HEADERS)
+    @bp.alt_response(400, response="BAD_REQUEST")
     def get(self, args):
         return _paged(campaigns.campaigns_query(g.api_user, args["status"], args["year"],
                                                 args["unit"]), args)
@@ -342,7 +353,8 @@ class AwardTypeActive(MethodView):
 @bp.route("/award-records")
 class AwardRecords(MethodView):
     @bp.arguments(s.RecordArgs, location="query")
-    @bp.response(200, s.page_of(s.AwardRecordSchema))
+    @bp.response(200, s.page_of(s.AwardRecordSchema), headers=LIST_HEADERS)
+    @bp.alt_response(400, response="BAD_REQUEST")
     def get(self, args):
         """Granted and imported awards of the people and units the owner may see."""
         return _paged(award_records.award_records_query(g.api_user, args["year"], args["person"],
@@ -352,7 +364,8 @@ class AwardRecords(MethodView):
 @bp.route("/nominations")
 class Nominations(MethodView):
     @bp.arguments(s.NominationArgs, location="query")
-    @bp.response(200, s.page_of(s.NominationSchema))
+    @bp.response(200, s.page_of(s.NominationSchema), headers=LIST_HEADERS)
+    @bp.alt_response(400, response="BAD_REQUEST")
     def get(self, args):
         return _paged(nominations_query(g.api_user, args["status"], args["year"],
                                         args["unit"])
@@ -443,7 +456,8 @@ class NominationSuperiorRefusal(MethodView):
 @bp.route("/decisions")
 class Decisions(MethodView):
     @bp.arguments(s.DecisionArgs, location="query")
-    @bp.response(200, s.page_of(s.DecisionSchema))
+    @bp.response(200, s.page_of(s.DecisionSchema), headers=LIST_HEADERS)
+    @bp.alt_response(400, response="BAD_REQUEST")
     def get(self, args):
         return _paged(decisions_query(g.api_user, args["year"], args["status"]), args)
 

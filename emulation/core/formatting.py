@@ -65,6 +65,17 @@ def page_url(endpoint: str, page: int) -> str:
     return url_for(endpoint, page=page, **request.view_args, **args)
 
 
+def list_url(endpoint: str, cursor: str | None = None, page: int | None = None) -> str:
+    """The current long list's address at another position (`cursor`, or a numbered `page`;
+    neither: the first page), keeping every filter."""
+    args = {k: v for k, v in request.args.items() if k not in ("page", "cursor")}
+    if cursor:
+        args["cursor"] = cursor
+    elif page and page > 1:
+        args["page"] = page
+    return url_for(endpoint, **request.view_args, **args)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["dt"] = fmt_datetime
     app.jinja_env.filters["d"] = fmt_date
@@ -75,6 +86,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["signed"] = fmt_signed
     app.jinja_env.filters["json_text"] = json_text
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["list_url"] = list_url
     from emulation.core.audit import lines as audit_lines
 
     app.jinja_env.globals["audit_lines"] = audit_lines

@@ -31,6 +31,7 @@ from werkzeug.wsgi import wrap_file
 from emulation.core import audit, counting
 from emulation.core.errors import ServiceError, stale_message
 from emulation.core.integrity import duplicate_message, is_unique_violation
+from emulation.core.keyset import COUNT_CAP, BadCursor, KeysetPage, keyset_page
 from emulation.extensions import db, limiter, login_manager
 
 _AS_OF: contextvars.ContextVar[date | None] = contextvars.ContextVar("thidua_as_of",
@@ -101,6 +102,32 @@ def paginate(stmt, per_page: int):
     """A page (`?page=`) of a select statement's rows; past the last page is an empty page.
     The count stops at core.counting.COUNT_CAP ("more than 1,000 records")."""
     return counting.paginate(stmt, page_arg(), per_page)
+
+
+NUMBERED_PAGES = 10
+"""A long list (`keyset`) links its first pages by number (read with OFFSET, at most
+9 pages × 100 rows skipped); every later page is reached by key with *Next* / *Previous*."""
+
+def keyset(stmt, per_page: int, counted: bool = True) -> KeysetPage:
+    """A page of a long list by key (`emulation.core.keyset`): `?cursor=` (a previous page's
+    link) or `?page=` (1 to NUMBERED_PAGES); the rows are counted up to COUNT_CAP when
+    `counted`. A cursor not made for this list, or a page number past NUMBERED_PAGES, is a
+    translated 400."""
+    cursor = request.args.get("cursor") or None
+    page = page_arg()
+    if page > NUMBERED_PAGES:
+        raise ServiceError(_("Only the first %(count)s pages have a number: go on with "
+                             "“Next”, or narrow the list with its filters.",
+                             count=NUMBERED_PAGES))
+    try:
+        result = keyset_page(db.session, stmt, per_page, cursor=cursor, page=page,
+                             count_cap=COUNT_CAP if counted else None)
+    except BadCursor:
+        raise ServiceError(_("This page link is not valid (it may have been cut short): "
+                             "start again from the first page.")) from None
+    if result.total is not None:
+        result.numbered = min(NUMBERED_PAGES, max(1, -(-result.total // per_page)))
+    return result
 
 
 def year_arg(name: str = "year") -> int | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from emulation.core import permissions, search
@@ -87,7 +87,7 @@ class Person(TimestampMixin, VersionedMixin, Base):
     full_name: Mapped[str] = mapped_column(String(150))
     name_folded: Mapped[str] = mapped_column(String(150), index=True, default="")
     # Lists sort the Vietnamese way: by given name (tên), then family and middle names.
-    sort_key: Mapped[str] = mapped_column(String(160), index=True, default="")
+    sort_key: Mapped[str] = mapped_column(String(160), default="")
     gender: Mapped[str | None] = mapped_column(String(10))
     birth_date: Mapped[date | None] = mapped_column(Date)
     # The year of birth: the birth date's year, or alone when only the year is known (office
@@ -104,6 +104,9 @@ class Person(TimestampMixin, VersionedMixin, Base):
         CheckConstraint(f"gender IS NULL OR gender IN ({Gender.sql_in()})", name="gender_known"),
         CheckConstraint("birth_year IS NULL OR (birth_year >= 1900 AND birth_year <= 2100)",
                         name="birth_year_plausible"),
+        # the people list's order and its key (core/keyset.py): a page after a cursor is
+        # one range of this index, however many people share a name
+        Index("ix_person_sort_key_id", "sort_key", "id"),
     )
 
     def set_name(self, name: str) -> None:

@@ -18,7 +18,14 @@ from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.errors import ServiceError, StaleRecord
 from emulation.core.text import clean
-from emulation.core.web import form_action, int_arg, load_or_404, paginate, xlsx_response
+from emulation.core.web import (
+    form_action,
+    int_arg,
+    keyset,
+    load_or_404,
+    paginate,
+    xlsx_response,
+)
 from emulation.jobs import imports
 from emulation.jobs.web import export_response
 from emulation.org import exports, services
@@ -188,7 +195,7 @@ def people():
     if unit_id is not None:
         unit = load_or_404(services.get_unit_for, current_user, unit_id, perms.VIEW_PEOPLE)
     stmt = services.people_query(current_user, q, unit, include_inactive)
-    return render_template("org/people.html", pagination=paginate(stmt, PER_PAGE), q=q,
+    return render_template("org/people.html", pagination=keyset(stmt, PER_PAGE), q=q,
                            unit=unit,
                            include_inactive=include_inactive)
 

@@ -18,7 +18,7 @@ from emulation.awards.eligibility import engine
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, InitiativeScope
 from emulation.awards.records.models import AwardRecord
-from emulation.core import counting, search, settings
+from emulation.core import search, settings
 from emulation.core.errors import StaleRecord
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
@@ -99,19 +99,9 @@ def roll_query(q: str = "", year: int | None = None):
     return stmt.order_by(AwardRecord.year.desc(), AwardRecord.award_code, AwardRecord.id)
 
 
-def roll_page(q: str, year: int | None, page: int):
-    """(rows, total, page, pages, more) of one page of the public roll. The count stops at
-    core.counting.COUNT_CAP or at the page asked when deeper: `more` then says rows remain
-    past `total` (and `pages` holds one page past it)."""
-    stmt = roll_query(q, year)
-    page = max(page, 1)
-    total, more = counting.capped_count(
-        stmt, max(counting.COUNT_CAP, page * ROLL_PER_PAGE))
-    pages = max(1, -(-(total + more) // ROLL_PER_PAGE))
-    page = min(page, pages)
-    rows = [RollRow(*row) for row in db.session.execute(
-        stmt.limit(ROLL_PER_PAGE).offset((page - 1) * ROLL_PER_PAGE))]
-    return rows, total, page, pages, more
+def roll_rows(items) -> list[RollRow]:
+    """A page of `roll_query`'s rows (read by key, `core.web.keyset`) as RollRows."""
+    return [RollRow(*row) for row in items]
 
 
 # --- the eligibility self-check -----------------------------------------------------------

@@ -9,7 +9,7 @@ from flask_login import current_user
 from emulation.awards.records.enums import AppraisalLevel, DisciplineLevel, InitiativeScope
 from emulation.core.permissions import admin_required
 from emulation.core.text import clean
-from emulation.core.web import attempt, current_locale, local_today, page_arg, year_arg
+from emulation.core.web import attempt, current_locale, keyset, local_today, year_arg
 from emulation.extensions import csrf, limiter
 from emulation.public import services
 from emulation.public.forms import PublicPagesForm, SelfCheckForm
@@ -24,9 +24,9 @@ def honours():
         abort(404)
     q = clean(request.args.get("q", ""))[:100]
     year = year_arg()
-    rows, total, page, pages, more = services.roll_page(q, year, page_arg())
-    return render_template("public/honours.html", rows=rows, total=total, page=page,
-                           pages=pages, more=more, q=q, year=year)
+    pagination = keyset(services.roll_query(q, year), services.ROLL_PER_PAGE)
+    return render_template("public/honours.html", rows=services.roll_rows(pagination.items),
+                           pagination=pagination, q=q, year=year)
 
 
 @bp.route("/public/self-check", methods=["GET", "POST"])

@@ -257,7 +257,8 @@ def test_list_filters_by_status_unit_and_year(client, token, world, cworld):
     assert client.get(f"/api/v1/nominations?unit={world.unit2.id}",
                       headers=organiser).get_json()["total"] == 0
     assert client.get("/api/v1/decisions?status=issued", headers=organiser).get_json() == {
-        "items": [], "total": 0, "page": 1, "per_page": 50}
+        "items": [], "total": 0, "page": 1, "per_page": 50, "next": None, "previous": None,
+        "next_cursor": None, "previous_cursor": None}
 
 
 def test_art8_api_only_regular_awards_count(client, token):
@@ -269,3 +270,49 @@ def test_art8_api_only_regular_awards_count(client, token):
     assert _verdict(client, token("xem"), "BK_BO", 2026, subject)["eligible"] is False
     subject["awards"][0]["kind"] = "regular"
     assert _verdict(client, token("xem"), "BK_BO", 2026, subject)["eligible"] is True
+
+
+def test_lists_are_read_by_cursor_with_next_links(client, token, world):
+    organiser = token("tochuc")
+    by_number = [u["id"] for u in client.get("/api/v1/units?per_page=100",
+                                             headers=organiser).get_json()["items"]]
+    seen, url, pages = [], "/api/v1/units?per_page=2", []
+    while url:
+        response = client.get(url, headers=organiser)
+        assert response.status_code == 200
+        body = response.get_json()
+        pages.append(body)
+        seen += [u["id"] for u in body["items"]]
+        url = body["next"]
+        assert ('rel="next"' in response.headers.get("Link", "")) == bool(url)
+        assert len(pages) <= len(by_number)
+    assert seen == by_number and len(pages) == 3
+    assert [p["page"] for p in pages] == [1, 2, 3] and pages[-1]["next_cursor"] is None
+    back = client.get(pages[-1]["previous"], headers=organiser).get_json()
+    assert back["items"] == pages[1]["items"] and back["page"] == 2
+    assert back["total"] == 6 and 'rel="prev"' in client.get(
+        pages[-1]["previous"], headers=organiser).headers["Link"]
+
+
+def test_a_cursor_of_another_list_or_tampered_is_a_translated_400(client, token, world):
+    organiser = token("tochuc")
+    units = client.get("/api/v1/units?per_page=1", headers=organiser).get_json()
+    cursor = units["next_cursor"]
+    for bad in (cursor[:-2], cursor + "x", "garbage", "eyJ9", "..", cursor.swapcase()):
+        response = client.get(f"/api/v1/units?cursor={bad}", headers=organiser)
+        assert response.status_code == 400 and response.mimetype == "application/problem+json"
+        assert "không hợp lệ" in response.get_json()["detail"]
+    other = client.get(f"/api/v1/people?cursor={cursor}", headers=organiser)
+    assert other.status_code == 400
+    too_long = client.get(f"/api/v1/units?cursor={'a' * 1001}", headers=organiser)
+    assert too_long.status_code == 422
+
+
+def test_the_list_count_stops_at_its_cap(client, token, world, monkeypatch):
+    from emulation.api import services
+    monkeypatch.setattr(services, "COUNT_CAP", 3)
+    body = client.get("/api/v1/units?per_page=2", headers=token("tochuc")).get_json()
+    assert body["total"] is None and body["next"] and len(body["items"]) == 2
+    monkeypatch.setattr(services, "COUNT_CAP", 6)
+    body = client.get("/api/v1/units?per_page=2", headers=token("tochuc")).get_json()
+    assert body["total"] == 6

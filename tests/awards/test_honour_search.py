@@ -59,3 +59,38 @@ def test_the_search_box_keeps_its_text_and_the_export_follows_it(roll, login):
     rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(
         min_row=2, values_only=True))
     assert [r[3] for r in rows] == ["Công đoàn Công ty Lâm Thao"]
+
+
+def test_the_roll_pages_by_key_across_years_with_equal_awards(world, in_app, login, queries):
+    """Year DESC, award, id: ties on (year, award) across pages and a change of year inside a
+    page; every record once, in the roll's order; a page after a cursor costs at most one query
+    more than the first page (one per direction of the key)."""
+    import html as html_lib
+
+    from emulation.extensions import db
+    from emulation.org.models import Unit
+    from tests.factories import gen_person
+    with in_app() as session:
+        unit = session.get(Unit, world.unit1.id)
+        people = [gen_person(f"H{i:03d}", unit, f"Người Khen {i:03d}") for i in range(120)]
+        for n, person in enumerate(people):
+            for year, code in ((2025, "LDTT"), (2024, "CSTDCS")):
+                session.add(AwardRecord(award_code=code, person_id=person.id, year=year,
+                                        decision_number=f"QD-{year}-{n:03d}"))
+        session.commit()
+        expected = [r.decision_number for r in session.scalars(
+            db.select(AwardRecord).order_by(AwardRecord.year.desc(), AwardRecord.award_code,
+                                            AwardRecord.id))]
+    client = login("tochuc")
+    seen, url, counts = [], "/honours/", []
+    while url:
+        with queries() as executed:
+            html = client.get(url).get_data(as_text=True)
+        counts.append(len(executed))
+        seen += re.findall(r'<td class="small">(QD-[^<]*)</td>', html)
+        found = re.search(r'rel="next" href="([^"#]+)"', html)
+        url = html_lib.unescape(found.group(1)) if found else None
+        assert len(counts) <= 4
+    assert seen == expected and len(seen) == 240
+    # a page not filled within its year reads the next years: one query more, never more
+    assert len(counts) == 3 and all(c <= counts[0] + 1 for c in counts), counts

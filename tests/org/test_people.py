@@ -1,5 +1,7 @@
 import unicodedata
 
+from sqlalchemy import select
+
 from emulation.core.text import fold
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
@@ -161,3 +163,52 @@ def test_whole_tree_users_list_people_without_a_unit_filter(world, ctx):
     assert not perms.covers_every_unit(user("tochuc"), perms.VIEW_PEOPLE)
     names = {p.full_name for p in db.session.scalars(people_query(user("tochuc")))}
     assert "Người Ngoài Cây" not in names and "Nguyễn Văn Đức" in names
+
+
+def _next_link(html: str) -> str | None:
+    import html as html_lib
+    import re
+    found = re.search(r'rel="next" href="([^"#]+)"', html)
+    return html_lib.unescape(found.group(1)) if found else None
+
+
+def test_people_pages_by_key_show_everyone_once_with_equal_names(world, login, in_app):
+    import re
+    with in_app():
+        unit = db.session.get(Unit, world.unit1.id)
+        for i in range(130):  # one name for all: every row ties on the sort key
+            gen_person(f"T{i:03d}", unit, "Lê Thị Giống")
+        ids = set(db.session.scalars(select(Person.id).where(Person.code.like("T%"))))
+    c = login("donvi1")
+    seen, url, pages = [], "/people/?q=giong", []
+    while url:
+        response = c.get(url)
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        pages.append(html)
+        seen += [int(i) for i in re.findall(r'href="/people/(\d+)"', html)]
+        url = _next_link(html)
+        assert len(pages) <= 4
+    assert sorted(seen) == sorted(ids) and len(seen) == len(set(seen)) == 130
+    assert "cursor=" in _next_link(pages[1]) and "q=giong" in _next_link(pages[1])
+    assert re.search(r'page-item active"><a class="page-link" href="[^"]*">3<', pages[2])
+    assert "130 bản ghi" in pages[0]
+    previous = re.search(r'rel="prev" href="([^"]+)"', pages[2]).group(1)
+    back = c.get(previous.replace("&amp;", "&")).get_data(as_text=True)
+    assert re.findall(r'href="/people/(\d+)"', back) == re.findall(r'href="/people/(\d+)"',
+                                                                  pages[1])
+
+
+def test_people_list_refuses_a_bad_cursor_or_a_deep_page_number(world, login, monkeypatch):
+    from emulation.core import web
+    c = login("donvi1")
+    assert c.get("/people/?cursor=%00").status_code == 400  # refused before (NUL byte)
+    for bad in ("garbage", "eyJ4IjoxfQ.abc", "a" * 5000):
+        response = c.get(f"/people/?cursor={bad}")
+        assert response.status_code == 400
+        assert "Liên kết trang này không hợp lệ" in response.get_data(as_text=True)
+    deep = c.get("/people/?page=11")
+    assert deep.status_code == 400 and "Chỉ 10 trang đầu" in deep.get_data(as_text=True)
+    assert c.get("/people/?page=10").status_code == 200
+    monkeypatch.setattr(web, "COUNT_CAP", 1)
+    assert "hơn 1 bản ghi" in login("tochuc").get("/people/").get_data(as_text=True)

@@ -3,6 +3,7 @@ public roll shows nothing personal and searches without accents; the self-check 
 typed record with the eligibility engine, is rate-limited and stores nothing."""
 from __future__ import annotations
 
+import html as html_lib
 import re
 from datetime import date
 
@@ -176,7 +177,14 @@ def test_the_roll_is_paginated(roll, client, monkeypatch):
     monkeypatch.setattr(services, "ROLL_PER_PAGE", 2)
     first = client.get(ROLL).get_data(as_text=True)
     second = client.get(ROLL, query_string={"page": 2}).get_data(as_text=True)
-    assert "Trang 1 / 2" in first and "Trang 2 / 2" in second
+    active = r'page-item active"><a class="page-link" href="[^"]*">%s<'
+    assert re.search(active % 1, first) and re.search(active % 2, second)
+    assert re.search(r"[34] bản ghi", first)  # the count, under its cap
+    following = html_lib.unescape(re.search(r'rel="next" href="([^"#]+)"', first).group(1))
+    assert "cursor=" in following  # the next page by key: the same rows as page 2
+    by_key = client.get(following).get_data(as_text=True)
+    assert by_key.split("<tbody>")[1].split("</tbody>")[0] == \
+        second.split("<tbody>")[1].split("</tbody>")[0]
     assert "7/QĐ-CĐ<" not in first and "7/QĐ-CĐ<" in second  # 2023 comes last
 
 

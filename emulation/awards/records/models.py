@@ -156,3 +156,8 @@ def _counted_unit(_mapper, connection, record: AwardRecord) -> None:
     if record.counted_unit_id is None:
         record.counted_unit_id = record.unit_id if record.unit_id is not None else \
             connection.scalar(select(Person.unit_id).where(Person.id == record.person_id))
+
+
+# the honour roll of every year, newest year first, in its order (year DESC, award_code, id)
+# and its key (core/keyset.py): a page reads one range of it, without sorting a year
+Index("ix_award_record_roll", AwardRecord.year.desc(), AwardRecord.award_code, AwardRecord.id)

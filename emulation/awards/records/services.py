@@ -6,8 +6,8 @@ from sqlalchemy.orm import joinedload
 
 from emulation.awards.catalogue.models import AwardType
 from emulation.awards.records.models import AwardRecord
-from emulation.core import counting, search
 from emulation.core import permissions as perms
+from emulation.core import search
 from emulation.core.xlsx import STREAM_ROWS
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
@@ -39,11 +39,6 @@ def honours_query(year: int | None, code: str = "", q: str = ""):
     return _honours_filter(select(AwardRecord).options(
         joinedload(AwardRecord.person).joinedload(Person.unit), joinedload(AwardRecord.unit)),
         year, code, q)
-
-
-def honours_page(year: int | None, code: str, page: int, per_page: int = 100, q: str = ""):
-    """One page of the roll (`honours_query`), its count capped (core.counting)."""
-    return counting.paginate(honours_query(year, code, q), page, per_page)
 
 
 def honours_rows(year: int | None, code: str = "", q: str = ""):

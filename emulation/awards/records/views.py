@@ -13,9 +13,11 @@ from emulation.awards.records import services as award_records
 from emulation.awards.records.importers import COLUMNS
 from emulation.core import permissions as perms
 from emulation.core.text import clean
-from emulation.core.web import local_today, page_arg, xlsx_response, year_arg
+from emulation.core.web import keyset, local_today, xlsx_response, year_arg
 from emulation.jobs.web import export_response
 from emulation.org.views import _import_page
+
+HONOURS_PER_PAGE = 100
 
 
 @bp.route("/records/import/<kind>", methods=["GET", "POST"])
@@ -52,7 +54,7 @@ def honours():
     year = year_arg()
     code = (request.args.get("award") or "")[:20]
     q = search_arg()
-    pagination = award_records.honours_page(year, code, page_arg(), q=q)
+    pagination = keyset(award_records.honours_query(year, code, q), HONOURS_PER_PAGE)
     # a name links to the person's page only for a reader who may open it (no dead end)
     openable = {r.person.id for r in pagination.items
                 if r.person and perms.covers(current_user, r.person.unit, perms.VIEW_PEOPLE)}
