@@ -28,7 +28,8 @@ def _user(name):
 
 def _make(world, n: int = 7) -> list[int]:
     """`n` LĐTT nominations of 2026 by CS-1: every other nominee appraised excellent (eligible),
-    the rest as not having completed their tasks (not eligible); one CSTĐCS of 2025 (another year)."""
+    the rest as not having completed their tasks (not eligible); one CSTĐCS of 2025 (another
+    year)."""
     seed(db.session)
     ldtt = award_by_code("LDTT")
     ids = []
@@ -100,8 +101,8 @@ def test_the_check_runs_as_a_job_from_the_list_and_lists_its_results(world, logi
     assert started.status_code == 303
     token = started.headers["Location"].rsplit("/", 1)[1]
     job_page = organiser.get(f"/jobs/{token}").get_data(as_text=True)  # run at once in tests
-    assert "Xem kết quả" in job_page and "Đã xong" in job_page and "7 đề nghị đã kiểm tra: 4 đủ điều kiện, 3 " \
-        "không đủ điều kiện" in job_page
+    assert "Xem kết quả" in job_page and "Đã xong" in job_page
+    assert "7 đề nghị đã kiểm tra: 4 đủ điều kiện, 3 không đủ điều kiện" in job_page
     results = organiser.get(f"/nominations/eligibility-check/{token}")
     html = results.get_data(as_text=True)
     assert results.status_code == 200 and "Lê Văn Lô 1" in html and "Lao động tiên tiến" in html

@@ -108,7 +108,8 @@ def start_check(user, year: int):
 
 def run_check(user, job, progress: Callable[[int], None]) -> dict:
     """The worker's part: check every chunk, keep one row a nomination (a multi-row insert
-    committed per chunk), report progress. Returns {"year", "checked", "eligible", "not_eligible", "unknown"}."""
+    committed per chunk), report progress. Returns {"year", "checked", "eligible",
+    "not_eligible", "unknown"}."""
     year = job.data["year"]
     counts = {True: 0, False: 0, None: 0}
     done = 0
