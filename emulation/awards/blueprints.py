@@ -42,5 +42,6 @@ def register_models() -> None:
     import emulation.awards.councils.models
     import emulation.awards.decisions.models
     import emulation.awards.documents.models
+    import emulation.awards.eligibility.models
     import emulation.awards.nominations.models
     import emulation.awards.records.models  # noqa: F401

@@ -199,6 +199,7 @@ MESSAGES = {
 RECORD_TYPE_LABELS = {
     "system": lazy_pgettext("record type", "System"),
     "job": lazy_pgettext("record type", "Job"),
+    "eligibility_result": lazy_pgettext("record type", "Eligibility check result"),
     "user": lazy_pgettext("record type", "Account"),
     "role_grant": lazy_pgettext("record type", "Role grant"),
     "login_session": lazy_pgettext("record type", "Sign-in session"),

@@ -47,6 +47,9 @@ units_reminded = _signals.signal(
     "units-reminded", doc="sender: Campaign; units: [Overdue]; today: date (an organiser "
                           "reminds the units behind). Each receiver returns how many units "
                           "it reminded.")
+ranking_frozen = _signals.signal(
+    "ranking-frozen", doc="sender: Campaign; actor; units: int (rows written). Sent after the "
+                          "freeze is committed: work that needs the fixed ranking hooks here.")
 job_finished = _signals.signal(
     "job-finished", doc="sender: Job (jobs.models), done or failed: an export with its file, "
                         "an import with its outcome")

@@ -91,8 +91,29 @@ class ImportKind:
     label: Any
 
 
+@dataclass(frozen=True)
+class TaskKind:
+    """A job that neither writes a file nor imports one: a check over many records whose
+    outcome the worker keeps in the area's own table.
+
+    - `run(user, job, progress)`: the work, `progress(rows)` as it goes; returns the outcome
+      kept in `Job.result` (a dict, e.g. counts), in the requester's language;
+    - `result_url(job)`: the page that lists the outcome;
+    - `forget(job_id)`: delete what the area kept for the job once it expires;
+    - `summary(outcome)`: the outcome in a sentence, for the job's page;
+    - `label`: a lazy-gettext title with `%(name)s` (`Job.params`' "name")."""
+
+    kind: str
+    run: Callable[[Any, Job, Callable[[int], None]], dict]
+    result_url: Callable[[Job], str]
+    forget: Callable[[str], None]
+    summary: Callable[[dict], str]
+    label: Any
+
+
 KINDS: dict[str, ExportKind] = {}
 IMPORT_KINDS: dict[str, ImportKind] = {}
+TASK_KINDS: dict[str, TaskKind] = {}
 MAX_ERRORS_KEPT = 1000  # bad rows of an import kept for its page
 
 
@@ -104,6 +125,24 @@ def register_export(kind: ExportKind) -> ExportKind:
 def register_import(kind: ImportKind) -> ImportKind:
     IMPORT_KINDS[kind.kind] = kind
     return kind
+
+
+def register_task(kind: TaskKind) -> TaskKind:
+    TASK_KINDS[kind.kind] = kind
+    return kind
+
+
+def start_task(user, kind_name: str, params: dict, rows: int) -> Job:
+    """Queue the task `kind_name` for `user` over `rows` records (the bar's total), reusing
+    the user's unfinished job with the same params; its start is audited (job.queued)."""
+    text = json.dumps(params, ensure_ascii=False, sort_keys=True)
+    running = db.session.scalar(select(Job).where(
+        Job.user_id == user.id, Job.kind == kind_name, Job.params == text,
+        Job.state.in_(UNFINISHED)).limit(1))
+    if running is not None:
+        return running
+    return _queue(Job(id=secrets.token_urlsafe(32), user_id=user.id, kind=kind_name,
+                      params=text, state="queued", rows_done=0, rows_total=rows), user)
 
 
 @dataclass
@@ -188,6 +227,9 @@ def run(job_id: str) -> None:
     db.session.commit()
     if job.kind in IMPORT_KINDS:
         _run_import(job_id)
+        return
+    if job.kind in TASK_KINDS:
+        _run_task(job_id)
         return
     kind, user = KINDS.get(job.kind), job.user
     try:
@@ -311,7 +353,7 @@ def status(job: Job) -> dict:
 
 def title(job: Job) -> str:
     """The job's title in the reader's language, e.g. "Scores of Thi đua 2026"."""
-    kind = KINDS.get(job.kind) or IMPORT_KINDS.get(job.kind)
+    kind = KINDS.get(job.kind) or IMPORT_KINDS.get(job.kind) or TASK_KINDS.get(job.kind)
     if kind is None:
         return job.kind
     return str(kind.label) % {"name": job.data.get("name", "")}
@@ -335,9 +377,14 @@ def cleanup(now: datetime | None = None) -> dict:
     now = now or _now()
     expired = db.session.scalars(select(Job).where(
         Job.state == "done", Job.file_path != "", Job.expires_at <= now)).all()
+    expired += db.session.scalars(select(Job).where(
+        Job.state == "done", Job.kind.in_(list(TASK_KINDS) or [""]),
+        Job.expires_at <= now)).all()
     for job in expired:
-        if storage.valid_name(job.file_path):
+        if job.file_path and storage.valid_name(job.file_path):
             files().delete(job.file_path)
+        if job.kind in TASK_KINDS:  # what the task kept (its rows) goes with it
+            TASK_KINDS[job.kind].forget(job.id)
         _move(job, "expired", file_path="")
     lost = db.session.scalars(select(Job).where(
         Job.state.in_(UNFINISHED),
@@ -421,6 +468,43 @@ def _run_import(job_id: str) -> None:
         expires_at=finished + timedelta(hours=current_app.config["JOB_FILE_HOURS"]))
     signals.job_finished.send(job)
     db.session.commit()
+
+
+def _run_task(job_id: str) -> None:
+    """Run a TaskKind with its progress; keep its outcome (JSON) on the job."""
+    job = db.session.get(Job, job_id)
+    kind, user = TASK_KINDS[job.kind], job.user
+    try:
+        if not user.active:
+            raise PermissionError(f"{job.kind}: {user.username} is no longer active")
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            outcome = kind.run(user, job, Progress(job_id))
+        db.session.commit()
+    except Exception as err:
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        db.session.rollback()
+        kind.forget(job_id)  # what it kept before failing
+        _fail(db.session.get(Job, job_id), f"{type(err).__name__}: {err}")
+        return
+    job = db.session.get(Job, job_id)
+    finished = _now()
+    _move(job, "done", rows_done=job.rows_total or 0,
+          result=json.dumps(outcome, ensure_ascii=False), finished_at=finished,
+          expires_at=finished + timedelta(hours=current_app.config["JOB_FILE_HOURS"]))
+    signals.job_finished.send(job)
+    db.session.commit()
+
+
+def result_url(job: Job) -> str | None:
+    """The page listing a task's outcome (None for an export or an import)."""
+    kind = TASK_KINDS.get(job.kind)
+    return kind.result_url(job) if kind is not None else None
+
+
+def task_summary(job: Job) -> str | None:
+    """A done task's outcome in a sentence (None for anything else)."""
+    kind = TASK_KINDS.get(job.kind)
+    return kind.summary(json.loads(job.result)) if kind and job.result else None
 
 
 def _move(job: Job, state: str, **changes) -> None:

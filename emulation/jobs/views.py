@@ -18,7 +18,11 @@ def detail(token: str):
     job = _job_or_404(token)
     return render_template("jobs/detail.html", job=job, title=services.title(job),
                            status=_status(job), labels=STATE_LABELS,
-                           outcome=services.outcome(job),
+                           outcome=None if job.kind in services.TASK_KINDS
+                           else services.outcome(job),
+                           task=job.kind in services.TASK_KINDS,
+                           result_url=services.result_url(job) if job.state == "done" else None,
+                           summary=services.task_summary(job) if job.state == "done" else None,
                            hours=current_app.config["JOB_FILE_HOURS"])
 
 
@@ -53,7 +57,8 @@ def _job_or_404(token: str):
 
 def _status(job) -> dict:
     data = services.status(job)
-    data["label"] = str(STATE_LABELS[job.state])
+    data["label"] = str(_("Finished") if job.state == "done" and job.kind in
+                        services.TASK_KINDS else STATE_LABELS[job.state])
     data["text"] = _("%(done)s of %(total)s rows", done=fmt_number(job.rows_done),
                      total=fmt_number(job.rows_total or 0))
     return data

@@ -51,6 +51,9 @@ MESSAGES = {
     "export_failed": _l("Your export “%(title)s” could not be made."),
     "import_done": _l("“%(title)s” finished: %(created)s created, %(updated)s updated, "
                       "%(unchanged)s unchanged."),
+    "check_done": _l("“%(title)s” finished: %(checked)s checked, %(not_eligible)s not "
+                     "eligible."),
+    "check_failed": _l("“%(title)s” could not be run."),
     "import_failed": _l("The import “%(title)s” could not be run; nothing was written."),
     "import_refused": _l("“%(title)s” wrote nothing: %(error_count)s rows have errors, or "
                          "records changed meanwhile."),

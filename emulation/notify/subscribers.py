@@ -169,7 +169,12 @@ def _job_finished(job, **_kw) -> None:
         return
     title, page = jobs.title_for(user, job), f"/jobs/{job.id}"
     outcome = jobs.outcome(job)
-    if job.state == "failed":
+    if job.kind in jobs.TASK_KINDS:
+        notify([user], "check_failed" if job.state == "failed" else "check_done",
+               {"title": title, **{k: (outcome or {}).get(k, 0)
+                                   for k in ("checked", "not_eligible")}},
+               jobs.result_url(job) if job.state == "done" else page)
+    elif job.state == "failed":
         notify([user], "import_failed" if job.kind in jobs.IMPORT_KINDS else "export_failed",
                {"title": title}, page)
     elif outcome is not None:

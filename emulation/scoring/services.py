@@ -7,12 +7,13 @@ unit's own self-sheet.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, insert, select
 
 from emulation.campaigns.models import (
     Campaign,
@@ -471,46 +472,86 @@ def add_adjustment(actor, campaign: Campaign, unit: Unit, points: Decimal,
 
 # --- ranking -----------------------------------------------------------------------------
 
+RANK_CHUNK_UNITS = 500  # units whose sheets, adjustments and progress are read at a time
+
+
 def compute(campaign: Campaign, cluster_id: int | None = None
             ) -> list[ranking.ClusterRanking]:
-    """The live ranking, loaded with a fixed number of queries; only the cluster
-    `cluster_id` when given (a cluster is ranked on its own, so this is the same result)."""
-    settings = settings_for(campaign)
-    criteria = _criteria_data(campaign)
-    members = select(ClusterMember.cluster_id, ClusterMember.unit_id).where(
-        ClusterMember.campaign_id == campaign.id,
-        *([ClusterMember.cluster_id == cluster_id] if cluster_id is not None else []))
-    # the units to read: every unit of the campaign, or the members of the one cluster
-    among = members.with_only_columns(ClusterMember.unit_id) if cluster_id is not None else None
+    """The live ranking (`rankings` gathered in a list); only the cluster `cluster_id` when
+    given (a cluster is ranked on its own, so this is the same result)."""
+    return list(rankings(campaign, cluster_id))
+
+
+def rankings(campaign: Campaign, cluster_id: int | None = None,
+             chunk_units: int = RANK_CHUNK_UNITS) -> Iterator[ranking.ClusterRanking]:
+    """Each cluster's ranking in turn (by cluster id), read `chunk_units` units at a time:
+    per chunk, one row a sheet (its kept total, or the total summed by the database from its
+    score lines), the adjustments summed per unit and the units' progress — a fixed number of
+    queries per chunk, whatever the number of score lines. Memory holds one chunk's sheets
+    and one cluster's results (a `ranking.UnitResult` a member), never the whole campaign.
+    The result equals `ranking.rank_clusters` over the whole campaign at once."""
+    settings = _pure_settings(settings_for(campaign))
+    criteria = {c.id: c for c in _criteria_data(campaign)}
     clusters: dict[int, list[int]] = {}
-    for cid, unit_id in db.session.execute(members):
+    for cid, unit_id in db.session.execute(
+            select(ClusterMember.cluster_id, ClusterMember.unit_id)
+            .where(ClusterMember.campaign_id == campaign.id,
+                   *([ClusterMember.cluster_id == cluster_id] if cluster_id is not None
+                     else []))
+            .order_by(ClusterMember.cluster_id, ClusterMember.unit_id)):
         clusters.setdefault(cid, []).append(unit_id)
+    pending: list[tuple[int, list[int]]] = []  # clusters whose members make up the chunk
+
+    def ranked(group):
+        members = sorted({u for _cid, units in group for u in units})
+        results = {}
+        for start in range(0, len(members), chunk_units):
+            results.update(_unit_results(campaign, members[start:start + chunk_units],
+                                         criteria, settings))
+        for cid, units in group:
+            yield ranking.ClusterRanking(cid, ranking._ranked(
+                [results[u] for u in sorted(set(units))], settings))
+
+    size = 0
+    for cid in sorted(clusters):
+        units = clusters.pop(cid)
+        if pending and size + len(units) > chunk_units:
+            yield from ranked(pending)
+            pending, size = [], 0
+        pending.append((cid, units))
+        size += len(units)
+    if pending:
+        yield from ranked(pending)
+
+
+def _unit_results(campaign: Campaign, unit_ids: list[int],
+                  criteria: dict[int, ranking.CriterionData],
+                  settings: ranking.Settings) -> dict[int, ranking.UnitResult]:
+    """`ranking.unit_result` of each of these units (ids), read in a fixed number of
+    queries: their sheets, adjustments and progress."""
     sheet_rows = db.session.execute(select(ScoreSheet.id, ScoreSheet.unit_id,
                                            ScoreSheet.scorer_kind, ScoreSheet.state,
                                            ScoreSheet.total, ScoreSheet.at_max)
                                     .where(ScoreSheet.campaign_id == campaign.id,
-                                           *_among(ScoreSheet.unit_id, among))).all()
+                                           ScoreSheet.unit_id.in_(unit_ids))).all()
     unsummed = [r.id for r in sheet_rows if r.state == "submitted" and r.total is None]
     totals = _sheet_totals(campaign.id, unsummed) if unsummed else {}
-    sheets = [ranking.SheetData(
-        unit_id, kind, {}, state == "submitted",
-        *((Decimal(total), at_max) if total is not None
-          else totals.get(sheet_id, (Decimal(0), 0))))
-        for sheet_id, unit_id, kind, state, total, at_max in sheet_rows]
+    by_unit: dict[int, list[ranking.SheetData]] = {}
+    for sheet_id, unit_id, kind, state, total, at_max in sheet_rows:
+        by_unit.setdefault(unit_id, []).append(ranking.SheetData(
+            unit_id, kind, {}, state == "submitted",
+            *((Decimal(total), at_max) if total is not None
+              else totals.get(sheet_id, (Decimal(0), 0)))))
     adjustments = dict(db.session.execute(
         select(ScoreAdjustment.unit_id, func.sum(ScoreAdjustment.points))
         .where(ScoreAdjustment.campaign_id == campaign.id,
-               *_among(ScoreAdjustment.unit_id, among))
+               ScoreAdjustment.unit_id.in_(unit_ids))
         .group_by(ScoreAdjustment.unit_id)).all())
-    return ranking.rank_clusters(
-        clusters, sheets, criteria, _pure_settings(settings),
-        {u: Decimal(v) for u, v in adjustments.items()},
-        _progress_by_unit(campaign, among))
-
-
-def _among(column, units) -> list:
-    """The condition `column IN units` when a query of unit ids is given, else none."""
-    return [column.in_(units)] if units is not None else []
+    progress = _progress_by_unit(campaign, unit_ids)
+    return {u: ranking.unit_result(u, by_unit.get(u, []), criteria, settings,
+                                   Decimal(adjustments[u]) if u in adjustments
+                                   else ranking.ZERO, progress.get(u))
+            for u in unit_ids}
 
 
 TOTAL_SCALE = 100_000  # points have 2 decimals and weights 3: a product has at most 5
@@ -564,14 +605,7 @@ def freeze(actor, campaign: Campaign, version, today: date) -> None:
     if closes is not None and today <= closes:
         raise InvalidState(_("The ranking can be frozen once scoring has closed (%(date)s).",
                              date=fmt_date(closes)))
-    rows = 0
-    for cluster in compute(campaign):
-        for r in cluster.rows:
-            db.session.add(RankingEntry(
-                campaign_id=campaign.id, cluster_id=cluster.cluster, unit_id=r.unit,
-                rank=r.rank, final=r.final, tied=r.tied, leader=r.leader,
-                details=json.dumps(_details(r))))
-            rows += 1
+    rows = _write_ranking(campaign)
     settings.frozen_at, settings.frozen_by = utcnow(), audit.actor_display(actor)
     audit.record(db.session, actor=actor, action="ranking.freeze", obj=campaign,
                  summary=f"ranking of campaign {campaign.id} frozen ({rows} units)",
@@ -581,6 +615,23 @@ def freeze(actor, campaign: Campaign, version, today: date) -> None:
     from emulation.scoring.exports import build_frozen_scores
 
     build_frozen_scores(actor, campaign)  # the scores workbook, built once, kept while frozen
+    # The ranking is now fixed: other work that needs it can receive this signal, sent after
+    # the commit.
+    signals.ranking_frozen.send(campaign, actor=actor, units=rows)
+
+
+def _write_ranking(campaign: Campaign) -> int:
+    """Write the campaign's ranking as `RankingEntry` rows, a cluster (or a chunk of small
+    clusters) at a time in one multi-row INSERT, without ORM objects; returns the rows."""
+    rows = 0
+    for cluster in rankings(campaign):
+        if cluster.rows:
+            db.session.execute(insert(RankingEntry), [
+                {"campaign_id": campaign.id, "cluster_id": cluster.cluster, "unit_id": r.unit,
+                 "rank": r.rank, "final": r.final, "tied": r.tied, "leader": r.leader,
+                 "details": json.dumps(_details(r))} for r in cluster.rows])
+        rows += len(cluster.rows)
+    return rows
 
 
 def unfreeze(actor, campaign: Campaign, version, reason: str) -> None:

@@ -374,3 +374,121 @@ def test_one_cluster_is_ranked_as_in_the_whole_ranking(world, cworld, ctx):
     assert [c.cluster for c in only] == [cworld.cluster] and only[0].rows
     assert only[0].rows == whole[cworld.cluster]
     assert any(r.adjustment == Decimal("2") for r in only[0].rows)
+
+
+def _ranking_all_at_once(campaign):
+    """The ranking as it was computed before it was read in chunks (the reference): every
+    sheet, adjustment and progress of the campaign loaded at once, then `rank_clusters`."""
+    from emulation.campaigns.models import ClusterMember
+    from emulation.scoring import ranking
+    from emulation.scoring.models import ScoreAdjustment
+
+    settings = sc.settings_for(campaign)
+    clusters = {}
+    for cid, unit_id in db.session.execute(select(ClusterMember.cluster_id,
+                                                  ClusterMember.unit_id).where(
+            ClusterMember.campaign_id == campaign.id)):
+        clusters.setdefault(cid, []).append(unit_id)
+    rows = db.session.execute(select(ScoreSheet.id, ScoreSheet.unit_id, ScoreSheet.scorer_kind,
+                                     ScoreSheet.state, ScoreSheet.total, ScoreSheet.at_max)
+                              .where(ScoreSheet.campaign_id == campaign.id)).all()
+    totals = sc._sheet_totals(campaign.id)
+    sheets = [ranking.SheetData(unit_id, kind, {}, state == "submitted",
+                                *((Decimal(total), at_max) if total is not None
+                                  else totals.get(sheet_id, (Decimal(0), 0))))
+              for sheet_id, unit_id, kind, state, total, at_max in rows]
+    adjustments = dict(db.session.execute(
+        select(ScoreAdjustment.unit_id, func.sum(ScoreAdjustment.points))
+        .where(ScoreAdjustment.campaign_id == campaign.id)
+        .group_by(ScoreAdjustment.unit_id)).all())
+    return ranking.rank_clusters(clusters, sheets, sc._criteria_data(campaign),
+                                 sc._pure_settings(settings),
+                                 {u: Decimal(v) for u, v in adjustments.items()},
+                                 sc._progress_by_unit(campaign))
+
+
+def test_chunked_ranking_and_freeze_equal_the_whole_campaign_at_once(world, cworld, ctx):
+    """Random clusters, sheets (kept totals, totals summed from score lines, drafts), ties,
+    adjustments and settings: the ranking read 1, 2 or 3 units at a time — and the rows the
+    freeze writes — equal the ranking computed over the whole campaign at once."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from emulation.campaigns import services as cs
+    from emulation.campaigns.models import Cluster, ClusterMember
+    from emulation.scoring.models import Score, ScoreAdjustment
+    from tests.factories import gen_unit
+
+    campaign = _campaign(cworld)
+    parent = db.session.get(Unit, world.branch_b.id)
+    units = [world.unit1.id, world.unit2.id] + [
+        gen_unit(f"CH-{i}", f"Đơn vị chấm {i}", parent).id for i in range(8)]
+    bonus = cs.add_criterion(SYSTEM, campaign, code="TC-B", title="Điểm thưởng",
+                             max_points=Decimal(5), kind="bonus")
+    criteria = [c.id for c in campaign.criteria]
+    clusters = [cworld.cluster]
+    for n in (2, 3):
+        cluster = Cluster(campaign_id=campaign.id, name=f"Cụm {n}")
+        db.session.add(cluster)
+        db.session.flush()
+        clusters.append(cluster.id)
+    scorer = gen_user("hoidong-chunk").id
+    db.session.commit()
+    assert bonus.id in criteria
+
+    points = st.sampled_from([Decimal(0), Decimal(5), Decimal("7.5"), Decimal(10)])
+    sheet = st.tuples(st.sampled_from(["self", "peer", "council"]), st.booleans(),
+                      st.one_of(points, st.lists(points, min_size=1, max_size=2)))
+    unit_data = st.tuples(st.sampled_from([None, 0, 1, 2]),  # its cluster (None: in none)
+                          st.lists(sheet, max_size=4),
+                          st.sampled_from([None, Decimal(-2), Decimal("1.5")]))
+
+    @settings(max_examples=30, deadline=None, derandomize=True)
+    @given(st.lists(unit_data, min_size=len(units), max_size=len(units)),
+           st.sampled_from(["mean", "median", "trimmed"]), st.sampled_from(["skip", "zero"]),
+           st.sampled_from([(), ("council",), ("council", "progress", "max_criteria")]),
+           st.integers(min_value=1, max_value=3))
+    def check(data, combine, missing, ties, chunk):
+        for model in (Score, ScoreSheet, ScoreAdjustment, ClusterMember, RankingEntry):
+            db.session.execute(model.__table__.delete())
+        db.session.expunge_all()
+        campaign = _campaign(cworld)
+        s = sc.settings_for(campaign)
+        s.combine, s.missing, s.tie_breaks, s.flag_leaders = combine, missing, ",".join(ties), 2
+        for unit_id, (cluster, sheets, adjustment) in zip(units, data, strict=True):
+            if cluster is not None:
+                db.session.add(ClusterMember(cluster_id=clusters[cluster],
+                                             campaign_id=campaign.id, unit_id=unit_id))
+            if adjustment is not None:
+                db.session.add(ScoreAdjustment(campaign_id=campaign.id, unit_id=unit_id,
+                                               points=adjustment, reason="Thử"))
+            for i, (kind, submitted, value) in enumerate(sheets):
+                other = units[0] if unit_id != units[0] else units[1]
+                row = ScoreSheet(
+                    campaign_id=campaign.id, unit_id=unit_id, scorer_kind=kind,
+                    scorer_unit_id={"self": unit_id, "peer": other}.get(kind),
+                    scorer_user_id=scorer if kind == "council" else None,
+                    scorer_key=f"x{i}", state="submitted" if submitted else "draft",
+                    total=value if submitted and not isinstance(value, list) else None,
+                    at_max=1 if submitted and not isinstance(value, list) else None)
+                if kind == "self" and any(x[0] == "self" for x in sheets[:i]):
+                    continue  # one self-sheet a unit
+                db.session.add(row)
+                db.session.flush()
+                for criterion_id, p in zip(criteria, value if isinstance(value, list) else [],
+                                           strict=False):
+                    db.session.add(Score(sheet_id=row.id, criterion_id=criterion_id,
+                                         points=p))
+        db.session.flush()
+        expected = _ranking_all_at_once(campaign)
+        assert list(sc.rankings(campaign, chunk_units=chunk)) == expected
+        sc._write_ranking(campaign)
+        written = [(e.cluster_id, e.unit_id, e.rank, e.tied, e.leader)
+                   for e in db.session.scalars(select(RankingEntry).order_by(
+                       RankingEntry.cluster_id, RankingEntry.rank, RankingEntry.unit_id))]
+        assert written == sorted(((c.cluster, r.unit, r.rank, r.tied, r.leader)
+                                  for c in expected for r in c.rows),
+                                 key=lambda row: (row[0], row[2], row[1]))
+        db.session.rollback()
+
+    check()

@@ -1,6 +1,8 @@
 """Nomination pages: the list, a new nomination, the dossier with its moves, bulk creation."""
 from __future__ import annotations
 
+import json
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -8,6 +10,7 @@ from flask_login import current_user, login_required
 from emulation.awards.blueprints import nominations as bp
 from emulation.awards.decisions import services as decisions
 from emulation.awards.decisions import superior
+from emulation.awards.eligibility import batch
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.nominations import services as service
 from emulation.awards.nominations.forms import (
@@ -47,6 +50,11 @@ ACTIONS = {"submit": service.submit, "receive": service.receive, "return": servi
 @bp.route("/")
 @login_required
 def index():
+    return _list()
+
+
+def _list(status: int = 200):
+    """The list page (answered with `status`: a refused check re-renders it)."""
     state = request.args.get("state") if request.args.get("state") in NOMINATION_STATES else None
     year = year_arg()
     pagination = service.nominations_page(current_user, state, year, page_arg())
@@ -60,7 +68,40 @@ def index():
                            can_create=perms.can_any(current_user, service.OFFICER),
                            sources=service.bulk_sources(current_user),
                            bulk_form=NominationActionForm(formdata=None),
-                           states=NOMINATION_STATES)
+                           states=NOMINATION_STATES, may_check=batch.may_check(current_user),
+                           check_year=year or local_today().year), status
+
+
+@bp.route("/eligibility-check", methods=["POST"])
+@login_required
+def eligibility_check():
+    """Start the check of a year's nominations (the form's `year`, this year by default) as a
+    job and go to its page; a refusal (not an organiser: 403, nothing to check: 400)
+    re-renders the list with the reason."""
+    if not NominationActionForm().validate_on_submit():
+        abort(400)
+    year = int_arg("year", 1900, 2200, source=request.form) or local_today().year
+    started = []
+    status = attempt(lambda: started.append(batch.start_check(current_user, year)))
+    if status:
+        return _list(status)
+    flash(_("The eligibility check has started. You may leave this page: a notification "
+            "will tell you when it is finished."), "info")
+    return redirect(url_for("jobs.detail", token=started[0].id), 303)
+
+
+@bp.route("/eligibility-check/<token>")
+@login_required
+def eligibility_results(token: str):
+    """The results of a check the user started: each nomination's verdict and the
+    conditions not met, in words, with a link to it; `?only=not_eligible|unknown`."""
+    only = request.args.get("only") if request.args.get("only") in (
+        "not_eligible", "unknown") else None
+    job, results = load_or_404(batch.results_page, current_user, token, only, page_arg(),
+                               current_locale())
+    return render_template("awards/eligibility_results.html", job=job, results=results,
+                           only=only, year=job.data.get("year"),
+                           summary=batch.summary(json.loads(job.result)))
 
 
 @bp.route("/export.xlsx")
@@ -269,8 +310,6 @@ def _bulk(operation, campaign, back: str, back_label: str):
 
 
 def _page(n: Nomination, status: int = 200, form=None, unsaved: bool = False):
-    import json
-
     if form is None:
         form = NominationTextForm(formdata=None, obj=n)
         form.version.data = n.version
