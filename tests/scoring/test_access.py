@@ -107,6 +107,7 @@ def test_scorers_open_the_evidence_beside_their_sheet(world, cworld, in_app, log
         page = client.get(f"/sheets/{sheet}").get_data(as_text=True)
         link = f"/sheets/{sheet}/evidence/{cworld.evidence}"
         assert link in page and direct not in page
+        assert "</strong>: đạt 5" in page and ": · " not in page  # no stray separator
         response = client.get(link)
         assert response.status_code == 200 and response.data == b"%PDF-1.4 minh chung"
         assert client.get(direct).status_code == 404  # the reports stay the unit's
