@@ -136,6 +136,9 @@ MATRIX = {
     "scoring.mine": ("GET", "/scoring/", AUTHED),
     "scoring.self_sheet": ("POST", "/campaigns/{campaign}/units/{unit}/self-sheet", OFFICER),
     "scoring.sheet": ("GET", "/sheets/{sheet}", PLEDGE_READERS),
+    # the probe's report is a draft: its evidence is beside no sheet (a 404 for everyone);
+    # the sheet's readers opening submitted evidence: tests/scoring/test_access.py
+    "scoring.sheet_evidence": ("GET", "/sheets/{sheet}/evidence/{evidence}", set()),
     "scoring.sheet_submit": ("POST", "/sheets/{sheet}/submit", OFFICER),
     "scoring.sheet_reopen": ("POST", "/sheets/{sheet}/reopen", ORGANISERS),
     "scoring.ranking": ("GET", "/campaigns/{campaign}/ranking", ORGANISERS),

@@ -65,6 +65,17 @@ def test_a_unit_officer_sees_what_is_due_for_its_unit_with_deadlines(world, cwor
     assert f"/units/{world.unit1.id}/reports/{cworld.period}" in _group(section, "reports_due")
 
 
+def test_a_report_due_before_the_pledge_is_approved_says_so(world, cworld, login):
+    """CS-2's pledge is not approved: its report is due, but cannot be written yet (the
+    report page refuses it), and the task says so (tester's finding); CS-1's approved
+    pledge's report carries no such mark."""
+    pending = _group(_tasks(login("donvi2").get("/").get_data(as_text=True)), "reports_due")
+    assert "sau khi bản đăng ký được duyệt" in pending
+    ready = _group(_tasks(login("donvi1").get("/").get_data(as_text=True)), "reports_due")
+    assert f"/units/{world.unit1.id}/reports/{cworld.period}" in ready
+    assert "sau khi bản đăng ký được duyệt" not in ready
+
+
 def test_a_unit_officer_never_sees_nor_opens_another_units_tasks(world, cworld, login):
     one = login("donvi1")
     two = login("donvi2")

@@ -52,7 +52,7 @@ class ResetPasswordForm(Form):
 
 class GrantForm(Form):
     role = SelectField(_l("Role"), choices=Role.choices(), validators=[DataRequired()])
-    unit_code = StringField(_l("Unit code"), validators=[Optional(), Length(max=40)])
+    unit_code = StringField(_l("Unit"), validators=[Optional(), Length(max=40)])
 
 
 class TokenForm(Form):

@@ -217,15 +217,19 @@ def _pledges_returned(user, today):
 
 def _reports_due(user, today):
     """Unit officer: the reports asked of the units the user serves in published campaigns
-    and not submitted (a reopened report is due again)."""
+    and not submitted (a reopened report is due again); `pledge_approved` says whether the
+    unit may report yet (results are reported once its pledge is approved)."""
     asked_of_some = exists().where(ReportPeriodUnit.period_id == ReportPeriod.id)
     asked_of_unit = exists().where(ReportPeriodUnit.period_id == ReportPeriod.id,
                                    ReportPeriodUnit.unit_id == Unit.id)
     submitted = exists().where(Report.period_id == ReportPeriod.id, Report.unit_id == Unit.id,
                                Report.state == "submitted")
+    approved = exists().where(Pledge.campaign_id == Campaign.id, Pledge.unit_id == Unit.id,
+                              Pledge.state == "approved")
     return (select(ReportPeriod.id.label("period_id"), ReportPeriod.label,
                    ReportPeriod.deadline, Campaign.id.label("campaign_id"), Campaign.title,
-                   Unit.id.label("unit_id"), Unit.name.label("unit"))
+                   Unit.id.label("unit_id"), Unit.name.label("unit"),
+                   approved.label("pledge_approved"))
             .join(Campaign, Campaign.id == ReportPeriod.campaign_id)
             .join(CampaignParticipant, CampaignParticipant.campaign_id == Campaign.id)
             .join(Unit, Unit.id == CampaignParticipant.unit_id)

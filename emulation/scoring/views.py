@@ -28,6 +28,7 @@ from emulation.core.web import (
     local_today,
     paginate,
     save_then_act,
+    send_attachment,
 )
 from emulation.jobs.services import XLSX, stored_file
 from emulation.jobs.web import export_response
@@ -212,6 +213,18 @@ def sheet(sheet_id: int):
     if request.method == "GET":
         return _sheet_page(sheet, campaign)
     return _save_sheet_then(sheet, campaign, request.form.get("action") == "submit")
+
+
+@bp.route("/sheets/<int:sheet_id>/evidence/<int:attachment_id>")
+@login_required
+def sheet_evidence(sheet_id: int, attachment_id: int):
+    """A file of the evidence shown beside the sheet (the scored unit's submitted reports),
+    for whoever may read the sheet — a peer or council scorer may not open the unit's
+    reports themselves; any other file is a 404."""
+    sheet, campaign = load_or_404(services.sheet_for, current_user, sheet_id)
+    _reports, rows, _evidence = queries.sheet_evidence(campaign, sheet)
+    return send_attachment(attachment_id, "report_item",
+                           [row.id for lines in rows.values() for _period, row in lines])
 
 
 @bp.route("/sheets/<int:sheet_id>/submit", methods=["POST"])

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -35,6 +37,18 @@ def test_admin_creates_user_with_grant_covering_subtree(world, login, in_app, ap
     assert officer.get(f"/people/{world.person1.id}").status_code == 200   # CS-1 is under CD-A
     assert officer.get(f"/people/{world.person2.id}").status_code == 404   # CS-2 is not
     assert {"user.create", "grant.add"} <= set(_actions(in_app))
+
+
+def test_grants_are_named_and_chosen_by_the_units_name(world, login, in_app):
+    """The grant form's unit is a searchable picker and the list of users names each
+    grant's unit, not its code (tester's findings)."""
+    c = login("admin")
+    donvi1 = _user(in_app, "donvi1")
+    form = c.get(f"/admin/users/{donvi1.id}").get_data(as_text=True)
+    grant_field = re.search(r'<input[^>]*name="unit_code"[^>]*>', form).group(0)
+    assert 'data-pick="/pick/units"' in grant_field
+    listing = c.get("/admin/users/").get_data(as_text=True)
+    assert "Cán bộ đơn vị · <span title=\"CS-1\">Công đoàn Công ty DAP</span>" in listing
 
 
 def test_user_creation_refusals(world, login, in_app):

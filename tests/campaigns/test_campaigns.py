@@ -253,3 +253,15 @@ def test_detail_page_queries_do_not_grow_with_clusters_or_participants(world, cw
         page = c.get(url).get_data(as_text=True)
     assert "Công đoàn thêm 5" in page and "Cụm 4" in page
     assert len(many) == len(few)
+
+
+def test_a_unit_officer_s_links_name_its_unit_not_its_code(world, cworld, login):
+    """The campaign page's and the unit dashboard's links name the unit (tester's finding:
+    "Đăng ký và kết quả của CDCS-DAP")."""
+    officer = login("donvi1")
+    page = officer.get(f"/campaigns/{cworld.campaign}").get_data(as_text=True)
+    for words in ("Đăng ký và kết quả của", "Bảng theo dõi của", "Điểm của"):
+        assert f"{words} Công đoàn Công ty DAP" in page
+        assert f"{words} CS-1" not in page
+    dashboard = officer.get(f"/campaigns/{cworld.campaign}/units/{world.unit1.id}/dashboard")
+    assert "Điểm của Công đoàn Công ty DAP" in dashboard.get_data(as_text=True)

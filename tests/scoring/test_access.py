@@ -78,3 +78,40 @@ def test_refused_peer_assignment_writes_nothing(world, cworld, ctx):
     db.session.rollback()
     assert db.session.scalar(select(func.count(ScoreSheet.id))) == sheets
     assert db.session.scalar(select(func.count(AuditEvent.id))) == events
+
+
+def test_scorers_open_the_evidence_beside_their_sheet(world, cworld, in_app, login):
+    """A peer or council scorer may not read the scored unit's reports, yet the sheet lists
+    their evidence: each file opens through the sheet (tester's finding: the links led to
+    a 404); another file, or a sheet the user may not read, is a 404."""
+    from emulation.core.web import local_today
+    from emulation.pledges import reports as pledge_reports
+    from emulation.pledges.models import Report
+
+    with in_app():
+        campaign = db.session.get(Campaign, cworld.campaign)
+        report = db.session.get(Report, cworld.report)
+        pledge_reports.submit_report(SYSTEM, report, report.version, local_today())
+        sc.generate_peer_assignments(SYSTEM, campaign, "all")
+        _council_scorer(cworld)
+        db.session.commit()
+        peer = db.session.scalar(select(ScoreSheet.id).where(
+            ScoreSheet.campaign_id == cworld.campaign, ScoreSheet.scorer_kind == "peer",
+            ScoreSheet.unit_id == world.unit1.id))
+        council = db.session.scalar(select(ScoreSheet.id).where(
+            ScoreSheet.campaign_id == cworld.campaign, ScoreSheet.scorer_kind == "council",
+            ScoreSheet.unit_id == world.unit1.id))
+    direct = f"/reports/{cworld.report}/evidence/{cworld.evidence}"
+    for username, sheet in (("donvi2", peer), ("giamkhao", council)):
+        client = login(username)
+        page = client.get(f"/sheets/{sheet}").get_data(as_text=True)
+        link = f"/sheets/{sheet}/evidence/{cworld.evidence}"
+        assert link in page and direct not in page
+        assert "</strong>: đạt 5" in page and ": · " not in page  # no stray separator
+        response = client.get(link)
+        assert response.status_code == 200 and response.data == b"%PDF-1.4 minh chung"
+        assert client.get(direct).status_code == 404  # the reports stay the unit's
+        other = f"/sheets/{sheet}/evidence/{cworld.campaign_attachment}"
+        assert client.get(other).status_code == 404
+    assert login("donvi2").get(f"/sheets/{council}/evidence/{cworld.evidence}"
+                               ).status_code == 404

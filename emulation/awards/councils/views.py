@@ -22,6 +22,7 @@ from emulation.awards.councils.forms import (
     WrittenOpinionForm,
 )
 from emulation.awards.councils.models import Council, CouncilMeeting
+from emulation.awards.decisions import services as decisions
 from emulation.awards.nominations import services as nominations
 from emulation.core.errors import ServiceError
 from emulation.core.forms import Form
@@ -95,7 +96,7 @@ def meeting_add(council_id: int):
 @bp.route("/meetings/<int:meeting_id>")
 @login_required
 def meeting(meeting_id: int):
-    return _meeting_page(load_or_404(service.get_meeting_for, current_user, meeting_id))
+    return meeting_page(load_or_404(service.get_meeting_for, current_user, meeting_id))
 
 
 @bp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])
@@ -113,7 +114,7 @@ def attendance(meeting_id: int):
                                                                           meeting.council)
 
     def refused(status: int, was_saved: bool):
-        return _meeting_page(meeting, status, ticked=None if was_saved else set(ids))
+        return meeting_page(meeting, status, ticked=None if was_saved else set(ids))
 
     response = save_then_act(
         lambda: service.set_attendance(current_user, meeting, form.version.data, ids),
@@ -166,7 +167,7 @@ def ballot_annul(meeting_id: int):
         success=_("The ballot was annulled: nothing was counted, and the meeting can vote "
                   "again."),
         target=url_for("councils.meeting", meeting_id=meeting.id),
-        on_refusal=lambda status: _meeting_page(meeting, status))
+        on_refusal=lambda status: meeting_page(meeting, status))
 
 
 @bp.route("/agenda/<int:item_id>/vote", methods=["POST"])
@@ -179,7 +180,7 @@ def vote(item_id: int):
         lambda: service.cast_vote(current_user, item, form.chosen()), form=form,
         success=_("Your vote has been recorded. No one can see what you chose."),
         target=url_for("councils.meeting", meeting_id=meeting.id),
-        on_refusal=lambda status: _meeting_page(meeting, status))
+        on_refusal=lambda status: meeting_page(meeting, status))
 
 
 @bp.route("/agenda/<int:item_id>/written", methods=["POST"])
@@ -197,7 +198,7 @@ def written_opinion(item_id: int):
                                                form.chosen()), form=form,
         success=_("The written opinion has been recorded, sealed like the other votes."),
         target=url_for("councils.meeting", meeting_id=meeting.id) + "#written-opinions",
-        on_refusal=lambda status: _meeting_page(meeting, status))
+        on_refusal=lambda status: meeting_page(meeting, status))
 
 
 @bp.route("/agenda/<int:item_id>/reopen", methods=["POST"])
@@ -216,7 +217,7 @@ def reopen(item_id: int):
         lambda: service.reopen_item(current_user, item, form.reason.data or ""), form=form,
         success=_("The vote has been reopened: the dossier can go on another meeting."),
         target=url_for("councils.meeting", meeting_id=meeting.id),
-        on_refusal=lambda status: _meeting_page(meeting, status))
+        on_refusal=lambda status: meeting_page(meeting, status))
 
 
 def _ballot(meeting_id: int, operation):
@@ -232,7 +233,7 @@ def _ballot(meeting_id: int, operation):
 def _meeting_action(meeting: CouncilMeeting, form, operation):
     return form_action(operation, form=form, success=_("Meeting updated."),
                        target=url_for("councils.meeting", meeting_id=meeting.id),
-                       on_refusal=lambda status: _meeting_page(meeting, status))
+                       on_refusal=lambda status: meeting_page(meeting, status))
 
 
 def _index_page(status: int = 200):
@@ -249,9 +250,10 @@ def _council_page(council: Council, status: int = 200):
                            roles=CouncilRole.values()), status
 
 
-def _meeting_page(meeting: CouncilMeeting, status: int = 200, ticked: set | None = None):
-    """The meeting page; `ticked` (a refused attendance) shows the members as they were
-    ticked, marked as not saved."""
+def meeting_page(meeting: CouncilMeeting, status: int = 200, ticked: set | None = None):
+    """The meeting page (with `status`: a refused post on it, whose reason is flashed);
+    `ticked` (a refused attendance) shows the members as they were ticked, marked as not
+    saved. The publish button shows only to whom may publish, the publication once made."""
     council = meeting.council
     present = {a.member_id for a in meeting.attendance}
     member = service.member_of(current_user, council)
@@ -272,4 +274,6 @@ def _meeting_page(meeting: CouncilMeeting, status: int = 200, ticked: set | None
         absent=service.absent_members(meeting) if secretary and voting else [],
         needed=service.votes_needed(meeting),
         readable=nominations.readable_ids(current_user, [i.nomination for i in meeting.items]),
+        can_publish=decisions.may_publish(current_user, meeting),
+        publication=decisions.publication_of(meeting) if meeting.state == "closed" else None,
         reopenable={i.id for i in meeting.items if service.can_reopen(current_user, i)}), status

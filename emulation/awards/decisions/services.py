@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from emulation.auth.models import User
 from emulation.awards.catalogue.enums import DecidingLevel
 from emulation.awards.catalogue.models import AwardType
 from emulation.awards.councils.models import AgendaItem, CouncilMeeting
@@ -73,13 +74,32 @@ def base_salary_on(day: date) -> int | None:
 
 # --- publication and objections ----------------------------------------------------------------
 
+def publication_of(meeting: CouncilMeeting) -> Publication | None:
+    """The publication of the meeting's passed list, or None while it is not published."""
+    return db.session.scalar(select(Publication).where(Publication.meeting_id == meeting.id))
+
+
+def may_publish(user, meeting: CouncilMeeting) -> bool:
+    """May `user` publish the meeting's list: an organiser of the council's unit, once the
+    ballot is closed and while the list is not published (what `publish` accepts; the page
+    shows the button only then)."""
+    return (meeting.state == "closed" and perms.covers(user, meeting.council.unit, ORGANISER)
+            and publication_of(meeting) is None)
+
+
+def may_resolve(user, nomination: Nomination) -> bool:
+    """May `user` resolve objections to `nomination` (an organiser of the level handling it,
+    as `resolve` requires)?"""
+    return perms.covers(user, nomination.level_unit, ORGANISER)
+
+
 def publish(actor, meeting: CouncilMeeting, today: date) -> Publication:
     if not perms.covers(actor, meeting.council.unit, ORGANISER):
         raise PermissionDenied(_("Only an organiser of %(name)s may do this.",
                                  name=meeting.council.unit.name))
     if meeting.state != "closed":
         raise InvalidState(_("Publish the list once the ballot is closed."))
-    if db.session.scalar(select(Publication.id).where(Publication.meeting_id == meeting.id)):
+    if publication_of(meeting) is not None:
         raise InvalidState(_("This list has already been published."))
     passed = [i for i in meeting.items if i.passed and i.counts]
     if not passed:
@@ -120,7 +140,7 @@ def object_to(actor, nomination: Nomination, text: str) -> Objection:
 
 def resolve(actor, objection: Objection, upheld: bool, reason: str) -> None:
     n = objection.nomination
-    if not perms.covers(actor, n.level_unit, ORGANISER):
+    if not may_resolve(actor, n):
         raise PermissionDenied(_("Only an organiser of %(name)s may do this.",
                                  name=n.level_unit.name))
     reason = clean_block(reason, 20000)
@@ -499,6 +519,18 @@ def publications(limit: int = 500) -> tuple[list, dict[int, list[Objection]]]:
             {item.nomination_id for _p, item in rows}))):
         objections.setdefault(o.nomination_id, []).append(o)
     return rows, objections
+
+
+def author_names(objections: dict[int, list[Objection]]) -> dict[str, str]:
+    """The full names of the objections' authors by user name (an objection keeps its
+    author's user name; readers see the person), in one query; an author without an
+    account or a full name keeps the user name."""
+    usernames = {o.author for items in objections.values() for o in items}
+    if not usernames:
+        return {}
+    return {username: full_name for username, full_name in db.session.execute(
+        select(User.username, User.full_name).where(User.username.in_(usernames)))
+        if full_name}
 
 
 def grantable_candidates(user, today: date) -> list[Nomination]:

@@ -10,6 +10,7 @@ from emulation.auth.fresh import confirm_first, is_fresh
 from emulation.awards.blueprints import decisions as bp
 from emulation.awards.certificates import services as certificates
 from emulation.awards.councils import services as councils
+from emulation.awards.councils.views import meeting_page
 from emulation.awards.decisions import documents, exports
 from emulation.awards.decisions import services as service
 from emulation.awards.decisions.forms import DecisionForm, ObjectionForm, ResolutionForm
@@ -39,7 +40,7 @@ def publish(meeting_id: int):
     target = url_for("councils.meeting", meeting_id=meeting.id)
     return form_action(lambda: service.publish(current_user, meeting, local_today()),
                        form=Form(), success=_("The list has been published."), target=target,
-                       on_refusal=lambda status: (redirect(target), status))
+                       on_refusal=lambda status: meeting_page(meeting, status))
 
 
 @bp.route("/meetings/<int:meeting_id>/memo.docx")
@@ -91,9 +92,21 @@ def _minutes_result(item) -> str:
 @login_required
 def publications():
     """Every published list, open to any logged-in user, who may object."""
+    return _publications_page()
+
+
+def _publications_page(status: int = 200, typed: tuple[str, int, str] | None = None):
+    """The published lists; after a refused objection or resolution (`status`, its reason
+    flashed) `typed` = (field, id, text) puts back what was typed: ("text", nomination id,
+    objection) or ("reason", objection id, resolution). Objections are resolved only by
+    whom may (`service.may_resolve`); the others see no resolution form."""
     rows, objections = service.publications()
+    resolvable = {n.id for _publication, item in rows for n in [item.nomination]
+                  if objections.get(n.id) and service.may_resolve(current_user, n)}
     return render_template("awards/publications.html", rows=rows, objections=objections,
-                           form=Form(formdata=None), today=local_today())
+                           form=Form(formdata=None), today=local_today(),
+                           resolvable=resolvable, authors=service.author_names(objections),
+                           typed=typed or ("", 0, "")), status
 
 
 @bp.route("/nominations/<int:nomination_id>/objections", methods=["POST"])
@@ -104,7 +117,8 @@ def objection_add(nomination_id: int):
     target = url_for("decisions.publications")
     return form_action(lambda: service.object_to(current_user, nomination, form.text.data),
                        form=form, success=_("Your objection has been recorded."),
-                       target=target, on_refusal=lambda status: (redirect(target), status))
+                       target=target, on_refusal=lambda status: _publications_page(
+                           status, ("text", nomination.id, request.form.get("text", ""))))
 
 
 @bp.route("/objections/<int:objection_id>/resolve", methods=["POST"])
@@ -116,7 +130,8 @@ def objection_resolve(objection_id: int):
     return form_action(lambda: service.resolve(current_user, objection,
                                                form.upheld.data == "1", form.reason.data),
                        form=form, success=_("Objection resolved."), target=target,
-                       on_refusal=lambda status: (redirect(target), status))
+                       on_refusal=lambda status: _publications_page(
+                           status, ("reason", objection.id, request.form.get("reason", ""))))
 
 
 @bp.route("/decisions/")
