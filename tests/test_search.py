@@ -195,11 +195,8 @@ def test_a_long_list_says_more_than_in_vietnamese(world, in_app, login):
     # a search under the cap is counted exactly: Thành Viên 100, 1000 … 1004
     html = client.get("/people/?q=thanh+vien+100").get_data(as_text=True)
     assert "6 bản ghi" in html
-    # page 20 links the next one; from there the count reaches the end (page 21 and more)
-    html = client.get("/people/?page=20").get_data(as_text=True)
-    assert "Hơn 1.000 bản ghi" in html and 'href="/people/?page=21"' in html
-    html = client.get("/people/?page=21").get_data(as_text=True)
-    assert "1.007 bản ghi" in html  # the world's two people and the 1,005
+    # a list read by skipping rows (the nominations, core.counting) counts to the page
+    # asked when deeper than the cap; the people list is read by key (tests/test_keyset.py)
 
 
 def _run(args, env):

@@ -166,7 +166,7 @@ def test_stored_progress_equals_the_recomputed_one(world, in_app):
         counter = iter(range(10_000))
         seen: list = []
 
-        @settings(max_examples=40, deadline=None,
+        @settings(max_examples=40, deadline=None, derandomize=True,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
         @given(campaign_spec)
         def check(spec):
