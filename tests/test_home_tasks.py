@@ -126,7 +126,7 @@ def test_the_organiser_sees_objections_to_resolve_and_decisions_to_issue(world, 
     with in_app():
         waiting, ready = passed_dossiers(world, [("GK", "regular"), ("LDTT", "regular")],
                                          published_on=past)
-        ds.object_to(_user("xem"), waiting, "Chưa đủ tiêu chuẩn")
+        ds.object_to(_user("xem"), waiting, "Chưa đủ tiêu chuẩn", today=past)
         ids = waiting.id, ready.id
     client = login("tochuc")
     section = _tasks(client.get("/").get_data(as_text=True))

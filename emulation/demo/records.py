@@ -196,7 +196,8 @@ def _decision(meeting, top, users) -> None:
     decisions.publish(organiser, meeting, date(2020, 12, 21))
     passed = [i.nomination for i in meeting.items if i.passed]
     objection = decisions.object_to(users["xem"], passed[0],
-                                    "Đề nghị làm rõ thời gian công tác tại đơn vị.")
+                                    "Đề nghị làm rõ thời gian công tác tại đơn vị.",
+                                    today=date(2020, 12, 22))
     decisions.resolve(organiser, objection, False, "Đã xác minh hồ sơ, đủ thời gian công tác.")
     decision = decisions.create_decision(organiser, top, number="15/QĐ-CĐCT",
                                          signed_on=date(2021, 1, 12),

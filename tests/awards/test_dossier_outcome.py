@@ -101,7 +101,7 @@ def test_decisions_new_explains_a_nomination_waiting_for_an_objection(world, in_
     with in_app():
         (n,) = passed_dossiers(world, [("GK", "regular")], published_on=PAST)
         nid = n.id
-        ds.object_to(_user("donvi2"), n, "Thành tích chưa được xác minh đầy đủ.")
+        ds.object_to(_user("donvi2"), n, "Thành tích chưa được xác minh đầy đủ.", today=PAST)
     page = login("tochuc").get("/decisions/new").get_data(as_text=True)
     waiting = page.split("decision-waiting")[1]
     assert f"#{nid}" in waiting and "chưa được xử lý" in waiting
@@ -147,3 +147,37 @@ def test_the_nominations_list_reads_outcomes_in_bounded_queries(world, ctx, quer
     with queries() as large:
         assert len(ds.outcomes(many, local_today())) == 4
     assert len(small) == len(large) == 3
+
+
+def test_objections_are_received_while_the_list_is_published_and_before_the_grant(
+        world, in_app, login):
+    """Ý kiến phản ánh: during the publication (its last day included), never after its end
+    nor once a decision granted the nomination (a complaint then follows the Law on
+    Complaints); the page says until when instead of offering the form."""
+    import pytest
+
+    from emulation.core.errors import InvalidState
+
+    today = local_today()
+    with in_app():
+        (n,) = passed_dossiers(world, [("GK", "regular")], published_on=PAST)
+        nid = n.id
+        with pytest.raises(InvalidState, match="công khai đến hết ngày"):
+            ds.object_to(_user("donvi2"), n, "Muộn", today=PAST + timedelta(days=1))
+        assert ds.object_to(_user("donvi2"), n, "Đúng hạn", today=PAST).state == "open"
+    page = login("xem").get("/publications/").get_data(as_text=True)
+    assert f"Ý kiến phản ánh được nhận đến hết ngày {_day(PAST)}." in page
+    assert f"/nominations/{nid}/objections" not in page
+    late = login("xem").post(f"/nominations/{nid}/objections", data={"text": "Muộn"})
+    assert late.status_code == 409 and "chỉ được nhận trong thời gian công khai" in \
+        late.get_data(as_text=True)
+    with in_app():
+        (granted,) = passed_dossiers(world, [("LDTT", "one_off")], published_on=today,
+                                     publish=True)
+        top = db.session.get(Unit, world.top.id)
+        decision = ds.create_decision(_user("tochuc"), top, number="21/QĐ-CĐCT",
+                                      signed_on=today, signer="Nguyễn Văn Hùng",
+                                      nominations=[granted], today=today)
+        ds.issue(_user("tochuc"), decision, decision.version, today)
+        with pytest.raises(InvalidState, match="21/QĐ-CĐCT đã khen thưởng"):
+            ds.object_to(_user("donvi2"), granted, "Sau quyết định", today=today)

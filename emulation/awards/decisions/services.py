@@ -36,6 +36,7 @@ from emulation.core.errors import (
 from emulation.core.formatting import fmt_date, fmt_number
 from emulation.core.integrity import conflict_on_duplicate
 from emulation.core.text import clean, clean_block
+from emulation.core.web import local_today
 from emulation.extensions import db
 from emulation.org.models import Unit
 
@@ -121,12 +122,25 @@ def publish(actor, meeting: CouncilMeeting, today: date) -> Publication:
     return publication
 
 
-def object_to(actor, nomination: Nomination, text: str) -> Objection:
+def object_to(actor, nomination: Nomination, text: str, today: date | None = None) -> Objection:
+    """An objection (ý kiến phản ánh) to a published nomination, received while its list is
+    published (up to `ends_on`, the day included; `today` is Vietnam's day by default) and
+    before a decision grants it. Later, a complaint about the decision follows the Law on
+    Complaints, not this procedure. InvalidState otherwise, ServiceError for an empty text."""
     text = clean_block(text, 20000)
     if not text:
         raise ServiceError(_("Write the objection."))
-    if not _published(nomination):
+    publication = _published(nomination)
+    if not publication:
         raise InvalidState(_("Objections are received on published nominations only."))
+    if (today or local_today()) > publication.ends_on:
+        raise InvalidState(_("The list was published until %(date)s: objections are received "
+                             "while it is published.", date=fmt_date(publication.ends_on)))
+    granted = db.session.scalar(select(Decision.number).join(DecisionItem).where(
+        DecisionItem.nomination_id == nomination.id, Decision.state == "issued"))
+    if granted:
+        raise InvalidState(_("Decision %(number)s has granted this nomination: objections "
+                             "are no longer received.", number=granted))
     objection = Objection(nomination=nomination, author=actor.username, text=text[:10000])
     db.session.add(objection)
     db.session.flush()
