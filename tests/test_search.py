@@ -260,3 +260,29 @@ def _search_objects(url: str) -> set[str]:
             return names - shadows
     finally:
         engine.dispose()
+
+
+def test_several_words_match_in_any_order_short_ones_at_a_word_start(world, in_app):
+    """`dap vina` finds the unit "Công đoàn Công ty CP DAP - Vinachem" (the picker's search,
+    tester16); `duc nguyen` finds "Nguyễn Văn Đức"; a short word must begin a word of the
+    name: `van an` does not find "Nguyễn Văn Thanh"."""
+    from emulation.org.models import Unit as UnitModel
+    from tests.factories import gen_person, gen_unit
+
+    with in_app() as session:
+        parent = session.get(UnitModel, world.branch_a.id)
+        gen_unit("CDCS-DAP", "Công đoàn Công ty CP DAP - Vinachem", parent)
+        unit = session.get(UnitModel, world.unit1.id)
+        gen_person("T1", unit, "Nguyễn Văn Thanh")
+        gen_person("T2", unit, "Lê Văn An")
+        session.commit()
+
+        def people(q):
+            return sorted(session.scalars(select(Person.full_name).where(
+                search.matches(Person, q))).all())
+
+        assert session.scalars(select(UnitModel.code).where(
+            search.matches(UnitModel, "dap vina"))).all() == ["CDCS-DAP"]
+        assert people("duc nguyen") == ["Nguyễn Văn Đức"]
+        assert people("van an") == ["Lê Văn An"]
+        assert people("le an") == ["Lê Văn An"]

@@ -26,7 +26,18 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from sqlalchemy import Table, event, func, inspect, literal_column, or_, select, text, true
+from sqlalchemy import (
+    Table,
+    and_,
+    event,
+    func,
+    inspect,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from emulation.core.text import fold
@@ -223,14 +234,30 @@ def matches(entity, q: str, codes: bool = True) -> ColumnElement[bool]:
     """The condition "`entity`'s row matches the search `q`" (see the module's doc); `entity`
     is a registered model or an alias of one. `codes=False` matches names only (the public
     roll, whose visitors never see codes). Empty (after folding) → true(); the query's own
-    `%`, `_` and `"` are literal."""
+    `%`, `_` and `"` are literal.
+
+    A query of several words matches rows holding every word, in any order (`dap vina`
+    finds "Công đoàn Công ty CP DAP - Vinachem", `hung nguyen` finds "Nguyễn Văn Hùng"): each
+    word of three characters or more as above, a shorter one as the beginning of a word of
+    the name (`le van an`: "an", "anh", not the "an" inside "thanh")."""
     needle = fold(q)
     if not needle:
         return true()
     spec = _REGISTRY[inspect(entity).mapper.local_table.name]
+    dialect = db.session.get_bind().dialect.name
+    words = needle.split()
+    if len(words) == 1:
+        return _word(entity, spec, needle, codes, dialect)
+    name = getattr(entity, spec.name)
+    return and_(*(_word(entity, spec, w, codes, dialect) if len(w) >= TRIGRAM
+                  else or_(_prefix(name, w, dialect), _contains(name, " " + w))
+                  for w in words))
+
+
+def _word(entity, spec: Searchable, needle: str, codes: bool, dialect: str):
+    """One folded word (or a one-word query) as the module's doc says."""
     name = getattr(entity, spec.name)
     code = func.lower(getattr(entity, spec.code))
-    dialect = db.session.get_bind().dialect.name
     if len(needle) < TRIGRAM:
         return or_(_prefix(name, needle, dialect),
                    *([_prefix(code, needle, dialect)] if codes else []))
