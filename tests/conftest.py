@@ -230,6 +230,9 @@ def _test_app(url: str, tmp_path_factory) -> Flask:
         "API_BAD_TOKEN_LIMIT": "100000 per minute",
         # the crawler posts to every form; tests/public lowers it to check the limit
         "PUBLIC_CHECK_RATE_LIMIT": "100000 per minute",
+        # the nav's count is recounted on every page, so that two requests run the same
+        # queries (the query-count tests); tests/test_home_tasks.py sets the minute
+        "NAV_TASKS_SECONDS": 0,
         # jobs run in-process where they are asked for (tests/test_jobs.py also runs a worker)
         "QUEUE_IMMEDIATE": True,
         "JOBS_FOLDER": str(tmp_path_factory.mktemp("jobs")),
