@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from emulation.awards.catalogue.models import AwardType
+from emulation.awards.eligibility.batch import Checked
 from emulation.awards.eligibility.enums import ELIGIBILITY_LABELS
 from emulation.awards.eligibility.services import check_batch
 from emulation.awards.nominations.enums import NominationState
@@ -59,20 +60,6 @@ def count(nominations: NominationList) -> int:
         stmt.order_by(None).subquery())) or 0
 
 
-@dataclass(frozen=True)
-class _Checked:
-    """What `check_batch` reads of a nomination, without an ORM object per row."""
-
-    id: int
-    person_id: int | None
-    unit_id: int | None
-    year: int
-    campaign_id: int | None
-    award_type_id: int
-    kind: str = "regular"
-    state: str = "draft"
-
-
 def workbook(nominations: NominationList, on_progress=None) -> Workbook:
     """One row per nomination, newest year first (the list's order): dossier number, nominee
     (name, code, individual or collective, unit), proposing unit, the level handling it, award,
@@ -109,7 +96,7 @@ def workbook(nominations: NominationList, on_progress=None) -> Workbook:
 
     today = local_today()
     for batch in db.session.execute(stmt).partitions():
-        checked = [_Checked(*row[:8]) for row in batch]
+        checked = [Checked(*row[:8]) for row in batch]
         verdicts = check_batch(checked)
         # the outcome after the vote and the decision, as the list and the dossier show it
         results = outcomes(checked, today)
