@@ -197,7 +197,7 @@ def _decision(meeting, top, users) -> None:
     passed = [i.nomination for i in meeting.items if i.passed]
     objection = decisions.object_to(users["xem"], passed[0],
                                     "Đề nghị làm rõ thời gian công tác tại đơn vị.",
-                                    today=date(2020, 12, 22))
+                                    today=date(2020, 12, 21))
     decisions.resolve(organiser, objection, False, "Đã xác minh hồ sơ, đủ thời gian công tác.")
     decision = decisions.create_decision(organiser, top, number="15/QĐ-CĐCT",
                                          signed_on=date(2021, 1, 12),
