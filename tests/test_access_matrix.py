@@ -167,6 +167,12 @@ MATRIX = {
     "awards.unit_eligibility": ("GET", "/units/{unit}/eligibility?award=TTLDXS", AUTHED),
     "nominations.index": ("GET", "/nominations/", AUTHED),
     "nominations.export": ("GET", "/nominations/export.xlsx", AUTHED),
+    # organisers start the check of a year (nothing to check in the matrix's year: 400 with
+    # the reason, not a refusal); its results are the requester's alone, like a job's
+    # (tests/awards/test_eligibility_batch.py covers the requester)
+    "nominations.eligibility_check": ("POST", "/nominations/eligibility-check", ORGANISERS),
+    "nominations.eligibility_results": ("GET", "/nominations/eligibility-check/" + "x" * 43,
+                                        set()),
     "nominations.create": ("GET", "/nominations/new", OFFICER),
     "nominations.detail": ("GET", "/nominations/{nomination}", PLEDGE_READERS),
     "nominations.act": ("POST", "/nominations/{nomination}/receive", ORGANISERS),

@@ -38,7 +38,10 @@ def test_hsts_behind_a_trusted_proxy(app):
 def test_templates_have_no_inline_script_style_or_handlers():
     offenders = []
     for path in TEMPLATES.rglob("*.html"):
-        text = path.read_text(encoding="utf-8")
+        # what the page's HTML holds: Jinja's expressions (`url_for(…, only=…)`) are not
+        # attributes
+        text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", path.read_text(encoding="utf-8"),
+                      flags=re.S)
         for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"<style\b", r"\sstyle=",
                         r"\son[a-z]+=", r"javascript:"):
             if re.search(pattern, text, re.I):
