@@ -75,12 +75,14 @@ def _list(status: int = 200):
 @bp.route("/eligibility-check", methods=["POST"])
 @login_required
 def eligibility_check():
-    """Start the check of a year's nominations (the form's `year`, this year by default) as a
-    job and go to its page; a refusal (not an organiser: 403, nothing to check: 400)
+    """Start the check of a year's nominations (the form's `year`, required) as a job and go
+    to its page; a refusal (not an organiser: 403, nothing to check: 400)
     re-renders the list with the reason."""
     if not NominationActionForm().validate_on_submit():
         abort(400)
-    year = int_arg("year", 1900, 2200, source=request.form) or local_today().year
+    # the button sends its year; a post without one is refused with the reason, never read
+    # as this year's check
+    year = int_arg("year", 1900, 2200, source=request.form)
     started = []
     status = attempt(lambda: started.append(batch.start_check(current_user, year)))
     if status:
