@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
@@ -15,7 +16,9 @@ from werkzeug.routing import IntegerConverter
 
 from emulation.config import load_config
 from emulation.core.files import ensure_private_file, private_dir
+from emulation.core.web import local_today
 from emulation.extensions import babel, csrf, db, limiter, login_manager, migrate, queue
+from emulation.main.services import task_count
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -285,13 +288,6 @@ def _tasks(user) -> int:
     if not getattr(user, "is_authenticated", False) or not has_request_context() or \
             request.path.startswith(("/static/", "/api/")) or g.get("error_page"):
         return 0
-    import time
-
-    from flask import current_app
-
-    from emulation.core.web import local_today
-    from emulation.main.services import task_count
-
     now, kept = int(time.time()), session.get(NAV_TASKS_KEY)
     fresh = (isinstance(kept, list) and len(kept) == 3 and kept[2] == user.id
              and 0 <= now - kept[1] < current_app.config["NAV_TASKS_SECONDS"])

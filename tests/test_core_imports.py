@@ -39,3 +39,25 @@ def test_the_check_sees_late_and_package_imports():
                      "from emulation import api\nimport emulation.core.text\n")
     assert sorted(name for _, name in _imports(tree) if _is_area(name)) == [
         "emulation.api", "emulation.org.models"]
+
+
+def _late_imports(tree: ast.AST, only: str | None = None) -> list[str]:
+    """`function:line` of each import inside a function (of `only`, when named)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and \
+                (only is None or node.name == only):
+            found += [f"{node.name}:{inner.lineno}" for inner in ast.walk(node)
+                      if isinstance(inner, ast.Import | ast.ImportFrom)]
+    return found
+
+
+def test_the_home_tasks_import_at_module_level():
+    """The navigation's task count (`emulation._tasks`) and the home page's task lists
+    (main/services.py) import what they use at the top: no import cycle asks for a late
+    import there (nothing imports emulation.main but the app factory)."""
+    root = Path(emulation.__file__).parent
+    package = ast.parse((root / "__init__.py").read_text(encoding="utf-8"))
+    main = ast.parse((root / "main" / "services.py").read_text(encoding="utf-8"))
+    assert _late_imports(package, "_tasks") == []
+    assert _late_imports(main) == []

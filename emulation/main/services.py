@@ -23,6 +23,7 @@ from emulation.awards.councils.models import (
     MeetingAttendance,
 )
 from emulation.awards.decisions.models import Objection
+from emulation.awards.decisions.services import in_force_decision_exists, passed_at_levels
 from emulation.awards.nominations.models import Nomination
 from emulation.campaigns.models import Campaign, CampaignParticipant, ReportPeriod, ReportPeriodUnit
 from emulation.core import permissions as perms
@@ -30,6 +31,8 @@ from emulation.extensions import db
 from emulation.org.models import Person, Unit
 from emulation.pledges.models import Pledge, Report
 from emulation.scoring.models import ScoreSheet, ScoringSettings
+from emulation.scoring.queries import sheets_of_scorer
+from emulation.scoring.services import BELONGING
 
 ROWS_SHOWN = 20  # tasks listed per kind; the count says how many there are in all
 
@@ -185,8 +188,6 @@ def _objections_to_resolve(user, today):
 def _decisions_to_issue(user, today):
     """Organiser: nominations passed by a council at a level the user organises and in no
     decision in force (the decision page says which may be granted today)."""
-    from emulation.awards.decisions.services import in_force_decision_exists, passed_at_levels
-
     return (_dossier_select(lambda *columns: passed_at_levels(user, *columns))
             .where(not_(in_force_decision_exists()))
             .distinct().order_by(Nomination.id))
@@ -249,9 +250,6 @@ def _sheets_open(user, today):
     """Scorer (and unit officer for its unit's peer and self sheets): sheets not yet
     submitted, leaving out those of units the user belongs to or sits above (conflict of
     interest), except self sheets."""
-    from emulation.scoring.queries import sheets_of_scorer
-    from emulation.scoring.services import BELONGING
-
     own = [g.unit.path for g in user.grants if g.role in BELONGING and g.unit is not None]
     no_conflict = true() if user.is_admin else and_(
         true(), *[not_(Unit.path.startswith(p, autoescape=True)) for p in own])

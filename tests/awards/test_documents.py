@@ -146,6 +146,28 @@ def test_the_achievement_reports_follow_the_appendix_with_the_records(demo):
         assert "TM. BAN CHẤP HÀNH" in text
 
 
+def test_the_report_writes_the_birth_date_as_the_form_asks(world, login, in_app):
+    """"Sinh ngày, tháng, năm:" of the appendix is filled dd/mm/yyyy, not in words."""
+    from emulation.awards.catalogue.data import seed
+    from emulation.awards.catalogue.services import award_by_code
+    from emulation.awards.nominations import services as nom
+    from emulation.core.permissions import SYSTEM
+    from emulation.org.models import Person
+
+    with in_app():
+        seed(db.session)
+        person = db.session.get(Person, world.person1.id)
+        person.birth_date = date(1985, 3, 7)
+        db.session.commit()
+        n = nom.create(SYSTEM, award=award_by_code("LDTT"), year=2026,
+                       proposing_unit=db.session.get(Unit, world.unit1.id), person=person,
+                       texts={"summary": "Thành tích"})
+        nomination_id = n.id
+    text = _text(login("tochuc").get(f"/nominations/{nomination_id}/report.docx").data)
+    assert "- Sinh ngày, tháng, năm: 07/03/1985." in text
+    assert "tháng 03 năm 1985" not in text
+
+
 def test_the_report_does_not_list_the_award_it_proposes(demo):
     from emulation.awards.catalogue.models import AwardType
     from emulation.awards.nominations.models import Nomination

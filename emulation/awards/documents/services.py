@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import force_locale, format_decimal, format_percent
+from flask_babel import force_locale, format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -26,6 +26,7 @@ from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, 
 from emulation.core import audit
 from emulation.core import permissions as perms
 from emulation.core.errors import NotFound, PermissionDenied, ServiceError, check_version
+from emulation.core.formatting import VI_DATE
 from emulation.core.text import clean, xml_safe
 from emulation.core.uploads import read as read_upload
 from emulation.core.uploads import store
@@ -308,8 +309,9 @@ def report_context(n) -> dict:
             "name": person.full_name, "position": person.position or "—",
             "unit": person.unit.name,
             "gender": {"male": "Nam", "female": "Nữ"}.get(person.gender or "", "—"),
-            "birth": (administrative_date(person.birth_date).removeprefix("ngày ")
-                      if person.birth_date else str(person.birth_year or "—"))}
+            # "Sinh ngày, tháng, năm:" of the appendix's form is filled as dd/mm/yyyy
+            "birth": (format_date(person.birth_date, VI_DATE) if person.birth_date
+                      else str(person.birth_year or "—"))}
         context["initiatives"] = _initiatives([person.id], n.year)
         context["disciplines"] = _disciplines([person.id], n.year)
     else:
@@ -361,7 +363,7 @@ def sample_context(kind: str, unit: Unit | None = None) -> dict:
                     "written_total": 1, "chair": "Trần Văn C", "secretary": "Lê Thị D"},
         "report_individual": {**report, "person": {
             "name": "Nguyễn Văn An", "position": "Tổ trưởng", "unit": "Công đoàn cơ sở A",
-            "gender": "Nam", "birth": "01 tháng 01 năm 1980"},
+            "gender": "Nam", "birth": "01/01/1980"},
             "initiatives": [{"year": 2026, "title": "Sáng kiến", "scope": "Cơ sở",
                              "recognised_by": "Công đoàn"}]},
         "report_collective": {**report, "collective": {
