@@ -130,17 +130,28 @@ def keyset(stmt, per_page: int, counted: bool = True) -> KeysetPage:
     return result
 
 
-def year_arg(name: str = "year") -> int | None:
-    """The year of a list's filter (`?year=2026`), or None when none is asked (absent or
-    blank: every year). A value that is no year between 1900 and 2200 is refused with a 400
-    saying so, not read as "every year": a mistyped year must not show another list."""
+YEAR_MIN, YEAR_MAX = 1900, 2200  # a list's year filter: any year a record may carry
+
+
+def year_arg(name: str = "year", low: int = YEAR_MIN, high: int = YEAR_MAX,
+             empty_is_every_year: bool = True) -> int | None:
+    """The year of a page's `?year=` (e.g. 2026), or None when none is asked (absent or
+    blank: every year, or this year where `empty_is_every_year` is False and the caller
+    says so). A value that is no year between `low` and `high` is refused with a 400
+    (ServiceError) naming the bounds, never clamped nor read as another year: a mistyped
+    year must not show another year's page."""
     raw = request.args.get(name, "")
     if not raw.strip():
         return None
-    value = int_arg(name, 1900, 2200)
+    value = int_arg(name, low, high)
     if value is None:
-        raise ServiceError(_("“%(value)s” is not a year: type a year between 1900 and 2200, "
-                             "or leave it empty for every year.", value=raw[:20]))
+        if empty_is_every_year:
+            raise ServiceError(_("“%(value)s” is not a year between %(min)s and %(max)s: "
+                                 "type one, or leave it empty for every year.",
+                                 value=raw[:20], min=low, max=high))
+        raise ServiceError(_("“%(value)s” is not a year between %(min)s and %(max)s: "
+                             "type one, or leave it empty for this year.",
+                             value=raw[:20], min=low, max=high))
     return value
 
 

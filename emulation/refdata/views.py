@@ -10,7 +10,7 @@ from emulation.auth.forms import ConfirmForm
 from emulation.core.calendar import DayKind
 from emulation.core.formatting import fmt_date
 from emulation.core.permissions import admin_required
-from emulation.core.web import form_action, load_or_404, local_today
+from emulation.core.web import form_action, load_or_404, local_today, year_arg
 from emulation.refdata import services
 from emulation.refdata.forms import BaseSalaryForm, CalendarDayForm
 
@@ -63,7 +63,9 @@ def calendar():
         services.add_override(current_user, day=form.day.data, kind=form.kind.data,
                               name=form.name.data, source=form.source.data)
 
-    target_year = form.day.data.year if form.day.data else year
+    # the added day's year, when the calendar pages show it
+    target_year = form.day.data.year if form.day.data and \
+        CALENDAR_YEARS[0] <= form.day.data.year <= CALENDAR_YEARS[1] else year
     return form_action(add, form=form, target=url_for("refdata.calendar", year=target_year),
                        success=_("%(day)s added to the calendar.",
                                  day=fmt_date(form.day.data) if form.day.data else ""),
@@ -84,12 +86,14 @@ def calendar_delete(holiday_id: int):
                                                                 status))
 
 
+CALENDAR_YEARS = (1995, 2100)  # the working calendar's years (statutory holidays since 1995)
+
+
 def _year() -> int:
-    try:
-        year = int(request.args.get("year", ""))
-    except ValueError:
-        return local_today().year
-    return year if 1995 <= year <= 2100 else local_today().year
+    """The calendar's `?year=`: this year when empty; any other value that is not a year of
+    CALENDAR_YEARS is refused (400 naming them), not replaced by this year."""
+    return year_arg(low=CALENDAR_YEARS[0], high=CALENDAR_YEARS[1],
+                    empty_is_every_year=False) or local_today().year
 
 
 def _salaries_page(form, status: int = 200):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from emulation.awards.catalogue.models import AwardType
 from emulation.awards.eligibility import engine
 from emulation.awards.eligibility.models import EligibilityResult
-from emulation.awards.eligibility.services import check_batch
+from emulation.awards.eligibility.services import FIRST_YEAR, LAST_YEAR, check_batch
 from emulation.core import permissions as perms
 from emulation.core.errors import NotFound, PermissionDenied, ServiceError
 from emulation.extensions import db
@@ -98,8 +98,12 @@ def start_check(user, year: int):
     if not may_check(user):
         raise PermissionDenied(_("Only an organiser may check the eligibility of all "
                                  "nominations."))
-    if not isinstance(year, int) or not 1950 <= year <= 2100:
+    if not isinstance(year, int):
         raise ServiceError(_("Choose the year of the nominations to check."))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ServiceError(_("%(year)s is not a year between %(min)s and %(max)s: choose "
+                             "the year of the nominations to check.", year=year,
+                             min=FIRST_YEAR, max=LAST_YEAR))
     total = count_to_check(user, year)
     if not total:
         raise ServiceError(_("There are no nominations of %(year)s to check.", year=year))

@@ -17,6 +17,9 @@ from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, 
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 
+# the years eligibility is checked for (a nomination's years, nominations.services)
+FIRST_YEAR, LAST_YEAR = 1950, 2100
+
 if TYPE_CHECKING:
     from emulation.awards.nominations.models import Nomination
 

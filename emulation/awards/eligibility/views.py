@@ -28,11 +28,12 @@ def unit_eligibility(unit_id: int):
 
 def _eligibility_page(subject, kind: str, check):
     """One page for both: the award asked (`?award=`, of the subject's kind), the year
-    (`?year=`, this year by default), the verdict rule by rule and the records behind it."""
+    (`?year=`, this year when empty; out of range: 400), the verdict rule by rule and the
+    records behind it."""
     award = services.award_for(kind, request.args.get("award", ""))
-    year = year_arg() or local_today().year
-    if not 1950 <= year <= 2100:
-        year = local_today().year
+    # a year outside the rules' range is refused with the reason (400), not replaced
+    year = year_arg(low=services.FIRST_YEAR, high=services.LAST_YEAR,
+                    empty_is_every_year=False) or local_today().year
     return render_template("awards/eligibility.html", subject=subject, kind=kind,
                            award=award, year=year,
                            verdict=check(award, subject, year) if award else None,

@@ -81,8 +81,8 @@ def eligibility_check():
     if not NominationActionForm().validate_on_submit():
         abort(400)
     # the button sends its year; a post without one is refused with the reason, never read
-    # as this year's check
-    year = int_arg("year", 1900, 2200, source=request.form)
+    # as this year's check; one out of range is refused naming the range (batch.start_check)
+    year = int_arg("year", 0, 9999, source=request.form)
     started = []
     status = attempt(lambda: started.append(batch.start_check(current_user, year)))
     if status:
