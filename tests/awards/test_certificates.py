@@ -119,11 +119,10 @@ def test_the_organiser_prints_every_award_with_the_records_text_in_nfc(world, de
         decision = db.session.get(Decision, decision_id)
         expected = [(nfc(i.nomination.subject_name), nfc(i.nomination.person.unit.name))
                     for i in decision.items]
-        award = nfc(award_by_code("BK_BO").name)
     assert len(pages) == 3
     for text, (name, unit) in zip(pages, expected, strict=True):
         assert name in text and unit in text
-        assert award in text  # the award by name, never its code
+        assert "BẰNG KHEN" in text  # the form as the title, never the award's code
         assert "BK_BO" not in text
         assert f"Quyết định số {NUMBER} ngày 20/01/2027" in text
         assert "ngày 20 tháng 01 năm 2027" in text.lower()
@@ -429,10 +428,49 @@ def test_every_print_is_a_job_that_counts_its_pages(world, decision_id, login, i
 def test_a_collective_is_given_its_parent_unit_and_tap_the():
     collective = pdf.Certificate("Công đoàn Công ty DAP", "Công đoàn Tập đoàn Hóa chất",
                                  "Tập thể lao động xuất sắc", "2/QĐ", SIGNED, "Chủ tịch",
-                                 "Công đoàn Công Thương Việt Nam", 2026, individual=False)
+                                 "Công đoàn Công Thương Việt Nam", 2026, individual=False,
+                                 is_title=True)
     (text,) = pages_of(pdf.render([(collective, pdf.Layout())]).data)
     assert "Tặng tập thể" in text and "Công đoàn Tập đoàn Hóa chất" in text
     assert "Tập thể lao động xuất sắc năm 2026" in text
+
+
+def test_a_bang_khen_reads_as_a_real_one_saying_the_award_once(world, decision_id, login,
+                                                                 in_app):
+    """Issuer, "BẰNG KHEN", "Tặng", name, unit, "Đã có thành tích …", decision, place and
+    date, signer — in that order, the award's name not repeated under its title."""
+    with in_app():
+        db.session.get(Unit, world.top.id).place_name = "Hà Nội"
+        db.session.commit()
+        issuer = nfc(db.session.get(Unit, world.top.id).name).upper()
+        award = nfc(award_by_code("BK_BO").name)
+    _status, data = print_as(login, "tochuc", decision_id)
+    text = pages_of(data)[0]
+    assert text.casefold().count("bằng khen") == 1 and award not in text
+    order = [issuer, "BẰNG KHEN", "Tặng", "Nguyễn Văn Đức", "Công đoàn Công ty DAP",
+             "Đã có thành tích xuất sắc năm 2026", f"Quyết định số {NUMBER} ngày 20/01/2027",
+             "Hà Nội, ngày 20 tháng 01 năm 2027", nfc(SIGNER)]
+    at = [text.find(part) for part in order]
+    assert -1 not in at and at == sorted(at), list(zip(order, at, strict=True))
+
+
+@pytest.mark.parametrize(("award", "summary", "title", "line"), [
+    ("Bằng khen của Tổng Liên đoàn Lao động Việt Nam", "Hoàn thành xuất sắc nhiệm vụ",
+     "BẰNG KHEN", "Đã có thành tích hoàn thành xuất sắc nhiệm vụ năm 2026"),
+    ("Giấy khen", "Đã có thành tích xuất sắc trong phong trào thi đua năm 2026",
+     "GIẤY KHEN", "Đã có thành tích xuất sắc trong phong trào thi đua năm 2026"),
+    ("Bằng Lao động sáng tạo", "", "BẰNG LAO ĐỘNG SÁNG TẠO",
+     "Đã có thành tích xuất sắc năm 2026"),
+])
+def test_the_title_is_the_form_and_the_reason_says_it_once(award, summary, title, line):
+    certificate = pdf.Certificate("Nguyễn Văn Đức", "Công đoàn Công ty DAP", award, "3/QĐ",
+                                  SIGNED, "Chủ tịch", "Công đoàn Công Thương Việt Nam", 2026,
+                                  reason=summary)
+    (text,) = pages_of(pdf.render([(certificate, pdf.Layout())]).data)
+    assert title in text and line in text
+    assert text.count(title) == 1 and "thành tích thành tích" not in text.casefold()
+    if title != award.upper():
+        assert award not in text
 
 
 def test_a_title_is_certified_and_a_commendation_given():

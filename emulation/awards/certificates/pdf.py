@@ -32,7 +32,7 @@ BLANK_POSITIONS = {
     "signer": (215.0, 190.0, 13),
 }
 # The calibration page is printed for the office like the certificates: always Vietnamese.
-FIELD_NAMES = {"subject": "Tên", "unit": "Đơn vị", "award": "Khen thưởng",
+FIELD_NAMES = {"subject": "Tên", "unit": "Đơn vị", "award": "Thành tích",
                "decision": "Số và ngày quyết định", "date": "Ngày tháng năm (bằng chữ)",
                "signer": "Người ký"}
 MAX_LINE = 260.0  # mm: a longer line on a blank is printed smaller
@@ -42,8 +42,9 @@ MIDDLE_TOP, MIDDLE_BOTTOM = 52.0, 152.0  # mm: the design's centred texts fit be
 @dataclass(frozen=True)
 class Certificate:
     """What one page says: the subject (person or collective), their unit, the award by
-    name, the decision's number, date and signer, the issuing unit. A title (danh hiệu) is
-    certified ("Giấy chứng nhận … Đạt danh hiệu …"), a form of commendation given."""
+    name, the decision's number, date and signer, the issuing unit, the reason. A title
+    (danh hiệu) is certified ("Giấy chứng nhận … Đạt danh hiệu …"), a form of commendation
+    given for the reason ("Bằng khen … Tặng … Đã có thành tích …")."""
 
     subject: str
     unit: str
@@ -56,6 +57,7 @@ class Certificate:
     individual: bool = True
     is_title: bool = False  # danh hiệu thi đua: a "giấy chứng nhận" of the title
     place: str = ""  # the issuing unit's place name, before the date ("Hà Nội, ngày …")
+    reason: str = ""  # the dossier's summary of achievements (tóm tắt thành tích)
 
 
 @dataclass(frozen=True)
@@ -173,8 +175,9 @@ def _new_pdf() -> FPDF:
 
 
 def _design(pdf: FPDF, c: Certificate, layout: Layout) -> None:
-    """Border, the issuer and the national motto, the emblem area, heading, the award and
-    its subject, the decision and the signer."""
+    """Border, the issuer and the national motto, the emblem area, the title ("BẰNG
+    KHEN"), "Tặng", the subject and unit, what it is given for, the decision, the place and
+    date, the signer."""
     pdf.set_draw_color(150, 20, 20)
     pdf.set_line_width(1.6)
     pdf.rect(8, 8, PAGE_W - 16, PAGE_H - 16)
@@ -206,19 +209,54 @@ def _design(pdf: FPDF, c: Certificate, layout: Layout) -> None:
 
 
 def _middle_blocks(c: Certificate, layout: Layout) -> list[tuple]:
-    """The centred texts between the header and the decision line: (colour, style, size in
-    points, line height in mm, gap above in mm, text)."""
+    """The centred texts between the header and the decision line, as a real certificate
+    reads: the title, "Tặng", the name, the unit, then what it is given for — each said
+    once (the title is the form, "BẰNG KHEN", not the award's name again): (colour, style,
+    size in points, line height in mm, gap above in mm, text)."""
     red, black = (150, 20, 20), (0, 0, 0)
-    heading = layout.heading or ("Giấy chứng nhận" if c.is_title else c.award)
-    achieved = f"Đạt danh hiệu {c.award} năm {c.year}" if c.is_title else \
-        f"{c.award} năm {c.year}"
-    blocks = [(red, "B", 30, 14, 0, _upper(heading)),
+    blocks = [(red, "B", 30, 14, 0, _upper(layout.heading or heading_of(c))),
               (black, "I", 15, 8, 2, "Tặng" if c.individual else "Tặng tập thể"),
               (black, "B", 24, 12, 1, c.subject)]
     if c.unit:
         blocks.append((black, "", 14, 7, 0, c.unit))
-    blocks.append((black, "B", 16, 8, 3, achieved))
+    blocks.append((black, "B" if c.is_title else "", 16, 8, 3, achievement(c)))
     return blocks
+
+
+# the forms of commendation whose certificate is titled by the form alone: "Bằng khen cấp
+# bộ, ngành, tỉnh" prints "BẰNG KHEN" (the issuer above says whose)
+FORMS = ("Bằng khen", "Giấy khen")
+
+
+def heading_of(c: Certificate) -> str:
+    """The certificate's title: "Giấy chứng nhận" for a title (danh hiệu); the form for a
+    bằng khen or giấy khen ("Bằng khen"); else the award's name ("Bằng Lao động sáng
+    tạo", "Kỷ niệm chương …"), which then is not repeated below."""
+    if c.is_title:
+        return "Giấy chứng nhận"
+    award = _nfc(c.award).strip()
+    for form in FORMS:
+        if award.casefold().startswith(form.casefold()):
+            return form
+    return award
+
+
+def achievement(c: Certificate) -> str:
+    """What the award is for. A title: "Đạt danh hiệu Lao động tiên tiến năm 2026". A
+    commendation: "Đã có thành tích …" from the dossier's summary ("Hoàn thành xuất sắc
+    nhiệm vụ" → "Đã có thành tích hoàn thành xuất sắc nhiệm vụ năm 2026"; a summary that
+    already says "Đã có thành tích …" or "Thành tích …" is not doubled), or "Đã có thành
+    tích xuất sắc năm 2026" without one. The year is added unless the text names it."""
+    if c.is_title:
+        return f"Đạt danh hiệu {_nfc(c.award)} năm {c.year}"
+    text = " ".join(_nfc(c.reason).split()).rstrip(".;")
+    for prefix in ("đã có thành tích", "đã có", "thành tích"):
+        if text.casefold().startswith(prefix):
+            text = text[len(prefix):].lstrip(" :,")
+            break
+    text = text[:1].lower() + text[1:] if text[1:2].islower() else text
+    line = f"Đã có thành tích {text or 'xuất sắc'}"
+    return line if str(c.year) in text else f"{line} năm {c.year}"
 
 
 def _fitting_scale(pdf: FPDF, blocks: list[tuple]) -> float:
@@ -239,7 +277,7 @@ def _fitting_scale(pdf: FPDF, blocks: list[tuple]) -> float:
 
 
 def _blank(pdf: FPDF, c: Certificate, layout: Layout) -> None:
-    texts = {"subject": c.subject, "unit": c.unit, "award": f"{c.award} năm {c.year}",
+    texts = {"subject": c.subject, "unit": c.unit, "award": achievement(c),
              "decision": decision_line(c), "date": place_date(c),
              "signer": c.signer}
     pdf.set_text_color(0, 0, 0)

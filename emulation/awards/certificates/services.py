@@ -123,7 +123,8 @@ def certificate_of(decision: Decision, item: DecisionItem) -> pdf.Certificate:
                            signer=decision.signer, issuer=decision.issuing_unit.name,
                            year=n.year, individual=n.person is not None,
                            is_title=n.award_type.category == "title",
-                           place=decision.issuing_unit.place_name or "")
+                           place=decision.issuing_unit.place_name or "",
+                           reason=n.summary or "")
 
 
 def filename(batch: Batch) -> str:
