@@ -110,7 +110,7 @@ def publish(actor, meeting: CouncilMeeting, today: date) -> Publication:
                 if i.nomination.kind not in SIMPLIFIED_KINDS), default=0)
     publication = Publication(meeting=meeting, starts_on=today,
                               ends_on=add_working_days(today, days, holidays(db.session)),
-                              published_by=actor.username)
+                              published_by=audit.actor_display(actor))
     db.session.add(publication)
     db.session.flush()
     audit.record(db.session, actor=actor, action="publication.open", obj=publication,
