@@ -511,3 +511,59 @@ def test_a_long_heading_and_name_are_printed_smaller_not_over_the_decision_line(
     PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
     assert heights["năm 2026"] > heights["Quyết định số"] + 10  # points: a clear gap above it
     assert "Tây Nguyên" in pages_of(data)[0]  # nothing cut: the whole name is printed
+
+
+def _offered(html: str) -> list[str]:
+    """The printers a print form offers (the select's options but the default)."""
+    return re.findall(r'<option value="([^"]+)">', html)
+
+
+def test_printing_offers_only_the_award_types_and_the_organisations_calibrations(
+        world, decision_id, login, in_app, queries):
+    """The decision grants BK_BO (printed on blanks): its calibrations of the user's
+    organisation are offered, not GK's, nor another organisation's printers, nor those of an
+    award type printed in full design; another organisation's offsets are not used."""
+    from tests.factories import gen_unit
+
+    with in_app():
+        other = gen_unit("TCK", "Tổ chức khác", kind="confederation")
+        other_id = other.id
+        gen_user("tochuc_khac", "organiser", other)
+        bk, gk = award_by_code("BK_BO"), award_by_code("GK")
+        certs.save_style(_user("tochuc"), bk, None, mode="blank", heading="")
+        certs.save_style(_user("tochuc"), gk, None, mode="blank", heading="")
+        certs.save_layout(_user("tochuc"), bk, "Canon LBP 2900", {})
+        certs.save_layout(_user("tochuc"), gk, "Epson L3110", {})
+        certs.save_layout(_user("tochuc_khac"), bk, "Máy in tổ chức khác",
+                          {"subject": (Decimal("40"), Decimal("0"))})
+        # a printer name both organisations use: each prints with its own offsets
+        certs.save_layout(_user("tochuc_khac"), bk, "Canon LBP 2900",
+                          {"subject": (Decimal("40"), Decimal("0"))})
+    client = login("tochuc")
+    detail = client.get(f"/decisions/{decision_id}").get_data(as_text=True)
+    listing = client.get("/certificates/").get_data(as_text=True)
+    for page in (detail, listing):
+        assert _offered(page) == ["Canon LBP 2900"], _offered(page)
+    with queries() as few:
+        client.get("/certificates/")
+    with in_app():
+        certs.save_style(_user("tochuc"), award_by_code("BK_BO"), None, mode="design",
+                         heading="")
+    assert _offered(client.get(f"/decisions/{decision_id}").get_data(as_text=True)) == []
+    with in_app():
+        bk = award_by_code("BK_BO")
+        certs.save_style(_user("tochuc"), bk, None, mode="blank", heading="")
+        for n in range(5):  # more calibrations, as many queries
+            certs.save_layout(_user("tochuc"), bk, f"Máy {n}", {})
+    with queries() as many:
+        client.get("/certificates/")
+    assert len(many) == len(few)
+    _s, own = print_as(login, "tochuc", decision_id, printer="Canon LBP 2900")
+    _s, default = print_as(login, "tochuc", decision_id)
+    assert positions(own, "Nguyễn Văn Đức") == positions(default, "Nguyễn Văn Đức")
+    _s, foreign = print_as(login, "tochuc", decision_id, printer="Máy in tổ chức khác")
+    assert positions(foreign, "Nguyễn Văn Đức") == positions(default, "Nguyễn Văn Đức")
+    with in_app():
+        with pytest.raises(ServiceError):  # not their organisation
+            certs.save_layout(_user("tochuc"), award_by_code("BK_BO"), "Máy", {},
+                              organisation_id=other_id)

@@ -36,6 +36,9 @@ class LayoutForm(Form):
     """A printer's calibration; the offset fields are `<field>_dx` and `<field>_dy`."""
 
     printer = StringField(_l("Printer"), validators=[DataRequired(), Length(max=100)])
+    # whose printer: one of the user's organisations (a choice only when they have several)
+    organisation = SelectField(_l("Organisation"), coerce=int, choices=[],
+                               validate_choice=False, validators=[Optional()])
     version = HiddenField()
     subject_dx = _offset_field(_l("Name: right (mm)"))
     subject_dy = _offset_field(_l("Name: down (mm)"))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from emulation.awards.catalogue.models import AwardType
 from emulation.awards.certificates.enums import CertificateField, CertificateMode
 from emulation.core.models import Base, TimestampMixin, VersionedMixin
+from emulation.org.models import Unit
 
 MAX_OFFSET_MM = 150  # a blank is 297 × 210 mm: anything further is off the sheet
 OFFSET_COLUMNS = tuple(f"{name}_{axis}" for name in CertificateField.values()
@@ -44,14 +45,17 @@ class CertificateStyle(TimestampMixin, VersionedMixin, Base):
 
 
 class CertificateLayout(TimestampMixin, VersionedMixin, Base):
-    """Hiệu chỉnh phôi: for one award type and one printer, how far (mm, right and down
-    positive) each field is moved from its default place on the blank."""
+    """Hiệu chỉnh phôi: for one award type and one printer of one organisation (`unit_id`,
+    a root unit of the tree: printers belong to an office, and one organisation's
+    calibrations are not offered to another's), how far (mm, right and down positive) each
+    field is moved from its default place on the blank."""
 
     __tablename__ = "certificate_layout"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id", ondelete="CASCADE"),
                                                index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
     printer: Mapped[str] = mapped_column(String(100))
     subject_dx: Mapped[Decimal] = _offset()
     subject_dy: Mapped[Decimal] = _offset()
@@ -67,9 +71,10 @@ class CertificateLayout(TimestampMixin, VersionedMixin, Base):
     signer_dy: Mapped[Decimal] = _offset()
 
     award_type: Mapped[AwardType] = relationship()
+    unit: Mapped[Unit] = relationship()
 
     __table_args__ = (
-        UniqueConstraint("award_type_id", "printer", name="award_printer"),
+        UniqueConstraint("award_type_id", "unit_id", "printer", name="award_unit_printer"),
         CheckConstraint("printer <> ''", name="printer_named"),
         *(CheckConstraint(f"{column} BETWEEN -{MAX_OFFSET_MM} AND {MAX_OFFSET_MM}",
                           name=f"{column}_on_sheet") for column in OFFSET_COLUMNS),

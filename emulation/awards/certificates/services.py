@@ -26,6 +26,7 @@ from emulation.awards.certificates.models import (
 )
 from emulation.awards.decisions.models import Decision, DecisionItem
 from emulation.awards.decisions.services import get_decision_for
+from emulation.awards.nominations.models import Nomination
 from emulation.awards.records.models import AwardRecord
 from emulation.core import audit
 from emulation.core import permissions as perms
@@ -34,6 +35,7 @@ from emulation.core.text import clean
 from emulation.core.uploads import Attachment, store
 from emulation.core.uploads import read as read_upload
 from emulation.extensions import db
+from emulation.org.models import Unit
 
 CONFIGURE = ("organiser",)  # with admin: who keeps the certificate settings
 PRINT_OWN = ("organiser", "unit_officer")  # who prints their own units' certificates
@@ -106,7 +108,8 @@ def write(batch: Batch, on_progress=None) -> pdf.PdfDocument:
     """The batch as one PDF, a page per award (see pdf.render)."""
     decision = db.session.get(Decision, batch.decision_id)
     items = printable_items(batch.user, decision)
-    layouts = _layouts({i.nomination.award_type_id for i in items}, batch.printer)
+    layouts = _layouts({i.nomination.award_type_id for i in items}, batch.printer,
+                       organisation_ids(batch.user, PRINT_OWN))
     return pdf.render(((certificate_of(decision, i), layouts[i.nomination.award_type_id])
                        for i in items), on_progress)
 
@@ -136,9 +139,11 @@ def batch_name(batch: Batch) -> str:
     return decision.number if decision else ""
 
 
-def calibration_page(award_type: AwardType, printer: str) -> bytes:
-    """The calibration page of the award type in `printer` (saved offsets, or none)."""
-    layout = _layouts({award_type.id}, printer, force_blank=True)[award_type.id]
+def calibration_page(user, award_type: AwardType, printer: str) -> bytes:
+    """The calibration page of the award type in `printer` of the user's organisation (its
+    saved offsets, or none)."""
+    layout = _layouts({award_type.id}, printer, organisation_ids(user, CONFIGURE),
+                      force_blank=True)[award_type.id]
     title = f"Hiệu chỉnh phôi: {award_type.name} — {printer or 'mặc định'}"
     return pdf.calibration(layout, title)
 
@@ -158,15 +163,53 @@ def emblem_of(style: CertificateStyle | None) -> Attachment | None:
     return db.session.get(Attachment, style.emblem_id) if style and style.emblem_id else None
 
 
-def layouts_of(award_type: AwardType) -> list[CertificateLayout]:
+def organisations(user, roles) -> list[Unit]:
+    """The organisations (root units) of the units the user holds `roles` on, by name; an
+    administrator's: every root."""
+    if user.is_admin:
+        stmt = select(Unit).where(Unit.parent_id.is_(None))
+    else:
+        roots = {int(path.strip("/").split("/")[0]) for path in perms.grant_paths(user, roles)
+                 if path.strip("/")}
+        if not roots:
+            return []
+        stmt = select(Unit).where(Unit.id.in_(roots))
+    return list(db.session.scalars(stmt.order_by(Unit.name, Unit.id)))
+
+
+def organisation_ids(user, roles) -> list[int]:
+    return [unit.id for unit in organisations(user, roles)]
+
+
+def layouts_of(user, award_type: AwardType) -> list[CertificateLayout]:
+    """The award type's calibrations of the user's organisations (organiser)."""
     return list(db.session.scalars(select(CertificateLayout).where(
-        CertificateLayout.award_type_id == award_type.id).order_by(CertificateLayout.printer)))
+        CertificateLayout.award_type_id == award_type.id,
+        CertificateLayout.unit_id.in_(organisation_ids(user, CONFIGURE)))
+        .order_by(CertificateLayout.printer, CertificateLayout.unit_id)))
 
 
-def printers() -> list[str]:
-    """Every printer a calibration was saved for, by name."""
-    return list(db.session.scalars(select(CertificateLayout.printer).distinct()
-                                   .order_by(CertificateLayout.printer)))
+def printers(user, decision_ids: list[int]) -> dict[int, list[str]]:
+    """decision id → the printers a print of it may use: those calibrated for an award type
+    of the decision that prints on blanks, by the user's organisation — not every
+    calibration of every award type and organisation. One query."""
+    if not decision_ids:
+        return {}
+    orgs = organisation_ids(user, PRINT_OWN)
+    if not orgs:
+        return {}
+    rows = db.session.execute(
+        select(DecisionItem.decision_id, CertificateLayout.printer).distinct()
+        .join(Nomination, Nomination.id == DecisionItem.nomination_id)
+        .join(CertificateStyle, CertificateStyle.award_type_id == Nomination.award_type_id)
+        .join(CertificateLayout, CertificateLayout.award_type_id == Nomination.award_type_id)
+        .where(DecisionItem.decision_id.in_(decision_ids), CertificateStyle.mode == "blank",
+               CertificateLayout.unit_id.in_(orgs))
+        .order_by(DecisionItem.decision_id, CertificateLayout.printer))
+    found: dict[int, list[str]] = {}
+    for decision_id, printer in rows:
+        found.setdefault(decision_id, []).append(printer)
+    return found
 
 
 def save_style(actor, award_type: AwardType, version, *, mode: str, heading: str
@@ -237,23 +280,31 @@ def remove_emblem(actor, award_type: AwardType) -> None:
     db.session.commit()
 
 
-def save_layout(actor, award_type: AwardType, printer: str, offsets: dict, version=None
-                ) -> CertificateLayout:
-    """Save the calibration of the award type in `printer`: offsets {field: (dx, dy)} in mm,
-    each within ±MAX_OFFSET_MM. A new printer name makes a new calibration."""
+def save_layout(actor, award_type: AwardType, printer: str, offsets: dict, version=None,
+                organisation_id: int | None = None) -> CertificateLayout:
+    """Save the calibration of the award type in `printer` of the actor's organisation
+    (`organisation_id`, needed only when the actor has several): offsets {field: (dx, dy)}
+    in mm, each within ±MAX_OFFSET_MM. A new printer name makes a new calibration.
+    ServiceError when the organisation is not one of the actor's."""
     _require_configurer(actor)
     printer = clean(printer)[:100]
     if not printer:
         raise ServiceError(_("Name the printer this calibration is for."))
+    mine = organisation_ids(actor, CONFIGURE)
+    if organisation_id is None and len(mine) == 1:
+        organisation_id = mine[0]
+    if organisation_id not in mine:
+        raise ServiceError(_("Choose the organisation whose printer this is."))
     values = {}
     for name in CertificateField.values():
         for axis, value in zip(("dx", "dy"), offsets.get(name, (0, 0)), strict=True):
             values[f"{name}_{axis}"] = _offset(value)
     layout = db.session.scalar(select(CertificateLayout).where(
         CertificateLayout.award_type_id == award_type.id,
-        CertificateLayout.printer == printer))
+        CertificateLayout.unit_id == organisation_id, CertificateLayout.printer == printer))
     if layout is None:
         layout = CertificateLayout(award_type_id=award_type.id, printer=printer,
+                                   unit_id=organisation_id,
                                    **{k: Decimal(0) for k in values})
         db.session.add(layout)
     elif version is not None:
@@ -273,7 +324,8 @@ def save_layout(actor, award_type: AwardType, printer: str, offsets: dict, versi
 def delete_layout(actor, award_type: AwardType, layout_id: int) -> None:
     _require_configurer(actor)
     layout = db.session.get(CertificateLayout, layout_id)
-    if layout is None or layout.award_type_id != award_type.id:
+    if layout is None or layout.award_type_id != award_type.id or \
+            layout.unit_id not in organisation_ids(actor, CONFIGURE):
         raise NotFound(_("No such calibration."))
     audit.record(db.session, actor=actor, action="certificate.layout_delete", obj=layout,
                  summary=f"calibration of {award_type.code} in {layout.printer} deleted",
@@ -291,16 +343,20 @@ def _subject_unit(item: DecisionItem):
     return n.person.unit if n.person is not None else n.unit
 
 
-def _layouts(award_type_ids: set[int], printer: str, force_blank: bool = False
-             ) -> dict[int, pdf.Layout]:
+def _layouts(award_type_ids: set[int], printer: str, organisation_ids: list[int],
+             force_blank: bool = False) -> dict[int, pdf.Layout]:
     """award type id → pdf.Layout: its style (design by default), its emblem, and the
-    offsets of `printer` (none: the default positions)."""
+    offsets of `printer` in one of `organisation_ids` (the first by id when several share
+    the name; none: the default positions)."""
     styles = {s.award_type_id: s for s in db.session.scalars(select(CertificateStyle).where(
         CertificateStyle.award_type_id.in_(award_type_ids)))} if award_type_ids else {}
-    calibrated = {c.award_type_id: c for c in db.session.scalars(
-        select(CertificateLayout).where(CertificateLayout.award_type_id.in_(award_type_ids),
-                                        CertificateLayout.printer == printer))} \
-        if award_type_ids and printer else {}
+    calibrated = {}
+    if award_type_ids and printer and organisation_ids:
+        for c in db.session.scalars(select(CertificateLayout).where(
+                CertificateLayout.award_type_id.in_(award_type_ids),
+                CertificateLayout.unit_id.in_(organisation_ids),
+                CertificateLayout.printer == printer).order_by(CertificateLayout.unit_id)):
+            calibrated.setdefault(c.award_type_id, c)
     result = {}
     for type_id in award_type_ids:
         style = styles.get(type_id)

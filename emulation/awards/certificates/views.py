@@ -49,9 +49,9 @@ def certificates(decision_id: int):
 def certificate_list():
     """Issued decisions with awards the user may print (their units' awards; every award of
     the decisions their unit issued), with the number of certificates of each."""
-    return render_template("awards/certificates.html",
-                           rows=queries.decisions_with_certificates(current_user),
-                           printers=service.printers())
+    rows = queries.decisions_with_certificates(current_user)
+    return render_template("awards/certificates.html", rows=rows,
+                           printers=service.printers(current_user, [d.id for d, _n in rows]))
 
 
 @awards_bp.route("/awards/<code>/certificate", methods=["GET", "POST"])
@@ -95,7 +95,8 @@ def certificate_layout(code: str):
         flash_form_errors(form)
         return _settings_page(award, 400, layout_form=form)
     status = attempt(lambda: service.save_layout(current_user, award, form.printer.data,
-                                                 form.offsets(), form.version.data or None))
+                                                 form.offsets(), form.version.data or None,
+                                                 form.organisation.data or None))
     if status is not None:
         return _settings_page(award, status, layout_form=form)
     flash(_("Calibration saved."), "success")
@@ -118,7 +119,8 @@ def certificate_layout_delete(code: str, layout_id: int):
 def certificate_calibration(code: str):
     """The calibration page (grid and crosshairs at the fields' positions) of `?printer=`."""
     award = load_or_404(catalogue.award_by_code, code)
-    data = service.calibration_page(award, (request.args.get("printer") or "")[:100])
+    data = service.calibration_page(current_user, award,
+                                    (request.args.get("printer") or "")[:100])
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="hieu-chinh-{award.id}.pdf"',
         "X-Content-Type-Options": "nosniff"})
@@ -129,14 +131,19 @@ def _settings_page(award, status: int = 200, style_form=None, layout_form=None):
     if style_form is None:
         style_form = StyleForm(formdata=None, obj=style)
         style_form.version.data = style.version if style else ""
-    layouts = service.layouts_of(award)
+    layouts = service.layouts_of(current_user, award)
+    organisations = [(u.id, u.name) for u in service.organisations(current_user,
+                                                                   service.CONFIGURE)]
     forms = []
     for layout in layouts:
         each = LayoutForm(formdata=None, obj=layout)
         each.version.data = layout.version
+        each.organisation.data = layout.unit_id
         forms.append((layout, each))
+    new_layout = layout_form or LayoutForm(formdata=None)
+    new_layout.organisation.choices = organisations
     return render_template("awards/certificate_settings.html", award=award, style=style,
                            emblem=service.emblem_of(style), style_form=style_form,
                            emblem_form=EmblemForm(formdata=None), layouts=forms,
-                           new_layout=layout_form or LayoutForm(formdata=None),
+                           new_layout=new_layout, organisations=organisations,
                            fields=CertificateField.values(), form=Form(formdata=None)), status

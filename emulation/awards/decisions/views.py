@@ -228,7 +228,8 @@ def _detail_page(decision, status: int = 200):
     return render_template("awards/decision.html", decision=decision, form=Form(formdata=None),
                            certificates=len(certificates.printable_items(current_user,
                                                                          decision)),
-                           printers=certificates.printers(),
+                           printers=certificates.printers(current_user, [decision.id]).get(
+                               decision.id, []),
                            overlaps=overlaps, quotas=quotas, locale=current_locale(),
                            manage=perms.covers(current_user, decision.issuing_unit,
                                                ("organiser",))), status
