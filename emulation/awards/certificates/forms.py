@@ -15,7 +15,8 @@ from emulation.core.forms import DecimalField, Form, NumberRange
 class StyleForm(Form):
     mode = SelectField(_l("How the certificates are printed"),
                        choices=CertificateMode.choices(), validators=[DataRequired()])
-    heading = StringField(_l("Heading of the design (empty: the award's name)"),
+    heading = StringField(_l("Heading of the design (empty: the form, e.g. “Bằng khen”, "
+                             "or the award's name)"),
                           validators=[Optional(), Length(max=120)])
     version = HiddenField()
 

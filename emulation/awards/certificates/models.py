@@ -23,9 +23,9 @@ def _offset() -> Mapped[Decimal]:
 
 class CertificateStyle(TimestampMixin, VersionedMixin, Base):
     """The way an award type's certificates are printed: `mode` (full design, or only the
-    text on pre-printed blanks), the heading of the design (the award's name when empty)
-    and the emblem image the organisation uploaded (an attachment; none: the area is left
-    blank)."""
+    text on pre-printed blanks), the heading of the design (when empty: the form, "Bằng
+    khen" or "Giấy khen", or the award's name; pdf.heading_of) and the emblem image the
+    organisation uploaded (an attachment; none: the area is left blank)."""
 
     __tablename__ = "certificate_style"
 
