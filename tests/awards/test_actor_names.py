@@ -14,7 +14,7 @@ from sqlalchemy import select
 from emulation.awards.decisions import services as ds
 from emulation.awards.decisions.models import Objection, Publication
 from emulation.extensions import db
-from tests.awards.conftest import _user, close_with
+from tests.awards.conftest import _user, close_with, make_meeting
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,7 +27,8 @@ def _migration():
     return module
 
 
-def test_a_publication_names_its_publisher_and_old_rows_are_given_full_names(meeting):
+def test_a_publication_names_its_publisher_and_old_rows_are_given_full_names(world, ctx):
+    meeting = make_meeting(world)
     close_with(meeting, "agree")
     publication = ds.publish(_user("tochuc"), meeting, date(2026, 12, 21))
     assert publication.published_by == "Tochuc"  # the full name, not the username
