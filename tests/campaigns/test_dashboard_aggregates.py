@@ -219,3 +219,44 @@ def test_dashboard_queries_do_not_grow_with_the_units_behind(world, cworld, logi
         html = c.get(url).get_data(as_text=True)
     assert "Đơn vị chậm 9" in html
     assert len(large) == len(small)
+
+
+def test_the_campaign_page_pages_its_clusters_in_a_fixed_number_of_queries(world, cworld,
+                                                                           login, in_app,
+                                                                           queries):
+    """Clusters a page at a time (CLUSTERS_PER_PAGE) with their member counts of one
+    aggregate query, their total in the heading, links to the other pages."""
+    from emulation.campaigns.queries import CLUSTERS_PER_PAGE
+
+    c = login("tochuc")
+    url = f"/campaigns/{cworld.campaign}"
+    with queries() as few:
+        assert c.get(url).status_code == 200
+    with in_app():
+        campaign = db.session.get(Campaign, cworld.campaign)
+        parent = db.session.get(Unit, world.branch_b.id)
+        n = CLUSTERS_PER_PAGE + 3
+        units = [gen_unit(f"CL-{i:02d}", f"Đơn vị cụm {i:02d}", parent) for i in range(n)]
+        cs.set_participants(SYSTEM, campaign, "list",
+                            [world.unit1.id, world.unit2.id, *[u.id for u in units]])
+        for i, unit in enumerate(units):  # clusters 2.. of one member each
+            cs.save_cluster(SYSTEM, campaign, cluster=None, name=f"Cụm số {i + 2:02d}",
+                            kind="cum", member_ids=[unit.id], leader_id=unit.id,
+                            deputy_id=None)
+        db.session.commit()
+    with queries() as many:
+        first = c.get(url).get_data(as_text=True)
+    assert len(many) == len(few)
+    assert 'id="clusters"' in first
+    assert f'border">{n + 1}</span>' in first
+    assert first.count('class="cluster-members-link"') == CLUSTERS_PER_PAGE
+    assert "2 đơn vị thành viên" in first and "1 đơn vị thành viên" in first  # Cụm 1, the rest
+    assert f'href="/campaigns/{cworld.campaign}?page=2"' in first
+    assert f"Cụm số {CLUSTERS_PER_PAGE + 1:02d}" not in first
+    second = c.get(f"{url}?page=2").get_data(as_text=True)
+    assert second.count('class="cluster-members-link"') == 4
+    assert f"Cụm số {n + 1:02d}" in second and "Cụm số 02<" not in second
+    assert "Cụm 1<" not in second
+    beyond = c.get(f"{url}?page=99")
+    assert beyond.status_code == 200
+    assert "Không có cụm/khối nào ở trang này." in beyond.get_data(as_text=True)
