@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import case, exists, func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import case, exists, func, or_, select, union, union_all
 
 from emulation.campaigns.models import (
     Campaign,
@@ -193,8 +193,10 @@ def chase(actor, follow: Follow, version, today: date) -> tuple[int, int]:
         raise InvalidState(_("Reminders are sent only while the campaign is published."))
     among = follow.unit_ids()
     periods = [PeriodStatus(p, overdue=p.deadline < today) for p in campaign.periods]
-    behind = _with_reasons(campaign, periods, today, db.session.execute(
-        _behind_query(campaign, today, among)).all(), among, every=True)
+    query = _behind_query(campaign, today, among)
+    behind = _with_reasons(campaign, periods, today,
+                           db.session.execute(query).all() if query is not None else [],
+                           among, every=True)
     overdue = [signals.Overdue(b.unit[0], b.unit[1], b.unit[3], b.pledge,
                                [p.label for p in b.periods]) for b in behind]
     sent = sum(result for _receiver, result in signals.units_reminded.send(
@@ -381,29 +383,54 @@ def _behind_query(campaign, today: date, among=None):
     """Rows (unit id, name, code, path, pledge state or None) of the participants (of
     `among`) late with their pledge — not submitted once the registration deadline passed —
     or with the report of a period whose deadline passed (a period asked of chosen units
-    only counts for them), in tree order; the whole test in SQL."""
+    only counts for them), in tree order; None when no deadline has passed (nobody can be
+    behind). The late units are found set-based (participants × overdue periods without a
+    submitted report), so the database hashes the campaign's rows once instead of probing
+    them unit by unit."""
     pledge_due = bool(campaign.registration_deadline and campaign.registration_deadline < today)
-    asked_of_some = exists().where(ReportPeriodUnit.period_id == ReportPeriod.id)
-    # two levels down: the unit of the outer query is named to correlate (not a new FROM)
-    asked_of_unit = exists().where(ReportPeriodUnit.period_id == ReportPeriod.id,
-                                   ReportPeriodUnit.unit_id == Unit.id
-                                   ).correlate_except(ReportPeriodUnit)
-    submitted = exists().where(Report.period_id == ReportPeriod.id, Report.unit_id == Unit.id,
-                               Report.state == ReportState.SUBMITTED).correlate_except(Report)
-    report_missing = exists().where(ReportPeriod.campaign_id == campaign.id,
-                                    ReportPeriod.deadline < today,
-                                    or_(~asked_of_some, asked_of_unit), ~submitted
-                                    ).correlate_except(ReportPeriod)
-    late = [report_missing]
+    overdue = any(p.deadline < today for p in campaign.periods)  # (the periods are loaded)
+    if not (pledge_due or overdue):
+        return None
+    participant = CampaignParticipant.unit_id
+    ours = [CampaignParticipant.campaign_id == campaign.id, *_among(participant, among)]
+    late = []
     if pledge_due:
-        late.append(func.coalesce(Pledge.state, "none").not_in(
-            (PledgeState.SUBMITTED, PledgeState.APPROVED)))
+        late.append(select(participant)
+                    .outerjoin(Pledge, (Pledge.campaign_id == campaign.id)
+                               & (Pledge.unit_id == participant))
+                    # not coalesce(): the planner estimates the column by its statistics
+                    .where(*ours, or_(Pledge.state.is_(None), Pledge.state.not_in(
+                        (PledgeState.SUBMITTED, PledgeState.APPROVED)))))
+    if overdue:
+        late.append(_reports_missing(campaign, [p for p in campaign.periods
+                                                if p.deadline < today], ours))
+    behind = late[0] if len(late) == 1 else union(*late)
     return (select(Unit.id, Unit.name, Unit.code, Unit.path, Pledge.state)
-            .join(CampaignParticipant, (CampaignParticipant.unit_id == Unit.id)
-                  & (CampaignParticipant.campaign_id == campaign.id))
             .outerjoin(Pledge, (Pledge.unit_id == Unit.id) & (Pledge.campaign_id == campaign.id))
-            .where(or_(*late), *_among(Unit.id, among))
+            .where(Unit.id.in_(behind))
             .order_by(Unit.path, Unit.id))
+
+
+def _reports_missing(campaign, overdue: list[ReportPeriod], ours: list):
+    """A select of the participants (the conditions `ours`) owing the report of one of the
+    `overdue` periods — of every participant, or of those a period is asked of — and not
+    having submitted it: the (period, unit) pairs owed, less the reports submitted."""
+    participant = CampaignParticipant.unit_id
+    everyone = [p.id for p in overdue if not p.asked]
+    chosen = [p.id for p in overdue if p.asked]
+    owed = []
+    if everyone:
+        owed.append(select(ReportPeriod.id.label("period_id"), participant.label("unit_id"))
+                    .join(ReportPeriod, ReportPeriod.id.in_(everyone)).where(*ours))
+    if chosen:
+        owed.append(select(ReportPeriodUnit.period_id.label("period_id"),
+                           ReportPeriodUnit.unit_id.label("unit_id"))
+                    .join(CampaignParticipant, participant == ReportPeriodUnit.unit_id)
+                    .where(ReportPeriodUnit.period_id.in_(chosen), *ours))
+    pairs = (owed[0] if len(owed) == 1 else union_all(*owed)).subquery()
+    return select(pairs.c.unit_id).where(~exists().where(
+        Report.period_id == pairs.c.period_id, Report.unit_id == pairs.c.unit_id,
+        Report.state == ReportState.SUBMITTED))
 
 
 def _with_reasons(campaign, periods: list[PeriodStatus], today: date, rows,
@@ -430,10 +457,10 @@ def _with_reasons(campaign, periods: list[PeriodStatus], today: date, rows,
     return out
 
 
-class BehindPagination(SelectPagination):
+class BehindPagination(Pagination):
     """A page of the units behind (`Behind`), in tree order, with their exact count, read
     with the page (a window count): two queries, the page and its submitted reports (a
-    third, the count, only for a page past the last)."""
+    third, the count, only for a page past the last); none when no deadline has passed."""
 
     more = False  # the count is exact (the pager's "more than" never shows)
 
@@ -444,14 +471,22 @@ class BehindPagination(SelectPagination):
                          page=page, per_page=per_page, max_per_page=per_page, error_out=False)
 
     def _query_items(self) -> list:
-        stmt = (self._query_args["select"].add_columns(func.count().over())
-                .limit(self.per_page).offset(self._query_offset))
+        stmt = self._query_args["select"]
+        if stmt is None:
+            self._counted = 0
+            return []
+        stmt = stmt.add_columns(func.count().over()).limit(self.per_page).offset(
+            self._query_offset)
         rows = self._query_args["session"].execute(stmt).all()
         self._counted = rows[0][-1] if rows else (0 if self.page == 1 else None)
         return _with_reasons(*self._context, rows)
 
     def _query_count(self) -> int:
-        return super()._query_count() if self._counted is None else self._counted
+        if self._counted is not None:
+            return self._counted
+        stmt = self._query_args["select"]
+        return self._query_args["session"].scalar(
+            select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
     @property
     def shown(self) -> int:
