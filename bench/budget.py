@@ -617,7 +617,8 @@ def add_floor_routes(app, ids) -> None:
         "clusters": lambda: select(Cluster).where(Cluster.campaign_id == ids["campaign"])
         .order_by(Cluster.id),
         "behind": lambda: campaign_dashboard._behind_query(
-            db.session.get(Campaign, ids["campaign"]), date.today()),
+            db.session.get(Campaign, ids["campaign"]), date.today())
+        or select(Unit).where(Unit.id < 0),  # no deadline passed yet: nobody is behind
     }
 
     # a page's second essential query, where it has one: the roll's statistics per award
