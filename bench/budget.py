@@ -69,8 +69,9 @@ from emulation.awards.nominations import services as nominations
 from emulation.awards.nominations.models import Nomination
 from emulation.awards.records.models import Appraisal, AwardRecord
 from emulation.awards.records.services import honours_query
+from emulation.campaigns import dashboard as campaign_dashboard
 from emulation.campaigns import services as cs
-from emulation.campaigns.models import Campaign
+from emulation.campaigns.models import Campaign, Cluster
 from emulation.core.audit import AuditEvent
 from emulation.core.keyset import COUNT_CAP, keyset_page
 from emulation.core.permissions import SYSTEM
@@ -81,6 +82,7 @@ from emulation.extensions import db
 from emulation.org import importers
 from emulation.org.models import Person, Unit
 from emulation.org.services import people_query, rebuild_paths, units_query
+from emulation.pledges.services import state_counts
 from emulation.scoring import services as scoring
 from emulation.scoring.models import Score
 
@@ -233,9 +235,9 @@ def measure_all(url: str, args) -> None:
         ("/people/?branch", f"{branch_people:,} (a branch)", "people"),
         ("/people/?q=nguyen+van&branch", "search (a branch)", "people_search"),
         ("/campaigns/", "campaigns", "campaigns"),
-        (f"/campaigns/{c}", "9 movements", None),
+        (f"/campaigns/{c}", "9 movements, clusters", "clusters"),
         (f"/campaigns/{c}/pledges", f"{size['units']:,} pledges", None),
-        (f"/campaigns/{c}/dashboard", "pledges + results", None),
+        (f"/campaigns/{c}/dashboard", "pledges + results", "behind"),
         (f"/campaigns/{c}/scoring", f"{counts['score lines']:,} lines", None),
         (f"/campaigns/{c}/ranking", f"{counts['score lines']:,} lines", None),
         ("/nominations/", f"{counts['nominations']:,} nominations", "nominations"),
@@ -611,13 +613,21 @@ def add_floor_routes(app, ids) -> None:
         "honours": lambda: honours_query(ids["year"] - 1),
         "decisions": lambda: decisions_query(current_user),
         "audit": lambda: select(AuditEvent).order_by(AuditEvent.id.desc()),
+        # the campaign page: a page of its clusters; the dashboard: a page of the units behind
+        "clusters": lambda: select(Cluster).where(Cluster.campaign_id == ids["campaign"])
+        .order_by(Cluster.id),
+        "behind": lambda: campaign_dashboard._behind_query(
+            db.session.get(Campaign, ids["campaign"]), date.today())
+        or select(Unit).where(Unit.id < 0),  # no deadline passed yet: nobody is behind
     }
 
     # a page's second essential query, where it has one: the roll's statistics per award
     also = {"honours": lambda: db.session.execute(select(
         AwardRecord.award_code, db.func.count(), db.func.sum(AwardRecord.cash_amount))
         .where(AwardRecord.year == ids["year"] - 1, AwardRecord.revoked.is_(False))
-        .group_by(AwardRecord.award_code)).all()}
+        .group_by(AwardRecord.award_code)).all(),
+        # the dashboard's registration figures: participants by pledge state
+        "behind": lambda: list(state_counts(db.session.get(Campaign, ids["campaign"])).items())}
 
     def floor(name):
         pagination = keyset_page(db.session, queries[name](), 50, count_cap=COUNT_CAP)

@@ -12,9 +12,16 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import case, exists, func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import case, exists, func, or_, select, union, union_all
 
-from emulation.campaigns.models import Campaign, CampaignParticipant, Movement, ReportPeriod
+from emulation.campaigns.models import (
+    Campaign,
+    CampaignParticipant,
+    Movement,
+    ReportPeriod,
+    ReportPeriodUnit,
+)
 from emulation.campaigns.services import Follow
 from emulation.core import audit, signals
 from emulation.core.errors import InvalidState, check_version
@@ -82,18 +89,22 @@ class Dashboard:
     # (period, overall progress or None) of every period, in order: the progress over time
     trend: list[tuple] = field(default_factory=list)
     units_total: int = 0  # participants with an approved pledge, when the period has results
+    # the page of units behind (`behind` holds its items), with the exact count (`.total`)
+    behind_pages: BehindPagination | None = None
 
 
 def campaign_dashboard(campaign: Campaign, today: date, period_id: int | None = None,
-                       among=None, shown: int = 30) -> Dashboard:
+                       among=None, shown: int = 30, behind_page: int = 1,
+                       behind_per_page: int = 100) -> Dashboard:
     """The dashboard of the campaign's participants (of the unit-id query `among` only, when
     given: a branch). It opens on the latest period holding results (`period_id` chooses
     another); without any, on the period due next, else the last one. Progress is read from
     the stored roll-up (`progress_store`): a few aggregate queries and the `shown` units of
-    lowest progress, whatever the number of units."""
-    # rows, not Unit objects: a union-wide campaign has thousands of participants
-    participants = _participants(campaign, among)
+    lowest progress; the units behind are counted in SQL and listed a page at a time
+    (`behind_page`, `behind_per_page` units in tree order) — a fixed number of queries,
+    whatever the number of units."""
     counts = state_counts(campaign, among)
+    participants = sum(counts.values())  # a participant has at most one pledge
     periods = _period_statuses(campaign, participants, today, among)
     chosen = _chosen_period(periods, period_id, today)
     overall, movements, unit_rows, units_total = None, [], [], 0
@@ -105,9 +116,9 @@ def campaign_dashboard(campaign: Campaign, today: date, period_id: int | None = 
         movements = _stored_movements(campaign, chosen.id, among)
         if reporting:  # units are listed once one (of `among`) reported a result
             unit_rows, units_total = _stored_units(campaign, chosen.id, among, shown)
-    behind = _behind(campaign, participants, periods, today, among)
-    return Dashboard(len(participants), counts, periods, chosen, overall, movements,
-                     unit_rows, behind, trend, units_total)
+    behind = behind_pagination(campaign, periods, today, among, behind_page, behind_per_page)
+    return Dashboard(participants, counts, periods, chosen, overall, movements,
+                     unit_rows, behind.items, trend, units_total, behind)
 
 
 def recomputed_progress(campaign: Campaign, period_id: int, among=None):
@@ -181,9 +192,11 @@ def chase(actor, follow: Follow, version, today: date) -> tuple[int, int]:
     if campaign.state != "published":
         raise InvalidState(_("Reminders are sent only while the campaign is published."))
     among = follow.unit_ids()
-    participants = _participants(campaign, among)
     periods = [PeriodStatus(p, overdue=p.deadline < today) for p in campaign.periods]
-    behind = _behind(campaign, participants, periods, today, among)
+    query = _behind_query(campaign, today, among)
+    behind = _with_reasons(campaign, periods, today,
+                           db.session.execute(query).all() if query is not None else [],
+                           among, every=True)
     overdue = [signals.Overdue(b.unit[0], b.unit[1], b.unit[3], b.pledge,
                                [p.label for p in b.periods]) for b in behind]
     sent = sum(result for _receiver, result in signals.units_reminded.send(
@@ -290,7 +303,10 @@ def _participants(campaign: Campaign, among=None) -> list[tuple]:
     return db.session.execute(stmt).all()
 
 
-def _period_statuses(campaign, participants, today: date, among) -> list[PeriodStatus]:
+def _period_statuses(campaign, participants: int, today: date,
+                     among) -> list[PeriodStatus]:
+    """Each period's reports counted by state (one GROUP BY query) and the participants it
+    is asked of (`participants`, or those of its chosen units: one GROUP BY query)."""
     only = [Report.unit_id.in_(among)] if among is not None else []
     late = func.sum(case((Report.late_days > 0, 1), else_=0))
     has_results = exists().where(ReportItem.report_id == Report.id, or_(
@@ -302,16 +318,29 @@ def _period_statuses(campaign, participants, today: date, among) -> list[PeriodS
             select(Report.period_id, Report.state, func.count(Report.id), late, with_data)
             .where(Report.campaign_id == campaign.id, *only)
             .group_by(Report.period_id, Report.state))}
-    ids = [u.id for u in participants]
+    asked = _asked_participants(campaign, among)
     statuses = []
     for p in campaign.periods:
         submitted, n_late, data_submitted = counts.get((p.id, ReportState.SUBMITTED), (0, 0, 0))
         draft, _late, data_draft = counts.get((p.id, ReportState.DRAFT), (0, 0, 0))
-        expected = len(ids) if not p.asked else len(p.asked_unit_ids.intersection(ids))
+        expected = participants if not p.asked else asked.get(p.id, 0)
         statuses.append(PeriodStatus(p, submitted, draft, n_late,
                                      max(0, expected - submitted - draft), p.deadline < today,
                                      expected, data_submitted + data_draft))
     return statuses
+
+
+def _asked_participants(campaign, among) -> dict[int, int]:
+    """{period id: participants (of `among`) among the units it is asked of} of the periods
+    asked of chosen units only: one query."""
+    return dict(db.session.execute(
+        select(ReportPeriodUnit.period_id, func.count())
+        .join(ReportPeriod, ReportPeriod.id == ReportPeriodUnit.period_id)
+        .join(CampaignParticipant, (CampaignParticipant.campaign_id == campaign.id)
+              & (CampaignParticipant.unit_id == ReportPeriodUnit.unit_id))
+        .where(ReportPeriod.campaign_id == campaign.id,
+               *_among(ReportPeriodUnit.unit_id, among))
+        .group_by(ReportPeriodUnit.period_id)).all())
 
 
 def _progress(campaign, rows, participants):
@@ -350,24 +379,121 @@ def _chosen_period(periods: list[PeriodStatus], period_id, today: date):
     return upcoming[0] if upcoming else (periods[-1].period if periods else None)
 
 
-def _behind(campaign, participants, periods: list[PeriodStatus], today: date,
-            among=None) -> list[Behind]:
-    """Units late with their pledge or with the report of a period whose deadline passed
-    (a period asked of chosen units only counts for them)."""
-    only_pledges = [Pledge.unit_id.in_(among)] if among is not None else []
-    only_reports = [Report.unit_id.in_(among)] if among is not None else []
-    pledge_states = dict(db.session.execute(select(Pledge.unit_id, Pledge.state).where(
-        Pledge.campaign_id == campaign.id, *only_pledges)).all())
+def _behind_query(campaign, today: date, among=None):
+    """Rows (unit id, name, code, path, pledge state or None) of the participants (of
+    `among`) late with their pledge — not submitted once the registration deadline passed —
+    or with the report of a period whose deadline passed (a period asked of chosen units
+    only counts for them), in tree order; None when no deadline has passed (nobody can be
+    behind). The late units are found set-based (participants × overdue periods without a
+    submitted report), so the database hashes the campaign's rows once instead of probing
+    them unit by unit."""
+    pledge_due = bool(campaign.registration_deadline and campaign.registration_deadline < today)
+    overdue = any(p.deadline < today for p in campaign.periods)  # (the periods are loaded)
+    if not (pledge_due or overdue):
+        return None
+    participant = CampaignParticipant.unit_id
+    ours = [CampaignParticipant.campaign_id == campaign.id, *_among(participant, among)]
+    late = []
+    if pledge_due:
+        late.append(select(participant)
+                    .outerjoin(Pledge, (Pledge.campaign_id == campaign.id)
+                               & (Pledge.unit_id == participant))
+                    # not coalesce(): the planner estimates the column by its statistics
+                    .where(*ours, or_(Pledge.state.is_(None), Pledge.state.not_in(
+                        (PledgeState.SUBMITTED, PledgeState.APPROVED)))))
+    if overdue:
+        late.append(_reports_missing(campaign, [p for p in campaign.periods
+                                                if p.deadline < today], ours))
+    behind = late[0] if len(late) == 1 else union(*late)
+    return (select(Unit.id, Unit.name, Unit.code, Unit.path, Pledge.state)
+            .outerjoin(Pledge, (Pledge.unit_id == Unit.id) & (Pledge.campaign_id == campaign.id))
+            .where(Unit.id.in_(behind))
+            .order_by(Unit.path, Unit.id))
+
+
+def _reports_missing(campaign, overdue: list[ReportPeriod], ours: list):
+    """A select of the participants (the conditions `ours`) owing the report of one of the
+    `overdue` periods — of every participant, or of those a period is asked of — and not
+    having submitted it: the (period, unit) pairs owed, less the reports submitted."""
+    participant = CampaignParticipant.unit_id
+    everyone = [p.id for p in overdue if not p.asked]
+    chosen = [p.id for p in overdue if p.asked]
+    owed = []
+    if everyone:
+        owed.append(select(ReportPeriod.id.label("period_id"), participant.label("unit_id"))
+                    .join(ReportPeriod, ReportPeriod.id.in_(everyone)).where(*ours))
+    if chosen:
+        owed.append(select(ReportPeriodUnit.period_id.label("period_id"),
+                           ReportPeriodUnit.unit_id.label("unit_id"))
+                    .join(CampaignParticipant, participant == ReportPeriodUnit.unit_id)
+                    .where(ReportPeriodUnit.period_id.in_(chosen), *ours))
+    pairs = (owed[0] if len(owed) == 1 else union_all(*owed)).subquery()
+    return select(pairs.c.unit_id).where(~exists().where(
+        Report.period_id == pairs.c.period_id, Report.unit_id == pairs.c.unit_id,
+        Report.state == ReportState.SUBMITTED))
+
+
+def _with_reasons(campaign, periods: list[PeriodStatus], today: date, rows,
+                  among=None, every: bool = False) -> list[Behind]:
+    """`Behind` of each row of `_behind_query`, with its reasons: the pledge, and the
+    overdue periods concerning the unit without a submitted report (one query: the submitted
+    reports of these units; with `every` — the rows are all the units behind — of `among`)."""
+    if not rows:
+        return []
+    pledge_due = bool(campaign.registration_deadline and campaign.registration_deadline < today)
+    overdue = [s.period for s in periods if s.overdue]
+    only = (_among(Report.unit_id, among) if every
+            else [Report.unit_id.in_([row[0] for row in rows])])
     submitted = set(db.session.execute(select(Report.unit_id, Report.period_id).where(
         Report.campaign_id == campaign.id, Report.state == ReportState.SUBMITTED,
-        *only_reports)).all())
-    pledge_due = bool(campaign.registration_deadline and campaign.registration_deadline < today)
-    rows = []
-    for unit in participants:
-        pledge_late = pledge_due and pledge_states.get(unit.id) not in (
-            PledgeState.SUBMITTED, PledgeState.APPROVED)
-        missing = [s.period for s in periods if s.overdue and s.period.concerns(unit.id)
-                   and (unit.id, s.period.id) not in submitted]
-        if pledge_late or missing:
-            rows.append(Behind(unit, pledge_late, missing))
-    return rows
+        *only)).all()) if overdue else set()
+    out = []
+    for row in rows:
+        unit = UnitRow(*row[:4])
+        pledge_late = pledge_due and row[4] not in (PledgeState.SUBMITTED, PledgeState.APPROVED)
+        missing = [p for p in overdue if p.concerns(unit.id)
+                   and (unit.id, p.id) not in submitted]
+        out.append(Behind(unit, pledge_late, missing))
+    return out
+
+
+class BehindPagination(Pagination):
+    """A page of the units behind (`Behind`), in tree order, with their exact count, read
+    with the page (a window count): two queries, the page and its submitted reports (a
+    third, the count, only for a page past the last); none when no deadline has passed."""
+
+    more = False  # the count is exact (the pager's "more than" never shows)
+
+    def __init__(self, campaign, periods, today, among, page: int, per_page: int):
+        self._context = (campaign, periods, today)
+        self._counted: int | None = None
+        super().__init__(select=_behind_query(campaign, today, among), session=db.session,
+                         page=page, per_page=per_page, max_per_page=per_page, error_out=False)
+
+    def _query_items(self) -> list:
+        stmt = self._query_args["select"]
+        if stmt is None:
+            self._counted = 0
+            return []
+        stmt = stmt.add_columns(func.count().over()).limit(self.per_page).offset(
+            self._query_offset)
+        rows = self._query_args["session"].execute(stmt).all()
+        self._counted = rows[0][-1] if rows else (0 if self.page == 1 else None)
+        return _with_reasons(*self._context, rows)
+
+    def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        stmt = self._query_args["select"]
+        return self._query_args["session"].scalar(
+            select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+    @property
+    def shown(self) -> int:
+        return self.total
+
+
+def behind_pagination(campaign, periods, today: date, among=None, page: int = 1,
+                      per_page: int = 100) -> BehindPagination:
+    """Page `page` of the units behind (`per_page` a page) with their count."""
+    return BehindPagination(campaign, periods, today, among, page, per_page)

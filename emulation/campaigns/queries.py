@@ -11,7 +11,9 @@ from sqlalchemy.orm import joinedload
 
 from emulation.campaigns.models import Campaign, CampaignParticipant, Cluster, ClusterMember
 from emulation.campaigns.services import campaigns_query, can_follow, can_manage
+from emulation.core import counting
 from emulation.core import permissions as perms
+from emulation.core.counting import CappedPagination
 from emulation.core.errors import ServiceError
 from emulation.core.text import clean
 from emulation.extensions import db
@@ -19,6 +21,7 @@ from emulation.org.models import Unit
 
 PARTICIPANTS_SHOWN = 200  # a union-wide campaign has thousands: the rest are in the overview
 PER_PAGE = 50
+CLUSTERS_PER_PAGE = 20  # a union-wide campaign has hundreds of clusters: a page at a time
 
 
 def campaign_list(user, state: str | None, year: int | None, page: int):
@@ -34,8 +37,10 @@ class Hub:
     participants: list[Unit]
     participant_count: int
     my_units: list[Unit]
-    clusters: list[Cluster]
-    # cluster id → (members, members that signed the compact): one aggregate query
+    clusters: list[Cluster]  # the page's (`cluster_pages`)
+    cluster_pages: CappedPagination | None = None
+    # cluster id → (members, members that signed the compact) of the page's clusters: one
+    # aggregate query
     member_counts: dict[int, tuple[int, int]] = field(default_factory=dict)
     # cluster id → (unit id, unit name, signed by, signed at) of the user's own units among
     # its members (they sign its compact here; every member is on the cluster's page)
@@ -44,7 +49,11 @@ class Hub:
     follows_branch: bool = False  # an organiser of a branch (not of the issuing unit)
 
 
-def hub(user, campaign: Campaign) -> Hub:
+def hub(user, campaign: Campaign, cluster_page: int = 1) -> Hub:
+    """What the campaign page shows for `user`: the first participants, the user's own
+    units among them, page `cluster_page` of the clusters (CLUSTERS_PER_PAGE, in the order
+    they were made) with their member counts, the campaigns answering it — a fixed number of
+    queries, whatever the number of participants and clusters."""
     taking_part = (select(Unit).join(CampaignParticipant, CampaignParticipant.unit_id == Unit.id)
                    .where(CampaignParticipant.campaign_id == campaign.id).order_by(Unit.path))
     participants = db.session.scalars(taking_part.limit(PARTICIPANTS_SHOWN)).all()
@@ -52,15 +61,17 @@ def hub(user, campaign: Campaign) -> Hub:
         CampaignParticipant).where(CampaignParticipant.campaign_id == campaign.id))
     my_units = db.session.scalars(taking_part.where(Unit.id.in_(
         perms.covered_unit_ids(user, ("unit_officer",)))).limit(5)).all()
-    clusters = db.session.scalars(select(Cluster).where(Cluster.campaign_id == campaign.id)
-                                  .options(joinedload(Cluster.leader),
-                                           joinedload(Cluster.deputy))
-                                  .order_by(Cluster.id)).unique().all()
+    cluster_pages = counting.paginate(
+        select(Cluster).where(Cluster.campaign_id == campaign.id)
+        .options(joinedload(Cluster.leader), joinedload(Cluster.deputy)).order_by(Cluster.id),
+        cluster_page, CLUSTERS_PER_PAGE)
+    clusters = cluster_pages.items
     member_counts = {cluster_id: (n, signed or 0) for cluster_id, n, signed in
                      db.session.execute(
                          select(ClusterMember.cluster_id, func.count(),
                                 func.count(ClusterMember.compact_signed_at))
-                         .where(ClusterMember.campaign_id == campaign.id)
+                         .where(ClusterMember.campaign_id == campaign.id,
+                                ClusterMember.cluster_id.in_([c.id for c in clusters]))
                          .group_by(ClusterMember.cluster_id))}
     members: dict[int, list[tuple]] = {}
     if my_units:
@@ -73,7 +84,7 @@ def hub(user, campaign: Campaign) -> Hub:
                 .order_by(Unit.path)):
             members.setdefault(cluster_id, []).append((unit_id, name, signed_by, signed_at))
     return Hub(list(participants), participant_count, list(my_units), list(clusters),
-               member_counts, members, answering(user, campaign),
+               cluster_pages, member_counts, members, answering(user, campaign),
                not can_manage(user, campaign) and can_follow(user, campaign))
 
 

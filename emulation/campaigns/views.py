@@ -448,7 +448,7 @@ def _detail_page(campaign: Campaign, status: int = 200, form=None):
     return render_template(
         "campaigns/detail.html", campaign=campaign,
         manage=services.can_manage(current_user, campaign),
-        **vars(queries.hub(current_user, campaign)),
+        **vars(queries.hub(current_user, campaign, page_arg())),
         can_see_ranking=_can_see_ranking(campaign),
         problems=services.publication_problems(campaign) if campaign.state == "draft" else [],
         attachments=uploads.attachments_of("campaign", [campaign.id])[campaign.id],

@@ -23,6 +23,7 @@ from emulation.core.web import (
     int_arg,
     load_or_404,
     local_today,
+    page_arg,
     paginate_rows,
     save_then_act,
     send_attachment,
@@ -167,6 +168,9 @@ def extension(campaign_id: int):
                        on_refusal=lambda status: _overview_page(campaign, status))
 
 
+BEHIND_SHOWN = 100  # units behind schedule a page of the dashboard
+
+
 @bp.route("/campaigns/<int:campaign_id>/dashboard")
 @login_required
 def campaign_dashboard(campaign_id: int):
@@ -176,12 +180,12 @@ def campaign_dashboard(campaign_id: int):
     campaign = load_or_404(campaigns.get_campaign_for, current_user, campaign_id)
     follow = campaigns.follow_for(current_user, campaign)
     return render_template("campaigns/dashboard.html", campaign=campaign, SHOWN=30,
-                           BEHIND_SHOWN=100, follow=follow,
-                           branch=_branch_names(follow),
+                           follow=follow, branch=_branch_names(follow),
                            answers=answering(current_user, campaign, follow.unit_ids()),
                            data=dashboard.campaign_dashboard(
                                campaign, local_today(), int_arg("period"),
-                               follow.unit_ids()))
+                               follow.unit_ids(), behind_page=page_arg(),
+                               behind_per_page=BEHIND_SHOWN))
 
 
 @bp.route("/campaigns/<int:campaign_id>/export/pledges.xlsx")
