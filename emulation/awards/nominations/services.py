@@ -327,7 +327,7 @@ def submit(actor, n: Nomination, version, explanation: str = "") -> engine.Verdi
     n.explanation = explanation
     n.flagged = verdict.eligible is False
     _step(actor, n, "submitted", commit=False)
-    signals.dossier_submitted.send(n)
+    signals.dossier_submitted.send(n, actor=actor)
     db.session.commit()  # one flush of the dossier: its version moves once
     return verdict
 
@@ -343,7 +343,7 @@ def return_(actor, n: Nomination, version, reason: str) -> None:
     _handle(actor, n, version, ("submitted", "received", "forwarded"), "returned", reason,
             commit=False)
     n.level_unit_id = n.proposing_unit_id
-    signals.dossier_returned.send(n, reason=reason)
+    signals.dossier_returned.send(n, reason=reason, actor=actor)
     db.session.commit()
 
 
@@ -357,7 +357,7 @@ def forward(actor, n: Nomination, version) -> None:
     below = n.level_unit
     n.level_unit = parent
     n.steps[-1].level_unit_id = parent.id
-    signals.dossier_forwarded.send(n, from_unit=below)
+    signals.dossier_forwarded.send(n, from_unit=below, actor=actor)
     db.session.commit()
 
 
