@@ -361,7 +361,22 @@ def forward(actor, n: Nomination, version) -> None:
     db.session.commit()
 
 
+def has_council(unit) -> bool:
+    """Has the unit a council (Hội đồng TĐKT) of its own? A dossier goes on the agenda only
+    at a level that has one; elsewhere it is forwarded up, or the council is created first."""
+    from emulation.awards.councils.models import Council
+
+    return db.session.scalar(select(Council.id).where(Council.unit_id == unit.id)
+                             .limit(1)) is not None
+
+
 def put_on_agenda(actor, n: Nomination, version) -> None:
+    """For the council of the dossier's level. InvalidState (with what to do) when that level
+    has no council."""
+    if can_handle(actor, n) and not has_council(n.level_unit):
+        raise InvalidState(_("%(unit)s has no council, so the dossier cannot go on a "
+                             "council's agenda here: forward it to the higher level, or "
+                             "create the council of %(unit)s first.", unit=n.level_unit.name))
     _handle(actor, n, version, ("received",), "on_agenda")
 
 
