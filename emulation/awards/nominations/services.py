@@ -371,12 +371,9 @@ def has_council(unit) -> bool:
 
 
 def put_on_agenda(actor, n: Nomination, version) -> None:
-    """For the council of the dossier's level. InvalidState (with what to do) when that level
-    has no council."""
-    if can_handle(actor, n) and not has_council(n.level_unit):
-        raise InvalidState(_("%(unit)s has no council, so the dossier cannot go on a "
-                             "council's agenda here: forward it to the higher level, or "
-                             "create the council of %(unit)s first.", unit=n.level_unit.name))
+    """Ready for a council's agenda (a council at the dossier's level or above takes it, see
+    `councils.add_to_agenda`). The dossier's page offers it only where the level has a
+    council of its own (`has_council`) and otherwise says to forward it or create one."""
     _handle(actor, n, version, ("received",), "on_agenda")
 
 
