@@ -90,3 +90,21 @@ def test_demo_command_exists_only_where_demo_data_belongs(monkeypatch, tmp_path)
     monkeypatch.delenv("THIDUA_DEMO")
     monkeypatch.setenv("THIDUA_ENV", "development")
     assert "demo" in create_app(dict(settings)).cli.commands
+
+
+def test_the_demo_2026_campaign_reads_as_2026(demo):
+    """The 2026 campaign is cloned from the 2020 directive: its summary, movements, compacts
+    and periods name 2026, never 2020 (issue 16's fresh-user test read "năm 2020" in it)."""
+    from emulation.campaigns.models import Campaign
+
+    with demo.session() as session:
+        campaign = session.scalar(select(Campaign).where(Campaign.year_start == 2026))
+        texts = [campaign.title, campaign.summary, *(m.title for m in campaign.movements),
+                 *(m.description for m in campaign.movements),
+                 *(c.compact_text or "" for c in campaign.clusters),
+                 *(p.label for p in campaign.periods)]
+        assert not [t for t in texts if "2020" in t]
+        assert "Năm 2026" in campaign.summary
+        assert any("2026" in (c.compact_text or "") for c in campaign.clusters)
+        old = session.scalar(select(Campaign).where(Campaign.year_start == 2020))
+        assert "Năm 2020" in old.summary  # the 2020 directive keeps its own words

@@ -278,3 +278,56 @@ def test_the_nav_count_is_kept_a_minute_and_recounted_home_and_after_a_change(
     assert not [q for q in statements if q.count("count(") >= 5]
     client.post("/notifications/read")  # any change of the user's: counted again
     assert _nav_count(client.get("/campaigns/").get_data(as_text=True)) == 2
+
+
+def test_a_branch_organiser_sees_the_units_of_its_branch_behind(world, in_app, login, queries):
+    """The organiser of CD-A (a mid-level union) sees, in the top's campaign, the units of
+    CD-A late on the pledge or the reports — not CS-2 of another branch, not the units on
+    time — with links to the unit's dashboard and to the campaign where it reminds them; the
+    top's organiser, who issues the campaign, follows it as "reports being submitted"
+    instead. A bounded number of queries however many units are behind."""
+    from emulation.extensions import db
+    from tests.factories import gen_campaign
+
+    year = local_today().year - 1  # every deadline past
+    with in_app():
+        branch_a = db.session.get(Unit, world.branch_a.id)
+        unit1, unit2, unit3 = (db.session.get(Unit, u.id)
+                               for u in (world.unit1, world.unit2, world.unit3))
+        campaign = gen_campaign(db.session.get(Unit, world.top.id), title="Thi đua cấp trên",
+                                year=year, participants=[unit1, unit2, unit3])
+        pledge = ps.save_pledge(SYSTEM, campaign, unit1, 0, {
+            campaign.movements[0].id: {"commitment": "Hoàn thành"}})
+        ps.submit(SYSTEM, pledge, pledge.version, date(year, 2, 1))
+        campaign_id = campaign.id
+    client = login("tochuc_a")
+    home = _tasks(client.get("/").get_data(as_text=True))
+    group = _group(home, "units_behind")
+    assert "Đơn vị trong nhánh chậm tiến độ ở các đợt thi đua cấp trên" in home
+    assert world.unit3.name in group and world.unit1.name in group
+    assert world.unit2.name not in group  # another branch's
+    cs3 = group[group.index(world.unit3.name):]
+    assert cs3.index("chưa gửi đăng ký") < cs3.index("1 báo cáo quá hạn")
+    assert f"/campaigns/{campaign_id}/units/{world.unit3.id}/dashboard" in group
+    assert f'href="/campaigns/{campaign_id}"' in group
+    for link in _links(group):
+        assert client.get(link).status_code == 200, link
+    assert 'data-kind="units_behind"' not in _tasks(login("tochuc").get("/").get_data(
+        as_text=True))
+
+    def home_queries() -> int:
+        with queries() as statements:
+            assert client.get("/").status_code == 200
+        return len(statements)
+
+    few = home_queries()
+    with in_app():
+        from emulation.campaigns import services as cs
+
+        campaign = db.session.get(Campaign, campaign_id)
+        more = [gen_unit(f"CS-A{i}", f"Công đoàn Công ty số {i}", branch_a).id for i in range(5)]
+        cs.set_participants(SYSTEM, campaign, "list", [
+            world.unit1.id, world.unit2.id, world.unit3.id, *more])
+    assert home_queries() == few
+    assert _group(_tasks(client.get("/").get_data(as_text=True)), "units_behind").count(
+        'class="task"') == 7

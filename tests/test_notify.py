@@ -46,7 +46,8 @@ def test_pledge_moves_notify_the_units_officers_and_mail_after_commit(world, cwo
         [mail] = app.extensions["outbox"]
         assert mail["To"] == "donvi2@example.vn" and "was returned" in mail.get_content()
         page = login("donvi2").get("/notifications/").get_data(as_text=True)
-        assert "was returned: Thiếu chỉ tiêu" in page  # donvi2 reads English
+        assert "was returned. Correct it and submit it again. Reason: Thiếu chỉ tiêu" in page
+        # donvi2 reads English
         home = login("donvi2").get("/").get_data(as_text=True)
         assert 'badge text-bg-danger ms-1">2<' in home  # the campaign's launch, the return
         assert login("donvi2").post("/notifications/read").status_code == 302
@@ -67,7 +68,7 @@ def test_no_mail_when_the_transaction_rolls_back(world, cworld, app, ctx):
         user = db.session.scalar(select(User).where(User.username == "donvi1"))
         user.email = "a@example.vn"
         db.session.commit()
-        notify([user], "ballot_opened", {"meeting": "X"})
+        notify([user], "ballot_opened", {"meeting": "X"}, actor=None)
         db.session.rollback()
         db.session.commit()
         assert app.extensions["outbox"] == []
@@ -109,8 +110,8 @@ def test_reminders_are_mailed_in_each_readers_language(world, cworld, app, in_ap
             assert remind(date(2026, 3, 29), 3) == 2
             assert remind(date(2026, 6, 28), 3) == 2  # the half-year report of both units
         en = [m.get_content() for m in app.extensions["outbox"] if m["To"].startswith("donvi2")]
-        assert "Reminder: the pledge for" in en[0] and "Mar 31, 2026" in en[0]
-        assert "Reminder: 6 tháng 2026 for" in en[1] and "Jun 30, 2026" in en[1]
+        assert "Reminder: the pledge of the campaign" in en[0] and "Mar 31, 2026" in en[0]
+        assert "Reminder: the report “6 tháng 2026” of" in en[1] and "Jun 30, 2026" in en[1]
         vi = [m.get_content() for m in app.extensions["outbox"] if m["To"].startswith("donvi1")]
         assert "31/03/2026" in vi[0] and "Nhắc việc: đăng ký thi đua của" in vi[0]
         assert "6 tháng 2026" in vi[1] and "30/06/2026" in vi[1]
@@ -319,11 +320,11 @@ def test_a_multi_line_reason_is_mailed_with_a_one_line_subject(world, cworld, ap
             "version": str(version), "reason": "Thiếu chỉ tiêu\r\nBổ sung\rminh chứng\n\u2028X"})
         assert response.status_code == 302
         [mail] = app.extensions["outbox"]
-        assert mail["Subject"] == (
-            "Thi đua – Khen thưởng: Bản đăng ký của Công đoàn Công ty Thuốc lá Sài Gòn trong "
-            "Thi đua yêu nước 2026 bị trả lại: Thiếu chỉ tiêu Bổ sung minh chứng X")
+        assert mail["Subject"] == (  # what happened; the reason and what to do in the body
+            "Thi đua – Khen thưởng: Đăng ký thi đua của Công đoàn Công ty Thuốc lá Sài Gòn "
+            "trong đợt thi đua “Thi đua yêu nước 2026” bị trả lại.")
         assert "\n" not in mail["Subject"] and "\r" not in mail["Subject"]
-        assert "Thiếu chỉ tiêu\nBổ sung" in mail.get_content()
+        assert "Hãy sửa và gửi lại. Lý do: Thiếu chỉ tiêu\nBổ sung" in mail.get_content()
         with in_app() as session:
             assert _note(session, "donvi2").mail_state == "sent"
     finally:

@@ -143,12 +143,12 @@ def test_a_mailed_notification_keeps_its_subject_through_the_wire(world, cworld,
         services.notify([user], "pledge_returned", {
             "unit": "Công đoàn Công ty CP DAP - Vinachem", "campaign": "Đẩy mạnh các phong "
             "trào thi đua yêu nước năm 2026 trong ngành Công Thương", "reason": "Thiếu chỉ "
-            "tiêu về sáng kiến cải tiến kỹ thuật"})
+            "tiêu về sáng kiến cải tiến kỹ thuật"}, actor=None)
         db.session.commit()
         [mail] = app.extensions["outbox"]
         back = message_from_bytes(mail.as_bytes(), policy=policy.default)
         assert back["Subject"] == mail["Subject"]
-        assert "Vinachem trong Đẩy mạnh" in back["Subject"]
+        assert "Vinachem trong đợt thi đua “Đẩy mạnh" in back["Subject"]
         assert "  " not in back["Subject"]
     finally:
         app.config["MAIL_CAPTURE"] = False
@@ -167,3 +167,101 @@ def test_publishing_through_the_service_alone_notifies(world, ctx):
     assert _kinds("donvi1") == []
     cs.publish(SYSTEM, campaign, campaign.version)
     assert _kinds("donvi1") == ["campaign_launched"]
+
+
+def test_the_secretary_opening_the_ballot_is_not_told_of_it(world, ctx):
+    """The secretary, a member present, opens the ballot: the other members present hear of
+    it, the secretary does not (no one is notified of their own action)."""
+    from emulation.awards.councils import services as councils
+
+    meeting = make_meeting(world)
+    members = [m.id for m in meeting.council.members]
+    councils.set_attendance(_user("thuky"), meeting, meeting.version, members)
+    councils.open_ballot(_user("thuky"), meeting, meeting.version)
+    assert "ballot_opened" not in _kinds("thuky")
+    assert _kinds("hoidong1").count("ballot_opened") == 1
+    assert _kinds("hd2").count("ballot_opened") == 1
+
+
+def test_no_actor_is_told_of_their_own_action(world, ctx):
+    """`notify` leaves out the actor whoever is listed: an organiser who also serves the unit
+    (a grant on each) returns its pledge and is not told; the unit's officer is."""
+    from emulation.notify.services import notify
+
+    actor, officer = _user("tochuc"), _user("donvi1")
+    notify([actor, officer, actor], "pledge_approved", {"unit": "X", "campaign": "Y"},
+           actor=actor)
+    db.session.commit()
+    assert _kinds("tochuc") == [] and _kinds("donvi1") == ["pledge_approved"]
+
+
+def test_every_signal_sent_names_its_actor():
+    """The whole kind: every service that sends a signal says who acted (`actor=`), so that
+    the subscribers can leave them out; only the worker's `job_finished` has no actor."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "emulation"
+    missing = []
+    for path in root.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"signals\.(\w+)\.send\(", source):
+            if match.group(1) == "job_finished":
+                continue
+            call, depth = "", 0
+            for char in source[match.end() - 1:]:
+                call += char
+                depth += {"(": 1, ")": -1}.get(char, 0)
+                if depth == 0:
+                    break
+            if "actor=" not in call:
+                missing.append(f"{path.relative_to(root)}: {match.group(1)}")
+    assert missing == []
+
+
+def test_an_ad_hoc_report_asked_of_chosen_units_tells_their_officers(world, ctx):
+    """A report period asked of CS-1 only, added to a published campaign: CS-1's officer is
+    told, with the unit's name, the period and its deadline; CS-2's officer is not, nor the
+    organiser who asked."""
+    from flask_babel import force_locale
+
+    from emulation.notify.services import text
+
+    unit1, unit2 = (db.session.get(Unit, u.id) for u in (world.unit1, world.unit2))
+    campaign = gen_campaign(db.session.get(Unit, world.top.id), participants=[unit1, unit2],
+                            year=2026)
+    before = {name: _kinds(name) for name in ("donvi1", "donvi2", "tochuc")}
+    period = cs.add_period(_user("tochuc"), campaign, kind="adhoc",
+                           label="Báo cáo nhanh an toàn lao động", year=2026,
+                           deadline=date(2026, 9, 15), unit_ids=[unit1.id])
+    assert _kinds("donvi1") == sorted(before["donvi1"] + ["report_requested"])
+    assert _kinds("donvi2") == before["donvi2"]
+    assert _kinds("tochuc") == before["tochuc"]
+    note = db.session.scalar(select(Notification).where(
+        Notification.kind == "report_requested"))
+    assert note.link == f"/campaigns/{campaign.id}/units/{unit1.id}/reports/{period.id}"
+    with force_locale("vi"):
+        message = text(note)
+    assert message.startswith(f"Đợt thi đua “{campaign.title}” yêu cầu {unit1.name} gửi báo "
+                              "cáo “Báo cáo nhanh an toàn lao động”, hạn ngày 15/09/2026.")
+    assert "Hãy" in message
+
+
+def test_every_message_says_what_happened_then_what_to_do():
+    """One wording style: names, never ids (no `#%(id)s`); a first sentence saying what
+    happened and a second saying what to do, in English and in Vietnamese ("Hãy …")."""
+    from flask_babel import force_locale
+
+    from emulation import create_app
+    from emulation.notify.services import MESSAGES
+
+    with create_app({"TESTING": True, "SECRET_KEY": "x" * 32,
+                     "SQLALCHEMY_DATABASE_URI": "sqlite://"}).test_request_context():
+        for kind, message in MESSAGES.items():
+            english = message._args[0] if hasattr(message, "_args") else str(message)
+            assert "%(id)s" not in english and "#" not in english, kind
+            assert english.count(". ") >= 1 and (english[0].isupper() or english[0] == "%"), kind
+            with force_locale("vi"):
+                vietnamese = str(message)
+            assert vietnamese != english and "Hãy" in vietnamese, kind
+            assert vietnamese[0].isupper() or vietnamese[0] in "%“", kind

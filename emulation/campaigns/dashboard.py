@@ -200,7 +200,7 @@ def chase(actor, follow: Follow, version, today: date) -> tuple[int, int]:
     overdue = [signals.Overdue(b.unit[0], b.unit[1], b.unit[3], b.pledge,
                                [p.label for p in b.periods]) for b in behind]
     sent = sum(result for _receiver, result in signals.units_reminded.send(
-        campaign, units=overdue, today=today) if isinstance(result, int))
+        campaign, units=overdue, today=today, actor=actor) if isinstance(result, int))
     audit.record(db.session, actor=actor, action="campaign.remind", obj=campaign,
                  summary=f"reminders to {sent} of {len(behind)} units behind",
                  after={"reminded": sent, "behind": len(behind),

@@ -290,7 +290,7 @@ def publish(actor, campaign: Campaign, version) -> None:
         raise InvalidState(_("The campaign cannot be published: %(reasons)s",
                              reasons=" ".join(problems)))
     _move(actor, campaign, "published")
-    signals.campaign_published.send(campaign)
+    signals.campaign_published.send(campaign, actor=actor)
     db.session.commit()
 
 
@@ -485,6 +485,7 @@ def add_period(actor, campaign: Campaign, *, kind: str, label: str, year: int,
                  params={"period": period.label, "campaign": campaign.number or campaign.title,
                          "deadline": deadline, "units": len(asked),
                          **({"_m": "campaign.period_add:units"} if asked else {})})
+    signals.report_requested.send(period, actor=actor)
     db.session.commit()
     return period
 

@@ -2,7 +2,8 @@
 
 An area's service sends one when its state change is in the session, before the commit;
 `emulation/notify/subscribers.py` turns them into notifications, so no area imports
-`notify`. Each signal's sender is the record that changed; keyword arguments are listed.
+`notify`. Each signal's sender is the record that changed; keyword arguments are listed, and
+every signal sent by a service also carries `actor` (who did it: never notified of it).
 """
 from __future__ import annotations
 
@@ -43,6 +44,9 @@ meeting_scheduled = _signals.signal("meeting-scheduled", doc="sender: CouncilMee
 ballot_opened = _signals.signal("ballot-opened", doc="sender: CouncilMeeting")
 objection_made = _signals.signal("objection-made", doc="sender: Objection")
 decision_issued = _signals.signal("decision-issued", doc="sender: Decision")
+report_requested = _signals.signal(
+    "report-requested", doc="sender: ReportPeriod added to a campaign (an ad-hoc report asked "
+                            "of chosen units, or of every participant)")
 units_reminded = _signals.signal(
     "units-reminded", doc="sender: Campaign; units: [Overdue]; today: date (an organiser "
                           "reminds the units behind). Each receiver returns how many units "

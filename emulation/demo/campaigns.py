@@ -14,7 +14,14 @@ from emulation.campaigns import services as cs
 from emulation.campaigns.models import Campaign
 from emulation.core import uploads
 from emulation.core.permissions import SYSTEM
-from emulation.demo.directive import MOVEMENTS, PREAMBLE, TITLE
+from emulation.demo.directive import (
+    COMPACT,
+    MOVEMENTS,
+    MOVEMENTS_2026,
+    PREAMBLE,
+    PREAMBLE_2026,
+    TITLE,
+)
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.pledges import reports as pledge_reports
@@ -55,7 +62,9 @@ def load(today: date) -> dict:
     cs.update_campaign(SYSTEM, new, new.version, {
         **{k: getattr(new, k) for k in cs.CAMPAIGN_FIELDS},
         "number": "01/KH-CĐCT", "registration_deadline": date(2026, 12, 31),
-        "title": "Đẩy mạnh các phong trào thi đua yêu nước năm 2026 trong ngành Công Thương"})
+        "title": "Đẩy mạnh các phong trào thi đua yêu nước năm 2026 trong ngành Công Thương",
+        "summary": PREAMBLE_2026})
+    _reword_2026(new)
     cs.publish(SYSTEM, new, new.version)
     midyear = new.periods[0]
     states = {"approved": 0, "submitted": 0, "draft": 0, "returned": 0, "none": 0}
@@ -140,8 +149,7 @@ def _directive_2020(top: Unit) -> Campaign:
             cs.save_cluster(SYSTEM, campaign, cluster=None, name=f"Cụm thi đua {branch.name}",
                             kind="cum", member_ids=[u.id for u in members],
                             leader_id=members[0].id, deputy_id=members[1].id,
-                            compact_text="Các đơn vị trong cụm cùng ký giao ước thi đua năm "
-                                         "2020, cam kết hoàn thành 9 nội dung của Chỉ thị.",
+                            compact_text=COMPACT.format(year=2020),
                             compact_signed_on=date(2020, 2, 15))
     branches.sort(key=lambda u: u.code)
     cs.save_cluster(SYSTEM, campaign, cluster=None, name="Khối công đoàn cấp trên cơ sở",
@@ -150,6 +158,22 @@ def _directive_2020(top: Unit) -> Campaign:
                     compact_signed_on=date(2020, 2, 15))
     cs.publish(SYSTEM, campaign, campaign.version)
     return campaign
+
+
+def _reword_2026(campaign: Campaign) -> None:
+    """The clone keeps the 2020 directive's words: the movements and the compacts that name a
+    year are reworded for 2026 (through the services, so each change is audited)."""
+    for movement in campaign.movements:
+        if movement.number in MOVEMENTS_2026:
+            cs.update_movement(SYSTEM, movement, MOVEMENTS_2026[movement.number],
+                               movement.description)
+    for cluster in campaign.clusters:
+        if cluster.compact_text:
+            cs.save_cluster(SYSTEM, campaign, cluster=cluster, name=cluster.name,
+                            kind=cluster.kind, member_ids=[m.unit_id for m in cluster.members],
+                            leader_id=cluster.leader_unit_id, deputy_id=cluster.deputy_unit_id,
+                            compact_text=COMPACT.format(year=campaign.year_start),
+                            compact_signed_on=cluster.compact_signed_on)
 
 
 def _pledge(campaign, unit, rng, on: date, submit: bool = True):

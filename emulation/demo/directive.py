@@ -53,3 +53,32 @@ MOVEMENTS = [
      'góp phần hoàn thành toàn diện kế hoạch 5 năm giai đoạn 2016 - 2020 mà Đảng, Quốc hội, '
      'Chính phủ đã giao cho ngành Công Thương.'),
 ]
+
+# The 2026 campaign is cloned from the 2020 directive: the words that name a year are its own.
+PREAMBLE_2026 = (
+    'Năm 2026 là năm đầu thực hiện kế hoạch phát triển kinh tế - xã hội 5 năm 2026 - 2030 và '
+    'Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIV của Đảng, tiếp tục thực hiện Chiến lược '
+    '10 năm 2021 – 2030. Nền kinh tế nước ta hội nhập ngày càng sâu rộng, cùng sự phát triển '
+    'mạnh mẽ của cuộc Cách mạng công nghiệp lần thứ tư và chuyển đổi số, đồng thời chịu nhiều '
+    'yếu tố bất định từ môi trường kinh tế thế giới. Trước tình hình đó, nhiệm vụ của ngành '
+    'Công Thương trong năm 2026 hết sức nặng nề, đòi hỏi toàn Ngành phải có những nỗ lực rất '
+    'lớn nhằm đạt các mục tiêu cụ thể được Quốc hội và Chính phủ giao.'
+)
+
+# Movements whose 2020 wording names a year, as the 2026 campaign words them (by number).
+MOVEMENTS_2026 = {
+    8: ('Xây dựng kế hoạch và triển khai phong trào thi đua yêu nước gắn liền với các Nghị quyết, '
+        'kế hoạch, chương trình của Đảng, Nhà nước, tổ chức Công đoàn, thi đua thực hiện thắng '
+        'lợi Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIV của Đảng; Tiếp tục hưởng ứng, tham '
+        'gia các phong trào thi đua; Chủ động phát hiện, bồi dưỡng, tổng kết, biểu dương khen '
+        'thưởng kịp thời những tập thể, cá nhân tiêu biểu có thành tích đặc biệt xuất sắc trong '
+        'các phong trào thi đua và nhân rộng các điển hình tiên tiến.'),
+    9: ('Nâng cao nhận thức về vai trò, vị trí và tầm quan trọng của việc thực hiện các phong '
+        'trào thi đua yêu nước trong toàn Ngành; cụ thể hóa mục tiêu thi đua thành chương trình '
+        'hành động, có biện pháp phù hợp để tổ chức thực hiện được kết quả một cách thực chất, '
+        'góp phần hoàn thành kế hoạch năm 2026, năm đầu của kế hoạch 5 năm giai đoạn 2026 - 2030 '
+        'mà Đảng, Quốc hội, Chính phủ đã giao cho ngành Công Thương.'),
+}
+
+COMPACT = ("Các đơn vị trong cụm cùng ký giao ước thi đua năm {year}, cam kết hoàn thành 9 nội "
+           "dung của Chỉ thị.")

@@ -155,6 +155,37 @@ def _reports_to_follow(user, today):
             .order_by(ReportPeriod.deadline, ReportPeriod.id))
 
 
+def _units_behind(user, today):
+    """Organiser of a branch (a mid-level union): the units of their branch late in the
+    published campaigns issued above it (the parent campaign they answer) — the pledge not
+    submitted after the registration deadline, or reports of periods past their deadline
+    not submitted. One row per campaign and unit, with `pledge_late` (bool) and
+    `reports_late` (how many periods); the campaigns the user issues are left out (their
+    reports are followed by "reports_to_follow")."""
+    pledged = exists().where(Pledge.campaign_id == Campaign.id, Pledge.unit_id == Unit.id,
+                             Pledge.state.in_(("submitted", "approved")))
+    pledge_late = and_(Campaign.registration_deadline < today, not_(pledged))
+    asked_of_some = exists().where(ReportPeriodUnit.period_id == ReportPeriod.id)
+    asked_of_unit = exists().where(ReportPeriodUnit.period_id == ReportPeriod.id,
+                                   ReportPeriodUnit.unit_id == Unit.id)
+    submitted = exists().where(Report.period_id == ReportPeriod.id, Report.unit_id == Unit.id,
+                               Report.state == "submitted")
+    reports_late = (select(func.count(ReportPeriod.id))
+                    .where(ReportPeriod.campaign_id == Campaign.id,
+                           ReportPeriod.deadline < today,
+                           or_(not_(asked_of_some), asked_of_unit), not_(submitted))
+                    .scalar_subquery())
+    return (select(Campaign.id.label("campaign_id"), Campaign.title,
+                   Unit.id.label("unit_id"), Unit.name.label("unit"),
+                   pledge_late.label("pledge_late"), reports_late.label("reports_late"))
+            .join(CampaignParticipant, CampaignParticipant.campaign_id == Campaign.id)
+            .join(Unit, Unit.id == CampaignParticipant.unit_id)
+            .where(Campaign.state == "published", _organised(user, Unit.id),
+                   not_(_organised(user, Campaign.issuing_unit_id)),
+                   or_(pledge_late, reports_late > 0))
+            .order_by(Campaign.id, Unit.path))
+
+
 def _dossier_select(start=select):
     """The dossier columns a task shows (number, state, year, award, subject, proposing
     unit); `start` makes the select (a statement builder that takes the columns)."""
@@ -300,6 +331,7 @@ def _meetings_to_prepare(user, today):
 _KINDS = {
     "pledges_to_review": _pledges_to_review,
     "reports_to_follow": _reports_to_follow,
+    "units_behind": _units_behind,
     "dossiers_to_receive": _dossiers_to_receive,
     "objections_to_resolve": _objections_to_resolve,
     "decisions_to_issue": _decisions_to_issue,
@@ -312,7 +344,7 @@ _KINDS = {
     "meetings": _meetings_to_prepare,
 }
 _ROLE_KINDS = {
-    "organiser": ("pledges_to_review", "reports_to_follow", "dossiers_to_receive",
+    "organiser": ("pledges_to_review", "reports_to_follow", "units_behind", "dossiers_to_receive",
                   "objections_to_resolve", "decisions_to_issue"),
     "unit_officer": ("pledges_due", "reports_due", "pledges_returned", "dossiers_returned",
                      "sheets"),

@@ -25,38 +25,58 @@ from emulation.core.text import one_line
 from emulation.extensions import db
 from emulation.notify.models import Notification, ReminderSent
 
+# One style for every message (Vietnamese first): a sentence in sentence case saying what
+# happened, with names (units, people, awards, campaign and period titles in quotes), never
+# codes or ids, then a second sentence saying what to do. A reason given by a person comes
+# last ("Reason: …"), so that its own punctuation ends the message.
 MESSAGES = {
-    "pledge_approved": _l("The pledge of %(unit)s for %(campaign)s was approved."),
-    "pledge_returned": _l("The pledge of %(unit)s for %(campaign)s was returned: %(reason)s"),
-    "dossier_returned": _l("The dossier #%(id)s (%(award)s, %(subject)s) was returned: "
-                           "%(reason)s"),
-    "dossier_forwarded": _l("The dossier #%(id)s (%(award)s, %(subject)s) was forwarded to "
-                            "%(unit)s."),
-    "sheet_assigned": _l("%(count)s score sheets of %(campaign)s are waiting for you."),
-    "campaign_launched": _l("The campaign %(campaign)s was launched; your unit takes part."),
-    "pledge_submitted": _l("%(unit)s submitted its pledge for %(campaign)s."),
-    "report_submitted": _l("%(unit)s submitted its report %(period)s for %(campaign)s."),
-    "dossier_submitted": _l("The dossier #%(id)s (%(award)s, %(subject)s) was submitted by "
-                            "%(unit)s."),
-    "meeting_scheduled": _l("The meeting %(meeting)s of %(council)s is scheduled on "
-                            "%(date)s."),
-    "ballot_opened": _l("The secret ballot of %(meeting)s is open."),
-    "decision_issued": _l("Decision %(number)s names your unit or its people."),
-    "objection": _l("An objection was made to the dossier #%(id)s (%(subject)s)."),
-    "reminder": _l("Reminder: %(what)s for %(campaign)s is due on %(date)s."),
-    "overdue": _l("The organiser reminds %(unit)s of what is overdue in %(campaign)s: "
-                  "%(items)s."),
-    "export_ready": _l("Your export “%(title)s” is ready: download it within %(hours)s "
+    "pledge_approved": _l("The pledge of %(unit)s for the campaign “%(campaign)s” was approved. "
+                          "Report on its results by each period's deadline."),
+    "pledge_returned": _l("The pledge of %(unit)s for the campaign “%(campaign)s” was "
+                          "returned. Correct it and submit it again. Reason: %(reason)s"),
+    "dossier_returned": _l("The dossier proposing %(award)s for %(subject)s was returned. "
+                           "Complete it and submit it again. Reason: %(reason)s"),
+    "dossier_forwarded": _l("The dossier proposing %(award)s for %(subject)s was forwarded to "
+                            "%(unit)s. Receive it and review it."),
+    "sheet_assigned": _l("%(count)s score sheets of the campaign “%(campaign)s” are waiting "
+                         "for you. Score them before scoring closes."),
+    "campaign_launched": _l("The campaign “%(campaign)s” was launched and your unit takes "
+                            "part. Register your unit's pledge before the deadline."),
+    "pledge_submitted": _l("%(unit)s submitted its pledge for the campaign “%(campaign)s”. "
+                           "Review it: approve it or return it."),
+    "report_submitted": _l("%(unit)s submitted its report “%(period)s” for the campaign "
+                           "“%(campaign)s”. Read it and follow up."),
+    "report_requested": _l("The campaign “%(campaign)s” asks %(unit)s for the report "
+                           "“%(period)s”, due on %(date)s. Prepare it and submit it on time."),
+    "dossier_submitted": _l("%(unit)s submitted the dossier proposing %(award)s for "
+                            "%(subject)s. Receive it and review it."),
+    "meeting_scheduled": _l("%(council)s scheduled the meeting “%(meeting)s” on %(date)s. "
+                            "Read the dossiers on its agenda before it."),
+    "ballot_opened": _l("The secret ballot of the meeting “%(meeting)s” is open. Cast your "
+                        "vote."),
+    "decision_issued": _l("Decision %(number)s names your unit or its people. Read the "
+                          "decision."),
+    "objection": _l("An objection was made to the dossier proposing %(award)s for "
+                    "%(subject)s. Read it and answer it."),
+    "reminder": _l("Reminder: %(what)s of the campaign “%(campaign)s” is due on %(date)s. "
+                   "Submit it on time."),
+    "overdue": _l("The organiser reminds %(unit)s of what is overdue in the campaign "
+                  "“%(campaign)s”: %(items)s. Submit it as soon as possible."),
+    "export_ready": _l("Your export “%(title)s” is ready. Download it within %(hours)s "
                        "hours."),
-    "export_failed": _l("Your export “%(title)s” could not be made."),
-    "import_done": _l("“%(title)s” finished: %(created)s created, %(updated)s updated, "
-                      "%(unchanged)s unchanged."),
-    "check_done": _l("“%(title)s” finished: %(checked)s checked, %(not_eligible)s not "
-                     "eligible."),
-    "check_failed": _l("“%(title)s” could not be run."),
-    "import_failed": _l("The import “%(title)s” could not be run; nothing was written."),
-    "import_refused": _l("“%(title)s” wrote nothing: %(error_count)s rows have errors, or "
-                         "records changed meanwhile."),
+    "export_failed": _l("Your export “%(title)s” could not be made. Open it for the reason "
+                        "and try again."),
+    "import_done": _l("The import “%(title)s” finished: %(created)s created, %(updated)s "
+                      "updated, %(unchanged)s unchanged. Check the result."),
+    "check_done": _l("The check “%(title)s” finished: %(checked)s checked, %(not_eligible)s "
+                     "not eligible. Read the results."),
+    "check_failed": _l("The check “%(title)s” could not be run. Open it for the reason and "
+                       "try again."),
+    "import_failed": _l("The import “%(title)s” could not be run; nothing was written. Open "
+                        "it for the reason and try again."),
+    "import_refused": _l("The import “%(title)s” wrote nothing: %(error_count)s rows have "
+                         "errors, or records changed meanwhile. Correct the file and import "
+                         "it again."),
 }
 _PENDING = "thidua_pending_mail"
 STUCK_MINUTES = 15  # a mail still queued after this long is shown to administrators
@@ -64,10 +84,13 @@ MAIL_STATE_LABELS = {"queued": _l("Queued"), "retrying": _l("Being retried"),
                      "sent": _l("Sent"), "failed": _l("Failed")}
 
 
-def notify(users, kind: str, params: dict, link: str = "") -> None:
+def notify(users, kind: str, params: dict, link: str = "", *, actor) -> None:
     """Add a notification for each user (deduplicated) to the current transaction; with
-    mail on, its email is queued once the transaction commits (never if it rolls back)."""
-    seen = set()
+    mail on, its email is queued once the transaction commits (never if it rolls back).
+
+    `actor`: who did what is announced (a User, SYSTEM, or None for the worker): never told
+    of their own action. Required, so that every event decides it."""
+    seen = {actor.id} if getattr(actor, "id", None) is not None else set()
     mail_on = bool(current_app.config.get("MAIL_SERVER") or current_app.config.get(
         "MAIL_CAPTURE"))
     for user in users:
@@ -145,9 +168,30 @@ def text(notification_or_kind, params=None) -> str:
     else:
         kind = notification_or_kind
     try:
-        return str(MESSAGES[kind]) % _localised(params)
+        return str(MESSAGES[kind]) % _Params(_localised(params))
     except (KeyError, TypeError, ValueError):
         return kind
+
+
+def headline(kind: str, params: dict) -> str:
+    """What happened, without what to do: the message's first sentence (cut in the message
+    before its parameters are put in, so a name holding ". " cannot cut it); an email's
+    subject."""
+    template = str(MESSAGES.get(kind, kind))
+    first = template.split(". ", 1)[0]
+    if first == template:
+        return text(kind, params)
+    try:
+        return (first + ".") % _Params(_localised(params))
+    except (KeyError, TypeError, ValueError):
+        return kind
+
+
+class _Params(dict):
+    """A notification's parameters; one an older notification did not store reads empty."""
+
+    def __missing__(self, key):
+        return ""
 
 
 def _localised(params: dict) -> dict:
@@ -157,7 +201,7 @@ def _localised(params: dict) -> dict:
     if out.get("what") == "pledge":
         out["what"] = str(_l("the pledge"))
     elif out.get("what") == "report":
-        out["what"] = out.get("period", "")
+        out["what"] = str(_l("the report “%(period)s”", period=out.get("period", "")))
     if "periods" in out:  # an organiser's reminder of what is overdue
         out["items"] = "; ".join(([str(_l("the pledge"))] if out.get("pledge") else [])
                                  + list(out.get("periods") or []))
@@ -283,7 +327,7 @@ def _message(address: str, locale: str, note: Notification) -> EmailMessage:
     params = json.loads(note.params or "{}")
     with force_locale(locale):
         subject = one_line(str(_l("Emulation and recognition")) + ": "
-                           + text(note.kind, params))[:160]
+                           + headline(note.kind, params))[:160]
         body = text(note.kind, params) + (
             f"\n\n{config.get('SERVER_URL', '')}{note.link}" if note.link else "")
     message = EmailMessage(policy=default)
@@ -358,7 +402,7 @@ def remind(today: date, days: int) -> int:
                     page = (f"reports/{period_id}" if period_id else "pledge")
                     notify(officers_of(unit), "reminder", {
                         **what, "campaign": campaign.title, "date": when.isoformat()},
-                        f"/campaigns/{campaign.id}/units/{unit.id}/{page}")
+                        f"/campaigns/{campaign.id}/units/{unit.id}/{page}", actor=SYSTEM)
                     sent += 1
     db.session.commit()
     return sent

@@ -197,7 +197,7 @@ def submit_report(actor, report: Report, version, today: date | None = None) -> 
                  params={"unit": report.unit.name, "period": report.period.label,
                          "days": report.late_days,
                          **({"_m": "report.submitted:late"} if report.late_days else {})})
-    signals.report_submitted.send(report)
+    signals.report_submitted.send(report, actor=actor)
     db.session.commit()
 
 

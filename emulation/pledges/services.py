@@ -250,7 +250,7 @@ def submit(actor, pledge: Pledge, version, today: date) -> None:
                              date=day_text(campaign.registration_deadline)))
     pledge.submitted_at = utcnow()
     _step(actor, pledge, PledgeState.SUBMITTED)
-    signals.pledge_submitted.send(pledge)
+    signals.pledge_submitted.send(pledge, actor=actor)
     db.session.commit()
 
 
@@ -450,9 +450,9 @@ def _step(actor, pledge: Pledge, to_state: str, reason: str = "") -> None:
                  before={"state": from_state},
                  after={"state": to_state, **({"reason": reason} if reason else {})})
     if to_state == PledgeState.APPROVED:
-        signals.pledge_approved.send(pledge)
+        signals.pledge_approved.send(pledge, actor=actor)
     elif to_state == PledgeState.RETURNED:
-        signals.pledge_returned.send(pledge, reason=reason)
+        signals.pledge_returned.send(pledge, reason=reason, actor=actor)
 
 
 def _approve(actor, pledge: Pledge) -> None:

@@ -2,6 +2,8 @@
 unit's breakdown, the evidence beside a sheet. Reads only; the operations are in services.py."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import and_, func, not_, or_, select, true
 from sqlalchemy.orm import selectinload
 
@@ -156,3 +158,94 @@ def units_of(rankings) -> dict[int, Unit]:
     """The units named in a ranking's rows, by id."""
     ids = {r.unit for cluster in rankings for r in cluster.rows}
     return {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+
+
+class Unfillable(NamedTuple):
+    """Sheets of one scorer that no account may fill (`unfillable`): `kind` (self, peer,
+    council), `scorer` (the scoring unit, or the council scorer's account), `unit_id` (the
+    scoring unit's id, None for a council scorer), `sheets` (how many not submitted) and
+    `reason`, one of "no_account" (no active account serves the unit as FILLERS — unit
+    officer or scorer — on it or above it), "conflict" (every such account belongs to or sits
+    above the units it scores) or "inactive" (the council scorer's account is deactivated)."""
+
+    kind: str
+    scorer: str
+    unit_id: int | None
+    sheets: int
+    reason: str
+
+
+def unfillable(campaign: Campaign) -> list[Unfillable]:
+    """The not-submitted sheets of the campaign that nobody can fill (`services.can_fill`
+    for every active account, administrators left out), grouped by scorer, in the order of
+    the scoring units' tree. Four queries whatever the number of sheets and accounts."""
+    from emulation.auth.models import RoleGrant, User
+
+    sheets = db.session.execute(
+        select(ScoreSheet.scorer_kind, ScoreSheet.scorer_unit_id, ScoreSheet.unit_id,
+               ScoreSheet.scorer_user_id)
+        .where(ScoreSheet.campaign_id == campaign.id, ScoreSheet.state != "submitted")).all()
+    if not sheets:
+        return []
+    unit_ids = {s.unit_id for s in sheets} | {s.scorer_unit_id for s in sheets
+                                              if s.scorer_unit_id}
+    units = {u.id: u for u in db.session.execute(
+        select(Unit.id, Unit.path, Unit.name).where(Unit.id.in_(unit_ids)))}
+    above = sorted({int(p) for u in units.values() for p in u.path.strip("/").split("/") if p})
+    grants: dict[int, list[tuple[str, str]]] = {}  # user id → (role, unit path)
+    for start in range(0, len(above), 500):
+        for user_id, role, path in db.session.execute(
+                select(RoleGrant.user_id, RoleGrant.role, Unit.path)
+                .join(Unit, Unit.id == RoleGrant.unit_id)
+                .join(User, User.id == RoleGrant.user_id)
+                .where(RoleGrant.unit_id.in_(above[start:start + 500]),
+                       RoleGrant.role.in_(services.BELONGING), User.active.is_(True))):
+            grants.setdefault(user_id, []).append((role, path))
+    council_users = {s.scorer_user_id for s in sheets if s.scorer_user_id}
+    named = {u.id: (u.full_name or u.username, u.active) for u in db.session.execute(
+        select(User.id, User.full_name, User.username, User.active)
+        .where(User.id.in_(council_users)))} if council_users else {}
+
+    def serving(path: str, roles) -> list[int]:
+        return [uid for uid, held in grants.items()
+                if any(r in roles and path.startswith(p) for r, p in held)]
+
+    def free_of(uid: int, path: str) -> bool:  # neither belongs to nor sits above the unit
+        return not any(path.startswith(p) for _r, p in grants[uid])
+
+    found: dict[tuple, list] = {}  # (kind, scorer key) → [sheets, reason]
+    cache: dict[tuple, list[int]] = {}
+    for s in sheets:
+        target = units[s.unit_id].path
+        if s.scorer_kind == SheetKind.SELF:
+            if serving(target, ("unit_officer",)):
+                continue
+            key, reason = (s.scorer_kind, s.unit_id), "no_account"
+        elif s.scorer_kind == SheetKind.PEER:
+            scorer = units[s.scorer_unit_id].path
+            candidates = cache.setdefault((s.scorer_unit_id,), serving(
+                scorer, services.FILLERS))
+            if any(free_of(uid, target) for uid in candidates):
+                continue
+            key = (s.scorer_kind, s.scorer_unit_id)
+            reason = "conflict" if candidates else "no_account"
+        else:
+            if named.get(s.scorer_user_id, ("", False))[1]:
+                continue
+            key, reason = (s.scorer_kind, -(s.scorer_user_id or 0)), "inactive"
+        entry = found.setdefault(key, [0, reason])
+        entry[0] += 1
+        if reason == "no_account":
+            entry[1] = "no_account"
+
+    def scorer_of(key) -> tuple[str, int | None]:
+        kind, ident = key
+        if kind == SheetKind.COUNCIL:
+            return named.get(-ident, ("—", False))[0], None
+        return units[ident].name, ident
+
+    rows = [Unfillable(key[0], *scorer_of(key), n, reason)
+            for key, (n, reason) in found.items()]
+    order = {k: i for i, k in enumerate((SheetKind.SELF, SheetKind.PEER, SheetKind.COUNCIL))}
+    return sorted(rows, key=lambda r: (
+        order.get(r.kind, 9), units[r.unit_id].path if r.unit_id else "", r.scorer))

@@ -236,7 +236,7 @@ def generate_peer_assignments(actor, campaign: Campaign, mode: str, k: int | Non
     for sheet in db.session.new:
         if isinstance(sheet, ScoreSheet) and sheet.scorer_unit_id:
             by_scorer[sheet.scorer_unit_id] = by_scorer.get(sheet.scorer_unit_id, 0) + 1
-    signals.sheets_assigned.send(campaign, to_units=by_scorer)
+    signals.sheets_assigned.send(campaign, to_units=by_scorer, actor=actor)
     audit.record(db.session, actor=actor, action="scoring.peer_assign", obj=campaign,
                  summary=f"peer assignments ({mode}{'' if k is None else f', k={k}'}): "
                          f"{created} sheets", after={"mode": mode, "k": k, "sheets": created},
@@ -273,7 +273,7 @@ def name_council_scorer(actor, campaign: Campaign, user, cluster: Cluster | None
                                   scorer_key=f"p{user.id}", cluster_id=clusters.get(unit.id),
                                   state="draft"))
         created += 1
-    signals.sheets_assigned.send(campaign, to_user=user, count=created)
+    signals.sheets_assigned.send(campaign, to_user=user, count=created, actor=actor)
     audit.record(db.session, actor=actor, action="scoring.council_assign", obj=campaign,
                  summary=f"{user.username} named council scorer for "
                          f"{cluster.name if cluster else 'the campaign'}: {created} sheets",

@@ -374,7 +374,7 @@ def _hub_page(campaign: Campaign, status: int = 200, settings_form=None):
         unfreeze_form=ReasonForm(formdata=None, version=settings.version),
         pagination=paginate(queries.hub_sheets(campaign, kind, state), 100),
         adjustments=queries.adjustments_of(campaign), kind=kind, state=state,
-        counts=queries.sheet_counts(campaign),
+        counts=queries.sheet_counts(campaign), unfillable=queries.unfillable(campaign),
         scores_file=exports.frozen_scores(campaign)), status
 
 

@@ -142,7 +142,20 @@
       if (options.onType) { options.onType(input.value); }
       later();
     });
-    input.addEventListener("focus", function () { if (!input.value) { later(); } });
+    // A box that already names a choice is selected whole on focus, so that typing replaces
+    // the name instead of landing in the middle of it. A click that focuses the box would put
+    // the caret where it lands on mouseup: that one mouseup is cancelled.
+    var clickFocus = false;
+    input.addEventListener("mousedown", function () {
+      clickFocus = document.activeElement !== input;
+    });
+    input.addEventListener("mouseup", function (event) {
+      if (clickFocus && input.value) { event.preventDefault(); }
+      clickFocus = false;
+    });
+    input.addEventListener("focus", function () {
+      if (input.value) { input.select(); } else { later(); }
+    });
     input.addEventListener("blur", function () { window.setTimeout(close, 150); });
     input.addEventListener("keydown", function (event) {
       var open = !list.hidden;

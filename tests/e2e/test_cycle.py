@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from emulation.core.web import local_today
@@ -292,20 +293,25 @@ def test_5_unit_officer_nominates_and_the_dossier_climbs(open_as, e2e_world, liv
     top.goto(STATE["nomination"])
     _submit(top, "/receive")
     _ok(top)
-    _submit(top, "/agenda")
+    # CD-A has no council: the page says so instead of offering the agenda
+    assert top.locator("form[action$='/agenda']").count() == 0
+    expect(top.locator("#no-council")).to_contain_text("chưa có hội đồng")
+    _submit(top, "/forward")
     _ok(top)
-    assert _badge(top) == "Đã đưa vào chương trình họp Hội đồng"
+    _submit(top, "/receive")
+    _ok(top)
 
-    # forwarded once: from the proposing unit's level (CS-1) to its parent's (CD-A), where the
-    # top's organiser, who covers every level, receives it and puts it on the agenda
+    # forwarded twice: from the proposing unit's level (CS-1) to its parent's (CD-A), where
+    # the top's organiser, who covers every level, receives it and forwards it to the top
     nomination = _one(live_app, "nomination", id=nomination_id)
     branch_level = _unit_id(live_app, "CD-A")
-    assert (nomination["state"], nomination["level_unit_id"]) == ("on_agenda", branch_level)
+    assert (nomination["state"], nomination["level_unit_id"]) == (
+        "received", _unit_id(live_app, "CDCTVN"))
     steps = _rows(live_app, "nomination_step", nomination_id=nomination_id)
     # the history names each actor by full name (factories: the username, capitalised)
     assert [(step["to_state"], step["actor_name"]) for step in steps] == [
         ("submitted", "Donvi1"), ("received", "Tochuc_A"), ("forwarded", "Tochuc_A"),
-        ("received", "Tochuc"), ("on_agenda", "Tochuc")]
+        ("received", "Tochuc"), ("forwarded", "Tochuc"), ("received", "Tochuc")]
     assert steps[2]["level_unit_id"] == branch_level
 
 
@@ -324,6 +330,12 @@ def test_6_secretary_runs_the_meeting_and_seven_members_vote(open_as, live_app):
         organiser.select_option("form[action$='/members'] [name=role]", role)
         _submit(organiser, "/members")
         _ok(organiser)
+
+    # the top has its council now: its organiser puts the dossier on the agenda
+    organiser.goto(STATE["nomination"])
+    _submit(organiser, "/agenda")
+    _ok(organiser)
+    assert _badge(organiser) == "Đã đưa vào chương trình họp Hội đồng"
 
     secretary = open_as("thuky")
     secretary.goto(council_url)

@@ -93,6 +93,35 @@ def test_escape_closes_the_list_and_a_typed_code_still_posts(open_as, picks):
     assert page.evaluate("window.thiduaUnsavedForms().length") == 1
 
 
+@pytest.mark.parametrize("how", ["click", "tab"])
+def test_focus_selects_the_name_so_typing_replaces_it(open_as, picks, how):
+    """A box already naming a unit: focusing it (a click in the middle of the name, or Tab)
+    selects the whole name, so what is typed replaces it instead of landing mid-name."""
+    page = open_as("donvi9")
+    page.goto("/nominations/new")
+    box = page.locator("#proposing_unit_code")
+    name = "Công đoàn Công ty Phân bón Bình Điền"
+    expect(box).to_have_value(name)
+    if how == "click":
+        box.click(position={"x": 40, "y": 10})
+    else:
+        page.locator("#campaign_id").focus()
+        page.keyboard.press("Shift+Tab")
+        expect(box).to_be_focused()
+    assert page.evaluate(
+        "() => { const b = document.getElementById('proposing_unit_code');"
+        " return [b.selectionStart, b.selectionEnd]; }") == [0, len(name)]
+    page.keyboard.type("binh dien")
+    expect(box).to_have_value("binh dien")
+    options = _options(page, box)
+    expect(options.first).to_contain_text(name)
+    # a second click, the box already focused, places the caret as usual
+    box.click(position={"x": 20, "y": 10})
+    assert page.evaluate(
+        "() => { const b = document.getElementById('proposing_unit_code');"
+        " return b.selectionStart === b.selectionEnd; }")
+
+
 def test_title_registrations_add_people_by_search_as_chips(open_as, live_app, picks):
     from emulation.extensions import db
     from emulation.pledges.models import Pledge

@@ -346,7 +346,7 @@ def open_ballot(actor, meeting: CouncilMeeting, version) -> None:
                              n=format_decimal(MIN_VOTES)))
     meeting.state, meeting.members_total, meeting.members_present = "voting", total, present
     meeting.ballot_salt = ballot_box.new_salt()
-    signals.ballot_opened.send(meeting)
+    signals.ballot_opened.send(meeting, actor=actor)
     audit.record(db.session, actor=actor, action="meeting.open_ballot", obj=meeting,
                  summary=f"ballot opened: {present}/{total} present, {len(meeting.items)} items",
                  params={"present": present, "total": total, "items": len(meeting.items)})

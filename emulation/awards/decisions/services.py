@@ -147,7 +147,7 @@ def object_to(actor, nomination: Nomination, text: str, today: date | None = Non
     audit.record(db.session, actor=actor, action="objection.create", obj=objection,
                  summary=f"objection to nomination {nomination.id}",
                  params={"id": nomination.id})
-    signals.objection_made.send(objection)
+    signals.objection_made.send(objection, actor=actor)
     db.session.commit()
     return objection
 
@@ -309,7 +309,7 @@ def issue(actor, decision: Decision, version, today: date) -> None:
         total += amount or 0
     consumed = _consume_initiatives(decision.items, relied_on)
     decision.state, decision.base_salary, decision.total_cash = "issued", salary, total
-    signals.decision_issued.send(decision)
+    signals.decision_issued.send(decision, actor=actor)
     audit.record(db.session, actor=actor, action="decision.issue", obj=decision,
                  summary=f"decision {decision.number} issued: {len(decision.items)} awards, "
                          f"{total} VND", after={"total_cash": total, "base_salary": salary,

@@ -327,7 +327,7 @@ def submit(actor, n: Nomination, version, explanation: str = "") -> engine.Verdi
     n.explanation = explanation
     n.flagged = verdict.eligible is False
     _step(actor, n, "submitted", commit=False)
-    signals.dossier_submitted.send(n)
+    signals.dossier_submitted.send(n, actor=actor)
     db.session.commit()  # one flush of the dossier: its version moves once
     return verdict
 
@@ -343,7 +343,7 @@ def return_(actor, n: Nomination, version, reason: str) -> None:
     _handle(actor, n, version, ("submitted", "received", "forwarded"), "returned", reason,
             commit=False)
     n.level_unit_id = n.proposing_unit_id
-    signals.dossier_returned.send(n, reason=reason)
+    signals.dossier_returned.send(n, reason=reason, actor=actor)
     db.session.commit()
 
 
@@ -357,11 +357,23 @@ def forward(actor, n: Nomination, version) -> None:
     below = n.level_unit
     n.level_unit = parent
     n.steps[-1].level_unit_id = parent.id
-    signals.dossier_forwarded.send(n, from_unit=below)
+    signals.dossier_forwarded.send(n, from_unit=below, actor=actor)
     db.session.commit()
 
 
+def has_council(unit) -> bool:
+    """Has the unit a council (Hội đồng TĐKT) of its own? A dossier goes on the agenda only
+    at a level that has one; elsewhere it is forwarded up, or the council is created first."""
+    from emulation.awards.councils.models import Council
+
+    return db.session.scalar(select(Council.id).where(Council.unit_id == unit.id)
+                             .limit(1)) is not None
+
+
 def put_on_agenda(actor, n: Nomination, version) -> None:
+    """Ready for a council's agenda (a council at the dossier's level or above takes it, see
+    `councils.add_to_agenda`). The dossier's page offers it only where the level has a
+    council of its own (`has_council`) and otherwise says to forward it or create one."""
     _handle(actor, n, version, ("received",), "on_agenda")
 
 

@@ -336,6 +336,7 @@ def _page(n: Nomination, status: int = 200, form=None, unsaved: bool = False):
         attachment_form=AttachmentForm(formdata=None),
         unsaved=unsaved, explanation=request.form.get("explanation", "")
         if request.method == "POST" else "",
+        council_here=handle and n.state == "received" and service.has_council(n.level_unit),
         locale=current_locale(), action_form=NominationActionForm(formdata=None,
                                                                   version=n.version),
         can_edit=service.can_edit(current_user, n), can_handle=handle,
