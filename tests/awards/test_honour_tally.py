@@ -1,8 +1,8 @@
 """The honour roll's stored figures (issue 18) equal those grouped again from every award
-record, whatever sequence (random, seeded) of grants, revocations, corrections, deletions and rollbacks made
-them; the roll's statistics, charts and yearly report read them (a bounded number of
-queries) with the same figures as grouping the records; `flask honours rebuild` restores
-them."""
+record, whatever sequence (random, seeded) of grants, revocations, corrections, deletions
+and rollbacks made them; the roll's statistics, charts and yearly report read them (a
+bounded number of queries) with the same figures as grouping the records; `flask honours
+rebuild` restores them."""
 from __future__ import annotations
 
 import random
