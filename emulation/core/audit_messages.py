@@ -258,6 +258,7 @@ RECORD_TYPE_LABELS.update({part: RECORD_TYPE_LABELS[whole] for part, whole in {
     "report_item": "report", "score": "score_sheet", "nomination_step": "nomination",
     "meeting_attendance": "council_meeting", "ballot_paper": "ballot_participation",
     "decision_item": "decision", "unit_progress": "report", "movement_progress": "report",
+    "award_tally": "award_record",
 }.items()})
 
 ACTION_LABELS = {
