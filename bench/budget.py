@@ -67,7 +67,7 @@ from emulation.awards.decisions.services import decisions_query
 from emulation.awards.eligibility import services as eligibility
 from emulation.awards.nominations import services as nominations
 from emulation.awards.nominations.models import Nomination
-from emulation.awards.records.models import Appraisal, AwardRecord
+from emulation.awards.records.models import Appraisal, AwardRecord, AwardTally
 from emulation.awards.records.services import honours_query
 from emulation.campaigns import dashboard as campaign_dashboard
 from emulation.campaigns import services as cs
@@ -169,6 +169,18 @@ def _generated() -> bool:
         return False
 
 
+def _stored_figures() -> None:
+    """A database generated before the honour roll's figures were stored: add their table and
+    fill it (as `flask honours rebuild` does), once."""
+    from emulation.awards.records import tally
+    from emulation.awards.records.models import AwardTally
+
+    AwardTally.__table__.create(db.engine, checkfirst=True)
+    if db.session.scalar(select(AwardTally.year).limit(1)) is None:
+        tally.rebuild()
+        db.session.commit()
+
+
 def measure_all(url: str, args) -> None:
     """Generate the organisation into `url` (emptied first) and print the table."""
     if url.startswith(("postgres://", "postgresql://")):
@@ -187,6 +199,7 @@ def measure_all(url: str, args) -> None:
         start = time.perf_counter()
         kept = args.keep and _generated()
         if kept:
+            _stored_figures()
             campaign = db.session.scalar(select(Campaign))
             ids = {"campaign": campaign.id, "year": campaign.year_end}
             settings = scoring.settings_for(campaign)
@@ -621,11 +634,11 @@ def add_floor_routes(app, ids) -> None:
         or select(Unit).where(Unit.id < 0),  # no deadline passed yet: nobody is behind
     }
 
-    # a page's second essential query, where it has one: the roll's statistics per award
+    # a page's second essential query, where it has one: the roll's statistics per award,
+    # stored (emulation/awards/records/tally.py)
     also = {"honours": lambda: db.session.execute(select(
-        AwardRecord.award_code, db.func.count(), db.func.sum(AwardRecord.cash_amount))
-        .where(AwardRecord.year == ids["year"] - 1, AwardRecord.revoked.is_(False))
-        .group_by(AwardRecord.award_code)).all(),
+        AwardTally.award_code, AwardTally.individuals + AwardTally.collectives,
+        AwardTally.cash).where(AwardTally.year == ids["year"] - 1)).all(),
         # the dashboard's registration figures: participants by pledge state
         "behind": lambda: list(state_counts(db.session.get(Campaign, ids["campaign"])).items())}
 
@@ -777,6 +790,12 @@ def generate(size: dict) -> dict:
     with indexes_dropped(AwardRecord):  # as recorded: every excellent or good year, and a
         bulk(award + "a.level IN ('excellent', 'good')", code="LDTT")  # CSTDCS for 30%
         bulk(award + f"a.level = 'excellent' AND {_rnd(10)} < 3", code="CSTDCS")  # of excellent
+    # inserted past the ORM: store the roll's figures as `flask honours rebuild` does
+    # (emulation/awards/records/tally.py)
+    from emulation.awards.records import tally
+
+    tally.rebuild()
+    db.session.commit()
     steps.done("award records")
 
     campaign = cs.create_campaign(SYSTEM, top, {

@@ -209,6 +209,7 @@ def _register_models() -> None:
     # Import every area's models so that metadata (and Alembic) sees them all.
     import emulation.api.models
     import emulation.auth.models
+    import emulation.awards.records.tally
     import emulation.campaigns.models
     import emulation.core.audit
     import emulation.core.calendar

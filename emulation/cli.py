@@ -29,6 +29,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(document_templates_command)
     app.cli.add_command(progress_group)
+    app.cli.add_command(honours_group)
 
 
 @click.group("progress")
@@ -63,6 +64,29 @@ def progress_rebuild_command(campaign_id: int | None) -> None:
                      params={"campaign": campaign.number or campaign.title, "rows": rows})
         db.session.commit()
         click.echo(f"campaign {campaign.id}: {rows} unit reports")
+
+
+@click.group("honours")
+def honours_group() -> None:
+    """The honour roll's stored figures (kept up to date as award records change)."""
+
+
+@honours_group.command("rebuild")
+@with_appcontext
+def honours_rebuild_command() -> None:
+    """Recompute the honour roll's stored figures (awards in force per year, award and kind
+    of commendation) from the award records, in one audited transaction. Run it after
+    records were written past the application (SQL, a restore from an older version)."""
+    from emulation.awards.records import tally
+    from emulation.core import audit
+
+    keys = tally.rebuild()
+    audit.record(db.session, actor=SYSTEM, action="honours.tally_rebuild",
+                 object_type="award_record",
+                 summary=f"honour roll figures rebuilt: {keys} keys", after={"keys": keys},
+                 params={"rows": keys})
+    db.session.commit()
+    click.echo(f"honour roll: {keys} year × award × kind figures")
 
 
 @click.command("backup")

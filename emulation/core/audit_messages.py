@@ -89,6 +89,8 @@ MESSAGES = {
                           "behind"),
     "campaign.progress_rebuild": _l("Stored progress of %(campaign)s rebuilt: %(rows)s unit "
                                     "reports"),
+    "honours.tally_rebuild": _l("Figures of the honour roll rebuilt: %(rows)s rows (year, "
+                                "award, kind of commendation)"),
     "cluster.create": _l("Cluster %(cluster)s of %(campaign)s created"),
     "cluster.update": _l("Cluster %(cluster)s of %(campaign)s changed"),
     "cluster.delete": _l("Cluster %(cluster)s of %(campaign)s deleted"),
@@ -256,6 +258,7 @@ RECORD_TYPE_LABELS.update({part: RECORD_TYPE_LABELS[whole] for part, whole in {
     "report_item": "report", "score": "score_sheet", "nomination_step": "nomination",
     "meeting_attendance": "council_meeting", "ballot_paper": "ballot_participation",
     "decision_item": "decision", "unit_progress": "report", "movement_progress": "report",
+    "award_tally": "award_record",
 }.items()})
 
 ACTION_LABELS = {
@@ -318,6 +321,7 @@ ACTION_LABELS = {
     "campaign.participants": lazy_pgettext("audit action", "Participants changed"),
     "campaign.remind": lazy_pgettext("audit action", "Reminders sent"),
     "campaign.progress_rebuild": lazy_pgettext("audit action", "Stored progress rebuilt"),
+    "honours.tally_rebuild": lazy_pgettext("audit action", "Honour roll figures rebuilt"),
     "cluster.create": lazy_pgettext("audit action", "Cluster created"),
     "cluster.update": lazy_pgettext("audit action", "Cluster changed"),
     "cluster.delete": lazy_pgettext("audit action", "Cluster deleted"),

@@ -128,7 +128,13 @@ def erase_all() -> None:
     from emulation.awards.councils.models import Council
     from emulation.awards.decisions.models import Decision
     from emulation.awards.nominations.models import Nomination
-    from emulation.awards.records.models import Appraisal, AwardRecord, Discipline, Initiative
+    from emulation.awards.records.models import (
+        Appraisal,
+        AwardRecord,
+        AwardTally,
+        Discipline,
+        Initiative,
+    )
     from emulation.campaigns.models import Campaign
     from emulation.core.uploads import Attachment
     from emulation.pledges.models import (
@@ -143,7 +149,7 @@ def erase_all() -> None:
     db.session.execute(delete(AuditEvent))
     db.session.execute(delete(Decision))
     db.session.execute(delete(Council))
-    for model in (Nomination, Appraisal, AwardRecord, Discipline, Initiative):
+    for model in (Nomination, Appraisal, AwardRecord, AwardTally, Discipline, Initiative):
         db.session.execute(delete(model))
     db.session.execute(delete(RankingEntry))
     db.session.execute(delete(ScoreAdjustment))

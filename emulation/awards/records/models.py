@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -161,3 +162,21 @@ def _counted_unit(_mapper, connection, record: AwardRecord) -> None:
 # the honour roll of every year, newest year first, in its order (year DESC, award_code, id)
 # and its key (core/keyset.py): a page reads one range of it, without sorting a year
 Index("ix_award_record_roll", AwardRecord.year.desc(), AwardRecord.award_code, AwardRecord.id)
+
+
+class AwardTally(Base):
+    """The honour roll's figures, stored: the awards in force (not revoked) of a year, award
+    code and kind of commendation — counts of individuals and of collectives, cash in VND (a
+    record without cash counts 0). Kept up to date in the transaction that grants, revokes,
+    changes or deletes an award record (emulation.awards.records.tally); `flask honours
+    rebuild` recomputes it from the records. A key whose counts fell to 0 keeps its row
+    (readers skip it)."""
+
+    __tablename__ = "award_tally"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    award_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    individuals: Mapped[int] = mapped_column(Integer, default=0)
+    collectives: Mapped[int] = mapped_column(Integer, default=0)
+    cash: Mapped[int] = mapped_column(BigInteger, default=0)
