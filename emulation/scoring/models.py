@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -124,6 +125,13 @@ class ScoreSheet(TimestampMixin, VersionedMixin, Base):
                         name="peer_not_own_unit"),
         CheckConstraint("scorer_kind <> 'council' OR scorer_user_id IS NOT NULL",
                         name="council_has_scorer"),
+        # the hub's list in its order (`queries.hub_sheets`), all sheets or one kind: the
+        # page's 100 rows read in order, not 200,000 sorted
+        Index("ix_score_sheet_hub", "campaign_id", "scorer_kind", "unit_id", "id"),
+        # the same list filtered by state (and kind), and the hub's counts per (kind, state)
+        # (`queries.sheet_counts`), read from the index alone
+        Index("ix_score_sheet_hub_state", "campaign_id", "state", "scorer_kind", "unit_id",
+              "id"),
     )
 
     @property

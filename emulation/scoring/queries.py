@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from emulation.campaigns.models import Campaign
 from emulation.core import permissions as perms
 from emulation.core import uploads
+from emulation.core.counting import Count, capped_count
 from emulation.core.text import like_pattern
 from emulation.extensions import db
 from emulation.org.models import Unit
@@ -37,6 +38,15 @@ def sheet_counts(campaign: Campaign) -> dict:
                               .where(ScoreSheet.campaign_id == campaign.id)
                               .group_by(ScoreSheet.scorer_kind, ScoreSheet.state))
     return {(k, s): n for k, s, n in rows}
+
+
+def recent_adjustments(campaign: Campaign, shown: int) -> tuple[list, Count]:
+    """(the campaign's `shown` newest bonuses and penalties, newest first, their units
+    loaded; how many it has, counted up to core.counting.COUNT_CAP): the hub's bounded list —
+    every unit's own page (`unit_scores`) lists all of that unit's. Two queries."""
+    stmt = select(ScoreAdjustment).where(ScoreAdjustment.campaign_id == campaign.id)
+    rows = db.session.scalars(stmt.order_by(ScoreAdjustment.id.desc()).limit(shown)).all()
+    return rows, (capped_count(stmt) if len(rows) == shown else Count(len(rows), False))
 
 
 def adjustments_of(campaign: Campaign, unit: Unit | None = None, newest_first: bool = True):
