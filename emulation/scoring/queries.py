@@ -49,6 +49,17 @@ def recent_adjustments(campaign: Campaign, shown: int) -> tuple[list, Count]:
     return rows, (capped_count(stmt) if len(rows) == shown else Count(len(rows), False))
 
 
+def cluster_names(campaign: Campaign) -> list[tuple[int, str]]:
+    """[(id, name)] of the campaign's clusters, by name (as `Campaign.clusters`), without
+    loading the clusters themselves (their compacts): the hub's choice of a council's
+    cluster. One query."""
+    from emulation.campaigns.models import Cluster
+
+    return [tuple(r) for r in db.session.execute(
+        select(Cluster.id, Cluster.name).where(Cluster.campaign_id == campaign.id)
+        .order_by(Cluster.name))]
+
+
 def adjustments_of(campaign: Campaign, unit: Unit | None = None, newest_first: bool = True):
     stmt = select(ScoreAdjustment).where(ScoreAdjustment.campaign_id == campaign.id)
     if unit is not None:

@@ -364,7 +364,7 @@ def _hub_page(campaign: Campaign, status: int = 200, settings_form=None):
     _tie_choices(settings_form)
     council_form = CouncilForm(formdata=None)
     council_form.cluster_id.choices = [(0, _("Every participating unit"))] + [
-        (c.id, c.name) for c in campaign.clusters]
+        tuple(c) for c in queries.cluster_names(campaign)]
     kind = request.args.get("kind") if request.args.get("kind") in SHEET_KINDS else None
     state = request.args.get("state") if request.args.get("state") in ("draft",
                                                                        "submitted") else None

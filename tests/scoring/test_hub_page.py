@@ -66,7 +66,7 @@ def test_the_hub_reads_a_fixed_number_of_queries_and_bounded_lists(
     assert page.status_code == 200 and len(every_kind) <= len(small) + 1
     assert html.count('href="/sheets/') == 4  # one page of sheets, not all 8 × 8 + 8
     assert html.count("Thưởng ") == 2 and "Thưởng B6" in html and "Thưởng B4" not in html
-    assert "The newest 2 of 10" in html or "2 khoản mới nhất trong số 10" in html
+    assert "2 khoản thưởng, phạt mới nhất trong số 10;" in html
     assert "page=2" in html
     with queries() as filtered:
         assert organiser.get(url + "?kind=peer&state=draft&page=2").status_code == 200
