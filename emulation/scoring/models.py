@@ -198,3 +198,18 @@ class RankingEntry(Base):
     unit: Mapped[Unit] = relationship(lazy="joined")
 
     __table_args__ = (UniqueConstraint("campaign_id", "unit_id", name="ranking_entry_unit"),)
+
+
+class SheetCount(Base):
+    """How many of a campaign's sheets are of one kind in one state: the scoring hub's
+    counts, read in one short query instead of counting every sheet. Kept in the transaction
+    that inserts, changes or deletes a sheet (`scoring.sheet_counts`); `rebuild` recounts
+    (bulk SQL that bypasses the ORM calls it). A row may hold 0."""
+
+    __tablename__ = "score_sheet_count"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    scorer_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    state: Mapped[str] = mapped_column(String(12), primary_key=True)
+    sheets: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,6 +14,7 @@ from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.pledges.models import Report
 from emulation.scoring import services
+from emulation.scoring import sheet_counts as stored_counts
 from emulation.scoring.enums import SheetKind, SheetState
 from emulation.scoring.models import SHEET_KINDS, ScoreAdjustment, ScoreSheet
 
@@ -32,12 +33,9 @@ def hub_sheets(campaign: Campaign, kind: str | None = None, state: str | None = 
 
 
 def sheet_counts(campaign: Campaign) -> dict:
-    """(kind, state) → how many sheets."""
-    rows = db.session.execute(select(ScoreSheet.scorer_kind, ScoreSheet.state,
-                                     func.count(ScoreSheet.id))
-                              .where(ScoreSheet.campaign_id == campaign.id)
-                              .group_by(ScoreSheet.scorer_kind, ScoreSheet.state))
-    return {(k, s): n for k, s, n in rows}
+    """(kind, state) → how many of the campaign's sheets (the groups holding any): read from
+    the stored counts (`scoring.sheet_counts`), one query whatever the number of sheets."""
+    return stored_counts.counts_of(campaign.id)
 
 
 def recent_adjustments(campaign: Campaign, shown: int) -> tuple[list, Count]:

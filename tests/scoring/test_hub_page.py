@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from emulation.auth.models import User
 from emulation.campaigns import services as cs
@@ -14,10 +14,10 @@ from emulation.campaigns.models import Campaign
 from emulation.core.permissions import SYSTEM
 from emulation.extensions import db
 from emulation.org.models import Unit
-from emulation.scoring import queries
+from emulation.scoring import queries, views
 from emulation.scoring import services as sc
-from emulation.scoring import views
-from emulation.scoring.models import ScoreSheet
+from emulation.scoring import sheet_counts as stored_counts
+from emulation.scoring.models import ScoreSheet, SheetCount
 from tests.factories import gen_unit, gen_user
 
 
@@ -87,3 +87,41 @@ def test_the_counts_are_those_of_every_sheet(world, cworld, login, in_app):
     assert f"{expected[('peer', 'submitted')]} / {peers}" in html
     councils = expected[("council", "submitted")] + expected[("council", "draft")]
     assert f"0 / {councils}" in html and councils == 6  # unit1, unit2 and the 4 added
+
+
+def test_the_stored_counts_follow_every_change_and_rollback(world, cworld, ctx):
+    """Inserted, submitted, reopened, deleted and rolled-back sheets: the stored counts
+    always equal the sheets counted; `rebuild` gives them again after bulk SQL."""
+    campaign = db.session.get(Campaign, cworld.campaign)
+    cid = campaign.id
+
+    def same():
+        db.session.flush()
+        assert stored_counts.counts_of(cid) == stored_counts.counted(cid)
+
+    same()
+    sc.generate_peer_assignments(SYSTEM, campaign, "all")
+    sc.name_council_scorer(SYSTEM, campaign, gen_user("giamkhao2"))
+    db.session.commit()
+    same()
+    own = db.session.get(ScoreSheet, cworld.sheet)
+    own.state = "submitted"
+    same()
+    own.state = "draft"
+    same()
+    db.session.commit()
+    peer = db.session.scalar(select(ScoreSheet).where(ScoreSheet.scorer_kind == "peer"))
+    peer.state = "submitted"
+    db.session.rollback()  # the count goes back with the sheet
+    same()
+    db.session.delete(db.session.scalar(select(ScoreSheet).where(
+        ScoreSheet.scorer_kind == "council")))
+    same()
+    assert stored_counts.counts_of(cid).get(("council", "draft"), 0) == \
+        stored_counts.counted(cid).get(("council", "draft"), 0)
+    db.session.commit()
+    db.session.execute(delete(SheetCount))  # as bulk SQL would leave them
+    stored_counts.rebuild(cid)
+    same()
+    assert sum(stored_counts.counts_of(cid).values()) == db.session.scalar(
+        select(func.count()).select_from(ScoreSheet).where(ScoreSheet.campaign_id == cid))
