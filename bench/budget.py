@@ -83,7 +83,7 @@ from emulation.org.models import Person, Unit
 from emulation.org.services import people_query, rebuild_paths, units_query
 from emulation.scoring import services as scoring
 from emulation.scoring import sheet_counts
-from emulation.scoring.models import Score
+from emulation.scoring.models import Score, ScoreSheet
 
 PASSWORD = "bench-password-123"
 NOW = datetime.now(timezone.utc)
@@ -237,7 +237,7 @@ def measure_all(url: str, args) -> None:
         (f"/campaigns/{c}", "9 movements", None),
         (f"/campaigns/{c}/pledges", f"{size['units']:,} pledges", None),
         (f"/campaigns/{c}/dashboard", "pledges + results", None),
-        (f"/campaigns/{c}/scoring", f"{counts['score lines']:,} lines", None),
+        (f"/campaigns/{c}/scoring", f"{counts['score lines']:,} lines", "scoring_hub"),
         (f"/campaigns/{c}/ranking", f"{counts['score lines']:,} lines", None),
         ("/nominations/", f"{counts['nominations']:,} nominations", "nominations"),
         (f"/honours/?year={year - 1}", f"{counts['award records']:,} records", "honours"),
@@ -612,13 +612,18 @@ def add_floor_routes(app, ids) -> None:
         "honours": lambda: honours_query(ids["year"] - 1),
         "decisions": lambda: decisions_query(current_user),
         "audit": lambda: select(AuditEvent).order_by(AuditEvent.id.desc()),
+        "scoring_hub": lambda: select(ScoreSheet).where(
+            ScoreSheet.campaign_id == ids["campaign"]).order_by(
+            ScoreSheet.scorer_kind, ScoreSheet.unit_id, ScoreSheet.id),
     }
 
     # a page's second essential query, where it has one: the roll's statistics per award
     also = {"honours": lambda: db.session.execute(select(
         AwardRecord.award_code, db.func.count(), db.func.sum(AwardRecord.cash_amount))
         .where(AwardRecord.year == ids["year"] - 1, AwardRecord.revoked.is_(False))
-        .group_by(AwardRecord.award_code)).all()}
+        .group_by(AwardRecord.award_code)).all(),
+        # the hub's counts per kind and state, as it reads them (stored)
+        "scoring_hub": lambda: list(sheet_counts.counts_of(ids["campaign"]).items())}
 
     def floor(name):
         pagination = keyset_page(db.session, queries[name](), 50, count_cap=COUNT_CAP)

@@ -125,3 +125,19 @@ def test_the_stored_counts_follow_every_change_and_rollback(world, cworld, ctx):
     same()
     assert sum(stored_counts.counts_of(cid).values()) == db.session.scalar(
         select(func.count()).select_from(ScoreSheet).where(ScoreSheet.campaign_id == cid))
+
+
+def test_the_long_select_writes_the_markup_of_wtforms_select():
+    from wtforms import Form, SelectField
+
+    from emulation.core.forms import LongSelect
+
+    choices = [(0, 'Mọi <đơn vị> "x"'), (1, "B & C"), (2, "")]
+
+    class Both(Form):
+        plain = SelectField(choices=choices, coerce=int, default=1)
+        long = SelectField(choices=choices, coerce=int, default=1, widget=LongSelect())
+
+    form = Both()
+    assert str(form.long()).replace('"long"', '"plain"') == str(form.plain())
+    assert "<option selected value=\"1\">B &amp; C</option>" in str(form.long())
