@@ -84,7 +84,8 @@ from emulation.org.models import Person, Unit
 from emulation.org.services import people_query, rebuild_paths, units_query
 from emulation.pledges.services import state_counts
 from emulation.scoring import services as scoring
-from emulation.scoring.models import Score
+from emulation.scoring import sheet_counts
+from emulation.scoring.models import Score, ScoreSheet
 
 PASSWORD = "bench-password-123"
 NOW = datetime.now(timezone.utc)
@@ -251,7 +252,7 @@ def measure_all(url: str, args) -> None:
         (f"/campaigns/{c}", "9 movements, clusters", "clusters"),
         (f"/campaigns/{c}/pledges", f"{size['units']:,} pledges", None),
         (f"/campaigns/{c}/dashboard", "pledges + results", "behind"),
-        (f"/campaigns/{c}/scoring", f"{counts['score lines']:,} lines", None),
+        (f"/campaigns/{c}/scoring", f"{counts['score lines']:,} lines", "scoring_hub"),
         (f"/campaigns/{c}/ranking", f"{counts['score lines']:,} lines", None),
         ("/nominations/", f"{counts['nominations']:,} nominations", "nominations"),
         (f"/honours/?year={year - 1}", f"{counts['award records']:,} records", "honours"),
@@ -632,6 +633,9 @@ def add_floor_routes(app, ids) -> None:
         "behind": lambda: campaign_dashboard._behind_query(
             db.session.get(Campaign, ids["campaign"]), date.today())
         or select(Unit).where(Unit.id < 0),  # no deadline passed yet: nobody is behind
+        "scoring_hub": lambda: select(ScoreSheet).where(
+            ScoreSheet.campaign_id == ids["campaign"]).order_by(
+            ScoreSheet.scorer_kind, ScoreSheet.unit_id, ScoreSheet.id),
     }
 
     # a page's second essential query, where it has one: the roll's statistics per award,
@@ -640,7 +644,9 @@ def add_floor_routes(app, ids) -> None:
         AwardTally.award_code, AwardTally.individuals + AwardTally.collectives,
         AwardTally.cash).where(AwardTally.year == ids["year"] - 1)).all(),
         # the dashboard's registration figures: participants by pledge state
-        "behind": lambda: list(state_counts(db.session.get(Campaign, ids["campaign"])).items())}
+        "behind": lambda: list(state_counts(db.session.get(Campaign, ids["campaign"])).items()),
+        # the hub's counts per kind and state, as it reads them (stored)
+        "scoring_hub": lambda: list(sheet_counts.counts_of(ids["campaign"]).items())}
 
     def floor(name):
         pagination = keyset_page(db.session, queries[name](), 50, count_cap=COUNT_CAP)
@@ -870,6 +876,7 @@ def generate(size: dict) -> dict:
          "  sum(CASE WHEN points >= 10 THEN 1 ELSE 0 END) AS at_max FROM score "
          "  GROUP BY sheet_id) x WHERE x.sheet_id = score_sheet.id AND campaign_id = :c",
          c=campaign.id)
+    sheet_counts.rebuild(campaign.id)  # the stored counts, which bulk SQL bypasses
     db.session.commit()
     steps.done("score sheets and lines")
 

@@ -255,7 +255,8 @@ RECORD_TYPE_LABELS = {
 # the rows of one record (its items, steps, attendance) are named as that record
 RECORD_TYPE_LABELS.update({part: RECORD_TYPE_LABELS[whole] for part, whole in {
     "report_period_unit": "report_period", "pledge_item": "pledge", "pledge_step": "pledge",
-    "report_item": "report", "score": "score_sheet", "nomination_step": "nomination",
+    "report_item": "report", "score": "score_sheet", "score_sheet_count": "score_sheet",
+    "nomination_step": "nomination",
     "meeting_attendance": "council_meeting", "ballot_paper": "ballot_participation",
     "decision_item": "decision", "unit_progress": "report", "movement_progress": "report",
     "award_tally": "award_record",

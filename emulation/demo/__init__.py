@@ -144,7 +144,7 @@ def erase_all() -> None:
         Report,
         UnitProgress,
     )
-    from emulation.scoring.models import RankingEntry, ScoreAdjustment, ScoreSheet
+    from emulation.scoring.models import RankingEntry, ScoreAdjustment, ScoreSheet, SheetCount
 
     db.session.execute(delete(AuditEvent))
     db.session.execute(delete(Decision))
@@ -154,6 +154,7 @@ def erase_all() -> None:
     db.session.execute(delete(RankingEntry))
     db.session.execute(delete(ScoreAdjustment))
     db.session.execute(delete(ScoreSheet))
+    db.session.execute(delete(SheetCount))  # the stored counts, which bulk SQL bypasses
     db.session.execute(delete(Attachment))
     db.session.execute(delete(MovementProgress))
     db.session.execute(delete(UnitProgress))

@@ -3,7 +3,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from emulation.core.forms import DateField, DecimalField, Form, IntegerField, NumberRange
+from emulation.core.forms import (
+    DateField,
+    DecimalField,
+    Form,
+    IntegerField,
+    LongSelect,
+    NumberRange,
+)
 
 COMBINE_CHOICES = [("mean", _l("Mean")), ("median", _l("Median")),
                    ("trimmed", _l("Trimmed mean (drop highest and lowest when 5 or more)"))]
@@ -48,7 +55,7 @@ class PeerForm(Form):
 class CouncilForm(Form):
     username = StringField(_l("Council scorer (account)"), validators=[DataRequired(),
                                                                      Length(max=64)])
-    cluster_id = SelectField(_l("Scope"), coerce=int, choices=[])
+    cluster_id = SelectField(_l("Scope"), coerce=int, choices=[], widget=LongSelect())
 
 
 class AdjustmentForm(Form):

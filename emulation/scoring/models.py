@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -124,6 +125,13 @@ class ScoreSheet(TimestampMixin, VersionedMixin, Base):
                         name="peer_not_own_unit"),
         CheckConstraint("scorer_kind <> 'council' OR scorer_user_id IS NOT NULL",
                         name="council_has_scorer"),
+        # the hub's list in its order (`queries.hub_sheets`), all sheets or one kind: the
+        # page's 100 rows read in order, not 200,000 sorted
+        Index("ix_score_sheet_hub", "campaign_id", "scorer_kind", "unit_id", "id"),
+        # the same list filtered by state (and kind), and the hub's counts per (kind, state)
+        # (`queries.sheet_counts`), read from the index alone
+        Index("ix_score_sheet_hub_state", "campaign_id", "state", "scorer_kind", "unit_id",
+              "id"),
     )
 
     @property
@@ -190,3 +198,18 @@ class RankingEntry(Base):
     unit: Mapped[Unit] = relationship(lazy="joined")
 
     __table_args__ = (UniqueConstraint("campaign_id", "unit_id", name="ranking_entry_unit"),)
+
+
+class SheetCount(Base):
+    """How many of a campaign's sheets are of one kind in one state: the scoring hub's
+    counts, read in one short query instead of counting every sheet. Kept in the transaction
+    that inserts, changes or deletes a sheet (`scoring.sheet_counts`); `rebuild` recounts
+    (bulk SQL that bypasses the ORM calls it). A row may hold 0."""
+
+    __tablename__ = "score_sheet_count"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    scorer_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    state: Mapped[str] = mapped_column(String(12), primary_key=True)
+    sheets: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,11 +10,13 @@ from sqlalchemy.orm import selectinload
 from emulation.campaigns.models import Campaign
 from emulation.core import permissions as perms
 from emulation.core import uploads
+from emulation.core.counting import Count, capped_count
 from emulation.core.text import like_pattern
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.pledges.models import Report
 from emulation.scoring import services
+from emulation.scoring import sheet_counts as stored_counts
 from emulation.scoring.enums import SheetKind, SheetState
 from emulation.scoring.models import SHEET_KINDS, ScoreAdjustment, ScoreSheet
 
@@ -33,12 +35,29 @@ def hub_sheets(campaign: Campaign, kind: str | None = None, state: str | None = 
 
 
 def sheet_counts(campaign: Campaign) -> dict:
-    """(kind, state) → how many sheets."""
-    rows = db.session.execute(select(ScoreSheet.scorer_kind, ScoreSheet.state,
-                                     func.count(ScoreSheet.id))
-                              .where(ScoreSheet.campaign_id == campaign.id)
-                              .group_by(ScoreSheet.scorer_kind, ScoreSheet.state))
-    return {(k, s): n for k, s, n in rows}
+    """(kind, state) → how many of the campaign's sheets (the groups holding any): read from
+    the stored counts (`scoring.sheet_counts`), one query whatever the number of sheets."""
+    return stored_counts.counts_of(campaign.id)
+
+
+def recent_adjustments(campaign: Campaign, shown: int) -> tuple[list, Count]:
+    """(the campaign's `shown` newest bonuses and penalties, newest first, their units
+    loaded; how many it has, counted up to core.counting.COUNT_CAP): the hub's bounded list —
+    every unit's own page (`unit_scores`) lists all of that unit's. Two queries."""
+    stmt = select(ScoreAdjustment).where(ScoreAdjustment.campaign_id == campaign.id)
+    rows = db.session.scalars(stmt.order_by(ScoreAdjustment.id.desc()).limit(shown)).all()
+    return rows, (capped_count(stmt) if len(rows) == shown else Count(len(rows), False))
+
+
+def cluster_names(campaign: Campaign) -> list[tuple[int, str]]:
+    """[(id, name)] of the campaign's clusters, by name (as `Campaign.clusters`), without
+    loading the clusters themselves (their compacts): the hub's choice of a council's
+    cluster. One query."""
+    from emulation.campaigns.models import Cluster
+
+    return [tuple(r) for r in db.session.execute(
+        select(Cluster.id, Cluster.name).where(Cluster.campaign_id == campaign.id)
+        .order_by(Cluster.name))]
 
 
 def adjustments_of(campaign: Campaign, unit: Unit | None = None, newest_first: bool = True):

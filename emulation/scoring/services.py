@@ -39,7 +39,10 @@ from emulation.core.text import clean, clean_block
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.pledges import progress as progress_calc
-from emulation.scoring import ranking
+from emulation.scoring import (
+    ranking,
+    sheet_counts,  # noqa: F401 — registers the stored counts' events
+)
 from emulation.scoring.models import (
     COMBINE_METHODS,
     MISSING_POLICIES,

@@ -49,6 +49,8 @@ from emulation.scoring.ranking import distribution
 
 bp = Blueprint("scoring", __name__)
 PER_PAGE = 50  # sheets a page of /scoring/
+HUB_PAGE = 100  # sheets a page of the campaign's scoring hub
+ADJUSTMENTS_SHOWN = 20  # the newest bonuses and penalties on the hub (a unit's page has all)
 
 
 # --- organiser ----------------------------------------------------------------------------
@@ -362,18 +364,19 @@ def _hub_page(campaign: Campaign, status: int = 200, settings_form=None):
     _tie_choices(settings_form)
     council_form = CouncilForm(formdata=None)
     council_form.cluster_id.choices = [(0, _("Every participating unit"))] + [
-        (c.id, c.name) for c in campaign.clusters]
+        tuple(c) for c in queries.cluster_names(campaign)]
     kind = request.args.get("kind") if request.args.get("kind") in SHEET_KINDS else None
     state = request.args.get("state") if request.args.get("state") in ("draft",
                                                                        "submitted") else None
+    adjustments, adjustment_count = queries.recent_adjustments(campaign, ADJUSTMENTS_SHOWN)
     return render_template(
         "scoring/hub.html", campaign=campaign, settings=settings, settings_form=settings_form,
         settings_unsaved=unsaved,
         peer_form=PeerForm(formdata=None), council_form=council_form,
         adjustment_form=AdjustmentForm(formdata=None),
         unfreeze_form=ReasonForm(formdata=None, version=settings.version),
-        pagination=paginate(queries.hub_sheets(campaign, kind, state), 100),
-        adjustments=queries.adjustments_of(campaign), kind=kind, state=state,
+        pagination=paginate(queries.hub_sheets(campaign, kind, state), HUB_PAGE),
+        adjustments=adjustments, adjustment_count=adjustment_count, kind=kind, state=state,
         counts=queries.sheet_counts(campaign), unfillable=queries.unfillable(campaign),
         scores_file=exports.frozen_scores(campaign)), status
 
