@@ -223,6 +223,21 @@ def test_the_frozen_rankings_scores_are_built_once_and_served_from_their_file(
     assert "đã được lập lúc" in hub
 
 
+def test_the_frozen_scores_shared_by_every_organiser_are_in_the_default_language(
+        world, cworld, login, in_app):
+    """The workbook kept at the freeze is one file for every organiser: written in the
+    application's language (Vietnamese), not in the language of whoever froze the ranking
+    (an English-speaking organiser's freeze gave Vietnamese readers a "Score lines" sheet)."""
+    from emulation.auth.models import User
+
+    with in_app():
+        db.session.scalar(select(User).where(User.username == "tochuc")).locale = "en"
+        db.session.commit()
+    _freeze(cworld, in_app)
+    served = login("admin").get(f"/campaigns/{cworld.campaign}/export/scores.xlsx")
+    assert served.status_code == 200 and _book(served.data).sheetnames[0] == "Điểm chi tiết"
+
+
 def test_the_hub_shows_the_builds_progress_and_a_lost_build_is_started_again(
         world, cworld, login, in_app, app):
     from emulation.jobs import services as jobs
