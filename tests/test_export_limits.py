@@ -154,6 +154,8 @@ def test_each_large_list_comes_as_csv_with_its_spreadsheets_rows(kind, world, lo
     sheet = _book(client.get(CSV_EXPORTS[kind] + ".xlsx").data).worksheets[0]
     response = client.get(CSV_EXPORTS[kind] + ".csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    # one charset parameter (it was "text/csv; charset=utf-8; charset=utf-8")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"].endswith('.csv"')
     rows = _csv(response.data)
     assert len(rows) == sheet.max_row >= 2  # the header and every row of the spreadsheet
@@ -179,6 +181,7 @@ def test_a_large_csv_export_is_a_job_and_keeps_a_csv_file(world, login, app):
     finally:
         app.config["EXPORT_JOB_ROWS"] = 5000
     assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"  # a job's file too
     assert download.headers["Content-Disposition"].endswith('ca-nhan.csv')
     assert len(_csv(download.data)) >= 2
 
