@@ -154,6 +154,8 @@ def test_each_large_list_comes_as_csv_with_its_spreadsheets_rows(kind, world, lo
     sheet = _book(client.get(CSV_EXPORTS[kind] + ".xlsx").data).worksheets[0]
     response = client.get(CSV_EXPORTS[kind] + ".csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    # one charset parameter (it was "text/csv; charset=utf-8; charset=utf-8")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"].endswith('.csv"')
     rows = _csv(response.data)
     assert len(rows) == sheet.max_row >= 2  # the header and every row of the spreadsheet
@@ -179,6 +181,7 @@ def test_a_large_csv_export_is_a_job_and_keeps_a_csv_file(world, login, app):
     finally:
         app.config["EXPORT_JOB_ROWS"] = 5000
     assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"  # a job's file too
     assert download.headers["Content-Disposition"].endswith('ca-nhan.csv')
     assert len(_csv(download.data)) >= 2
 
@@ -221,6 +224,21 @@ def test_the_frozen_rankings_scores_are_built_once_and_served_from_their_file(
     assert first.data == second.data and _book(first.data).sheetnames[0] == "Điểm chi tiết"
     hub = organiser.get(f"/campaigns/{cworld.campaign}/scoring").get_data(as_text=True)
     assert "đã được lập lúc" in hub
+
+
+def test_the_frozen_scores_shared_by_every_organiser_are_in_the_default_language(
+        world, cworld, login, in_app):
+    """The workbook kept at the freeze is one file for every organiser: written in the
+    application's language (Vietnamese), not in the language of whoever froze the ranking
+    (an English-speaking organiser's freeze gave Vietnamese readers a "Score lines" sheet)."""
+    from emulation.auth.models import User
+
+    with in_app():
+        db.session.scalar(select(User).where(User.username == "tochuc")).locale = "en"
+        db.session.commit()
+    _freeze(cworld, in_app)
+    served = login("admin").get(f"/campaigns/{cworld.campaign}/export/scores.xlsx")
+    assert served.status_code == 200 and _book(served.data).sheetnames[0] == "Điểm chi tiết"
 
 
 def test_the_hub_shows_the_builds_progress_and_a_lost_build_is_started_again(

@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from emulation.core.xlsx import LOCAL_TZ, STREAM_ROWS, is_risky
 
-MIMETYPE = "text/csv; charset=utf-8"
+MIMETYPE = "text/csv"  # the response adds "; charset=utf-8" (werkzeug, for text/*)
 
 
 @dataclass(frozen=True)

@@ -608,10 +608,20 @@ def _csv_rows(data: bytes, table: Table):
     parsed = list(csv.reader(io.StringIO(text), dialect))
     if cells_from is not None:
         parsed = [[cells_from(cell) for cell in row] for row in parsed]
+    parsed = [[_unguarded(cell) for cell in row] for row in parsed]
 
     def rows():
         yield from enumerate(parsed, start=1)
     return rows
+
+
+def _unguarded(cell: str) -> str:
+    """A CSV cell without the apostrophe our CSV exports put before text a spreadsheet could
+    take for a formula or a link (`'=1+1` → `=1+1`, core.csvbook), so an export re-imports
+    as is; any other apostrophe is the cell's own (`'kept as typed`)."""
+    from emulation.core.xlsx import is_risky
+
+    return cell[1:] if cell.startswith("'") and is_risky(cell[1:]) else cell
 
 
 def _cp1258_cell(cell: str) -> str:

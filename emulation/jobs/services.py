@@ -62,7 +62,9 @@ class ExportKind:
     - `job_rows`: the rows above which it is a job (default EXPORT_JOB_ROWS; 0: always);
     - `csv`: also offered as CSV (its URL ending in `.csv`): `write` then takes `book=CsvBook` and
       writes its first list through it (core.csvbook), the file named `….csv`;
-    - `keep_hours`: how long the finished file is kept (default JOB_FILE_HOURS)."""
+    - `keep_hours`: how long the finished file is kept (default JOB_FILE_HOURS);
+    - `shared`: one file served to several readers (the frozen ranking's scores): written in
+      the application's language (BABEL_DEFAULT_LOCALE), not in its requester's."""
 
     kind: str
     subject: Callable[[Any, dict], Any | None]
@@ -75,6 +77,7 @@ class ExportKind:
     job_rows: int | None = None
     csv: bool = False
     keep_hours: int | None = None
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -236,8 +239,10 @@ def run(job_id: str) -> None:
         subject = kind.subject(user, job.data) if kind and user.active else None
         if subject is None:
             raise PermissionError(f"{job.kind}: not readable by {user.username}")
-        # headers and words in the requester's language, as when sent at once
-        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        # headers and words in the requester's language, as when sent at once (a file shared
+        # by several readers: in the application's)
+        default = current_app.config["BABEL_DEFAULT_LOCALE"]
+        with force_locale(default if kind.shared else (user.locale or default)):
             workbook = write(kind, subject, Progress(job.id), job.data)
         file, _size = workbook.close()
         path = _store(job.id, file, SUFFIXES.get(getattr(workbook, "mimetype", kind.mimetype),

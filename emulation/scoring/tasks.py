@@ -25,8 +25,9 @@ def _frozen_campaign(user, params: dict):
 
 
 # built once when the ranking is frozen, kept until it is reopened, served to every organiser
+# (so in the application's language, whoever froze it)
 FROZEN_SCORES = register_export(ExportKind(
     kind="scores_frozen", subject=_frozen_campaign, count=exports.count_scores,
     write=exports.scores_workbook, filename=lambda c: f"diem-thi-dua-{c.id}.xlsx",
     label=_l("Scores of %(name)s (frozen ranking)"), name=lambda c: c.title, job_rows=0,
-    keep_hours=KEEP_WHILE_FROZEN_HOURS))
+    keep_hours=KEEP_WHILE_FROZEN_HOURS, shared=True))

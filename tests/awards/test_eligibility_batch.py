@@ -123,3 +123,22 @@ def test_the_check_runs_as_a_job_from_the_list_and_lists_its_results(world, logi
         assert jobs.cleanup(job.expires_at + timedelta(seconds=1))["expired"] == 1
         assert db.session.scalar(select(func.count(EligibilityResult.id))) == 0
     assert organiser.get(f"/nominations/eligibility-check/{token}").status_code == 404
+
+
+def test_the_worker_finishes_the_check_outside_any_request(world, in_app):
+    """The worker runs a job in an app context with no request (and no SERVER_NAME): the job
+    ends `done` and its notification links to the results page — building that link with
+    `url_for` there raised RuntimeError after the last chunk and left the job "running"."""
+    from emulation.notify.models import Notification
+
+    with in_app():
+        _make(world, 3)
+        job = batch.start_check(_user("tochuc"), 2026)  # run at once, as the worker would
+        token = job.id
+    with in_app():
+        job = db.session.get(Job, token)
+        assert job.state == "done"
+        assert jobs.result_url(job) == f"/nominations/eligibility-check/{token}"
+        note = db.session.scalar(select(Notification).where(
+            Notification.user_id == job.user_id).order_by(Notification.id.desc()))
+        assert note.link == f"/nominations/eligibility-check/{token}"

@@ -242,6 +242,34 @@ def test_export_reimports_as_is(world, login, in_app):
     assert "không đổi 6" in upload(c, "/units/import", units, "u.xlsx").get_data(as_text=True)
 
 
+def test_the_csv_export_with_guarded_cells_reimports_as_is(world, login, in_app):
+    """A CSV export guards text a spreadsheet could take for a formula with an apostrophe
+    (`'=1+1`); its re-import reads the text back without it. It created a person coded
+    `'=X1` beside `=X1` and renamed the others to `'=…` (created 1, updated 3)."""
+    from tests.factories import gen_person
+
+    hostile = ["=cmd|' /C calc'!A0", "@SUM(1)", "-1", "'kept as typed"]
+    with in_app():
+        unit = db.session.get(Unit, world.unit1.id)
+        for i, text in enumerate(hostile):
+            gen_person(f"H{i}", unit, text, position=text)
+        gen_person("=X1", unit, "Trần Văn Mã")
+    c = login("admin")
+    for locale in ("vi", "en"):  # `;` and `,`
+        c.post("/language", data={"locale": locale, "next": "/"})
+        exported = c.get("/people/export.csv").data
+        assert b"'=cmd|" in exported  # the guard is in the file
+        before = counts(in_app)
+        response = upload(c, "/people/import", exported, "ca-nhan.csv")
+        assert re.search(r"tạo mới 0, cập nhật 0,|0 created, 0 updated,",
+                         response.get_data(as_text=True)), locale
+        assert counts(in_app) == before
+    with in_app():
+        names = set(db.session.scalars(select(Person.full_name).where(
+            Person.code.like("H%"))))
+        assert names == set(hostile)
+
+
 def test_export_is_formula_and_link_safe(world, login, in_app):
     from emulation.extensions import db
     from tests.factories import gen_person

@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import aliased
@@ -139,7 +138,10 @@ def forget(job_id: str) -> None:
 
 
 def result_url(job) -> str:
-    return url_for("nominations.eligibility_results", token=job.id)
+    """The results page's path, e.g. "/nominations/eligibility-check/<token>". A plain path,
+    like every notification's link: the worker calls this with no request (no `url_for`
+    there without SERVER_NAME)."""
+    return f"/nominations/eligibility-check/{job.id}"
 
 
 def summary(outcome: dict) -> str:
