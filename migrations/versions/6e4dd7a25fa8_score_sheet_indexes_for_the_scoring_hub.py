@@ -1,7 +1,7 @@
 """score sheet indexes for the scoring hub
 
 Revision ID: 6e4dd7a25fa8
-Revises: 5c3b3b8c253b
+Revises: 98af030c785f
 Create Date: 2026-11-30 22:33:18.635470
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6e4dd7a25fa8'
-down_revision = '5c3b3b8c253b'
+down_revision = '98af030c785f'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ Awards in force per year, award and kind of commendation (individuals, collectiv
 filled from the award records.
 
 Revision ID: 98af030c785f
-Revises: 5c3b3b8c253b
+Revises: 4d68605ae848
 Create Date: 2026-11-30 22:30:23.816425
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '98af030c785f'
-down_revision = '5c3b3b8c253b'
+down_revision = '4d68605ae848'
 branch_labels = None
 depends_on = None
 
