@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from emulation.auth.models import RoleGrant, User
 from emulation.core.permissions import SYSTEM
-from emulation.extensions import db
 from emulation.org import services as org
 from emulation.org.models import Unit
 
@@ -84,3 +83,49 @@ def test_eligibility_results_are_refused_once_the_requester_lost_the_role(world,
     organiser = login("tochuc_a")
     page = organiser.get(results)
     assert page.status_code == 404 and "Lê Văn Lô" not in page.get_data(as_text=True)
+
+
+SIGNS = "=+-@\uff1d\uff0b\uff0d\uff20"
+HOSTILE_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", " =", "\u00a0=", "\uff1d", "\uff0b",
+                  "\uff0d", "\uff20")
+
+
+@pytest.mark.parametrize("start", HOSTILE_STARTS)
+def test_every_csv_export_neutralises_text_a_spreadsheet_reads_as_a_formula(
+        world, cworld, login, in_app, start):
+    """Each CSV export (the same rows as its spreadsheet, issue 18) with a person, a unit and
+    an award whose text starts like a formula — including after spaces, or with the
+    full-width signs some spreadsheets read as the ASCII ones — writes that field starting
+    with an apostrophe."""
+    import csv
+    import io
+
+    from emulation.awards.records.models import AwardRecord
+    from emulation.org.models import Person
+    from tests.security.test_exports_and_uploads import _make_hostile
+    from tests.test_access_matrix import MATRIX, probe_ids
+
+    text = start + "HYPERLINK(\"http://x\";\"y\")"
+    with in_app() as session:
+        ids = probe_ids(world, cworld)
+        _make_hostile(session, world, ids)
+        session.get(Person, world.person1.id).set_name(text)
+        session.get(Unit, world.unit1.id).set_name(text)
+        session.add(AwardRecord(award_code="CSTDCS", person_id=world.person1.id, year=2024,
+                                decision_number=text, source="import"))
+        session.commit()
+    admin = login("admin")
+    exports = {e: t for e, (_m, t, _a) in MATRIX.items() if t.split("?")[0].endswith(".csv")}
+    assert len(exports) >= 5
+    found = 0
+    for endpoint, template in exports.items():
+        response = admin.get(template.format(**ids))
+        assert response.status_code == 200, endpoint
+        for row in csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"):
+            for field in row:
+                bare = field.removeprefix("'").lstrip(" \u00a0\t\r\n")
+                if "HYPERLINK" in field and (bare[:1] in SIGNS
+                                             or field.removeprefix("'")[:1] in "\t\r\n"):
+                    found += 1
+                    assert field.startswith("'"), (endpoint, field)
+    assert found >= 1
