@@ -129,3 +129,26 @@ def test_every_csv_export_neutralises_text_a_spreadsheet_reads_as_a_formula(
                     found += 1
                     assert field.startswith("'"), (endpoint, field)
     assert found >= 1
+
+
+def test_the_public_honour_roll_is_rate_limited_and_not_when_off(world, client, in_app, app):
+    """A visitor without an account cannot search the roll without end (each search reads
+    its index): past PUBLIC_ROLL_RATE_LIMIT, 429 with Retry-After. Turned off, the page is a
+    404 however often it is asked for (the limit does not reveal it)."""
+    from emulation.extensions import limiter
+    from emulation.public import services as public
+
+    app.config["PUBLIC_ROLL_RATE_LIMIT"] = "2 per minute"
+    limiter.reset()
+    try:
+        for _ in range(4):
+            assert client.get("/public/honours/?q=a").status_code == 404
+        with in_app():
+            public.set_switches(SYSTEM, {public.HONOUR_ROLL: True})
+        assert client.get("/public/honours/?q=a").status_code == 200
+        assert client.get("/public/honours/?q=b").status_code == 200
+        limited = client.get("/public/honours/?q=c")
+        assert limited.status_code == 429 and "Retry-After" in limited.headers
+    finally:
+        app.config["PUBLIC_ROLL_RATE_LIMIT"] = "100000 per minute"
+        limiter.reset()
