@@ -86,6 +86,9 @@ def load_config(instance_path: Path) -> dict:
         # Public eligibility self-checks per client IP (when the page is turned on).
         "PUBLIC_CHECK_RATE_LIMIT": os.environ.get("PUBLIC_CHECK_RATE_LIMIT",
                                                   "10 per minute;100 per hour"),
+        # Pages of the public honour roll per client IP (when it is turned on).
+        "PUBLIC_ROLL_RATE_LIMIT": os.environ.get("PUBLIC_ROLL_RATE_LIMIT",
+                                                 "60 per minute;1000 per hour"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # gunicorn.conf.py tells the app how many web workers run: with more than one the
         # counts above must be shared (redis://…), and the app warns at start when they are not.

@@ -230,6 +230,7 @@ def _test_app(url: str, tmp_path_factory) -> Flask:
         "API_BAD_TOKEN_LIMIT": "100000 per minute",
         # the crawler posts to every form; tests/public lowers it to check the limit
         "PUBLIC_CHECK_RATE_LIMIT": "100000 per minute",
+        "PUBLIC_ROLL_RATE_LIMIT": "100000 per minute",
         # the nav's count is recounted on every page, so that two requests run the same
         # queries (the query-count tests); tests/test_home_tasks.py sets the minute
         "NAV_TASKS_SECONDS": 0,

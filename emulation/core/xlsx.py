@@ -7,7 +7,8 @@ Rows are written in order with `constant_memory`, so memory stays flat at any si
   `#,##0` (VND, whole đồng, thousands separated as the reader's Excel shows them); dates and
   times are date cells (`dd/mm/yyyy`, times in Vietnam's time zone).
 - Text is always a text cell; text a spreadsheet could take for a formula or a link
-  (`=…`, `+…`, `-…`, `@…`, `http:…`) is written with Excel's quote prefix.
+  (`=…`, `+…`, `-…`, `@…`, tab, CR, LF, their full-width forms `＝＋－＠`, also after
+  leading spaces, `http:…`) is written with Excel's quote prefix.
 - Sheet names keep their Vietnamese letters (NFC); a name longer than Excel's 31 characters
   keeps its first word and its end (`Cụm…Tổng công ty Thép Việt Nam`), where names of one
   kind differ; names are made unique (`… (2)`).
@@ -41,7 +42,10 @@ MAX_COLS = 16_384  # Excel's columns per sheet
 SHEET_NAME_LIMIT = 31  # Excel's characters (UTF-16 units) per sheet name
 MONEY_FORMAT = "#,##0"
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's signs, line feed, and the full-width signs some spreadsheets (and Japanese/Chinese
+# input methods) read as the ASCII ones
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d",
+                  "\uff20")
 _NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 _RESERVED_NAMES = {"history"}  # Excel keeps it for its change tracking
 _HEAD_WORD = 10  # a longer first word is not kept in front of a shortened name
@@ -188,10 +192,12 @@ class SheetWriter:
 
 
 def is_risky(text: str) -> bool:
-    """Text a spreadsheet could take for a formula or a link once the cell is edited."""
+    """Text a spreadsheet could take for a formula or a link once the cell is edited: it
+    starts with a sign of `_FORMULA_START` or a link's scheme, also after white space (spaces,
+    no-break spaces: some spreadsheets trim them before reading a formula)."""
     lowered = text.lstrip().lower()
-    return text.startswith(_FORMULA_START) or lowered.startswith(("http:", "https:", "ftp:",
-                                                                   "file:", "mailto:"))
+    return text.startswith(_FORMULA_START) or lowered.startswith(_FORMULA_START) or \
+        lowered.startswith(("http:", "https:", "ftp:", "file:", "mailto:"))
 
 
 def clean_sheet_name(name) -> str:

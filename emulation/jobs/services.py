@@ -11,6 +11,7 @@ tasks.py, and its view answers with `jobs.web.export_response(kind, params)`; an
 `register_import(ImportKind(...))` and `start_import(...)` from its import page."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import secrets
@@ -137,8 +138,9 @@ def register_task(kind: TaskKind) -> TaskKind:
 
 def start_task(user, kind_name: str, params: dict, rows: int) -> Job:
     """Queue the task `kind_name` for `user` over `rows` records (the bar's total), reusing
-    the user's unfinished job with the same params; its start is audited (job.queued)."""
-    text = json.dumps(params, ensure_ascii=False, sort_keys=True)
+    the user's unfinished job with the same params; its start is audited (job.queued). The
+    job keeps the user's `reach`: its results are theirs while it holds (`in_reach`)."""
+    text = json.dumps({**params, REACH: reach(user)}, ensure_ascii=False, sort_keys=True)
     running = db.session.scalar(select(Job).where(
         Job.user_id == user.id, Job.kind == kind_name, Job.params == text,
         Job.state.in_(UNFINISHED)).limit(1))
@@ -194,8 +196,8 @@ def filename(kind: ExportKind, subject, params: dict) -> str:
 
 def start_export(user, kind: ExportKind, params: dict, subject, rows: int) -> Job:
     """Queue the export for the worker (committed first, so the worker finds it)."""
-    text = json.dumps({**params, "name": kind.name(subject)}, ensure_ascii=False,
-                      sort_keys=True)
+    text = json.dumps({**params, "name": kind.name(subject), REACH: reach(user)},
+                      ensure_ascii=False, sort_keys=True)
     running = db.session.scalar(select(Job).where(
         Job.user_id == user.id, Job.kind == kind.kind, Job.params == text,
         Job.state.in_(UNFINISHED)).limit(1))
@@ -300,13 +302,13 @@ def readable(user, token: str) -> Job | None:
 
 def download(user, token: str) -> tuple[Path, str] | None:
     """(file, download name) while the job's file is kept and the user may still read what
-    it holds, else None (404)."""
+    it holds (`in_reach`, and the kind's own check), else None (404)."""
     job = readable(user, token)
     if job is None or job.state != "done" or job.expires_at is None or \
             job.expires_at <= _now():
         return None
     kind = KINDS.get(job.kind)
-    if kind is None or kind.subject(user, job.data) is None:
+    if kind is None or not in_reach(user, job) or kind.subject(user, job.data) is None:
         return None
     path = stored_file(job)
     return (path, job.file_name) if path is not None else None
@@ -347,13 +349,44 @@ def mimetype(job: Job) -> str:
     return kind.mimetype if kind is not None else XLSX
 
 
-def status(job: Job) -> dict:
+def status(job: Job, user=None) -> dict:
     """What the job page polls: {"state", "rows_done", "rows_total", "percent" (0–100),
-    "finished" (no more changes), "download" (URL once done, else null)}."""
+    "finished" (no more changes), "download" (URL once done and, given `user`, while it is
+    in their reach; else null)}."""
+    ready = job.state == "done" and (user is None or in_reach(user, job))
     return {"state": job.state, "rows_done": job.rows_done, "rows_total": job.rows_total,
             "percent": job.percent, "finished": job.state not in UNFINISHED,
-            "download": url_for("jobs.download", token=job.id) if job.state == "done"
-            else None}
+            "download": url_for("jobs.download", token=job.id) if ready else None}
+
+
+REACH = "reach"
+"""The key of a job's params holding its requester's `reach` when it was asked for."""
+
+
+def reach(user) -> str:
+    """A digest (hex SHA-256, 64 characters) of what `user` may read: their grants, each as
+    role, unit and the unit's place in the tree (its path). It changes when a grant is added,
+    removed or moved, or when the unit of a grant moves."""
+    grants = sorted((g.role, g.unit_id or 0, g.unit.path if g.unit is not None else "")
+                    for g in getattr(user, "grants", ()))
+    return hashlib.sha256(json.dumps([getattr(user, "id", None), grants]).encode()).hexdigest()
+
+
+def in_reach(user, job: Job) -> bool:
+    """Whether what `job` made for `user` (its file, a task's result rows) is still theirs:
+    their `reach` is the one the job kept, and (unless an administrator, who reads every
+    unit) no unit moved since the job was asked for — a move can take a unit out of the
+    subtree a grant covers, and the file keeps the rows of the tree as it was. A job that
+    kept no reach (asked for before it was kept) is refused."""
+    from emulation.core.audit import AuditEvent
+
+    if job.data.get(REACH) != reach(user):
+        return False
+    if getattr(user, "is_admin", False):
+        return True
+    return db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "unit.move", AuditEvent.created_at >= job.created_at).limit(1)
+    ) is None
 
 
 def title(job: Job) -> str:

@@ -56,7 +56,7 @@ def _job_or_404(token: str):
 
 
 def _status(job) -> dict:
-    data = services.status(job)
+    data = services.status(job, current_user)
     data["label"] = str(_("Finished") if job.state == "done" and job.kind in
                         services.TASK_KINDS else STATE_LABELS[job.state])
     data["text"] = _("%(done)s of %(total)s rows", done=fmt_number(job.rows_done),

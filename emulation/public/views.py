@@ -18,8 +18,12 @@ bp = Blueprint("public", __name__)
 
 
 @bp.route("/public/honours/")
+@limiter.limit(lambda: current_app.config["PUBLIC_ROLL_RATE_LIMIT"], scope="public-honours",
+               exempt_when=lambda: not services.enabled(services.HONOUR_ROLL))
 def honours():
-    """Bảng vàng công khai: year, award, name, unit, decision; searchable without accents."""
+    """Bảng vàng công khai: year, award, name, unit, decision; searchable without accents.
+    Pages per client IP are limited by PUBLIC_ROLL_RATE_LIMIT (429 past it): a visitor
+    needs no account, and each search reads the roll's index."""
     if not services.enabled(services.HONOUR_ROLL):
         abort(404)
     q = clean(request.args.get("q", ""))[:100]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import re
 from datetime import timedelta
 
@@ -90,7 +91,9 @@ def test_asking_again_while_it_runs_reuses_the_job(world, cworld, login, in_app,
         kind = services.KINDS["scores"]
         subject = session.get(Campaign, campaign_id)
         queued = Job(id="q" * 43, user_id=user.id, kind="scores", state="queued",
-                     params=f'{{"campaign_id": {campaign_id}, "name": "{subject.title}"}}')
+                     params=json.dumps({"campaign_id": campaign_id, "name": subject.title,
+                                        "reach": services.reach(user)},
+                                       ensure_ascii=False, sort_keys=True))
         session.add(queued)
         session.commit()
         again = services.start_export(user, kind, {"campaign_id": campaign_id}, subject, 5)

@@ -164,12 +164,15 @@ class ResultRow:
 def results_page(user, token: str, only: str | None, page: int, locale: str):
     """One page (PER_PAGE rows, by nomination id) of the job's results for its requester:
     (job, ResultPage). `only`: "not_eligible", "unknown" or None (all).
-    NotFound when the job is not the user's, not done or expired."""
+    NotFound when the job is not the user's, not done or expired, or when the user no
+    longer reaches what it checked (`jobs.in_reach`: a grant changed, a unit moved) or is
+    no longer an organiser."""
     from emulation.awards.nominations.models import Nomination
     from emulation.jobs import services as jobs
 
     job = jobs.readable(user, token)
-    if job is None or job.kind != KIND or job.state != "done":
+    if job is None or job.kind != KIND or job.state != "done" or not may_check(user) \
+            or not jobs.in_reach(user, job):
         raise NotFound(_("No such check, or its results were deleted."))
     person_unit = aliased(Unit)
     subject_unit = aliased(Unit)
