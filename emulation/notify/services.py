@@ -54,6 +54,7 @@ MESSAGES = {
     "check_done": _l("“%(title)s” finished: %(checked)s checked, %(not_eligible)s not "
                      "eligible."),
     "check_failed": _l("“%(title)s” could not be run."),
+    "task_done": _l("“%(title)s” finished."),
     "import_failed": _l("The import “%(title)s” could not be run; nothing was written."),
     "import_refused": _l("“%(title)s” wrote nothing: %(error_count)s rows have errors, or "
                          "records changed meanwhile."),

@@ -3,7 +3,6 @@ take about 20 s), with its progress, and the ranking freeze (`services.start_fre
 of CPU for 10,000 units, too long for a request)."""
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -49,6 +48,7 @@ def _freeze_summary(outcome: dict) -> str:
 # is forgotten when the job expires or fails (a failed freeze wrote nothing: one transaction)
 RANKING_FREEZE = register_task(TaskKind(
     kind=services.FREEZE_KIND, run=services.run_freeze,
-    result_url=lambda job: url_for("scoring.hub", campaign_id=job.data.get("campaign_id")),
+    # a path, not url_for: the worker has no request to build a URL from
+    result_url=lambda job: f"/campaigns/{int(job.data.get('campaign_id') or 0)}/scoring",
     forget=lambda job_id: None, summary=_freeze_summary,
     label=_l("Ranking freeze of %(name)s")))

@@ -65,6 +65,12 @@ def test_the_freeze_runs_as_a_job_and_audits_its_completion(world, cworld, login
     assert freeze[0].object_id == cworld.campaign and f"{rows} units" in freeze[0].summary
     assert any(token in a.params for a in _audits(in_app, "job.done"))
     assert any(token in a.params for a in _audits(in_app, "job.queued"))
+    with in_app():  # the organiser learns it is done, with a link to the hub
+        from emulation.notify.models import Notification
+
+        told = db.session.scalars(select(Notification).where(
+            Notification.user_id == organiser_id, Notification.kind == "task_done")).all()
+        assert [n.link for n in told] == [f"/campaigns/{cworld.campaign}/scoring"]
     hub = organiser.get(f"/campaigns/{cworld.campaign}/scoring").get_data(as_text=True)
     assert "badge text-bg-dark" in hub  # "Ranking frozen on … by …"
     assert 'id="freeze-state"' not in hub
@@ -105,7 +111,7 @@ def _running_freeze(in_app, cworld, done=3, total=8) -> str:
     with in_app():
         user = db.session.scalar(select(User).where(User.username == "tochuc"))
         job = Job(id="f" * 43, user_id=user.id, kind="ranking_freeze",
-                  params='{"campaign_id": %d, "name": "x"}' % cworld.campaign,
+                  params=f'{{"campaign_id": {cworld.campaign}, "name": "x"}}',
                   state="running", rows_done=done, rows_total=total)
         db.session.add(job)
         db.session.flush()
@@ -122,7 +128,7 @@ def test_while_freezing_the_hub_shows_progress_and_refuses_a_second_freeze(
     state = re.search(r'<div[^>]*id="freeze-state".*?</div>', hub, re.S).group(0)
     assert "Đang chốt bảng xếp hạng" in state and "3 trên 8" in state
     assert "<progress" in state and f"/jobs/{token}" in state
-    assert 'formaction="/campaigns/%d/scoring/freeze"' % cworld.campaign not in hub
+    assert f'formaction="/campaigns/{cworld.campaign}/scoring/freeze"' not in hub
     assert re.search(r'<fieldset\s+disabled', hub)  # the settings are locked meanwhile
     other = login("admin").get(f"/campaigns/{cworld.campaign}/scoring").get_data(as_text=True)
     assert "Đang chốt bảng xếp hạng" in other and f"/jobs/{token}" not in other
@@ -155,7 +161,7 @@ def test_a_failed_freeze_leaves_the_ranking_open_with_its_reason(
     hub = organiser.get(f"/campaigns/{cworld.campaign}/scoring").get_data(as_text=True)
     state_box = re.search(r'<div[^>]*id="freeze-state".*?</div>', hub, re.S).group(0)
     assert "không thành công" in state_box and "ổ đĩa đầy" in state_box
-    assert 'formaction="/campaigns/%d/scoring/freeze"' % cworld.campaign in hub  # again
+    assert f'formaction="/campaigns/{cworld.campaign}/scoring/freeze"' in hub  # again
     monkeypatch.setattr(sc, "_write_ranking", real)
     assert _freeze(organiser, cworld, _version(in_app, cworld)).status_code == 302
     frozen, rows, state, _error = _state(in_app)

@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import aliased
@@ -135,7 +134,8 @@ def forget(job_id: str) -> None:
 
 
 def result_url(job) -> str:
-    return url_for("nominations.eligibility_results", token=job.id)
+    """The results page (a path, not url_for: the worker has no request to build it in)."""
+    return f"/nominations/eligibility-check/{job.id}"
 
 
 def summary(outcome: dict) -> str:
