@@ -539,6 +539,10 @@ def freeze_job(app, meter, campaign_id: int, today: date, data: str) -> str | No
 
     deferred: list[str] = []
     run_job = tasks.run_job
+    with app.app_context():  # a build left running by a bench run that was stopped would be
+        db.session.execute(update(jobs.Job).where(  # given back instead of a new one
+            jobs.Job.state.in_(jobs.UNFINISHED)).values(state="failed"))
+        db.session.commit()
 
     def queue_apart(token: str):
         with app.app_context():
@@ -617,6 +621,8 @@ def scores_at_freeze(app, meter, token: str, data: str) -> None:
         seconds, after = time.perf_counter() - start, meter.cpu()
         timing = Timing(seconds, after[0] - before[0],
                         None if after[1] is None else after[1] - before[1])
+        print(f"{SCORES_AT_FREEZE:<44} {data:>17} {_ms(timing.median):>9} "
+              f"{_ms(timing.python):>9} (first run; the peak run follows)", flush=True)
         again()
         peak, queries = peak_and_queries(meter, run)
         with app.app_context():
