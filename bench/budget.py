@@ -621,8 +621,8 @@ def scores_at_freeze(app, meter, token: str, data: str) -> None:
         seconds, after = time.perf_counter() - start, meter.cpu()
         timing = Timing(seconds, after[0] - before[0],
                         None if after[1] is None else after[1] - before[1])
-        print(f"{SCORES_AT_FREEZE:<44} {data:>17} {_ms(timing.median):>9} "
-              f"{_ms(timing.python):>9} (first run; the peak run follows)", flush=True)
+        print(f"{'':<44} its first run: {_ms(timing.median)}, {_ms(timing.python)} "
+              "Python CPU (the peak run follows)", flush=True)
         again()
         peak, queries = peak_and_queries(meter, run)
         with app.app_context():
