@@ -180,3 +180,16 @@ def test_a_superseded_or_no_longer_allowed_job_freezes_nothing(world, cworld, in
         job = db.session.get(Job, token)
         assert job.state == "failed" and "InvalidState" in job.error
     assert _state(in_app)[:2] == (False, 0)
+
+
+def test_the_freeze_state_costs_the_hub_a_fixed_number_of_queries(
+        world, cworld, login, in_app, queries):
+    organiser = login("tochuc")
+    path = f"/campaigns/{cworld.campaign}/scoring"
+    organiser.get(path)
+    with queries() as before:
+        assert organiser.get(path).status_code == 200
+    _running_freeze(in_app, cworld)
+    with queries() as freezing:
+        assert "freeze-state" in organiser.get(path).get_data(as_text=True)
+    assert len(freezing) <= len(before) + 2  # the job, read once (its state, its bar)
