@@ -64,7 +64,6 @@ from emulation.auth.services import hash_password
 from emulation.awards.catalogue.data import seed
 from emulation.awards.catalogue.models import AwardType
 from emulation.awards.decisions.services import decisions_query
-from emulation.awards.eligibility import services as eligibility
 from emulation.awards.nominations import services as nominations
 from emulation.awards.nominations.models import Nomination
 from emulation.awards.records.models import Appraisal, AwardRecord, AwardTally
@@ -129,6 +128,10 @@ SKIP: list[str] = []
 
 
 FROZEN = "GET /campaigns/1/ranking"  # the frozen ranking's line (the bench's campaign is 1)
+ELIGIBILITY = "job batch eligibility (year's nominations)"
+FREEZE = "job ranking freeze"
+SCORES_AT_FREEZE = "job scores.xlsx (built at the freeze)"
+FREEZING = (FROZEN, FREEZE, SCORES_AT_FREEZE)  # the lines that need the ranking frozen
 
 
 def wanted(label: str) -> bool:
@@ -204,7 +207,7 @@ def measure_all(url: str, args) -> None:
             campaign = db.session.scalar(select(Campaign))
             ids = {"campaign": campaign.id, "year": campaign.year_end}
             settings = scoring.settings_for(campaign)
-            if settings.frozen_at is not None and wanted(FROZEN):  # frozen by a previous run
+            if settings.frozen_at is not None and any(map(wanted, FREEZING)):  # an earlier run
                 scoring.unfreeze(SYSTEM, campaign, settings.version, "bench")
         else:
             db.drop_all()
@@ -274,20 +277,20 @@ def measure_all(url: str, args) -> None:
     for path, data, floor in pages:
         who = admin if path.startswith("/admin/") else branch if "branch" in path else client
         page(who, meter, path, data, floor)
+    if wanted(ELIGIBILITY):
+        eligibility_job(app, client, meter)
     with app.app_context():
-        if wanted("batch eligibility (all nominations)"):
-            items = db.session.scalars(select(Nomination)).all()
-            operation(meter, "batch eligibility (all nominations)", f"{len(items):,} checked",
-                      lambda: eligibility.check_batch(items))
         campaign = db.session.get(Campaign, c)
         operation(meter, "ranking compute (service)", f"{counts['score lines']:,} lines",
                   lambda: scoring.compute(campaign))
-        if wanted(FROZEN):
-            bench = db.session.scalar(select(User).where(User.username == "bench"))
-            settings = scoring.settings_for(campaign)
-            scoring.freeze(bench, campaign, settings.version, date(year + 1, 1, 1))
+    scores_job = None
+    if any(map(wanted, FREEZING)):
+        scores_job = freeze_job(app, meter, c, date(year + 1, 1, 1),
+                                f"{counts['units']:,} units")
     if wanted(FROZEN):
         page(client, meter, f"/campaigns/{c}/ranking", "frozen snapshot", None)
+    if scores_job and wanted(SCORES_AT_FREEZE):
+        scores_at_freeze(app, meter, scores_job, f"{counts['score lines']:,} lines")
     exports = [
         ("/units/export.xlsx", f"{counts['units']:,} rows"),
         ("/people/export.xlsx", f"{counts['people']:,} rows"),
@@ -298,8 +301,13 @@ def measure_all(url: str, args) -> None:
         ("/honours/statistics.xlsx", "per unit and year"),
     ]
     for path, data in exports:
+        if "scores" in path and scores_job:  # frozen: the file built at the freeze, served
+            export(client, meter, path, "served from the kept file", floor=False)
+            continue
         export(client, meter, path, data)
     for path, data in exports[1:2] + exports[4:5]:
+        if "scores" in path and scores_job:  # frozen: its job is the line at the freeze
+            continue
         export_job(app, client, meter, path, data)
     imports(app, meter, size)
     print(f"\nmachine at the end: {machine()}")
@@ -453,7 +461,9 @@ def operation(meter, label, data, fn) -> None:
     line(label, data, timing, peak, queries)
 
 
-def export(client, meter, path, data) -> None:
+def export(client, meter, path, data, floor: bool = True) -> None:
+    """The export downloaded; `floor`: also read it back and time raw xlsxwriter writing the
+    same cells (not for a file served from storage)."""
     if not wanted(f"GET {path}"):
         return
     def get():
@@ -468,6 +478,8 @@ def export(client, meter, path, data) -> None:
     try:
         timing = timed(meter, get, 2)
         peak, queries = peak_and_queries(meter, get)
+        if not floor:
+            return line(f"GET {path}", data, timing, peak, queries)
         cells = [list(r) for ws in openpyxl.load_workbook(io.BytesIO(client.get(path).data),
                                                           read_only=True)
                  .worksheets for r in ws.iter_rows(values_only=True)]
@@ -481,6 +493,167 @@ def export(client, meter, path, data) -> None:
 
 
 XLSX_MAX_ROWS = 1_048_576
+
+
+def _once(meter, fn, prepare=None) -> tuple[Timing, float, int]:
+    """A long job measured as the worker runs it, once for the time and CPU, once under
+    tracemalloc for the peak (`prepare()` before each, not measured)."""
+    if prepare:
+        prepare()
+    before, start = meter.cpu(), time.perf_counter()
+    fn()
+    seconds, after = time.perf_counter() - start, meter.cpu()
+    timing = Timing(seconds, after[0] - before[0],
+                    None if after[1] is None else after[1] - before[1])
+    if prepare:
+        prepare()
+    peak, queries = peak_and_queries(meter, fn)
+    return timing, peak, queries
+
+
+def eligibility_job(app, client, meter) -> None:
+    """The eligibility check of the year's nominations, as an organiser starts it from the
+    nominations list: the POST that queues it, then the chunked job (eligibility.batch) run
+    in-process as the worker runs it, writing one result a nomination."""
+    from emulation.awards.eligibility import batch
+    from emulation.awards.eligibility.models import EligibilityResult
+    from emulation.jobs.models import Job
+
+    with app.app_context():
+        year = db.session.scalar(select(db.func.max(Nomination.year)))
+        total = db.session.scalar(select(db.func.count(Nomination.id)).where(
+            Nomination.year == year, Nomination.state != "withdrawn"))
+    tokens: list[str] = []
+
+    def run():
+        response = client.post("/nominations/eligibility-check", data={"year": str(year)})
+        assert response.status_code in (302, 303), response.status_code
+        tokens.append(response.headers["Location"].rsplit("/", 1)[1])
+        with app.app_context():
+            job = db.session.get(Job, tokens[-1])
+            assert job.state == "done" and job.kind == batch.KIND, (job.state, job.error)
+
+    try:
+        timing, peak, queries = _once(meter, run)
+    except Exception as error:  # noqa: BLE001 — reported in the table
+        return failed(ELIGIBILITY, f"{total:,} nominations", error)
+    finally:
+        with app.app_context():  # the results it kept: not the bench's data
+            db.session.execute(EligibilityResult.__table__.delete().where(
+                EligibilityResult.job_id.in_(tokens)))
+            db.session.commit()
+    line(ELIGIBILITY, f"{total:,} nominations", timing, peak, queries)
+
+
+def freeze_job(app, meter, campaign_id: int, today: date, data: str) -> str | None:
+    """Freeze the ranking as the hub's button does (`scoring.start_freeze`, its job run
+    in-process as the worker runs it) — measured when FREEZE is wanted. The scores workbook
+    the freeze queues is kept aside (in production another worker builds it): its job id is
+    returned for `scores_at_freeze`."""
+    from emulation.jobs import services as jobs
+    from emulation.jobs import tasks
+
+    deferred: list[str] = []
+    run_job = tasks.run_job
+    with app.app_context():  # a build left running by a bench run that was stopped would be
+        db.session.execute(update(jobs.Job).where(  # given back instead of a new one
+            jobs.Job.state.in_(jobs.UNFINISHED)).values(state="failed"))
+        db.session.commit()
+
+    def queue_apart(token: str):
+        with app.app_context():
+            from emulation.jobs.models import Job
+
+            if db.session.get(Job, token).kind == "scores_frozen":
+                deferred.append(token)
+                return None
+        return run_job(token)
+
+    def unfreeze():
+        with app.app_context():
+            campaign = db.session.get(Campaign, campaign_id)
+            settings = scoring.settings_for(campaign)
+            if settings.frozen_at is not None:
+                scoring.unfreeze(SYSTEM, campaign, settings.version, "bench")
+            db.session.commit()
+
+    def run():
+        with app.app_context():
+            campaign = db.session.get(Campaign, campaign_id)
+            bench = db.session.scalar(select(User).where(User.username == "bench"))
+            job = scoring.start_freeze(bench, campaign, scoring.settings_for(campaign).version,
+                                       today)
+            assert job.state == "done", (job.state, job.error)
+
+    tasks.run_job = queue_apart
+    try:
+        if wanted(FREEZE):
+            timing, peak, queries = _once(meter, run, unfreeze)
+            line(FREEZE, data, timing, peak, queries)
+        else:
+            unfreeze()
+            run()
+    except Exception as error:  # noqa: BLE001 — reported in the table
+        failed(FREEZE, data, error)
+        return None
+    finally:
+        tasks.run_job = run_job
+    with app.app_context():  # the builds of the earlier freezes were discarded by unfreeze
+        for token in deferred[:-1]:
+            jobs.discard(db.session.get(jobs.Job, token), "bench")
+        db.session.commit()
+    return deferred[-1] if deferred else None
+
+
+def scores_at_freeze(app, meter, token: str, data: str) -> None:
+    """The scores workbook built once at the freeze (every score line over as many sheets
+    as the rows need, and each cluster's ranking), as the worker builds it."""
+    from emulation.jobs import services as jobs
+    from emulation.jobs.models import Job
+
+    with app.app_context():
+        job = db.session.get(Job, token)
+        params, user_id, kind = job.params, job.user_id, job.kind
+    tokens = [token]
+
+    def again():  # the second run (under tracemalloc) builds it as a fresh job
+        with app.app_context():
+            if len(tokens) == 1 and db.session.get(Job, token).state == "done":
+                new = jobs.Job(id=token[:-4] + "peak", user_id=user_id, kind=kind,
+                               params=params, state="queued", rows_done=0, rows_total=0)
+                db.session.add(new)
+                db.session.commit()
+                tokens.append(new.id)
+
+    def run():
+        with app.app_context():
+            jobs.run(tokens[-1])
+            job = db.session.get(Job, tokens[-1])
+            assert job.state == "done", (job.state, job.error)
+
+    try:
+        before, start = meter.cpu(), time.perf_counter()
+        run()
+        seconds, after = time.perf_counter() - start, meter.cpu()
+        timing = Timing(seconds, after[0] - before[0],
+                        None if after[1] is None else after[1] - before[1])
+        print(f"{'':<44} its first run: {_ms(timing.median)}, {_ms(timing.python)} "
+              "Python CPU (the peak run follows)", flush=True)
+        again()
+        peak, queries = peak_and_queries(meter, run)
+        with app.app_context():
+            job = db.session.get(Job, token)
+            book = openpyxl.load_workbook(jobs.stored_file(job), read_only=True)
+            sheets = [(ws.title, ws.max_row) for ws in book.worksheets]
+            book.close()
+            rows = job.rows_done
+            jobs.discard(db.session.get(Job, tokens[-1]), "bench")  # the peak run's copy
+            db.session.commit()
+    except Exception as error:  # noqa: BLE001 — reported in the table
+        return failed(SCORES_AT_FREEZE, data, error)
+    line(SCORES_AT_FREEZE, data, timing, peak, queries)
+    print(f"{'':<44} {rows:,} rows written; sheets: " +
+          ", ".join(f"{title} ({n:,} rows)" for title, n in sheets))
 
 
 def export_job(app, client, meter, path, data) -> None:

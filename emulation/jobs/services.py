@@ -136,18 +136,26 @@ def register_task(kind: TaskKind) -> TaskKind:
     return kind
 
 
-def start_task(user, kind_name: str, params: dict, rows: int) -> Job:
+def start_task(user, kind_name: str, params: dict, rows: int,
+               prepare: Callable[[Job], None] | None = None) -> Job:
     """Queue the task `kind_name` for `user` over `rows` records (the bar's total), reusing
     the user's unfinished job with the same params; its start is audited (job.queued). The
-    job keeps the user's `reach`: its results are theirs while it holds (`in_reach`)."""
+    job keeps the user's `reach`: its results are theirs while it holds (`in_reach`).
+    `prepare(job)`, when given, is called with the new job (flushed, not yet committed) so
+    the caller can point a record at it in the same commit, before any worker runs it."""
     text = json.dumps({**params, REACH: reach(user)}, ensure_ascii=False, sort_keys=True)
     running = db.session.scalar(select(Job).where(
         Job.user_id == user.id, Job.kind == kind_name, Job.params == text,
         Job.state.in_(UNFINISHED)).limit(1))
     if running is not None:
         return running
-    return _queue(Job(id=secrets.token_urlsafe(32), user_id=user.id, kind=kind_name,
-                      params=text, state="queued", rows_done=0, rows_total=rows), user)
+    job = Job(id=secrets.token_urlsafe(32), user_id=user.id, kind=kind_name,
+              params=text, state="queued", rows_done=0, rows_total=rows)
+    if prepare is not None:
+        db.session.add(job)
+        db.session.flush()
+        prepare(job)
+    return _queue(job, user)
 
 
 @dataclass

@@ -206,7 +206,10 @@ def _job_finished(job, **_kw) -> None:
         return
     title, page = jobs.title_for(user, job), f"/jobs/{job.id}"
     outcome = jobs.outcome(job)
-    if job.kind in jobs.TASK_KINDS:
+    if job.kind in jobs.TASK_KINDS and job.state == "done" and \
+            "checked" not in (outcome or {}):  # a task that checks nothing (the freeze)
+        notify([user], "task_done", {"title": title}, jobs.result_url(job))
+    elif job.kind in jobs.TASK_KINDS:
         notify([user], "check_failed" if job.state == "failed" else "check_done",
                {"title": title, **{k: (outcome or {}).get(k, 0)
                                    for k in ("checked", "not_eligible")}},

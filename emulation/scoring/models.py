@@ -58,6 +58,10 @@ class ScoringSettings(TimestampMixin, VersionedMixin, Base):
     # the job that builds (then keeps) the scores workbook of the frozen ranking
     scores_job_id: Mapped[str | None] = mapped_column(
         ForeignKey("job.id", ondelete="SET NULL"))
+    # the job that freezes the ranking (the last one started): while it is queued or running
+    # the campaign is "being frozen"; failed, its error is shown and the ranking stays open
+    freeze_job_id: Mapped[str | None] = mapped_column(
+        ForeignKey("job.id", ondelete="SET NULL"))
 
     campaign: Mapped[Campaign] = relationship()
 

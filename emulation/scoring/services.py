@@ -599,16 +599,81 @@ def ranking_view(campaign: Campaign, cluster_id: int | None = None) -> tuple[lis
     return [ranking.ClusterRanking(cid, rows) for cid, rows in sorted(by_cluster.items())], True
 
 
-def freeze(actor, campaign: Campaign, version, today: date) -> None:
+FREEZE_KIND = "ranking_freeze"  # the job that freezes a campaign's ranking (scoring.tasks)
+
+
+def _check_freezable(actor, campaign: Campaign, settings: ScoringSettings, version,
+                     today: date) -> None:
+    """What a freeze needs: an organiser of the campaign, the settings as the form showed
+    them, the ranking neither frozen nor being frozen, every scoring window closed.
+    PermissionDenied (403), StaleRecord (409) or InvalidState (409) otherwise."""
     require_manage(actor, campaign)
-    settings = settings_for(campaign)
     check_version(settings, version)
     _require_not_frozen(settings)
     closes = max((c for c in (settings.window(k)[1] for k in SHEET_KINDS) if c), default=None)
     if closes is not None and today <= closes:
         raise InvalidState(_("The ranking can be frozen once scoring has closed (%(date)s).",
                              date=fmt_date(closes)))
-    rows = _write_ranking(campaign)
+
+
+def freeze(actor, campaign: Campaign, version, today: date) -> None:
+    """Freeze the ranking at once, in the caller's process (the command line, the demo and
+    the tests; the web starts `start_freeze`, a job). Same checks and outcome as the job."""
+    settings = settings_for(campaign)
+    _check_freezable(actor, campaign, settings, version, today)
+    _freeze_now(actor, campaign, settings)
+
+
+def start_freeze(actor, campaign: Campaign, version, today: date):
+    """Check that the ranking may be frozen, then queue the job that freezes it (the
+    campaign is "being frozen" meanwhile: every change to its scoring is refused, and so
+    is a second freeze). Returns the Job; its bar counts the units ranked. The job's end
+    is on the hub: frozen, or its reason for failing with the ranking left open.
+    PermissionDenied, StaleRecord, InvalidState as `freeze`; ServiceError (400) for an
+    actor without an account (the command line freezes with `freeze`)."""
+    from emulation.jobs import services as jobs
+
+    settings = settings_for(campaign)
+    _check_freezable(actor, campaign, settings, version, today)
+    if getattr(actor, "id", None) is None:
+        raise ServiceError(_("Only a signed-in organiser may freeze the ranking."))
+    units = db.session.scalar(select(func.count(ClusterMember.id)).where(
+        ClusterMember.campaign_id == campaign.id)) or 0
+
+    def attach(job) -> None:
+        # an ORM change: the settings' version is checked and bumped, so of two freezes
+        # posted together from the same page only one is queued (the other: StaleRecord)
+        settings.freeze_job_id = job.id
+        db.session.flush()
+
+    return jobs.start_task(actor, FREEZE_KIND, {"campaign_id": campaign.id,
+                                                "name": campaign.title}, units,
+                           prepare=attach)
+
+
+def run_freeze(user, job, progress) -> dict:
+    """The worker's part of `start_freeze`: freeze the ranking in one transaction (the
+    ranking computed a chunk of units at a time with `progress(units)`, then written), with
+    its audit event, then queue the scores workbook. Refused (the job fails, the ranking
+    stays open) when the job is no longer the campaign's freeze, the user no longer manages
+    it or it was frozen meanwhile. Returns {"campaign_id", "units"}."""
+    campaign = db.session.get(Campaign, job.data.get("campaign_id"))
+    if campaign is None:
+        raise NotFound(_("No such campaign."))
+    settings = settings_for(campaign)
+    if settings.freeze_job_id != job.id:
+        raise InvalidState(_("Another freeze of this ranking was started."))
+    require_manage(user, campaign)
+    if settings.frozen_at is not None:
+        raise InvalidState(_("The ranking is frozen; reopen it first."))
+    units = _freeze_now(user, campaign, settings, progress)
+    return {"campaign_id": campaign.id, "units": units}
+
+
+def _freeze_now(actor, campaign: Campaign, settings: ScoringSettings, progress=None) -> int:
+    """Write the ranking, mark it frozen and audit it (committed), then queue the scores
+    workbook and send `ranking_frozen`. Returns the units ranked."""
+    rows = _write_ranking(campaign, progress)
     settings.frozen_at, settings.frozen_by = utcnow(), audit.actor_display(actor)
     audit.record(db.session, actor=actor, action="ranking.freeze", obj=campaign,
                  summary=f"ranking of campaign {campaign.id} frozen ({rows} units)",
@@ -621,20 +686,35 @@ def freeze(actor, campaign: Campaign, version, today: date) -> None:
     # The ranking is now fixed: other work that needs it can receive this signal, sent after
     # the commit.
     signals.ranking_frozen.send(campaign, actor=actor, units=rows)
-
-
-def _write_ranking(campaign: Campaign) -> int:
-    """Write the campaign's ranking as `RankingEntry` rows, a cluster (or a chunk of small
-    clusters) at a time in one multi-row INSERT, without ORM objects; returns the rows."""
-    rows = 0
-    for cluster in rankings(campaign):
-        if cluster.rows:
-            db.session.execute(insert(RankingEntry), [
-                {"campaign_id": campaign.id, "cluster_id": cluster.cluster, "unit_id": r.unit,
-                 "rank": r.rank, "final": r.final, "tied": r.tied, "leader": r.leader,
-                 "details": json.dumps(_details(r))} for r in cluster.rows])
-        rows += len(cluster.rows)
     return rows
+
+
+def freeze_job(campaign: Campaign):
+    """The campaign's last freeze job (a Job: queued or running — being frozen —, done, or
+    failed with its `error`), or None."""
+    from emulation.jobs.models import Job
+
+    settings = settings_for(campaign)
+    return db.session.get(Job, settings.freeze_job_id) if settings.freeze_job_id else None
+
+
+def _write_ranking(campaign: Campaign, progress=None) -> int:
+    """Write the campaign's ranking as `RankingEntry` rows without ORM objects; returns the
+    rows. The whole ranking is computed first (`rankings`, a chunk of units at a time, with
+    `progress(units)` after each cluster), then inserted 1,000 rows a statement: no write is
+    open while it computes, so the progress may be saved on a connection of its own (SQLite
+    has one writer at a time). Memory: one small dict a unit (≈ 10 MB for 10,000 units)."""
+    entries: list[dict] = []
+    for cluster in rankings(campaign):
+        entries.extend(
+            {"campaign_id": campaign.id, "cluster_id": cluster.cluster, "unit_id": r.unit,
+             "rank": r.rank, "final": r.final, "tied": r.tied, "leader": r.leader,
+             "details": json.dumps(_details(r))} for r in cluster.rows)
+        if progress is not None:
+            progress(len(entries))
+    for start in range(0, len(entries), 1000):
+        db.session.execute(insert(RankingEntry), entries[start:start + 1000])
+    return len(entries)
 
 
 def unfreeze(actor, campaign: Campaign, version, reason: str) -> None:
@@ -694,8 +774,16 @@ def published_rank(user, campaign: Campaign, unit: Unit):
 
 
 def _require_not_frozen(settings: ScoringSettings) -> None:
+    """InvalidState (409) while the ranking is frozen or being frozen (its job unfinished)."""
     if settings.frozen_at is not None:
         raise InvalidState(_("The ranking is frozen; reopen it first."))
+    if settings.freeze_job_id is not None:
+        from emulation.jobs.models import Job
+        from emulation.jobs.services import UNFINISHED
+
+        state = db.session.scalar(select(Job.state).where(Job.id == settings.freeze_job_id))
+        if state in UNFINISHED:
+            raise InvalidState(_("The ranking is being frozen; wait until it is done."))
 
 
 def _criteria_data(campaign: Campaign) -> list[ranking.CriterionData]:

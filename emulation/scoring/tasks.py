@@ -1,12 +1,20 @@
 """The worker's jobs of scoring: the scores workbook of a large campaign (411,200 lines
-take about 20 s), with its progress."""
+take about 20 s), with its progress, and the ranking freeze (`services.start_freeze`: ≈ 4 s
+of CPU for 10,000 units, too long for a request)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from emulation.campaigns.services import managed_campaign
-from emulation.jobs.services import KEEP_WHILE_FROZEN_HOURS, ExportKind, register_export
-from emulation.scoring import exports
+from emulation.jobs.services import (
+    KEEP_WHILE_FROZEN_HOURS,
+    ExportKind,
+    TaskKind,
+    register_export,
+    register_task,
+)
+from emulation.scoring import exports, services
 
 SCORES = register_export(ExportKind(
     kind="scores", subject=managed_campaign, count=exports.count_scores,
@@ -31,3 +39,17 @@ FROZEN_SCORES = register_export(ExportKind(
     write=exports.scores_workbook, filename=lambda c: f"diem-thi-dua-{c.id}.xlsx",
     label=_l("Scores of %(name)s (frozen ranking)"), name=lambda c: c.title, job_rows=0,
     keep_hours=KEEP_WHILE_FROZEN_HOURS, shared=True))
+
+
+def _freeze_summary(outcome: dict) -> str:
+    return _("Ranking frozen: %(units)s units ranked.", units=outcome.get("units", 0))
+
+
+# the ranking freeze the hub starts; what it keeps (the ranking) is the campaign's, so nothing
+# is forgotten when the job expires or fails (a failed freeze wrote nothing: one transaction)
+RANKING_FREEZE = register_task(TaskKind(
+    kind=services.FREEZE_KIND, run=services.run_freeze,
+    # a path, not url_for: the worker has no request to build a URL from
+    result_url=lambda job: f"/campaigns/{int(job.data.get('campaign_id') or 0)}/scoring",
+    forget=lambda job_id: None, summary=_freeze_summary,
+    label=_l("Ranking freeze of %(name)s")))

@@ -132,8 +132,9 @@ def adjustment(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/scoring/freeze", methods=["POST"])
 @login_required
 def freeze(campaign_id: int):
-    """Freeze the ranking. The button belongs to the settings form (the ranking is computed
-    with the settings): the settings posted with it are saved first."""
+    """Start the ranking freeze (a job: `services.start_freeze`; the hub shows its progress,
+    then the frozen ranking or why it failed). The button belongs to the settings form (the
+    ranking is computed with the settings): the settings posted with it are saved first."""
     campaign = _managed(campaign_id)
     if "weight_self" in request.form:
         settings_form = SettingsForm()
@@ -141,8 +142,9 @@ def freeze(campaign_id: int):
         saved = []
         return save_then_act(
             lambda: saved.append(_save_settings(campaign, settings_form).version),
-            lambda: services.freeze(current_user, campaign, saved[0], local_today()),
-            form=settings_form, success=_("Ranking frozen."),
+            lambda: services.start_freeze(current_user, campaign, saved[0], local_today()),
+            form=settings_form,
+            success=_("The ranking is being frozen; its progress is shown below."),
             saved_message=_("The settings are saved; the ranking was not frozen."),
             target=url_for("scoring.hub", campaign_id=campaign.id),
             on_refusal=lambda status, was_saved: _hub_page(
@@ -150,9 +152,9 @@ def freeze(campaign_id: int):
     form = VersionForm()
     if not form.validate_on_submit():
         abort(400)
-    return form_action(lambda: services.freeze(current_user, campaign, form.version.data,
-                                               local_today()),
-                       success=_("Ranking frozen."),
+    return form_action(lambda: services.start_freeze(current_user, campaign,
+                                                     form.version.data, local_today()),
+                       success=_("The ranking is being frozen; its progress is shown below."),
                        target=url_for("scoring.hub", campaign_id=campaign.id),
                        on_refusal=lambda status: _hub_page(campaign, status))
 
@@ -378,7 +380,8 @@ def _hub_page(campaign: Campaign, status: int = 200, settings_form=None):
         pagination=paginate(queries.hub_sheets(campaign, kind, state), HUB_PAGE),
         adjustments=adjustments, adjustment_count=adjustment_count, kind=kind, state=state,
         counts=queries.sheet_counts(campaign), unfillable=queries.unfillable(campaign),
-        scores_file=exports.frozen_scores(campaign)), status
+        scores_file=exports.frozen_scores(campaign),
+        freeze_job=services.freeze_job(campaign)), status
 
 
 def _tie_choices(form) -> None:

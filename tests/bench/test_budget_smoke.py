@@ -19,7 +19,8 @@ from emulation.org.models import person_sort_key
 
 ROOT = Path(__file__).resolve().parents[2]
 SCALE = 0.005  # 10 units, 1,000 people, 10,000 appraisals, 150 nominations
-ONLY = ["GET /units/", "GET /people/?q", "batch eligibility", "import"]
+ONLY = ["GET /units/", "GET /people/?q", "batch eligibility", "import", "ranking freeze",
+        "scores.xlsx (built at"]
 TIME = r"\d+\.\d+(?:ms|s)"
 LABEL = re.compile(r"^(?:GET|job|import|batch|ranking) ")  # the first 44 characters
 COLUMNS = re.compile(rf"^\s*\S.*?\s+{TIME}\s+{TIME}\s+(?P<db>{TIME}|in-proc)\s+\d+\.\d\s+\d+"
@@ -74,7 +75,8 @@ def _check_table(output: str, postgres: bool) -> None:
             measured[row[:44].strip()] = match["db"]
     assert set(measured) == {
         "GET /units/", "GET /people/?q=nguyen+van", "GET /people/?q=nguyen+van&branch",
-        "GET /units/export.xlsx", "batch eligibility (all nominations)",
+        "GET /units/export.xlsx", "job batch eligibility (year's nominations)",
+        "job ranking freeze", "job scores.xlsx (built at the freeze)",
         "import units (same file again)", "import people (1,000 changed)"}, output
     assert all((db != "in-proc") == postgres for db in measured.values()), measured
     assert "renamed" not in output, output
