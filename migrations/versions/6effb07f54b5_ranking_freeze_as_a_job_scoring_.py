@@ -2,7 +2,7 @@
 (queued or running: the campaign is being frozen; failed: its reason is shown)
 
 Revision ID: 6effb07f54b5
-Revises: 5c3b3b8c253b
+Revises: b0632b2698a0
 Create Date: 2026-11-30 22:28:51.112838
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6effb07f54b5'
-down_revision = '5c3b3b8c253b'
+down_revision = 'b0632b2698a0'
 branch_labels = None
 depends_on = None
 
