@@ -78,3 +78,15 @@ def test_the_top_bar_draws_its_bell_and_links_the_icon(demo):
 def test_officers_do_not_see_the_administration_menu(demo):
     page = _client(demo, "donvi1").get("/").get_data(as_text=True)
     assert ">Quản trị</a>" not in page and 'href="/admin/users/"' not in page
+
+
+@pytest.mark.parametrize("url", ["/people/", "/units/", "/honours/", "/nominations/",
+                                 "/scoring/", "/campaigns/", "/admin/audit/", "/admin/users/"])
+def test_a_printed_list_leaves_out_its_filter_form(demo, url):
+    """A list printed on paper shows its rows, not the search and filter form above them (the
+    pager is hidden by the print style sheet): found by the issue-18 fresh-user test."""
+    client = _client(demo, "admin" if url.startswith("/admin") else "tochuc")
+    response = client.get(url)
+    assert response.status_code == 200, url
+    forms = re.findall(r'<form class="([^"]*)" method="get"', response.get_data(as_text=True))
+    assert forms and all("d-print-none" in f for f in forms), (url, forms)
