@@ -788,6 +788,12 @@ FLOOR_TEMPLATE = ("<table>{% for r in rows %}<tr><td>{{ r.id }}</td><td>{{ r }}<
                   "{% endfor %}</table><p>{{ total }}</p>")
 
 
+def _or_nobody(query):
+    """The units-behind query, or an empty one when no deadline has passed (None: nobody can
+    be behind). Not `query or …`: a SQL expression has no truth value."""
+    return query if query is not None else select(Unit).where(Unit.id < 0)
+
+
 def add_floor_routes(app, ids) -> None:
     from flask_login import current_user
 
@@ -803,9 +809,8 @@ def add_floor_routes(app, ids) -> None:
         # the campaign page: a page of its clusters; the dashboard: a page of the units behind
         "clusters": lambda: select(Cluster).where(Cluster.campaign_id == ids["campaign"])
         .order_by(Cluster.id),
-        "behind": lambda: campaign_dashboard._behind_query(
-            db.session.get(Campaign, ids["campaign"]), date.today())
-        or select(Unit).where(Unit.id < 0),  # no deadline passed yet: nobody is behind
+        "behind": lambda: _or_nobody(campaign_dashboard._behind_query(
+            db.session.get(Campaign, ids["campaign"]), date.today())),
         "scoring_hub": lambda: select(ScoreSheet).where(
             ScoreSheet.campaign_id == ids["campaign"]).order_by(
             ScoreSheet.scorer_kind, ScoreSheet.unit_id, ScoreSheet.id),
