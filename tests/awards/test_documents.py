@@ -349,6 +349,12 @@ def test_the_refusal_is_said_in_vietnamese_not_in_jinjas_english(body, shown, wo
     "{{ [1] * 10**8 }}",
     "{{ 2 ** 100000000 }}",
     "{% for a in range(9000) %}{{ 'x' * 9000 }}{% endfor %}",
+    "{{ 'x'.ljust(10**9) }}",
+    "{{ 'x' | center(10**9) }}",
+    "{{ '%999999999s' | format(1) }}",
+    "{{ '%*s' % (10**9, 'x') }}",
+    "{{ '{:999999999}'.format(1) }}",
+    "{{ '{:{}}'.format(1, 10**9) }}",
 ])
 def test_a_template_that_would_freeze_the_server_is_refused(body, world, login, in_app):
     """Each of these runs for minutes or takes gigabytes without the limits; the test only
@@ -381,9 +387,10 @@ def test_a_document_render_is_bounded_too():
 
 def test_modest_loops_and_arithmetic_still_render():
     data = _bare_docx("{% for i in range(3) %}[{{ i }}]{% endfor %} {{ '-' * 5 }} {{ 2 ** 10 }} "
-                      "{% for c in 'ab' %}{{ loop.index }}{{ c }}{% endfor %}")
+                      "{% for c in 'ab' %}{{ loop.index }}{{ c }}{% endfor %} {{ '%05d' % 7 }} "
+                      "{{ '{:>4}'.format(12) }} {{ 'a'.ljust(3, '.') }} {{ '%s-%s'|format(1, 2) }}")
     text = _text(rendering.render(data, {}))
-    assert "[0][1][2] ----- 1024 1a2b" in text
+    assert "[0][1][2] ----- 1024 1a2b 00007   12 a.. 1-2" in text
 
 
 def test_a_file_not_named_docx_is_refused(world, login):

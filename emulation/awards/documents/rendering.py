@@ -5,7 +5,9 @@ Templates come from users, so Jinja runs sandboxed (no attribute tricks reach Py
 every value XML-escaped and an unknown variable an error rather than an empty string."""
 from __future__ import annotations
 
+import functools
 import io
+import re
 
 from docx import Document
 from docxtpl import DocxTemplate
@@ -25,6 +27,11 @@ MAX_ITERATIONS = 200_000      # steps of every {% for %} loop together
 MAX_SEQUENCE = 100_000        # length of a string or list made by `*`
 MAX_EXPONENT = 100            # right side of `**`
 MAX_OUTPUT = 20 * 1024 * 1024  # characters of rendered XML, all parts together
+# Padding that would build a huge string before any output is counted: a width argument of
+# a str method or filter, a width in a `%` or `{}` format.
+_PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+_WIDE_PRINTF = re.compile(r"%[-+ #0]*(\*|\d{6,})|%[-+ #0]*\d*\.(\*|\d{6,})")
+_WIDE_FORMAT = re.compile(r"\{[^{}]*:[^{}]*(\d{6,}|\{)")
 
 
 class TemplateRefused(Exception):
@@ -114,10 +121,11 @@ class _BoundedTemplate(Template):
 class _BoundedEnvironment(SandboxedEnvironment):
     """Jinja's sandbox with limits on work: a smaller `range`, `*` and `**` checked before
     they run (`intercepted_binops` / `call_binop`), every for-loop counted (its iterable
-    is passed through the `_counted` filter when the template is parsed), and the output
-    length counted by `_BoundedTemplate`. Going past a limit raises TooLarge."""
+    is passed through the `_counted` filter when the template is parsed), padding widths
+    checked (str methods, `center`/`indent`/`format` filters, `%` and `{}` formats), and the
+    output length counted by `_BoundedTemplate`. Going past a limit raises TooLarge."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
     template_class = _BoundedTemplate
 
     def __init__(self, *args, **kwargs):
@@ -126,6 +134,19 @@ class _BoundedEnvironment(SandboxedEnvironment):
         self.output = 0
         self.globals["range"] = _bounded_range
         self.filters["_counted"] = _counted
+        for name in ("center", "indent", "format"):
+            self.filters[name] = _width_checked(self.filters[name])
+
+    def call(__self, __context, __obj, *args, **kwargs):
+        target = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped
+        owner = getattr(target, "__self__", None)
+        if isinstance(owner, str):
+            name = getattr(target, "__name__", "")
+            if name in ("format", "format_map") and _WIDE_FORMAT.search(owner):
+                raise TooLarge("a format width beyond the limit")
+            if name in _PADDING:
+                _check_widths(args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context, operator, left, right):
         if operator == "*":
@@ -133,6 +154,8 @@ class _BoundedEnvironment(SandboxedEnvironment):
                 if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int) \
                         and len(seq) * max(times, 0) > MAX_SEQUENCE:
                     raise TooLarge(f"a repeated text or list longer than {MAX_SEQUENCE}")
+        if operator == "%" and isinstance(left, str) and _WIDE_PRINTF.search(left):
+            raise TooLarge("a format width beyond the limit")
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
             raise TooLarge(f"a power above {MAX_EXPONENT}")
         return super().call_binop(context, operator, left, right)
@@ -143,6 +166,23 @@ class _BoundedEnvironment(SandboxedEnvironment):
             loop.iter = nodes.Filter(loop.iter, "_counted", [], [], None, None,
                                      lineno=loop.iter.lineno)
         return tree
+
+
+def _check_widths(args, kwargs) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and abs(value) > MAX_SEQUENCE:
+            raise TooLarge(f"a width above {MAX_SEQUENCE}")
+        if isinstance(value, str) and _WIDE_PRINTF.search(value):
+            raise TooLarge("a format width beyond the limit")
+
+
+def _width_checked(jinja_filter):
+    """A built-in filter whose width (or, for `format`, the pattern) is checked first."""
+    @functools.wraps(jinja_filter)
+    def checked(*args, **kwargs):
+        _check_widths(args, kwargs)
+        return jinja_filter(*args, **kwargs)
+    return checked
 
 
 def _bounded_range(*args: int) -> range:
