@@ -24,12 +24,14 @@ from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from emulation.core import audit, signals, storage
 from emulation.core.csvbook import MIMETYPE as CSV
 from emulation.core.csvbook import CsvBook
+from emulation.core.errors import NotFound
 from emulation.core.files import private_dir
 from emulation.core.models import utcnow
 from emulation.core.permissions import SYSTEM
@@ -310,14 +312,20 @@ def readable(user, token: str) -> Job | None:
 
 def download(user, token: str) -> tuple[Path, str] | None:
     """(file, download name) while the job's file is kept and the user may still read what
-    it holds (`in_reach`, and the kind's own check), else None (404)."""
+    it holds (`in_reach`, and the kind's own check), else None (404). Raises NotFound (404)
+    with a message to export again when the file is kept but what it lists changed since it
+    was asked for (a grant, a unit or a person moved)."""
     job = readable(user, token)
     if job is None or job.state != "done" or job.expires_at is None or \
             job.expires_at <= _now():
         return None
     kind = KINDS.get(job.kind)
-    if kind is None or not in_reach(user, job) or kind.subject(user, job.data) is None:
+    if kind is None or kind.subject(user, job.data) is None:
         return None
+    if not in_reach(user, job):
+        raise NotFound(_("The people or units this file lists have changed since it was "
+                         "asked for (someone moved, or your roles changed). Export again "
+                         "to get a current file."))
     path = stored_file(job)
     return (path, job.file_name) if path is not None else None
 
@@ -383,18 +391,24 @@ def reach(user) -> str:
 def in_reach(user, job: Job) -> bool:
     """Whether what `job` made for `user` (its file, a task's result rows) is still theirs:
     their `reach` is the one the job kept, and (unless an administrator, who reads every
-    unit) no unit moved since the job was asked for — a move can take a unit out of the
-    subtree a grant covers, and the file keeps the rows of the tree as it was. A job that
+    unit) no unit moved and no person moved to another unit since the job was asked for — a
+    move can take a unit (or a person) out of the subtree a grant covers, and the file keeps
+    the rows of the tree as it was. A job that
     kept no reach (asked for before it was kept) is refused."""
     from emulation.core.audit import AuditEvent
+    from emulation.org.models import Person
 
     if job.data.get(REACH) != reach(user):
         return False
     if getattr(user, "is_admin", False):
         return True
-    return db.session.scalar(select(AuditEvent.id).where(
-        AuditEvent.action == "unit.move", AuditEvent.created_at >= job.created_at).limit(1)
-    ) is None
+    if db.session.scalar(select(AuditEvent.id).where(
+            AuditEvent.action == "unit.move", AuditEvent.created_at >= job.created_at).limit(1)
+    ) is not None:
+        return False
+    # a person moved to another unit since: one lookup on ix_person_unit_changed_at
+    last_transfer = db.session.scalar(select(func.max(Person.unit_changed_at)))
+    return last_transfer is None or last_transfer < job.created_at
 
 
 def title(job: Job) -> str:

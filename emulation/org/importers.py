@@ -205,7 +205,9 @@ def import_people(actor, rows: list[Row], on_progress=None, dry_run: bool = Fals
         old, new = audit.diff(before, {**before, **{k: v for k, v in fields.items()
                                                     if k in before}})
         changes.append({"b_id": person.id, "b_version": person.version,
-                        "version": person.version + 1, "updated_at": now, **fields})
+                        "version": person.version + 1, "updated_at": now, **fields,
+                        "unit_changed_at": now if unit.id != person.unit_id
+                        else person.unit_changed_at})
         result.updated += 1
         audit_rows.append(_audit_row(actor, "person.update", person.id,
                                      f"import updated person {code}", old, new, now,

@@ -1,13 +1,13 @@
 """Units and people."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from emulation.core import permissions, search
-from emulation.core.models import Base, TimestampMixin, VersionedMixin
+from emulation.core.models import Base, TimestampMixin, UTCDateTime, VersionedMixin
 from emulation.core.text import clean, fold
 from emulation.org.enums import Gender, UnitKind
 
@@ -97,6 +97,10 @@ class Person(TimestampMixin, VersionedMixin, Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    # When the person last moved to another unit (None: never moved). A job file asked for
+    # before it is refused to non-administrators (jobs.services.in_reach): it may list the
+    # person under a unit whose officers no longer read them. Indexed for that one check.
+    unit_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     unit: Mapped[Unit] = relationship(lazy="joined")
 

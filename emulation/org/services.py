@@ -18,6 +18,7 @@ from emulation.core.errors import (
     check_version,
 )
 from emulation.core.integrity import conflict_on_duplicate
+from emulation.core.models import utcnow
 from emulation.core.text import clean, fold
 from emulation.core.web import local_today
 from emulation.extensions import db
@@ -383,6 +384,8 @@ def update_person(actor, person: Person, *, version, full_name: str, unit: Unit,
     person.set_name(fields.pop("full_name"))
     for key, value in fields.items():
         setattr(person, key, value)
+    if unit.id != person.unit_id:
+        person.unit_changed_at = utcnow()
     person.unit = unit
     old, new = audit.diff(before, person_snapshot(person))
     if new:

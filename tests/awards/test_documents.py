@@ -341,6 +341,58 @@ def test_the_refusal_is_said_in_vietnamese_not_in_jinjas_english(body, shown, wo
         assert english not in page, english
 
 
+@pytest.mark.parametrize("body", [
+    "{% for a in range(99999) %}{% for b in range(99999) %}x{% endfor %}{% endfor %}",
+    "{% for a in range(9999) %}{% for b in range(9999) %}{% endfor %}{% endfor %}",
+    "{% for a in 'x' * 9999 %}{% for b in 'x' * 9999 %}{% endfor %}{% endfor %}",
+    "{{ 'x' * 10**10 }}",
+    "{{ [1] * 10**8 }}",
+    "{{ 2 ** 100000000 }}",
+    "{% for a in range(9000) %}{{ 'x' * 9000 }}{% endfor %}",
+    "{{ 'x'.ljust(10**9) }}",
+    "{{ 'x' | center(10**9) }}",
+    "{{ '%999999999s' | format(1) }}",
+    "{{ '%*s' % (10**9, 'x') }}",
+    "{{ '{:999999999}'.format(1) }}",
+    "{{ '{:{}}'.format(1, 10**9) }}",
+])
+def test_a_template_that_would_freeze_the_server_is_refused(body, world, login, in_app):
+    """Each of these runs for minutes or takes gigabytes without the limits; the test only
+    has to finish, with the refusal and the template in use kept."""
+    with in_app():
+        decision_id = _draft_decision(world.top.id, "12/QĐ-CĐCT")
+    client = login("tochuc")
+    assert _upload(client, world.top.id, _docx_with("Mẫu đang dùng")).status_code == 302
+    response = _upload(client, world.top.id, _docx_with(body))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Mẫu bị từ chối, mẫu đang dùng được giữ nguyên" in page
+    assert "quá nhiều" in page
+    assert "Mẫu đang dùng" in _text(client.get(f"/decisions/{decision_id}/draft.docx").data)
+
+
+def _bare_docx(text: str) -> bytes:
+    document = Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_document_render_is_bounded_too():
+    """The limits hold for every render, not only the check at upload."""
+    with pytest.raises(rendering.TooLarge):
+        rendering.render(_bare_docx("{{ 'x' * 10**10 }}"), {})
+
+
+def test_modest_loops_and_arithmetic_still_render():
+    data = _bare_docx("{% for i in range(3) %}[{{ i }}]{% endfor %} {{ '-' * 5 }} {{ 2 ** 10 }} "
+                      "{% for c in 'ab' %}{{ loop.index }}{{ c }}{% endfor %} {{ '%05d' % 7 }} "
+                      "{{ '{:>4}'.format(12) }} {{ 'a'.ljust(3, '.') }} {{ '%s-%s'|format(1, 2) }}")
+    text = _text(rendering.render(data, {}))
+    assert "[0][1][2] ----- 1024 1a2b 00007   12 a.. 1-2" in text
+
+
 def test_a_file_not_named_docx_is_refused(world, login):
     response = _upload(login("tochuc"), world.top.id, _docx_with("x"), "mau.doc")
     assert response.status_code == 400 and ".docx" in response.get_data(as_text=True)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from emulation.auth.models import RoleGrant, User
 from emulation.core.permissions import SYSTEM
 from emulation.org import services as org
-from emulation.org.models import Unit
+from emulation.org.models import Person, Unit
 
 
 @pytest.fixture
@@ -66,6 +66,57 @@ def test_a_job_file_is_refused_once_a_unit_moved_out_of_the_requester_reach(worl
         org.move_unit(SYSTEM, unit, version=unit.version,
                       new_parent=session.get(Unit, world.branch_b.id))
     assert organiser.get(f"/jobs/{token}/file").status_code == 404
+
+
+def _transfer(session, code: str, unit_id: int) -> None:
+    person = session.scalar(select(Person).where(Person.code == code))
+    org.update_person(SYSTEM, person, version=person.version, full_name=person.full_name,
+                      unit=session.get(Unit, unit_id), gender=person.gender,
+                      birth_date=person.birth_date, position=person.position,
+                      email=person.email)
+
+
+def test_a_job_file_is_refused_once_a_person_it_lists_moved_to_another_unit(
+        world, login, in_app, as_job):
+    """CS-1's officer exported its people; one of them then moved to CS-2: the file still
+    lists them under CS-1, so it is refused (with a message to export again); an edit that
+    keeps the unit does not refuse it; an administrator still reads their own file."""
+    officer = login("donvi1")
+    token = _job(officer.get("/people/export.csv"))
+    admin = login("admin")
+    admin_token = _job(admin.get("/people/export.csv"))
+    with in_app() as session:
+        _transfer(session, "P1", world.unit1.id)  # same unit: nothing moved
+    assert officer.get(f"/jobs/{token}/file").status_code == 200
+    with in_app() as session:
+        _transfer(session, "P1", world.unit2.id)
+    refused = officer.get(f"/jobs/{token}/file")
+    assert refused.status_code == 404
+    assert "Xuất lại" in refused.get_data(as_text=True)
+    assert officer.get(f"/jobs/{token}/status").get_json()["download"] is None
+    assert admin.get(f"/jobs/{admin_token}/file").status_code == 200
+    fresh = officer.get("/people/export.csv")  # what export again gives: a current file
+    if fresh.status_code in (302, 303):
+        fresh = officer.get(f"/jobs/{_job(fresh)}/file")
+    assert fresh.status_code == 200
+
+
+def test_an_import_that_moves_a_person_marks_the_move(world, in_app):
+    """The people import writes in batches; a row that moves someone marks them moved (and
+    one that only renames marks nobody), so the job files check sees the move."""
+    from emulation.core.tabular import Row
+    from emulation.org.importers import import_people
+
+    with in_app() as session:
+        admin = session.scalar(select(User).where(User.username == "admin"))
+        p2 = session.scalar(select(Person).where(Person.code == "P2"))
+        rows = [Row(2, {"code": "P1", "full_name": "Nguyễn Văn Đức", "unit_code": "CS-2"}),
+                Row(3, {"code": "P2", "full_name": "Tên Mới", "unit_code": p2.unit.code})]
+        result = import_people(admin, rows)
+        assert not result.errors and result.updated == 2
+        moved = {p.code: p.unit_changed_at for p in session.scalars(
+            select(Person).where(Person.code.in_(["P1", "P2"])))}
+        assert moved["P1"] is not None and moved["P2"] is None
 
 
 def test_eligibility_results_are_refused_once_the_requester_lost_the_role(world, login,

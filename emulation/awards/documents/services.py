@@ -452,6 +452,9 @@ def _refusal_message(refused: rendering.TemplateRefused) -> str:
     elif refused.reason == "forbidden":
         reason = _("The template uses an operation that is not allowed: %(detail)s.",
                    detail=name or "—")
+    elif refused.reason == "too_large":
+        reason = _("The template asks for too much work or too long a document (a loop, "
+                   "range, repetition or power beyond the limit).")
     elif refused.reason == "render":
         reason = _("The template cannot be filled: a field or filter in it is used the "
                    "wrong way.")
