@@ -266,12 +266,10 @@ def run(job_id: str) -> None:
     db.session.rollback()  # end the long read before writing (SQLite: a fresh snapshot)
     job = db.session.get(Job, job_id)
     hours, finished = kind.keep_hours or current_app.config["JOB_FILE_HOURS"], _now()
-    _move(job, "done", rows_done=workbook.rows,
-          rows_total=max(workbook.rows, job.rows_total or 0), file_path=path.name,
-          file_name=name, finished_at=finished,
-          expires_at=finished + timedelta(hours=hours))
-    signals.job_finished.send(job)
-    db.session.commit()
+    _finish(job_id, rows_done=workbook.rows,
+            rows_total=max(workbook.rows, job.rows_total or 0), file_path=path.name,
+            file_name=name, finished_at=finished,
+            expires_at=finished + timedelta(hours=hours))
 
 
 class Progress:
@@ -438,6 +436,8 @@ def cleanup(now: datetime | None = None) -> dict:
     for job in lost:
         _fail(job, "interrupted: no worker finished it", commit=False)
     db.session.commit()
+    for job_id in [job.id for job in lost]:
+        _announce(job_id)
     return {"expired": len(expired), "lost": len(lost)}
 
 
@@ -509,11 +509,9 @@ def _run_import(job_id: str) -> None:
     db.session.rollback()
     job = db.session.get(Job, job_id)
     finished = _now()
-    _move(job, "done", rows_done=job.rows_total or len(rows), result=json.dumps(
+    _finish(job_id, rows_done=job.rows_total or len(rows), result=json.dumps(
         outcome, ensure_ascii=False), finished_at=finished,
         expires_at=finished + timedelta(hours=current_app.config["JOB_FILE_HOURS"]))
-    signals.job_finished.send(job)
-    db.session.commit()
 
 
 def _run_task(job_id: str) -> None:
@@ -529,16 +527,18 @@ def _run_task(job_id: str) -> None:
     except Exception as err:
         log.exception("job %s (%s) failed", job_id, job.kind)
         db.session.rollback()
-        kind.forget(job_id)  # what it kept before failing
+        try:
+            kind.forget(job_id)  # what it kept before failing
+        except Exception:
+            log.exception("job %s (%s): its rows not forgotten", job_id, job.kind)
+            db.session.rollback()
         _fail(db.session.get(Job, job_id), f"{type(err).__name__}: {err}")
         return
     job = db.session.get(Job, job_id)
     finished = _now()
-    _move(job, "done", rows_done=job.rows_total or 0,
-          result=json.dumps(outcome, ensure_ascii=False), finished_at=finished,
-          expires_at=finished + timedelta(hours=current_app.config["JOB_FILE_HOURS"]))
-    signals.job_finished.send(job)
-    db.session.commit()
+    _finish(job_id, rows_done=job.rows_total or 0,
+            result=json.dumps(outcome, ensure_ascii=False), finished_at=finished,
+            expires_at=finished + timedelta(hours=current_app.config["JOB_FILE_HOURS"]))
 
 
 def result_url(job: Job) -> str | None:
@@ -567,13 +567,45 @@ def _move(job: Job, state: str, **changes) -> None:
                  params={"job": job.id, "kind": job.kind})
 
 
+def _finish(job_id: str, **changes) -> None:
+    """End the running job as done with `changes` (its columns), committed before anyone is
+    told (`_announce`); when the end itself cannot be written (a database error), it is
+    failed with the reason instead — a job never stays running after its runner returns."""
+    try:
+        _move(db.session.get(Job, job_id), "done", **changes)
+        db.session.commit()
+    except Exception as err:
+        log.exception("job %s: its end not written", job_id)
+        db.session.rollback()
+        _fail(db.session.get(Job, job_id), f"{type(err).__name__}: {err}")
+        return
+    _announce(job_id)
+
+
 def _fail(job: Job | None, error: str, commit: bool = True) -> None:
+    """Fail the job with `error` (cut to 1,000 characters). `commit`: commit it, then tell
+    the requester (`_announce`); without, the caller commits and announces."""
     if job is None:
         return
     _move(job, "failed", error=error[:1000], finished_at=_now())
-    signals.job_finished.send(job)
     if commit:
         db.session.commit()
+        _announce(job.id)
+
+
+def _announce(job_id: str) -> None:
+    """Send `job_finished` (the requester's notification) for a job whose end state is
+    already committed, in a transaction of its own: when telling fails, the failure is
+    logged and rolled back, and the job keeps its end state (never left running, never
+    blocking a new job with the same params)."""
+    try:
+        job = db.session.get(Job, job_id)
+        if job is not None:
+            signals.job_finished.send(job)
+            db.session.commit()
+    except Exception:
+        log.exception("job %s: its requester could not be told", job_id)
+        db.session.rollback()
 
 
 def _store(token: str, file, suffix: str = "xlsx") -> Path:

@@ -208,7 +208,7 @@ def _job_finished(job, **_kw) -> None:
     outcome = jobs.outcome(job)
     if job.kind in jobs.TASK_KINDS and job.state == "done" and \
             "checked" not in (outcome or {}):  # a task that checks nothing (the freeze)
-        notify([user], "task_done", {"title": title}, jobs.result_url(job))
+        notify([user], "task_done", {"title": title}, jobs.result_url(job), actor=None)
     elif job.kind in jobs.TASK_KINDS:
         notify([user], "check_failed" if job.state == "failed" else "check_done",
                {"title": title, **{k: (outcome or {}).get(k, 0)

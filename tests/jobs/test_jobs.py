@@ -291,3 +291,72 @@ def test_the_honour_roll_export_runs_as_a_job_with_its_rows(world, login, in_app
                                    read_only=True).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [2025] * 3
     assert login("donvi1").get(f"/jobs/{token}/file").status_code == 404
+
+
+@pytest.fixture
+def telling_fails(monkeypatch):
+    """The requester's notification raises (a subscriber's bug, a lost connection)."""
+    from emulation.notify import subscribers
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("notification store down")
+
+    monkeypatch.setattr(subscribers, "notify", broken)
+
+
+def test_a_failed_notification_leaves_an_export_done(world, cworld, login, in_app, as_job,
+                                                     telling_fails):
+    """The job's end is committed before the requester is told: a failing notification is
+    logged, the job is done (not running until the 6-hour clean-up) and a new request for the
+    same export starts a new job instead of waiting on it."""
+    c = login("tochuc")
+    token = _start(c, _scores_url(cworld))
+    with in_app() as session:
+        assert session.get(Job, token).state == "done"
+    assert _start(c, _scores_url(cworld)) != token
+
+
+def test_a_failed_notification_leaves_a_failed_export_failed(world, cworld, login, in_app,
+                                                              as_job, telling_fails,
+                                                              monkeypatch):
+    def broken(campaign, on_progress=None):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(services.KINDS, "scores",
+                        dataclasses.replace(services.KINDS["scores"], write=broken))
+    token = _start(login("tochuc"), _scores_url(cworld))
+    with in_app() as session:
+        job = session.get(Job, token)
+        assert job.state == "failed" and "disk full" in job.error
+
+
+def test_a_failed_notification_leaves_an_import_done(world, login, in_app, app,
+                                                     imports_as_jobs, telling_fails):
+    c = login("donvi1")
+    token = _import(c, [[f"N{n}", f"Lê Thị {n}", "Nữ", "01/02/1990", "Chuyên viên", "CS-1",
+                         ""] for n in range(3)])
+    with in_app() as session:
+        job = session.get(Job, token)
+        assert job.state == "done" and services.outcome(job)["created"] == 3
+
+
+def test_a_failed_notification_leaves_a_task_done(world, in_app, telling_fails):
+    from emulation.awards.eligibility import batch
+    from tests.awards.test_eligibility_batch import _make, _user
+
+    with in_app():
+        _make(world, 3)
+        token = batch.start_check(_user("tochuc"), 2026).id
+    with in_app() as session:
+        job = session.get(Job, token)
+        assert job.state == "done" and json.loads(job.result)["checked"] == 3
+
+
+def test_a_lost_job_is_failed_even_when_telling_fails(world, in_app, telling_fails):
+    with in_app() as session:
+        user = session.scalar(select(User).where(User.username == "tochuc"))
+        session.add(Job(id="m" * 43, user_id=user.id, kind="scores", state="running",
+                        created_at=utcnow() - timedelta(hours=7)))
+        session.commit()
+        assert services.cleanup() == {"expired": 0, "lost": 1}
+        assert session.get(Job, "m" * 43).state == "failed"
