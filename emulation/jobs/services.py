@@ -24,6 +24,7 @@ from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -105,7 +106,9 @@ class TaskKind:
     - `result_url(job)`: the page that lists the outcome;
     - `forget(job_id)`: delete what the area kept for the job once it expires;
     - `summary(outcome)`: the outcome in a sentence, for the job's page;
-    - `label`: a lazy-gettext title with `%(name)s` (`Job.params`' "name")."""
+    - `label`: a lazy-gettext title with `%(name)s` (`Job.params`' "name");
+    - `progress`: what its progress counts, a lazy-gettext text with `%(done)s` and
+      `%(total)s` (PROGRESS_ROWS, PROGRESS_NOMINATIONS, PROGRESS_UNITS; default: rows)."""
 
     kind: str
     run: Callable[[Any, Job, Callable[[int], None]], dict]
@@ -113,7 +116,13 @@ class TaskKind:
     forget: Callable[[str], None]
     summary: Callable[[dict], str]
     label: Any
+    progress: Any = None
 
+
+# a job's progress in the unit it counts (an export or an import: the rows it writes or reads)
+PROGRESS_ROWS = _l("%(done)s of %(total)s rows")
+PROGRESS_NOMINATIONS = _l("%(done)s of %(total)s nominations")
+PROGRESS_UNITS = _l("%(done)s of %(total)s units")
 
 KINDS: dict[str, ExportKind] = {}
 IMPORT_KINDS: dict[str, ImportKind] = {}
@@ -539,6 +548,17 @@ def _run_task(job_id: str) -> None:
     _finish(job_id, rows_done=job.rows_total or 0,
             result=json.dumps(outcome, ensure_ascii=False), finished_at=finished,
             expires_at=finished + timedelta(hours=current_app.config["JOB_FILE_HOURS"]))
+
+
+def progress_text(job: Job) -> str:
+    """The job's progress in the reader's language and in what it counts, e.g. "3 of 3
+    nominations" (a task kind's `progress`; rows for an export or an import)."""
+    from emulation.core.formatting import fmt_number
+
+    kind = TASK_KINDS.get(job.kind)
+    text = (kind.progress if kind is not None else None) or PROGRESS_ROWS
+    return str(text) % {"done": fmt_number(job.rows_done or 0),
+                        "total": fmt_number(job.rows_total or 0)}
 
 
 def result_url(job: Job) -> str | None:

@@ -5,7 +5,6 @@ from flask import Blueprint, abort, current_app, jsonify, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from emulation.core.formatting import fmt_number
 from emulation.jobs import services
 from emulation.jobs.enums import STATE_LABELS
 
@@ -59,6 +58,5 @@ def _status(job) -> dict:
     data = services.status(job, current_user)
     data["label"] = str(_("Finished") if job.state == "done" and job.kind in
                         services.TASK_KINDS else STATE_LABELS[job.state])
-    data["text"] = _("%(done)s of %(total)s rows", done=fmt_number(job.rows_done),
-                     total=fmt_number(job.rows_total or 0))
+    data["text"] = services.progress_text(job)
     return data

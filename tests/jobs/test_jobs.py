@@ -360,3 +360,32 @@ def test_a_lost_job_is_failed_even_when_telling_fails(world, in_app, telling_fai
         session.commit()
         assert services.cleanup() == {"expired": 0, "lost": 1}
         assert session.get(Job, "m" * 43).state == "failed"
+
+
+def test_each_task_counts_its_progress_in_its_own_unit(world, cworld, login, in_app):
+    """An export counts rows, the eligibility check nominations, the ranking freeze units —
+    not "3 of 3 rows" for three nominations."""
+    from emulation.awards.eligibility import batch
+    from emulation.scoring import services as sc
+    from tests.awards.test_eligibility_batch import _make, _user
+
+    with in_app():
+        _make(world, 3)
+        check = batch.start_check(_user("tochuc"), 2026).id
+    c = login("tochuc")
+    assert c.get(f"/jobs/{check}/status").get_json()["text"] == "3 trên 3 đề nghị"
+    with in_app() as session:
+        from emulation.campaigns.models import Campaign
+
+        version = sc.settings_for(session.get(Campaign, cworld.campaign)).version
+        session.commit()
+    assert c.post(f"/campaigns/{cworld.campaign}/scoring/freeze",
+                  data={"version": str(version)}).status_code == 302
+    with in_app() as session:
+        freeze = session.scalar(select(Job).where(Job.kind == "ranking_freeze"))
+        token, total = freeze.id, freeze.rows_total
+    assert c.get(f"/jobs/{token}/status").get_json()["text"] == \
+        f"{total} trên {total} đơn vị"
+    with in_app() as session:
+        scores = session.scalar(select(Job).where(Job.kind == "scores_frozen"))
+        assert services.progress_text(scores).endswith(" dòng")
