@@ -406,16 +406,31 @@ def in_reach(user, job: Job) -> bool:
 
 def title(job: Job) -> str:
     """The job's title in the reader's language, e.g. "Scores of Thi đua 2026"."""
-    kind = KINDS.get(job.kind) or IMPORT_KINDS.get(job.kind) or TASK_KINDS.get(job.kind)
+    return kind_title(job.kind, job.data.get("name", ""))
+
+
+def kind_title(kind_name: str, name: str) -> str:
+    """The title of a job of `kind_name` about `name` in the current locale (a notification
+    stores both and is worded when read); an unknown kind: its name."""
+    kind = KINDS.get(kind_name) or IMPORT_KINDS.get(kind_name) or TASK_KINDS.get(kind_name)
     if kind is None:
-        return job.kind
-    return str(kind.label) % {"name": job.data.get("name", "")}
+        return kind_name
+    return str(kind.label) % {"name": name}
 
 
-def title_for(user, job: Job) -> str:
-    """The title in `user`'s language (their notification keeps it as written)."""
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return title(job)
+def keep_hours(job: Job) -> int:
+    """How long the job's file or results are kept once done (hours): its export kind's
+    `keep_hours`, else JOB_FILE_HOURS."""
+    kind = KINDS.get(job.kind)
+    return (kind.keep_hours if kind is not None else None) or \
+        current_app.config["JOB_FILE_HOURS"]
+
+
+def kept_while_frozen(job: Job) -> bool:
+    """Whether the job's file is kept until its subject changes (the frozen ranking's scores,
+    kept until the ranking is reopened) rather than for a number of hours."""
+    kind = KINDS.get(job.kind)
+    return kind is not None and kind.keep_hours == KEEP_WHILE_FROZEN_HOURS
 
 
 def outcome(job: Job) -> dict | None:

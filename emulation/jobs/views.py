@@ -1,7 +1,7 @@
 """A job's page (with its progress bar), the status it polls, and its file."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import Blueprint, abort, jsonify, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,7 +22,8 @@ def detail(token: str):
                            task=job.kind in services.TASK_KINDS,
                            result_url=services.result_url(job) if job.state == "done" else None,
                            summary=services.task_summary(job) if job.state == "done" else None,
-                           hours=current_app.config["JOB_FILE_HOURS"])
+                           hours=services.keep_hours(job),
+                           while_frozen=services.kept_while_frozen(job))
 
 
 @bp.route("/<token>/status")

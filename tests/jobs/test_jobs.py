@@ -389,3 +389,54 @@ def test_each_task_counts_its_progress_in_its_own_unit(world, cworld, login, in_
     with in_app() as session:
         scores = session.scalar(select(Job).where(Job.kind == "scores_frozen"))
         assert services.progress_text(scores).endswith(" dòng")
+
+
+def _set_locale(in_app, username: str, locale: str | None) -> None:
+    with in_app() as session:
+        session.scalar(select(User).where(User.username == username)).locale = locale
+        session.commit()
+
+
+def test_a_job_notification_is_worded_in_the_readers_language(world, cworld, login, in_app,
+                                                                 as_job):
+    """Asked for in English, read in Vietnamese: the job's title is worded when shown, in the
+    reader's language (stored as its kind and name, not as finished text)."""
+    _set_locale(in_app, "tochuc", "en")
+    c = login("tochuc")
+    token = _start(c, _scores_url(cworld))
+    with in_app() as session:
+        note = session.scalar(select(Notification).where(Notification.kind == "export_ready"))
+        assert json.loads(note.params)["job_kind"] == "scores"
+        assert token in note.link
+    _set_locale(in_app, "tochuc", "vi")
+    bell = login("tochuc").get("/notifications/").get_data(as_text=True)
+    assert "“Điểm thi đua của" in bell and "Scores of" not in bell
+
+
+def test_the_frozen_scores_notification_says_it_is_kept_while_frozen(world, cworld, login,
+                                                                      in_app):
+    """The frozen ranking's scores file is kept until the ranking is reopened: neither the
+    notification nor the job's page speak of hours."""
+    from emulation.campaigns.models import Campaign
+    from emulation.scoring import services as sc
+
+    _set_locale(in_app, "tochuc", "en")
+    with in_app() as session:
+        version = sc.settings_for(session.get(Campaign, cworld.campaign)).version
+        session.commit()
+    c = login("tochuc")
+    assert c.post(f"/campaigns/{cworld.campaign}/scoring/freeze",
+                  data={"version": str(version)}).status_code == 302
+    with in_app() as session:
+        scores = session.scalar(select(Job).where(Job.kind == "scores_frozen"))
+        token = scores.id
+        note = session.scalar(select(Notification).where(Notification.link.contains(token)))
+        assert note.kind == "export_ready_frozen"
+    _set_locale(in_app, "tochuc", "vi")
+    c = login("tochuc")
+    bell = c.get("/notifications/").get_data(as_text=True)
+    assert "(bảng xếp hạng đã chốt)" in bell and "frozen ranking" not in bell
+    assert "bảng xếp hạng còn chốt" in bell and "24 giờ" not in bell
+    page = c.get(f"/jobs/{token}").get_data(as_text=True)
+    assert "Tệp được giữ trong suốt thời gian bảng xếp hạng còn chốt." in page
+    assert " giờ)" not in page
