@@ -74,7 +74,7 @@ MESSAGES = {
                      "not eligible. Read the results."),
     "check_failed": _l("The check “%(title)s” could not be run. Open it for the reason and "
                        "try again."),
-    "task_done": _l("“%(title)s” finished. Open it to see the result."),
+    "task_done": _l("The task “%(title)s” finished. Open it to see the result."),
     "import_failed": _l("The import “%(title)s” could not be run; nothing was written. Open "
                         "it for the reason and try again."),
     "import_refused": _l("The import “%(title)s” wrote nothing: %(error_count)s rows have "
