@@ -25,6 +25,7 @@ from typing import Any
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -107,7 +108,9 @@ class TaskKind:
     - `result_url(job)`: the page that lists the outcome;
     - `forget(job_id)`: delete what the area kept for the job once it expires;
     - `summary(outcome)`: the outcome in a sentence, for the job's page;
-    - `label`: a lazy-gettext title with `%(name)s` (`Job.params`' "name")."""
+    - `label`: a lazy-gettext title with `%(name)s` (`Job.params`' "name");
+    - `progress`: what its progress counts, a lazy-gettext text with `%(done)s` and
+      `%(total)s` (PROGRESS_ROWS, PROGRESS_NOMINATIONS, PROGRESS_UNITS; default: rows)."""
 
     kind: str
     run: Callable[[Any, Job, Callable[[int], None]], dict]
@@ -115,7 +118,13 @@ class TaskKind:
     forget: Callable[[str], None]
     summary: Callable[[dict], str]
     label: Any
+    progress: Any = None
 
+
+# a job's progress in the unit it counts (an export or an import: the rows it writes or reads)
+PROGRESS_ROWS = _l("%(done)s of %(total)s rows")
+PROGRESS_NOMINATIONS = _l("%(done)s of %(total)s nominations")
+PROGRESS_UNITS = _l("%(done)s of %(total)s units")
 
 KINDS: dict[str, ExportKind] = {}
 IMPORT_KINDS: dict[str, ImportKind] = {}
@@ -268,12 +277,10 @@ def run(job_id: str) -> None:
     db.session.rollback()  # end the long read before writing (SQLite: a fresh snapshot)
     job = db.session.get(Job, job_id)
     hours, finished = kind.keep_hours or current_app.config["JOB_FILE_HOURS"], _now()
-    _move(job, "done", rows_done=workbook.rows,
-          rows_total=max(workbook.rows, job.rows_total or 0), file_path=path.name,
-          file_name=name, finished_at=finished,
-          expires_at=finished + timedelta(hours=hours))
-    signals.job_finished.send(job)
-    db.session.commit()
+    _finish(job_id, rows_done=workbook.rows,
+            rows_total=max(workbook.rows, job.rows_total or 0), file_path=path.name,
+            file_name=name, finished_at=finished,
+            expires_at=finished + timedelta(hours=hours))
 
 
 class Progress:
@@ -413,16 +420,31 @@ def in_reach(user, job: Job) -> bool:
 
 def title(job: Job) -> str:
     """The job's title in the reader's language, e.g. "Scores of Thi đua 2026"."""
-    kind = KINDS.get(job.kind) or IMPORT_KINDS.get(job.kind) or TASK_KINDS.get(job.kind)
+    return kind_title(job.kind, job.data.get("name", ""))
+
+
+def kind_title(kind_name: str, name: str) -> str:
+    """The title of a job of `kind_name` about `name` in the current locale (a notification
+    stores both and is worded when read); an unknown kind: its name."""
+    kind = KINDS.get(kind_name) or IMPORT_KINDS.get(kind_name) or TASK_KINDS.get(kind_name)
     if kind is None:
-        return job.kind
-    return str(kind.label) % {"name": job.data.get("name", "")}
+        return kind_name
+    return str(kind.label) % {"name": name}
 
 
-def title_for(user, job: Job) -> str:
-    """The title in `user`'s language (their notification keeps it as written)."""
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return title(job)
+def keep_hours(job: Job) -> int:
+    """How long the job's file or results are kept once done (hours): its export kind's
+    `keep_hours`, else JOB_FILE_HOURS."""
+    kind = KINDS.get(job.kind)
+    return (kind.keep_hours if kind is not None else None) or \
+        current_app.config["JOB_FILE_HOURS"]
+
+
+def kept_while_frozen(job: Job) -> bool:
+    """Whether the job's file is kept until its subject changes (the frozen ranking's scores,
+    kept until the ranking is reopened) rather than for a number of hours."""
+    kind = KINDS.get(job.kind)
+    return kind is not None and kind.keep_hours == KEEP_WHILE_FROZEN_HOURS
 
 
 def outcome(job: Job) -> dict | None:
@@ -452,6 +474,8 @@ def cleanup(now: datetime | None = None) -> dict:
     for job in lost:
         _fail(job, "interrupted: no worker finished it", commit=False)
     db.session.commit()
+    for job_id in [job.id for job in lost]:
+        _announce(job_id)
     return {"expired": len(expired), "lost": len(lost)}
 
 
@@ -523,11 +547,9 @@ def _run_import(job_id: str) -> None:
     db.session.rollback()
     job = db.session.get(Job, job_id)
     finished = _now()
-    _move(job, "done", rows_done=job.rows_total or len(rows), result=json.dumps(
+    _finish(job_id, rows_done=job.rows_total or len(rows), result=json.dumps(
         outcome, ensure_ascii=False), finished_at=finished,
         expires_at=finished + timedelta(hours=current_app.config["JOB_FILE_HOURS"]))
-    signals.job_finished.send(job)
-    db.session.commit()
 
 
 def _run_task(job_id: str) -> None:
@@ -543,16 +565,29 @@ def _run_task(job_id: str) -> None:
     except Exception as err:
         log.exception("job %s (%s) failed", job_id, job.kind)
         db.session.rollback()
-        kind.forget(job_id)  # what it kept before failing
+        try:
+            kind.forget(job_id)  # what it kept before failing
+        except Exception:
+            log.exception("job %s (%s): its rows not forgotten", job_id, job.kind)
+            db.session.rollback()
         _fail(db.session.get(Job, job_id), f"{type(err).__name__}: {err}")
         return
     job = db.session.get(Job, job_id)
     finished = _now()
-    _move(job, "done", rows_done=job.rows_total or 0,
-          result=json.dumps(outcome, ensure_ascii=False), finished_at=finished,
-          expires_at=finished + timedelta(hours=current_app.config["JOB_FILE_HOURS"]))
-    signals.job_finished.send(job)
-    db.session.commit()
+    _finish(job_id, rows_done=job.rows_total or 0,
+            result=json.dumps(outcome, ensure_ascii=False), finished_at=finished,
+            expires_at=finished + timedelta(hours=current_app.config["JOB_FILE_HOURS"]))
+
+
+def progress_text(job: Job) -> str:
+    """The job's progress in the reader's language and in what it counts, e.g. "3 of 3
+    nominations" (a task kind's `progress`; rows for an export or an import)."""
+    from emulation.core.formatting import fmt_number
+
+    kind = TASK_KINDS.get(job.kind)
+    text = (kind.progress if kind is not None else None) or PROGRESS_ROWS
+    return str(text) % {"done": fmt_number(job.rows_done or 0),
+                        "total": fmt_number(job.rows_total or 0)}
 
 
 def result_url(job: Job) -> str | None:
@@ -581,13 +616,45 @@ def _move(job: Job, state: str, **changes) -> None:
                  params={"job": job.id, "kind": job.kind})
 
 
+def _finish(job_id: str, **changes) -> None:
+    """End the running job as done with `changes` (its columns), committed before anyone is
+    told (`_announce`); when the end itself cannot be written (a database error), it is
+    failed with the reason instead — a job never stays running after its runner returns."""
+    try:
+        _move(db.session.get(Job, job_id), "done", **changes)
+        db.session.commit()
+    except Exception as err:
+        log.exception("job %s: its end not written", job_id)
+        db.session.rollback()
+        _fail(db.session.get(Job, job_id), f"{type(err).__name__}: {err}")
+        return
+    _announce(job_id)
+
+
 def _fail(job: Job | None, error: str, commit: bool = True) -> None:
+    """Fail the job with `error` (cut to 1,000 characters). `commit`: commit it, then tell
+    the requester (`_announce`); without, the caller commits and announces."""
     if job is None:
         return
     _move(job, "failed", error=error[:1000], finished_at=_now())
-    signals.job_finished.send(job)
     if commit:
         db.session.commit()
+        _announce(job.id)
+
+
+def _announce(job_id: str) -> None:
+    """Send `job_finished` (the requester's notification) for a job whose end state is
+    already committed, in a transaction of its own: when telling fails, the failure is
+    logged and rolled back, and the job keeps its end state (never left running, never
+    blocking a new job with the same params)."""
+    try:
+        job = db.session.get(Job, job_id)
+        if job is not None:
+            signals.job_finished.send(job)
+            db.session.commit()
+    except Exception:
+        log.exception("job %s: its requester could not be told", job_id)
+        db.session.rollback()
 
 
 def _store(token: str, file, suffix: str = "xlsx") -> Path:

@@ -1,11 +1,10 @@
 """A job's page (with its progress bar), the status it polls, and its file."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import Blueprint, abort, jsonify, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from emulation.core.formatting import fmt_number
 from emulation.jobs import services
 from emulation.jobs.enums import STATE_LABELS
 
@@ -23,7 +22,8 @@ def detail(token: str):
                            task=job.kind in services.TASK_KINDS,
                            result_url=services.result_url(job) if job.state == "done" else None,
                            summary=services.task_summary(job) if job.state == "done" else None,
-                           hours=current_app.config["JOB_FILE_HOURS"])
+                           hours=services.keep_hours(job),
+                           while_frozen=services.kept_while_frozen(job))
 
 
 @bp.route("/<token>/status")
@@ -59,6 +59,5 @@ def _status(job) -> dict:
     data = services.status(job, current_user)
     data["label"] = str(_("Finished") if job.state == "done" and job.kind in
                         services.TASK_KINDS else STATE_LABELS[job.state])
-    data["text"] = _("%(done)s of %(total)s rows", done=fmt_number(job.rows_done),
-                     total=fmt_number(job.rows_total or 0))
+    data["text"] = services.progress_text(job)
     return data

@@ -64,6 +64,8 @@ MESSAGES = {
                   "“%(campaign)s”: %(items)s. Submit it as soon as possible."),
     "export_ready": _l("Your export “%(title)s” is ready. Download it within %(hours)s "
                        "hours."),
+    "export_ready_frozen": _l("Your export “%(title)s” is ready. Download it: it is kept "
+                              "while the ranking stays frozen."),
     "export_failed": _l("Your export “%(title)s” could not be made. Open it for the reason "
                         "and try again."),
     "import_done": _l("The import “%(title)s” finished: %(created)s created, %(updated)s "
@@ -72,7 +74,7 @@ MESSAGES = {
                      "not eligible. Read the results."),
     "check_failed": _l("The check “%(title)s” could not be run. Open it for the reason and "
                        "try again."),
-    "task_done": _l("“%(title)s” finished. Open it to see the result."),
+    "task_done": _l("The task “%(title)s” finished. Open it to see the result."),
     "import_failed": _l("The import “%(title)s” could not be run; nothing was written. Open "
                         "it for the reason and try again."),
     "import_refused": _l("The import “%(title)s” wrote nothing: %(error_count)s rows have "
@@ -196,9 +198,15 @@ class _Params(dict):
 
 
 def _localised(params: dict) -> dict:
-    """Parameters stored language-neutral, put in the reader's language: `what` = "pledge"
-    and ISO dates. Older notifications stored them as finished text and pass unchanged."""
+    """Parameters stored language-neutral, put in the reader's language: `what` = "pledge",
+    ISO dates, and a job's `title` from its `job_kind` and `name` (the kind's label, so a
+    list read in Vietnamese never shows an English title). Older notifications stored them
+    as finished text and pass unchanged."""
     out = dict(params)
+    if out.get("job_kind"):
+        from emulation.jobs.services import kind_title
+
+        out["title"] = kind_title(out["job_kind"], out.get("name", ""))
     if out.get("what") == "pledge":
         out["what"] = str(_l("the pledge"))
     elif out.get("what") == "report":

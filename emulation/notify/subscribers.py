@@ -197,32 +197,31 @@ def _units_reminded(campaign, units=(), today=None, actor=None, **_kw) -> int:
 def _job_finished(job, **_kw) -> None:
     """The requester learns the outcome: the download link of an export, the counts of an
     import, or that it failed (the job's page says more)."""
-    from flask import current_app
-
     from emulation.jobs import services as jobs
 
     user = job.user
     if user is None:
         return
-    title, page = jobs.title_for(user, job), f"/jobs/{job.id}"
+    # the title worded when read, in the reader's language (notify.services._localised)
+    title, page = {"job_kind": job.kind, "name": job.data.get("name", "")}, f"/jobs/{job.id}"
     outcome = jobs.outcome(job)
     if job.kind in jobs.TASK_KINDS and job.state == "done" and \
             "checked" not in (outcome or {}):  # a task that checks nothing (the freeze)
-        notify([user], "task_done", {"title": title}, jobs.result_url(job))
+        notify([user], "task_done", title, jobs.result_url(job), actor=None)
     elif job.kind in jobs.TASK_KINDS:
         notify([user], "check_failed" if job.state == "failed" else "check_done",
-               {"title": title, **{k: (outcome or {}).get(k, 0)
-                                   for k in ("checked", "not_eligible")}},
+               {**title, **{k: (outcome or {}).get(k, 0)
+                           for k in ("checked", "not_eligible")}},
                jobs.result_url(job) if job.state == "done" else page, actor=None)
     elif job.state == "failed":
         notify([user], "import_failed" if job.kind in jobs.IMPORT_KINDS else "export_failed",
-               {"title": title}, page, actor=None)
+               title, page, actor=None)
     elif outcome is not None:
         refused = outcome["error_count"] or outcome.get("conflict")
-        notify([user], "import_refused" if refused else "import_done", {"title": title, **{
+        notify([user], "import_refused" if refused else "import_done", {**title, **{
             k: outcome[k] for k in ("created", "updated", "unchanged", "error_count")}}, page,
             actor=None)
     else:
-        notify([user], "export_ready", {"title": title,
-                                        "hours": current_app.config["JOB_FILE_HOURS"]},
-               f"{page}/file", actor=None)
+        notify([user], "export_ready_frozen" if jobs.kept_while_frozen(job) else
+               "export_ready", {**title, "hours": jobs.keep_hours(job)}, f"{page}/file",
+               actor=None)

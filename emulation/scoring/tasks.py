@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from emulation.campaigns.services import managed_campaign
 from emulation.jobs.services import (
     KEEP_WHILE_FROZEN_HOURS,
+    PROGRESS_UNITS,
     ExportKind,
     TaskKind,
     register_export,
@@ -52,4 +53,4 @@ RANKING_FREEZE = register_task(TaskKind(
     # a path, not url_for: the worker has no request to build a URL from
     result_url=lambda job: f"/campaigns/{int(job.data.get('campaign_id') or 0)}/scoring",
     forget=lambda job_id: None, summary=_freeze_summary,
-    label=_l("Ranking freeze of %(name)s")))
+    label=_l("Ranking freeze of %(name)s"), progress=PROGRESS_UNITS))

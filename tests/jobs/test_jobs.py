@@ -291,3 +291,152 @@ def test_the_honour_roll_export_runs_as_a_job_with_its_rows(world, login, in_app
                                    read_only=True).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [2025] * 3
     assert login("donvi1").get(f"/jobs/{token}/file").status_code == 404
+
+
+@pytest.fixture
+def telling_fails(monkeypatch):
+    """The requester's notification raises (a subscriber's bug, a lost connection)."""
+    from emulation.notify import subscribers
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("notification store down")
+
+    monkeypatch.setattr(subscribers, "notify", broken)
+
+
+def test_a_failed_notification_leaves_an_export_done(world, cworld, login, in_app, as_job,
+                                                     telling_fails):
+    """The job's end is committed before the requester is told: a failing notification is
+    logged, the job is done (not running until the 6-hour clean-up) and a new request for the
+    same export starts a new job instead of waiting on it."""
+    c = login("tochuc")
+    token = _start(c, _scores_url(cworld))
+    with in_app() as session:
+        assert session.get(Job, token).state == "done"
+    assert _start(c, _scores_url(cworld)) != token
+
+
+def test_a_failed_notification_leaves_a_failed_export_failed(world, cworld, login, in_app,
+                                                              as_job, telling_fails,
+                                                              monkeypatch):
+    def broken(campaign, on_progress=None):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(services.KINDS, "scores",
+                        dataclasses.replace(services.KINDS["scores"], write=broken))
+    token = _start(login("tochuc"), _scores_url(cworld))
+    with in_app() as session:
+        job = session.get(Job, token)
+        assert job.state == "failed" and "disk full" in job.error
+
+
+def test_a_failed_notification_leaves_an_import_done(world, login, in_app, app,
+                                                     imports_as_jobs, telling_fails):
+    c = login("donvi1")
+    token = _import(c, [[f"N{n}", f"Lê Thị {n}", "Nữ", "01/02/1990", "Chuyên viên", "CS-1",
+                         ""] for n in range(3)])
+    with in_app() as session:
+        job = session.get(Job, token)
+        assert job.state == "done" and services.outcome(job)["created"] == 3
+
+
+def test_a_failed_notification_leaves_a_task_done(world, in_app, telling_fails):
+    from emulation.awards.eligibility import batch
+    from tests.awards.test_eligibility_batch import _make, _user
+
+    with in_app():
+        _make(world, 3)
+        token = batch.start_check(_user("tochuc"), 2026).id
+    with in_app() as session:
+        job = session.get(Job, token)
+        assert job.state == "done" and json.loads(job.result)["checked"] == 3
+
+
+def test_a_lost_job_is_failed_even_when_telling_fails(world, in_app, telling_fails):
+    with in_app() as session:
+        user = session.scalar(select(User).where(User.username == "tochuc"))
+        session.add(Job(id="m" * 43, user_id=user.id, kind="scores", state="running",
+                        created_at=utcnow() - timedelta(hours=7)))
+        session.commit()
+        assert services.cleanup() == {"expired": 0, "lost": 1}
+        assert session.get(Job, "m" * 43).state == "failed"
+
+
+def test_each_task_counts_its_progress_in_its_own_unit(world, cworld, login, in_app):
+    """An export counts rows, the eligibility check nominations, the ranking freeze units —
+    not "3 of 3 rows" for three nominations."""
+    from emulation.awards.eligibility import batch
+    from emulation.scoring import services as sc
+    from tests.awards.test_eligibility_batch import _make, _user
+
+    with in_app():
+        _make(world, 3)
+        check = batch.start_check(_user("tochuc"), 2026).id
+    c = login("tochuc")
+    assert c.get(f"/jobs/{check}/status").get_json()["text"] == "3 trên 3 đề nghị"
+    with in_app() as session:
+        from emulation.campaigns.models import Campaign
+
+        version = sc.settings_for(session.get(Campaign, cworld.campaign)).version
+        session.commit()
+    assert c.post(f"/campaigns/{cworld.campaign}/scoring/freeze",
+                  data={"version": str(version)}).status_code == 302
+    with in_app() as session:
+        freeze = session.scalar(select(Job).where(Job.kind == "ranking_freeze"))
+        token, total = freeze.id, freeze.rows_total
+    assert c.get(f"/jobs/{token}/status").get_json()["text"] == \
+        f"{total} trên {total} đơn vị"
+    with in_app() as session:
+        scores = session.scalar(select(Job).where(Job.kind == "scores_frozen"))
+        assert services.progress_text(scores).endswith(" dòng")
+
+
+def _set_locale(in_app, username: str, locale: str | None) -> None:
+    with in_app() as session:
+        session.scalar(select(User).where(User.username == username)).locale = locale
+        session.commit()
+
+
+def test_a_job_notification_is_worded_in_the_readers_language(world, cworld, login, in_app,
+                                                                 as_job):
+    """Asked for in English, read in Vietnamese: the job's title is worded when shown, in the
+    reader's language (stored as its kind and name, not as finished text)."""
+    _set_locale(in_app, "tochuc", "en")
+    c = login("tochuc")
+    token = _start(c, _scores_url(cworld))
+    with in_app() as session:
+        note = session.scalar(select(Notification).where(Notification.kind == "export_ready"))
+        assert json.loads(note.params)["job_kind"] == "scores"
+        assert token in note.link
+    _set_locale(in_app, "tochuc", "vi")
+    bell = login("tochuc").get("/notifications/").get_data(as_text=True)
+    assert "“Điểm thi đua của" in bell and "Scores of" not in bell
+
+
+def test_the_frozen_scores_notification_says_it_is_kept_while_frozen(world, cworld, login,
+                                                                      in_app):
+    """The frozen ranking's scores file is kept until the ranking is reopened: neither the
+    notification nor the job's page speak of hours."""
+    from emulation.campaigns.models import Campaign
+    from emulation.scoring import services as sc
+
+    _set_locale(in_app, "tochuc", "en")
+    with in_app() as session:
+        version = sc.settings_for(session.get(Campaign, cworld.campaign)).version
+        session.commit()
+    c = login("tochuc")
+    assert c.post(f"/campaigns/{cworld.campaign}/scoring/freeze",
+                  data={"version": str(version)}).status_code == 302
+    with in_app() as session:
+        scores = session.scalar(select(Job).where(Job.kind == "scores_frozen"))
+        token = scores.id
+        note = session.scalar(select(Notification).where(Notification.link.contains(token)))
+        assert note.kind == "export_ready_frozen"
+    _set_locale(in_app, "tochuc", "vi")
+    c = login("tochuc")
+    bell = c.get("/notifications/").get_data(as_text=True)
+    assert "(bảng xếp hạng đã chốt)" in bell and "frozen ranking" not in bell
+    assert "bảng xếp hạng còn chốt" in bell and "24 giờ" not in bell
+    page = c.get(f"/jobs/{token}").get_data(as_text=True)
+    assert "Tệp được giữ trong suốt thời gian bảng xếp hạng còn chốt." in page
+    assert " giờ)" not in page

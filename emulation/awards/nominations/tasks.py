@@ -7,7 +7,13 @@ from flask_babel import lazy_gettext as _l
 
 from emulation.awards.eligibility import batch
 from emulation.awards.nominations import exports
-from emulation.jobs.services import ExportKind, TaskKind, register_export, register_task
+from emulation.jobs.services import (
+    PROGRESS_NOMINATIONS,
+    ExportKind,
+    TaskKind,
+    register_export,
+    register_task,
+)
 
 NOMINATIONS = register_export(ExportKind(
     kind="nominations", subject=exports.subject, count=exports.count,
@@ -17,4 +23,5 @@ NOMINATIONS = register_export(ExportKind(
 
 ELIGIBILITY_CHECK = register_task(TaskKind(
     kind=batch.KIND, run=batch.run_check, result_url=batch.result_url, forget=batch.forget,
-    summary=batch.summary, label=_l("Eligibility of the nominations of %(name)s")))
+    summary=batch.summary, label=_l("Eligibility of the nominations of %(name)s"),
+    progress=PROGRESS_NOMINATIONS))
