@@ -29,7 +29,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 from werkzeug.wsgi import wrap_file
 
-from emulation.core import audit, counting
+from emulation.core import audit, counting, validation_messages
 from emulation.core.errors import ServiceError, stale_message
 from emulation.core.integrity import duplicate_message, is_unique_violation
 from emulation.core.keyset import COUNT_CAP, BadCursor, KeysetPage, keyset_page
@@ -310,7 +310,7 @@ def register_error_handlers(app: Flask) -> None:
             return err
         messages = (getattr(err, "data", None) or {}).get("messages")
         if messages:  # request validation (webargs): every field's reason
-            g.api_errors = messages
+            g.api_errors = validation_messages.translate(messages)
         response = app.make_response(render_error(err.code or 500))
         audit_refusal(err.code or 500, str(getattr(err, "description", "") or "")
                       if err.code == 429 else "")
