@@ -19,6 +19,7 @@ from flask import (
     render_template,
     request,
 )
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -28,7 +29,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 from werkzeug.wsgi import wrap_file
 
-from emulation.core import audit, counting
+from emulation.core import audit, counting, validation_messages
 from emulation.core.errors import ServiceError, stale_message
 from emulation.core.integrity import duplicate_message, is_unique_violation
 from emulation.core.keyset import COUNT_CAP, BadCursor, KeysetPage, keyset_page
@@ -73,9 +74,24 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+PAGE_MAX = 1_000_000
+"""The highest `?page=` a list accepts; a page past a list's last one is an empty page."""
+
+
 def page_arg() -> int:
-    """`?page=` as a positive integer (at most a million); anything else is page 1."""
-    return int_arg("page", high=1_000_000) or 1
+    """`?page=` as a page number, 1 to PAGE_MAX (absent or blank: page 1). Anything else
+    (`abc`, `0`, `-1`, `9999999999999`, `²`) is refused with a translated 400 (ServiceError)
+    saying what is accepted, never read as page 1: a mistyped link must not quietly show
+    another page."""
+    raw = request.args.get("page", "")
+    if not raw.strip():
+        return 1
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 7
+            and 1 <= int(text) <= PAGE_MAX):
+        raise ServiceError(_("“%(value)s” is not a page number: use a whole number from 1 "
+                             "to %(max)s.", value=raw[:20], max=format_decimal(PAGE_MAX)))
+    return int(text)
 
 
 def int_arg(name: str, low: int = 1, high: int = 2**31 - 1, source=None) -> int | None:
@@ -294,7 +310,7 @@ def register_error_handlers(app: Flask) -> None:
             return err
         messages = (getattr(err, "data", None) or {}).get("messages")
         if messages:  # request validation (webargs): every field's reason
-            g.api_errors = messages
+            g.api_errors = validation_messages.translate(messages)
         response = app.make_response(render_error(err.code or 500))
         audit_refusal(err.code or 500, str(getattr(err, "description", "") or "")
                       if err.code == 429 else "")
