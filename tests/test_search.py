@@ -286,3 +286,46 @@ def test_several_words_match_in_any_order_short_ones_at_a_word_start(world, in_a
         assert people("duc nguyen") == ["Nguyễn Văn Đức"]
         assert people("van an") == ["Lê Văn An"]
         assert people("le an") == ["Lê Văn An"]
+
+
+QUERIES = ("nguyen van duc", "hang", "thi", "van an", "cdcs-0012", "CDCS-0", "0012", "p10",
+           "ktx", "cdcs", "le", "Đỗ", "p", "x", '100%_', '"', "a*", "\\", "")
+
+
+def test_a_scan_finds_the_same_people_in_the_same_order(people, in_app):
+    """`matches(scan=True)` (no index: a branch's search) selects what the indexed form
+    selects, in the same order, on every database."""
+    with in_app():
+        assert "name_folded ||" in str(search.matches(Person, "van an", scan=True)
+                                       .compile(db.engine))
+        for q in QUERIES:
+            def run(scan, q=q):
+                return db.session.scalars(select(Person.code).where(
+                    search.matches(Person, q, scan=scan))
+                    .order_by(search.order_key(Person.sort_key, q), Person.id)).all()
+            assert run(True) == run(False), q
+
+
+def test_a_branch_search_reads_the_branch_and_finds_the_same(people, world, in_app,
+                                                            monkeypatch):
+    """A search within a unit (or by a user covering a branch) scans the branch's people when
+    they are at most SMALL_SCOPE, else goes by the index: the same people, same order."""
+    with in_app():
+        unit = db.session.get(Unit, world.branch_a.id)
+
+        def run(q):
+            stmt = org.people_query(perms.SYSTEM, q, unit)
+            return str(stmt.compile(db.engine)), db.session.scalars(stmt).all()
+
+        for q in QUERIES:
+            scanned_sql, scanned = run(q)
+            monkeypatch.setattr(org, "SMALL_SCOPE", 0)
+            indexed_sql, indexed = run(q)
+            monkeypatch.setattr(org, "SMALL_SCOPE", 10_000)
+            assert [p.id for p in scanned] == [p.id for p in indexed], q
+            if search.fold(q):
+                assert "name_folded ||" in scanned_sql, q
+                assert "name_folded ||" not in indexed_sql, q
+        assert {p.code for p in run("thi")[1]} >= {"CDCS-0120", "P10"}
+        whole = org.people_query(perms.SYSTEM, "van an")  # the whole tree: no count, indexed
+        assert "name_folded ||" not in str(whole.whereclause.compile(db.engine))

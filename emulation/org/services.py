@@ -44,20 +44,37 @@ def units_query(user, q: str = "", include_inactive: bool = False, parent_id: in
     return stmt.order_by(Unit.path)
 
 
+SMALL_SCOPE = 10_000
+"""A search within at most this many people (active or not) reads them by unit and tests
+each name (`core.search.matches(scan=True)`); a larger one goes by the trigram index."""
+
+
 def people_query(user, q: str = "", unit: Unit | None = None, include_inactive: bool = False):
     """People of the units the user may see, matching `q` on code or folded name
-    (core.search)."""
+    (core.search). A search within part of the tree (`unit`, or a user covering only some
+    branches) first counts that part's people up to SMALL_SCOPE + 1 (one query, an index-only
+    read): a small part is read by unit and each name tested, since PostgreSQL would
+    otherwise intersect, unit by unit, the trigram index's matches over the whole table."""
     stmt = select(Person)
+    units = []
     if not perms.covers_every_unit(user, perms.VIEW_PEOPLE):
-        stmt = stmt.where(Person.unit_id.in_(perms.covered_unit_ids(user, perms.VIEW_PEOPLE)))
+        units.append(Person.unit_id.in_(perms.covered_unit_ids(user, perms.VIEW_PEOPLE)))
     if unit is not None:
-        stmt = stmt.where(Person.unit_id.in_(
+        units.append(Person.unit_id.in_(
             select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))))
+    stmt = stmt.where(*units)
     if not include_inactive:
         stmt = stmt.where(Person.active.is_(True))
     if q:
-        stmt = stmt.where(search.matches(Person, q))
+        scan = bool(units) and _at_most(select(Person.id).where(*units), SMALL_SCOPE)
+        stmt = stmt.where(search.matches(Person, q, scan=scan))
     return stmt.order_by(search.order_key(Person.sort_key, q), Person.id)
+
+
+def _at_most(stmt, cap: int) -> bool:
+    """Does `stmt` select at most `cap` rows? Reads at most cap + 1 of them."""
+    return db.session.scalar(select(func.count()).select_from(
+        stmt.limit(cap + 1).subquery())) <= cap
 
 
 def get_unit_for(user, unit_id: int, roles=perms.VIEW_UNITS) -> Unit:

@@ -87,21 +87,34 @@ def fillable_sheets(user, campaign_id: int | None = None, cluster_id: int | None
     the units they serve, leaving out the units they belong to or sit above (conflict of
     interest), and the self-sheets of the units they are officer of — filtered by campaign,
     cluster, state (ignored when unknown) and the scored unit's name or code (`q`, accents
-    ignored). Ordered by campaign, kind, id (one page at a time: `core.web.paginate`)."""
+    ignored). Ordered by campaign, kind, id (one page at a time: `core.web.paginate`).
+
+    The condition is the disjunction of three branches, one per kind of sheet, each
+    simplified with `sheets_of_scorer`'s; a branch the user cannot meet (no unit officer or
+    scorer grant on an active unit) is left out rather than written as `IN (… WHERE false)`,
+    so that a user who fills only council sheets is served by the index on scorer_user_id
+    instead of a full scan of score_sheet (measured on 205,760 sheets: 110–210 ms → 2–10 ms)."""
     officer_units = select(Unit.id).where(perms.unit_condition(user, ("unit_officer",)))
     filler_units = select(Unit.id).where(perms.unit_condition(user, services.FILLERS))
     own = [g.unit.path for g in user.grants if g.role in services.BELONGING and g.unit is not None]
     no_conflict = true() if user.is_admin else and_(
         true(), *[not_(Unit.path.startswith(p, autoescape=True)) for p in own])
-    stmt = (sheets_of_scorer(user).join(Unit, Unit.id == ScoreSheet.unit_id)
-            .where(or_(
-                (ScoreSheet.scorer_kind == SheetKind.SELF)
-                & ScoreSheet.unit_id.in_(officer_units),
-                (ScoreSheet.scorer_kind != SheetKind.SELF) & no_conflict & or_(
-                    (ScoreSheet.scorer_kind == SheetKind.PEER)
-                    & ScoreSheet.scorer_unit_id.in_(filler_units),
-                    (ScoreSheet.scorer_kind != SheetKind.PEER)
-                    & (ScoreSheet.scorer_user_id == user.id)))))
+    may = {roles: user.is_admin or bool(perms.grant_paths(user, roles))
+           for roles in (("unit_officer",), services.FILLERS)}
+    branches = [(ScoreSheet.scorer_kind != SheetKind.SELF)
+                & (ScoreSheet.scorer_kind != SheetKind.PEER)
+                & no_conflict & (ScoreSheet.scorer_user_id == user.id)]
+    if may[services.FILLERS]:
+        branches.insert(0, (ScoreSheet.scorer_kind == SheetKind.PEER) & no_conflict
+                        & ScoreSheet.scorer_unit_id.in_(filler_units))
+    if may[("unit_officer",)]:
+        branches.insert(0, (ScoreSheet.scorer_kind == SheetKind.SELF)
+                        & ScoreSheet.unit_id.in_(officer_units)
+                        & ((ScoreSheet.scorer_user_id == user.id)
+                           | ScoreSheet.scorer_unit_id.in_(filler_units)))
+    stmt = (select(ScoreSheet).join(Campaign, Campaign.id == ScoreSheet.campaign_id)
+            .join(Unit, Unit.id == ScoreSheet.unit_id)
+            .where(Campaign.state == "published", or_(*branches)))
     if campaign_id is not None:
         stmt = stmt.where(ScoreSheet.campaign_id == campaign_id)
     if cluster_id is not None:

@@ -212,3 +212,20 @@ def test_people_list_refuses_a_bad_cursor_or_a_deep_page_number(world, login, mo
     assert c.get("/people/?page=10").status_code == 200
     monkeypatch.setattr(web, "COUNT_CAP", 1)
     assert "Hơn 1 bản ghi" in login("tochuc").get("/people/").get_data(as_text=True)
+
+
+def test_a_branch_search_adds_one_bounded_count_whatever_the_people(world, login, in_app,
+                                                                    queries):
+    """A user covering one branch searches it with one more query (the bounded count of its
+    people, org.services.SMALL_SCOPE), whatever the number of matches."""
+    c = login("donvi1")
+    with queries() as small:
+        assert c.get("/people/?q=nguoi+thu").status_code == 200
+    with in_app():
+        unit = db.session.get(Unit, world.unit1.id)
+        for i in range(45):
+            gen_person(f"S{i}", unit, f"Người Thứ {i}")
+    with queries() as large:
+        html = c.get("/people/?q=nguoi+thu").get_data(as_text=True)
+    assert "Người Thứ 44" in html
+    assert len(large) == len(small) <= 9

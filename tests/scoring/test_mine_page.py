@@ -8,7 +8,7 @@ from sqlalchemy import select
 from emulation.auth.models import User
 from emulation.campaigns import services as cs
 from emulation.campaigns.models import Campaign
-from emulation.core.permissions import SYSTEM
+from emulation.core.permissions import SYSTEM, unit_condition
 from emulation.extensions import db
 from emulation.org.models import Unit
 from emulation.scoring import queries
@@ -82,3 +82,55 @@ def test_the_sql_filter_is_can_fill(world, cworld, in_app):
             allowed = {s.id for s in db.session.scalars(queries.sheets_of_scorer(user))
                        if sc.can_fill(user, s)}
             assert listed == allowed, user.username
+
+
+def _fillable_as_before(user):
+    """`fillable_sheets` as it was written before its branches were split (one OR over
+    `sheets_of_scorer`): the reference the new form must equal."""
+    from sqlalchemy import and_, not_, or_, true
+
+    from emulation.scoring import services
+    from emulation.scoring.enums import SheetKind
+
+    officer_units = select(Unit.id).where(unit_condition(user, ("unit_officer",)))
+    filler_units = select(Unit.id).where(unit_condition(user, services.FILLERS))
+    own = [g.unit.path for g in user.grants if g.role in services.BELONGING and g.unit is not None]
+    no_conflict = true() if user.is_admin else and_(
+        true(), *[not_(Unit.path.startswith(p, autoescape=True)) for p in own])
+    return (queries.sheets_of_scorer(user).join(Unit, Unit.id == ScoreSheet.unit_id)
+            .where(or_(
+                (ScoreSheet.scorer_kind == SheetKind.SELF)
+                & ScoreSheet.unit_id.in_(officer_units),
+                (ScoreSheet.scorer_kind != SheetKind.SELF) & no_conflict & or_(
+                    (ScoreSheet.scorer_kind == SheetKind.PEER)
+                    & ScoreSheet.scorer_unit_id.in_(filler_units),
+                    (ScoreSheet.scorer_kind != SheetKind.PEER)
+                    & (ScoreSheet.scorer_user_id == user.id)))))
+
+
+def test_the_split_branches_list_what_the_single_or_listed(world, cworld, in_app):
+    """The sheets to fill, in the page's order, are those of the former single OR, for every
+    user (officers, scorers, a council scorer, an organiser with no branch, admins); a user
+    who fills no unit's sheets gets no `IN (… WHERE false)` branch."""
+    with in_app():
+        campaign = db.session.get(Campaign, cworld.campaign)
+        sc.generate_peer_assignments(SYSTEM, campaign, "all")
+        council = gen_user("giamkhao2")
+        sc.name_council_scorer(SYSTEM, campaign, council)
+        db.session.commit()
+        order = (ScoreSheet.campaign_id, ScoreSheet.scorer_kind, ScoreSheet.id)
+        users = db.session.scalars(select(User)).all()
+        seen = 0
+        for user in users:
+            new = db.session.scalars(queries.fillable_sheets(user).with_only_columns(
+                ScoreSheet.id).order_by(*order)).all()
+            old = db.session.scalars(_fillable_as_before(user).with_only_columns(
+                ScoreSheet.id).order_by(*order)).all()
+            assert new == old, user.username
+            seen += bool(new)
+        assert seen >= 2
+        council = db.session.get(User, council.id)
+        assert db.session.scalars(queries.fillable_sheets(council).with_only_columns(
+            ScoreSheet.id)).all()
+        sql = str(queries.fillable_sheets(council).compile(db.engine))
+        assert "scorer_unit_id IN" not in sql, sql
