@@ -174,7 +174,8 @@ def test_a_revoked_decision_leaves_the_figures_in_its_transaction(world, in_app,
         client = login(username)
         with queries() as executed:
             html = client.get("/honours/?year=2026").get_data(as_text=True)
-        stats = html.split(">Statistics<", 1)[1].split("</tbody>", 1)[0]
+        # the statistics table follows the page's first h2 ("Thống kê" / "Statistics")
+        stats = html.split('<h2 class="h5">', 1)[1].split("</tbody>", 1)[0]
         charts = re.findall(r'data-value="(\d+)"', html)
         return re.findall(r'<td class="text-end">([\d.,]+)</td>', stats), charts, \
             len(executed)
