@@ -13,10 +13,9 @@ the same kind and state wait for each other's commit on that one row (no count i
 from __future__ import annotations
 
 from sqlalchemy import delete, event, func, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import attributes
 
+from emulation.core.counters import increment
 from emulation.extensions import db
 from emulation.scoring.models import ScoreSheet, SheetCount
 
@@ -25,11 +24,9 @@ KEY = ("campaign_id", "scorer_kind", "state")
 
 def _add(connection, key: tuple, delta: int) -> None:
     """Add `delta` to the count of `key` (campaign id, kind, state), made at 0 if absent."""
-    upsert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    stmt = upsert(SheetCount).values(campaign_id=key[0], scorer_kind=key[1], state=key[2],
-                                     sheets=delta)
-    connection.execute(stmt.on_conflict_do_update(
-        index_elements=list(KEY), set_={"sheets": SheetCount.sheets + delta}))
+    increment(connection, SheetCount.__table__, KEY, ("sheets",),
+              [{"campaign_id": key[0], "scorer_kind": key[1], "state": key[2],
+                "sheets": delta}])
 
 
 def _old_key(target) -> tuple:

@@ -19,10 +19,10 @@ The reference is `recompute` (what the roll computed on every view); the tests c
 from __future__ import annotations
 
 from sqlalchemy import delete, event, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from emulation.awards.records.models import AwardRecord, AwardTally
+from emulation.core.counters import increment
 from emulation.extensions import db
 from emulation.org.models import Person, Unit
 
@@ -96,15 +96,8 @@ def add(conn, deltas: dict[Key, Figures]) -> None:
             if (i, c, cash) != (0, 0, 0)]
     if not rows:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(AwardTally)
-    table = AwardTally.__table__
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.year, table.c.award_code, table.c.kind],
-        set_={name: table.c[name] + getattr(stmt.excluded, name)
-              for name in ("individuals", "collectives", "cash")})
-    for row in rows:  # one statement a key: a handful per grant, a few hundred per import
-        conn.execute(stmt, row)
+    increment(conn, AwardTally.__table__, ("year", "award_code", "kind"),
+              ("individuals", "collectives", "cash"), rows)
 
 
 # --- kept up to date by the session ---------------------------------------------------------
